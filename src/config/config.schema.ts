@@ -1,0 +1,78 @@
+import { z } from 'zod';
+
+/**
+ * Every environment variable the service reads, in one schema. `loadConfig()` parses
+ * `process.env` once at start; nothing else reads the environment.
+ */
+
+const port = z.coerce.number().int().min(1).max(65_535);
+const positiveInt = z.coerce.number().int().positive();
+const flag = z
+  .enum(['true', 'false', '1', '0'], { message: "expected 'true' or 'false'" })
+  .transform((v) => v === 'true' || v === '1');
+const url = z.url({ message: 'expected an absolute URL such as http://127.0.0.1:9229' });
+
+export const envSchema = z
+  .object({
+    APP_MODE: z.enum(['local', 'aws']).default('local'),
+    HOST: z.string().min(1).optional(),
+    PORT: port.default(3000),
+    WORKER_PORT: port.default(3001),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    DATA_DIR: z.string().min(1).default('.data'),
+    LOG_DIR: z.string().min(1).optional(),
+    BODY_LIMIT_BYTES: positiveInt.default(1_048_576),
+    SHUTDOWN_GRACE_MS: positiveInt.default(25_000),
+    IDEMPOTENCY_TTL_SECONDS: positiveInt.default(86_400),
+
+    MONGODB_URI: z
+      .string()
+      .regex(/^mongodb(\+srv)?:\/\//, { message: 'expected a mongodb:// or mongodb+srv:// URI' })
+      .optional(),
+    MONGODB_DB_NAME: z.string().min(1).default('workmatch'),
+    MONGODB_TLS_CA_FILE: z.string().min(1).optional(),
+    EMBEDDED_DB_DIR: z.string().min(1).optional(),
+
+    AWS_REGION: z.string().min(1).optional(),
+    COGNITO_USER_POOL_ID: z
+      .string()
+      .regex(/^[a-z]{2}-[a-z]+-\d_[A-Za-z0-9]+$/, {
+        message: 'expected a user pool id such as ap-northeast-2_AbCdEf123',
+      })
+      .optional(),
+    COGNITO_CLIENT_ID: z.string().min(1).optional(),
+    COGNITO_ENDPOINT: url.optional(),
+    S3_ENDPOINT: url.optional(),
+    S3_BUCKET: z.string().min(3).optional(),
+    SQS_ENDPOINT: url.optional(),
+    SQS_EVENTS_QUEUE_URL: url.optional(),
+
+    LOCAL_COGNITO_PORT: port.default(9229),
+    LOCAL_S3_PORT: port.default(4568),
+    LOCAL_SQS_PORT: port.default(9324),
+    ENABLE_DOCS: flag.optional(),
+  })
+  .superRefine((env, ctx) => {
+    if (env.APP_MODE !== 'aws') return;
+    const required: Array<[keyof typeof env, string]> = [
+      ['COGNITO_USER_POOL_ID', 'the Cognito user pool id'],
+      ['COGNITO_CLIENT_ID', 'the Cognito app client id'],
+      ['S3_BUCKET', 'the S3 bucket for files'],
+      ['SQS_EVENTS_QUEUE_URL', 'the URL of the events SQS queue'],
+    ];
+    for (const [name, what] of required) {
+      if (env[name] === undefined) {
+        ctx.addIssue({ code: 'custom', path: [name], message: `required in aws mode: ${what}` });
+      }
+    }
+    if (!env.MONGODB_URI && !env.EMBEDDED_DB_DIR) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['MONGODB_URI'],
+        message:
+          'required in aws mode: a mongodb:// URI for DocumentDB (or set EMBEDDED_DB_DIR to run on the embedded engine)',
+      });
+    }
+  });
+
+export type Env = z.infer<typeof envSchema>;

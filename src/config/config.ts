@@ -1,0 +1,116 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { envSchema, type Env } from './config.schema.js';
+
+export type AppMode = 'local' | 'aws';
+
+/** The typed, nested configuration every part of the service reads. */
+export interface AppConfig {
+  mode: AppMode;
+  http: {
+    host: string;
+    port: number;
+    bodyLimitBytes: number;
+    shutdownGraceMs: number;
+    idempotencyTtlSeconds: number;
+    docsEnabled: boolean;
+  };
+  worker: { port: number };
+  log: { level: Env['LOG_LEVEL']; dir: string | undefined };
+  dataDir: string;
+  database:
+    | { kind: 'mongodb'; uri: string; dbName: string; tlsCaFile: string | undefined }
+    | { kind: 'embedded'; dir: string; dbName: string };
+  aws: {
+    region: string;
+    cognito: { userPoolId: string; clientId: string; endpoint: string | undefined };
+    s3: { bucket: string; endpoint: string | undefined };
+    sqs: { endpoint: string | undefined; eventsQueueUrl: string | undefined };
+  };
+  local: { cognitoPort: number; s3Port: number; sqsPort: number };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly issues: readonly string[]) {
+    super(`Invalid configuration:\n${issues.map((i) => `  - ${i}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** The local stack's well-known names; `.env.example` documents the same defaults. */
+export const LOCAL_DEFAULTS = {
+  region: 'us-east-1',
+  userPoolId: 'us-east-1_LocalPool1',
+  clientId: 'workmatchlocalclient0000001',
+  bucket: 'workmatch-local',
+  eventsQueue: 'workmatch-events',
+  sqsAccountId: '000000000000',
+} as const;
+
+function describeIssue(issue: z.core.$ZodIssue, env: NodeJS.ProcessEnv): string {
+  const name = issue.path.join('.') || '(environment)';
+  const raw = typeof issue.path[0] === 'string' ? env[issue.path[0]] : undefined;
+  // Never echo the value back: it may be a secret (a URI with a password).
+  const state = raw === undefined ? 'is not set' : 'is malformed';
+  return `${name} ${state}: ${issue.message}`;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => describeIssue(i, env)));
+  }
+  const e = parsed.data;
+  const local = e.APP_MODE === 'local';
+  const loopback = (p: number) => `http://127.0.0.1:${p}`;
+  const dataDir = path.resolve(e.DATA_DIR);
+  const database: AppConfig['database'] = e.MONGODB_URI
+    ? { kind: 'mongodb', uri: e.MONGODB_URI, dbName: e.MONGODB_DB_NAME, tlsCaFile: e.MONGODB_TLS_CA_FILE }
+    : {
+        kind: 'embedded',
+        dir: path.resolve(e.EMBEDDED_DB_DIR ?? path.join(dataDir, 'db')),
+        dbName: e.MONGODB_DB_NAME,
+      };
+  const region = e.AWS_REGION ?? (local ? LOCAL_DEFAULTS.region : 'ap-northeast-2');
+  const sqsEndpoint = e.SQS_ENDPOINT ?? (local ? loopback(e.LOCAL_SQS_PORT) : undefined);
+
+  return {
+    mode: e.APP_MODE,
+    http: {
+      host: e.HOST ?? (local ? '127.0.0.1' : '0.0.0.0'),
+      port: e.PORT,
+      bodyLimitBytes: e.BODY_LIMIT_BYTES,
+      shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+      idempotencyTtlSeconds: e.IDEMPOTENCY_TTL_SECONDS,
+      docsEnabled: e.ENABLE_DOCS ?? true,
+    },
+    worker: { port: e.WORKER_PORT },
+    log: {
+      level: e.LOG_LEVEL,
+      dir: e.LOG_DIR ? path.resolve(e.LOG_DIR) : local ? path.join(dataDir, 'logs') : undefined,
+    },
+    dataDir,
+    database,
+    aws: {
+      region,
+      cognito: {
+        userPoolId: e.COGNITO_USER_POOL_ID ?? LOCAL_DEFAULTS.userPoolId,
+        clientId: e.COGNITO_CLIENT_ID ?? LOCAL_DEFAULTS.clientId,
+        endpoint: e.COGNITO_ENDPOINT ?? (local ? loopback(e.LOCAL_COGNITO_PORT) : undefined),
+      },
+      s3: {
+        bucket: e.S3_BUCKET ?? LOCAL_DEFAULTS.bucket,
+        endpoint: e.S3_ENDPOINT ?? (local ? loopback(e.LOCAL_S3_PORT) : undefined),
+      },
+      sqs: {
+        endpoint: sqsEndpoint,
+        eventsQueueUrl:
+          e.SQS_EVENTS_QUEUE_URL ??
+          (local && sqsEndpoint
+            ? `${sqsEndpoint}/${LOCAL_DEFAULTS.sqsAccountId}/${LOCAL_DEFAULTS.eventsQueue}`
+            : undefined),
+      },
+    },
+    local: { cognitoPort: e.LOCAL_COGNITO_PORT, s3Port: e.LOCAL_S3_PORT, sqsPort: e.LOCAL_SQS_PORT },
+  };
+}
