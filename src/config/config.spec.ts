@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, LOCAL_DEFAULTS, loadConfig } from './config.js';
+
+const awsEnv = {
+  APP_MODE: 'aws',
+  MONGODB_URI: 'mongodb://user:s3cret@docdb.example:27017/?tls=true',
+  COGNITO_USER_POOL_ID: 'ap-northeast-2_AbCdEf123',
+  COGNITO_CLIENT_ID: 'client123',
+  S3_BUCKET: 'workmatch-files',
+  SQS_EVENTS_QUEUE_URL: 'https://sqs.ap-northeast-2.amazonaws.com/123456789012/events',
+};
+
+function issuesOf(env: NodeJS.ProcessEnv): readonly string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.issues;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('runs locally with no variables at all, on the embedded engine and loopback stand-ins', () => {
+    const sut = loadConfig({});
+    expect(sut.mode).toBe('local');
+    expect(sut.http.host).toBe('127.0.0.1');
+    expect(sut.database.kind).toBe('embedded');
+    expect(sut.aws.cognito).toMatchObject({ userPoolId: LOCAL_DEFAULTS.userPoolId, endpoint: 'http://127.0.0.1:9229' });
+    expect(sut.aws.s3.endpoint).toBe('http://127.0.0.1:4568');
+    expect(sut.aws.sqs.eventsQueueUrl).toBe('http://127.0.0.1:9324/000000000000/workmatch-events');
+  });
+
+  it('uses the driver when MONGODB_URI is set', () => {
+    const sut = loadConfig({ MONGODB_URI: 'mongodb://127.0.0.1:27017', MONGODB_TLS_CA_FILE: '/ca.pem' });
+    expect(sut.database).toEqual({
+      kind: 'mongodb',
+      uri: 'mongodb://127.0.0.1:27017',
+      dbName: 'workmatch',
+      tlsCaFile: '/ca.pem',
+    });
+  });
+
+  it('names a malformed variable and what it expects, without echoing its value', () => {
+    const issues = issuesOf({ PORT: 'eighty', MONGODB_URI: 'postgres://secret@host' });
+    expect(issues).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^PORT is malformed: /),
+        expect.stringMatching(/^MONGODB_URI is malformed: expected a mongodb:\/\//),
+      ]),
+    );
+    expect(issues.join('\n')).not.toContain('secret');
+  });
+
+  it('in aws mode names every missing variable', () => {
+    const issues = issuesOf({ APP_MODE: 'aws' });
+    for (const name of ['COGNITO_USER_POOL_ID', 'COGNITO_CLIENT_ID', 'S3_BUCKET', 'SQS_EVENTS_QUEUE_URL', 'MONGODB_URI']) {
+      expect(issues).toContainEqual(expect.stringMatching(new RegExp(`^${name} is not set: required in aws mode`)));
+    }
+  });
+
+  it('in aws mode listens on every interface and has no loopback endpoints', () => {
+    const sut = loadConfig(awsEnv);
+    expect(sut.http.host).toBe('0.0.0.0');
+    expect(sut.aws.region).toBe('ap-northeast-2');
+    expect(sut.aws.s3.endpoint).toBeUndefined();
+    expect(sut.aws.cognito.endpoint).toBeUndefined();
+    expect(sut.log.dir).toBeUndefined();
+  });
+
+  it('in aws mode may run on the embedded engine when EMBEDDED_DB_DIR is given', () => {
+    const { MONGODB_URI: _unused, ...env } = awsEnv;
+    const sut = loadConfig({ ...env, EMBEDDED_DB_DIR: '/tmp/wm-db' });
+    expect(sut.database).toMatchObject({ kind: 'embedded', dir: '/tmp/wm-db' });
+  });
+
+  it('rejects an unknown mode', () => {
+    expect(issuesOf({ APP_MODE: 'gcp' })).toContainEqual(expect.stringMatching(/^APP_MODE is malformed/));
+  });
+});

@@ -1,0 +1,26 @@
+import 'reflect-metadata';
+import { enableCompileCache } from 'node:module';
+import { createApiApp } from './platform/http/create-api-app.js';
+import { createLogger, flushLogger } from './platform/logging/logger.js';
+import { describeListenError, loadConfigOrExit } from './platform/process/bootstrap.js';
+import { exitOnSignals } from './platform/process/shutdown.js';
+
+enableCompileCache?.();
+
+const config = loadConfigOrExit();
+const logger = createLogger(config, { name: 'api' });
+
+try {
+  const app = await createApiApp({ config, logger });
+  exitOnSignals(() => app.close(), logger, config.http.shutdownGraceMs);
+  await app.listen({ port: config.http.port, host: config.http.host });
+  logger.info(
+    { url: `http://${config.http.host}:${config.http.port}`, mode: config.mode, database: config.database.kind },
+    'api listening',
+  );
+} catch (error) {
+  const hint = describeListenError(error, config.http.port, 'PORT');
+  logger.fatal(hint ? { hint } : { err: error }, hint ?? 'api failed to start');
+  await flushLogger(logger);
+  process.exit(1);
+}

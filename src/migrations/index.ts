@@ -1,0 +1,5 @@
+import type { SchemaMigration } from '../platform/schema/schema-migration.js';
+import { migration as createIdempotencyKeys } from './1795531200000-CreateIdempotencyKeys.js';
+
+/** Every schema migration, in any order (the migrator sorts by id). A test checks none is missing. */
+export const MIGRATIONS: readonly SchemaMigration[] = [createIdempotencyKeys];

@@ -1,0 +1,35 @@
+import { Controller, Get, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { ApiDoc } from '../../platform/http/api-doc.decorator.js';
+import { LivenessResponse, ReadinessResponse } from './health.dto.js';
+import { HealthService } from './health.service.js';
+
+@Controller('health')
+export class HealthController {
+  constructor(private readonly health: HealthService) {}
+
+  @Get('live')
+  @ApiDoc({
+    summary: 'The process is alive',
+    tags: ['health'],
+    responses: { 200: { description: 'Alive', schema: LivenessResponse } },
+  })
+  live(): LivenessResponse {
+    return { status: 'ok' };
+  }
+
+  @Get('ready')
+  @ApiDoc({
+    summary: 'The service can take traffic: the database (and, locally, every stand-in) answers',
+    tags: ['health'],
+    responses: {
+      200: { description: 'Ready', schema: ReadinessResponse },
+      503: { description: 'Not ready; the checks say which dependency is down', schema: ReadinessResponse },
+    },
+  })
+  async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<ReadinessResponse> {
+    const readiness = await this.health.readiness();
+    if (readiness.status !== 'ok') void reply.status(503);
+    return readiness;
+  }
+}

@@ -1,0 +1,97 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { Type } from '@nestjs/common';
+import { DiscoveryService, NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { Logger } from 'pino';
+import { AppModule } from '../../app.module.js';
+import type { AppConfig } from '../../config/config.js';
+import { PinoNestLogger } from '../logging/nest-logger.js';
+import { requestContext } from '../logging/request-context.js';
+import { registerIdempotency } from './idempotency.js';
+import { IdempotencyRepository } from './idempotency.repository.js';
+import { buildOpenApiDocument } from './openapi.js';
+
+export const REQUEST_ID_HEADER = 'x-request-id';
+const INBOUND_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** Keeps a caller's (or API Gateway's) request id when it is well-formed; otherwise makes one. */
+function requestIdOf(request: IncomingMessage): string {
+  const inbound = request.headers[REQUEST_ID_HEADER];
+  return typeof inbound === 'string' && INBOUND_REQUEST_ID.test(inbound) ? inbound : randomUUID();
+}
+
+export interface ApiAppOptions {
+  config: AppConfig;
+  logger: Logger;
+  /** More modules to mount (tests mount fixture controllers this way). */
+  modules?: Type[];
+}
+
+/** Builds the whole API (not yet listening): the same app in production, locally and in tests. */
+export async function createApiApp({ config, logger, modules = [] }: ApiAppOptions): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    loggerInstance: logger,
+    disableRequestLogging: true,
+    bodyLimit: config.http.bodyLimitBytes,
+    genReqId: requestIdOf,
+    requestIdLogLabel: 'reqId',
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    // In AWS the task is reachable only through API Gateway and the private ALB, so the
+    // X-Forwarded-For they set is what names the client's IP.
+    trustProxy: config.mode === 'aws',
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forRoot(config, logger, modules),
+    adapter,
+    { logger: new PinoNestLogger(logger), abortOnError: false },
+  );
+  const fastify = app.getHttpAdapter().getInstance();
+
+  fastify.addHook('onRequest', (request, reply, done) => {
+    void reply.header(REQUEST_ID_HEADER, request.id);
+    done();
+  });
+  // Bound right before the handler (after body parsing, whose stream callbacks would lose the
+  // async context), so services' log lines carry the request id too.
+  fastify.addHook('preHandler', (request, _reply, done) => {
+    requestContext.run({ requestId: request.id, log: request.log as Logger }, done);
+  });
+  // One line per request; the path only, since query strings can carry personal data.
+  fastify.addHook('onResponse', (request, reply, done) => {
+    request.log.info(
+      {
+        method: request.method,
+        path: request.url.split('?', 1)[0],
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime * 10) / 10,
+      },
+      'request completed',
+    );
+    done();
+  });
+  registerIdempotency(fastify, app.get(IdempotencyRepository), config.http.idempotencyTtlSeconds);
+
+  if (config.http.docsEnabled) {
+    const controllers = app
+      .get(DiscoveryService)
+      .getControllers()
+      .map((wrapper) => wrapper.metatype as Type)
+      .filter(Boolean);
+    const document = buildOpenApiDocument(controllers, {
+      title: 'workmatch API',
+      version: process.env.npm_package_version ?? '0.1.0',
+      description: 'Staffing marketplace backend. Errors are RFC 9457 problem+json with a stable `code`.',
+    });
+    const [{ default: swagger }, { default: swaggerUi }] = await Promise.all([
+      import('@fastify/swagger'),
+      import('@fastify/swagger-ui'),
+    ]);
+    await app.register(swagger, { mode: 'static', specification: { document: document as never } });
+    await app.register(swaggerUi, { routePrefix: '/docs' });
+  }
+
+  await app.init();
+  return app;
+}

@@ -1,0 +1,194 @@
+import { RequestMethod, type Type } from '@nestjs/common';
+// The same metadata keys @nestjs/swagger reads; Nest exports them for its sibling packages.
+import { METHOD_METADATA, PATH_METADATA, ROUTE_ARGS_METADATA, RouteParamtypes } from '@nestjs/common/internal';
+import { z } from 'zod';
+import {
+  createDocument,
+  type ZodOpenApiObject,
+  type ZodOpenApiOperationObject,
+  type ZodOpenApiPathsObject,
+  type ZodOpenApiResponseObject,
+  type ZodOpenApiResponsesObject,
+} from 'zod-openapi';
+import { API_DOC, type ApiDocOptions, type ApiResponseDoc } from './api-doc.decorator.js';
+import { PROBLEM_CONTENT_TYPE } from './problem.js';
+import { isZodDto } from './zod-dto.js';
+
+export const ProblemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    code: z.string().meta({ description: 'Stable machine-readable code; clients branch on it.' }),
+    instance: z.string().optional(),
+    requestId: z.string().optional(),
+    errors: z
+      .array(
+        z.object({
+          in: z.string(),
+          field: z.string(),
+          message: z.string(),
+          code: z.string(),
+        }),
+      )
+      .optional()
+      .meta({ description: 'Each invalid or unknown field (validation_failed only).' }),
+  })
+  .meta({ id: 'Problem', description: 'RFC 9457 problem details' });
+
+const PROBLEM_DESCRIPTIONS: Record<number, string> = {
+  400: 'Invalid request (malformed JSON, unknown or invalid fields)',
+  401: 'Missing or invalid credentials',
+  403: 'Not allowed for this caller',
+  404: 'Not found',
+  409: 'Conflict with the current state',
+  413: 'Body too large',
+  415: 'Unsupported media type',
+  422: 'Idempotency-Key reused with a different body, or a rule refused the request',
+  429: 'Too many requests',
+  500: 'Unexpected server error',
+  503: 'A dependency is unavailable; retry later',
+};
+
+const IDEMPOTENCY_HEADER_SCHEMA = z
+  .string()
+  .min(1)
+  .max(255)
+  .meta({ description: 'Makes a retried write safe: the same key and body replay the first response.' });
+
+const HTTP_METHODS: Partial<Record<RequestMethod, 'get' | 'post' | 'put' | 'patch' | 'delete'>> = {
+  [RequestMethod.GET]: 'get',
+  [RequestMethod.POST]: 'post',
+  [RequestMethod.PUT]: 'put',
+  [RequestMethod.PATCH]: 'patch',
+  [RequestMethod.DELETE]: 'delete',
+};
+
+export interface RouteDescription {
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
+  /** OpenAPI form: `/shifts/{id}`. */
+  path: string;
+  controller: Type;
+  handlerName: string;
+  doc: ApiDocOptions | undefined;
+}
+
+function joinPath(...parts: string[]): string {
+  const joined = `/${parts.map((p) => p.replace(/^\/+|\/+$/g, '')).filter(Boolean).join('/')}`;
+  return joined.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+}
+
+function asPaths(value: unknown): string[] {
+  if (Array.isArray(value)) return value.map(String);
+  return [typeof value === 'string' ? value : '/'];
+}
+
+/** Every HTTP route of the given controllers, as Nest registers them. */
+export function describeRoutes(controllers: Type[]): RouteDescription[] {
+  const routes: RouteDescription[] = [];
+  for (const controller of controllers) {
+    const prefixes = asPaths(Reflect.getMetadata(PATH_METADATA, controller));
+    const proto = controller.prototype as Record<string, unknown>;
+    for (const handlerName of Object.getOwnPropertyNames(proto)) {
+      const handler = proto[handlerName];
+      if (handlerName === 'constructor' || typeof handler !== 'function') continue;
+      const requestMethod = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod | undefined;
+      if (requestMethod === undefined) continue;
+      const method = HTTP_METHODS[requestMethod];
+      if (!method) continue;
+      const doc = Reflect.getMetadata(API_DOC, handler) as ApiDocOptions | undefined;
+      for (const prefix of prefixes) {
+        for (const sub of asPaths(Reflect.getMetadata(PATH_METADATA, handler))) {
+          routes.push({ method, path: joinPath(prefix, sub), controller, handlerName, doc });
+        }
+      }
+    }
+  }
+  return routes;
+}
+
+interface RouteArg {
+  index: number;
+  data?: unknown;
+}
+
+function schemaOf(value: z.ZodType | { schema: z.ZodType } | undefined): z.ZodType | undefined {
+  if (!value) return undefined;
+  return value instanceof z.ZodType ? value : value.schema;
+}
+
+function responseContent(doc: ApiResponseDoc) {
+  const schema = schemaOf(doc.schema);
+  if (!schema) return { description: doc.description };
+  return { description: doc.description, content: { [doc.contentType ?? 'application/json']: { schema } } };
+}
+
+function operationFor(route: RouteDescription): ZodOpenApiOperationObject {
+  const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, route.controller, route.handlerName) ?? {}) as Record<
+    string,
+    RouteArg
+  >;
+  const paramTypes = (Reflect.getMetadata('design:paramtypes', route.controller.prototype, route.handlerName) ??
+    []) as unknown[];
+  const operation: ZodOpenApiOperationObject = {
+    operationId: `${route.controller.name.replace(/Controller$/, '')}_${route.handlerName}`,
+    summary: route.doc?.summary,
+    description: route.doc?.description,
+    tags: route.doc?.tags,
+    responses: {},
+  };
+  const pathParams: Record<string, z.ZodType> = {};
+  const requestParams: NonNullable<ZodOpenApiOperationObject['requestParams']> = {};
+  for (const [key, arg] of Object.entries(args)) {
+    const type = Number(key.split(':')[0]);
+    const metatype = paramTypes[arg.index];
+    const dto = isZodDto(metatype) ? metatype.schema : undefined;
+    if (type === RouteParamtypes.BODY && dto) {
+      operation.requestBody = { required: true, content: { 'application/json': { schema: dto } } };
+    } else if (type === RouteParamtypes.QUERY && dto instanceof z.ZodObject) {
+      requestParams.query = dto;
+    } else if (type === RouteParamtypes.PARAM) {
+      if (dto instanceof z.ZodObject) requestParams.path = dto;
+      else if (typeof arg.data === 'string') pathParams[arg.data] = z.string();
+    }
+  }
+  for (const name of route.path.matchAll(/\{([A-Za-z0-9_]+)\}/g)) {
+    if (!requestParams.path && name[1]) pathParams[name[1]] ??= z.string();
+  }
+  if (!requestParams.path && Object.keys(pathParams).length > 0) requestParams.path = z.object(pathParams);
+  if (route.doc?.idempotent) requestParams.header = z.object({ 'idempotency-key': IDEMPOTENCY_HEADER_SCHEMA.optional() });
+  if (Object.keys(requestParams).length > 0) operation.requestParams = requestParams;
+
+  const responses: Record<string, ZodOpenApiResponseObject> = {};
+  for (const [status, doc] of Object.entries(route.doc?.responses ?? { 200: { description: 'OK' } })) {
+    responses[status] = responseContent(doc);
+  }
+  const problems = new Set([400, 500, ...(route.doc?.problems ?? [])]);
+  if (route.doc?.idempotent) [409, 422].forEach((s) => problems.add(s));
+  for (const status of [...problems].sort()) {
+    responses[String(status)] = {
+      description: PROBLEM_DESCRIPTIONS[status] ?? 'Problem',
+      content: { [PROBLEM_CONTENT_TYPE]: { schema: ProblemSchema } },
+    };
+  }
+  operation.responses = responses as ZodOpenApiResponsesObject;
+  return operation;
+}
+
+export interface OpenApiInfo {
+  title: string;
+  version: string;
+  description?: string;
+}
+
+/** OpenAPI 3.1, generated from the routes and their zod schemas: one source of truth. */
+export function buildOpenApiDocument(controllers: Type[], info: OpenApiInfo) {
+  const paths: ZodOpenApiPathsObject = {};
+  for (const route of describeRoutes(controllers)) {
+    const item = (paths[route.path] ??= {});
+    item[route.method] = operationFor(route);
+  }
+  const document: ZodOpenApiObject = { openapi: '3.1.0', info: { ...info }, paths };
+  return createDocument(document);
+}

@@ -1,0 +1,80 @@
+import type { Message, SQSClient } from '@aws-sdk/client-sqs';
+import type { Logger } from 'pino';
+import { Consumer } from 'sqs-consumer';
+import type { QueueHandlers } from './queue-handlers.js';
+import { QueueEnvelope } from './queue-message.js';
+
+export interface QueueConsumerOptions {
+  queueUrl: string;
+  sqs: SQSClient;
+  handlers: QueueHandlers;
+  logger: Logger;
+  batchSize?: number;
+  visibilityTimeoutSeconds?: number;
+  waitTimeSeconds?: number;
+}
+
+/**
+ * Long-polls one SQS queue (sqs-consumer) and dispatches each envelope to its handler. A message
+ * is deleted only after its handler succeeds; one that fails, is malformed or has no handler is
+ * left for SQS to redeliver and, after the redrive policy's count, to move to the DLQ. Nothing
+ * acknowledged is lost, and the log shows message ids and types only, never payloads.
+ */
+export class QueueConsumer {
+  private readonly consumer: Consumer;
+  private running = false;
+
+  constructor(private readonly options: QueueConsumerOptions) {
+    this.consumer = Consumer.create({
+      queueUrl: options.queueUrl,
+      sqs: options.sqs,
+      batchSize: options.batchSize ?? 5,
+      visibilityTimeout: options.visibilityTimeoutSeconds ?? 60,
+      waitTimeSeconds: options.waitTimeSeconds ?? 20,
+      pollingCompleteWaitTimeMs: 5_000,
+      handleMessage: (message) => this.handle(message),
+    });
+    this.consumer.on('error', (error) => options.logger.warn({ err: error }, 'queue polling failed'));
+    this.consumer.on('processing_error', (error) =>
+      options.logger.warn({ err: error }, 'queue message processing failed'),
+    );
+  }
+
+  get isRunning(): boolean {
+    return this.running;
+  }
+
+  start(): void {
+    this.running = true;
+    this.consumer.start();
+  }
+
+  /** Stops polling and waits for the messages in hand to finish. */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    await new Promise<void>((resolve) => {
+      this.consumer.once('stopped', () => resolve());
+      this.consumer.stop({ abort: true });
+    });
+  }
+
+  private async handle(message: Message): Promise<Message | undefined> {
+    const log = this.options.logger.child({ messageId: message.MessageId });
+    let parsed: QueueEnvelope;
+    try {
+      parsed = QueueEnvelope.parse(JSON.parse(message.Body ?? ''));
+    } catch {
+      log.error('queue message is not a valid envelope; leaving it for the DLQ');
+      return undefined;
+    }
+    const handler = this.options.handlers.get(parsed.type);
+    if (!handler) {
+      log.error({ type: parsed.type, eventId: parsed.id }, 'no handler for this message type; leaving it for the DLQ');
+      return undefined;
+    }
+    await handler(parsed);
+    log.debug({ type: parsed.type, eventId: parsed.id }, 'queue message handled');
+    return message;
+  }
+}

@@ -1,0 +1,44 @@
+import { Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { APP_CONFIG, ConfigModule } from './config/config.module.js';
+import type { AppConfig } from './config/config.js';
+import { HealthChecksModule } from './modules/health/health.module.js';
+import { createSqsClient } from './platform/aws/clients.js';
+import { QueueConsumer } from './platform/jobs/queue-consumer.js';
+import { QueueHandlers } from './platform/jobs/queue-handlers.js';
+import { LoggingModule, ROOT_LOGGER } from './platform/logging/logging.module.js';
+import { StorageModule } from './platform/storage/storage.module.js';
+
+@Module({})
+export class WorkerModule implements OnApplicationShutdown {
+  constructor(private readonly consumer: QueueConsumer) {}
+
+  static forRoot(config: AppConfig, logger: Logger): DynamicModule {
+    return {
+      module: WorkerModule,
+      imports: [ConfigModule.forRoot(config), LoggingModule.forRoot(logger), StorageModule, HealthChecksModule],
+      providers: [
+        QueueHandlers,
+        {
+          provide: QueueConsumer,
+          inject: [APP_CONFIG, ROOT_LOGGER, QueueHandlers],
+          useFactory: (cfg: AppConfig, log: Logger, handlers: QueueHandlers) => {
+            const queueUrl = cfg.aws.sqs.eventsQueueUrl;
+            if (!queueUrl) throw new Error('SQS_EVENTS_QUEUE_URL is not set');
+            return new QueueConsumer({
+              queueUrl,
+              sqs: createSqsClient(cfg),
+              handlers,
+              logger: log.child({ component: 'queue', queue: 'events' }),
+            });
+          },
+        },
+      ],
+      exports: [QueueHandlers],
+    };
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.consumer.stop();
+  }
+}

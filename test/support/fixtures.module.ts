@@ -1,0 +1,64 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Body, Controller, Get, HttpCode, Logger, Module, Post, Query } from '@nestjs/common';
+import { z } from 'zod';
+import { ApiDoc } from '../../src/platform/http/api-doc.decorator.js';
+import { zodDto } from '../../src/platform/http/zod-dto.js';
+import type { Database } from '../../src/platform/storage/database.js';
+import { InjectDatabase } from '../../src/platform/storage/storage.module.js';
+
+class CreateThingDto extends zodDto(
+  z.object({
+    name: z.string().min(1),
+    count: z.number().int().min(0),
+    tags: z.array(z.string()).optional(),
+    owner: z.strictObject({ id: z.string() }).optional(),
+  }),
+) {}
+
+class SlowQueryDto extends zodDto(z.object({ ms: z.coerce.number().int().min(0).max(5_000) })) {}
+
+/**
+ * Routes that exist only in tests, to exercise the platform (validation, idempotency, problem
+ * mapping, draining) through the real HTTP stack.
+ */
+@Controller('fixtures')
+class FixturesController {
+  static calls = 0;
+  private readonly logger = new Logger('Fixtures');
+
+  constructor(@InjectDatabase() private readonly db: Database) {}
+
+  @Post('things')
+  @HttpCode(201)
+  @ApiDoc({ summary: 'Create a thing', idempotent: true, responses: { 201: { description: 'Created' } } })
+  async create(@Body() body: CreateThingDto) {
+    FixturesController.calls += 1;
+    const things = this.db.collection<{ name: string; count: number }>('things');
+    const { insertedId } = await things.insertOne({ name: body.name, count: body.count });
+    this.logger.log(`stored thing ${String(insertedId)}`);
+    return { id: String(insertedId), call: FixturesController.calls, ...body };
+  }
+
+  @Get('slow')
+  async slow(@Query() query: SlowQueryDto) {
+    await sleep(query.ms);
+    return { waited: query.ms };
+  }
+
+  @Get('boom')
+  boom(): never {
+    throw new Error('kaboom for 010-1234-5678');
+  }
+
+  @Get('count')
+  async count() {
+    return { things: await this.db.collection('things').countDocuments({}) };
+  }
+}
+
+@Module({ controllers: [FixturesController] })
+export class FixturesModule {}
+
+export function fixtureCalls(): number {
+  return FixturesController.calls;
+}
