@@ -1,0 +1,234 @@
+import fs from 'node:fs/promises';
+import type { Server } from 'node:http';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import type { AppConfig } from '../config/config.js';
+import { LOOPBACK } from './ports.js';
+
+/**
+ * cognito-local, in-process, with a pool seeded so that tokens look like real Cognito's
+ * (standins.md §1): an AWS-shaped pool id and issuer `https://cognito-idp.<region>.amazonaws.com`,
+ * which is what lets `CognitoJwtVerifier` accept them once its JWKS cache is hydrated.
+ *
+ * The package's own `createDefaultServer` reads `.cognito/` relative to the working directory
+ * on every write, so it cannot be pointed at `.data/cognito` without `chdir`ing the whole
+ * launcher. We compose the same pieces it does (cognito-local@5.3.0 `lib/server/defaults.js`)
+ * with absolute directories instead.
+ */
+
+export const MEMBER_GROUPS = [
+  { GroupName: 'worker', Description: 'Workers who take shifts', Precedence: 40 },
+  { GroupName: 'business', Description: 'Members of a business that posts shifts', Precedence: 30 },
+  { GroupName: 'operator', Description: 'Platform operators', Precedence: 20 },
+  { GroupName: 'admin', Description: 'Platform administrators', Precedence: 10 },
+] as const;
+
+/** Real Cognito's issuer host for a region; tokens carry `<this>/<poolId>` as `iss`. */
+export function cognitoIssuerDomain(region: string): string {
+  return `https://cognito-idp.${region}.amazonaws.com`;
+}
+
+const requireFromHere = createRequire(import.meta.url);
+const cognitoLocalRoot = path.dirname(requireFromHere.resolve('cognito-local/package.json'));
+const requireFromCognitoLocal = createRequire(path.join(cognitoLocalRoot, 'package.json'));
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- cognito-local's internals are untyped CJS */
+function internal(relative: string): any {
+  return requireFromCognitoLocal(path.join(cognitoLocalRoot, 'lib', relative));
+}
+
+type Json = Record<string, any>;
+
+async function readJson(file: string): Promise<Json | undefined> {
+  try {
+    return JSON.parse(await fs.readFile(file, 'utf8')) as Json;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new Error(`cannot read ${file}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+async function writeJson(file: string, value: unknown): Promise<void> {
+  // Write-then-rename: a launcher stopped mid-seed never leaves a truncated pool file.
+  const temp = `${file}.${process.pid}.tmp`;
+  await fs.writeFile(temp, `${JSON.stringify(value, null, 2)}\n`);
+  await fs.rename(temp, file);
+}
+
+export interface CognitoSeed {
+  userPoolId: string;
+  clientId: string;
+  region: string;
+}
+
+export function cognitoSeedFrom(config: AppConfig): CognitoSeed {
+  return {
+    userPoolId: config.aws.cognito.userPoolId,
+    clientId: config.aws.cognito.clientId,
+    region: config.aws.region,
+  };
+}
+
+/**
+ * Writes the pool, its app client and its groups into cognito-local's data directory.
+ * Idempotent: what exists (users, group members, other clients, added attributes) is kept;
+ * only the pieces the stack relies on are (re)asserted.
+ */
+export async function seedCognito(dbDir: string, seed: CognitoSeed): Promise<void> {
+  await fs.mkdir(dbDir, { recursive: true });
+  const now = new Date().toISOString();
+  const { USER_POOL_AWS_DEFAULTS } = internal('services/cognitoService.js') as {
+    USER_POOL_AWS_DEFAULTS: Json;
+  };
+
+  const poolFile = path.join(dbDir, `${seed.userPoolId}.json`);
+  const pool = (await readJson(poolFile)) ?? {};
+  const options: Json = pool.Options ?? {};
+  const groups: Json = pool.Groups ?? {};
+  for (const group of MEMBER_GROUPS) {
+    groups[group.GroupName] ??= { ...group, CreationDate: now, LastModifiedDate: now };
+  }
+  await writeJson(poolFile, {
+    ...pool,
+    Options: {
+      ...USER_POOL_AWS_DEFAULTS,
+      Name: 'workmatch-local',
+      CreationDate: now,
+      LastModifiedDate: now,
+      ...options,
+      Id: seed.userPoolId,
+      UsernameAttributes: ['email'],
+    },
+    Users: pool.Users ?? {},
+    Groups: groups,
+  });
+
+  const clientsFile = path.join(dbDir, 'clients.json');
+  const clients = (await readJson(clientsFile)) ?? {};
+  const all: Json = clients.Clients ?? {};
+  const existing: Json = all[seed.clientId] ?? {};
+  all[seed.clientId] = {
+    ...existing,
+    ClientId: seed.clientId,
+    ClientName: 'workmatch-local',
+    UserPoolId: seed.userPoolId,
+    ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+    // Real Cognito's defaults: 60-minute access and id tokens, 30-day refresh tokens.
+    AccessTokenValidity: 60,
+    IdTokenValidity: 60,
+    RefreshTokenValidity: 30,
+    TokenValidityUnits: { AccessToken: 'minutes', IdToken: 'minutes', RefreshToken: 'days' },
+    CreationDate: existing.CreationDate ?? now,
+    LastModifiedDate: now,
+  };
+  await writeJson(clientsFile, { ...clients, Clients: all });
+}
+
+export interface CognitoLocalHandle {
+  url: string;
+  close(): Promise<void>;
+}
+
+export interface CognitoLocalOptions {
+  /** cognito-local's directory; pools and clients live under `<dir>/db`. */
+  dir: string;
+  port: number;
+  seed: CognitoSeed;
+  /** Receives cognito-local's log lines (warnings and errors only) and its message codes. */
+  log: (line: string) => void;
+}
+
+let sdkNoticeSilenced = false;
+
+function silenceSdkV2Notice(): void {
+  if (sdkNoticeSilenced) return;
+  sdkNoticeSilenced = true;
+  // cognito-local pulls in aws-sdk v2 (for Lambda triggers), which prints an end-of-support
+  // notice on load; nothing of ours uses v2.
+  (
+    requireFromCognitoLocal('aws-sdk/lib/maintenance_mode_message') as { suppress: boolean }
+  ).suppress = true;
+}
+
+export async function startCognitoLocal(options: CognitoLocalOptions): Promise<CognitoLocalHandle> {
+  const dbDir = path.join(options.dir, 'db');
+  await seedCognito(dbDir, options.seed);
+  silenceSdkV2Notice();
+
+  const AWS = requireFromCognitoLocal('aws-sdk');
+  const pino = requireFromCognitoLocal('pino');
+  const services = internal('services/index.js');
+  const { DefaultConfig } = internal('server/config.js');
+  const { Router } = internal('server/Router.js');
+  const { createServer } = internal('server/server.js');
+  const { CognitoServiceFactoryImpl } = internal('services/cognitoService.js');
+  const { CryptoService } = internal('services/crypto.js');
+  const { StormDBDataStoreFactory } = internal('services/dataStore/stormDb.js');
+  const { ConsoleMessageSender } = internal('services/messageDelivery/consoleMessageSender.js');
+  const { MessageDeliveryService } = internal('services/messageDelivery/messageDelivery.js');
+  const { otp } = internal('services/otp.js');
+  const { JwtTokenGenerator } = internal('services/tokenGenerator.js');
+  const { UserPoolServiceFactoryImpl } = internal('services/userPoolService.js');
+
+  const logger = pino(
+    { level: 'warn', base: undefined, timestamp: false },
+    {
+      write: (chunk: string) => {
+        const entry = JSON.parse(chunk) as { msg?: string; err?: { message?: string } };
+        options.log(entry.err?.message ?? entry.msg ?? chunk.trim());
+      },
+    },
+  );
+  const ctx = { logger };
+  const config = {
+    ...DefaultConfig,
+    TokenConfig: { IssuerDomain: cognitoIssuerDomain(options.seed.region) },
+    ServerConfig: { port: options.port, hostname: LOOPBACK, development: false, https: false },
+  };
+
+  const clock = new services.DateClock();
+  const dataStoreFactory = new StormDBDataStoreFactory(dbDir);
+  const cognito = await new CognitoServiceFactoryImpl(
+    dbDir,
+    dataStoreFactory,
+    new UserPoolServiceFactoryImpl(clock, dataStoreFactory),
+  ).create(ctx, config.UserPoolDefaults);
+  const triggers = new services.TriggersService(
+    clock,
+    cognito,
+    new services.LambdaService(config.TriggerFunctions, new AWS.Lambda(config.LambdaClient)),
+    new CryptoService(config.KMSConfig),
+  );
+  const allServices = {
+    clock,
+    cognito,
+    config,
+    messages: new services.MessagesService(
+      triggers,
+      new MessageDeliveryService(new ConsoleMessageSender()),
+    ),
+    otp,
+    tokenGenerator: new JwtTokenGenerator(clock, triggers, config.TokenConfig),
+    triggers,
+  };
+  const server = (await createServer(
+    Router(allServices),
+    logger,
+    config.ServerConfig,
+    allServices,
+  ).start()) as Server;
+
+  return {
+    url: `http://${LOOPBACK}:${options.port}`,
+    close: () => closeServer(server),
+  };
+}
+/* eslint-enable @typescript-eslint/no-explicit-any */
+
+/** Stops listening and drops kept-alive connections, so the port is free when this resolves. */
+export function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}

@@ -1,0 +1,207 @@
+import crypto from 'node:crypto';
+import {
+  AdminAddUserToGroupCommand,
+  AdminCreateUserCommand,
+  AdminGetUserCommand,
+  AdminSetUserPasswordCommand,
+  DescribeUserPoolClientCommand,
+  DescribeUserPoolCommand,
+  InitiateAuthCommand,
+  ListGroupsCommand,
+  type CognitoIdentityProviderClient,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOCAL_DEFAULTS, loadConfig, type AppConfig } from '../../src/config/config.js';
+import {
+  cognitoSeedFrom,
+  startCognitoLocal,
+  type CognitoLocalHandle,
+} from '../../src/local/cognito.js';
+import { freePort } from '../../src/local/ports.js';
+import { createCognitoClient } from '../../src/platform/aws/clients.js';
+import { tempDir } from './support.js';
+
+const PASSWORD = 'Passw0rd!local';
+
+function decode(token: string): {
+  header: Record<string, unknown>;
+  payload: Record<string, unknown>;
+} {
+  const [header, payload] = token.split('.') as [string, string];
+  return {
+    header: JSON.parse(Buffer.from(header, 'base64url').toString()) as Record<string, unknown>,
+    payload: JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<string, unknown>,
+  };
+}
+
+/** RS256 check against the pool's JWKS, the way any verifier does it once it holds the keys. */
+function verifiesWith(token: string, jwks: { keys: Array<crypto.JsonWebKey & { kid?: string }> }) {
+  const [header, payload, signature] = token.split('.') as [string, string, string];
+  const { kid } = decode(token).header;
+  const jwk = jwks.keys.find((k) => k.kid === kid);
+  if (!jwk) return false;
+  return crypto.verify(
+    'RSA-SHA256',
+    Buffer.from(`${header}.${payload}`),
+    crypto.createPublicKey({ key: jwk, format: 'jwk' }),
+    Buffer.from(signature, 'base64url'),
+  );
+}
+
+describe('cognito-local stand-in', () => {
+  let dir: string;
+  let port: number;
+  let config: AppConfig;
+  let cognito: CognitoLocalHandle | undefined;
+  let sut: CognitoIdentityProviderClient;
+
+  const start = async () => {
+    cognito = await startCognitoLocal({
+      dir,
+      port,
+      seed: cognitoSeedFrom(config),
+      log: () => undefined,
+    });
+  };
+
+  beforeAll(async () => {
+    dir = await tempDir();
+    port = await freePort();
+    config = loadConfig({ APP_MODE: 'local', LOCAL_COGNITO_PORT: String(port), DATA_DIR: dir });
+    sut = createCognitoClient(config);
+    await start();
+  });
+
+  afterAll(async () => {
+    sut?.destroy();
+    await cognito?.close();
+  });
+
+  it('seeds a pool whose id looks like an AWS pool id, with email as the username', async () => {
+    const { UserPool } = await sut.send(
+      new DescribeUserPoolCommand({ UserPoolId: LOCAL_DEFAULTS.userPoolId }),
+    );
+
+    expect(UserPool?.Id).toBe('us-east-1_LocalPool1');
+    expect(UserPool?.Id).toMatch(/^[\w-]+_[0-9a-zA-Z]+$/); // aws-jwt-verify's own pattern
+    expect(UserPool?.UsernameAttributes).toEqual(['email']);
+  });
+
+  it('seeds the app client with the fixed id and password + refresh flows', async () => {
+    const { UserPoolClient } = await sut.send(
+      new DescribeUserPoolClientCommand({
+        UserPoolId: LOCAL_DEFAULTS.userPoolId,
+        ClientId: LOCAL_DEFAULTS.clientId,
+      }),
+    );
+
+    expect(UserPoolClient?.ClientId).toBe('workmatchlocalclient0000001');
+    expect(UserPoolClient?.ExplicitAuthFlows).toEqual(
+      expect.arrayContaining(['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH']),
+    );
+  });
+
+  it('seeds one group per member role', async () => {
+    const { Groups } = await sut.send(
+      new ListGroupsCommand({ UserPoolId: LOCAL_DEFAULTS.userPoolId }),
+    );
+
+    expect(Groups?.map((g) => g.GroupName).sort()).toEqual([
+      'admin',
+      'business',
+      'operator',
+      'worker',
+    ]);
+  });
+
+  it("issues tokens with real Cognito's issuer, the client as audience and the groups, signed by the pool's JWKS", async () => {
+    const email = 'kim@example.com';
+    await sut.send(
+      new AdminCreateUserCommand({
+        UserPoolId: LOCAL_DEFAULTS.userPoolId,
+        Username: email,
+        UserAttributes: [
+          { Name: 'email', Value: email },
+          { Name: 'email_verified', Value: 'true' },
+        ],
+        MessageAction: 'SUPPRESS',
+      }),
+    );
+    await sut.send(
+      new AdminSetUserPasswordCommand({
+        UserPoolId: LOCAL_DEFAULTS.userPoolId,
+        Username: email,
+        Password: PASSWORD,
+        Permanent: true,
+      }),
+    );
+    const user = await sut.send(
+      new AdminGetUserCommand({ UserPoolId: LOCAL_DEFAULTS.userPoolId, Username: email }),
+    );
+    await sut.send(
+      new AdminAddUserToGroupCommand({
+        UserPoolId: LOCAL_DEFAULTS.userPoolId,
+        Username: user.Username,
+        GroupName: 'worker',
+      }),
+    );
+
+    const { AuthenticationResult: tokens } = await sut.send(
+      new InitiateAuthCommand({
+        ClientId: LOCAL_DEFAULTS.clientId,
+        AuthFlow: 'USER_PASSWORD_AUTH',
+        AuthParameters: { USERNAME: email, PASSWORD },
+      }),
+    );
+    const id = decode(tokens?.IdToken ?? '');
+    const access = decode(tokens?.AccessToken ?? '');
+    const jwks = (await (
+      await fetch(`${cognito?.url}/${LOCAL_DEFAULTS.userPoolId}/.well-known/jwks.json`)
+    ).json()) as { keys: Array<crypto.JsonWebKey & { kid?: string }> };
+
+    const issuer = 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_LocalPool1';
+    expect(id.payload).toMatchObject({
+      iss: issuer,
+      aud: LOCAL_DEFAULTS.clientId,
+      token_use: 'id',
+      email,
+      'cognito:groups': ['worker'],
+    });
+    expect(access.payload).toMatchObject({
+      iss: issuer,
+      client_id: LOCAL_DEFAULTS.clientId,
+      token_use: 'access',
+      'cognito:groups': ['worker'],
+    });
+    expect(id.header.alg).toBe('RS256');
+    expect(verifiesWith(tokens?.IdToken ?? '', jwks)).toBe(true);
+    expect(verifiesWith(tokens?.AccessToken ?? '', jwks)).toBe(true);
+    expect(tokens?.RefreshToken).toBeTruthy();
+  });
+
+  // aws-jwt-verify is not installed yet (a later issue adds it). The recipe to test then:
+  // CognitoJwtVerifier.create({ userPoolId, clientId, tokenUse: 'id', groups: 'worker' }),
+  // verifier.cacheJwks(<the JWKS fetched over http above>), then verify(IdToken) passes.
+  it.todo(
+    "verifies with aws-jwt-verify's CognitoJwtVerifier after cacheJwks (needs aws-jwt-verify)",
+  );
+
+  it('keeps users, memberships and the seed across a restart on the same directory', async () => {
+    await cognito?.close();
+    await start();
+
+    const { AuthenticationResult: tokens } = await sut.send(
+      new InitiateAuthCommand({
+        ClientId: LOCAL_DEFAULTS.clientId,
+        AuthFlow: 'USER_PASSWORD_AUTH',
+        AuthParameters: { USERNAME: 'kim@example.com', PASSWORD },
+      }),
+    );
+    const { Groups } = await sut.send(
+      new ListGroupsCommand({ UserPoolId: LOCAL_DEFAULTS.userPoolId }),
+    );
+
+    expect(decode(tokens?.IdToken ?? '').payload['cognito:groups']).toEqual(['worker']);
+    expect(Groups).toHaveLength(4);
+  });
+});
