@@ -1,0 +1,347 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { LOCAL_DEFAULTS, loadConfig, type AppConfig } from '../config/config.js';
+import { createSqsClient } from '../platform/aws/clients.js';
+import { probeDependencies, type DependencyStatus } from '../platform/aws/stand-ins.js';
+import { cognitoSeedFrom, startCognitoLocal } from './cognito.js';
+import { createPrefixer, shouldColor, type LineSink, type Prefixer } from './output.js';
+import { findPortConflicts, PortInUseError, type StackPorts, type StackService } from './ports.js';
+import { describeExit, ManagedProcess, type ChildExit } from './processes.js';
+import { spawnS3rver } from './s3.js';
+import { ensureQueueWithDlq, queueNameFromUrl, startSqsStandIn } from './sqs.js';
+
+/** The repository root, from `src/local` and from `dist/local` alike. */
+export const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** How to run one of the app processes; the default is `node dist/<entry>.js`. */
+export interface AppCommand {
+  command?: string;
+  args: readonly string[];
+}
+
+export interface LocalStackOptions {
+  /** Base environment (default `process.env`); the stack's own settings override it. */
+  env?: NodeJS.ProcessEnv;
+  /** State directory (default `DATA_DIR`, `.data`): cognito under `cognito/`, s3 under `s3/`. */
+  dataDir?: string;
+  /** Port overrides (defaults: PORT, WORKER_PORT, LOCAL_*_PORT from the configuration). */
+  ports?: Partial<StackPorts>;
+  /** Replace or leave out (`false`) the API and worker processes; tests use both. */
+  apps?: { api?: AppCommand | false; worker?: AppCommand | false };
+  /** Bound on the whole start, up to every `/health/ready` answering 200 (default 60 s). */
+  readyTimeoutMs?: number;
+  /** Bound on each child's graceful stop before SIGKILL (default 10 s). */
+  stopTimeoutMs?: number;
+  /** Where prefixed output lines go (default stdout). */
+  output?: LineSink;
+  color?: boolean;
+  /** Aborting during start stops whatever had started and rejects. */
+  signal?: AbortSignal;
+}
+
+export interface StackUrls {
+  api: string;
+  docs: string;
+  apiReady: string;
+  workerReady: string;
+  cognito: string;
+  s3: string;
+  sqs: string;
+  eventsQueue: string;
+  eventsDeadLetterQueue: string;
+}
+
+export interface StackStop {
+  reason: 'stopped' | 'crashed';
+  /** The child whose unexpected exit brought the stack down. */
+  crashed?: ChildExit;
+}
+
+export interface LocalStack {
+  /** The configuration the API and worker run with. */
+  config: AppConfig;
+  /** The environment given to the API and worker. */
+  env: NodeJS.ProcessEnv;
+  ports: StackPorts;
+  urls: StackUrls;
+  /** Process ids of the children (the stand-ins other than s3 run in this process). */
+  pids: Partial<Record<'api' | 'worker' | 's3', number>>;
+  /** Settles when the stack has stopped, because of `stop()` or because a child died. */
+  stopped: Promise<StackStop>;
+  /** Stops every child and stand-in; idempotent. */
+  stop(): Promise<StackStop>;
+}
+
+export class StackStartError extends Error {
+  override readonly name = 'StackStartError';
+}
+
+/** Variables that point at stand-ins: the launcher derives them, so outside values are dropped. */
+const DERIVED_VARIABLES = [
+  'COGNITO_ENDPOINT',
+  'S3_ENDPOINT',
+  'SQS_ENDPOINT',
+  'SQS_EVENTS_QUEUE_URL',
+] as const;
+
+const PORT_VARIABLES: Record<StackService, string> = {
+  api: 'PORT',
+  worker: 'WORKER_PORT',
+  cognito: 'LOCAL_COGNITO_PORT',
+  s3: 'LOCAL_S3_PORT',
+  sqs: 'LOCAL_SQS_PORT',
+};
+
+/** The stack's input environment: local mode, the chosen ports and data directory. */
+function stackEnv(options: LocalStackOptions): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...(options.env ?? process.env), APP_MODE: 'local' };
+  for (const name of DERIVED_VARIABLES) delete env[name];
+  if (options.dataDir) env.DATA_DIR = options.dataDir;
+  for (const [service, port] of Object.entries(options.ports ?? {})) {
+    if (port !== undefined) env[PORT_VARIABLES[service as StackService]] = String(port);
+  }
+  return env;
+}
+
+/**
+ * What the API and worker are told: every endpoint and id spelled out from the one parsed
+ * configuration, so they cannot disagree with the stand-ins the launcher started.
+ */
+export function childEnvironment(base: NodeJS.ProcessEnv, config: AppConfig): NodeJS.ProcessEnv {
+  const { aws, local } = config;
+  const defined = (value: string | undefined) => value ?? '';
+  return {
+    ...base,
+    APP_MODE: 'local',
+    DATA_DIR: config.dataDir,
+    PORT: String(config.http.port),
+    WORKER_PORT: String(config.worker.port),
+    AWS_REGION: aws.region,
+    COGNITO_USER_POOL_ID: aws.cognito.userPoolId,
+    COGNITO_CLIENT_ID: aws.cognito.clientId,
+    COGNITO_ENDPOINT: defined(aws.cognito.endpoint),
+    S3_BUCKET: aws.s3.bucket,
+    S3_ENDPOINT: defined(aws.s3.endpoint),
+    SQS_ENDPOINT: defined(aws.sqs.endpoint),
+    SQS_EVENTS_QUEUE_URL: defined(aws.sqs.eventsQueueUrl),
+    LOCAL_COGNITO_PORT: String(local.cognitoPort),
+    LOCAL_S3_PORT: String(local.s3Port),
+    LOCAL_SQS_PORT: String(local.sqsPort),
+  };
+}
+
+function loopbackUrl(host: string, port: number, pathname = ''): string {
+  // A wildcard bind is still reached on loopback.
+  const reachable = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  return `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}${pathname}`;
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+async function httpStatus(url: string): Promise<number | undefined> {
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+    await response.body?.cancel();
+    return response.status;
+  } catch {
+    return undefined;
+  }
+}
+
+function summarize(statuses: readonly DependencyStatus[]): string {
+  return statuses
+    .filter((s) => s.status === 'down')
+    .map((s) => `${s.name} (${s.url}): ${s.error ?? 'down'}`)
+    .join('; ');
+}
+
+/**
+ * Brings up the whole local system: cognito-local and local-aws-sqs in this process, s3rver,
+ * the API and the worker as children. Resolves once every `/health/ready` answers 200.
+ * Rejects (after stopping whatever had started) on a port conflict, a child that dies during
+ * start, a missing build, an abort or the ready timeout.
+ */
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const base = stackEnv(options);
+  const config = loadConfig(base);
+  const env = childEnvironment(base, config);
+  const eventsQueueUrl = config.aws.sqs.eventsQueueUrl;
+  if (!eventsQueueUrl) throw new StackStartError('the events queue URL could not be derived');
+
+  const ports: StackPorts = {
+    cognito: config.local.cognitoPort,
+    s3: config.local.s3Port,
+    sqs: config.local.sqsPort,
+    api: config.http.port,
+    worker: config.worker.port,
+  };
+  const apps = {
+    api: options.apps?.api ?? { args: [path.join(PROJECT_ROOT, 'dist', 'main.js')] },
+    worker: options.apps?.worker ?? { args: [path.join(PROJECT_ROOT, 'dist', 'worker.js')] },
+  };
+  const services: StackService[] = ['cognito', 's3', 'sqs'];
+  if (apps.api) services.push('api');
+  if (apps.worker) services.push('worker');
+
+  for (const app of [apps.api, apps.worker]) {
+    // `node <script>`: a missing script means no build yet (node's own error would be cryptic).
+    const entry = app && app.command === undefined ? app.args[0] : undefined;
+    if (entry && !entry.startsWith('-') && !existsSync(entry)) {
+      throw new StackStartError(
+        `${path.relative(PROJECT_ROOT, entry)} does not exist: run \`npm run build\` first (\`npm start\` does)`,
+      );
+    }
+  }
+  const conflicts = await findPortConflicts(ports, services);
+  if (conflicts.length > 0) throw new PortInUseError(conflicts);
+
+  const color = options.color ?? shouldColor(process.stdout, base);
+  if (color && base.FORCE_COLOR === undefined) env.FORCE_COLOR = '1';
+  const sink = options.output ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const out: Prefixer = createPrefixer(sink, color);
+  const readyTimeoutMs = options.readyTimeoutMs ?? 60_000;
+  const stopTimeoutMs = options.stopTimeoutMs ?? 10_000;
+
+  const children: ManagedProcess[] = [];
+  const closers: Array<() => Promise<void>> = [];
+  let stopping: Promise<StackStop> | undefined;
+  let resolveStopped!: (stop: StackStop) => void;
+  const stopped = new Promise<StackStop>((resolve) => (resolveStopped = resolve));
+  let rejectCrash!: (error: Error) => void;
+  const crashedDuringStart = new Promise<never>((_, reject) => (rejectCrash = reject));
+  crashedDuringStart.catch(() => undefined);
+
+  const stop = (crashed?: ChildExit): Promise<StackStop> => {
+    stopping ??= (async () => {
+      // Apps first (they talk to the stand-ins while draining), then s3rver, then in-process.
+      const apps = children.filter((c) => c.name !== 's3');
+      await Promise.all(apps.map((c) => c.stop(stopTimeoutMs)));
+      await Promise.all(children.filter((c) => c.name === 's3').map((c) => c.stop(stopTimeoutMs)));
+      await Promise.allSettled(closers.map((close) => close()));
+      const result: StackStop = crashed ? { reason: 'crashed', crashed } : { reason: 'stopped' };
+      resolveStopped(result);
+      return result;
+    })();
+    return stopping;
+  };
+
+  const watch = (child: ManagedProcess): ManagedProcess => {
+    children.push(child);
+    void child.exited.then((exit) => {
+      if (child.stopping || stopping) return;
+      const message = `${exit.name} ${describeExit(exit)} unexpectedly; stopping the stack`;
+      out('stack', message);
+      rejectCrash(new StackStartError(message));
+      void stop(exit);
+    });
+    return child;
+  };
+
+  const deadline = Date.now() + readyTimeoutMs;
+  const aborted = new Promise<never>((_, reject) => {
+    const abort = () => reject(new StackStartError('start aborted'));
+    if (options.signal?.aborted) abort();
+    else options.signal?.addEventListener('abort', abort, { once: true });
+  });
+  aborted.catch(() => undefined);
+  /** Every wait of the start gives up as soon as a child dies or the caller aborts. */
+  const guard = <T>(step: Promise<T>): Promise<T> =>
+    Promise.race([step, crashedDuringStart, aborted]);
+
+  const waitUntil = async (what: string, check: () => Promise<string | undefined>) => {
+    for (;;) {
+      const problem = await guard(check());
+      if (problem === undefined) return;
+      if (Date.now() > deadline) {
+        throw new StackStartError(`${what} not ready after ${readyTimeoutMs} ms: ${problem}`);
+      }
+      await guard(delay(150));
+    }
+  };
+
+  try {
+    // Not raced against abort: everything started here must be registered before a stop.
+    const started = await Promise.allSettled([
+      startCognitoLocal({
+        dir: path.join(config.dataDir, 'cognito'),
+        port: ports.cognito,
+        seed: cognitoSeedFrom(config),
+        log: (line) => out('cognito', line),
+      }).then((handle) => closers.push(handle.close)),
+      startSqsStandIn({
+        port: ports.sqs,
+        region: config.aws.region,
+        accountId: LOCAL_DEFAULTS.sqsAccountId,
+      }).then((handle) => closers.push(handle.close)),
+      spawnS3rver({
+        dir: path.join(config.dataDir, 's3'),
+        configDir: path.join(config.dataDir, 'local-stack'),
+        port: ports.s3,
+        bucket: config.aws.s3.bucket,
+        env: base,
+        output: out,
+      }).then(watch),
+    ]);
+    for (const result of started) if (result.status === 'rejected') throw result.reason;
+    if (options.signal?.aborted) throw new StackStartError('start aborted');
+
+    const sqsClient = createSqsClient(config);
+    const queues = await guard(ensureQueueWithDlq(sqsClient, queueNameFromUrl(eventsQueueUrl)));
+    sqsClient.destroy();
+
+    await waitUntil('stand-ins', async () => {
+      const problems = summarize(await probeDependencies(config));
+      return problems === '' ? undefined : problems;
+    });
+
+    const api = apps.api;
+    const worker = apps.worker;
+    if (api) watch(spawnApp('api', api, env, out));
+    if (worker) watch(spawnApp('worker', worker, env, out));
+
+    const urls: StackUrls = {
+      api: loopbackUrl(config.http.host, ports.api),
+      docs: loopbackUrl(config.http.host, ports.api, '/docs'),
+      apiReady: loopbackUrl(config.http.host, ports.api, '/health/ready'),
+      workerReady: loopbackUrl(config.http.host, ports.worker, '/health/ready'),
+      cognito: config.aws.cognito.endpoint ?? '',
+      s3: config.aws.s3.endpoint ?? '',
+      sqs: config.aws.sqs.endpoint ?? '',
+      eventsQueue: queues.queueUrl,
+      eventsDeadLetterQueue: queues.deadLetterQueueUrl,
+    };
+    const readyChecks: Array<[string, string]> = [];
+    if (api) readyChecks.push(['api', urls.apiReady]);
+    if (worker) readyChecks.push(['worker', urls.workerReady]);
+    await Promise.all(
+      readyChecks.map(([name, url]) =>
+        waitUntil(name, async () => {
+          const status = await httpStatus(url);
+          return status === 200 ? undefined : `GET ${url} → ${status ?? 'no answer'}`;
+        }),
+      ),
+    );
+
+    const pids: LocalStack['pids'] = {};
+    for (const child of children) pids[child.name as 'api' | 'worker' | 's3'] = child.pid;
+    return { config, env, ports, urls, pids, stopped, stop: () => stop() };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+function spawnApp(
+  name: 'api' | 'worker',
+  app: AppCommand,
+  env: NodeJS.ProcessEnv,
+  out: Prefixer,
+): ManagedProcess {
+  return new ManagedProcess(
+    { name, command: app.command ?? process.execPath, args: app.args, env, cwd: PROJECT_ROOT },
+    out,
+  );
+}

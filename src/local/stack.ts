@@ -1,0 +1,83 @@
+/**
+ * `npm start`: the whole system on this machine, on loopback, with state under `.data/`.
+ * Exit code 0 after Ctrl-C / SIGTERM, 1 when the stack cannot start or a child dies.
+ */
+import { ConfigError } from '../config/config.js';
+import { startLocalStack, StackStartError, type LocalStack } from './launcher.js';
+import { createPrefixer, shouldColor } from './output.js';
+import { PortInUseError } from './ports.js';
+import { killAllProcesses } from './processes.js';
+
+const out = createPrefixer(
+  (line) => process.stdout.write(`${line}\n`),
+  shouldColor(process.stdout, process.env),
+);
+const say = (text: string) => out('stack', text);
+
+function banner(stack: LocalStack): string {
+  const { urls, config } = stack;
+  return [
+    'workmatch is running locally:',
+    `  API           ${urls.api}`,
+    `  OpenAPI docs  ${urls.docs}`,
+    `  readiness     ${urls.apiReady} (worker: ${urls.workerReady})`,
+    `  Cognito       ${urls.cognito}  pool ${config.aws.cognito.userPoolId}, client ${config.aws.cognito.clientId}`,
+    `  S3            ${urls.s3}  bucket ${config.aws.s3.bucket}`,
+    `  SQS           ${urls.eventsQueue}  (dead letters: ${urls.eventsDeadLetterQueue})`,
+    `  data          ${config.dataDir}`,
+    'Press Ctrl-C to stop.',
+  ].join('\n');
+}
+
+function explain(error: unknown): string {
+  if (error instanceof PortInUseError || error instanceof ConfigError) return error.message;
+  if (error instanceof StackStartError) return `Cannot start the local stack: ${error.message}`;
+  return `Cannot start the local stack: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`;
+}
+
+async function main(): Promise<number> {
+  const abort = new AbortController();
+  let stack: LocalStack | undefined;
+  let signals = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    signals += 1;
+    if (signals > 1) {
+      say(`${signal} again: killing every child now`);
+      killAllProcesses();
+      process.exit(130);
+    }
+    say(`${signal} received: stopping the local stack`);
+    abort.abort();
+    void stack?.stop();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  // Last resort: whatever way this process ends, no child outlives it.
+  process.on('exit', killAllProcesses);
+
+  try {
+    stack = await startLocalStack({ signal: abort.signal });
+  } catch (error) {
+    if (abort.signal.aborted) return 0;
+    process.stderr.write(`${explain(error)}\n`);
+    return 1;
+  }
+  if (abort.signal.aborted) {
+    await stack.stop();
+    return 0;
+  }
+  say(banner(stack));
+  const stopped = await stack.stopped;
+  if (stopped.reason === 'crashed') return 1;
+  say('stopped');
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`${explain(error)}\n`);
+    killAllProcesses();
+    process.exit(1);
+  },
+);
