@@ -1,0 +1,19 @@
+import { ObjectId } from 'bson';
+
+/** A new document id; repositories call this instead of importing the driver. */
+export function newId(): ObjectId {
+  return new ObjectId();
+}
+
+/**
+ * The id a client sent as a string, or `null` when it cannot be one, so `getById('nonsense')`
+ * reads as "not found" instead of failing.
+ */
+export function parseId(value: string): ObjectId | null {
+  return /^[0-9a-f]{24}$/i.test(value) ? ObjectId.createFromHexString(value) : null;
+}
+
+/** True for an `ObjectId` from either implementation. */
+export function isId(value: unknown): value is ObjectId {
+  return value instanceof ObjectId;
+}
