@@ -1,0 +1,13 @@
+export * from './database.js';
+export * from './errors.js';
+export * from './ids.js';
+export { openDatabase } from './open-database.js';
+export { MongoDatabase, mongoClientOptions, type MongoDatabaseConfig } from './mongo-database.js';
+export {
+  EmbeddedDatabase,
+  type CompactionStep,
+  type EmbeddedDatabaseOptions,
+  type EngineStats,
+} from './embedded/embedded-database.js';
+export { DatabaseLockedError } from './embedded/lock-file.js';
+export { retryOnConflict, updateWithVersion, type Versioned } from './optimistic.js';

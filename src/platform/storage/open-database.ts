@@ -1,0 +1,14 @@
+import type { AppConfig } from '../../config/config.js';
+import type { Database, StorageLogger } from './database.js';
+import { EmbeddedDatabase } from './embedded/embedded-database.js';
+import { MongoDatabase } from './mongo-database.js';
+
+/** The database the configuration names: MongoDB/DocumentDB when a URI is set, else embedded. */
+export async function openDatabase(config: AppConfig['database'], logger: StorageLogger): Promise<Database> {
+  switch (config.kind) {
+    case 'mongodb':
+      return MongoDatabase.connect({ uri: config.uri, dbName: config.dbName, tlsCaFile: config.tlsCaFile }, logger);
+    case 'embedded':
+      return EmbeddedDatabase.open(config.dir, { logger, dbName: config.dbName });
+  }
+}
