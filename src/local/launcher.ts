@@ -29,6 +29,11 @@ export interface LocalStackOptions {
   ports?: Partial<StackPorts>;
   /** Replace or leave out (`false`) the API and worker processes; tests use both. */
   apps?: { api?: AppCommand | false; worker?: AppCommand | false };
+  /**
+   * The schema migration step run to completion before the apps start, as in production
+   * (default `node dist/cli.js db migrate`; `false` skips it).
+   */
+  migrate?: AppCommand | false;
   /** Bound on the whole start, up to every `/health/ready` answering 200 (default 60 s). */
   readyTimeoutMs?: number;
   /** Bound on each child's graceful stop before SIGKILL (default 10 s). */
@@ -182,11 +187,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     api: options.apps?.api ?? { args: [path.join(PROJECT_ROOT, 'dist', 'main.js')] },
     worker: options.apps?.worker ?? { args: [path.join(PROJECT_ROOT, 'dist', 'worker.js')] },
   };
+  const migrate = options.migrate ?? {
+    args: [path.join(PROJECT_ROOT, 'dist', 'cli.js'), 'db', 'migrate'],
+  };
   const services: StackService[] = ['cognito', 's3', 'sqs'];
   if (apps.api) services.push('api');
   if (apps.worker) services.push('worker');
 
-  for (const app of [apps.api, apps.worker]) {
+  for (const app of [apps.api, apps.worker, migrate]) {
     // `node <script>`: a missing script means no build yet (node's own error would be cryptic).
     const entry = app && app.command === undefined ? app.args[0] : undefined;
     if (entry && !entry.startsWith('-') && !existsSync(entry)) {
@@ -232,9 +240,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     children.push(child);
     void child.exited.then((exit) => {
       if (child.stopping || stopping) return;
-      const message = `${exit.name} ${describeExit(exit)} unexpectedly; stopping the stack`;
-      out('stack', message);
-      rejectCrash(new StackStartError(message));
+      out('stack', `${exit.name} ${describeExit(exit)} unexpectedly; stopping the stack`);
+      rejectCrash(
+        new StackStartError(
+          `${exit.name} ${describeExit(exit)} before it was ready (output above)`,
+        ),
+      );
       void stop(exit);
     });
     return child;
@@ -297,6 +308,19 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       return problems === '' ? undefined : problems;
     });
 
+    if (migrate) {
+      // Its own step before the services start, never inside them (STYLE.md); it holds the
+      // embedded engine's lock while it runs, so it must be done before the apps open it.
+      const step = spawnApp('migrate', migrate, env, out);
+      children.push(step);
+      const exit = await guard(step.exited);
+      if (exit.code !== 0) {
+        throw new StackStartError(
+          `schema migrations (${migrate.args.join(' ')}) ${describeExit(exit)}`,
+        );
+      }
+    }
+
     const api = apps.api;
     const worker = apps.worker;
     if (api) watch(spawnApp('api', api, env, out));
@@ -326,7 +350,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     );
 
     const pids: LocalStack['pids'] = {};
-    for (const child of children) pids[child.name as 'api' | 'worker' | 's3'] = child.pid;
+    for (const child of children) {
+      if (child.name !== 'migrate') pids[child.name as 'api' | 'worker' | 's3'] = child.pid;
+    }
     return { config, env, ports, urls, pids, stopped, stop: () => stop() };
   } catch (error) {
     await stop();
@@ -335,7 +361,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 }
 
 function spawnApp(
-  name: 'api' | 'worker',
+  name: 'api' | 'worker' | 'migrate',
   app: AppCommand,
   env: NodeJS.ProcessEnv,
   out: Prefixer,

@@ -8,6 +8,7 @@ const COLORS: Record<string, number> = {
   sqs: 34,
   api: 36,
   worker: 35,
+  migrate: 90,
 };
 
 const WIDTH = Math.max(...Object.keys(COLORS).map((name) => name.length));

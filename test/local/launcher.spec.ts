@@ -17,6 +17,7 @@ async function startWithFakeApps(
     dataDir: await tempDir(),
     ports,
     apps: { api: { args: [FAKE_APP, 'api'] }, worker: { args: [FAKE_APP, 'worker'] } },
+    migrate: { args: ['-e', 'console.log("migrated")'] },
     output: (line) => output.push(line),
     color: false,
     readyTimeoutMs: 20_000,
@@ -147,12 +148,32 @@ describe('startLocalStack', () => {
       dataDir: await tempDir(),
       ports,
       apps: { api: { args: ['-e', 'process.exit(2)'] }, worker: false },
+      migrate: false,
       output: () => undefined,
       readyTimeoutMs: 20_000,
     });
 
     await expect(start).rejects.toThrow(StackStartError);
-    await expect(start).rejects.toThrow(/api exited with code 2 unexpectedly/);
+    await expect(start).rejects.toThrow(/api exited with code 2 before it was ready/);
+    expect(childPids()).toEqual([]);
+    expect(await busyPorts(ports)).toEqual([]);
+  });
+
+  it('runs the schema migration step before the apps and stops the start when it fails', async () => {
+    const ports = await stackPorts();
+    const output: string[] = [];
+    const start = startLocalStack({
+      dataDir: await tempDir(),
+      ports,
+      apps: { api: { args: [FAKE_APP, 'api'] }, worker: false },
+      migrate: { args: ['-e', 'console.log("pending: 1-Init"); process.exit(1)'] },
+      output: (line) => output.push(line),
+      color: false,
+    });
+
+    await expect(start).rejects.toThrow(/schema migrations \(.*\) exited with code 1/);
+    expect(output).toContain('migrate | pending: 1-Init');
+    expect(output.some((line) => line.startsWith('api'))).toBe(false);
     expect(childPids()).toEqual([]);
     expect(await busyPorts(ports)).toEqual([]);
   });
