@@ -11,6 +11,11 @@ import {
   type Document,
 } from '../../src/platform/storage/index.js';
 
+/** A document of the contract's collections: any _id type the tests use. */
+interface Doc extends Document {
+  _id?: string | number | ObjectId;
+}
+
 /** How the contract reaches one implementation. */
 export interface DatabaseHarness {
   open(): Promise<Database>;
@@ -31,7 +36,7 @@ export function describeDatabaseContract(name: string, makeHarness: () => Promis
     let sut: Database;
     let counter = 0;
     /** A fresh collection per test, so tests never see each other's documents. */
-    const fresh = <T extends Document = Document>(label: string): Collection<T> =>
+    const fresh = <T extends Document = Doc>(label: string): Collection<T> =>
       sut.collection<T>(`${label}_${++counter}`);
 
     beforeAll(async () => {
@@ -98,7 +103,7 @@ export function describeDatabaseContract(name: string, makeHarness: () => Promis
     });
 
     describe('filters', () => {
-      let shifts: Collection;
+      let shifts: Collection<Doc>;
       beforeAll(async () => {
         shifts = fresh('shifts');
         await shifts.insertMany([
@@ -675,8 +680,8 @@ export function describeDatabaseContract(name: string, makeHarness: () => Promis
     });
 
     describe('aggregation', () => {
-      let shifts: Collection;
-      let workers: Collection;
+      let shifts: Collection<Doc>;
+      let workers: Collection<Doc>;
       beforeAll(async () => {
         shifts = fresh('shifts');
         workers = fresh('workers');
@@ -779,9 +784,9 @@ export function describeDatabaseContract(name: string, makeHarness: () => Promis
         };
         // What the driver itself returns for these values: small Longs and Int32/Double promoted.
         const expected = BSON.deserialize(BSON.serialize(original));
-        await sut.collection(name).insertOne(original);
+        await sut.collection<Doc>(name).insertOne(original);
         sut = await harness.reopen(sut);
-        const found = (await sut.collection(name).findOne({ _id: original._id }))!;
+        const found = (await sut.collection<Doc>(name).findOne({ _id: original._id }))!;
         expect(found).toEqual(expected);
         expect(Buffer.from(BSON.serialize(found))).toEqual(Buffer.from(BSON.serialize(expected)));
         expect(found.bigLong).toBeInstanceOf(Long);
@@ -791,18 +796,18 @@ export function describeDatabaseContract(name: string, makeHarness: () => Promis
         expect(Object.is(found.negativeZero, -0)).toBe(true);
         expect((found.money as Decimal128).toString()).toBe('1234.5600');
         expect(found.uuid).toBeInstanceOf(UUID);
-        expect(await sut.collection(name).findOne({ ref: original.ref, at: original.at })).not.toBeNull();
+        expect(await sut.collection<Doc>(name).findOne({ ref: original.ref, at: original.at })).not.toBeNull();
       });
 
       it('keeps documents, updates, deletions and unique indexes across a reopen', async () => {
         const name = `durable_${++counter}`;
-        const before = sut.collection(name);
+        const before = sut.collection<Doc>(name);
         await before.createIndex({ email: 1 }, { unique: true });
         await before.insertMany([{ _id: 1, email: 'a@x.kr' }, { _id: 2, email: 'b@x.kr' }, { _id: 3, email: 'c@x.kr' }]);
         await before.updateOne({ _id: 1 }, { $set: { name: 'Ann' } });
         await before.deleteOne({ _id: 2 });
         sut = await harness.reopen(sut);
-        const after = sut.collection(name);
+        const after = sut.collection<Doc>(name);
         expect(await after.find({}).sort({ _id: 1 }).toArray()).toEqual([
           { _id: 1, email: 'a@x.kr', name: 'Ann' },
           { _id: 3, email: 'c@x.kr' },

@@ -10,5 +10,7 @@ export async function openDatabase(config: AppConfig['database'], logger: Storag
       return MongoDatabase.connect({ uri: config.uri, dbName: config.dbName, tlsCaFile: config.tlsCaFile }, logger);
     case 'embedded':
       return EmbeddedDatabase.open(config.dir, { logger, dbName: config.dbName });
+    default:
+      throw new Error(`openDatabase does not know database kind ${(config as { kind: string }).kind}`);
   }
 }
