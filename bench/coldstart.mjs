@@ -9,7 +9,11 @@ const RUNS = 5;
 
 async function once(env, port) {
   const started = performance.now();
-  const child = spawn(process.execPath, ['dist/main.js'], { cwd: ROOT, env: { ...process.env, ...env, PORT: String(port) }, stdio: 'ignore' });
+  const child = spawn(process.execPath, ['dist/main.js'], {
+    cwd: ROOT,
+    env: { ...process.env, ...env, PORT: String(port) },
+    stdio: 'ignore',
+  });
   try {
     await waitForStatus(`http://127.0.0.1:${port}/health/ready`);
     return performance.now() - started;
@@ -25,7 +29,10 @@ export async function run() {
   const dir = mkdtempSync(path.join(tmpdir(), 'wm-bench-cold-'));
   try {
     const port = await freePort();
-    const env = { ...awsLikeEnv(path.join(dir, 'db'), port), NODE_COMPILE_CACHE: path.join(dir, 'compile-cache') };
+    const env = {
+      ...awsLikeEnv(path.join(dir, 'db'), port),
+      NODE_COMPILE_CACHE: path.join(dir, 'compile-cache'),
+    };
     migrate(env);
     const baselineStart = performance.now();
     await new Promise((resolve) => spawn(process.execPath, ['-e', '0']).once('exit', resolve));

@@ -15,7 +15,11 @@ export async function run() {
   const env = awsLikeEnv(path.join(dir, 'db'), appPort);
   migrate(env);
   const app = await startServer('dist/main.js', env, `http://127.0.0.1:${appPort}/health/ready`);
-  const bare = await startServer('bench/servers/bare-fastify.mjs', { PORT: String(barePort) }, `http://127.0.0.1:${barePort}/health/live`);
+  const bare = await startServer(
+    'bench/servers/bare-fastify.mjs',
+    { PORT: String(barePort) },
+    `http://127.0.0.1:${barePort}/health/live`,
+  );
   try {
     const appUrl = `http://127.0.0.1:${appPort}/health/live`;
     const bareUrl = `http://127.0.0.1:${barePort}/health/live`;

@@ -33,7 +33,8 @@ export async function waitForStatus(url, status = 200, timeoutMs = 20_000) {
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error(`${url} did not answer ${status} within ${timeoutMs} ms`);
+    if (Date.now() > deadline)
+      throw new Error(`${url} did not answer ${status} within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 10));
   }
 }
@@ -41,10 +42,16 @@ export async function waitForStatus(url, status = 200, timeoutMs = 20_000) {
 /** Starts `node <script>` (pinned to core 0) and resolves when `readyUrl` answers 200. */
 export async function startServer(script, env, readyUrl) {
   const [command, args] = pinned(0, process.execPath, [script]);
-  const child = spawn(command, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(command, args, {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
-  const exited = new Promise((_, reject) => child.once('exit', (code) => reject(new Error(`${script} exited ${code}: ${stderr}`))));
+  const exited = new Promise((_, reject) =>
+    child.once('exit', (code) => reject(new Error(`${script} exited ${code}: ${stderr}`))),
+  );
   await Promise.race([waitForStatus(readyUrl), exited]);
   return {
     child,
@@ -61,12 +68,23 @@ export async function startServer(script, env, readyUrl) {
 export function load(url, { connections = 50, seconds = 3, headers = {} } = {}) {
   const cli = path.join(ROOT, 'node_modules/autocannon/autocannon.js');
   const headerArgs = Object.entries(headers).flatMap(([k, v]) => ['-H', `${k}=${v}`]);
-  const [command, args] = pinned(1, process.execPath, [cli, '-j', '-c', String(connections), '-d', String(seconds), ...headerArgs, url]);
+  const [command, args] = pinned(1, process.execPath, [
+    cli,
+    '-j',
+    '-c',
+    String(connections),
+    '-d',
+    String(seconds),
+    ...headerArgs,
+    url,
+  ]);
   const result = spawnSync(command, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   if (result.status !== 0) throw new Error(`autocannon failed: ${result.stderr}`);
   const report = JSON.parse(result.stdout);
   if (report.non2xx > 0 || report.errors > 0) {
-    throw new Error(`load on ${url} saw ${report.non2xx} non-2xx answers and ${report.errors} errors`);
+    throw new Error(
+      `load on ${url} saw ${report.non2xx} non-2xx answers and ${report.errors} errors`,
+    );
   }
   return report.requests.mean;
 }
@@ -82,7 +100,10 @@ const round = (n) => (Math.abs(n) >= 100 ? Math.round(n) : Math.round(n * 1000) 
 /** Prints one line per figure and writes bench/results/<name>.json. */
 export function report(name, figures) {
   for (const f of figures) {
-    const vs = f.baseline === null || f.baseline === undefined ? '' : ` (baseline ${round(f.baseline)} ${f.unit}, ratio ${round(f.ratio)}${f.goal ? `, goal ${f.goal}` : ''})`;
+    const vs =
+      f.baseline === null || f.baseline === undefined
+        ? ''
+        : ` (baseline ${round(f.baseline)} ${f.unit}, ratio ${round(f.ratio)}${f.goal ? `, goal ${f.goal}` : ''})`;
     console.log(`${name}: ${f.figure} = ${round(f.value)} ${f.unit}${vs}`);
   }
   mkdirSync(path.join(ROOT, 'bench/results'), { recursive: true });
@@ -93,7 +114,10 @@ export function report(name, figures) {
     baseline: baseline === null ? null : round(baseline),
     ratio: ratio === null ? null : round(ratio),
   }));
-  writeFileSync(path.join(ROOT, 'bench/results', `${name}.json`), `${JSON.stringify(rows, null, 2)}\n`);
+  writeFileSync(
+    path.join(ROOT, 'bench/results', `${name}.json`),
+    `${JSON.stringify(rows, null, 2)}\n`,
+  );
 }
 
 /** The env that runs dist/main.js in aws-like mode on a fresh embedded database. */
@@ -112,6 +136,10 @@ export function awsLikeEnv(dbDir, port) {
 }
 
 export function migrate(env) {
-  const result = spawnSync(process.execPath, ['dist/cli.js', 'db', 'migrate'], { cwd: ROOT, env: { ...process.env, ...env }, encoding: 'utf8' });
+  const result = spawnSync(process.execPath, ['dist/cli.js', 'db', 'migrate'], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+  });
   if (result.status !== 0) throw new Error(`db migrate failed: ${result.stderr}${result.stdout}`);
 }

@@ -13,7 +13,11 @@ interface Command {
   run(context: { config: AppConfig; logger: Logger; args: string[] }): Promise<number>;
 }
 
-async function withDatabase<T>(config: AppConfig, logger: Logger, fn: (db: Database) => Promise<T>): Promise<T> {
+async function withDatabase<T>(
+  config: AppConfig,
+  logger: Logger,
+  fn: (db: Database) => Promise<T>,
+): Promise<T> {
   const db = await openDatabase(config.database, logger.child({ component: 'storage' }));
   try {
     return await fn(db);
@@ -28,7 +32,10 @@ const COMMANDS: Record<string, Command> = {
     run: ({ config, logger }) =>
       withDatabase(config, logger, async (db) => {
         const applied = await new SchemaMigrator(db, MIGRATIONS).migrate(logger);
-        logger.info({ applied }, applied.length ? 'schema migrations applied' : 'schema is up to date');
+        logger.info(
+          { applied },
+          applied.length ? 'schema migrations applied' : 'schema is up to date',
+        );
         return 0;
       }),
   },
@@ -37,7 +44,9 @@ const COMMANDS: Record<string, Command> = {
     run: ({ config, logger }) =>
       withDatabase(config, logger, async (db) => {
         const pending = await new SchemaMigrator(db, MIGRATIONS).pending();
-        process.stdout.write(pending.length ? `pending:\n${pending.map((p) => `  ${p}\n`).join('')}` : 'up to date\n');
+        process.stdout.write(
+          pending.length ? `pending:\n${pending.map((p) => `  ${p}\n`).join('')}` : 'up to date\n',
+        );
         return pending.length ? 1 : 0;
       }),
   },
@@ -60,7 +69,10 @@ const COMMANDS: Record<string, Command> = {
       const summary = {
         mode: config.mode,
         http: config.http,
-        database: config.database.kind === 'mongodb' ? { kind: 'mongodb', dbName: config.database.dbName } : config.database,
+        database:
+          config.database.kind === 'mongodb'
+            ? { kind: 'mongodb', dbName: config.database.dbName }
+            : config.database,
         region: config.aws.region,
         userPoolId: config.aws.cognito.userPoolId,
         bucket: config.aws.s3.bucket,
@@ -81,7 +93,9 @@ const { positionals } = parseArgs({ allowPositionals: true, strict: false });
 const name = positionals.slice(0, 2).join(' ');
 const command = COMMANDS[name];
 if (!command) {
-  process.stderr.write(positionals.length ? `unknown command: ${positionals.join(' ')}\n\n${usage()}` : usage());
+  process.stderr.write(
+    positionals.length ? `unknown command: ${positionals.join(' ')}\n\n${usage()}` : usage(),
+  );
   process.exit(positionals.length ? 2 : 0);
 }
 const config = loadConfigOrExit();

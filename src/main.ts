@@ -15,7 +15,11 @@ try {
   exitOnSignals(() => app.close(), logger, config.http.shutdownGraceMs);
   await app.listen({ port: config.http.port, host: config.http.host });
   logger.info(
-    { url: `http://${config.http.host}:${config.http.port}`, mode: config.mode, database: config.database.kind },
+    {
+      url: `http://${config.http.host}:${config.http.port}`,
+      mode: config.mode,
+      database: config.database.kind,
+    },
     'api listening',
   );
 } catch (error) {

@@ -16,7 +16,12 @@ export class WorkerModule implements OnApplicationShutdown {
   static forRoot(config: AppConfig, logger: Logger): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [ConfigModule.forRoot(config), LoggingModule.forRoot(logger), StorageModule, HealthChecksModule],
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggingModule.forRoot(logger),
+        StorageModule,
+        HealthChecksModule,
+      ],
       providers: [
         QueueHandlers,
         {

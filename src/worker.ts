@@ -46,7 +46,10 @@ try {
   );
   consumer.start();
   await server.listen({ port: config.worker.port, host: config.http.host });
-  logger.info({ healthUrl: `http://${config.http.host}:${config.worker.port}/health/ready` }, 'worker started');
+  logger.info(
+    { healthUrl: `http://${config.http.host}:${config.worker.port}/health/ready` },
+    'worker started',
+  );
 } catch (error) {
   const hint = describeListenError(error, config.worker.port, 'WORKER_PORT');
   logger.fatal(hint ? { hint } : { err: error }, hint ?? 'worker failed to start');

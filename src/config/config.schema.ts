@@ -18,7 +18,9 @@ export const envSchema = z
     HOST: z.string().min(1).optional(),
     PORT: port.default(3000),
     WORKER_PORT: port.default(3001),
-    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    LOG_LEVEL: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+      .default('info'),
     DATA_DIR: z.string().min(1).default('.data'),
     LOG_DIR: z.string().min(1).optional(),
     BODY_LIMIT_BYTES: positiveInt.default(1_048_576),
@@ -32,6 +34,8 @@ export const envSchema = z
     MONGODB_DB_NAME: z.string().min(1).default('workmatch'),
     MONGODB_TLS_CA_FILE: z.string().min(1).optional(),
     EMBEDDED_DB_DIR: z.string().min(1).optional(),
+    EMBEDDED_DB_URL: url.optional(),
+    LOCAL_DB_PORT: port.default(27027),
 
     AWS_REGION: z.string().min(1).optional(),
     COGNITO_USER_POOL_ID: z
@@ -65,7 +69,7 @@ export const envSchema = z
         ctx.addIssue({ code: 'custom', path: [name], message: `required in aws mode: ${what}` });
       }
     }
-    if (!env.MONGODB_URI && !env.EMBEDDED_DB_DIR) {
+    if (!env.MONGODB_URI && !env.EMBEDDED_DB_DIR && !env.EMBEDDED_DB_URL) {
       ctx.addIssue({
         code: 'custom',
         path: ['MONGODB_URI'],

@@ -26,13 +26,19 @@ describe('loadConfig', () => {
     expect(sut.mode).toBe('local');
     expect(sut.http.host).toBe('127.0.0.1');
     expect(sut.database.kind).toBe('embedded');
-    expect(sut.aws.cognito).toMatchObject({ userPoolId: LOCAL_DEFAULTS.userPoolId, endpoint: 'http://127.0.0.1:9229' });
+    expect(sut.aws.cognito).toMatchObject({
+      userPoolId: LOCAL_DEFAULTS.userPoolId,
+      endpoint: 'http://127.0.0.1:9229',
+    });
     expect(sut.aws.s3.endpoint).toBe('http://127.0.0.1:4568');
     expect(sut.aws.sqs.eventsQueueUrl).toBe('http://127.0.0.1:9324/000000000000/workmatch-events');
   });
 
   it('uses the driver when MONGODB_URI is set', () => {
-    const sut = loadConfig({ MONGODB_URI: 'mongodb://127.0.0.1:27017', MONGODB_TLS_CA_FILE: '/ca.pem' });
+    const sut = loadConfig({
+      MONGODB_URI: 'mongodb://127.0.0.1:27017',
+      MONGODB_TLS_CA_FILE: '/ca.pem',
+    });
     expect(sut.database).toEqual({
       kind: 'mongodb',
       uri: 'mongodb://127.0.0.1:27017',
@@ -54,8 +60,16 @@ describe('loadConfig', () => {
 
   it('in aws mode names every missing variable', () => {
     const issues = issuesOf({ APP_MODE: 'aws' });
-    for (const name of ['COGNITO_USER_POOL_ID', 'COGNITO_CLIENT_ID', 'S3_BUCKET', 'SQS_EVENTS_QUEUE_URL', 'MONGODB_URI']) {
-      expect(issues).toContainEqual(expect.stringMatching(new RegExp(`^${name} is not set: required in aws mode`)));
+    for (const name of [
+      'COGNITO_USER_POOL_ID',
+      'COGNITO_CLIENT_ID',
+      'S3_BUCKET',
+      'SQS_EVENTS_QUEUE_URL',
+      'MONGODB_URI',
+    ]) {
+      expect(issues).toContainEqual(
+        expect.stringMatching(new RegExp(`^${name} is not set: required in aws mode`)),
+      );
     }
   });
 
@@ -75,6 +89,8 @@ describe('loadConfig', () => {
   });
 
   it('rejects an unknown mode', () => {
-    expect(issuesOf({ APP_MODE: 'gcp' })).toContainEqual(expect.stringMatching(/^APP_MODE is malformed/));
+    expect(issuesOf({ APP_MODE: 'gcp' })).toContainEqual(
+      expect.stringMatching(/^APP_MODE is malformed/),
+    );
   });
 });

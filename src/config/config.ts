@@ -20,14 +20,16 @@ export interface AppConfig {
   dataDir: string;
   database:
     | { kind: 'mongodb'; uri: string; dbName: string; tlsCaFile: string | undefined }
-    | { kind: 'embedded'; dir: string; dbName: string };
+    | { kind: 'embedded'; dir: string; dbName: string }
+    /** The embedded engine owned by another process (the local stack's database server). */
+    | { kind: 'embedded-server'; url: string; dbName: string };
   aws: {
     region: string;
     cognito: { userPoolId: string; clientId: string; endpoint: string | undefined };
     s3: { bucket: string; endpoint: string | undefined };
     sqs: { endpoint: string | undefined; eventsQueueUrl: string | undefined };
   };
-  local: { cognitoPort: number; s3Port: number; sqsPort: number };
+  local: { cognitoPort: number; s3Port: number; sqsPort: number; dbPort: number };
 }
 
 export class ConfigError extends Error {
@@ -65,12 +67,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const loopback = (p: number) => `http://127.0.0.1:${p}`;
   const dataDir = path.resolve(e.DATA_DIR);
   const database: AppConfig['database'] = e.MONGODB_URI
-    ? { kind: 'mongodb', uri: e.MONGODB_URI, dbName: e.MONGODB_DB_NAME, tlsCaFile: e.MONGODB_TLS_CA_FILE }
-    : {
-        kind: 'embedded',
-        dir: path.resolve(e.EMBEDDED_DB_DIR ?? path.join(dataDir, 'db')),
+    ? {
+        kind: 'mongodb',
+        uri: e.MONGODB_URI,
         dbName: e.MONGODB_DB_NAME,
-      };
+        tlsCaFile: e.MONGODB_TLS_CA_FILE,
+      }
+    : e.EMBEDDED_DB_URL
+      ? { kind: 'embedded-server', url: e.EMBEDDED_DB_URL, dbName: e.MONGODB_DB_NAME }
+      : {
+          kind: 'embedded',
+          dir: path.resolve(e.EMBEDDED_DB_DIR ?? path.join(dataDir, 'db')),
+          dbName: e.MONGODB_DB_NAME,
+        };
   const region = e.AWS_REGION ?? (local ? LOCAL_DEFAULTS.region : 'ap-northeast-2');
   const sqsEndpoint = e.SQS_ENDPOINT ?? (local ? loopback(e.LOCAL_SQS_PORT) : undefined);
 
@@ -111,6 +120,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
             : undefined),
       },
     },
-    local: { cognitoPort: e.LOCAL_COGNITO_PORT, s3Port: e.LOCAL_S3_PORT, sqsPort: e.LOCAL_SQS_PORT },
+    local: {
+      cognitoPort: e.LOCAL_COGNITO_PORT,
+      s3Port: e.LOCAL_S3_PORT,
+      sqsPort: e.LOCAL_SQS_PORT,
+      dbPort: e.LOCAL_DB_PORT,
+    },
   };
 }

@@ -30,13 +30,18 @@ describe('bad input gets a 4xx problem, never a 500', () => {
   });
 
   it('answers a body that is not JSON with 415 unsupported_media_type', async () => {
-    const response = await post('/fixtures/things', 'name=a', { 'content-type': 'application/x-www-form-urlencoded' });
+    const response = await post('/fixtures/things', 'name=a', {
+      'content-type': 'application/x-www-form-urlencoded',
+    });
     expect(response.status).toBe(415);
     expect((await problemOf(response)).code).toBe('unsupported_media_type');
   });
 
   it('answers a body over the configured limit with 413 payload_too_large', async () => {
-    const response = await post('/fixtures/things', JSON.stringify({ name: 'x'.repeat(4096), count: 1 }));
+    const response = await post(
+      '/fixtures/things',
+      JSON.stringify({ name: 'x'.repeat(4096), count: 1 }),
+    );
     expect(response.status).toBe(413);
     expect((await problemOf(response)).code).toBe('payload_too_large');
   });
@@ -64,13 +69,18 @@ describe('bad input gets a 4xx problem, never a 500', () => {
   it('validates query strings with the same rules', async () => {
     const response = await fetch(`${api.url}/fixtures/slow?ms=soon`);
     expect(response.status).toBe(400);
-    expect((await problemOf(response)).errors).toEqual([expect.objectContaining({ in: 'query', field: 'ms' })]);
+    expect((await problemOf(response)).errors).toEqual([
+      expect.objectContaining({ in: 'query', field: 'ms' }),
+    ]);
   });
 
   it('answers an unknown route with 404 not_found', async () => {
     const response = await fetch(`${api.url}/no/such/route`);
     expect(response.status).toBe(404);
-    expect(await problemOf(response)).toMatchObject({ code: 'not_found', instance: '/no/such/route' });
+    expect(await problemOf(response)).toMatchObject({
+      code: 'not_found',
+      instance: '/no/such/route',
+    });
   });
 
   it('hides an unexpected error behind 500 internal_error and logs it with its request id', async () => {
@@ -89,21 +99,29 @@ describe('request ids', () => {
     const response = await fetch(`${api.url}/no/such/route`);
     const id = response.headers.get('x-request-id');
     expect(id).toMatch(/^[0-9a-f-]{36}$/);
-    expect((await response.json()).requestId).toBe(id);
-    expect(api.logs.lines.filter((l) => l.reqId === id).map((l) => l.msg)).toContain('request completed');
+    expect(((await response.json()) as { requestId: string }).requestId).toBe(id);
+    expect(api.logs.lines.filter((l) => l.reqId === id).map((l) => l.msg)).toContain(
+      'request completed',
+    );
   });
 
   it("keeps a caller's well-formed request id and replaces a malformed one", async () => {
-    const kept = await fetch(`${api.url}/health/live`, { headers: { 'x-request-id': 'apigw-123.abc' } });
+    const kept = await fetch(`${api.url}/health/live`, {
+      headers: { 'x-request-id': 'apigw-123.abc' },
+    });
     expect(kept.headers.get('x-request-id')).toBe('apigw-123.abc');
-    const replaced = await fetch(`${api.url}/health/live`, { headers: { 'x-request-id': 'bad id\twith spaces' } });
+    const replaced = await fetch(`${api.url}/health/live`, {
+      headers: { 'x-request-id': 'bad id\twith spaces' },
+    });
     expect(replaced.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it("puts the request id on a service's own log lines", async () => {
     const response = await post('/fixtures/things', JSON.stringify({ name: 'logged', count: 1 }));
     const id = response.headers.get('x-request-id');
-    const line = api.logs.lines.find((l) => typeof l.msg === 'string' && l.msg.startsWith('stored thing'));
+    const line = api.logs.lines.find(
+      (l) => typeof l.msg === 'string' && l.msg.startsWith('stored thing'),
+    );
     expect(line?.reqId).toBe(id);
   });
 });
@@ -122,13 +140,19 @@ describe('Idempotency-Key', () => {
   });
 
   it('treats the same JSON with keys in another order as the same body', async () => {
-    await post('/fixtures/things', '{"name":"order","count":2}', { 'idempotency-key': 'key-order' });
-    const again = await post('/fixtures/things', '{"count":2,"name":"order"}', { 'idempotency-key': 'key-order' });
+    await post('/fixtures/things', '{"name":"order","count":2}', {
+      'idempotency-key': 'key-order',
+    });
+    const again = await post('/fixtures/things', '{"count":2,"name":"order"}', {
+      'idempotency-key': 'key-order',
+    });
     expect(again.headers.get('idempotent-replayed')).toBe('true');
   });
 
   it('refuses the same key with a different body with 422 idempotency_key_reused', async () => {
-    await post('/fixtures/things', JSON.stringify({ name: 'a', count: 1 }), { 'idempotency-key': 'key-diff' });
+    await post('/fixtures/things', JSON.stringify({ name: 'a', count: 1 }), {
+      'idempotency-key': 'key-diff',
+    });
     const response = await post('/fixtures/things', JSON.stringify({ name: 'b', count: 1 }), {
       'idempotency-key': 'key-diff',
     });
@@ -140,7 +164,9 @@ describe('Idempotency-Key', () => {
     const body = JSON.stringify({ name: 'race', count: 3 });
     const before = fixtureCalls();
     const responses = await Promise.all(
-      Array.from({ length: 8 }, () => post('/fixtures/things', body, { 'idempotency-key': 'key-race' })),
+      Array.from({ length: 8 }, () =>
+        post('/fixtures/things', body, { 'idempotency-key': 'key-race' }),
+      ),
     );
     expect(fixtureCalls() - before).toBe(1);
     for (const response of responses) expect([201, 409]).toContain(response.status);
@@ -164,7 +190,9 @@ describe('Idempotency-Key', () => {
       'idempotency-key': 'x'.repeat(300),
     });
     expect(response.status).toBe(400);
-    expect((await problemOf(response)).errors).toEqual([expect.objectContaining({ in: 'headers', field: 'idempotency-key' })]);
+    expect((await problemOf(response)).errors).toEqual([
+      expect.objectContaining({ in: 'headers', field: 'idempotency-key' }),
+    ]);
   });
 });
 
@@ -189,17 +217,37 @@ describe('OpenAPI', () => {
   it('serves an OpenAPI 3.1 document generated from the zod schemas, and Swagger UI at /docs', async () => {
     const document = (await (await fetch(`${api.url}/docs/json`)).json()) as {
       openapi: string;
-      paths: Record<string, Record<string, { requestBody?: unknown; responses: Record<string, unknown>; parameters?: { name: string; in: string }[] }>>;
+      paths: Record<
+        string,
+        Record<
+          string,
+          {
+            requestBody?: unknown;
+            responses: Record<string, unknown>;
+            parameters?: { name: string; in: string }[];
+          }
+        >
+      >;
       components: { schemas: Record<string, unknown> };
     };
     expect(document.openapi).toBe('3.1.0');
     const create = document.paths['/fixtures/things']?.post;
     expect(create?.requestBody).toMatchObject({
-      content: { 'application/json': { schema: { properties: { name: { type: 'string' } }, additionalProperties: false } } },
+      content: {
+        'application/json': {
+          schema: { properties: { name: { type: 'string' } }, additionalProperties: false },
+        },
+      },
     });
-    expect(Object.keys(create?.responses ?? {})).toEqual(expect.arrayContaining(['201', '400', '409', '422', '500']));
-    expect(create?.parameters).toContainEqual(expect.objectContaining({ name: 'idempotency-key', in: 'header' }));
-    expect(document.paths['/fixtures/slow']?.get?.parameters).toContainEqual(expect.objectContaining({ name: 'ms', in: 'query' }));
+    expect(Object.keys(create?.responses ?? {})).toEqual(
+      expect.arrayContaining(['201', '400', '409', '422', '500']),
+    );
+    expect(create?.parameters).toContainEqual(
+      expect.objectContaining({ name: 'idempotency-key', in: 'header' }),
+    );
+    expect(document.paths['/fixtures/slow']?.get?.parameters).toContainEqual(
+      expect.objectContaining({ name: 'ms', in: 'query' }),
+    );
     expect(document.paths['/health/ready']?.get?.responses).toHaveProperty('503');
     expect(document.components.schemas).toHaveProperty('Problem');
 

@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Body, Controller, Get, HttpCode, Logger, Module, Post, Query } from '@nestjs/common';
 import { z } from 'zod';
@@ -30,7 +31,11 @@ class FixturesController {
 
   @Post('things')
   @HttpCode(201)
-  @ApiDoc({ summary: 'Create a thing', idempotent: true, responses: { 201: { description: 'Created' } } })
+  @ApiDoc({
+    summary: 'Create a thing',
+    idempotent: true,
+    responses: { 201: { description: 'Created' } },
+  })
   async create(@Body() body: CreateThingDto) {
     FixturesController.calls += 1;
     const things = this.db.collection<{ name: string; count: number }>('things');
@@ -41,6 +46,7 @@ class FixturesController {
 
   @Get('slow')
   async slow(@Query() query: SlowQueryDto) {
+    fixtureEvents.emit('slow-started');
     await sleep(query.ms);
     return { waited: query.ms };
   }
@@ -55,6 +61,9 @@ class FixturesController {
     return { things: await this.db.collection('things').countDocuments({}) };
   }
 }
+
+/** Lets a test wait until a request is really in flight, instead of guessing with a delay. */
+export const fixtureEvents = new EventEmitter();
 
 @Module({ controllers: [FixturesController] })
 export class FixturesModule {}

@@ -5,7 +5,11 @@ export class LogCapture extends Writable {
   readonly lines: Record<string, unknown>[] = [];
   readonly raw: string[] = [];
 
-  override _write(chunk: Buffer, _encoding: BufferEncoding, done: (error?: Error | null) => void): void {
+  override _write(
+    chunk: Buffer,
+    _encoding: BufferEncoding,
+    done: (error?: Error | null) => void,
+  ): void {
     for (const line of String(chunk).split('\n')) {
       if (!line) continue;
       this.raw.push(line);

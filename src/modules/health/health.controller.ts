@@ -24,7 +24,10 @@ export class HealthController {
     tags: ['health'],
     responses: {
       200: { description: 'Ready', schema: ReadinessResponse },
-      503: { description: 'Not ready; the checks say which dependency is down', schema: ReadinessResponse },
+      503: {
+        description: 'Not ready; the checks say which dependency is down',
+        schema: ReadinessResponse,
+      },
     },
   })
   async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<ReadinessResponse> {

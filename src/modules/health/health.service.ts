@@ -32,7 +32,10 @@ export class HealthService {
     const started = performance.now();
     try {
       await withTimeout(this.db.ping(), PING_TIMEOUT_MS);
-      const pending = await withTimeout(new SchemaMigrator(this.db, MIGRATIONS).pending(), PING_TIMEOUT_MS);
+      const pending = await withTimeout(
+        new SchemaMigrator(this.db, MIGRATIONS).pending(),
+        PING_TIMEOUT_MS,
+      );
       const latencyMs = Math.round(performance.now() - started);
       if (pending.length > 0) {
         return {

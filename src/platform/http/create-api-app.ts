@@ -3,6 +3,12 @@ import type { IncomingMessage } from 'node:http';
 import type { Type } from '@nestjs/common';
 import { DiscoveryService, NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import {
+  LogController,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
 import type { Logger } from 'pino';
 import { AppModule } from '../../app.module.js';
 import type { AppConfig } from '../../config/config.js';
@@ -21,6 +27,55 @@ function requestIdOf(request: IncomingMessage): string {
   return typeof inbound === 'string' && INBOUND_REQUEST_ID.test(inbound) ? inbound : randomUUID();
 }
 
+/** One line per request, when it completes; the path only, since query strings can carry personal data. */
+class RequestLogController extends LogController {
+  constructor() {
+    super({ requestIdLogLabel: 'reqId' });
+  }
+
+  override incomingRequest(): void {}
+
+  override requestCompleted(
+    error: Error | null | undefined,
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ): void {
+    const line = {
+      method: request.method,
+      path: request.url.split('?', 1)[0],
+      status: reply.statusCode,
+      ms: Math.round(reply.elapsedTime * 10) / 10,
+    };
+    if (error) reply.log.error({ ...line, err: error }, 'request failed');
+    else reply.log.info(line, 'request completed');
+  }
+}
+
+/**
+ * On close, Fastify stops listening and closes the connections idle at that moment; a keep-alive
+ * connection whose request finishes afterwards would hold the server open until its idle timeout
+ * (the ALB keeps connections alive). So while closing, responses say `Connection: close`, and
+ * connections that turn idle are closed as they do.
+ */
+function drainKeepAliveOnClose(fastify: FastifyInstance): void {
+  let closing = false;
+  let sweeper: NodeJS.Timeout | undefined;
+  fastify.addHook('preClose', (done) => {
+    closing = true;
+    sweeper = setInterval(() => fastify.server.closeIdleConnections(), 50);
+    sweeper.unref();
+    done();
+  });
+  fastify.addHook('onSend', (_request, reply, payload, done) => {
+    if (closing) void reply.header('connection', 'close');
+    done(null, payload);
+  });
+  fastify.addHook('onClose', (_instance, done) => {
+    clearInterval(sweeper);
+    done();
+  });
+}
+
 export interface ApiAppOptions {
   config: AppConfig;
   logger: Logger;
@@ -29,13 +84,16 @@ export interface ApiAppOptions {
 }
 
 /** Builds the whole API (not yet listening): the same app in production, locally and in tests. */
-export async function createApiApp({ config, logger, modules = [] }: ApiAppOptions): Promise<NestFastifyApplication> {
+export async function createApiApp({
+  config,
+  logger,
+  modules = [],
+}: ApiAppOptions): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     loggerInstance: logger,
-    disableRequestLogging: true,
+    logController: new RequestLogController(),
     bodyLimit: config.http.bodyLimitBytes,
     genReqId: requestIdOf,
-    requestIdLogLabel: 'reqId',
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     // In AWS the task is reachable only through API Gateway and the private ALB, so the
@@ -45,9 +103,12 @@ export async function createApiApp({ config, logger, modules = [] }: ApiAppOptio
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(config, logger, modules),
     adapter,
-    { logger: new PinoNestLogger(logger), abortOnError: false },
+    // bodyParser off: Nest would add a urlencoded parser, and this API takes JSON only.
+    { logger: new PinoNestLogger(logger), abortOnError: false, bodyParser: false },
   );
   const fastify = app.getHttpAdapter().getInstance();
+  // Fastify's own JSON parser stays (it enforces bodyLimit); plain text is refused with 415.
+  fastify.removeContentTypeParser('text/plain');
 
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header(REQUEST_ID_HEADER, request.id);
@@ -58,19 +119,7 @@ export async function createApiApp({ config, logger, modules = [] }: ApiAppOptio
   fastify.addHook('preHandler', (request, _reply, done) => {
     requestContext.run({ requestId: request.id, log: request.log as Logger }, done);
   });
-  // One line per request; the path only, since query strings can carry personal data.
-  fastify.addHook('onResponse', (request, reply, done) => {
-    request.log.info(
-      {
-        method: request.method,
-        path: request.url.split('?', 1)[0],
-        status: reply.statusCode,
-        ms: Math.round(reply.elapsedTime * 10) / 10,
-      },
-      'request completed',
-    );
-    done();
-  });
+  drainKeepAliveOnClose(fastify);
   registerIdempotency(fastify, app.get(IdempotencyRepository), config.http.idempotencyTtlSeconds);
 
   if (config.http.docsEnabled) {
@@ -82,7 +131,8 @@ export async function createApiApp({ config, logger, modules = [] }: ApiAppOptio
     const document = buildOpenApiDocument(controllers, {
       title: 'workmatch API',
       version: process.env.npm_package_version ?? '0.1.0',
-      description: 'Staffing marketplace backend. Errors are RFC 9457 problem+json with a stable `code`.',
+      description:
+        'Staffing marketplace backend. Errors are RFC 9457 problem+json with a stable `code`.',
     });
     const [{ default: swagger }, { default: swaggerUi }] = await Promise.all([
       import('@fastify/swagger'),

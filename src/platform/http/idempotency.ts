@@ -68,9 +68,12 @@ export function registerIdempotency(
     if (existing) {
       const expired = existing.expiresAt.getTime() <= now.getTime();
       const abandoned =
-        existing.state === 'pending' && now.getTime() - existing.lockedAt.getTime() > STALE_CLAIM_MS;
-      if ((expired || (abandoned && existing.requestHash === requestHash)) &&
-        (await repository.takeOver(existing, fresh))) {
+        existing.state === 'pending' &&
+        now.getTime() - existing.lockedAt.getTime() > STALE_CLAIM_MS;
+      if (
+        (expired || (abandoned && existing.requestHash === requestHash)) &&
+        (await repository.takeOver(existing, fresh))
+      ) {
         existing = null;
       }
     }

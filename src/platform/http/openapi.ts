@@ -1,6 +1,11 @@
 import { RequestMethod, type Type } from '@nestjs/common';
 // The same metadata keys @nestjs/swagger reads; Nest exports them for its sibling packages.
-import { METHOD_METADATA, PATH_METADATA, ROUTE_ARGS_METADATA, RouteParamtypes } from '@nestjs/common/internal';
+import {
+  METHOD_METADATA,
+  PATH_METADATA,
+  ROUTE_ARGS_METADATA,
+  RouteParamtypes,
+} from '@nestjs/common/internal';
 import { z } from 'zod';
 import {
   createDocument,
@@ -55,7 +60,9 @@ const IDEMPOTENCY_HEADER_SCHEMA = z
   .string()
   .min(1)
   .max(255)
-  .meta({ description: 'Makes a retried write safe: the same key and body replay the first response.' });
+  .meta({
+    description: 'Makes a retried write safe: the same key and body replay the first response.',
+  });
 
 const HTTP_METHODS: Partial<Record<RequestMethod, 'get' | 'post' | 'put' | 'patch' | 'delete'>> = {
   [RequestMethod.GET]: 'get',
@@ -75,7 +82,10 @@ export interface RouteDescription {
 }
 
 function joinPath(...parts: string[]): string {
-  const joined = `/${parts.map((p) => p.replace(/^\/+|\/+$/g, '')).filter(Boolean).join('/')}`;
+  const joined = `/${parts
+    .map((p) => p.replace(/^\/+|\/+$/g, ''))
+    .filter(Boolean)
+    .join('/')}`;
   return joined.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
 }
 
@@ -93,7 +103,8 @@ export function describeRoutes(controllers: Type[]): RouteDescription[] {
     for (const handlerName of Object.getOwnPropertyNames(proto)) {
       const handler = proto[handlerName];
       if (handlerName === 'constructor' || typeof handler !== 'function') continue;
-      const requestMethod = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod | undefined;
+      const requestMethod = Reflect.getMetadata(METHOD_METADATA, handler) as
+        RequestMethod | undefined;
       if (requestMethod === undefined) continue;
       const method = HTTP_METHODS[requestMethod];
       if (!method) continue;
@@ -121,16 +132,20 @@ function schemaOf(value: z.ZodType | { schema: z.ZodType } | undefined): z.ZodTy
 function responseContent(doc: ApiResponseDoc) {
   const schema = schemaOf(doc.schema);
   if (!schema) return { description: doc.description };
-  return { description: doc.description, content: { [doc.contentType ?? 'application/json']: { schema } } };
+  return {
+    description: doc.description,
+    content: { [doc.contentType ?? 'application/json']: { schema } },
+  };
 }
 
 function operationFor(route: RouteDescription): ZodOpenApiOperationObject {
-  const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, route.controller, route.handlerName) ?? {}) as Record<
-    string,
-    RouteArg
-  >;
-  const paramTypes = (Reflect.getMetadata('design:paramtypes', route.controller.prototype, route.handlerName) ??
-    []) as unknown[];
+  const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, route.controller, route.handlerName) ??
+    {}) as Record<string, RouteArg>;
+  const paramTypes = (Reflect.getMetadata(
+    'design:paramtypes',
+    route.controller.prototype,
+    route.handlerName,
+  ) ?? []) as unknown[];
   const operation: ZodOpenApiOperationObject = {
     operationId: `${route.controller.name.replace(/Controller$/, '')}_${route.handlerName}`,
     summary: route.doc?.summary,
@@ -156,12 +171,16 @@ function operationFor(route: RouteDescription): ZodOpenApiOperationObject {
   for (const name of route.path.matchAll(/\{([A-Za-z0-9_]+)\}/g)) {
     if (!requestParams.path && name[1]) pathParams[name[1]] ??= z.string();
   }
-  if (!requestParams.path && Object.keys(pathParams).length > 0) requestParams.path = z.object(pathParams);
-  if (route.doc?.idempotent) requestParams.header = z.object({ 'idempotency-key': IDEMPOTENCY_HEADER_SCHEMA.optional() });
+  if (!requestParams.path && Object.keys(pathParams).length > 0)
+    requestParams.path = z.object(pathParams);
+  if (route.doc?.idempotent)
+    requestParams.header = z.object({ 'idempotency-key': IDEMPOTENCY_HEADER_SCHEMA.optional() });
   if (Object.keys(requestParams).length > 0) operation.requestParams = requestParams;
 
   const responses: Record<string, ZodOpenApiResponseObject> = {};
-  for (const [status, doc] of Object.entries(route.doc?.responses ?? { 200: { description: 'OK' } })) {
+  for (const [status, doc] of Object.entries(
+    route.doc?.responses ?? { 200: { description: 'OK' } },
+  )) {
     responses[status] = responseContent(doc);
   }
   const problems = new Set([400, 500, ...(route.doc?.problems ?? [])]);

@@ -8,16 +8,24 @@ describe('toProblem', () => {
   it('maps a domain error kind to its status and keeps its stable code', () => {
     const sut = toProblem(new ConflictError('shift_full', 'The shift is full.'));
     expect(sut.status).toBe(409);
-    expect(sut.body).toMatchObject({ code: 'shift_full', detail: 'The shift is full.', title: 'Conflict' });
+    expect(sut.body).toMatchObject({
+      code: 'shift_full',
+      detail: 'The shift is full.',
+      title: 'Conflict',
+    });
     expect(sut.body.type).toMatch(/\/shift_full$/);
   });
 
   it('lists each invalid field of a validation error', () => {
     const sut = toProblem(
-      new ValidationError([{ in: 'body', field: 'count', message: 'Expected a number', code: 'invalid_type' }]),
+      new ValidationError([
+        { in: 'body', field: 'count', message: 'Expected a number', code: 'invalid_type' },
+      ]),
     );
     expect(sut.status).toBe(400);
-    expect(sut.body.errors).toEqual([{ in: 'body', field: 'count', message: 'Expected a number', code: 'invalid_type' }]);
+    expect(sut.body.errors).toEqual([
+      { in: 'body', field: 'count', message: 'Expected a number', code: 'invalid_type' },
+    ]);
   });
 
   it('answers 503 with Retry-After when the database is unreachable', () => {
@@ -27,7 +35,9 @@ describe('toProblem', () => {
   });
 
   it('carries Retry-After from a rate-limit error', () => {
-    const sut = toProblem(new DomainError('rate_limited', 'too_many_attempts', 'Slow down.', {}, 30));
+    const sut = toProblem(
+      new DomainError('rate_limited', 'too_many_attempts', 'Slow down.', {}, 30),
+    );
     expect(sut).toMatchObject({ status: 429, headers: { 'retry-after': '30' } });
   });
 
@@ -43,7 +53,10 @@ describe('toProblem', () => {
   });
 
   it('maps an unknown route to 404 not_found', () => {
-    expect(toProblem(new NotFoundException('Cannot GET /nope')).body).toMatchObject({ status: 404, code: 'not_found' });
+    expect(toProblem(new NotFoundException('Cannot GET /nope')).body).toMatchObject({
+      status: 404,
+      code: 'not_found',
+    });
   });
 
   it('hides the message of an unexpected error and flags it for logging', () => {

@@ -77,7 +77,7 @@ const FASTIFY_ERRORS: Record<string, { status: number; code: string; detail: str
   FST_ERR_CTP_EMPTY_JSON_BODY: {
     status: 400,
     code: 'empty_body',
-    detail: "The request says it carries JSON but its body is empty.",
+    detail: 'The request says it carries JSON but its body is empty.',
   },
   FST_ERR_CTP_INVALID_MEDIA_TYPE: {
     status: 415,
@@ -123,7 +123,8 @@ export function toProblem(error: unknown): Problem {
   if (error instanceof DomainError) {
     const status = KIND_STATUS[error.kind];
     const headers: Record<string, string> = {};
-    if (error.retryAfterSeconds !== undefined) headers['retry-after'] = String(error.retryAfterSeconds);
+    if (error.retryAfterSeconds !== undefined)
+      headers['retry-after'] = String(error.retryAfterSeconds);
     return {
       status,
       body: problem(status, error.code, error.message, error.extensions),
@@ -134,11 +135,20 @@ export function toProblem(error: unknown): Problem {
   if (error instanceof DatabaseUnavailableError) {
     return {
       status: 503,
-      body: problem(503, 'database_unavailable', 'The database cannot be reached; try again shortly.'),
+      body: problem(
+        503,
+        'database_unavailable',
+        'The database cannot be reached; try again shortly.',
+      ),
       headers: { 'retry-after': '5' },
       unexpected: false,
     };
   }
+  // Nest wraps Fastify's own 4xx errors (body parsing) in an HttpException; map the original.
+  const fastifyCause =
+    error instanceof HttpException ? (error.cause as FastifyLikeError | undefined) : undefined;
+  if (typeof fastifyCause?.code === 'string' && FASTIFY_ERRORS[fastifyCause.code])
+    return toProblem(fastifyCause);
   if (error instanceof HttpException) {
     const status = error.getStatus();
     const code = STATUS_CODE[status] ?? (status >= 500 ? 'internal_error' : 'bad_request');
@@ -148,12 +158,26 @@ export function toProblem(error: unknown): Problem {
   const fastify = error as FastifyLikeError;
   if (typeof fastify?.code === 'string' && FASTIFY_ERRORS[fastify.code]) {
     const known = FASTIFY_ERRORS[fastify.code]!;
-    return { status: known.status, body: problem(known.status, known.code, known.detail), headers: {}, unexpected: false };
+    return {
+      status: known.status,
+      body: problem(known.status, known.code, known.detail),
+      headers: {},
+      unexpected: false,
+    };
   }
-  if (typeof fastify?.statusCode === 'number' && fastify.statusCode >= 400 && fastify.statusCode < 500) {
+  if (
+    typeof fastify?.statusCode === 'number' &&
+    fastify.statusCode >= 400 &&
+    fastify.statusCode < 500
+  ) {
     const status = fastify.statusCode;
     const code = STATUS_CODE[status] ?? 'bad_request';
-    return { status, body: problem(status, code, 'The request could not be processed.'), headers: {}, unexpected: false };
+    return {
+      status,
+      body: problem(status, code, 'The request could not be processed.'),
+      headers: {},
+      unexpected: false,
+    };
   }
   return {
     status: 500,

@@ -34,7 +34,9 @@ export class QueueConsumer {
       pollingCompleteWaitTimeMs: 5_000,
       handleMessage: (message) => this.handle(message),
     });
-    this.consumer.on('error', (error) => options.logger.warn({ err: error }, 'queue polling failed'));
+    this.consumer.on('error', (error) =>
+      options.logger.warn({ err: error }, 'queue polling failed'),
+    );
     this.consumer.on('processing_error', (error) =>
       options.logger.warn({ err: error }, 'queue message processing failed'),
     );
@@ -70,7 +72,10 @@ export class QueueConsumer {
     }
     const handler = this.options.handlers.get(parsed.type);
     if (!handler) {
-      log.error({ type: parsed.type, eventId: parsed.id }, 'no handler for this message type; leaving it for the DLQ');
+      log.error(
+        { type: parsed.type, eventId: parsed.id },
+        'no handler for this message type; leaving it for the DLQ',
+      );
       return undefined;
     }
     await handler(parsed);

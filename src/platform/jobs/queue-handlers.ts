@@ -9,7 +9,8 @@ export class QueueHandlers {
   private readonly handlers = new Map<string, QueueHandler>();
 
   register(type: string, handler: QueueHandler): void {
-    if (this.handlers.has(type)) throw new Error(`A handler for queue messages of type ${type} exists already`);
+    if (this.handlers.has(type))
+      throw new Error(`A handler for queue messages of type ${type} exists already`);
     this.handlers.set(type, handler);
   }
 

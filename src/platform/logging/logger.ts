@@ -39,7 +39,12 @@ export function createLogger(config: AppConfig, target: LoggerTarget): Logger {
       {
         target: 'pino-pretty',
         level: config.log.level,
-        options: { destination: 1, colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service' },
+        options: {
+          destination: 1,
+          colorize: true,
+          translateTime: 'SYS:HH:MM:ss.l',
+          ignore: 'pid,hostname,service',
+        },
       },
       {
         target: 'pino-roll',

@@ -13,7 +13,11 @@ export class PinoNestLogger implements LoggerService {
     return requestContext.current()?.log ?? this.root;
   }
 
-  private write(level: 'info' | 'warn' | 'error' | 'debug' | 'trace' | 'fatal', message: unknown, params: unknown[]) {
+  private write(
+    level: 'info' | 'warn' | 'error' | 'debug' | 'trace' | 'fatal',
+    message: unknown,
+    params: unknown[],
+  ) {
     const logger = this.target();
     if (!logger.isLevelEnabled(level)) return;
     const context = typeof params.at(-1) === 'string' ? (params.at(-1) as string) : undefined;
@@ -22,7 +26,10 @@ export class PinoNestLogger implements LoggerService {
     } else if (typeof message === 'object' && message !== null) {
       logger[level]({ ...(message as object), context });
     } else {
-      const stack = level === 'error' && typeof params[0] === 'string' && params.length > 1 ? params[0] : undefined;
+      const stack =
+        level === 'error' && typeof params[0] === 'string' && params.length > 1
+          ? params[0]
+          : undefined;
       logger[level]({ context, ...(stack ? { stack } : {}) }, String(message));
     }
   }

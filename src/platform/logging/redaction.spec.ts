@@ -11,7 +11,10 @@ function capture() {
       done();
     },
   });
-  return { logger: pino({ redact: { paths: redactPaths(), censor: REDACT_CENSOR } }, stream), lines };
+  return {
+    logger: pino({ redact: { paths: redactPaths(), censor: REDACT_CENSOR } }, stream),
+    lines,
+  };
 }
 
 describe('log redaction', () => {

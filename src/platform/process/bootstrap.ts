@@ -9,7 +9,9 @@ export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): AppConfi
     return loadConfig(env);
   } catch (error) {
     if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\nSee .env.example for every variable and its meaning.\n`);
+      process.stderr.write(
+        `${error.message}\nSee .env.example for every variable and its meaning.\n`,
+      );
       process.exit(EXIT_CONFIG);
     }
     throw error;
@@ -17,9 +19,15 @@ export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): AppConfi
 }
 
 /** A listen error a person can act on: which port, and which variable moves it. */
-export function describeListenError(error: unknown, port: number, variable: string): string | undefined {
+export function describeListenError(
+  error: unknown,
+  port: number,
+  variable: string,
+): string | undefined {
   const code = (error as { code?: string }).code;
-  if (code === 'EADDRINUSE') return `Port ${port} is already in use. Stop what holds it or set ${variable}.`;
-  if (code === 'EACCES') return `Not allowed to listen on port ${port}. Set ${variable} to a port above 1024.`;
+  if (code === 'EADDRINUSE')
+    return `Port ${port} is already in use. Stop what holds it or set ${variable}.`;
+  if (code === 'EACCES')
+    return `Not allowed to listen on port ${port}. Set ${variable} to a port above 1024.`;
   return undefined;
 }

@@ -12,7 +12,8 @@ const COLLECTION = 'schema_migrations';
 
 function ordered(migrations: readonly SchemaMigration[]): SchemaMigration[] {
   for (const m of migrations) {
-    if (!MIGRATION_ID.test(m.id)) throw new Error(`Migration id ${m.id} is not <epochMillis>-<Name>`);
+    if (!MIGRATION_ID.test(m.id))
+      throw new Error(`Migration id ${m.id} is not <epochMillis>-<Name>`);
   }
   return [...migrations].sort((a, b) => a.id.localeCompare(b.id));
 }

@@ -1,6 +1,7 @@
 import type { AppConfig } from '../../config/config.js';
 import type { Database, StorageLogger } from './database.js';
 import { EmbeddedDatabase } from './embedded/embedded-database.js';
+import { RemoteDatabase } from './embedded-server/remote-database.js';
 import { MongoDatabase } from './mongo-database.js';
 
 /** The database the configuration names: MongoDB/DocumentDB when a URI is set, else embedded. */
@@ -10,6 +11,8 @@ export async function openDatabase(config: AppConfig['database'], logger: Storag
       return MongoDatabase.connect({ uri: config.uri, dbName: config.dbName, tlsCaFile: config.tlsCaFile }, logger);
     case 'embedded':
       return EmbeddedDatabase.open(config.dir, { logger, dbName: config.dbName });
+    case 'embedded-server':
+      return new RemoteDatabase(config.url);
     default:
       throw new Error(`openDatabase does not know database kind ${(config as { kind: string }).kind}`);
   }
