@@ -5,8 +5,15 @@ import { LOCAL_DEFAULTS, loadConfig, type AppConfig } from '../config/config.js'
 import { createSqsClient } from '../platform/aws/clients.js';
 import { probeDependencies, type DependencyStatus } from '../platform/aws/stand-ins.js';
 import { cognitoSeedFrom, startCognitoLocal } from './cognito.js';
+import { hostEmbeddedDatabase } from './database.js';
 import { createPrefixer, shouldColor, type LineSink, type Prefixer } from './output.js';
-import { findPortConflicts, PortInUseError, type StackPorts, type StackService } from './ports.js';
+import {
+  findPortConflicts,
+  LOOPBACK,
+  PortInUseError,
+  type StackPorts,
+  type StackService,
+} from './ports.js';
 import { describeExit, ManagedProcess, type ChildExit } from './processes.js';
 import { spawnS3rver } from './s3.js';
 import { ensureQueueWithDlq, queueNameFromUrl, startSqsStandIn } from './sqs.js';
@@ -23,7 +30,10 @@ export interface AppCommand {
 export interface LocalStackOptions {
   /** Base environment (default `process.env`); the stack's own settings override it. */
   env?: NodeJS.ProcessEnv;
-  /** State directory (default `DATA_DIR`, `.data`): cognito under `cognito/`, s3 under `s3/`. */
+  /**
+   * State directory (default `DATA_DIR`, `.data`): the embedded database under `db/` (unless
+   * `EMBEDDED_DB_DIR` or `MONGODB_URI` say otherwise), cognito under `cognito/`, s3 under `s3/`.
+   */
   dataDir?: string;
   /** Port overrides (defaults: PORT, WORKER_PORT, LOCAL_*_PORT from the configuration). */
   ports?: Partial<StackPorts>;
@@ -46,6 +56,8 @@ export interface LocalStackOptions {
 }
 
 export interface StackUrls {
+  /** The embedded database server, when the stack hosts one (not with MONGODB_URI). */
+  database: string | undefined;
   api: string;
   docs: string;
   apiReady: string;
@@ -64,13 +76,13 @@ export interface StackStop {
 }
 
 export interface LocalStack {
-  /** The configuration the API and worker run with. */
+  /** The configuration the API and worker run with (parsed from `env`). */
   config: AppConfig;
   /** The environment given to the API and worker. */
   env: NodeJS.ProcessEnv;
   ports: StackPorts;
   urls: StackUrls;
-  /** Process ids of the children (the stand-ins other than s3 run in this process). */
+  /** Process ids of the children (the database server, cognito and sqs run in this process). */
   pids: Partial<Record<'api' | 'worker' | 's3', number>>;
   /** Settles when the stack has stopped, because of `stop()` or because a child died. */
   stopped: Promise<StackStop>;
@@ -84,6 +96,7 @@ export class StackStartError extends Error {
 
 /** Variables that point at stand-ins: the launcher derives them, so outside values are dropped. */
 const DERIVED_VARIABLES = [
+  'EMBEDDED_DB_URL',
   'COGNITO_ENDPOINT',
   'S3_ENDPOINT',
   'SQS_ENDPOINT',
@@ -91,6 +104,7 @@ const DERIVED_VARIABLES = [
 ] as const;
 
 const PORT_VARIABLES: Record<StackService, string> = {
+  db: 'LOCAL_DB_PORT',
   api: 'PORT',
   worker: 'WORKER_PORT',
   cognito: 'LOCAL_COGNITO_PORT',
@@ -118,6 +132,10 @@ export function childEnvironment(base: NodeJS.ProcessEnv, config: AppConfig): No
   const defined = (value: string | undefined) => value ?? '';
   return {
     ...base,
+    // The launcher serves the embedded engine; with MONGODB_URI set there is nothing to serve.
+    ...(config.database.kind === 'embedded'
+      ? { EMBEDDED_DB_URL: `http://${LOOPBACK}:${local.dbPort}` }
+      : {}),
     APP_MODE: 'local',
     DATA_DIR: config.dataDir,
     PORT: String(config.http.port),
@@ -133,6 +151,7 @@ export function childEnvironment(base: NodeJS.ProcessEnv, config: AppConfig): No
     LOCAL_COGNITO_PORT: String(local.cognitoPort),
     LOCAL_S3_PORT: String(local.s3Port),
     LOCAL_SQS_PORT: String(local.sqsPort),
+    LOCAL_DB_PORT: String(local.dbPort),
   };
 }
 
@@ -173,10 +192,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const base = stackEnv(options);
   const config = loadConfig(base);
   const env = childEnvironment(base, config);
+  const childConfig = loadConfig(env);
   const eventsQueueUrl = config.aws.sqs.eventsQueueUrl;
   if (!eventsQueueUrl) throw new StackStartError('the events queue URL could not be derived');
 
   const ports: StackPorts = {
+    db: config.local.dbPort,
     cognito: config.local.cognitoPort,
     s3: config.local.s3Port,
     sqs: config.local.sqsPort,
@@ -190,7 +211,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const migrate = options.migrate ?? {
     args: [path.join(PROJECT_ROOT, 'dist', 'cli.js'), 'db', 'migrate'],
   };
+  const embedded = config.database.kind === 'embedded' ? config.database : undefined;
   const services: StackService[] = ['cognito', 's3', 'sqs'];
+  if (embedded) services.unshift('db');
   if (apps.api) services.push('api');
   if (apps.worker) services.push('worker');
 
@@ -276,6 +299,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   try {
     // Not raced against abort: everything started here must be registered before a stop.
     const started = await Promise.allSettled([
+      embedded
+        ? hostEmbeddedDatabase({
+            dir: embedded.dir,
+            dbName: embedded.dbName,
+            port: ports.db,
+            log: (line) => out('db', line),
+          }).then((handle) => closers.push(handle.close))
+        : undefined,
       startCognitoLocal({
         dir: path.join(config.dataDir, 'cognito'),
         port: ports.cognito,
@@ -327,6 +358,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     if (worker) watch(spawnApp('worker', worker, env, out));
 
     const urls: StackUrls = {
+      database:
+        childConfig.database.kind === 'embedded-server' ? childConfig.database.url : undefined,
       api: loopbackUrl(config.http.host, ports.api),
       docs: loopbackUrl(config.http.host, ports.api, '/docs'),
       apiReady: loopbackUrl(config.http.host, ports.api, '/health/ready'),
@@ -353,7 +386,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     for (const child of children) {
       if (child.name !== 'migrate') pids[child.name as 'api' | 'worker' | 's3'] = child.pid;
     }
-    return { config, env, ports, urls, pids, stopped, stop: () => stop() };
+    return { config: childConfig, env, ports, urls, pids, stopped, stop: () => stop() };
   } catch (error) {
     await stop();
     throw error;

@@ -3,6 +3,7 @@ export type LineSink = (line: string) => void;
 
 const COLORS: Record<string, number> = {
   stack: 1, // bold
+  db: 92,
   cognito: 32,
   s3: 33,
   sqs: 34,

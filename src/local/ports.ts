@@ -3,12 +3,13 @@ import net from 'node:net';
 export const LOOPBACK = '127.0.0.1';
 
 /** The services the local stack listens for, in start order. */
-export type StackService = 'cognito' | 's3' | 'sqs' | 'api' | 'worker';
+export type StackService = 'db' | 'cognito' | 's3' | 'sqs' | 'api' | 'worker';
 
 export type StackPorts = Record<StackService, number>;
 
 /** What an operator needs to read in a port conflict message. */
 export const SERVICE_PORTS: Record<StackService, { label: string; variable: string }> = {
+  db: { label: 'embedded database server', variable: 'LOCAL_DB_PORT' },
   cognito: { label: 'Cognito stand-in (cognito-local)', variable: 'LOCAL_COGNITO_PORT' },
   s3: { label: 'S3 stand-in (s3rver)', variable: 'LOCAL_S3_PORT' },
   sqs: { label: 'SQS stand-in (local-aws-sqs)', variable: 'LOCAL_SQS_PORT' },

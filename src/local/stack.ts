@@ -24,6 +24,7 @@ function banner(stack: LocalStack): string {
     `  Cognito       ${urls.cognito}  pool ${config.aws.cognito.userPoolId}, client ${config.aws.cognito.clientId}`,
     `  S3            ${urls.s3}  bucket ${config.aws.s3.bucket}`,
     `  SQS           ${urls.eventsQueue}  (dead letters: ${urls.eventsDeadLetterQueue})`,
+    `  database      ${urls.database ?? 'MongoDB (MONGODB_URI)'}`,
     `  data          ${config.dataDir}`,
     'Press Ctrl-C to stop.',
   ].join('\n');

@@ -3,6 +3,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startLocalStack, StackStartError, type LocalStack } from '../../src/local/launcher.js';
 import { PortInUseError, type StackPorts } from '../../src/local/ports.js';
 import { probeDependencies } from '../../src/platform/aws/stand-ins.js';
+import { EmbeddedDatabase } from '../../src/platform/storage/embedded/embedded-database.js';
+import { RemoteDatabase } from '../../src/platform/storage/embedded-server/remote-database.js';
 import { busyPorts, childPids, FAKE_APP, isAlive, stackPorts, tempDir } from './support.js';
 
 /** The whole stack with fake API and worker processes (same /health/ready contract). */
@@ -25,6 +27,8 @@ async function startWithFakeApps(
   });
 }
 
+const quiet = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
+
 function occupy(port: number): Promise<net.Server> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
@@ -46,6 +50,9 @@ describe('startLocalStack', () => {
     stack = await startWithFakeApps(ports);
 
     const probes = await probeDependencies(stack.config);
+    const remote = new RemoteDatabase(stack.urls.database ?? '');
+    await remote.ping();
+    await remote.close();
     const apiEnv = (await (await fetch(`${stack.urls.api}/env`)).json()) as Record<string, string>;
 
     expect(probes.map((p) => [p.name, p.status])).toEqual([
@@ -56,6 +63,7 @@ describe('startLocalStack', () => {
     expect(apiEnv).toEqual({
       APP_MODE: 'local',
       DATA_DIR: stack.config.dataDir,
+      EMBEDDED_DB_URL: `http://127.0.0.1:${ports.db}`,
       AWS_REGION: 'us-east-1',
       COGNITO_USER_POOL_ID: 'us-east-1_LocalPool1',
       COGNITO_CLIENT_ID: 'workmatchlocalclient0000001',
@@ -70,6 +78,7 @@ describe('startLocalStack', () => {
       docs: `http://127.0.0.1:${ports.api}/docs`,
       workerReady: `http://127.0.0.1:${ports.worker}/health/ready`,
     });
+    expect(stack.config.database).toMatchObject({ kind: 'embedded-server' });
     expect(Object.keys(stack.pids).sort()).toEqual(['api', 's3', 'worker']);
   });
 
@@ -79,6 +88,10 @@ describe('startLocalStack', () => {
     const pids = Object.values(stack.pids);
 
     const result = await stack.stop();
+
+    // The launcher held the embedded engine's single-writer lock; stop() must release it.
+    const reopened = await EmbeddedDatabase.open(`${stack.config.dataDir}/db`, { logger: quiet });
+    await reopened.close();
 
     expect(result).toEqual({ reason: 'stopped' });
     expect(await busyPorts(ports)).toEqual([]);

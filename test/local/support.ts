@@ -12,14 +12,15 @@ export function tempDir(prefix = 'workmatch-local-'): Promise<string> {
 }
 
 export async function stackPorts(): Promise<StackPorts> {
-  const [cognito, s3, sqs, api, worker] = (await freePorts(5)) as [
+  const [db, cognito, s3, sqs, api, worker] = (await freePorts(6)) as [
+    number,
     number,
     number,
     number,
     number,
     number,
   ];
-  return { cognito, s3, sqs, api, worker };
+  return { db, cognito, s3, sqs, api, worker };
 }
 
 /** Process ids whose parent is this process (the launcher's children when it runs in-process). */
