@@ -1,0 +1,164 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import fs from 'node:fs/promises';
+import net from 'node:net';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../../src/local/launcher.js';
+import type { StackPorts } from '../../src/local/ports.js';
+import { busyPorts, childPids, isAlive, stackPorts, tempDir } from './support.js';
+
+/**
+ * `npm start` for real: `node dist/local/stack.js` with the real API and worker, on free ports
+ * and a temporary data directory. dist is rebuilt first when missing or older than src.
+ */
+
+const DIST = path.join(PROJECT_ROOT, 'dist');
+const ENTRIES = ['main.js', 'worker.js', 'local/stack.js'].map((e) => path.join(DIST, e));
+const BUILD_INFO = path.join(DIST, '.tsbuildinfo');
+
+async function newestSource(dir: string): Promise<number> {
+  let newest = 0;
+  for (const entry of await fs.readdir(dir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile() || !entry.name.endsWith('.ts') || entry.name.endsWith('.spec.ts')) continue;
+    newest = Math.max(newest, statSync(path.join(entry.parentPath, entry.name)).mtimeMs);
+  }
+  return newest;
+}
+
+async function ensureBuilt(): Promise<void> {
+  const stale =
+    !ENTRIES.every((entry) => existsSync(entry)) ||
+    !existsSync(BUILD_INFO) ||
+    (await newestSource(path.join(PROJECT_ROOT, 'src'))) > statSync(BUILD_INFO).mtimeMs;
+  if (!stale) return;
+  const tsc = path.join(PROJECT_ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+  try {
+    await promisify(execFile)(process.execPath, [tsc, '-p', 'tsconfig.build.json'], {
+      cwd: PROJECT_ROOT,
+    });
+  } catch (error) {
+    // tsc still emits on type errors; those are `npm run typecheck`'s to report. What this
+    // suite needs is runnable entries, and a runtime failure shows up in the launcher output.
+    const { stdout } = error as { stdout?: string };
+    if (!ENTRIES.every((entry) => existsSync(entry))) {
+      throw new Error(`npm run build failed:\n${stdout ?? String(error)}`, { cause: error });
+    }
+    console.warn(`npm run build reported errors (dist emitted anyway):\n${stdout ?? ''}`);
+  }
+}
+
+interface Launched {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+function launch(ports: StackPorts, dataDir: string): Launched {
+  const child = spawn(process.execPath, [path.join(DIST, 'local', 'stack.js')], {
+    cwd: PROJECT_ROOT,
+    env: {
+      ...process.env,
+      NO_COLOR: '1',
+      LOG_LEVEL: 'warn',
+      DATA_DIR: dataDir,
+      PORT: String(ports.api),
+      WORKER_PORT: String(ports.worker),
+      LOCAL_COGNITO_PORT: String(ports.cognito),
+      LOCAL_S3_PORT: String(ports.s3),
+      LOCAL_SQS_PORT: String(ports.sqs),
+      LOCAL_DB_PORT: String(ports.db),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let text = '';
+  child.stdout?.on('data', (chunk: Buffer) => (text += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (text += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  );
+  return { child, output: () => text, exited };
+}
+
+async function waitFor(launched: Launched, pattern: RegExp, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let exitCode: number | null | undefined;
+  void launched.exited.then((code) => (exitCode = code));
+  while (!pattern.test(launched.output())) {
+    if (exitCode !== undefined || Date.now() > deadline) {
+      throw new Error(
+        `the launcher ${exitCode !== undefined ? `exited (${exitCode})` : 'timed out'} before ${pattern}:\n${launched.output()}`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) =>
+      setTimeout(() => reject(new Error(`${what} after ${ms} ms`)), ms),
+    ),
+  ]);
+}
+
+describe('npm start (dist/local/stack.js)', () => {
+  beforeAll(ensureBuilt, 60_000);
+
+  it('serves /health/ready with every stand-in up, then stops everything on Ctrl-C', async () => {
+    const ports = await stackPorts();
+    const launched = launch(ports, await tempDir());
+    try {
+      await waitFor(launched, /workmatch is running locally/, 40_000);
+      const pid = launched.child.pid ?? 0;
+      const children = childPids(pid);
+
+      const ready = await fetch(`http://127.0.0.1:${ports.api}/health/ready`);
+      const body = (await ready.json()) as { checks: Record<string, { status: string }> };
+      const docs = await fetch(`http://127.0.0.1:${ports.api}/docs`);
+      const worker = await fetch(`http://127.0.0.1:${ports.worker}/health/ready`);
+      await Promise.all([docs, worker].map((r) => r.body?.cancel()));
+
+      expect(launched.output()).toContain(`http://127.0.0.1:${ports.api}/docs`);
+      expect(ready.status).toBe(200);
+      expect(body.checks).toMatchObject({
+        cognito: { status: 'up' },
+        s3: { status: 'up' },
+        sqs: { status: 'up' },
+      });
+      expect(docs.status).toBe(200);
+      expect(worker.status).toBe(200);
+      expect(children).toHaveLength(3); // s3rver, api, worker
+
+      launched.child.kill('SIGINT');
+      const code = await withTimeout(launched.exited, 20_000, 'no exit on SIGINT');
+
+      expect(code).toBe(0);
+      expect(children.filter(isAlive)).toEqual([]);
+      expect(await busyPorts(ports)).toEqual([]);
+    } finally {
+      launched.child.kill('SIGKILL');
+    }
+  }, 60_000);
+
+  it('reports an occupied port and exits 1, leaving no process behind', async () => {
+    const ports = await stackPorts();
+    const blocker = net.createServer();
+    await new Promise<void>((resolve) => blocker.listen(ports.api, '127.0.0.1', resolve));
+    const launched = launch(ports, await tempDir());
+    try {
+      const code = await withTimeout(launched.exited, 15_000, 'no exit');
+
+      expect(code).toBe(1);
+      expect(launched.output()).toContain(
+        `port ${ports.api} on 127.0.0.1, wanted by the API, is already in use; stop what holds it or choose another port with PORT=<port>`,
+      );
+      expect(await busyPorts({ ...ports, api: 0 })).toEqual([]);
+    } finally {
+      blocker.close();
+      launched.child.kill('SIGKILL');
+    }
+  }, 30_000);
+});
