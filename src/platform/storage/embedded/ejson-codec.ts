@@ -28,7 +28,8 @@ export function encodeValue(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(encodeValue).join(',')}]`;
   if (value instanceof Date) return `{"$date":{"$numberLong":"${value.getTime()}"}}`;
   if (value instanceof ObjectId) return `{"$oid":"${value.toHexString()}"}`;
-  if (value instanceof Long) return `{"$numberLong":"${value.toString()}"}`;
+  // Not `instanceof Long`: a Timestamp is a Long subclass with its own encoding.
+  if (value instanceof Long && value._bsontype === 'Long') return `{"$numberLong":"${value.toString()}"}`;
   const proto: unknown = Object.getPrototypeOf(value);
   if (proto === Object.prototype || proto === null) {
     let out = '{';

@@ -84,7 +84,7 @@ export function valueKey(value: unknown): string {
   }
   if (value instanceof ObjectId) return `o${value.toHexString()}`;
   if (value instanceof Date) return `t${value.getTime()}`;
-  if (value instanceof Long) return `l${value.toString()}`;
+  if (value instanceof Long && value._bsontype === 'Long') return `l${value.toString()}`;
   if (value instanceof Decimal128) return `m${value.toString()}`;
   return `j${EJSON.stringify(value, { relaxed: false })}`;
 }
