@@ -76,10 +76,11 @@ export class EmbeddedCollection<T extends Document = Document> implements Collec
 
   #matches(filter: Document | undefined, firstOnly = false): Document[] {
     this.#engine.assertUsable();
+    const criteria = filter ?? {};
+    // Compiled first, so a bad filter fails even on an empty collection, as on the server.
+    const query = mingo(() => new Query(criteria, MINGO_OPTIONS));
     const store = this.#engine.store(this.collectionName);
     if (!store) return [];
-    const criteria = filter ?? {};
-    const query = mingo(() => new Query(criteria, MINGO_OPTIONS));
     const out: Document[] = [];
     for (const doc of store.candidates(criteria)) {
       if (mingo(() => query.test(doc))) {
