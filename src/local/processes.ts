@@ -50,6 +50,10 @@ export class ManagedProcess {
       cwd: spec.cwd,
       env: spec.env,
       stdio: ['ignore', 'pipe', 'pipe'],
+      // Its own process group: a Ctrl-C in the terminal reaches the launcher only, which then
+      // stops the children in order (apps before the stand-ins they drain against) instead of
+      // every process dying at once and the launcher mistaking that for a crash.
+      detached: true,
     });
     for (const stream of [this.child.stdout, this.child.stderr]) {
       if (!stream) continue;
