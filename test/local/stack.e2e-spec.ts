@@ -104,6 +104,16 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
   ]);
 }
 
+/** On a failed assertion: a graceful stop first, so the launcher takes its children down. */
+async function stopLauncher(launched: Launched): Promise<void> {
+  const { child } = launched;
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const children = childPids(child.pid ?? 0);
+  child.kill('SIGTERM');
+  await withTimeout(launched.exited, 20_000, 'no exit').catch(() => child.kill('SIGKILL'));
+  for (const pid of children.filter(isAlive)) process.kill(pid, 'SIGKILL');
+}
+
 describe('npm start (dist/local/stack.js)', () => {
   beforeAll(ensureBuilt, 60_000);
 
@@ -139,7 +149,7 @@ describe('npm start (dist/local/stack.js)', () => {
       expect(children.filter(isAlive)).toEqual([]);
       expect(await busyPorts(ports)).toEqual([]);
     } finally {
-      launched.child.kill('SIGKILL');
+      await stopLauncher(launched);
     }
   }, 60_000);
 
@@ -158,7 +168,7 @@ describe('npm start (dist/local/stack.js)', () => {
       expect(await busyPorts({ ...ports, api: 0 })).toEqual([]);
     } finally {
       blocker.close();
-      launched.child.kill('SIGKILL');
+      await stopLauncher(launched);
     }
   }, 30_000);
 });
