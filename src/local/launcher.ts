@@ -183,8 +183,9 @@ function summarize(statuses: readonly DependencyStatus[]): string {
 }
 
 /**
- * Brings up the whole local system: cognito-local and local-aws-sqs in this process, s3rver,
- * the API and the worker as children. Resolves once every `/health/ready` answers 200.
+ * Brings up the whole local system: the embedded database server, cognito-local and
+ * local-aws-sqs in this process; s3rver, the migration step, the API and the worker as
+ * children. Resolves once every `/health/ready` answers 200.
  * Rejects (after stopping whatever had started) on a port conflict, a child that dies during
  * start, a missing build, an abort or the ready timeout.
  */
