@@ -90,7 +90,7 @@ describe('bad input gets a 4xx problem, never a 500', () => {
     expect(problem.code).toBe('internal_error');
     expect(JSON.stringify(problem)).not.toContain('kaboom');
     const logged = api.logs.lines.find((l) => l.msg === 'request failed unexpectedly');
-    expect(logged).toMatchObject({ reqId: problem.requestId, level: 50 });
+    expect(logged).toMatchObject({ reqId: problem.requestId, level: 'error' });
   });
 });
 

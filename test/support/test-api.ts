@@ -7,7 +7,7 @@ import { pino } from 'pino';
 import { loadConfig, type AppConfig } from '../../src/config/config.js';
 import { MIGRATIONS } from '../../src/migrations/index.js';
 import { createApiApp } from '../../src/platform/http/create-api-app.js';
-import { REDACT_CENSOR, redactPaths } from '../../src/platform/logging/redaction.js';
+import { baseOptions } from '../../src/platform/logging/logger.js';
 import { SchemaMigrator } from '../../src/platform/schema/schema-migrator.js';
 import { openDatabase } from '../../src/platform/storage/open-database.js';
 import { LogCapture } from './log-capture.js';
@@ -46,10 +46,7 @@ export async function startTestApi(
     ...options.env,
   });
   const logs = new LogCapture();
-  const logger = pino(
-    { level: config.log.level, redact: { paths: redactPaths(), censor: REDACT_CENSOR } },
-    logs,
-  );
+  const logger = pino(baseOptions(config, 'api'), logs);
   if (options.migrate !== false) {
     // As in production: the schema step runs first, in its own connection.
     const db = await openDatabase(config.database, logger);

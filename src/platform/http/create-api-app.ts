@@ -3,22 +3,15 @@ import type { IncomingMessage } from 'node:http';
 import type { Type } from '@nestjs/common';
 import { DiscoveryService, NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import {
-  LogController,
-  type FastifyInstance,
-  type FastifyReply,
-  type FastifyRequest,
-} from 'fastify';
+import { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { AppModule } from '../../app.module.js';
 import type { AppConfig } from '../../config/config.js';
 import { PinoNestLogger } from '../logging/nest-logger.js';
-import { requestContext } from '../logging/request-context.js';
-import { registerIdempotency } from './idempotency.js';
+import { Idempotency } from './idempotency.js';
 import { IdempotencyRepository } from './idempotency.repository.js';
 import { buildOpenApiDocument } from './openapi.js';
-
-export const REQUEST_ID_HEADER = 'x-request-id';
+import { REQUEST_ID_HEADER, registerRequestLifecycle } from './request-lifecycle.js';
 const INBOUND_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** Keeps a caller's (or API Gateway's) request id when it is well-formed; otherwise makes one. */
@@ -49,31 +42,6 @@ class RequestLogController extends LogController {
     if (error) reply.log.error({ ...line, err: error }, 'request failed');
     else reply.log.info(line, 'request completed');
   }
-}
-
-/**
- * On close, Fastify stops listening and closes the connections idle at that moment; a keep-alive
- * connection whose request finishes afterwards would hold the server open until its idle timeout
- * (the ALB keeps connections alive). So while closing, responses say `Connection: close`, and
- * connections that turn idle are closed as they do.
- */
-function drainKeepAliveOnClose(fastify: FastifyInstance): void {
-  let closing = false;
-  let sweeper: NodeJS.Timeout | undefined;
-  fastify.addHook('preClose', (done) => {
-    closing = true;
-    sweeper = setInterval(() => fastify.server.closeIdleConnections(), 50);
-    sweeper.unref();
-    done();
-  });
-  fastify.addHook('onSend', (_request, reply, payload, done) => {
-    if (closing) void reply.header('connection', 'close');
-    done(null, payload);
-  });
-  fastify.addHook('onClose', (_instance, done) => {
-    clearInterval(sweeper);
-    done();
-  });
 }
 
 export interface ApiAppOptions {
@@ -110,17 +78,10 @@ export async function createApiApp({
   // Fastify's own JSON parser stays (it enforces bodyLimit); plain text is refused with 415.
   fastify.removeContentTypeParser('text/plain');
 
-  fastify.addHook('onRequest', (request, reply, done) => {
-    void reply.header(REQUEST_ID_HEADER, request.id);
-    done();
-  });
-  // Bound right before the handler (after body parsing, whose stream callbacks would lose the
-  // async context), so services' log lines carry the request id too.
-  fastify.addHook('preHandler', (request, _reply, done) => {
-    requestContext.run({ requestId: request.id, log: request.log as Logger }, done);
-  });
-  drainKeepAliveOnClose(fastify);
-  registerIdempotency(fastify, app.get(IdempotencyRepository), config.http.idempotencyTtlSeconds);
+  registerRequestLifecycle(
+    fastify,
+    new Idempotency(app.get(IdempotencyRepository), config.http.idempotencyTtlSeconds),
+  );
 
   if (config.http.docsEnabled) {
     const controllers = app

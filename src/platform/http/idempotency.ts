@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { stringify } from 'safe-stable-stringify';
 import { ConflictError, DomainError, ValidationError } from '../errors/domain.error.js';
 import { IdempotencyRepository, type IdempotencyRecord } from './idempotency.repository.js';
@@ -30,18 +30,36 @@ function routeOf(request: FastifyRequest): string {
 /**
  * Idempotency-Key for retried writes (IETF httpapi-idempotency-key-header): the same key with
  * the same body replays the first response; the same key with a different body is a 422; a key
- * still being processed is a 409. Implemented as Fastify hooks rather than a Nest interceptor so
- * a replay can set the original status and skip the handler entirely.
+ * still being processed is a 409. Run from Fastify hooks rather than a Nest interceptor, so a
+ * replay can set the original status and skip the handler entirely; requests without the header
+ * pay one property lookup.
  */
-export function registerIdempotency(
-  app: FastifyInstance,
-  repository: IdempotencyRepository,
-  ttlSeconds: number,
-): void {
-  app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
+export class Idempotency {
+  constructor(
+    private readonly repository: IdempotencyRepository,
+    private readonly ttlSeconds: number,
+  ) {}
+
+  /** Before the handler: undefined when the request carries no key (or is not a write). */
+  before(request: FastifyRequest, reply: FastifyReply): Promise<void> | undefined {
     const header = request.headers[IDEMPOTENCY_HEADER];
-    if (header === undefined || !WRITE_METHODS.has(request.method)) return;
-    const key = Array.isArray(header) ? header[0] : header;
+    if (header === undefined || !WRITE_METHODS.has(request.method)) return undefined;
+    return this.claim(request, reply, Array.isArray(header) ? header[0] : header);
+  }
+
+  /** After the response is serialized: remembers it, or releases the key after a 5xx. */
+  after(request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<void> | undefined {
+    const claim = request.idempotency;
+    if (!claim) return undefined;
+    request.idempotency = undefined;
+    return this.settle(request, reply, payload, claim);
+  }
+
+  private async claim(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    key: string | undefined,
+  ): Promise<void> {
     if (key === undefined || !KEY_PATTERN.test(key)) {
       throw new ValidationError([
         {
@@ -61,21 +79,18 @@ export function registerIdempotency(
       requestHash,
       state: 'pending',
       lockedAt: now,
-      expiresAt: new Date(now.getTime() + ttlSeconds * 1000),
+      expiresAt: new Date(now.getTime() + this.ttlSeconds * 1000),
     };
 
-    let existing = await repository.claim(fresh);
+    let existing = await this.repository.claim(fresh);
     if (existing) {
       const expired = existing.expiresAt.getTime() <= now.getTime();
       const abandoned =
         existing.state === 'pending' &&
+        existing.requestHash === requestHash &&
         now.getTime() - existing.lockedAt.getTime() > STALE_CLAIM_MS;
-      if (
-        (expired || (abandoned && existing.requestHash === requestHash)) &&
-        (await repository.takeOver(existing, fresh))
-      ) {
+      if ((expired || abandoned) && (await this.repository.takeOver(existing, fresh)))
         existing = null;
-      }
     }
     if (!existing) {
       request.idempotency = { id, lockedAt: now };
@@ -98,20 +113,22 @@ export function registerIdempotency(
     void reply.code(stored.status).header('idempotent-replayed', 'true');
     if (stored.contentType) void reply.header('content-type', stored.contentType);
     if (stored.location) void reply.header('location', stored.location);
-    return reply.send(stored.payload);
-  });
+    void reply.send(stored.payload);
+  }
 
-  app.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
-    const claim = request.idempotency;
-    if (!claim) return payload;
-    request.idempotency = undefined;
+  private async settle(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    payload: unknown,
+    claim: { id: string; lockedAt: Date },
+  ): Promise<void> {
     const storable =
       reply.statusCode < 500 && typeof payload === 'string' && payload.length <= MAX_STORED_PAYLOAD;
     try {
       if (storable) {
         const location = reply.getHeader('location');
         const contentType = reply.getHeader('content-type');
-        await repository.complete(claim.id, claim.lockedAt, {
+        await this.repository.complete(claim.id, claim.lockedAt, {
           status: reply.statusCode,
           contentType: typeof contentType === 'string' ? contentType : undefined,
           location: typeof location === 'string' ? location : undefined,
@@ -119,11 +136,10 @@ export function registerIdempotency(
         });
       } else {
         // A server error is not an answer to remember: let the client's retry run again.
-        await repository.release(claim.id, claim.lockedAt);
+        await this.repository.release(claim.id, claim.lockedAt);
       }
     } catch (error) {
       request.log.warn({ err: error }, 'could not record the idempotent response');
     }
-    return payload;
-  });
+  }
 }

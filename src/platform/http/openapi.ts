@@ -56,13 +56,9 @@ const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   503: 'A dependency is unavailable; retry later',
 };
 
-const IDEMPOTENCY_HEADER_SCHEMA = z
-  .string()
-  .min(1)
-  .max(255)
-  .meta({
-    description: 'Makes a retried write safe: the same key and body replay the first response.',
-  });
+const IDEMPOTENCY_HEADER_SCHEMA = z.string().min(1).max(255).meta({
+  description: 'Makes a retried write safe: the same key and body replay the first response.',
+});
 
 const HTTP_METHODS: Partial<Record<RequestMethod, 'get' | 'post' | 'put' | 'patch' | 'delete'>> = {
   [RequestMethod.GET]: 'get',

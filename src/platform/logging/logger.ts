@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 import type { AppConfig } from '../../config/config.js';
-import { REDACT_CENSOR, redactPaths } from './redaction.js';
+import { redact } from './redaction.js';
 
 export type { Logger } from 'pino';
 
@@ -12,14 +12,17 @@ export interface LoggerTarget {
   destination?: DestinationStream;
 }
 
-function baseOptions(config: AppConfig, name: string): LoggerOptions {
+/** Options every logger of ours shares, redaction included (tests build theirs from these). */
+export function baseOptions(config: Pick<AppConfig, 'log'>, name: string): LoggerOptions {
   return {
     name,
     level: config.log.level,
     base: { service: 'workmatch', process: name },
     timestamp: pino.stdTimeFunctions.isoTime,
-    redact: { paths: redactPaths(), censor: REDACT_CENSOR },
-    formatters: { level: (label) => ({ level: label }) },
+    formatters: {
+      level: (label) => ({ level: label }),
+      log: (object) => redact(object) as Record<string, unknown>,
+    },
   };
 }
 
@@ -34,6 +37,8 @@ export function createLogger(config: AppConfig, target: LoggerTarget): Logger {
   if (config.mode === 'aws' || !config.log.dir || config.log.level === 'silent') {
     return pino(options, pino.destination({ fd: 1, sync: false, minLength: 4096 }));
   }
+  // pino refuses a level formatter with multi-target transports: the files keep numeric levels.
+  delete options.formatters?.level;
   const transport = pino.transport({
     targets: [
       {
