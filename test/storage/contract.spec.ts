@@ -21,25 +21,28 @@ describeDatabaseContract('EmbeddedDatabase', async () => {
 });
 
 const uri = process.env.MONGODB_URI;
-describe.skipIf(!uri)('with a real server (skipped: set MONGODB_URI to run the contract against MongoDB/DocumentDB)', () => {
-  describeDatabaseContract('MongoDatabase', async () => {
-    const dbName = `workmatch_contract_${process.pid}_${Date.now()}`;
-    const config = { uri: uri!, dbName, tlsCaFile: process.env.MONGODB_TLS_CA_FILE };
-    const open = () => MongoDatabase.connect(config, memoryLogger());
-    return {
-      open,
-      reopen: async (db) => {
-        await db.close();
-        return open();
-      },
-      cleanup: async () => {
-        const client = new MongoClient(uri!);
-        try {
-          await client.db(dbName).dropDatabase();
-        } finally {
-          await client.close();
-        }
-      },
-    };
-  });
-});
+describe.skipIf(!uri)(
+  'with a real server (skipped: set MONGODB_URI to run the contract against MongoDB/DocumentDB)',
+  () => {
+    describeDatabaseContract('MongoDatabase', async () => {
+      const dbName = `workmatch_contract_${process.pid}_${Date.now()}`;
+      const config = { uri: uri!, dbName, tlsCaFile: process.env.MONGODB_TLS_CA_FILE };
+      const open = () => MongoDatabase.connect(config, memoryLogger());
+      return {
+        open,
+        reopen: async (db) => {
+          await db.close();
+          return open();
+        },
+        cleanup: async () => {
+          const client = new MongoClient(uri!);
+          try {
+            await client.db(dbName).dropDatabase();
+          } finally {
+            await client.close();
+          }
+        },
+      };
+    });
+  },
+);

@@ -30,7 +30,10 @@ export interface DatabaseHarness {
  * embedded engine always, a real MongoDB/DocumentDB when `MONGODB_URI` is set. A difference
  * between them is a bug in the embedded engine (or a limit to document), never in the test.
  */
-export function describeDatabaseContract(name: string, makeHarness: () => Promise<DatabaseHarness>): void {
+export function describeDatabaseContract(
+  name: string,
+  makeHarness: () => Promise<DatabaseHarness>,
+): void {
   describe(name, () => {
     let harness: DatabaseHarness;
     let sut: Database;
@@ -56,7 +59,10 @@ export function describeDatabaseContract(name: string, makeHarness: () => Promis
         const result = await people.insertOne(doc);
         expect(result.insertedId).toBeInstanceOf(ObjectId);
         expect(doc._id).toBe(result.insertedId);
-        expect(await people.findOne({ _id: result.insertedId })).toEqual({ _id: result.insertedId, name: 'Ann' });
+        expect(await people.findOne({ _id: result.insertedId })).toEqual({
+          _id: result.insertedId,
+          name: 'Ann',
+        });
       });
 
       it('keeps an _id the caller chose, of any type', async () => {
@@ -68,7 +74,9 @@ export function describeDatabaseContract(name: string, makeHarness: () => Promis
       it('refuses a second document with the same _id (code 11000) and keeps the first', async () => {
         const people = fresh('people');
         await people.insertOne({ _id: 'ann', name: 'Ann' });
-        const error = await people.insertOne({ _id: 'ann', name: 'Other' }).catch((e: unknown) => e);
+        const error = await people
+          .insertOne({ _id: 'ann', name: 'Other' })
+          .catch((e: unknown) => e);
         expect(isDuplicateKeyError(error)).toBe(true);
         expect(error).toMatchObject({ code: 11000, keyValue: { _id: 'ann' } });
         expect(await people.find({}).toArray()).toEqual([{ _id: 'ann', name: 'Ann' }]);
@@ -94,7 +102,11 @@ export function describeDatabaseContract(name: string, makeHarness: () => Promis
         (read.address as Document).city = 'mutated';
         const [listed] = await people.find({}).toArray();
         (listed!.address as Document).city = 'mutated';
-        expect(await people.findOne({ _id: 'ann' })).toEqual({ _id: 'ann', tags: ['a'], address: { city: 'Seoul' } });
+        expect(await people.findOne({ _id: 'ann' })).toEqual({
+          _id: 'ann',
+          tags: ['a'],
+          address: { city: 'Seoul' },
+        });
       });
 
       it('returns null from findOne when nothing matches', async () => {
@@ -107,10 +119,40 @@ export function describeDatabaseContract(name: string, makeHarness: () => Promis
       beforeAll(async () => {
         shifts = fresh('shifts');
         await shifts.insertMany([
-          { _id: 'a', n: 1, city: 'Seoul', tags: ['night', 'cafe'], pay: { hourly: 10000 }, at: new Date('2026-01-01T00:00:00Z') },
-          { _id: 'b', n: 2, city: 'Busan', tags: ['cafe'], pay: { hourly: 12000 }, at: new Date('2026-01-02T00:00:00Z') },
-          { _id: 'c', n: 3, city: 'Seoul', tags: [], pay: { hourly: 9000 }, note: null, at: new Date('2026-01-03T00:00:00Z') },
-          { _id: 'd', n: 4, city: 'Incheon', slots: [{ day: 1, open: true }, { day: 2, open: false }] },
+          {
+            _id: 'a',
+            n: 1,
+            city: 'Seoul',
+            tags: ['night', 'cafe'],
+            pay: { hourly: 10000 },
+            at: new Date('2026-01-01T00:00:00Z'),
+          },
+          {
+            _id: 'b',
+            n: 2,
+            city: 'Busan',
+            tags: ['cafe'],
+            pay: { hourly: 12000 },
+            at: new Date('2026-01-02T00:00:00Z'),
+          },
+          {
+            _id: 'c',
+            n: 3,
+            city: 'Seoul',
+            tags: [],
+            pay: { hourly: 9000 },
+            note: null,
+            at: new Date('2026-01-03T00:00:00Z'),
+          },
+          {
+            _id: 'd',
+            n: 4,
+            city: 'Incheon',
+            slots: [
+              { day: 1, open: true },
+              { day: 2, open: false },
+            ],
+          },
         ]);
       });
 
@@ -126,17 +168,28 @@ export function describeDatabaseContract(name: string, makeHarness: () => Promis
         ['$exists false', { pay: { $exists: false } }, ['d']],
         ['null matches null and missing', { note: null }, ['a', 'b', 'c', 'd']],
         ['a dotted path into a subdocument', { 'pay.hourly': { $gte: 10000 } }, ['a', 'b']],
-        ['$elemMatch on an array of subdocuments', { slots: { $elemMatch: { day: 2, open: false } } }, ['d']],
+        [
+          '$elemMatch on an array of subdocuments',
+          { slots: { $elemMatch: { day: 2, open: false } } },
+          ['d'],
+        ],
         ['a dotted path through an array', { 'slots.open': true }, ['d']],
         ['$regex', { city: { $regex: '^S' } }, ['a', 'c']],
         ['$or', { $or: [{ n: 1 }, { city: 'Incheon' }] }, ['a', 'd']],
         ['$and with $not', { $and: [{ city: 'Seoul' }, { n: { $not: { $gt: 1 } } }] }, ['a']],
-        ['dates compare by instant', { at: { $gte: new Date('2026-01-02T00:00:00Z') } }, ['b', 'c']],
+        [
+          'dates compare by instant',
+          { at: { $gte: new Date('2026-01-02T00:00:00Z') } },
+          ['b', 'c'],
+        ],
         ['$expr compares two fields', { $expr: { $gt: ['$n', 2] } }, ['c', 'd']],
         ['$type', { note: { $type: 'null' } }, ['c']],
       ];
       it.each(cases)('supports %s', async (_label, filter, expected) => {
-        const found = await shifts.find(filter, { projection: { _id: 1 } }).sort({ _id: 1 }).toArray();
+        const found = await shifts
+          .find(filter, { projection: { _id: 1 } })
+          .sort({ _id: 1 })
+          .toArray();
         expect(found.map((d) => d._id)).toEqual(expected);
       });
     });
@@ -187,14 +240,22 @@ export function describeDatabaseContract(name: string, makeHarness: () => Promis
       });
 
       it('projects included fields (and _id unless excluded) or everything but excluded ones', async () => {
-        expect(await items.findOne({ _id: 3 }, { projection: { rank: 1 } })).toEqual({ _id: 3, rank: 3 });
-        expect(await items.findOne({ _id: 3 }, { projection: { rank: 1, _id: 0 } })).toEqual({ rank: 3 });
+        expect(await items.findOne({ _id: 3 }, { projection: { rank: 1 } })).toEqual({
+          _id: 3,
+          rank: 3,
+        });
+        expect(await items.findOne({ _id: 3 }, { projection: { rank: 1, _id: 0 } })).toEqual({
+          rank: 3,
+        });
         expect(await items.findOne({ _id: 3 }, { projection: { at: 0, extra: 0 } })).toEqual({
           _id: 3,
           group: 'odd',
           rank: 3,
         });
-        const projected = await items.find({ _id: 4 }).project<{ group: string }>({ group: 1, _id: 0 }).toArray();
+        const projected = await items
+          .find({ _id: 4 })
+          .project<{ group: string }>({ group: 1, _id: 0 })
+          .toArray();
         expect(projected).toEqual([{ group: 'even' }]);
       });
 
@@ -216,7 +277,12 @@ export function describeDatabaseContract(name: string, makeHarness: () => Promis
 
       it('returns each distinct value once, flattening arrays', async () => {
         const tagged = fresh('tagged');
-        await tagged.insertMany([{ tags: ['a', 'b'], k: 1 }, { tags: ['b', 'c'], k: 1 }, { tags: 'd', k: 2 }, { k: 2 }]);
+        await tagged.insertMany([
+          { tags: ['a', 'b'], k: 1 },
+          { tags: ['b', 'c'], k: 1 },
+          { tags: 'd', k: 2 },
+          { k: 2 },
+        ]);
         expect((await tagged.distinct('tags')).sort()).toEqual(['a', 'b', 'c', 'd']);
         expect((await tagged.distinct('tags', { k: 2 })).sort()).toEqual(['d']);
       });
@@ -224,21 +290,56 @@ export function describeDatabaseContract(name: string, makeHarness: () => Promis
 
     describe('update operators', () => {
       const cases: Array<[string, Document, Document, Document, Document?]> = [
-        ['$set sets fields and nested paths', { a: 1 }, { $set: { a: 2, 'b.c': 3 } }, { a: 2, b: { c: 3 } }],
+        [
+          '$set sets fields and nested paths',
+          { a: 1 },
+          { $set: { a: 2, 'b.c': 3 } },
+          { a: 2, b: { c: 3 } },
+        ],
         ['$unset removes fields', { a: 1, b: 2 }, { $unset: { b: '' } }, { a: 1 }],
         ['$inc adds, creating missing fields', { n: 5 }, { $inc: { n: -2, m: 1 } }, { n: 3, m: 1 }],
         ['$push appends', { list: [1] }, { $push: { list: 2 } }, { list: [1, 2] }],
-        ['$push with $each appends several', { list: [1] }, { $push: { list: { $each: [2, 3] } } }, { list: [1, 2, 3] }],
-        ['$pull removes matching elements', { list: [1, 2, 3, 2] }, { $pull: { list: 2 } }, { list: [1, 3] }],
-        ['$pull with a condition', { list: [1, 5, 9] }, { $pull: { list: { $gte: 5 } } }, { list: [1] }],
-        ['$addToSet adds only what is missing', { set: ['a'] }, { $addToSet: { set: { $each: ['a', 'b'] } } }, { set: ['a', 'b'] }],
+        [
+          '$push with $each appends several',
+          { list: [1] },
+          { $push: { list: { $each: [2, 3] } } },
+          { list: [1, 2, 3] },
+        ],
+        [
+          '$pull removes matching elements',
+          { list: [1, 2, 3, 2] },
+          { $pull: { list: 2 } },
+          { list: [1, 3] },
+        ],
+        [
+          '$pull with a condition',
+          { list: [1, 5, 9] },
+          { $pull: { list: { $gte: 5 } } },
+          { list: [1] },
+        ],
+        [
+          '$addToSet adds only what is missing',
+          { set: ['a'] },
+          { $addToSet: { set: { $each: ['a', 'b'] } } },
+          { set: ['a', 'b'] },
+        ],
         ['$min keeps the smaller value', { low: 5 }, { $min: { low: 3 } }, { low: 3 }],
         ['$max keeps the larger value', { high: 5 }, { $max: { high: 8 } }, { high: 8 }],
         [
           'the positional $ updates the element the filter matched',
-          { slots: [{ day: 1, taken: false }, { day: 2, taken: false }] },
+          {
+            slots: [
+              { day: 1, taken: false },
+              { day: 2, taken: false },
+            ],
+          },
           { $set: { 'slots.$.taken': true } },
-          { slots: [{ day: 1, taken: false }, { day: 2, taken: true }] },
+          {
+            slots: [
+              { day: 1, taken: false },
+              { day: 2, taken: true },
+            ],
+          },
           { 'slots.day': 2 },
         ],
         [
@@ -258,27 +359,57 @@ export function describeDatabaseContract(name: string, makeHarness: () => Promis
 
       it('applies arrayFilters to the elements they select', async () => {
         const docs = fresh('docs');
-        await docs.insertOne({ _id: 1, slots: [{ day: 1, n: 0 }, { day: 2, n: 0 }, { day: 3, n: 0 }] });
-        await docs.updateOne({ _id: 1 }, { $set: { 'slots.$[s].n': 9 } }, { arrayFilters: [{ 's.day': { $gte: 2 } }] });
+        await docs.insertOne({
+          _id: 1,
+          slots: [
+            { day: 1, n: 0 },
+            { day: 2, n: 0 },
+            { day: 3, n: 0 },
+          ],
+        });
+        await docs.updateOne(
+          { _id: 1 },
+          { $set: { 'slots.$[s].n': 9 } },
+          { arrayFilters: [{ 's.day': { $gte: 2 } }] },
+        );
         expect(await docs.findOne({ _id: 1 })).toEqual({
           _id: 1,
-          slots: [{ day: 1, n: 0 }, { day: 2, n: 9 }, { day: 3, n: 9 }],
+          slots: [
+            { day: 1, n: 0 },
+            { day: 2, n: 9 },
+            { day: 3, n: 9 },
+          ],
         });
       });
 
       it('counts a match that changes nothing as matched, not modified', async () => {
         const docs = fresh('docs');
         await docs.insertOne({ _id: 1, a: 1 });
-        expect(await docs.updateOne({ _id: 1 }, { $set: { a: 1 } })).toMatchObject({ matchedCount: 1, modifiedCount: 0 });
-        expect(await docs.updateOne({ _id: 2 }, { $set: { a: 1 } })).toMatchObject({ matchedCount: 0, modifiedCount: 0 });
+        expect(await docs.updateOne({ _id: 1 }, { $set: { a: 1 } })).toMatchObject({
+          matchedCount: 1,
+          modifiedCount: 0,
+        });
+        expect(await docs.updateOne({ _id: 2 }, { $set: { a: 1 } })).toMatchObject({
+          matchedCount: 0,
+          modifiedCount: 0,
+        });
       });
 
       it('updates every match with updateMany and only the first with updateOne', async () => {
         const docs = fresh('docs');
-        await docs.insertMany([{ _id: 1, g: 'x' }, { _id: 2, g: 'x' }, { _id: 3, g: 'y' }]);
-        expect(await docs.updateMany({ g: 'x' }, { $set: { seen: true } })).toMatchObject({ matchedCount: 2, modifiedCount: 2 });
+        await docs.insertMany([
+          { _id: 1, g: 'x' },
+          { _id: 2, g: 'x' },
+          { _id: 3, g: 'y' },
+        ]);
+        expect(await docs.updateMany({ g: 'x' }, { $set: { seen: true } })).toMatchObject({
+          matchedCount: 2,
+          modifiedCount: 2,
+        });
         expect(await docs.countDocuments({ seen: true })).toBe(2);
-        expect(await docs.updateOne({ g: { $in: ['x', 'y'] } }, { $inc: { hits: 1 } })).toMatchObject({ matchedCount: 1 });
+        expect(
+          await docs.updateOne({ g: { $in: ['x', 'y'] } }, { $inc: { hits: 1 } }),
+        ).toMatchObject({ matchedCount: 1 });
         expect(await docs.countDocuments({ hits: 1 })).toBe(1);
       });
 
@@ -291,13 +422,15 @@ export function describeDatabaseContract(name: string, makeHarness: () => Promis
         );
         expect(result).toMatchObject({ matchedCount: 0, modifiedCount: 0, upsertedCount: 1 });
         expect(result.upsertedId).toBeInstanceOf(ObjectId);
-        expect(await docs.findOne({ _id: result.upsertedId! }, { projection: { _id: 0 } })).toEqual({
-          email: 'a@x.kr',
-          profile: { kind: 'worker' },
-          name: 'Ann',
-          createdBy: 'upsert',
-          visits: 1,
-        });
+        expect(await docs.findOne({ _id: result.upsertedId! }, { projection: { _id: 0 } })).toEqual(
+          {
+            email: 'a@x.kr',
+            profile: { kind: 'worker' },
+            name: 'Ann',
+            createdBy: 'upsert',
+            visits: 1,
+          },
+        );
       });
 
       it('updates an existing match on upsert and leaves $setOnInsert out', async () => {
@@ -308,27 +441,39 @@ export function describeDatabaseContract(name: string, makeHarness: () => Promis
           { $inc: { visits: 1 }, $setOnInsert: { createdBy: 'upsert' } },
           { upsert: true },
         );
-        expect(result).toMatchObject({ matchedCount: 1, modifiedCount: 1, upsertedCount: 0, upsertedId: null });
+        expect(result).toMatchObject({
+          matchedCount: 1,
+          modifiedCount: 1,
+          upsertedCount: 0,
+          upsertedId: null,
+        });
         expect(await docs.findOne({ _id: 1 })).toEqual({ _id: 1, email: 'a@x.kr', visits: 2 });
       });
 
       it('refuses to change _id', async () => {
         const docs = fresh('docs');
         await docs.insertOne({ _id: 1 });
-        await expect(docs.updateOne({ _id: 1 }, { $set: { _id: 2 } })).rejects.toMatchObject({ code: 66 });
+        await expect(docs.updateOne({ _id: 1 }, { $set: { _id: 2 } })).rejects.toMatchObject({
+          code: 66,
+        });
         expect(await docs.findOne({ _id: 1 })).toEqual({ _id: 1 });
       });
 
       it('refuses an update document without operators', async () => {
         const docs = fresh('docs');
         await docs.insertOne({ _id: 1 });
-        await expect(docs.updateOne({ _id: 1 }, { a: 1 } as Document)).rejects.toThrow(/atomic operators/);
+        await expect(docs.updateOne({ _id: 1 }, { a: 1 } as Document)).rejects.toThrow(
+          /atomic operators/,
+        );
       });
 
       it('replaces a whole document and keeps its _id', async () => {
         const docs = fresh('docs');
         await docs.insertOne({ _id: 1, a: 1, b: 2 });
-        expect(await docs.replaceOne({ _id: 1 }, { c: 3 })).toMatchObject({ matchedCount: 1, modifiedCount: 1 });
+        expect(await docs.replaceOne({ _id: 1 }, { c: 3 })).toMatchObject({
+          matchedCount: 1,
+          modifiedCount: 1,
+        });
         expect(await docs.findOne({ _id: 1 })).toEqual({ _id: 1, c: 3 });
       });
 
@@ -342,8 +487,13 @@ export function describeDatabaseContract(name: string, makeHarness: () => Promis
       it('returns the document before the update by default and after it on request', async () => {
         const docs = fresh('docs');
         await docs.insertOne({ _id: 1, n: 1 });
-        expect(await docs.findOneAndUpdate({ _id: 1 }, { $inc: { n: 1 } })).toEqual({ _id: 1, n: 1 });
-        expect(await docs.findOneAndUpdate({ _id: 1 }, { $inc: { n: 1 } }, { returnDocument: 'after' })).toEqual({
+        expect(await docs.findOneAndUpdate({ _id: 1 }, { $inc: { n: 1 } })).toEqual({
+          _id: 1,
+          n: 1,
+        });
+        expect(
+          await docs.findOneAndUpdate({ _id: 1 }, { $inc: { n: 1 } }, { returnDocument: 'after' }),
+        ).toEqual({
           _id: 1,
           n: 3,
         });
@@ -373,7 +523,9 @@ export function describeDatabaseContract(name: string, makeHarness: () => Promis
           { upsert: true, returnDocument: 'after' },
         );
         expect(first).toEqual({ _id: 'seq', value: 1 });
-        expect(await docs.findOneAndUpdate({ _id: 'seq2' }, { $inc: { value: 1 } }, { upsert: true })).toBeNull();
+        expect(
+          await docs.findOneAndUpdate({ _id: 'seq2' }, { $inc: { value: 1 } }, { upsert: true }),
+        ).toBeNull();
       });
     });
 
@@ -389,7 +541,11 @@ export function describeDatabaseContract(name: string, makeHarness: () => Promis
 
       it('removes and returns the first match by sort with findOneAndDelete', async () => {
         const docs = fresh('docs');
-        await docs.insertMany([{ _id: 1, p: 2 }, { _id: 2, p: 7 }, { _id: 3, p: 4 }]);
+        await docs.insertMany([
+          { _id: 1, p: 2 },
+          { _id: 2, p: 7 },
+          { _id: 3, p: 4 },
+        ]);
         expect(await docs.findOneAndDelete({}, { sort: { p: -1 } })).toEqual({ _id: 2, p: 7 });
         expect(await docs.findOneAndDelete({ _id: 2 })).toBeNull();
         expect(await docs.countDocuments({})).toBe(2);
@@ -399,7 +555,9 @@ export function describeDatabaseContract(name: string, makeHarness: () => Promis
     describe('indexes', () => {
       it('refuses a duplicate in a unique index with the server error shape and writes nothing', async () => {
         const members = fresh('members');
-        expect(await members.createIndex({ email: 1 }, { unique: true, name: 'email_unique' })).toBe('email_unique');
+        expect(
+          await members.createIndex({ email: 1 }, { unique: true, name: 'email_unique' }),
+        ).toBe('email_unique');
         await members.insertOne({ _id: 1, email: 'a@x.kr' });
         const error = await members.insertOne({ _id: 2, email: 'a@x.kr' }).catch((e: unknown) => e);
         expect(isDuplicateKeyError(error)).toBe(true);
@@ -409,22 +567,33 @@ export function describeDatabaseContract(name: string, makeHarness: () => Promis
           keyValue: { email: 'a@x.kr' },
         });
         expect((error as Error).message).toMatch(
-          new RegExp(`^E11000 duplicate key error collection: \\S+\\.${members.collectionName} index: email_unique dup key: \\{ email: "a@x\\.kr" \\}`),
+          new RegExp(
+            `^E11000 duplicate key error collection: \\S+\\.${members.collectionName} index: email_unique dup key: \\{ email: "a@x\\.kr" \\}`,
+          ),
         );
         expect(await members.countDocuments({})).toBe(1);
       });
 
       it('names an index like the server when no name is given, and creating it again is a no-op', async () => {
         const members = fresh('members');
-        expect(await members.createIndex({ tenant: 1, createdAt: -1 })).toBe('tenant_1_createdAt_-1');
-        expect(await members.createIndex({ tenant: 1, createdAt: -1 })).toBe('tenant_1_createdAt_-1');
+        expect(await members.createIndex({ tenant: 1, createdAt: -1 })).toBe(
+          'tenant_1_createdAt_-1',
+        );
+        expect(await members.createIndex({ tenant: 1, createdAt: -1 })).toBe(
+          'tenant_1_createdAt_-1',
+        );
       });
 
       it('refuses an update that would duplicate a unique key and leaves the document as it was', async () => {
         const members = fresh('members');
         await members.createIndex({ email: 1 }, { unique: true });
-        await members.insertMany([{ _id: 1, email: 'a@x.kr' }, { _id: 2, email: 'b@x.kr' }]);
-        const error = await members.updateOne({ _id: 2 }, { $set: { email: 'a@x.kr' } }).catch((e: unknown) => e);
+        await members.insertMany([
+          { _id: 1, email: 'a@x.kr' },
+          { _id: 2, email: 'b@x.kr' },
+        ]);
+        const error = await members
+          .updateOne({ _id: 2 }, { $set: { email: 'a@x.kr' } })
+          .catch((e: unknown) => e);
         expect(isDuplicateKeyError(error)).toBe(true);
         expect(await members.findOne({ _id: 2 })).toEqual({ _id: 2, email: 'b@x.kr' });
         // The old key is free again once its holder moves away.
@@ -441,7 +610,9 @@ export function describeDatabaseContract(name: string, makeHarness: () => Promis
           members.updateOne({ _id: 2 }, { $set: { email: 'a@x.kr' } }, { upsert: true }),
         ).rejects.toMatchObject({ code: 11000 });
         await members.insertOne({ _id: 3, email: 'c@x.kr' });
-        await expect(members.replaceOne({ _id: 3 }, { email: 'a@x.kr' })).rejects.toMatchObject({ code: 11000 });
+        await expect(members.replaceOne({ _id: 3 }, { email: 'a@x.kr' })).rejects.toMatchObject({
+          code: 11000,
+        });
         expect(await members.find({}).sort({ _id: 1 }).toArray()).toEqual([
           { _id: 1, email: 'a@x.kr' },
           { _id: 3, email: 'c@x.kr' },
@@ -485,7 +656,9 @@ export function describeDatabaseContract(name: string, makeHarness: () => Promis
           { shiftId: 's1', state: 'applied' },
           { shiftId: 's1', state: 'confirmed' },
         ]);
-        await expect(assignments.insertOne({ shiftId: 's1', state: 'confirmed' })).rejects.toMatchObject({ code: 11000 });
+        await expect(
+          assignments.insertOne({ shiftId: 's1', state: 'confirmed' }),
+        ).rejects.toMatchObject({ code: 11000 });
         expect(await assignments.countDocuments({ shiftId: 's1' })).toBe(3);
       });
 
@@ -502,7 +675,9 @@ export function describeDatabaseContract(name: string, makeHarness: () => Promis
       it('fails to create a unique index over existing duplicates', async () => {
         const members = fresh('members');
         await members.insertMany([{ email: 'a@x.kr' }, { email: 'a@x.kr' }]);
-        await expect(members.createIndex({ email: 1 }, { unique: true })).rejects.toMatchObject({ code: 11000 });
+        await expect(members.createIndex({ email: 1 }, { unique: true })).rejects.toMatchObject({
+          code: 11000,
+        });
         await members.insertOne({ email: 'a@x.kr' });
         expect(await members.countDocuments({})).toBe(3);
       });
@@ -523,12 +698,19 @@ export function describeDatabaseContract(name: string, makeHarness: () => Promis
         const live = docs
           .filter((d) => d.n < 50)
           .map((d) => ({ ...d, city: d.n < 10 ? 'Jeju' : d.city }));
-        const ids = async (filter: Document) => (await shifts.find(filter).sort({ _id: 1 }).toArray()).map((d) => d._id);
-        expect(await ids({ city: 'Seoul' })).toEqual(live.filter((d) => d.city === 'Seoul').map((d) => d._id));
-        expect(await ids({ city: { $in: ['Jeju', 'Daegu'] }, n: { $gt: 5 } })).toEqual(
-          live.filter((d) => (d.city === 'Jeju' || d.city === 'Daegu') && d.n > 5).map((d) => d._id),
+        const ids = async (filter: Document) =>
+          (await shifts.find(filter).sort({ _id: 1 }).toArray()).map((d) => d._id);
+        expect(await ids({ city: 'Seoul' })).toEqual(
+          live.filter((d) => d.city === 'Seoul').map((d) => d._id),
         );
-        expect(await ids({ tags: 'night' })).toEqual(live.filter((d) => d.tags.includes('night')).map((d) => d._id));
+        expect(await ids({ city: { $in: ['Jeju', 'Daegu'] }, n: { $gt: 5 } })).toEqual(
+          live
+            .filter((d) => (d.city === 'Jeju' || d.city === 'Daegu') && d.n > 5)
+            .map((d) => d._id),
+        );
+        expect(await ids({ tags: 'night' })).toEqual(
+          live.filter((d) => d.tags.includes('night')).map((d) => d._id),
+        );
         expect(await ids({ city: 'Nowhere' })).toEqual([]);
       });
     });
@@ -537,7 +719,9 @@ export function describeDatabaseContract(name: string, makeHarness: () => Promis
       it('stops an ordered insertMany at the first duplicate: earlier documents stay, later ones are not written', async () => {
         const docs = fresh('docs');
         await docs.insertOne({ _id: 2 });
-        const error = await docs.insertMany([{ _id: 1 }, { _id: 2 }, { _id: 3 }]).catch((e: unknown) => e);
+        const error = await docs
+          .insertMany([{ _id: 1 }, { _id: 2 }, { _id: 3 }])
+          .catch((e: unknown) => e);
         expect(error).toBeInstanceOf(BulkWriteError);
         expect(isDuplicateKeyError(error)).toBe(true);
         const bulk = error as BulkWriteError;
@@ -550,7 +734,9 @@ export function describeDatabaseContract(name: string, makeHarness: () => Promis
         const docs = fresh('docs');
         await docs.insertOne({ _id: 2 });
         const error = await docs
-          .insertMany([{ _id: 1 }, { _id: 2 }, { _id: 3 }, { _id: 3 }, { _id: 4 }], { ordered: false })
+          .insertMany([{ _id: 1 }, { _id: 2 }, { _id: 3 }, { _id: 3 }, { _id: 4 }], {
+            ordered: false,
+          })
           .catch((e: unknown) => e);
         const bulk = error as BulkWriteError;
         expect(bulk).toBeInstanceOf(BulkWriteError);
@@ -559,12 +745,18 @@ export function describeDatabaseContract(name: string, makeHarness: () => Promis
           [3, 11000],
         ]);
         expect(bulk.result.insertedCount).toBe(3);
-        expect((await docs.find({}).sort({ _id: 1 }).toArray()).map((d) => d._id)).toEqual([1, 2, 3, 4]);
+        expect((await docs.find({}).sort({ _id: 1 }).toArray()).map((d) => d._id)).toEqual([
+          1, 2, 3, 4,
+        ]);
       });
 
       it('applies mixed bulk operations in order and counts each kind', async () => {
         const docs = fresh('docs');
-        await docs.insertMany([{ _id: 1, n: 1 }, { _id: 2, n: 2 }, { _id: 3, n: 3 }]);
+        await docs.insertMany([
+          { _id: 1, n: 1 },
+          { _id: 2, n: 2 },
+          { _id: 3, n: 3 },
+        ]);
         const result = await docs.bulkWrite([
           { insertOne: { document: { _id: 4, n: 4 } } },
           { updateOne: { filter: { _id: 1 }, update: { $inc: { n: 10 } } } },
@@ -623,7 +815,8 @@ export function describeDatabaseContract(name: string, makeHarness: () => Promis
             members.updateOne({ email: 'a@x.kr' }, { $inc: { logins: 1 } }, { upsert: true }),
           ),
         );
-        for (const o of outcomes) if (o.status === 'rejected') expect(isDuplicateKeyError(o.reason)).toBe(true);
+        for (const o of outcomes)
+          if (o.status === 'rejected') expect(isDuplicateKeyError(o.reason)).toBe(true);
         const succeeded = outcomes.filter((o) => o.status === 'fulfilled').length;
         expect(await members.find({ email: 'a@x.kr' }).toArray()).toEqual([
           { _id: expect.anything(), email: 'a@x.kr', logins: succeeded },
@@ -640,11 +833,15 @@ export function describeDatabaseContract(name: string, makeHarness: () => Promis
       it('throws ConcurrentModificationError when the version moved, and returns null when the document is gone', async () => {
         const shifts = fresh<{ _id: string; version: number; seats: number }>('shifts');
         await shifts.insertOne({ _id: 's1', version: 3, seats: 3 });
-        const error = await updateWithVersion(shifts, { _id: 's1' }, 2, { $set: { seats: 0 } }).catch((e: unknown) => e);
+        const error = await updateWithVersion(shifts, { _id: 's1' }, 2, {
+          $set: { seats: 0 },
+        }).catch((e: unknown) => e);
         expect(error).toBeInstanceOf(ConcurrentModificationError);
         expect(error).toMatchObject({ expectedVersion: 2, actualVersion: 3 });
         expect(await shifts.findOne({ _id: 's1' })).toEqual({ _id: 's1', version: 3, seats: 3 });
-        expect(await updateWithVersion(shifts, { _id: 'gone' }, 1, { $set: { seats: 0 } })).toBeNull();
+        expect(
+          await updateWithVersion(shifts, { _id: 'gone' }, 1, { $set: { seats: 0 } }),
+        ).toBeNull();
       });
 
       it('lets exactly one of two writers holding the same version win', async () => {
@@ -669,13 +866,19 @@ export function describeDatabaseContract(name: string, makeHarness: () => Promis
             retryOnConflict(
               async () => {
                 const current = (await counters.findOne({ _id: 'c' }))!;
-                return updateWithVersion(counters, { _id: 'c' }, current.version, { $set: { value: current.value + 1 } });
+                return updateWithVersion(counters, { _id: 'c' }, current.version, {
+                  $set: { value: current.value + 1 },
+                });
               },
               { attempts: writers + 1 },
             ),
           ),
         );
-        expect(await counters.findOne({ _id: 'c' })).toEqual({ _id: 'c', version: writers, value: writers });
+        expect(await counters.findOne({ _id: 'c' })).toEqual({
+          _id: 'c',
+          version: writers,
+          value: writers,
+        });
       });
     });
 
@@ -701,7 +904,14 @@ export function describeDatabaseContract(name: string, makeHarness: () => Promis
         const result = await shifts
           .aggregate([
             { $match: { pay: { $gte: 10 } } },
-            { $group: { _id: '$city', total: { $sum: '$pay' }, avg: { $avg: '$pay' }, n: { $sum: 1 } } },
+            {
+              $group: {
+                _id: '$city',
+                total: { $sum: '$pay' },
+                avg: { $avg: '$pay' },
+                n: { $sum: 1 },
+              },
+            },
             { $sort: { total: -1 } },
             { $limit: 2 },
           ])
@@ -725,19 +935,32 @@ export function describeDatabaseContract(name: string, makeHarness: () => Promis
 
       it('unwinds arrays and counts with $unwind and $count', async () => {
         const perWorker = await shifts
-          .aggregate([{ $unwind: '$workerIds' }, { $group: { _id: '$workerIds', n: { $sum: 1 } } }, { $sort: { _id: 1 } }])
+          .aggregate([
+            { $unwind: '$workerIds' },
+            { $group: { _id: '$workerIds', n: { $sum: 1 } } },
+            { $sort: { _id: 1 } },
+          ])
           .toArray();
         expect(perWorker).toEqual([
           { _id: 'w1', n: 2 },
           { _id: 'w2', n: 2 },
         ]);
-        expect(await shifts.aggregate([{ $match: { city: 'Seoul' } }, { $count: 'n' }]).toArray()).toEqual([{ n: 2 }]);
+        expect(
+          await shifts.aggregate([{ $match: { city: 'Seoul' } }, { $count: 'n' }]).toArray(),
+        ).toEqual([{ n: 2 }]);
       });
 
       it('joins another collection with the simple $lookup form', async () => {
         const result = await shifts
           .aggregate([
-            { $lookup: { from: workers.collectionName, localField: 'ownerId', foreignField: '_id', as: 'owner' } },
+            {
+              $lookup: {
+                from: workers.collectionName,
+                localField: 'ownerId',
+                foreignField: '_id',
+                as: 'owner',
+              },
+            },
             { $unwind: { path: '$owner', preserveNullAndEmptyArrays: true } },
             { $project: { _id: 1, ownerName: '$owner.name' } },
             { $sort: { _id: 1 } },
@@ -753,7 +976,10 @@ export function describeDatabaseContract(name: string, makeHarness: () => Promis
 
       it('streams results through async iteration and leaves stored documents untouched', async () => {
         const seen: unknown[] = [];
-        for await (const doc of shifts.aggregate([{ $sort: { _id: -1 } }, { $addFields: { 'meta.flag': true } }])) {
+        for await (const doc of shifts.aggregate([
+          { $sort: { _id: -1 } },
+          { $addFields: { 'meta.flag': true } },
+        ])) {
           seen.push(doc._id);
         }
         expect(seen).toEqual([4, 3, 2, 1]);
@@ -796,14 +1022,20 @@ export function describeDatabaseContract(name: string, makeHarness: () => Promis
         expect(Object.is(found.negativeZero, -0)).toBe(true);
         expect((found.money as Decimal128).toString()).toBe('1234.5600');
         expect(found.uuid).toBeInstanceOf(UUID);
-        expect(await sut.collection<Doc>(name).findOne({ ref: original.ref, at: original.at })).not.toBeNull();
+        expect(
+          await sut.collection<Doc>(name).findOne({ ref: original.ref, at: original.at }),
+        ).not.toBeNull();
       });
 
       it('keeps documents, updates, deletions and unique indexes across a reopen', async () => {
         const name = `durable_${++counter}`;
         const before = sut.collection<Doc>(name);
         await before.createIndex({ email: 1 }, { unique: true });
-        await before.insertMany([{ _id: 1, email: 'a@x.kr' }, { _id: 2, email: 'b@x.kr' }, { _id: 3, email: 'c@x.kr' }]);
+        await before.insertMany([
+          { _id: 1, email: 'a@x.kr' },
+          { _id: 2, email: 'b@x.kr' },
+          { _id: 3, email: 'c@x.kr' },
+        ]);
         await before.updateOne({ _id: 1 }, { $set: { name: 'Ann' } });
         await before.deleteOne({ _id: 2 });
         sut = await harness.reopen(sut);
@@ -812,7 +1044,9 @@ export function describeDatabaseContract(name: string, makeHarness: () => Promis
           { _id: 1, email: 'a@x.kr', name: 'Ann' },
           { _id: 3, email: 'c@x.kr' },
         ]);
-        await expect(after.insertOne({ _id: 4, email: 'c@x.kr' })).rejects.toMatchObject({ code: 11000 });
+        await expect(after.insertOne({ _id: 4, email: 'c@x.kr' })).rejects.toMatchObject({
+          code: 11000,
+        });
       });
 
       it('answers ping while open', async () => {

@@ -1,9 +1,22 @@
 import { spawnSync } from 'node:child_process';
-import { appendFile, mkdtemp, readFile, readdir, rm, stat, truncate, writeFile } from 'node:fs/promises';
+import {
+  appendFile,
+  mkdtemp,
+  readFile,
+  readdir,
+  rm,
+  stat,
+  truncate,
+  writeFile,
+} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { DatabaseLockedError, EmbeddedDatabase, type Document } from '../../src/platform/storage/index.js';
+import {
+  DatabaseLockedError,
+  EmbeddedDatabase,
+  type Document,
+} from '../../src/platform/storage/index.js';
 import { Child, compileStorageForChildren } from './support/child-runtime.js';
 import { memoryLogger } from './support/memory-logger.js';
 
@@ -42,7 +55,11 @@ function child(args: string[]): Child {
 }
 
 function intact(doc: Document): boolean {
-  return typeof doc.payload === 'string' && doc.payload.length === doc.length && doc.payload.startsWith(`${doc._id}:`);
+  return (
+    typeof doc.payload === 'string' &&
+    doc.payload.length === doc.length &&
+    doc.payload.startsWith(`${doc._id}:`)
+  );
 }
 
 async function journalFile(dir: string): Promise<string> {
@@ -60,7 +77,9 @@ describe('crash recovery', () => {
     await writer.kill();
     const acked = writer.lines.filter((l) => l.startsWith('ack ')).map((l) => l.slice(4));
     const batches = writer.lines.filter((l) => l.startsWith('batch ')).map((l) => l.slice(6));
-    const rounds = writer.lines.filter((l) => l.startsWith('round ')).map((l) => Number(l.slice(6)));
+    const rounds = writer.lines
+      .filter((l) => l.startsWith('round '))
+      .map((l) => Number(l.slice(6)));
 
     const db = await EmbeddedDatabase.open(dir, { logger: memoryLogger() });
     try {
@@ -87,7 +106,8 @@ describe('crash recovery', () => {
   it('reopens with the good prefix when the last record is torn, says so, and goes on writing', async () => {
     const dir = await tempDir();
     let db = await EmbeddedDatabase.open(dir, { logger: memoryLogger() });
-    for (let i = 0; i < 10; i++) await db.collection<Doc>('docs').insertOne({ _id: i, text: 'x'.repeat(100) });
+    for (let i = 0; i < 10; i++)
+      await db.collection<Doc>('docs').insertOne({ _id: i, text: 'x'.repeat(100) });
     await db.close();
     const file = await journalFile(dir);
     const full = (await stat(file)).size;
@@ -95,20 +115,31 @@ describe('crash recovery', () => {
 
     const logger = memoryLogger();
     db = await EmbeddedDatabase.open(dir, { logger });
-    expect((await db.collection<Doc>('docs').find({}).toArray()).map((d) => d._id)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
+    expect((await db.collection<Doc>('docs').find({}).toArray()).map((d) => d._id)).toEqual([
+      0, 1, 2, 3, 4, 5, 6, 7, 8,
+    ]);
     expect(logger.messages('warn').join('\n')).toMatch(/incomplete write/);
     await db.collection<Doc>('docs').insertOne({ _id: 'after', text: 'y' });
     await db.close();
 
     db = await EmbeddedDatabase.open(dir, { logger: memoryLogger() });
     expect(await db.collection<Doc>('docs').countDocuments({})).toBe(10);
-    expect(await db.collection<Doc>('docs').findOne({ _id: 'after' })).toEqual({ _id: 'after', text: 'y' });
+    expect(await db.collection<Doc>('docs').findOne({ _id: 'after' })).toEqual({
+      _id: 'after',
+      text: 'y',
+    });
     await db.close();
   });
 
   it.each([
-    ['garbage appended after the last record', async (file: string) => appendFile(file, Buffer.from('\x07\x00\x00\x00garbage!'))],
-    ['zeros appended after the last record', async (file: string) => appendFile(file, Buffer.alloc(64))],
+    [
+      'garbage appended after the last record',
+      async (file: string) => appendFile(file, Buffer.from('\x07\x00\x00\x00garbage!')),
+    ],
+    [
+      'zeros appended after the last record',
+      async (file: string) => appendFile(file, Buffer.alloc(64)),
+    ],
     [
       'a flipped byte inside the last record',
       async (file: string) => {
@@ -149,7 +180,8 @@ describe('interrupted compaction', () => {
         const byId = new Map(docs.map((d) => [d._id as string, d]));
         for (const id of acked) {
           const seq = Number(/\d+$/.exec(id)![0]);
-          if (id.startsWith('before') && seq >= 190) expect(byId.has(id), `${id} was deleted`).toBe(false);
+          if (id.startsWith('before') && seq >= 190)
+            expect(byId.has(id), `${id} was deleted`).toBe(false);
           else expect(byId.has(id), `acknowledged ${id} is missing`).toBe(true);
         }
         expect(docs).toHaveLength(190 + 20);
@@ -173,7 +205,10 @@ describe('interrupted compaction', () => {
     let db = await EmbeddedDatabase.open(dir, { logger: memoryLogger() });
     await db.collection<Doc>('docs').insertMany([{ _id: 1 }, { _id: 2 }]);
     await db.close();
-    await writeFile(path.join(dir, 'snapshot.wmdb.tmp'), Buffer.from('\x40\x00\x00\x00half a snapsh'));
+    await writeFile(
+      path.join(dir, 'snapshot.wmdb.tmp'),
+      Buffer.from('\x40\x00\x00\x00half a snapsh'),
+    );
 
     const logger = memoryLogger();
     db = await EmbeddedDatabase.open(dir, { logger });
@@ -189,7 +224,9 @@ describe('single writer', () => {
     const dir = await tempDir();
     const holder = child(['hold', dir]);
     await holder.waitForLine((l) => l === 'ready');
-    const error = await EmbeddedDatabase.open(dir, { logger: memoryLogger() }).catch((e: unknown) => e);
+    const error = await EmbeddedDatabase.open(dir, { logger: memoryLogger() }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(DatabaseLockedError);
     expect((error as Error).message).toContain(dir);
     expect((error as Error).message).toContain(`pid ${holder.pid}`);
@@ -199,7 +236,9 @@ describe('single writer', () => {
   it('refuses to open the same directory twice in one process', async () => {
     const dir = await tempDir();
     const db = await EmbeddedDatabase.open(dir, { logger: memoryLogger() });
-    await expect(EmbeddedDatabase.open(dir, { logger: memoryLogger() })).rejects.toThrow(/already open here/);
+    await expect(EmbeddedDatabase.open(dir, { logger: memoryLogger() })).rejects.toThrow(
+      /already open here/,
+    );
     await db.close();
     const reopened = await EmbeddedDatabase.open(dir, { logger: memoryLogger() });
     await reopened.close();
@@ -214,7 +253,9 @@ describe('single writer', () => {
     );
     const logger = memoryLogger();
     const db = await EmbeddedDatabase.open(dir, { logger });
-    expect(logger.entries.find((e) => e.level === 'warn')).toMatchObject({ obj: { stalePid: dead } });
+    expect(logger.entries.find((e) => e.level === 'warn')).toMatchObject({
+      obj: { stalePid: dead },
+    });
     await db.collection<Doc>('docs').insertOne({ _id: 1 });
     await db.close();
     expect(await readdir(dir)).not.toContain('LOCK');

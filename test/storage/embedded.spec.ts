@@ -2,7 +2,11 @@ import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DatabaseUnavailableError, EmbeddedDatabase, type Document } from '../../src/platform/storage/index.js';
+import {
+  DatabaseUnavailableError,
+  EmbeddedDatabase,
+  type Document,
+} from '../../src/platform/storage/index.js';
 import { scanFrames } from '../../src/platform/storage/embedded/journal.js';
 import { memoryLogger } from './support/memory-logger.js';
 
@@ -29,7 +33,9 @@ describe('EmbeddedDatabase', () => {
     const names = (await readdir(dir)).filter((n) => n.startsWith('journal-')).sort();
     const out: Document[] = [];
     for (const name of names) {
-      scanFrames(await readFile(path.join(dir, name)), (payload) => out.push(JSON.parse(payload) as Document));
+      scanFrames(await readFile(path.join(dir, name)), (payload) =>
+        out.push(JSON.parse(payload) as Document),
+      );
     }
     return out;
   }
@@ -56,13 +62,17 @@ describe('EmbeddedDatabase', () => {
     const docs = sut.collection<Doc>('docs');
     await docs.insertOne({ _id: 1 });
     await expect(
-      docs.aggregate([{ $lookup: { from: 'other', let: { id: '$_id' }, pipeline: [], as: 'x' } }]).toArray(),
+      docs
+        .aggregate([{ $lookup: { from: 'other', let: { id: '$_id' }, pipeline: [], as: 'x' } }])
+        .toArray(),
     ).rejects.toThrow(/DocumentDB 5\.0 lacks/);
     await expect(docs.aggregate([{ $out: 'copy' }]).toArray()).rejects.toThrow(/\$out/);
   });
 
   it('refuses server-side JavaScript, as DocumentDB does', async () => {
-    await expect(sut.collection<Doc>('docs').find({ $where: 'true' }).toArray()).rejects.toMatchObject({ code: 2 });
+    await expect(
+      sut.collection<Doc>('docs').find({ $where: 'true' }).toArray(),
+    ).rejects.toMatchObject({ code: 2 });
   });
 
   it('refuses collection names the server refuses', () => {
@@ -76,7 +86,11 @@ describe('EmbeddedDatabase', () => {
     for (let round = 0; round < 5; round++) {
       await docs.bulkWrite(
         Array.from({ length: 40 }, (_, i) => ({
-          replaceOne: { filter: { _id: i }, replacement: { email: `${i}@x.kr`, round }, upsert: true },
+          replaceOne: {
+            filter: { _id: i },
+            replacement: { email: `${i}@x.kr`, round },
+            upsert: true,
+          },
         })),
       );
     }
@@ -98,14 +112,19 @@ describe('EmbeddedDatabase', () => {
   it('compacts by itself once the journal outgrows the live data', async () => {
     await sut.close();
     const logger = memoryLogger();
-    sut = await EmbeddedDatabase.open(dir, { logger, compaction: { minJournalBytes: 10_000, ratio: 2 } });
+    sut = await EmbeddedDatabase.open(dir, {
+      logger,
+      compaction: { minJournalBytes: 10_000, ratio: 2 },
+    });
     const docs = sut.collection<Doc>('docs');
     await docs.insertOne({ _id: 'counter', n: 0, pad: 'x'.repeat(200) });
     for (let i = 0; i < 200; i++) await docs.updateOne({ _id: 'counter' }, { $inc: { n: 1 } });
     await sut.close();
     expect(logger.messages('info')).toContain('embedded database compacted');
     sut = await EmbeddedDatabase.open(dir, { logger: memoryLogger() });
-    expect(await sut.collection<Doc>('docs').findOne({ _id: 'counter' }, { projection: { n: 1 } })).toEqual({
+    expect(
+      await sut.collection<Doc>('docs').findOne({ _id: 'counter' }, { projection: { n: 1 } }),
+    ).toEqual({
       _id: 'counter',
       n: 200,
     });
@@ -114,13 +133,21 @@ describe('EmbeddedDatabase', () => {
   it('answers every operation with DatabaseUnavailableError once closed', async () => {
     await sut.close();
     await expect(sut.ping()).rejects.toBeInstanceOf(DatabaseUnavailableError);
-    await expect(sut.collection<Doc>('docs').insertOne({})).rejects.toBeInstanceOf(DatabaseUnavailableError);
-    await expect(sut.collection<Doc>('docs').find({}).toArray()).rejects.toBeInstanceOf(DatabaseUnavailableError);
+    await expect(sut.collection<Doc>('docs').insertOne({})).rejects.toBeInstanceOf(
+      DatabaseUnavailableError,
+    );
+    await expect(sut.collection<Doc>('docs').find({}).toArray()).rejects.toBeInstanceOf(
+      DatabaseUnavailableError,
+    );
   });
 
   it('stores what the driver would: undefined as null, Int32 and small Long as numbers', async () => {
     const docs = sut.collection<Doc>('docs');
     await docs.insertOne({ _id: 1, missing: undefined, nested: { list: [undefined] } });
-    expect(await docs.findOne({ _id: 1 })).toEqual({ _id: 1, missing: null, nested: { list: [null] } });
+    expect(await docs.findOne({ _id: 1 })).toEqual({
+      _id: 1,
+      missing: null,
+      nested: { list: [null] },
+    });
   });
 });

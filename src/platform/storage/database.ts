@@ -163,9 +163,21 @@ export interface Collection<T extends Document = Document> {
   distinct(key: string, filter?: Filter<T>): Promise<unknown[]>;
   aggregate<R extends Document = Document>(pipeline: Document[]): AggregateCursor<R>;
 
-  updateOne(filter: Filter<T>, update: UpdateFilter<T>, options?: UpdateOptions): Promise<UpdateResult<T>>;
-  updateMany(filter: Filter<T>, update: UpdateFilter<T>, options?: UpdateOptions): Promise<UpdateResult<T>>;
-  replaceOne(filter: Filter<T>, replacement: WithoutId<T>, options?: ReplaceOptions): Promise<UpdateResult<T>>;
+  updateOne(
+    filter: Filter<T>,
+    update: UpdateFilter<T>,
+    options?: UpdateOptions,
+  ): Promise<UpdateResult<T>>;
+  updateMany(
+    filter: Filter<T>,
+    update: UpdateFilter<T>,
+    options?: UpdateOptions,
+  ): Promise<UpdateResult<T>>;
+  replaceOne(
+    filter: Filter<T>,
+    replacement: WithoutId<T>,
+    options?: ReplaceOptions,
+  ): Promise<UpdateResult<T>>;
   findOneAndUpdate(
     filter: Filter<T>,
     update: UpdateFilter<T>,
@@ -174,7 +186,10 @@ export interface Collection<T extends Document = Document> {
   findOneAndDelete(filter: Filter<T>, options?: FindOneAndDeleteOptions): Promise<WithId<T> | null>;
   deleteOne(filter: Filter<T>): Promise<DeleteResult>;
   deleteMany(filter: Filter<T>): Promise<DeleteResult>;
-  bulkWrite(operations: readonly AnyBulkWriteOperation<T>[], options?: BulkWriteOptions): Promise<BulkWriteSummary>;
+  bulkWrite(
+    operations: readonly AnyBulkWriteOperation<T>[],
+    options?: BulkWriteOptions,
+  ): Promise<BulkWriteSummary>;
 
   /** Returns the index name; creating an identical index again is a no-op, as on the server. */
   createIndex(spec: IndexSpecification, options?: CreateIndexOptions): Promise<string>;

@@ -16,7 +16,11 @@ describe('DuplicateKeyError', () => {
       'E11000 duplicate key error collection: workmatch.members index: email_1_owner_1 dup key: ' +
         `{ email: "a@x.kr", owner: ObjectId('65a1b2c3d4e5f60718293a4b'), n: 3, at: new Date(5), none: null }`,
     );
-    expect(sut).toMatchObject({ code: 11000, codeName: 'DuplicateKey', keyPattern: { email: 1, owner: 1 } });
+    expect(sut).toMatchObject({
+      code: 11000,
+      codeName: 'DuplicateKey',
+      keyPattern: { email: 1, owner: 1 },
+    });
     expect(isDuplicateKeyError(sut)).toBe(true);
   });
 

@@ -1,22 +1,41 @@
-import { MongoBulkWriteError, MongoNetworkError, MongoServerError, type BulkWriteResult, type WriteError } from 'mongodb';
+import {
+  MongoBulkWriteError,
+  MongoNetworkError,
+  MongoServerError,
+  type BulkWriteResult,
+  type WriteError,
+} from 'mongodb';
 import { describe, expect, it } from 'vitest';
 import { BulkWriteError, DatabaseUnavailableError, isDuplicateKeyError } from './errors.js';
 import { MongoDatabase, mongoClientOptions, translateError } from './mongo-database.js';
 
-const silent = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+const silent = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+};
 
 describe('mongoClientOptions', () => {
   it('turns retryable writes off, which DocumentDB does not support', () => {
-    expect(mongoClientOptions({ uri: 'mongodb://h', dbName: 'd', tlsCaFile: undefined }).retryWrites).toBe(false);
+    expect(
+      mongoClientOptions({ uri: 'mongodb://h', dbName: 'd', tlsCaFile: undefined }).retryWrites,
+    ).toBe(false);
   });
 
   it('trusts the given CA bundle over TLS', () => {
-    const options = mongoClientOptions({ uri: 'mongodb://h', dbName: 'd', tlsCaFile: '/certs/global-bundle.pem' });
+    const options = mongoClientOptions({
+      uri: 'mongodb://h',
+      dbName: 'd',
+      tlsCaFile: '/certs/global-bundle.pem',
+    });
     expect(options).toMatchObject({ tls: true, tlsCAFile: '/certs/global-bundle.pem' });
   });
 
   it('leaves TLS to the URI when no CA bundle is given', () => {
-    expect(mongoClientOptions({ uri: 'mongodb://h', dbName: 'd', tlsCaFile: undefined })).not.toHaveProperty('tls');
+    expect(
+      mongoClientOptions({ uri: 'mongodb://h', dbName: 'd', tlsCaFile: undefined }),
+    ).not.toHaveProperty('tls');
   });
 
   it('gives up server selection quickly, so requests fail fast while the database is away', () => {
@@ -36,13 +55,22 @@ describe('MongoDatabase without a reachable server', () => {
 
   it('starts anyway and answers ping and operations with DatabaseUnavailableError', async () => {
     const warnings: string[] = [];
-    const sut = await MongoDatabase.connect(config, { ...silent, warn: (_o, msg) => void warnings.push(msg) });
+    const sut = await MongoDatabase.connect(config, {
+      ...silent,
+      warn: (_o, msg) => void warnings.push(msg),
+    });
     try {
       expect(warnings.join()).toMatch(/not reachable/);
       await expect(sut.ping()).rejects.toBeInstanceOf(DatabaseUnavailableError);
-      await expect(sut.collection('c').findOne({})).rejects.toBeInstanceOf(DatabaseUnavailableError);
-      await expect(sut.collection('c').find({}).toArray()).rejects.toBeInstanceOf(DatabaseUnavailableError);
-      await expect(sut.collection('c').insertOne({ a: 1 })).rejects.toBeInstanceOf(DatabaseUnavailableError);
+      await expect(sut.collection('c').findOne({})).rejects.toBeInstanceOf(
+        DatabaseUnavailableError,
+      );
+      await expect(sut.collection('c').find({}).toArray()).rejects.toBeInstanceOf(
+        DatabaseUnavailableError,
+      );
+      await expect(sut.collection('c').insertOne({ a: 1 })).rejects.toBeInstanceOf(
+        DatabaseUnavailableError,
+      );
     } finally {
       await sut.close();
     }
@@ -62,9 +90,9 @@ describe('translateError', () => {
   });
 
   it('turns a failover code into DatabaseUnavailableError', () => {
-    expect(translateError(new MongoServerError({ message: 'not primary', code: 10107 }))).toBeInstanceOf(
-      DatabaseUnavailableError,
-    );
+    expect(
+      translateError(new MongoServerError({ message: 'not primary', code: 10107 })),
+    ).toBeInstanceOf(DatabaseUnavailableError);
   });
 
   it('passes a duplicate key error through, recognisable by isDuplicateKeyError', () => {
@@ -80,7 +108,13 @@ describe('translateError', () => {
 
   it('turns the driver bulk error, single or listed, into the BulkWriteError the embedded engine throws', () => {
     // The driver's WriteError is not exported as a value; this has the members it exposes.
-    const raw = { index: 1, code: 11000, errmsg: 'E11000 duplicate key error', keyPattern: { _id: 1 }, keyValue: { _id: 2 } };
+    const raw = {
+      index: 1,
+      code: 11000,
+      errmsg: 'E11000 duplicate key error',
+      keyPattern: { _id: 1 },
+      keyValue: { _id: 2 },
+    };
     const writeError = { ...raw, err: raw } as unknown as WriteError;
     const result = {
       insertedCount: 1,
@@ -99,7 +133,13 @@ describe('translateError', () => {
       const translated = translateError(driverError) as BulkWriteError;
       expect(translated).toBeInstanceOf(BulkWriteError);
       expect(translated.writeErrors).toEqual([
-        { index: 1, code: 11000, errmsg: 'E11000 duplicate key error', keyPattern: { _id: 1 }, keyValue: { _id: 2 } },
+        {
+          index: 1,
+          code: 11000,
+          errmsg: 'E11000 duplicate key error',
+          keyPattern: { _id: 1 },
+          keyValue: { _id: 2 },
+        },
       ]);
       expect(translated.result.insertedCount).toBe(1);
       expect(isDuplicateKeyError(translated)).toBe(true);

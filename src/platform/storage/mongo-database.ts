@@ -102,7 +102,9 @@ export function isUnavailable(error: unknown): boolean {
     error instanceof MongoTopologyClosedError ||
     error instanceof MongoClientClosedError ||
     error instanceof MongoOperationTimeoutError ||
-    (error instanceof MongoServerError && typeof error.code === 'number' && UNAVAILABLE_CODES.has(error.code))
+    (error instanceof MongoServerError &&
+      typeof error.code === 'number' &&
+      UNAVAILABLE_CODES.has(error.code))
   );
 }
 
@@ -113,12 +115,17 @@ export function isUnavailable(error: unknown): boolean {
  */
 export function translateError(error: unknown): unknown {
   if (isUnavailable(error)) {
-    return new DatabaseUnavailableError(`The database cannot be reached: ${(error as Error).message}`, {
-      cause: error,
-    });
+    return new DatabaseUnavailableError(
+      `The database cannot be reached: ${(error as Error).message}`,
+      {
+        cause: error,
+      },
+    );
   }
   if (error instanceof MongoBulkWriteError) {
-    const list = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors as WriteError];
+    const list = Array.isArray(error.writeErrors)
+      ? error.writeErrors
+      : [error.writeErrors as WriteError];
     const writeErrors = list.map((w): WriteErrorInfo => {
       const raw = (w.err ?? {}) as Document;
       const info: WriteErrorInfo = { index: w.index, code: w.code, errmsg: w.errmsg ?? '' };
@@ -235,7 +242,10 @@ class MongoCollection<T extends Document> implements Collection<T> {
     return guard(() => this.#c.insertOne(doc));
   }
 
-  insertMany(docs: readonly OptionalUnlessRequiredId<T>[], options: BulkWriteOptions = {}): Promise<InsertManyResult<T>> {
+  insertMany(
+    docs: readonly OptionalUnlessRequiredId<T>[],
+    options: BulkWriteOptions = {},
+  ): Promise<InsertManyResult<T>> {
     return guard(() => this.#c.insertMany(docs, options));
   }
 
@@ -259,16 +269,30 @@ class MongoCollection<T extends Document> implements Collection<T> {
     return new MongoAggregateCursor(this.#c.aggregate<R>(pipeline));
   }
 
-  updateOne(filter: Filter<T>, update: UpdateFilter<T>, options: UpdateOptions = {}): Promise<UpdateResult<T>> {
+  updateOne(
+    filter: Filter<T>,
+    update: UpdateFilter<T>,
+    options: UpdateOptions = {},
+  ): Promise<UpdateResult<T>> {
     return guard(() => this.#c.updateOne(filter, update, options));
   }
 
-  updateMany(filter: Filter<T>, update: UpdateFilter<T>, options: UpdateOptions = {}): Promise<UpdateResult<T>> {
+  updateMany(
+    filter: Filter<T>,
+    update: UpdateFilter<T>,
+    options: UpdateOptions = {},
+  ): Promise<UpdateResult<T>> {
     return guard(() => this.#c.updateMany(filter, update, options));
   }
 
-  replaceOne(filter: Filter<T>, replacement: WithoutId<T>, options: ReplaceOptions = {}): Promise<UpdateResult<T>> {
-    return guard(() => this.#c.replaceOne(filter, replacement, options) as Promise<UpdateResult<T>>);
+  replaceOne(
+    filter: Filter<T>,
+    replacement: WithoutId<T>,
+    options: ReplaceOptions = {},
+  ): Promise<UpdateResult<T>> {
+    return guard(
+      () => this.#c.replaceOne(filter, replacement, options) as Promise<UpdateResult<T>>,
+    );
   }
 
   findOneAndUpdate(
@@ -279,7 +303,10 @@ class MongoCollection<T extends Document> implements Collection<T> {
     return guard(() => this.#c.findOneAndUpdate(filter, update, options));
   }
 
-  findOneAndDelete(filter: Filter<T>, options: FindOneAndDeleteOptions = {}): Promise<WithId<T> | null> {
+  findOneAndDelete(
+    filter: Filter<T>,
+    options: FindOneAndDeleteOptions = {},
+  ): Promise<WithId<T> | null> {
     return guard(() => this.#c.findOneAndDelete(filter, options));
   }
 
@@ -291,7 +318,10 @@ class MongoCollection<T extends Document> implements Collection<T> {
     return guard(() => this.#c.deleteMany(filter));
   }
 
-  bulkWrite(operations: readonly AnyBulkWriteOperation<T>[], options: BulkWriteOptions = {}): Promise<BulkWriteSummary> {
+  bulkWrite(
+    operations: readonly AnyBulkWriteOperation<T>[],
+    options: BulkWriteOptions = {},
+  ): Promise<BulkWriteSummary> {
     return guard(async () => summaryOf(await this.#c.bulkWrite(operations, options)));
   }
 

@@ -5,15 +5,23 @@ import { RemoteDatabase } from './embedded-server/remote-database.js';
 import { MongoDatabase } from './mongo-database.js';
 
 /** The database the configuration names: MongoDB/DocumentDB when a URI is set, else embedded. */
-export async function openDatabase(config: AppConfig['database'], logger: StorageLogger): Promise<Database> {
+export async function openDatabase(
+  config: AppConfig['database'],
+  logger: StorageLogger,
+): Promise<Database> {
   switch (config.kind) {
     case 'mongodb':
-      return MongoDatabase.connect({ uri: config.uri, dbName: config.dbName, tlsCaFile: config.tlsCaFile }, logger);
+      return MongoDatabase.connect(
+        { uri: config.uri, dbName: config.dbName, tlsCaFile: config.tlsCaFile },
+        logger,
+      );
     case 'embedded':
       return EmbeddedDatabase.open(config.dir, { logger, dbName: config.dbName });
     case 'embedded-server':
       return new RemoteDatabase(config.url);
     default:
-      throw new Error(`openDatabase does not know database kind ${(config as { kind: string }).kind}`);
+      throw new Error(
+        `openDatabase does not know database kind ${(config as { kind: string }).kind}`,
+      );
   }
 }

@@ -21,7 +21,9 @@ describe('retryOnConflict', () => {
       calls++;
       throw new ConcurrentModificationError('c', calls, calls + 1);
     };
-    await expect(retryOnConflict(attempt, { attempts: 2 })).rejects.toMatchObject({ expectedVersion: 2 });
+    await expect(retryOnConflict(attempt, { attempts: 2 })).rejects.toMatchObject({
+      expectedVersion: 2,
+    });
     expect(calls).toBe(2);
   });
 
@@ -40,6 +42,8 @@ describe('retryOnConflict', () => {
 describe('updateWithVersion', () => {
   it('refuses an update that sets the version itself', async () => {
     const untouched = {} as Collection<{ version: number }>;
-    await expect(updateWithVersion(untouched, {}, 1, { $set: { version: 5 } })).rejects.toThrow(/manages `version`/);
+    await expect(updateWithVersion(untouched, {}, 1, { $set: { version: 5 } })).rejects.toThrow(
+      /manages `version`/,
+    );
   });
 });

@@ -20,14 +20,23 @@ export async function updateWithVersion<T extends Versioned & Document>(
   expectedVersion: number,
   update: UpdateFilter<T>,
 ): Promise<WithId<T> | null> {
-  const touched = ['$set', '$unset', '$inc', '$setOnInsert', '$rename', '$min', '$max', '$mul'].some(
-    (op) => (update as Document)[op] && 'version' in ((update as Document)[op] as Document),
-  );
+  const touched = [
+    '$set',
+    '$unset',
+    '$inc',
+    '$setOnInsert',
+    '$rename',
+    '$min',
+    '$max',
+    '$mul',
+  ].some((op) => (update as Document)[op] && 'version' in ((update as Document)[op] as Document));
   if (touched) throw new Error('updateWithVersion manages `version` itself; do not update it');
   const guarded = { $and: [filter, { version: expectedVersion }] } as Filter<T>;
   const inc = { ...((update as Document).$inc as Document | undefined), version: 1 };
   const guardedUpdate = { ...(update as Document), $inc: inc } as unknown as UpdateFilter<T>;
-  const updated = await collection.findOneAndUpdate(guarded, guardedUpdate, { returnDocument: 'after' });
+  const updated = await collection.findOneAndUpdate(guarded, guardedUpdate, {
+    returnDocument: 'after',
+  });
   if (updated) return updated;
   const current = await collection.findOne(filter, { projection: { version: 1 } });
   if (!current) return null;

@@ -15,7 +15,10 @@ export const CHILD_SCRIPT = path.join(ROOT, 'test/storage/support/durability-chi
  * storage sources are compiled with SWC, which vitest already uses, into a private directory
  * under `node_modules/.cache` (inside the project, so `bson` and `mingo` resolve); ~100 ms.
  */
-export async function compileStorageForChildren(): Promise<{ entry: string; cleanup: () => Promise<void> }> {
+export async function compileStorageForChildren(): Promise<{
+  entry: string;
+  cleanup: () => Promise<void>;
+}> {
   const cache = path.join(ROOT, 'node_modules/.cache');
   await mkdir(cache, { recursive: true });
   const out = await mkdtemp(path.join(cache, 'workmatch-storage-'));
@@ -34,7 +37,10 @@ export async function compileStorageForChildren(): Promise<{ entry: string; clea
     await mkdir(path.dirname(target), { recursive: true });
     await writeFile(target, code);
   }
-  return { entry: path.join(out, 'index.js'), cleanup: () => rm(out, { recursive: true, force: true }) };
+  return {
+    entry: path.join(out, 'index.js'),
+    cleanup: () => rm(out, { recursive: true, force: true }),
+  };
 }
 
 async function sourceFiles(dir: string): Promise<string[]> {
@@ -42,7 +48,11 @@ async function sourceFiles(dir: string): Promise<string[]> {
   for (const entry of await readdir(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) files.push(...(await sourceFiles(full)));
-    else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.spec.ts') && !entry.name.endsWith('.module.ts'))
+    else if (
+      entry.name.endsWith('.ts') &&
+      !entry.name.endsWith('.spec.ts') &&
+      !entry.name.endsWith('.module.ts')
+    )
       files.push(full);
   }
   return files;
@@ -90,13 +100,18 @@ export class Child {
     return new Promise((resolve, reject) => {
       this.#waiters.push({ test, resolve });
       void this.exited.then(({ code, signal }) =>
-        reject(new Error(`child exited (${code ?? signal}) before the expected line; stderr:\n${this.#stderr}`)),
+        reject(
+          new Error(
+            `child exited (${code ?? signal}) before the expected line; stderr:\n${this.#stderr}`,
+          ),
+        ),
       );
     });
   }
 
   async kill(): Promise<void> {
-    if (this.process.exitCode === null && this.process.signalCode === null) this.process.kill('SIGKILL');
+    if (this.process.exitCode === null && this.process.signalCode === null)
+      this.process.kill('SIGKILL');
     await this.exited;
   }
 }

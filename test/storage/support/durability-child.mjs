@@ -30,7 +30,11 @@ async function writeForever(db, prefix) {
       const n = seq++;
       if (n % 10 === lane) {
         const tag = `${prefix}b${n}`;
-        await docs.bulkWrite(Array.from({ length: 5 }, (_, i) => ({ insertOne: { document: { ...doc(`${tag}-${i}`, n), batch: tag } } })));
+        await docs.bulkWrite(
+          Array.from({ length: 5 }, (_, i) => ({
+            insertOne: { document: { ...doc(`${tag}-${i}`, n), batch: tag } },
+          })),
+        );
         say(`batch ${tag}`);
       } else if (n % 7 === 0) {
         await groups.updateMany({}, { $set: { round: n } });

@@ -7,9 +7,13 @@ export interface LogEntry {
 }
 
 /** A logger that keeps what it was told, so tests can assert that a warning was given. */
-export function memoryLogger(): StorageLogger & { entries: LogEntry[]; messages(level: LogEntry['level']): string[] } {
+export function memoryLogger(): StorageLogger & {
+  entries: LogEntry[];
+  messages(level: LogEntry['level']): string[];
+} {
   const entries: LogEntry[] = [];
-  const at = (level: LogEntry['level']) => (obj: object, msg: string) => void entries.push({ level, obj, msg });
+  const at = (level: LogEntry['level']) => (obj: object, msg: string) =>
+    void entries.push({ level, obj, msg });
   return {
     entries,
     messages: (level) => entries.filter((e) => e.level === level).map((e) => e.msg),

@@ -69,7 +69,8 @@ export class CollectionStore {
       const perField = state.def.key.map(([path]) => equalityValues(filter, path));
       if (perField.some((v) => v === undefined)) continue;
       let combos: unknown[][] = [[]];
-      for (const values of perField as unknown[][]) combos = combos.flatMap((p) => values.map((v) => [...p, v]));
+      for (const values of perField as unknown[][])
+        combos = combos.flatMap((p) => values.map((v) => [...p, v]));
       const keys = combos.map(compoundKey);
       if (!best || keys.length < best.keys.length) best = { state, keys };
     }
@@ -179,12 +180,22 @@ export class CollectionStore {
     if (existing) {
       if (sameIndex(existing.def, def)) return false;
       throw existing.def.name === def.name
-        ? new EmbeddedServerError(86, 'IndexKeySpecsConflict', `An existing index has the same name as the requested index: ${def.name}`)
-        : new EmbeddedServerError(85, 'IndexOptionsConflict', `Index already exists with a different name: ${existing.def.name}`);
+        ? new EmbeddedServerError(
+            86,
+            'IndexKeySpecsConflict',
+            `An existing index has the same name as the requested index: ${def.name}`,
+          )
+        : new EmbeddedServerError(
+            85,
+            'IndexOptionsConflict',
+            `Index already exists with a different name: ${existing.def.name}`,
+          );
     }
     const state: IndexState = {
       def,
-      partial: def.partialFilterExpression ? new Query(def.partialFilterExpression, MINGO_OPTIONS) : undefined,
+      partial: def.partialFilterExpression
+        ? new Query(def.partialFilterExpression, MINGO_OPTIONS)
+        : undefined,
       owners: def.unique ? new Map() : undefined,
       members: def.unique ? undefined : new Map(),
     };

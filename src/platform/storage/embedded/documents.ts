@@ -12,10 +12,18 @@ export function normalizeDocument(doc: Document): Document {
   try {
     bytes = BSON.serialize(doc, { ignoreUndefined: false });
   } catch (error) {
-    throw new EmbeddedServerError(2, 'BadValue', `Document cannot be stored: ${(error as Error).message}`);
+    throw new EmbeddedServerError(
+      2,
+      'BadValue',
+      `Document cannot be stored: ${(error as Error).message}`,
+    );
   }
   if (bytes.length > 16 * 1024 * 1024) {
-    throw new EmbeddedServerError(10334, 'BSONObjectTooLarge', `BSONObj size: ${bytes.length} is invalid`);
+    throw new EmbeddedServerError(
+      10334,
+      'BSONObjectTooLarge',
+      `BSONObj size: ${bytes.length} is invalid`,
+    );
   }
   return BSON.deserialize(bytes);
 }
@@ -36,7 +44,8 @@ export function copyValue<V>(value: V): V {
     return out as V;
   }
   if (value instanceof UUID) return new UUID(value.toHexString()) as V;
-  if (value instanceof Binary) return new Binary(value.buffer.slice(0, value.position), value.sub_type) as V;
+  if (value instanceof Binary)
+    return new Binary(value.buffer.slice(0, value.position), value.sub_type) as V;
   // ObjectId, Long, Decimal128, Timestamp, RegExp, MinKey/MaxKey: immutable values.
   return value;
 }
@@ -97,7 +106,11 @@ export function assertReplacement(replacement: unknown): asserts replacement is 
     throw new EmbeddedServerError(2, 'BadValue', 'Replacement must be a document');
   }
   if (Object.keys(replacement).some((k) => k.startsWith('$'))) {
-    throw new EmbeddedServerError(2, 'BadValue', 'Replacement document must not contain atomic operators');
+    throw new EmbeddedServerError(
+      2,
+      'BadValue',
+      'Replacement document must not contain atomic operators',
+    );
   }
 }
 

@@ -10,18 +10,36 @@ const leaf = fc.oneof(
   fc.double(),
   fc.boolean(),
   fc.constant(null),
-  fc.constantFrom(-0, Number.NaN, Infinity, -Infinity, 2 ** 60, 2 ** 53 + 2, 2 ** 31, -(2 ** 31) - 1, 1e21, 5e-324),
+  fc.constantFrom(
+    -0,
+    Number.NaN,
+    Infinity,
+    -Infinity,
+    2 ** 60,
+    2 ** 53 + 2,
+    2 ** 31,
+    -(2 ** 31) - 1,
+    1e21,
+    5e-324,
+  ),
   fc.date({ noInvalidDate: true }),
   fc.uint8Array({ minLength: 12, maxLength: 12 }).map((b) => new ObjectId(b)),
   fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }).map((b) => Long.fromBigInt(b)),
   fc.uint8Array({ maxLength: 16 }).map((b) => new Binary(b)),
   fc.uuid().map((u) => new UUID(u)),
-  fc.tuple(fc.bigInt({ min: -(10n ** 20n), max: 10n ** 20n }), fc.nat(8)).map(([n, scale]) => Decimal128.fromString(`${n}E-${scale}`)),
+  fc
+    .tuple(fc.bigInt({ min: -(10n ** 20n), max: 10n ** 20n }), fc.nat(8))
+    .map(([n, scale]) => Decimal128.fromString(`${n}E-${scale}`)),
   fc.tuple(fc.nat(), fc.nat()).map(([t, i]) => new Timestamp({ t, i })),
   fc.constant(/ab+c/i),
 );
 const { doc } = fc.letrec((tie) => ({
-  value: fc.oneof({ depthSize: 'small' }, leaf, fc.array(tie('value'), { maxLength: 4 }), tie('doc')),
+  value: fc.oneof(
+    { depthSize: 'small' },
+    leaf,
+    fc.array(tie('value'), { maxLength: 4 }),
+    tie('doc'),
+  ),
   doc: fc.dictionary(key, tie('value'), { maxKeys: 5 }),
 }));
 
@@ -58,7 +76,9 @@ describe('journal EJSON codec', () => {
   });
 
   it('returns a Long only where the driver would: beyond 53 bits', () => {
-    const decoded = decodeDocument('{"a":{"$numberLong":"42"},"b":{"$numberLong":"9007199254740993"}}');
+    const decoded = decodeDocument(
+      '{"a":{"$numberLong":"42"},"b":{"$numberLong":"9007199254740993"}}',
+    );
     expect(decoded.a).toBe(42);
     expect(decoded.b).toEqual(Long.fromString('9007199254740993'));
   });

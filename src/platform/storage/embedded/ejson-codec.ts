@@ -29,7 +29,8 @@ export function encodeValue(value: unknown): string {
   if (value instanceof Date) return `{"$date":{"$numberLong":"${value.getTime()}"}}`;
   if (value instanceof ObjectId) return `{"$oid":"${value.toHexString()}"}`;
   // Not `instanceof Long`: a Timestamp is a Long subclass with its own encoding.
-  if (value instanceof Long && value._bsontype === 'Long') return `{"$numberLong":"${value.toString()}"}`;
+  if (value instanceof Long && value._bsontype === 'Long')
+    return `{"$numberLong":"${value.toString()}"}`;
   const proto: unknown = Object.getPrototypeOf(value);
   if (proto === Object.prototype || proto === null) {
     let out = '{';
@@ -44,7 +45,12 @@ export function encodeValue(value: unknown): string {
 }
 
 function encodeNumber(value: number): string {
-  if (Number.isInteger(value) && value >= -2147483648 && value <= 2147483647 && !Object.is(value, -0)) {
+  if (
+    Number.isInteger(value) &&
+    value >= -2147483648 &&
+    value <= 2147483647 &&
+    !Object.is(value, -0)
+  ) {
     return `{"$numberInt":"${value}"}`;
   }
   let text: string;
@@ -74,7 +80,8 @@ function revive(value: unknown): unknown {
   const doc = value as Document;
   const keys = Object.keys(doc);
   const first = keys[0];
-  if (first !== undefined && first.charCodeAt(0) === 36 /* $ */) return reviveWrapper(doc, first, keys.length);
+  if (first !== undefined && first.charCodeAt(0) === 36 /* $ */)
+    return reviveWrapper(doc, first, keys.length);
   for (const key of keys) doc[key] = revive(doc[key]);
   return doc;
 }
@@ -109,5 +116,7 @@ function reviveWrapper(doc: Document, key: string, size: number): unknown {
 
 /** As the driver's `promoteLongs`: a Long that fits a double exactly becomes a number. */
 function promoteLong(value: Long): number | Long {
-  return value.lessThanOrEqual(MAX_SAFE) && value.greaterThanOrEqual(MIN_SAFE) ? value.toNumber() : value;
+  return value.lessThanOrEqual(MAX_SAFE) && value.greaterThanOrEqual(MIN_SAFE)
+    ? value.toNumber()
+    : value;
 }

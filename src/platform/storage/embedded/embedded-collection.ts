@@ -66,7 +66,11 @@ export class EmbeddedCollection<T extends Document = Document> implements Collec
 
   constructor(engine: Engine, name: string) {
     if (!name || name.includes('$') || name.includes('\0') || name.startsWith('system.')) {
-      throw new EmbeddedServerError(73, 'InvalidNamespace', `Invalid collection name: ${JSON.stringify(name)}`);
+      throw new EmbeddedServerError(
+        73,
+        'InvalidNamespace',
+        `Invalid collection name: ${JSON.stringify(name)}`,
+      );
     }
     this.#engine = engine;
     this.collectionName = name;
@@ -100,7 +104,8 @@ export class EmbeddedCollection<T extends Document = Document> implements Collec
     const earlyExit = !sort && skip === 0 && limit === 1;
     let docs = this.#matches(filter, earlyExit);
     if (sort) docs = mingo(() => new Aggregator([{ $sort: sort }], MINGO_OPTIONS).run(docs));
-    if (skip > 0 || limit !== undefined) docs = docs.slice(skip, limit === undefined ? undefined : skip + limit);
+    if (skip > 0 || limit !== undefined)
+      docs = docs.slice(skip, limit === undefined ? undefined : skip + limit);
     return docs;
   }
 
@@ -149,7 +154,10 @@ export class EmbeddedCollection<T extends Document = Document> implements Collec
       const input = this.#matches(filter).map(copyValue);
       const rest = filter ? pipeline.slice(1) : pipeline;
       return mingo(() =>
-        new Aggregator(rest, { ...MINGO_OPTIONS, collectionResolver: this.#engine.resolveCollection }).run(input),
+        new Aggregator(rest, {
+          ...MINGO_OPTIONS,
+          collectionResolver: this.#engine.resolveCollection,
+        }).run(input),
       );
     });
   }
@@ -213,8 +221,16 @@ export class EmbeddedCollection<T extends Document = Document> implements Collec
   ): UpdateOutcome {
     assertUpdateDocument(update);
     const sort = options.sort;
-    const targets = options.multi ? this.#select(filter, {}) : this.#select(filter, { sort, limit: 1 });
-    const outcome: UpdateOutcome = { matched: 0, modified: 0, upserted: undefined, before: undefined, after: undefined };
+    const targets = options.multi
+      ? this.#select(filter, {})
+      : this.#select(filter, { sort, limit: 1 });
+    const outcome: UpdateOutcome = {
+      matched: 0,
+      modified: 0,
+      upserted: undefined,
+      before: undefined,
+      after: undefined,
+    };
     const { $setOnInsert: _ignored, ...modifier } = update;
     for (const current of targets) {
       outcome.matched++;
@@ -223,7 +239,11 @@ export class EmbeddedCollection<T extends Document = Document> implements Collec
       const changed =
         Object.keys(modifier).length === 0
           ? []
-          : mingo(() => applyModifier(draft, modifier, options.arrayFilters ?? [], filter, { cloneMode: 'deep' }));
+          : mingo(() =>
+              applyModifier(draft, modifier, options.arrayFilters ?? [], filter, {
+                cloneMode: 'deep',
+              }),
+            );
       if (changed.length === 0) {
         outcome.after ??= current;
         continue;
@@ -238,7 +258,15 @@ export class EmbeddedCollection<T extends Document = Document> implements Collec
       const draft = upsertSeed(filter);
       const insertModifier = withSetOnInsert(update);
       if (Object.keys(insertModifier).length > 0) {
-        mingo(() => applyModifier(draft, insertModifier, options.arrayFilters ?? [], {}, { cloneMode: 'deep' }));
+        mingo(() =>
+          applyModifier(
+            draft,
+            insertModifier,
+            options.arrayFilters ?? [],
+            {},
+            { cloneMode: 'deep' },
+          ),
+        );
       }
       draft._id ??= new ObjectId();
       this.#insert(batch, store, draft);
@@ -248,14 +276,22 @@ export class EmbeddedCollection<T extends Document = Document> implements Collec
     return outcome;
   }
 
-  async updateOne(filter: Filter<T>, update: UpdateFilter<T>, options: UpdateOptions = {}): Promise<Result<T>> {
+  async updateOne(
+    filter: Filter<T>,
+    update: UpdateFilter<T>,
+    options: UpdateOptions = {},
+  ): Promise<Result<T>> {
     const outcome = await this.#write((batch, store) =>
       this.#update(batch, store, filter, update, { ...options, multi: false }),
     );
     return updateResult<T>(outcome);
   }
 
-  async updateMany(filter: Filter<T>, update: UpdateFilter<T>, options: UpdateOptions = {}): Promise<Result<T>> {
+  async updateMany(
+    filter: Filter<T>,
+    update: UpdateFilter<T>,
+    options: UpdateOptions = {},
+  ): Promise<Result<T>> {
     const outcome = await this.#write((batch, store) =>
       this.#update(batch, store, filter, update, { ...options, multi: true }),
     );
@@ -281,20 +317,34 @@ export class EmbeddedCollection<T extends Document = Document> implements Collec
       }
       const ordered = normalizeDocument(withIdFirst({ ...replacement, _id: current._id }));
       const text = encodeValue(ordered);
-      if (text === encodeValue(current)) return { matched: 1, modified: 0, upserted: undefined, before: current, after: current };
+      if (text === encodeValue(current))
+        return { matched: 1, modified: 0, upserted: undefined, before: current, after: current };
       store.assertUnique(ordered, valueKey(current._id));
       batch.put(store, ordered, text);
       return { matched: 1, modified: 1, upserted: undefined, before: current, after: ordered };
     }
-    if (!options.upsert) return { matched: 0, modified: 0, upserted: undefined, before: undefined, after: undefined };
+    if (!options.upsert)
+      return { matched: 0, modified: 0, upserted: undefined, before: undefined, after: undefined };
     const draft: Document = { ...replacement };
     draft._id ??= upsertSeed(filter)._id ?? new ObjectId();
     this.#insert(batch, store, draft);
-    return { matched: 0, modified: 0, upserted: draft, before: undefined, after: store.getByKey(valueKey(draft._id))?.doc };
+    return {
+      matched: 0,
+      modified: 0,
+      upserted: draft,
+      before: undefined,
+      after: store.getByKey(valueKey(draft._id))?.doc,
+    };
   }
 
-  async replaceOne(filter: Filter<T>, replacement: WithoutId<T>, options: ReplaceOptions = {}): Promise<Result<T>> {
-    const outcome = await this.#write((batch, store) => this.#replace(batch, store, filter, replacement, options));
+  async replaceOne(
+    filter: Filter<T>,
+    replacement: WithoutId<T>,
+    options: ReplaceOptions = {},
+  ): Promise<Result<T>> {
+    const outcome = await this.#write((batch, store) =>
+      this.#replace(batch, store, filter, replacement, options),
+    );
     return updateResult<T>(outcome);
   }
 
@@ -310,7 +360,10 @@ export class EmbeddedCollection<T extends Document = Document> implements Collec
     return doc ? (this.#present([doc], options.projection)[0] as WithId<T>) : null;
   }
 
-  async findOneAndDelete(filter: Filter<T>, options: FindOneAndDeleteOptions = {}): Promise<WithId<T> | null> {
+  async findOneAndDelete(
+    filter: Filter<T>,
+    options: FindOneAndDeleteOptions = {},
+  ): Promise<WithId<T> | null> {
     const deleted = await this.#write((batch, store) => {
       const [current] = this.#select(filter, { sort: options.sort, limit: 1 });
       if (current) batch.remove(store, current._id);
@@ -321,17 +374,22 @@ export class EmbeddedCollection<T extends Document = Document> implements Collec
 
   #delete(batch: WriteBatch, store: CollectionStore, filter: Document, multi: boolean): number {
     let deleted = 0;
-    for (const doc of this.#select(filter, multi ? {} : { limit: 1 })) if (batch.remove(store, doc._id)) deleted++;
+    for (const doc of this.#select(filter, multi ? {} : { limit: 1 }))
+      if (batch.remove(store, doc._id)) deleted++;
     return deleted;
   }
 
   async deleteOne(filter: Filter<T>): Promise<DeleteResult> {
-    const deletedCount = await this.#write((batch, store) => this.#delete(batch, store, filter, false));
+    const deletedCount = await this.#write((batch, store) =>
+      this.#delete(batch, store, filter, false),
+    );
     return { acknowledged: true, deletedCount };
   }
 
   async deleteMany(filter: Filter<T>): Promise<DeleteResult> {
-    const deletedCount = await this.#write((batch, store) => this.#delete(batch, store, filter, true));
+    const deletedCount = await this.#write((batch, store) =>
+      this.#delete(batch, store, filter, true),
+    );
     return { acknowledged: true, deletedCount };
   }
 
@@ -393,15 +451,27 @@ export class EmbeddedCollection<T extends Document = Document> implements Collec
     }
     if ('updateOne' in op) {
       const { filter, update, upsert, arrayFilters } = op.updateOne;
-      outcome = this.#update(batch, store, filter, update as Document, { multi: false, upsert, arrayFilters });
+      outcome = this.#update(batch, store, filter, update as Document, {
+        multi: false,
+        upsert,
+        arrayFilters,
+      });
     } else if ('updateMany' in op) {
       const { filter, update, upsert, arrayFilters } = op.updateMany;
-      outcome = this.#update(batch, store, filter, update as Document, { multi: true, upsert, arrayFilters });
+      outcome = this.#update(batch, store, filter, update as Document, {
+        multi: true,
+        upsert,
+        arrayFilters,
+      });
     } else if ('replaceOne' in op) {
       const { filter, replacement, upsert } = op.replaceOne;
       outcome = this.#replace(batch, store, filter, replacement, { upsert });
     } else {
-      throw new EmbeddedServerError(2, 'BadValue', `Unknown bulk operation: ${Object.keys(op).join(',')}`);
+      throw new EmbeddedServerError(
+        2,
+        'BadValue',
+        `Unknown bulk operation: ${Object.keys(op).join(',')}`,
+      );
     }
     summary.matchedCount += outcome.matched;
     summary.modifiedCount += outcome.modified;
@@ -435,7 +505,11 @@ function withSetOnInsert(update: Document): Document {
   const set = (rest.$set ?? {}) as Document;
   for (const path of Object.keys($setOnInsert as Document)) {
     if (Object.hasOwn(set, path)) {
-      throw new EmbeddedServerError(40, 'ConflictingUpdateOperators', `Updating the path '${path}' would create a conflict at '${path}'`);
+      throw new EmbeddedServerError(
+        40,
+        'ConflictingUpdateOperators',
+        `Updating the path '${path}' would create a conflict at '${path}'`,
+      );
     }
   }
   return { ...rest, $set: { ...set, ...($setOnInsert as Document) } };
@@ -457,7 +531,11 @@ function assertSupportedPipeline(pipeline: Document[]): void {
   for (const stage of pipeline) {
     const [name] = Object.keys(stage);
     if (name === '$out' || name === '$merge') {
-      throw new EmbeddedServerError(40324, 'UnsupportedStage', `${name} is not supported by the storage layer`);
+      throw new EmbeddedServerError(
+        40324,
+        'UnsupportedStage',
+        `${name} is not supported by the storage layer`,
+      );
     }
     if (name === '$lookup') {
       const spec = stage.$lookup as Document;
@@ -480,7 +558,11 @@ function mingo<R>(run: () => R): R {
   } catch (error) {
     if (error instanceof MingoError) {
       const immutable = error.message.includes('immutable field');
-      throw new EmbeddedServerError(immutable ? 66 : 2, immutable ? 'ImmutableField' : 'BadValue', error.message);
+      throw new EmbeddedServerError(
+        immutable ? 66 : 2,
+        immutable ? 'ImmutableField' : 'BadValue',
+        error.message,
+      );
     }
     throw error;
   }

@@ -52,7 +52,8 @@ export class WriteBatch {
   }
 
   index(store: CollectionStore, def: IndexDefinition): void {
-    if (store.addIndex(def)) this.ops.push(`{"c":${JSON.stringify(store.name)},"index":${encodeValue(def)}}`);
+    if (store.addIndex(def))
+      this.ops.push(`{"c":${JSON.stringify(store.name)},"index":${encodeValue(def)}}`);
   }
 }
 
@@ -129,7 +130,10 @@ export class Engine {
     const journals = await listJournals(this.dir);
     for (const old of journals.filter((j) => j.generation < base)) {
       // A compaction installed its snapshot but stopped before deleting what it covers.
-      this.#logger.info({ file: old.path }, 'embedded database: removing a journal the snapshot covers');
+      this.#logger.info(
+        { file: old.path },
+        'embedded database: removing a journal the snapshot covers',
+      );
       await unlink(old.path);
     }
     const live = journals.filter((j) => j.generation >= base);
@@ -148,7 +152,12 @@ export class Engine {
           );
         }
         this.#logger.warn(
-          { file: journal.path, problem: scan.problem, keptBytes: scan.validBytes, droppedBytes: data.length - scan.validBytes },
+          {
+            file: journal.path,
+            problem: scan.problem,
+            keptBytes: scan.validBytes,
+            droppedBytes: data.length - scan.validBytes,
+          },
           'embedded database: the journal ends with an incomplete write (a crash during a write); truncating it to the last complete one',
         );
         await truncate(journal.path, scan.validBytes);
@@ -176,7 +185,10 @@ export class Engine {
       if ('put' in op) store.put(op.put as Document, bytes);
       else if ('del' in op) store.remove(valueKey(op.del));
       else if ('index' in op) store.addIndex(op.index as IndexDefinition);
-      else throw new Error(`Embedded database ${this.dir}: unknown journal operation ${Object.keys(op).join(',')}`);
+      else
+        throw new Error(
+          `Embedded database ${this.dir}: unknown journal operation ${Object.keys(op).join(',')}`,
+        );
     }
   }
 
@@ -206,7 +218,8 @@ export class Engine {
         { cause: this.#failure },
       );
     }
-    if (this.#state !== 'open') throw new DatabaseUnavailableError(`The embedded database at ${this.dir} is closed.`);
+    if (this.#state !== 'open')
+      throw new DatabaseUnavailableError(`The embedded database at ${this.dir} is closed.`);
   }
 
   /**
@@ -223,11 +236,17 @@ export class Engine {
     } catch (error) {
       if (!this.#failure) {
         this.#failure = error as Error;
-        this.#logger.error({ dir: this.dir, err: error }, 'embedded database: journal write failed; refusing further operations');
+        this.#logger.error(
+          { dir: this.dir, err: error },
+          'embedded database: journal write failed; refusing further operations',
+        );
       }
-      throw new DatabaseUnavailableError(`The embedded database at ${this.dir} could not write its journal.`, {
-        cause: error,
-      });
+      throw new DatabaseUnavailableError(
+        `The embedded database at ${this.dir} could not write its journal.`,
+        {
+          cause: error,
+        },
+      );
     }
   }
 
@@ -254,7 +273,10 @@ export class Engine {
     const { journalBytes, liveBytes } = this.stats();
     if (journalBytes < minJournalBytes || journalBytes <= ratio * liveBytes) return;
     this.compact().catch((error: unknown) => {
-      this.#logger.error({ dir: this.dir, err: error }, 'embedded database: compaction failed; the journal keeps growing');
+      this.#logger.error(
+        { dir: this.dir, err: error },
+        'embedded database: compaction failed; the journal keeps growing',
+      );
     });
   }
 
@@ -307,7 +329,13 @@ export class Engine {
     }
     await fsyncDirectory(this.dir);
     this.#logger.info(
-      { dir: this.dir, generation, snapshotBytes, documents: this.stats().documents, ms: Math.round(performance.now() - started) },
+      {
+        dir: this.dir,
+        generation,
+        snapshotBytes,
+        documents: this.stats().documents,
+        ms: Math.round(performance.now() - started),
+      },
       'embedded database compacted',
     );
   }
@@ -315,7 +343,11 @@ export class Engine {
   #image(generation: number): SnapshotImage {
     const collections = [...this.#stores.values()]
       .filter((s) => s.docs.size > 0 || s.indexDefinitions.length > 0)
-      .map((s) => ({ name: s.name, indexes: s.indexDefinitions, docs: Array.from(s.docs.values(), (d) => d.doc) }));
+      .map((s) => ({
+        name: s.name,
+        indexes: s.indexDefinitions,
+        docs: Array.from(s.docs.values(), (d) => d.doc),
+      }));
     return { generation, collections };
   }
 
@@ -326,7 +358,10 @@ export class Engine {
     this.#closing = (async () => {
       await this.#compacting?.catch(() => undefined);
       await this.#writer.close().catch((error: unknown) => {
-        this.#logger.error({ dir: this.dir, err: error }, 'embedded database: closing the journal failed');
+        this.#logger.error(
+          { dir: this.dir, err: error },
+          'embedded database: closing the journal failed',
+        );
       });
       await this.#lock.release();
       this.#state = 'closed';

@@ -44,7 +44,10 @@ export async function fsyncDirectory(dir: string): Promise<void> {
 export async function removeTempFiles(dir: string, logger: StorageLogger): Promise<void> {
   for (const name of await readdir(dir)) {
     if (!name.endsWith('.tmp')) continue;
-    logger.warn({ dir, file: name }, 'embedded database: removing a file left by an unfinished compaction');
+    logger.warn(
+      { dir, file: name },
+      'embedded database: removing a file left by an unfinished compaction',
+    );
     await unlink(path.join(dir, name));
   }
 }

@@ -31,18 +31,28 @@ export function normalizeIndexSpec(spec: IndexSpecification): IndexField[] {
   const visit = (part: unknown) => {
     if (typeof part === 'string') add(part, 1);
     else if (part instanceof Map) for (const [k, d] of part as Map<string, unknown>) add(k, d);
-    else if (Array.isArray(part) && part.length === 2 && typeof part[0] === 'string' && typeof part[1] !== 'string')
+    else if (
+      Array.isArray(part) &&
+      part.length === 2 &&
+      typeof part[0] === 'string' &&
+      typeof part[1] !== 'string'
+    )
       add(part[0], part[1]);
     else if (Array.isArray(part)) part.forEach(visit);
     else if (isPlainObject(part)) for (const [k, d] of Object.entries(part)) add(k, d);
-    else throw new EmbeddedServerError(2, 'BadValue', `Invalid index specification: ${String(part)}`);
+    else
+      throw new EmbeddedServerError(2, 'BadValue', `Invalid index specification: ${String(part)}`);
   };
   visit(spec);
-  if (fields.length === 0) throw new EmbeddedServerError(2, 'BadValue', 'Index key pattern must not be empty');
+  if (fields.length === 0)
+    throw new EmbeddedServerError(2, 'BadValue', 'Index key pattern must not be empty');
   return fields;
 }
 
-export function indexDefinition(spec: IndexSpecification, options: CreateIndexOptions = {}): IndexDefinition {
+export function indexDefinition(
+  spec: IndexSpecification,
+  options: CreateIndexOptions = {},
+): IndexDefinition {
   const key = normalizeIndexSpec(spec);
   const def: IndexDefinition = {
     name: options.name ?? key.map(([path, dir]) => `${path}_${dir}`).join('_'),
@@ -50,7 +60,8 @@ export function indexDefinition(spec: IndexSpecification, options: CreateIndexOp
     unique: options.unique ?? false,
     sparse: options.sparse ?? false,
   };
-  if (options.partialFilterExpression) def.partialFilterExpression = options.partialFilterExpression;
+  if (options.partialFilterExpression)
+    def.partialFilterExpression = options.partialFilterExpression;
   if (options.expireAfterSeconds !== undefined) def.expireAfterSeconds = options.expireAfterSeconds;
   return def;
 }
@@ -115,7 +126,8 @@ export function indexEntries(
   const seen = new Map<string, IndexEntry>();
   for (const values of combos) {
     const key = compoundKey(values);
-    if (!seen.has(key)) seen.set(key, { key, values: values.map((v) => (v === EMPTY_ARRAY ? [] : (v ?? null))) });
+    if (!seen.has(key))
+      seen.set(key, { key, values: values.map((v) => (v === EMPTY_ARRAY ? [] : (v ?? null))) });
   }
   return [...seen.values()];
 }
@@ -171,7 +183,8 @@ export function equalityValues(filter: Document, path: string): unknown[] | unde
   };
   if (Object.hasOwn(filter, path)) consider(scalarCondition(filter[path]));
   const and = filter.$and;
-  if (Array.isArray(and)) for (const part of and) if (isPlainObject(part)) consider(equalityValues(part, path));
+  if (Array.isArray(and))
+    for (const part of and) if (isPlainObject(part)) consider(equalityValues(part, path));
   return found;
 }
 
@@ -188,5 +201,11 @@ function scalarCondition(condition: unknown): unknown[] | undefined {
 function isScalar(value: unknown): boolean {
   if (value === null) return true;
   const t = typeof value;
-  return t === 'string' || t === 'number' || t === 'boolean' || value instanceof Date || value instanceof ObjectId;
+  return (
+    t === 'string' ||
+    t === 'number' ||
+    t === 'boolean' ||
+    value instanceof Date ||
+    value instanceof ObjectId
+  );
 }

@@ -15,7 +15,10 @@ describe('record framing', () => {
 
   it('reads back every whole record in order', () => {
     expect(records(good)).toEqual(['{"a":1}', '{"b":"한국어"}']);
-    expect(scanFrames(good, () => undefined)).toEqual({ validBytes: good.length, problem: undefined });
+    expect(scanFrames(good, () => undefined)).toEqual({
+      validBytes: good.length,
+      problem: undefined,
+    });
   });
 
   it.each([
@@ -30,12 +33,17 @@ describe('record framing', () => {
   it('stops at a record whose checksum does not match its payload', () => {
     const damaged = Buffer.from(good);
     damaged[HEADER_BYTES + 2]! ^= 0x01;
-    expect(scanFrames(damaged, () => undefined)).toMatchObject({ validBytes: 0, problem: expect.stringMatching(/checksum/) });
+    expect(scanFrames(damaged, () => undefined)).toMatchObject({
+      validBytes: 0,
+      problem: expect.stringMatching(/checksum/),
+    });
   });
 
   it('stops at a zero-length record (a zero-filled tail)', () => {
     const zeroed = Buffer.concat([frame('{"a":1}'), Buffer.alloc(16)]);
-    expect(scanFrames(zeroed, () => undefined)).toMatchObject({ validBytes: frame('{"a":1}').length });
+    expect(scanFrames(zeroed, () => undefined)).toMatchObject({
+      validBytes: frame('{"a":1}').length,
+    });
   });
 });
 
@@ -54,7 +62,9 @@ describe('JournalWriter', () => {
     await Promise.all(Array.from({ length: 200 }, (_, i) => sut.append(`{"i":${i}}`)));
     expect(sut.syncs).toBeLessThan(200);
     await sut.close();
-    expect(records(await readFile(file))).toEqual(Array.from({ length: 200 }, (_, i) => `{"i":${i}}`));
+    expect(records(await readFile(file))).toEqual(
+      Array.from({ length: 200 }, (_, i) => `{"i":${i}}`),
+    );
   });
 
   it('resolves an append only after its record is in the file', async () => {

@@ -25,7 +25,10 @@ export interface FrameScan {
 }
 
 /** Calls `onRecord` for each valid record in order and stops at the first invalid one. */
-export function scanFrames(data: Buffer, onRecord: (payload: string, offset: number) => void): FrameScan {
+export function scanFrames(
+  data: Buffer,
+  onRecord: (payload: string, offset: number) => void,
+): FrameScan {
   let offset = 0;
   while (offset < data.length) {
     if (data.length - offset < HEADER_BYTES) {
@@ -36,10 +39,14 @@ export function scanFrames(data: Buffer, onRecord: (payload: string, offset: num
     const start = offset + HEADER_BYTES;
     if (length === 0) return { validBytes: offset, problem: `empty record at byte ${offset}` };
     if (start + length > data.length) {
-      return { validBytes: offset, problem: `record at byte ${offset} is cut short (${length} bytes announced)` };
+      return {
+        validBytes: offset,
+        problem: `record at byte ${offset} is cut short (${length} bytes announced)`,
+      };
     }
     const body = data.subarray(start, start + length);
-    if (crc32(body) !== checksum) return { validBytes: offset, problem: `checksum mismatch at byte ${offset}` };
+    if (crc32(body) !== checksum)
+      return { validBytes: offset, problem: `checksum mismatch at byte ${offset}` };
     onRecord(body.toString('utf8'), offset);
     offset = start + length;
   }
@@ -162,7 +169,10 @@ export class JournalWriter {
       const batch: PendingRecord[] = [];
       while (this.#queue[0]?.kind === 'record') batch.push(this.#queue.shift() as PendingRecord);
       try {
-        await writeFully(this.#file, batch.length === 1 ? batch[0]!.frame : Buffer.concat(batch.map((r) => r.frame)));
+        await writeFully(
+          this.#file,
+          batch.length === 1 ? batch[0]!.frame : Buffer.concat(batch.map((r) => r.frame)),
+        );
         await this.#file.datasync();
         this.#syncs++;
       } catch (error) {

@@ -39,9 +39,14 @@ export interface DirectoryLock {
  */
 export async function acquireLock(dir: string, logger: StorageLogger): Promise<DirectoryLock> {
   const file = path.join(dir, LOCK_FILE);
-  const me: LockOwner = { pid: process.pid, hostname: os.hostname(), startedAt: new Date().toISOString() };
+  const me: LockOwner = {
+    pid: process.pid,
+    hostname: os.hostname(),
+    startedAt: new Date().toISOString(),
+  };
   for (let attempt = 0; attempt < 3; attempt++) {
-    if (await createExclusive(file, JSON.stringify(me))) return { release: () => releaseLock(file, me) };
+    if (await createExclusive(file, JSON.stringify(me)))
+      return { release: () => releaseLock(file, me) };
     const owner = await readOwner(file);
     if (owner === 'missing') continue;
     if (owner === 'unreadable') {
@@ -54,10 +59,18 @@ export async function acquireLock(dir: string, logger: StorageLogger): Promise<D
       throw new DatabaseLockedError(dir, owner.pid, `pid ${owner.pid} on host ${owner.hostname}`);
     }
     if (owner.pid === process.pid) {
-      throw new DatabaseLockedError(dir, owner.pid, `this process (pid ${owner.pid}); it is already open here`);
+      throw new DatabaseLockedError(
+        dir,
+        owner.pid,
+        `this process (pid ${owner.pid}); it is already open here`,
+      );
     }
-    if (isAlive(owner.pid)) throw new DatabaseLockedError(dir, owner.pid, `another process, pid ${owner.pid}`);
-    logger.warn({ dir, stalePid: owner.pid }, 'embedded database: reclaiming the lock of a process that is gone');
+    if (isAlive(owner.pid))
+      throw new DatabaseLockedError(dir, owner.pid, `another process, pid ${owner.pid}`);
+    logger.warn(
+      { dir, stalePid: owner.pid },
+      'embedded database: reclaiming the lock of a process that is gone',
+    );
     await reclaim(file, owner.pid);
   }
   throw new DatabaseLockedError(dir, undefined, 'another process that keeps re-creating its lock');
@@ -91,7 +104,8 @@ async function readOwner(file: string): Promise<LockOwner | 'missing' | 'unreada
   }
   try {
     const owner = JSON.parse(text) as Partial<LockOwner>;
-    if (typeof owner.pid === 'number' && typeof owner.hostname === 'string') return owner as LockOwner;
+    if (typeof owner.pid === 'number' && typeof owner.hostname === 'string')
+      return owner as LockOwner;
   } catch {
     // fall through
   }

@@ -51,7 +51,9 @@ export async function writeSnapshot(file: string, image: SnapshotImage): Promise
       let chunk: string[] = [];
       let chunkBytes = 0;
       const emit = async () => {
-        const record = frame(`{"c":${JSON.stringify(collection.name)},"docs":[${chunk.join(',')}]}`);
+        const record = frame(
+          `{"c":${JSON.stringify(collection.name)},"docs":[${chunk.join(',')}]}`,
+        );
         pending.push(record);
         pendingBytes += record.length;
         chunk = [];
@@ -92,7 +94,9 @@ export interface LoadedSnapshot {
 
 export class CorruptSnapshotError extends Error {
   constructor(file: string, detail: string) {
-    super(`The snapshot ${file} is damaged (${detail}); restore it from a backup or move the directory aside.`);
+    super(
+      `The snapshot ${file} is damaged (${detail}); restore it from a backup or move the directory aside.`,
+    );
     this.name = 'CorruptSnapshotError';
   }
 }
@@ -106,7 +110,9 @@ export async function readSnapshot(file: string): Promise<LoadedSnapshot | undef
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
   }
-  let header: { format?: unknown; version?: unknown; generation?: unknown; collections?: unknown } | undefined;
+  let header:
+    | { format?: unknown; version?: unknown; generation?: unknown; collections?: unknown }
+    | undefined;
   let trailer: { documents?: unknown } | undefined;
   const byName = new Map<string, LoadedCollection>();
   let count = 0;
@@ -116,7 +122,10 @@ export async function readSnapshot(file: string): Promise<LoadedSnapshot | undef
     if (!header) {
       header = record;
       if (record.format !== FORMAT || record.version !== VERSION) {
-        throw new CorruptSnapshotError(file, `unknown format ${String(record.format)} v${String(record.version)}`);
+        throw new CorruptSnapshotError(
+          file,
+          `unknown format ${String(record.format)} v${String(record.version)}`,
+        );
       }
       for (const c of record.collections as Array<{ name: string; indexes: IndexDefinition[] }>) {
         byName.set(c.name, { name: c.name, indexes: c.indexes, docs: [] });
@@ -125,7 +134,11 @@ export async function readSnapshot(file: string): Promise<LoadedSnapshot | undef
       trailer = record;
     } else {
       const target = byName.get(record.c as string);
-      if (!target) throw new CorruptSnapshotError(file, `documents of an undeclared collection ${String(record.c)}`);
+      if (!target)
+        throw new CorruptSnapshotError(
+          file,
+          `documents of an undeclared collection ${String(record.c)}`,
+        );
       const docs = record.docs as Document[];
       const bytes = Math.ceil(payload.length / Math.max(docs.length, 1));
       for (const doc of docs) target.docs.push({ doc, bytes });
@@ -135,7 +148,14 @@ export async function readSnapshot(file: string): Promise<LoadedSnapshot | undef
   if (scan.problem) throw new CorruptSnapshotError(file, scan.problem);
   if (!header || !trailer) throw new CorruptSnapshotError(file, 'no header or no trailer');
   if (trailer.documents !== count) {
-    throw new CorruptSnapshotError(file, `trailer counts ${String(trailer.documents)} documents, found ${count}`);
+    throw new CorruptSnapshotError(
+      file,
+      `trailer counts ${String(trailer.documents)} documents, found ${count}`,
+    );
   }
-  return { generation: header.generation as number, bytes: data.length, collections: [...byName.values()] };
+  return {
+    generation: header.generation as number,
+    bytes: data.length,
+    collections: [...byName.values()],
+  };
 }
