@@ -81,6 +81,11 @@ export class EmbeddedCollection<T extends Document = Document> implements Collec
   #matches(filter: Document | undefined, firstOnly = false): Document[] {
     this.#engine.assertUsable();
     const criteria = filter ?? {};
+    // `{ _id: value }`, the commonest filter, is answered by the id map alone: compiling it with
+    // mingo cost more than the rest of a by-id update.
+    if (isIdEquality(criteria)) {
+      return [...(this.#engine.store(this.collectionName)?.candidates(criteria) ?? [])];
+    }
     // Compiled first, so a bad filter fails even on an empty collection, as on the server.
     const query = mingo(() => new Query(criteria, MINGO_OPTIONS));
     const store = this.#engine.store(this.collectionName);
@@ -232,6 +237,8 @@ export class EmbeddedCollection<T extends Document = Document> implements Collec
       after: undefined,
     };
     const { $setOnInsert: _ignored, ...modifier } = update;
+    // mingo compiles the filter again for every document; only the positional `$` needs it.
+    const condition = usesPositional(modifier) ? filter : {};
     for (const current of targets) {
       outcome.matched++;
       outcome.before ??= current;
@@ -240,7 +247,7 @@ export class EmbeddedCollection<T extends Document = Document> implements Collec
         Object.keys(modifier).length === 0
           ? []
           : mingo(() =>
-              applyModifier(draft, modifier, options.arrayFilters ?? [], filter, {
+              applyModifier(draft, modifier, options.arrayFilters ?? [], condition, {
                 cloneMode: 'deep',
               }),
             );
@@ -513,6 +520,22 @@ function withSetOnInsert(update: Document): Document {
     }
   }
   return { ...rest, $set: { ...set, ...($setOnInsert as Document) } };
+}
+
+function isIdEquality(filter: Document): boolean {
+  const keys = Object.keys(filter);
+  if (keys.length !== 1 || keys[0] !== '_id') return false;
+  const id: unknown = filter._id;
+  return typeof id === 'string' || typeof id === 'number' || id instanceof ObjectId;
+}
+
+function usesPositional(modifier: Document): boolean {
+  return Object.values(modifier).some(
+    (fields) =>
+      typeof fields === 'object' &&
+      fields !== null &&
+      Object.keys(fields).some((path) => /(^|\.)\$(\.|$)/.test(path)),
+  );
 }
 
 function writeErrorInfo(error: EmbeddedServerError, index: number): WriteErrorInfo {
