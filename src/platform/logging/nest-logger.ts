@@ -2,6 +2,16 @@ import type { LoggerService, LogLevel } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { requestContext } from './request-context.js';
 
+/** Nest's start-up chatter (one line per module and route): useful when debugging, noise otherwise. */
+const NEST_INTERNALS = new Set([
+  'NestFactory',
+  'InstanceLoader',
+  'RoutesResolver',
+  'RouterExplorer',
+  'NestApplication',
+  'NestApplicationContext',
+]);
+
 /**
  * Routes Nest's own logging (and `new Logger(Context)` in our code) into pino, attaching the
  * current request's id when there is one.
@@ -35,7 +45,8 @@ export class PinoNestLogger implements LoggerService {
   }
 
   log(message: unknown, ...params: unknown[]) {
-    this.write('info', message, params);
+    const context = params.at(-1);
+    this.write(typeof context === 'string' && NEST_INTERNALS.has(context) ? 'debug' : 'info', message, params);
   }
   error(message: unknown, ...params: unknown[]) {
     this.write('error', message, params);
