@@ -1,0 +1,139 @@
+import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../src/local/ports.js';
+import { ensureQueueWithDlq, startSqsStandIn, type SqsStandInHandle } from '../../src/local/sqs.js';
+import { QueueConsumer } from '../../src/platform/jobs/queue-consumer.js';
+import { QueueHandlers } from '../../src/platform/jobs/queue-handlers.js';
+import type { QueueEnvelope } from '../../src/platform/jobs/queue-message.js';
+import { QueuePublisher } from '../../src/platform/jobs/queue-publisher.js';
+
+let sqsServer: SqsStandInHandle;
+let sqs: SQSClient;
+
+beforeAll(async () => {
+  sqsServer = await startSqsStandIn({
+    port: await freePort(),
+    region: 'us-east-1',
+    accountId: '000000000000',
+  });
+  sqs = new SQSClient({
+    endpoint: sqsServer.url,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+});
+afterAll(async () => {
+  sqs?.destroy();
+  await sqsServer?.close();
+});
+
+async function visibleCount(queueUrl: string): Promise<number> {
+  const { Attributes } = await sqs.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: queueUrl,
+      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+    }),
+  );
+  return (
+    Number(Attributes?.ApproximateNumberOfMessages ?? 0) +
+    Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0)
+  );
+}
+
+function until(predicate: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  return new Promise((resolve, reject) => {
+    const tick = async () => {
+      if (await predicate()) return resolve();
+      if (Date.now() > deadline) return reject(new Error('condition not met in time'));
+      setTimeout(() => void tick(), 25);
+    };
+    void tick();
+  });
+}
+
+describe('queue consumer', () => {
+  it('dispatches each published envelope to the handler of its type, then deletes it', async () => {
+    const { queueUrl } = await ensureQueueWithDlq(sqs, 'consume-ok');
+    const handlers = new QueueHandlers();
+    const seen: QueueEnvelope[] = [];
+    handlers.register('shift.assigned', async (message) => {
+      seen.push(message);
+    });
+    const sut = new QueueConsumer({
+      queueUrl,
+      sqs,
+      handlers,
+      logger: pino({ level: 'silent' }),
+      waitTimeSeconds: 1,
+    });
+    sut.start();
+    try {
+      const sent = await new QueuePublisher(sqs, queueUrl).publish('shift.assigned', {
+        assignmentId: 'a1',
+      });
+      await until(() => seen.length === 1);
+      expect(seen[0]).toMatchObject({
+        id: sent.id,
+        type: 'shift.assigned',
+        payload: { assignmentId: 'a1' },
+      });
+      await until(async () => (await visibleCount(queueUrl)) === 0);
+    } finally {
+      await sut.stop();
+    }
+  });
+
+  it('leaves a message whose handler fails on the queue, for redelivery', async () => {
+    const { queueUrl } = await ensureQueueWithDlq(sqs, 'consume-fail');
+    const handlers = new QueueHandlers();
+    let attempts = 0;
+    handlers.register('flaky', async () => {
+      attempts += 1;
+      throw new Error('downstream unavailable');
+    });
+    const sut = new QueueConsumer({
+      queueUrl,
+      sqs,
+      handlers,
+      logger: pino({ level: 'silent' }),
+      waitTimeSeconds: 1,
+      visibilityTimeoutSeconds: 1,
+    });
+    sut.start();
+    try {
+      await new QueuePublisher(sqs, queueUrl).publish('flaky', {});
+      await until(() => attempts >= 2);
+    } finally {
+      await sut.stop();
+    }
+    expect(attempts).toBeGreaterThanOrEqual(2);
+  });
+
+  it('never deletes a malformed message or one of an unknown type, so the DLQ receives it', async () => {
+    const { queueUrl, deadLetterQueueUrl } = await ensureQueueWithDlq(sqs, 'consume-bad');
+    const sut = new QueueConsumer({
+      queueUrl,
+      sqs,
+      handlers: new QueueHandlers(),
+      logger: pino({ level: 'silent' }),
+      waitTimeSeconds: 1,
+      visibilityTimeoutSeconds: 1,
+    });
+    await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: 'not json' }));
+    await new QueuePublisher(sqs, queueUrl).publish('nobody.handles.this', {});
+    sut.start();
+    try {
+      await until(async () => (await visibleCount(deadLetterQueueUrl)) === 2, 20_000);
+    } finally {
+      await sut.stop();
+    }
+  }, 30_000);
+
+  it('refuses two handlers for one type', () => {
+    const handlers = new QueueHandlers();
+    handlers.register('a', async () => {});
+    expect(() => handlers.register('a', async () => {})).toThrow(/exists already/);
+  });
+});
