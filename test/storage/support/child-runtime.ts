@@ -38,7 +38,8 @@ export async function compileStorageForChildren(): Promise<{
     await writeFile(target, code);
   }
   return {
-    entry: path.join(out, 'index.js'),
+    // Only the engine: the rest of storage may import from outside it, which is not compiled here.
+    entry: path.join(out, 'embedded/embedded-database.js'),
     cleanup: () => rm(out, { recursive: true, force: true }),
   };
 }
@@ -48,12 +49,7 @@ async function sourceFiles(dir: string): Promise<string[]> {
   for (const entry of await readdir(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) files.push(...(await sourceFiles(full)));
-    else if (
-      entry.name.endsWith('.ts') &&
-      !entry.name.endsWith('.spec.ts') &&
-      !entry.name.endsWith('.module.ts')
-    )
-      files.push(full);
+    else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.spec.ts')) files.push(full);
   }
   return files;
 }
