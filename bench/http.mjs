@@ -22,6 +22,11 @@ export async function run() {
     { PORT: String(barePort) },
     `http://127.0.0.1:${barePort}/health/live`,
   );
+  const nest = await startServer(
+    'bench/servers/bare-nest.mjs',
+    { PORT: String(nestPort) },
+    `http://127.0.0.1:${nestPort}/health/live`,
+  );
   try {
     const appUrl = `http://127.0.0.1:${appPort}/health/live`;
     const bareUrl = `http://127.0.0.1:${barePort}/health/live`;
