@@ -52,7 +52,10 @@ export function copyValue<V>(value: V): V {
 
 export type SortSpec = Record<string, 1 | -1>;
 
-/** The driver accepts many spellings of a sort; mingo wants `{ field: 1 | -1 }`. */
+/**
+ * The driver accepts many spellings of a sort, and its own normaliser is not exported; mingo
+ * wants `{ field: 1 | -1 }`.
+ */
 export function normalizeSort(sort: Sort | undefined): SortSpec | undefined {
   if (sort === undefined) return undefined;
   const out: SortSpec = {};
