@@ -40,6 +40,7 @@ function toRemoteError(error: unknown): RemoteError {
     ...(typeof e.code === 'number' ? { code: e.code } : {}),
     ...(e.keyPattern ? { keyPattern: e.keyPattern } : {}),
     ...(e.keyValue ? { keyValue: e.keyValue } : {}),
+    ...(e.writeErrors ? { writeErrors: e.writeErrors, result: e.result } : {}),
   };
 }
 

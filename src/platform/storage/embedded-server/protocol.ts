@@ -47,6 +47,9 @@ export interface RemoteError {
   code?: number;
   keyPattern?: unknown;
   keyValue?: unknown;
+  /** A BulkWriteError's failures and counts. */
+  writeErrors?: unknown;
+  result?: unknown;
 }
 
 export type Response = { ok: true; value: unknown } | { ok: false; error: RemoteError };

@@ -8,7 +8,14 @@ import type {
   FindOptions,
   Sort,
 } from '../database.js';
-import { DatabaseUnavailableError, DuplicateKeyError, EmbeddedServerError } from '../errors.js';
+import {
+  BulkWriteError,
+  DatabaseUnavailableError,
+  DuplicateKeyError,
+  EmbeddedServerError,
+  type WriteErrorInfo,
+} from '../errors.js';
+import type { BulkWriteSummary } from '../database.js';
 import {
   CONTENT_TYPE,
   decode,
@@ -22,7 +29,14 @@ import {
 
 const REQUEST_TIMEOUT_MS = 10_000;
 
+/** Rebuilds the error the engine threw, as the same class, so callers branch the same way. */
 function fromRemoteError(error: RemoteError): Error {
+  if (Array.isArray(error.writeErrors) && error.result) {
+    return new BulkWriteError(
+      error.writeErrors as WriteErrorInfo[],
+      error.result as BulkWriteSummary,
+    );
+  }
   if (error.code === 11000 && error.keyPattern && error.keyValue) {
     const duplicate = new DuplicateKeyError({
       dbName: '',
@@ -34,10 +48,8 @@ function fromRemoteError(error: RemoteError): Error {
     Object.defineProperty(duplicate, 'message', { value: error.message });
     return duplicate;
   }
-  if (typeof error.code === 'number') {
-    const remote = new EmbeddedServerError(error.code, error.name, error.message);
-    return remote;
-  }
+  if (typeof error.code === 'number')
+    return new EmbeddedServerError(error.code, error.name, error.message);
   const plain = new Error(error.message);
   plain.name = error.name;
   return plain;
