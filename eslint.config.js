@@ -27,8 +27,14 @@ export default tseslint.config(
         'error',
         {
           paths: [
-            { name: 'mongodb', message: 'Only platform/storage and *.repository.ts touch the driver.' },
-            { name: 'bson', message: 'Only platform/storage and *.repository.ts touch BSON types.' },
+            {
+              name: 'mongodb',
+              message: 'Only platform/storage and *.repository.ts touch the driver.',
+            },
+            {
+              name: 'bson',
+              message: 'Only platform/storage and *.repository.ts touch BSON types.',
+            },
           ],
         },
       ],

@@ -11,10 +11,16 @@ class HealthController {
   }
 }
 Controller('health')(HealthController);
-Get('live')(HealthController.prototype, 'live', Object.getOwnPropertyDescriptor(HealthController.prototype, 'live'));
+Get('live')(
+  HealthController.prototype,
+  'live',
+  Object.getOwnPropertyDescriptor(HealthController.prototype, 'live'),
+);
 class AppModule {}
 Module({ controllers: [HealthController] })(AppModule);
 
-const app = await NestFactory.create(AppModule, new FastifyAdapter({ logger: false }), { logger: false });
+const app = await NestFactory.create(AppModule, new FastifyAdapter({ logger: false }), {
+  logger: false,
+});
 await app.listen({ port: Number(process.env.PORT), host: '127.0.0.1' });
 process.on('SIGTERM', () => app.close().then(() => process.exit(0)));

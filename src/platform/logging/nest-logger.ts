@@ -46,7 +46,11 @@ export class PinoNestLogger implements LoggerService {
 
   log(message: unknown, ...params: unknown[]) {
     const context = params.at(-1);
-    this.write(typeof context === 'string' && NEST_INTERNALS.has(context) ? 'debug' : 'info', message, params);
+    this.write(
+      typeof context === 'string' && NEST_INTERNALS.has(context) ? 'debug' : 'info',
+      message,
+      params,
+    );
   }
   error(message: unknown, ...params: unknown[]) {
     this.write('error', message, params);
