@@ -1,11 +1,8 @@
 import 'reflect-metadata';
-import { enableCompileCache } from 'node:module';
 import { createApiApp } from './platform/http/create-api-app.js';
 import { createLogger, flushLogger } from './platform/logging/logger.js';
 import { describeListenError, loadConfigOrExit } from './platform/process/bootstrap.js';
 import { exitOnSignals } from './platform/process/shutdown.js';
-
-enableCompileCache?.();
 
 const config = loadConfigOrExit();
 const logger = createLogger(config, { name: 'api' });

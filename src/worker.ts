@@ -1,5 +1,4 @@
 import 'reflect-metadata';
-import { enableCompileCache } from 'node:module';
 import { NestFactory } from '@nestjs/core';
 import { fastify } from 'fastify';
 import { HealthService } from './modules/health/health.service.js';
@@ -9,8 +8,6 @@ import { PinoNestLogger } from './platform/logging/nest-logger.js';
 import { describeListenError, loadConfigOrExit } from './platform/process/bootstrap.js';
 import { exitOnSignals } from './platform/process/shutdown.js';
 import { WorkerModule } from './worker.module.js';
-
-enableCompileCache?.();
 
 const config = loadConfigOrExit();
 const logger = createLogger(config, { name: 'worker' });
