@@ -13,10 +13,26 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 1);
 
 export async function run() {
   const dir = mkdtempSync(path.join(tmpdir(), 'wm-bench-http-'));
-  const [appPort, barePort, nestPort] = [await freePort(), await freePort(), await freePort()];
+  const [appPort, barePort, nestPort, loggedPort] = [
+    await freePort(),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+  ];
   const env = awsLikeEnv(path.join(dir, 'db'), appPort);
   migrate(env);
   const app = await startServer('dist/main.js', env, `http://127.0.0.1:${appPort}/health/ready`);
+  // The same app writing a line per request (the default locally; in AWS, API Gateway does).
+  const loggedEnv = {
+    ...awsLikeEnv(path.join(dir, 'db-logged'), loggedPort),
+    ENABLE_ACCESS_LOG: 'true',
+  };
+  migrate(loggedEnv);
+  const logged = await startServer(
+    'dist/main.js',
+    loggedEnv,
+    `http://127.0.0.1:${loggedPort}/health/ready`,
+  );
   const bare = await startServer(
     'bench/servers/bare-fastify.mjs',
     { PORT: String(barePort) },
@@ -31,23 +47,32 @@ export async function run() {
     const appUrl = `http://127.0.0.1:${appPort}/health/live`;
     const bareUrl = `http://127.0.0.1:${barePort}/health/live`;
     const nestUrl = `http://127.0.0.1:${nestPort}/health/live`;
-    for (const url of [appUrl, bareUrl, nestUrl]) load(url, { seconds: 1 });
+    const loggedUrl = `http://127.0.0.1:${loggedPort}/health/live`;
+    for (const url of [appUrl, bareUrl, nestUrl, loggedUrl]) load(url, { seconds: 1 });
     const rounds = [];
     for (let i = 0; i < ROUNDS; i++) {
       const bareRps = load(bareUrl, { seconds: SECONDS });
       const nestRps = load(nestUrl, { seconds: SECONDS });
       const appRps = load(appUrl, { seconds: SECONDS });
-      rounds.push({ appRps, bareRps, nestRps });
+      const loggedRps = load(loggedUrl, { seconds: SECONDS });
+      rounds.push({ appRps, bareRps, nestRps, loggedRps });
     }
     const m = (pick) => median(rounds.map(pick));
     report('http', [
       {
-        figure: `GET /health/live through the whole app vs bare Fastify (median of ${ROUNDS} paired ${SECONDS}s rounds)`,
+        figure: `GET /health/live through the whole app (aws mode: no access-log line) vs bare Fastify (median of ${ROUNDS} paired ${SECONDS}s rounds)`,
         value: m((r) => r.appRps),
         unit: 'req/s',
         baseline: m((r) => r.bareRps),
         ratio: m((r) => r.appRps / r.bareRps),
         goal: '>= 0.65',
+      },
+      {
+        figure: 'the same, with ENABLE_ACCESS_LOG=true (a log line per request)',
+        value: m((r) => r.loggedRps),
+        unit: 'req/s',
+        baseline: m((r) => r.bareRps),
+        ratio: m((r) => r.loggedRps / r.bareRps),
       },
       {
         figure: 'the same route on bare NestJS-on-Fastify vs bare Fastify (the framework alone)',
@@ -58,7 +83,7 @@ export async function run() {
       },
     ]);
   } finally {
-    await Promise.all([app.stop(), bare.stop(), nest.stop()]);
+    await Promise.all([app.stop(), bare.stop(), nest.stop(), logged.stop()]);
     rmSync(dir, { recursive: true, force: true });
   }
 }

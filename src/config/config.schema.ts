@@ -55,6 +55,8 @@ export const envSchema = z
     LOCAL_S3_PORT: port.default(4568),
     LOCAL_SQS_PORT: port.default(9324),
     ENABLE_DOCS: flag.optional(),
+    ENABLE_ACCESS_LOG: flag.optional(),
+    SLOW_REQUEST_MS: positiveInt.default(1_000),
   })
   .superRefine((env, ctx) => {
     if (env.APP_MODE !== 'aws') return;

@@ -16,7 +16,13 @@ export interface AppConfig {
     docsEnabled: boolean;
   };
   worker: { port: number };
-  log: { level: Env['LOG_LEVEL']; dir: string | undefined };
+  log: {
+    level: Env['LOG_LEVEL'];
+    dir: string | undefined;
+    /** One line per completed request (failures and slow requests are logged regardless). */
+    accessLog: boolean;
+    slowRequestMs: number;
+  };
   dataDir: string;
   database:
     | { kind: 'mongodb'; uri: string; dbName: string; tlsCaFile: string | undefined }
@@ -97,6 +103,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     log: {
       level: e.LOG_LEVEL,
       dir: e.LOG_DIR ? path.resolve(e.LOG_DIR) : local ? path.join(dataDir, 'logs') : undefined,
+      // In AWS, API Gateway's access log already has a line per request, with the same id.
+      accessLog: e.ENABLE_ACCESS_LOG ?? local,
+      slowRequestMs: e.SLOW_REQUEST_MS,
     },
     dataDir,
     database,

@@ -101,7 +101,7 @@ describe('request ids', () => {
     expect(id).toMatch(/^[0-9a-f-]{36}$/);
     expect(((await response.json()) as { requestId: string }).requestId).toBe(id);
     expect(api.logs.lines.filter((l) => l.reqId === id).map((l) => l.msg)).toContain(
-      'request completed',
+      'request refused',
     );
   });
 

@@ -41,6 +41,18 @@ async function visibleCount(queueUrl: string): Promise<number> {
   );
 }
 
+/** A consumer on `queueUrl` that polls briefly and redelivers fast, so tests stay short. */
+function consumerOn(queueUrl: string, handlers: QueueHandlers): QueueConsumer {
+  return new QueueConsumer({
+    queueUrl,
+    sqs,
+    handlers,
+    logger: pino({ level: 'silent' }),
+    waitTimeSeconds: 1,
+    visibilityTimeoutSeconds: 1,
+  });
+}
+
 function until(predicate: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   return new Promise((resolve, reject) => {
@@ -61,13 +73,7 @@ describe('queue consumer', () => {
     handlers.register('shift.assigned', async (message) => {
       seen.push(message);
     });
-    const sut = new QueueConsumer({
-      queueUrl,
-      sqs,
-      handlers,
-      logger: pino({ level: 'silent' }),
-      waitTimeSeconds: 1,
-    });
+    const sut = consumerOn(queueUrl, handlers);
     sut.start();
     try {
       const sent = await new QueuePublisher(sqs, queueUrl).publish('shift.assigned', {
@@ -93,14 +99,7 @@ describe('queue consumer', () => {
       attempts += 1;
       throw new Error('downstream unavailable');
     });
-    const sut = new QueueConsumer({
-      queueUrl,
-      sqs,
-      handlers,
-      logger: pino({ level: 'silent' }),
-      waitTimeSeconds: 1,
-      visibilityTimeoutSeconds: 1,
-    });
+    const sut = consumerOn(queueUrl, handlers);
     sut.start();
     try {
       await new QueuePublisher(sqs, queueUrl).publish('flaky', {});
@@ -113,14 +112,7 @@ describe('queue consumer', () => {
 
   it('never deletes a malformed message or one of an unknown type, so the DLQ receives it', async () => {
     const { queueUrl, deadLetterQueueUrl } = await ensureQueueWithDlq(sqs, 'consume-bad');
-    const sut = new QueueConsumer({
-      queueUrl,
-      sqs,
-      handlers: new QueueHandlers(),
-      logger: pino({ level: 'silent' }),
-      waitTimeSeconds: 1,
-      visibilityTimeoutSeconds: 1,
-    });
+    const sut = consumerOn(queueUrl, new QueueHandlers());
     await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: 'not json' }));
     await new QueuePublisher(sqs, queueUrl).publish('nobody.handles.this', {});
     sut.start();

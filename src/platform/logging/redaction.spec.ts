@@ -13,7 +13,7 @@ function capture() {
     },
   });
   return {
-    logger: pino(baseOptions({ log: { level: 'info', dir: undefined } }, 'test'), stream),
+    logger: pino(baseOptions('info', 'test'), stream),
     lines,
   };
 }
