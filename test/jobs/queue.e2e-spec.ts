@@ -41,15 +41,23 @@ async function visibleCount(queueUrl: string): Promise<number> {
   );
 }
 
-/** A consumer on `queueUrl` that polls briefly and redelivers fast, so tests stay short. */
-function consumerOn(queueUrl: string, handlers: QueueHandlers): QueueConsumer {
+/**
+ * A consumer on `queueUrl` that polls briefly. `redeliverFast` shortens the visibility timeout so
+ * a failed message comes back within a second (the stand-in then redelivers even handled ones
+ * once, so tests of the happy path keep the default).
+ */
+function consumerOn(
+  queueUrl: string,
+  handlers: QueueHandlers,
+  redeliverFast = false,
+): QueueConsumer {
   return new QueueConsumer({
     queueUrl,
     sqs,
     handlers,
     logger: pino({ level: 'silent' }),
     waitTimeSeconds: 1,
-    visibilityTimeoutSeconds: 1,
+    ...(redeliverFast ? { visibilityTimeoutSeconds: 1 } : {}),
   });
 }
 
@@ -99,7 +107,7 @@ describe('queue consumer', () => {
       attempts += 1;
       throw new Error('downstream unavailable');
     });
-    const sut = consumerOn(queueUrl, handlers);
+    const sut = consumerOn(queueUrl, handlers, true);
     sut.start();
     try {
       await new QueuePublisher(sqs, queueUrl).publish('flaky', {});
@@ -112,7 +120,7 @@ describe('queue consumer', () => {
 
   it('never deletes a malformed message or one of an unknown type, so the DLQ receives it', async () => {
     const { queueUrl, deadLetterQueueUrl } = await ensureQueueWithDlq(sqs, 'consume-bad');
-    const sut = consumerOn(queueUrl, new QueueHandlers());
+    const sut = consumerOn(queueUrl, new QueueHandlers(), true);
     await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: 'not json' }));
     await new QueuePublisher(sqs, queueUrl).publish('nobody.handles.this', {});
     sut.start();
