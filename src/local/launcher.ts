@@ -343,8 +343,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
 
     if (migrate) {
-      // Its own step before the services start, never inside them (STYLE.md); it holds the
-      // embedded engine's lock while it runs, so it must be done before the apps open it.
+      // Its own step before the services start, never inside them (STYLE.md): the apps report
+      // not ready while a migration is pending.
       const step = spawnApp('migrate', migrate, env, out);
       children.push(step);
       const exit = await guard(step.exited);
