@@ -8,7 +8,7 @@ import {
   MongoServerError,
   MongoServerSelectionError,
   MongoTopologyClosedError,
-  type AggregationCursor as DriverAggregationCursor,
+  type AbstractCursor,
   type BulkWriteResult,
   type Collection as DriverCollection,
   type FindCursor as DriverFindCursor,
@@ -160,70 +160,49 @@ async function guard<R>(run: () => Promise<R>): Promise<R> {
   }
 }
 
-class MongoFindCursor<T> implements FindCursor<T> {
-  readonly #cursor: DriverFindCursor<T>;
+/** What both cursor kinds share: reading, with driver errors translated, and closing. */
+class MongoCursor<T> implements AggregateCursor<T> {
+  constructor(protected readonly cursor: AbstractCursor<T>) {}
 
-  constructor(cursor: DriverFindCursor<T>) {
-    this.#cursor = cursor;
+  toArray(): Promise<T[]> {
+    return guard(() => this.cursor.toArray());
+  }
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<T, void, undefined> {
+    try {
+      for await (const doc of this.cursor) yield doc;
+    } catch (error) {
+      throw translateError(error);
+    }
+  }
+
+  close(): Promise<void> {
+    return this.cursor.close();
+  }
+}
+
+class MongoFindCursor<T> extends MongoCursor<T> implements FindCursor<T> {
+  constructor(protected override readonly cursor: DriverFindCursor<T>) {
+    super(cursor);
   }
 
   sort(sort: Sort): FindCursor<T> {
-    this.#cursor.sort(sort);
+    this.cursor.sort(sort);
     return this;
   }
 
   skip(count: number): FindCursor<T> {
-    this.#cursor.skip(count);
+    this.cursor.skip(count);
     return this;
   }
 
   limit(count: number): FindCursor<T> {
-    this.#cursor.limit(count);
+    this.cursor.limit(count);
     return this;
   }
 
   project<R extends Document = Document>(projection: Document): FindCursor<R> {
-    return new MongoFindCursor<R>(this.#cursor.project<R>(projection));
-  }
-
-  toArray(): Promise<T[]> {
-    return guard(() => this.#cursor.toArray());
-  }
-
-  async *[Symbol.asyncIterator](): AsyncGenerator<T, void, undefined> {
-    try {
-      for await (const doc of this.#cursor) yield doc;
-    } catch (error) {
-      throw translateError(error);
-    }
-  }
-
-  close(): Promise<void> {
-    return this.#cursor.close();
-  }
-}
-
-class MongoAggregateCursor<T> implements AggregateCursor<T> {
-  readonly #cursor: DriverAggregationCursor<T>;
-
-  constructor(cursor: DriverAggregationCursor<T>) {
-    this.#cursor = cursor;
-  }
-
-  toArray(): Promise<T[]> {
-    return guard(() => this.#cursor.toArray());
-  }
-
-  async *[Symbol.asyncIterator](): AsyncGenerator<T, void, undefined> {
-    try {
-      for await (const doc of this.#cursor) yield doc;
-    } catch (error) {
-      throw translateError(error);
-    }
-  }
-
-  close(): Promise<void> {
-    return this.#cursor.close();
+    return new MongoFindCursor<R>(this.cursor.project<R>(projection));
   }
 }
 
@@ -266,7 +245,7 @@ class MongoCollection<T extends Document> implements Collection<T> {
   }
 
   aggregate<R extends Document = Document>(pipeline: Document[]): AggregateCursor<R> {
-    return new MongoAggregateCursor(this.#c.aggregate<R>(pipeline));
+    return new MongoCursor(this.#c.aggregate<R>(pipeline));
   }
 
   updateOne(
