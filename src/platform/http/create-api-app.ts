@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
 import type { IncomingMessage } from 'node:http';
 import type { Type } from '@nestjs/common';
 import { DiscoveryService, NestFactory } from '@nestjs/core';
@@ -53,6 +54,12 @@ class RequestLogController extends LogController {
   }
 }
 
+/** The version in package.json, which the image ships beside dist/. */
+function packageVersion(): string {
+  const manifest = createRequire(import.meta.url)('../../../package.json') as { version: string };
+  return manifest.version;
+}
+
 export interface ApiAppOptions {
   config: AppConfig;
   logger: Logger;
@@ -100,7 +107,7 @@ export async function createApiApp({
       .filter(Boolean);
     const document = buildOpenApiDocument(controllers, {
       title: 'workmatch API',
-      version: process.env.npm_package_version ?? '0.1.0',
+      version: packageVersion(),
       description:
         'Staffing marketplace backend. Errors are RFC 9457 problem+json with a stable `code`.',
     });
