@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { ConfigModule } from './config/config.module.js';
 import type { AppConfig } from './config/config.js';
 import { HealthModule } from './modules/health/health.module.js';
+import { AuthPlatformModule } from './platform/auth/auth.module.js';
 import { HttpPlatformModule } from './platform/http/http-platform.module.js';
 import { LoggingModule } from './platform/logging/logging.module.js';
 import { StorageModule } from './platform/storage/storage.module.js';
@@ -20,6 +21,7 @@ export class AppModule {
         LoggingModule.forRoot(logger),
         StorageModule,
         HttpPlatformModule,
+        AuthPlatformModule,
         ...FEATURE_MODULES,
         ...extra,
       ],

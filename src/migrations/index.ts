@@ -1,5 +1,9 @@
 import type { SchemaMigration } from '../platform/schema/schema-migration.js';
 import { migration as createIdempotencyKeys } from './1795531200000-CreateIdempotencyKeys.js';
+import { migration as createSessionRevocations } from './1795537200000-CreateSessionRevocations.js';
 
 /** Every schema migration, in any order (the migrator sorts by id). A test checks none is missing. */
-export const MIGRATIONS: readonly SchemaMigration[] = [createIdempotencyKeys];
+export const MIGRATIONS: readonly SchemaMigration[] = [
+  createIdempotencyKeys,
+  createSessionRevocations,
+];

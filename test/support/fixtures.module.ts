@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Body, Controller, Get, HttpCode, Logger, Module, Post, Query } from '@nestjs/common';
 import { z } from 'zod';
+import { Public } from '../../src/platform/auth/route-class.decorator.js';
 import { ApiDoc } from '../../src/platform/http/api-doc.decorator.js';
 import { zodDto } from '../../src/platform/http/zod-dto.js';
 import type { Database } from '../../src/platform/storage/database.js';
@@ -22,6 +23,7 @@ class SlowQueryDto extends zodDto(z.object({ ms: z.coerce.number().int().min(0).
  * Routes that exist only in tests, to exercise the platform (validation, idempotency, problem
  * mapping, draining) through the real HTTP stack.
  */
+@Public()
 @Controller('fixtures')
 class FixturesController {
   static calls = 0;

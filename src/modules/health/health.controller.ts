@@ -1,9 +1,11 @@
 import { Controller, Get, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
+import { Public } from '../../platform/auth/route-class.decorator.js';
 import { ApiDoc } from '../../platform/http/api-doc.decorator.js';
 import { LivenessResponse, ReadinessResponse } from './health.dto.js';
 import { HealthService } from './health.service.js';
 
+@Public()
 @Controller('health')
 export class HealthController {
   constructor(private readonly health: HealthService) {}

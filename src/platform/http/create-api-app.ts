@@ -9,6 +9,8 @@ import type { Logger } from 'pino';
 import { AppModule } from '../../app.module.js';
 import type { AppConfig } from '../../config/config.js';
 import { PinoNestLogger } from '../logging/nest-logger.js';
+import { registerAuthentication } from '../auth/authenticate.hook.js';
+import { TokenVerifier } from '../auth/token-verifier.js';
 import { Idempotency } from './idempotency.js';
 import { IdempotencyRepository } from './idempotency.repository.js';
 import { buildOpenApiDocument } from './openapi.js';
@@ -94,6 +96,7 @@ export async function createApiApp({
   // Fastify's own JSON parser stays (it enforces bodyLimit); plain text is refused with 415.
   fastify.removeContentTypeParser('text/plain');
 
+  registerAuthentication(fastify, app.get(TokenVerifier));
   registerRequestLifecycle(
     fastify,
     new Idempotency(app.get(IdempotencyRepository), config.http.idempotencyTtlSeconds),

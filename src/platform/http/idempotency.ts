@@ -13,8 +13,6 @@ const MAX_STORED_PAYLOAD = 256 * 1024;
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** Set by authentication once it exists; idempotency keys are scoped per caller. */
-    principal?: { sub: string };
     idempotency?: { id: string; lockedAt: Date };
   }
 }

@@ -1,11 +1,6 @@
-import { RequestMethod, type Type } from '@nestjs/common';
+import type { Type } from '@nestjs/common';
 // The same metadata keys @nestjs/swagger reads; Nest exports them for its sibling packages.
-import {
-  METHOD_METADATA,
-  PATH_METADATA,
-  ROUTE_ARGS_METADATA,
-  RouteParamtypes,
-} from '@nestjs/common/internal';
+import { ROUTE_ARGS_METADATA, RouteParamtypes } from '@nestjs/common/internal';
 import { z } from 'zod';
 import {
   createDocument,
@@ -15,8 +10,9 @@ import {
   type ZodOpenApiResponseObject,
   type ZodOpenApiResponsesObject,
 } from 'zod-openapi';
-import { API_DOC, type ApiDocOptions, type ApiResponseDoc } from './api-doc.decorator.js';
+import type { ApiResponseDoc } from './api-doc.decorator.js';
 import { PROBLEM_CONTENT_TYPE } from './problem.js';
+import { describeRoutes, type RouteDescription } from './route-table.js';
 import { isZodDto } from './zod-dto.js';
 
 export const ProblemSchema = z
@@ -42,6 +38,8 @@ export const ProblemSchema = z
   })
   .meta({ id: 'Problem', description: 'RFC 9457 problem details' });
 
+const SECURITY_SCHEME = 'cognito';
+
 const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   400: 'Invalid request (malformed JSON, unknown or invalid fields)',
   401: 'Missing or invalid credentials',
@@ -59,61 +57,6 @@ const PROBLEM_DESCRIPTIONS: Record<number, string> = {
 const IDEMPOTENCY_HEADER_SCHEMA = z.string().min(1).max(255).meta({
   description: 'Makes a retried write safe: the same key and body replay the first response.',
 });
-
-const HTTP_METHODS: Partial<Record<RequestMethod, 'get' | 'post' | 'put' | 'patch' | 'delete'>> = {
-  [RequestMethod.GET]: 'get',
-  [RequestMethod.POST]: 'post',
-  [RequestMethod.PUT]: 'put',
-  [RequestMethod.PATCH]: 'patch',
-  [RequestMethod.DELETE]: 'delete',
-};
-
-export interface RouteDescription {
-  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
-  /** OpenAPI form: `/shifts/{id}`. */
-  path: string;
-  controller: Type;
-  handlerName: string;
-  doc: ApiDocOptions | undefined;
-}
-
-function joinPath(...parts: string[]): string {
-  const joined = `/${parts
-    .map((p) => p.replace(/^\/+|\/+$/g, ''))
-    .filter(Boolean)
-    .join('/')}`;
-  return joined.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
-}
-
-function asPaths(value: unknown): string[] {
-  if (Array.isArray(value)) return value.map(String);
-  return [typeof value === 'string' ? value : '/'];
-}
-
-/** Every HTTP route of the given controllers, as Nest registers them. */
-export function describeRoutes(controllers: Type[]): RouteDescription[] {
-  const routes: RouteDescription[] = [];
-  for (const controller of controllers) {
-    const prefixes = asPaths(Reflect.getMetadata(PATH_METADATA, controller));
-    const proto = controller.prototype as Record<string, unknown>;
-    for (const handlerName of Object.getOwnPropertyNames(proto)) {
-      const handler = proto[handlerName];
-      if (handlerName === 'constructor' || typeof handler !== 'function') continue;
-      const requestMethod = Reflect.getMetadata(METHOD_METADATA, handler) as
-        RequestMethod | undefined;
-      if (requestMethod === undefined) continue;
-      const method = HTTP_METHODS[requestMethod];
-      if (!method) continue;
-      const doc = Reflect.getMetadata(API_DOC, handler) as ApiDocOptions | undefined;
-      for (const prefix of prefixes) {
-        for (const sub of asPaths(Reflect.getMetadata(PATH_METADATA, handler))) {
-          routes.push({ method, path: joinPath(prefix, sub), controller, handlerName, doc });
-        }
-      }
-    }
-  }
-  return routes;
-}
 
 interface RouteArg {
   index: number;
@@ -180,6 +123,11 @@ function operationFor(route: RouteDescription): ZodOpenApiOperationObject {
     responses[status] = responseContent(doc);
   }
   const problems = new Set([400, 500, ...(route.doc?.problems ?? [])]);
+  const signedIn = route.routeClass !== 'public' && route.routeClass !== 'internal';
+  // The same declaration the guard enforces: a bearer token for member/operator/admin routes.
+  operation.security = signedIn ? [{ [SECURITY_SCHEME]: [] }] : [];
+  operation['x-route-class'] = route.routeClass;
+  if (signedIn) [401, 403].forEach((s) => problems.add(s));
   if (route.doc?.idempotent) [409, 422].forEach((s) => problems.add(s));
   for (const status of [...problems].sort()) {
     responses[String(status)] = {
@@ -204,6 +152,20 @@ export function buildOpenApiDocument(controllers: Type[], info: OpenApiInfo) {
     const item = (paths[route.path] ??= {});
     item[route.method] = operationFor(route);
   }
-  const document: ZodOpenApiObject = { openapi: '3.1.0', info: { ...info }, paths };
+  const document: ZodOpenApiObject = {
+    openapi: '3.1.0',
+    info: { ...info },
+    paths,
+    components: {
+      securitySchemes: {
+        [SECURITY_SCHEME]: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description: 'A Cognito access token (POST /auth/login). Route classes: x-route-class.',
+        },
+      },
+    },
+  };
   return createDocument(document);
 }

@@ -1,0 +1,61 @@
+import type { Type } from '@nestjs/common';
+
+/**
+ * Who may call a route. Every route declares exactly one class; the same declaration drives the
+ * in-app guard, the OpenAPI security of the operation and the API Gateway routes (routes.json),
+ * so the three cannot drift.
+ * - `public`: anyone (sign-up, login, provider callbacks, health).
+ * - `member`: any signed-in user; ownership is checked in the service.
+ * - `operator`: operators and admins.
+ * - `admin`: admins only.
+ * - `internal`: never exposed through API Gateway (called inside the VPC or on loopback).
+ */
+export const ROUTE_CLASSES = ['public', 'member', 'operator', 'admin', 'internal'] as const;
+export type RouteClass = (typeof ROUTE_CLASSES)[number];
+
+export const ROUTE_CLASS = 'workmatch:route-class';
+
+/**
+ * Raw marker; prefer the named decorators below. A second class on the same handler or
+ * controller is refused when the code loads; one on a controller and another on one of its
+ * handlers is refused by the route table (see route-manifest.ts).
+ */
+export function RouteClassOf(routeClass: RouteClass): MethodDecorator & ClassDecorator {
+  return (target: object, key?: string | symbol, descriptor?: PropertyDescriptor) => {
+    const holder: object = descriptor?.value ?? target;
+    const existing = Reflect.getMetadata(ROUTE_CLASS, holder) as RouteClass | undefined;
+    if (existing) {
+      const name = key
+        ? `${(target as { constructor: { name: string } }).constructor.name}.${String(key)}`
+        : (target as { name: string }).name;
+      throw new Error(`${name} declares two route classes: ${existing} and ${routeClass}`);
+    }
+    Reflect.defineMetadata(ROUTE_CLASS, routeClass, holder);
+  };
+}
+
+export const Public = () => RouteClassOf('public');
+export const Member = () => RouteClassOf('member');
+export const Operator = () => RouteClassOf('operator');
+export const Admin = () => RouteClassOf('admin');
+export const Internal = () => RouteClassOf('internal');
+
+export class RouteClassError extends Error {}
+
+/** The route class of a handler: its own or its controller's, exactly one of them. */
+export function routeClassOf(controller: Type, handlerName: string): RouteClass {
+  const handler = (controller.prototype as Record<string, object>)[handlerName];
+  const own = handler
+    ? (Reflect.getMetadata(ROUTE_CLASS, handler) as RouteClass | undefined)
+    : undefined;
+  const inherited = Reflect.getMetadata(ROUTE_CLASS, controller) as RouteClass | undefined;
+  const where = `${controller.name}.${handlerName}`;
+  if (own && inherited) {
+    throw new RouteClassError(
+      `${where} declares two route classes: ${inherited} (controller) and ${own}`,
+    );
+  }
+  const routeClass = own ?? inherited;
+  if (!routeClass) throw new RouteClassError(`${where} declares no route class`);
+  return routeClass;
+}
