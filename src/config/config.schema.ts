@@ -57,6 +57,10 @@ export const envSchema = z
     ENABLE_DOCS: flag.optional(),
     ENABLE_ACCESS_LOG: flag.optional(),
     SLOW_REQUEST_MS: positiveInt.default(1_000),
+
+    LOGIN_THROTTLE_WINDOW_SECONDS: positiveInt.default(900),
+    LOGIN_THROTTLE_MAX_PER_USERNAME: positiveInt.default(5),
+    LOGIN_THROTTLE_MAX_PER_IP: positiveInt.default(50),
   })
   .superRefine((env, ctx) => {
     if (env.APP_MODE !== 'aws') return;

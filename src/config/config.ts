@@ -36,6 +36,10 @@ export interface AppConfig {
     sqs: { endpoint: string | undefined; eventsQueueUrl: string | undefined };
   };
   local: { cognitoPort: number; s3Port: number; sqsPort: number; dbPort: number };
+  auth: {
+    /** Failed logins allowed per username and per client IP in one fixed window. */
+    loginThrottle: { windowSeconds: number; maxPerUsername: number; maxPerIp: number };
+  };
 }
 
 export class ConfigError extends Error {
@@ -134,6 +138,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       s3Port: e.LOCAL_S3_PORT,
       sqsPort: e.LOCAL_SQS_PORT,
       dbPort: e.LOCAL_DB_PORT,
+    },
+    auth: {
+      loginThrottle: {
+        windowSeconds: e.LOGIN_THROTTLE_WINDOW_SECONDS,
+        maxPerUsername: e.LOGIN_THROTTLE_MAX_PER_USERNAME,
+        maxPerIp: e.LOGIN_THROTTLE_MAX_PER_IP,
+      },
     },
   };
 }
