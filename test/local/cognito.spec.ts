@@ -1,3 +1,7 @@
+import { pino } from 'pino';
+import { loadConfig } from '../../src/config/config.js';
+import { SessionRevocations } from '../../src/platform/auth/session-revocations.js';
+import { TokenVerifier } from '../../src/platform/auth/token-verifier.js';
 import crypto from 'node:crypto';
 import {
   AdminAddUserToGroupCommand,
@@ -177,14 +181,25 @@ describe('cognito-local stand-in', () => {
     expect(verifiesWith(tokens?.IdToken ?? '', jwks)).toBe(true);
     expect(verifiesWith(tokens?.AccessToken ?? '', jwks)).toBe(true);
     expect(tokens?.RefreshToken).toBeTruthy();
-  });
 
-  // aws-jwt-verify is not installed yet (a later issue adds it). The recipe to test then:
-  // CognitoJwtVerifier.create({ userPoolId, clientId, tokenUse: 'id', groups: 'worker' }),
-  // verifier.cacheJwks(<the JWKS fetched over http above>), then verify(IdToken) passes.
-  it.todo(
-    "verifies with aws-jwt-verify's CognitoJwtVerifier after cacheJwks (needs aws-jwt-verify)",
-  );
+    // The API's own verifier (aws-jwt-verify, JWKS loaded over http in local mode) accepts the
+    // access token and refuses the ID token where an access token is required.
+    const verifier = new TokenVerifier(
+      loadConfig({ COGNITO_ENDPOINT: cognito?.url }),
+      new SessionRevocations(
+        { changedSince: async () => [], revoke: async () => undefined } as never,
+        pino({ level: 'silent' }),
+      ),
+      pino({ level: 'silent' }),
+    );
+    await expect(verifier.verify(tokens?.AccessToken ?? '')).resolves.toMatchObject({
+      username: user.Username,
+      groups: ['worker'],
+    });
+    await expect(verifier.verify(tokens?.IdToken ?? '')).rejects.toMatchObject({
+      reason: 'token_invalid',
+    });
+  });
 
   it('keeps users, memberships and the seed across a restart on the same directory', async () => {
     await cognito?.close();
