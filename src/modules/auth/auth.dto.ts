@@ -1,0 +1,99 @@
+import { z } from 'zod';
+import { zodDto } from '../../platform/http/zod-dto.js';
+import { meetsPasswordPolicy, PASSWORD_POLICY_TEXT } from './password-policy.js';
+import type { AuthTokens } from './cognito-auth.port.js';
+
+const Email = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(z.email({ message: 'Expected an email address.' }).max(254));
+
+/** A new password: the user pool's policy, checked here as well as by Cognito. */
+const NewPassword = z.string().refine(meetsPasswordPolicy, {
+  message: `The password does not meet the policy: ${PASSWORD_POLICY_TEXT}.`,
+});
+
+/** An existing password: no policy (a migrated Firebase password may predate it). */
+const CurrentPassword = z.string().min(1).max(256);
+
+const Code = z.string().regex(/^\d{4,8}$/, { message: 'Expected the numeric code.' });
+
+/** A Korean mobile number, `010-1234-5678`, `01012345678` or `+821012345678`; stored as E.164. */
+const Phone = z
+  .string()
+  .trim()
+  .transform((v) => v.replace(/[\s-]/g, ''))
+  .pipe(
+    z.string().regex(/^(\+82|0)1[016789]\d{7,8}$/, {
+      message: 'Expected a Korean mobile number such as 010-1234-5678.',
+    }),
+  )
+  .transform((v) => (v.startsWith('+82') ? v : `+82${v.slice(1)}`));
+
+export const SignUp = z.object({
+  email: Email,
+  password: NewPassword,
+  phone: Phone,
+  role: z.enum(['worker', 'business']),
+});
+export class SignUpDto extends zodDto(SignUp) {}
+
+export const SignUpResponse = z
+  .object({
+    userId: z.string(),
+    confirmationRequired: z.literal(true),
+    delivery: z.object({
+      medium: z.literal('EMAIL'),
+      destination: z.string().meta({ description: 'Masked: ab***@example.com' }),
+    }),
+  })
+  .meta({ id: 'SignUpResult' });
+export type SignUpResponse = z.infer<typeof SignUpResponse>;
+
+export const Confirm = z.object({ email: Email, code: Code });
+export class ConfirmDto extends zodDto(Confirm) {}
+
+export const Login = z.object({ email: Email, password: CurrentPassword });
+export class LoginDto extends zodDto(Login) {}
+
+export const Refresh = z.object({ refreshToken: z.string().min(1).max(8192) });
+export class RefreshDto extends zodDto(Refresh) {}
+
+export const ForgotPassword = z.object({ email: Email });
+export class ForgotPasswordDto extends zodDto(ForgotPassword) {}
+
+export const ConfirmForgotPassword = z.object({ email: Email, code: Code, password: NewPassword });
+export class ConfirmForgotPasswordDto extends zodDto(ConfirmForgotPassword) {}
+
+export const ChangePassword = z.object({
+  currentPassword: CurrentPassword,
+  newPassword: NewPassword,
+});
+export class ChangePasswordDto extends zodDto(ChangePassword) {}
+
+export const TokensResponse = z
+  .object({
+    tokenType: z.literal('Bearer'),
+    accessToken: z.string(),
+    idToken: z.string(),
+    refreshToken: z.string().optional().meta({ description: 'On login only' }),
+    expiresIn: z.number().int().meta({ description: 'Seconds the access token lives' }),
+  })
+  .meta({ id: 'Tokens' });
+export type TokensResponse = z.infer<typeof TokensResponse>;
+
+export function mapTokens(tokens: AuthTokens): TokensResponse {
+  return {
+    tokenType: 'Bearer',
+    accessToken: tokens.accessToken,
+    idToken: tokens.idToken,
+    ...(tokens.refreshToken ? { refreshToken: tokens.refreshToken } : {}),
+    expiresIn: tokens.expiresIn,
+  };
+}
+
+export const AcceptedResponse = z
+  .object({ status: z.literal('accepted') })
+  .meta({ id: 'Accepted' });
+export type AcceptedResponse = z.infer<typeof AcceptedResponse>;

@@ -1,0 +1,37 @@
+import { DomainError } from '../../platform/errors/domain.error.js';
+import { PASSWORD_POLICY_TEXT } from './password-policy.js';
+
+/** Unknown user and wrong password alike: nothing tells whether the account exists. */
+export class InvalidCredentialsError extends DomainError {
+  constructor() {
+    super('unauthorized', 'invalid_credentials', 'The email or password is not correct.');
+  }
+}
+
+export class WeakPasswordError extends DomainError {
+  constructor() {
+    super(
+      'invalid',
+      'weak_password',
+      `The password does not meet the policy: ${PASSWORD_POLICY_TEXT}`,
+    );
+  }
+}
+
+export class NotConfirmedError extends DomainError {
+  constructor() {
+    super('forbidden', 'not_confirmed', 'Confirm the account with the code sent by email first.');
+  }
+}
+
+export class LoginThrottledError extends DomainError {
+  constructor(retryAfterSeconds: number) {
+    super(
+      'rate_limited',
+      'too_many_failed_logins',
+      'Too many failed logins; try again later.',
+      {},
+      retryAfterSeconds,
+    );
+  }
+}

@@ -1,0 +1,153 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { ROLES, type Principal, type Role } from '../../platform/auth/principal.js';
+import { SessionRevocations } from '../../platform/auth/session-revocations.js';
+import { InjectLogger } from '../../platform/logging/logging.module.js';
+import { maskEmail } from '../../privacy/masking.js';
+import { MembersService } from '../members/members.service.js';
+import { InvalidCredentialsError } from './auth.errors.js';
+import {
+  mapTokens,
+  type AcceptedResponse,
+  type ChangePassword,
+  type Confirm,
+  type ConfirmForgotPassword,
+  type ForgotPassword,
+  type Login,
+  type Refresh,
+  type SignUp,
+  type SignUpResponse,
+  type TokensResponse,
+} from './auth.dto.js';
+import { COGNITO_AUTH, type CognitoAuth } from './cognito-auth.port.js';
+import { LoginThrottle } from './login-throttle.js';
+import type { z } from 'zod';
+
+/** The most privileged role among a user's groups (a member normally has exactly one). */
+export function roleFrom(groups: readonly string[]): Role | undefined {
+  return [...ROLES].reverse().find((role) => groups.includes(role));
+}
+
+@Injectable()
+export class AuthService {
+  constructor(
+    @Inject(COGNITO_AUTH) private readonly cognito: CognitoAuth,
+    private readonly members: MembersService,
+    private readonly throttle: LoginThrottle,
+    private readonly revocations: SessionRevocations,
+    @InjectLogger() private readonly logger: Logger,
+  ) {}
+
+  async signUp(input: z.output<typeof SignUp>): Promise<SignUpResponse> {
+    const { userSub } = await this.cognito.signUp(input);
+    try {
+      // By the real username (the sub): cognito-local does not resolve the email alias here.
+      await this.cognito.addToGroup(userSub, input.role);
+    } catch (error) {
+      // No half-made account: without its role group the user could never be served.
+      await this.cognito
+        .deleteUser(userSub)
+        .catch((cleanup: unknown) =>
+          this.logger.error(
+            { err: cleanup, userId: userSub },
+            'could not remove a user left without a role',
+          ),
+        );
+      throw error;
+    }
+    return {
+      userId: userSub,
+      confirmationRequired: true,
+      delivery: { medium: 'EMAIL', destination: maskEmail(input.email) },
+    };
+  }
+
+  async confirm(input: z.output<typeof Confirm>): Promise<AcceptedResponse> {
+    await this.cognito.confirmSignUp(input.email, input.code);
+    const user = await this.cognito.getUser(input.email);
+    const role = roleFrom(await this.cognito.groupsOf(user.username));
+    if (role && user.email) {
+      await this.members.ensureProfile({
+        id: user.sub ?? user.username,
+        username: user.username,
+        role,
+        email: user.email,
+        phone: user.phone,
+      });
+    } else {
+      this.logger.warn(
+        { userId: user.sub ?? user.username },
+        'confirmed user has no role group or email',
+      );
+    }
+    return { status: 'accepted' };
+  }
+
+  async login(input: z.output<typeof Login>, ip: string): Promise<TokensResponse> {
+    await this.throttle.check(input.email, ip);
+    let signedIn;
+    try {
+      signedIn = await this.cognito.login(input.email, input.password);
+    } catch (error) {
+      if (error instanceof InvalidCredentialsError)
+        await this.throttle.recordFailure(input.email, ip);
+      throw error;
+    }
+    await this.throttle.reset(input.email);
+    const { identity } = signedIn;
+    const role = roleFrom(identity.groups);
+    if (role) {
+      await this.members.ensureProfile({
+        id: identity.id,
+        username: identity.username,
+        role,
+        email: identity.email ?? input.email,
+        phone: identity.phone,
+      });
+    }
+    return mapTokens(signedIn.tokens);
+  }
+
+  async refresh(input: z.output<typeof Refresh>): Promise<TokensResponse> {
+    return mapTokens(await this.cognito.refresh(input.refreshToken));
+  }
+
+  /** Global sign-out (refresh tokens die) and, for our verifier, every access token so far. */
+  async logout(principal: Principal, accessToken: string): Promise<void> {
+    try {
+      await this.cognito.globalSignOut(accessToken);
+    } finally {
+      await this.revocations.revokeAllFor(principal.sub);
+    }
+  }
+
+  async forgotPassword(input: z.output<typeof ForgotPassword>): Promise<AcceptedResponse> {
+    await this.cognito.forgotPassword(input.email);
+    return { status: 'accepted' };
+  }
+
+  async confirmForgotPassword(
+    input: z.output<typeof ConfirmForgotPassword>,
+  ): Promise<AcceptedResponse> {
+    await this.cognito.confirmForgotPassword(input.email, input.code, input.password);
+    return { status: 'accepted' };
+  }
+
+  async changePassword(
+    accessToken: string,
+    input: z.output<typeof ChangePassword>,
+  ): Promise<AcceptedResponse> {
+    await this.cognito.changePassword(accessToken, input.currentPassword, input.newPassword);
+    return { status: 'accepted' };
+  }
+
+  /**
+   * The Cognito user goes; the profile stays, marked withdrawn, until the privacy issue's
+   * retention rules decide its fate. Tokens already issued are void at once.
+   */
+  async deleteAccount(principal: Principal, at: Date = new Date()): Promise<void> {
+    await this.revocations.revokeAllFor(principal.sub, at);
+    await this.cognito.deleteUser(principal.username);
+    await this.members.withdraw(principal.sub, at);
+  }
+}

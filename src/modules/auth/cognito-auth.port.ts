@@ -1,0 +1,63 @@
+import type { Role } from '../../platform/auth/principal.js';
+
+/**
+ * What the service needs from the identity provider. The real implementation is
+ * `AwsCognitoAuth` (Cognito or cognito-local, by configuration); tests use strict fakes.
+ * Every method throws domain errors only (see cognito-errors.ts), never SDK exceptions.
+ */
+export interface CognitoAuth {
+  /** Creates an unconfirmed user; Cognito sends the confirmation code. */
+  signUp(input: { email: string; password: string; phone: string }): Promise<{ userSub: string }>;
+  /** By the real username (the sub), not the email alias (cognito-local's quirk, standins.md §1). */
+  addToGroup(username: string, group: Role): Promise<void>;
+  confirmSignUp(email: string, code: string): Promise<void>;
+  /** Looks a user up by username or email alias. */
+  getUser(usernameOrEmail: string): Promise<CognitoUser>;
+  /** Group names of a user, by the real username. */
+  groupsOf(username: string): Promise<string[]>;
+  /** USER_PASSWORD_AUTH, the flow that fires the Firebase user-migration trigger. */
+  login(email: string, password: string): Promise<SignedIn>;
+  refresh(refreshToken: string): Promise<AuthTokens>;
+  /** Ends every session of the token's user: its refresh tokens stop working. */
+  globalSignOut(accessToken: string): Promise<void>;
+  /** Sends a reset code; answers the same whether or not the account exists. */
+  forgotPassword(email: string): Promise<void>;
+  confirmForgotPassword(email: string, code: string, password: string): Promise<void>;
+  changePassword(accessToken: string, previous: string, proposed: string): Promise<void>;
+  /** Removes the user; a user already gone is not an error. */
+  deleteUser(username: string): Promise<void>;
+  /** A confirmed user with a verified email and this (permanent) password, in `group`. */
+  createStaff(input: { email: string; password: string; group: Role }): Promise<CognitoUser>;
+}
+
+export const COGNITO_AUTH = Symbol('CognitoAuth');
+
+export interface CognitoUser {
+  username: string;
+  /** Absent for users the migration trigger created on cognito-local. */
+  sub: string | undefined;
+  email: string | undefined;
+  phone: string | undefined;
+}
+
+export interface AuthTokens {
+  accessToken: string;
+  idToken: string;
+  /** Only on login; refreshing keeps the refresh token the client has. */
+  refreshToken: string | undefined;
+  /** Seconds the access token lives. */
+  expiresIn: number;
+}
+
+/** A successful login: the tokens and who they are for (read from the tokens Cognito issued). */
+export interface SignedIn {
+  tokens: AuthTokens;
+  identity: {
+    /** `sub`, or the username when the token has none (as `Principal.sub`). */
+    id: string;
+    username: string;
+    groups: string[];
+    email: string | undefined;
+    phone: string | undefined;
+  };
+}

@@ -1,0 +1,73 @@
+import { createHash } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { InjectConfig } from '../../config/config.module.js';
+import type { AppConfig } from '../../config/config.js';
+import { LoginThrottledError } from './auth.errors.js';
+import { LoginAttemptsRepository } from './login-attempts.repository.js';
+
+/**
+ * Too many failed logins per username and per client IP → 429 until the window ends. Fixed
+ * windows (aligned to the epoch, one document per subject and window) because a counter per
+ * window is a single atomic `$inc` on any of our databases, which a sliding window is not; the
+ * price is that a burst straddling a window boundary can reach twice the limit.
+ * Usernames and IPs are stored as hashes, so the collection holds no personal data in the clear.
+ */
+@Injectable()
+export class LoginThrottle {
+  private readonly windowMs: number;
+  private readonly limits: { username: number; ip: number };
+
+  constructor(
+    private readonly attempts: LoginAttemptsRepository,
+    @InjectConfig() config: AppConfig,
+  ) {
+    const settings = config.auth.loginThrottle;
+    this.windowMs = settings.windowSeconds * 1000;
+    this.limits = { username: settings.maxPerUsername, ip: settings.maxPerIp };
+  }
+
+  /** Throws `LoginThrottledError` when the username or the IP used up its failures. */
+  async check(username: string, ip: string, now: Date = new Date()): Promise<void> {
+    const window = this.windowOf(now);
+    const [userId, ipId] = [this.idOf('u', username, window), this.idOf('ip', ip, window)];
+    const failures = await this.attempts.failuresIn([userId, ipId]);
+    if (
+      (failures.get(userId) ?? 0) >= this.limits.username ||
+      (failures.get(ipId) ?? 0) >= this.limits.ip
+    ) {
+      throw new LoginThrottledError(
+        Math.max(1, Math.ceil((this.endOf(window) - now.getTime()) / 1000)),
+      );
+    }
+  }
+
+  async recordFailure(username: string, ip: string, now: Date = new Date()): Promise<void> {
+    const window = this.windowOf(now);
+    const expiresAt = new Date(this.endOf(window));
+    await Promise.all([
+      this.attempts.addFailure(this.idOf('u', username, window), expiresAt),
+      this.attempts.addFailure(this.idOf('ip', ip, window), expiresAt),
+    ]);
+  }
+
+  /** After a successful login: the username starts afresh (the IP's count stays). */
+  async reset(username: string, now: Date = new Date()): Promise<void> {
+    await this.attempts.clear(this.idOf('u', username, this.windowOf(now)));
+  }
+
+  private windowOf(now: Date): number {
+    return Math.floor(now.getTime() / this.windowMs);
+  }
+
+  private endOf(window: number): number {
+    return (window + 1) * this.windowMs;
+  }
+
+  private idOf(kind: 'u' | 'ip', value: string, window: number): string {
+    const normalized = kind === 'u' ? value.trim().toLowerCase() : value;
+    const hash = createHash('sha256')
+      .update(`workmatch:login:${kind}:${normalized}`)
+      .digest('base64url');
+    return `${kind}:${hash}:${window}`;
+  }
+}

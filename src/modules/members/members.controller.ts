@@ -1,0 +1,24 @@
+import { Controller, Get } from '@nestjs/common';
+import { CurrentPrincipal } from '../../platform/auth/current-principal.decorator.js';
+import type { Principal } from '../../platform/auth/principal.js';
+import { Member } from '../../platform/auth/route-class.decorator.js';
+import { ApiDoc } from '../../platform/http/api-doc.decorator.js';
+import { MeResponse } from './members.dto.js';
+import { MembersService } from './members.service.js';
+
+@Controller('me')
+export class MembersController {
+  constructor(private readonly members: MembersService) {}
+
+  @Get()
+  @Member()
+  @ApiDoc({
+    summary: 'My profile, with personal data masked',
+    tags: ['members'],
+    responses: { 200: { description: 'The profile', schema: MeResponse } },
+    problems: [404],
+  })
+  getMe(@CurrentPrincipal() principal: Principal): Promise<MeResponse> {
+    return this.members.getMe(principal);
+  }
+}

@@ -1,0 +1,26 @@
+import { Injectable } from '@nestjs/common';
+import type { Principal } from '../../platform/auth/principal.js';
+import { NotFoundError } from '../../platform/errors/domain.error.js';
+import { mapMe, type MeResponse } from './members.dto.js';
+import { MembersRepository, type NewMember } from './members.repository.js';
+
+@Injectable()
+export class MembersService {
+  constructor(private readonly members: MembersRepository) {}
+
+  /** The profile of a member Cognito has confirmed; safe to call on every login. */
+  async ensureProfile(member: NewMember, at: Date = new Date()): Promise<void> {
+    await this.members.createIfAbsent(member, at);
+  }
+
+  async getMe(principal: Principal): Promise<MeResponse> {
+    const member = await this.members.getById(principal.sub);
+    if (!member || member.status !== 'active')
+      throw new NotFoundError('Your profile', 'member_not_found');
+    return mapMe(member);
+  }
+
+  async withdraw(id: string, at: Date = new Date()): Promise<void> {
+    await this.members.markWithdrawn(id, at);
+  }
+}
