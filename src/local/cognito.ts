@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { AppConfig } from '../config/config.js';
+import { maskEmail, maskPhone } from '../privacy/masking.js';
 import { LOOPBACK } from './ports.js';
 
 /**
@@ -98,6 +99,8 @@ export async function seedCognito(dbDir: string, seed: CognitoSeed): Promise<voi
       ...options,
       Id: seed.userPoolId,
       UsernameAttributes: ['email'],
+      // As the real pool: sign-up sends the confirmation code to the email address.
+      AutoVerifiedAttributes: ['email'],
     },
     Users: pool.Users ?? {},
     Groups: groups,
@@ -164,7 +167,6 @@ export async function startCognitoLocal(options: CognitoLocalOptions): Promise<C
   const { CognitoServiceFactoryImpl } = internal('services/cognitoService.js');
   const { CryptoService } = internal('services/crypto.js');
   const { StormDBDataStoreFactory } = internal('services/dataStore/stormDb.js');
-  const { ConsoleMessageSender } = internal('services/messageDelivery/consoleMessageSender.js');
   const { MessageDeliveryService } = internal('services/messageDelivery/messageDelivery.js');
   const { otp } = internal('services/otp.js');
   const { JwtTokenGenerator } = internal('services/tokenGenerator.js');
@@ -180,6 +182,7 @@ export async function startCognitoLocal(options: CognitoLocalOptions): Promise<C
     },
   );
   const ctx = { logger };
+  const errors = internal('errors.js');
   const config = {
     ...DefaultConfig,
     TokenConfig: { IssuerDomain: cognitoIssuerDomain(options.seed.region) },
@@ -205,14 +208,16 @@ export async function startCognitoLocal(options: CognitoLocalOptions): Promise<C
     config,
     messages: new services.MessagesService(
       triggers,
-      new MessageDeliveryService(new ConsoleMessageSender()),
+      new MessageDeliveryService(new CodeLogSender(options.log)),
     ),
     otp,
     tokenGenerator: new JwtTokenGenerator(clock, triggers, config.TokenConfig),
     triggers,
   };
+  const router = Router(allServices);
   const server = (await createServer(
-    Router(allServices),
+    (target: string) =>
+      target === 'GlobalSignOut' ? globalSignOut(cognito, errors) : router(target),
     logger,
     config.ServerConfig,
     allServices,
@@ -221,6 +226,45 @@ export async function startCognitoLocal(options: CognitoLocalOptions): Promise<C
   return {
     url: `http://${LOOPBACK}:${options.port}`,
     close: () => closeServer(server),
+  };
+}
+
+/**
+ * Where cognito-local "sends" confirmation and reset codes: one line to the stack's console
+ * (instead of cognito-local's boxed message with the full address), so a developer, or an e2e
+ * test, can read the code. The user is named by their username (the sub) and a masked address.
+ */
+class CodeLogSender {
+  constructor(private readonly log: (line: string) => void) {}
+
+  sendEmail(_ctx: unknown, user: Json, destination: string, message: Json): Promise<void> {
+    this.log(`code ${message.__code} for user ${user.Username} (${maskEmail(destination)})`);
+    return Promise.resolve();
+  }
+
+  sendSms(_ctx: unknown, user: Json, destination: string, message: Json): Promise<void> {
+    this.log(`code ${message.__code} for user ${user.Username} (${maskPhone(destination)})`);
+    return Promise.resolve();
+  }
+}
+
+/**
+ * cognito-local 5.3.0 has no GlobalSignOut (it answers 500 "unsupported"). This one does what
+ * Cognito's does to the refresh tokens: drops every one of the token's user, so they stop
+ * working. Like cognito-local's own GetUser, it reads the token without verifying it.
+ */
+function globalSignOut(cognito: any, errors: any) {
+  return async (ctx: unknown, req: { AccessToken?: string }) => {
+    const payload = req.AccessToken?.split('.')[1];
+    const claims = payload
+      ? (JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Json)
+      : undefined;
+    if (!claims?.client_id || !claims.username) throw new errors.NotAuthorizedError();
+    const userPool = await cognito.getUserPoolForClientId(ctx, claims.client_id);
+    const user = await userPool.getUserByUsername(ctx, claims.username);
+    if (!user) throw new errors.NotAuthorizedError();
+    await userPool.saveUser(ctx, { ...user, RefreshTokens: [] });
+    return {};
   };
 }
 /* eslint-enable @typescript-eslint/no-explicit-any */
