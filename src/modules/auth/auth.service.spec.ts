@@ -1,0 +1,228 @@
+import type { Logger } from 'pino';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { strictFake, type StrictFake } from '../../../test/support/strict-fake.js';
+import type { Principal } from '../../platform/auth/principal.js';
+import type { SessionRevocations } from '../../platform/auth/session-revocations.js';
+import { DomainError } from '../../platform/errors/domain.error.js';
+import type { MembersService } from '../members/members.service.js';
+import { InvalidCredentialsError, LoginThrottledError } from './auth.errors.js';
+import { AuthService, roleFrom } from './auth.service.js';
+import type { CognitoAuth, SignedIn } from './cognito-auth.port.js';
+import type { LoginThrottle } from './login-throttle.js';
+
+const SUB = '0b6c4f7e-2f0a-4c1e-9d55-7b1f0d9e3a21';
+const EMAIL = 'kim.worker@example.com';
+const PASSWORD = 'Shift-Work1';
+const IP = '203.0.113.7';
+const principal: Principal = {
+  sub: SUB,
+  username: SUB,
+  groups: ['worker'],
+  tokenId: 'jti-1',
+  expiresAt: 2_000_000_000,
+};
+
+const signedIn: SignedIn = {
+  tokens: { accessToken: 'access', idToken: 'id', refreshToken: 'refresh', expiresIn: 3600 },
+  identity: { id: SUB, username: SUB, groups: ['worker'], email: EMAIL, phone: '+821012345678' },
+};
+
+describe(AuthService.name, () => {
+  let sut: AuthService;
+  let cognito: StrictFake<CognitoAuth>;
+  let members: StrictFake<MembersService>;
+  let throttle: StrictFake<LoginThrottle>;
+  let revocations: StrictFake<SessionRevocations>;
+  let logger: StrictFake<Logger>;
+
+  beforeEach(() => {
+    cognito = strictFake<CognitoAuth>('cognito');
+    members = strictFake<MembersService>('members');
+    throttle = strictFake<LoginThrottle>('throttle');
+    revocations = strictFake<SessionRevocations>('revocations');
+    logger = strictFake<Logger>('logger');
+    sut = new AuthService(cognito, members, throttle, revocations, logger);
+  });
+
+  describe('signUp', () => {
+    it('adds the role group by the new user’s sub, not by the email alias', async () => {
+      cognito.signUp.mockResolvedValue({ userSub: SUB });
+      cognito.addToGroup.mockResolvedValue();
+
+      const result = await sut.signUp({
+        email: EMAIL,
+        password: PASSWORD,
+        phone: '+821012345678',
+        role: 'business',
+      });
+
+      expect(cognito.addToGroup).toHaveBeenCalledWith(SUB, 'business');
+      expect(result).toEqual({
+        userId: SUB,
+        confirmationRequired: true,
+        delivery: { medium: 'EMAIL', destination: 'ki***@example.com' },
+      });
+    });
+
+    it('removes the user again when the role group cannot be added, and fails', async () => {
+      const failure = new DomainError('unavailable', 'identity_provider_unavailable', 'down');
+      cognito.signUp.mockResolvedValue({ userSub: SUB });
+      cognito.addToGroup.mockRejectedValue(failure);
+      cognito.deleteUser.mockResolvedValue();
+
+      await expect(
+        sut.signUp({ email: EMAIL, password: PASSWORD, phone: '+821012345678', role: 'worker' }),
+      ).rejects.toBe(failure);
+      expect(cognito.deleteUser).toHaveBeenCalledWith(SUB);
+    });
+  });
+
+  describe('confirm', () => {
+    it('creates the profile keyed by the sub, with the role from the user’s groups', async () => {
+      cognito.confirmSignUp.mockResolvedValue();
+      cognito.getUser.mockResolvedValue({
+        username: SUB,
+        sub: SUB,
+        email: EMAIL,
+        phone: '+821012345678',
+      });
+      cognito.groupsOf.mockResolvedValue(['worker']);
+      members.ensureProfile.mockResolvedValue();
+
+      await sut.confirm({ email: EMAIL, code: '123456' });
+
+      expect(cognito.groupsOf).toHaveBeenCalledWith(SUB);
+      expect(members.ensureProfile).toHaveBeenCalledWith({
+        id: SUB,
+        username: SUB,
+        role: 'worker',
+        email: EMAIL,
+        phone: '+821012345678',
+      });
+    });
+
+    it('keys the profile by the username when the user has no sub (migrated on cognito-local)', async () => {
+      cognito.confirmSignUp.mockResolvedValue();
+      cognito.getUser.mockResolvedValue({
+        username: 'legacy-uuid',
+        sub: undefined,
+        email: EMAIL,
+        phone: undefined,
+      });
+      cognito.groupsOf.mockResolvedValue(['worker']);
+      members.ensureProfile.mockResolvedValue();
+
+      await sut.confirm({ email: EMAIL, code: '123456' });
+
+      expect(members.ensureProfile).toHaveBeenCalledWith(
+        expect.objectContaining({ id: 'legacy-uuid' }),
+      );
+    });
+  });
+
+  describe('login', () => {
+    it('checks the throttle, signs in, clears the username count and ensures the profile', async () => {
+      throttle.check.mockResolvedValue();
+      throttle.reset.mockResolvedValue();
+      cognito.login.mockResolvedValue(signedIn);
+      members.ensureProfile.mockResolvedValue();
+
+      const result = await sut.login({ email: EMAIL, password: PASSWORD }, IP);
+
+      expect(throttle.check).toHaveBeenCalledWith(EMAIL, IP);
+      expect(throttle.reset).toHaveBeenCalledWith(EMAIL);
+      expect(members.ensureProfile).toHaveBeenCalledWith({
+        id: SUB,
+        username: SUB,
+        role: 'worker',
+        email: EMAIL,
+        phone: '+821012345678',
+      });
+      expect(result).toEqual({
+        tokenType: 'Bearer',
+        accessToken: 'access',
+        idToken: 'id',
+        refreshToken: 'refresh',
+        expiresIn: 3600,
+      });
+    });
+
+    it('counts a failure for wrong credentials and rethrows the same 401', async () => {
+      throttle.check.mockResolvedValue();
+      throttle.recordFailure.mockResolvedValue();
+      cognito.login.mockRejectedValue(new InvalidCredentialsError());
+
+      await expect(sut.login({ email: EMAIL, password: 'nope' }, IP)).rejects.toBeInstanceOf(
+        InvalidCredentialsError,
+      );
+      expect(throttle.recordFailure).toHaveBeenCalledWith(EMAIL, IP);
+    });
+
+    it('does not count other failures (Cognito down) against the user', async () => {
+      throttle.check.mockResolvedValue();
+      cognito.login.mockRejectedValue(
+        new DomainError('unavailable', 'identity_provider_unavailable', 'down'),
+      );
+
+      await expect(sut.login({ email: EMAIL, password: PASSWORD }, IP)).rejects.toMatchObject({
+        code: 'identity_provider_unavailable',
+      });
+      expect(throttle.recordFailure).not.toHaveBeenCalled();
+    });
+
+    it('refuses a throttled login without asking Cognito', async () => {
+      throttle.check.mockRejectedValue(new LoginThrottledError(120));
+
+      await expect(sut.login({ email: EMAIL, password: PASSWORD }, IP)).rejects.toMatchObject({
+        kind: 'rate_limited',
+        retryAfterSeconds: 120,
+      });
+      expect(cognito.login).not.toHaveBeenCalled();
+    });
+  });
+
+  describe('logout', () => {
+    it('signs out globally and revokes every token of the member', async () => {
+      cognito.globalSignOut.mockResolvedValue();
+      revocations.revokeAllFor.mockResolvedValue();
+
+      await sut.logout(principal, 'access');
+
+      expect(cognito.globalSignOut).toHaveBeenCalledWith('access');
+      expect(revocations.revokeAllFor).toHaveBeenCalledWith(SUB);
+    });
+
+    it('still revokes the tokens for this API when Cognito’s sign-out fails', async () => {
+      cognito.globalSignOut.mockRejectedValue(
+        new DomainError('unavailable', 'identity_provider_unavailable', 'down'),
+      );
+      revocations.revokeAllFor.mockResolvedValue();
+
+      await expect(sut.logout(principal, 'access')).rejects.toMatchObject({ kind: 'unavailable' });
+      expect(revocations.revokeAllFor).toHaveBeenCalledWith(SUB);
+    });
+  });
+
+  describe('deleteAccount', () => {
+    it('revokes the tokens, removes the Cognito user by username and marks the profile withdrawn', async () => {
+      const at = new Date('2026-03-01T00:00:00Z');
+      revocations.revokeAllFor.mockResolvedValue();
+      cognito.deleteUser.mockResolvedValue();
+      members.withdraw.mockResolvedValue();
+
+      await sut.deleteAccount(principal, at);
+
+      expect(revocations.revokeAllFor).toHaveBeenCalledWith(SUB, at);
+      expect(cognito.deleteUser).toHaveBeenCalledWith(SUB);
+      expect(members.withdraw).toHaveBeenCalledWith(SUB, at);
+    });
+  });
+});
+
+describe(roleFrom.name, () => {
+  it('picks the most privileged known role and ignores other groups', () => {
+    expect(roleFrom(['worker'])).toBe('worker');
+    expect(roleFrom(['worker', 'operator', 'staff'])).toBe('operator');
+    expect(roleFrom(['staff'])).toBeUndefined();
+  });
+});
