@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { MIGRATIONS } from './migrations/index.js';
+import { createStaff } from './modules/auth/create-staff.command.js';
 import { createLogger, flushLogger, type Logger } from './platform/logging/logger.js';
 import { loadConfigOrExit } from './platform/process/bootstrap.js';
 import { SchemaMigrator } from './platform/schema/schema-migrator.js';
@@ -62,6 +63,20 @@ const COMMANDS: Record<string, Command> = {
         logger.info('journal compacted');
         return 0;
       }),
+  },
+  'members create-staff': {
+    summary: 'create an operator or admin: --email <address> --role operator|admin',
+    run: ({ config, logger }) =>
+      withDatabase(config, logger, (db) =>
+        createStaff({
+          argv: process.argv.slice(2),
+          config,
+          logger,
+          db,
+          out: process.stdout,
+          err: process.stderr,
+        }),
+      ),
   },
   'config check': {
     summary: 'validate the environment and print the resolved settings (no secrets)',

@@ -61,6 +61,7 @@ export const envSchema = z
     LOGIN_THROTTLE_WINDOW_SECONDS: positiveInt.default(900),
     LOGIN_THROTTLE_MAX_PER_USERNAME: positiveInt.default(5),
     LOGIN_THROTTLE_MAX_PER_IP: positiveInt.default(50),
+    STAFF_INITIAL_PASSWORD: z.string().min(1).optional(),
   })
   .superRefine((env, ctx) => {
     if (env.APP_MODE !== 'aws') return;

@@ -39,6 +39,8 @@ export interface AppConfig {
   auth: {
     /** Failed logins allowed per username and per client IP in one fixed window. */
     loginThrottle: { windowSeconds: number; maxPerUsername: number; maxPerIp: number };
+    /** `cli members create-staff`: the new account's password (else one is generated). Secret. */
+    staffInitialPassword: string | undefined;
   };
 }
 
@@ -145,6 +147,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
         maxPerUsername: e.LOGIN_THROTTLE_MAX_PER_USERNAME,
         maxPerIp: e.LOGIN_THROTTLE_MAX_PER_IP,
       },
+      staffInitialPassword: e.STAFF_INITIAL_PASSWORD,
     },
   };
 }

@@ -1,0 +1,77 @@
+import { randomBytes } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import type { Logger } from 'pino';
+import type { AppConfig } from '../../config/config.js';
+import { createCognitoClient } from '../../platform/aws/clients.js';
+import type { Database } from '../../platform/storage/database.js';
+import { maskEmail } from '../../privacy/masking.js';
+import { MembersRepository } from '../members/members.repository.js';
+import { MembersService } from '../members/members.service.js';
+import { AwsCognitoAuth } from './aws-cognito-auth.js';
+import type { CognitoAuth } from './cognito-auth.port.js';
+import { meetsPasswordPolicy, PASSWORD_POLICY_TEXT } from './password-policy.js';
+import { StaffAccounts } from './staff-accounts.js';
+
+const Args = z.object({
+  email: z.string().trim().toLowerCase().pipe(z.email()),
+  role: z.enum(['operator', 'admin']),
+});
+
+export const CREATE_STAFF_USAGE =
+  'usage: cli members create-staff --email <address> --role operator|admin\n' +
+  '  (password: $STAFF_INITIAL_PASSWORD, else generated and printed once)\n';
+
+/** 144 random bits, plus one character of each class the pool's policy demands. */
+export function generatePassword(): string {
+  return `${randomBytes(18).toString('base64url')}-Aa1`;
+}
+
+export interface CreateStaffContext {
+  argv: string[];
+  config: AppConfig;
+  logger: Logger;
+  db: Database;
+  out: { write(text: string): unknown };
+  err: { write(text: string): unknown };
+  /** Tests pass a port of their own; by default, Cognito as configured. */
+  cognito?: CognitoAuth;
+}
+
+/** `cli members create-staff`: an operator or admin, never through a public route. */
+export async function createStaff(context: CreateStaffContext): Promise<number> {
+  const { values } = parseArgs({
+    args: context.argv,
+    options: { email: { type: 'string' }, role: { type: 'string' } },
+    allowPositionals: true,
+    strict: false,
+  });
+  const parsed = Args.safeParse(values);
+  if (!parsed.success) {
+    context.err.write(CREATE_STAFF_USAGE);
+    return 2;
+  }
+  const given = context.config.auth.staffInitialPassword;
+  if (given !== undefined && !meetsPasswordPolicy(given)) {
+    context.err.write(`STAFF_INITIAL_PASSWORD does not meet the policy: ${PASSWORD_POLICY_TEXT}\n`);
+    return 2;
+  }
+  const password = given ?? generatePassword();
+  const cognito =
+    context.cognito ??
+    new AwsCognitoAuth(
+      createCognitoClient(context.config),
+      context.config.aws.cognito,
+      context.logger,
+    );
+  const staff = new StaffAccounts(cognito, new MembersService(new MembersRepository(context.db)));
+  const { id } = await staff.create({ ...parsed.data, password });
+  context.logger.info({ memberId: id, role: parsed.data.role }, 'staff account created');
+  context.out.write(
+    `created ${parsed.data.role} ${id} (${maskEmail(parsed.data.email)})\n` +
+      (given === undefined
+        ? `password (shown once; change it with POST /auth/change-password): ${password}\n`
+        : 'password: the one in STAFF_INITIAL_PASSWORD\n'),
+  );
+  return 0;
+}

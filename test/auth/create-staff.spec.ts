@@ -1,0 +1,111 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOCAL_DEFAULTS, loadConfig, type AppConfig } from '../../src/config/config.js';
+import { startCognitoLocal, type CognitoLocalHandle } from '../../src/local/cognito.js';
+import { freePort } from '../../src/local/ports.js';
+import { AwsCognitoAuth } from '../../src/modules/auth/aws-cognito-auth.js';
+import { createStaff } from '../../src/modules/auth/create-staff.command.js';
+import { MembersRepository } from '../../src/modules/members/members.repository.js';
+import { createCognitoClient } from '../../src/platform/aws/clients.js';
+import type { Database } from '../../src/platform/storage/database.js';
+import { EmbeddedDatabase } from '../../src/platform/storage/embedded/embedded-database.js';
+
+const quiet = pino({ level: 'silent' });
+
+describe('cli members create-staff', () => {
+  let dir: string;
+  let cognito: CognitoLocalHandle;
+  let db: Database;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'wm-staff-'));
+    const port = await freePort();
+    cognito = await startCognitoLocal({
+      dir: path.join(dir, 'cognito'),
+      port,
+      seed: {
+        userPoolId: LOCAL_DEFAULTS.userPoolId,
+        clientId: LOCAL_DEFAULTS.clientId,
+        region: 'us-east-1',
+      },
+      log: () => undefined,
+    });
+    db = await EmbeddedDatabase.open(path.join(dir, 'db'), { logger: quiet, dbName: 'test' });
+    env = { APP_MODE: 'local', DATA_DIR: dir, LOCAL_COGNITO_PORT: String(port) };
+  });
+
+  afterAll(async () => {
+    await db?.close();
+    await cognito?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  async function run(argv: string[], config: AppConfig = loadConfig(env)) {
+    let out = '';
+    let err = '';
+    const code = await createStaff({
+      argv,
+      config,
+      logger: quiet,
+      db,
+      out: { write: (text: string) => (out += text) },
+      err: { write: (text: string) => (err += text) },
+    });
+    return { code, out, err };
+  }
+
+  it('creates an operator who signs in with the printed password and carries the operator group', async () => {
+    const config = loadConfig(env);
+
+    const { code, out } = await run([
+      'members',
+      'create-staff',
+      '--email',
+      'Ops.Lee@example.com',
+      '--role',
+      'operator',
+    ]);
+
+    expect(code).toBe(0);
+    const password = out.match(/password \(shown once[^:]*\): (\S+)/)?.[1];
+    expect(password).toBeDefined();
+    expect(out).toContain('(op***@example.com)');
+    const auth = new AwsCognitoAuth(createCognitoClient(config), config.aws.cognito, quiet);
+    const { identity } = await auth.login('ops.lee@example.com', password ?? '');
+    expect(identity.groups).toEqual(['operator']);
+    expect(await new MembersRepository(db).getById(identity.id)).toMatchObject({
+      role: 'operator',
+      status: 'active',
+    });
+  });
+
+  it('uses STAFF_INITIAL_PASSWORD when set, without printing it', async () => {
+    const config = loadConfig({ ...env, STAFF_INITIAL_PASSWORD: 'Given-Pass1' });
+
+    const { code, out } = await run(
+      ['members', 'create-staff', '--email', 'admin.park@example.com', '--role', 'admin'],
+      config,
+    );
+
+    expect(code).toBe(0);
+    expect(out).not.toContain('Given-Pass1');
+    const auth = new AwsCognitoAuth(createCognitoClient(config), config.aws.cognito, quiet);
+    expect((await auth.login('admin.park@example.com', 'Given-Pass1')).identity.groups).toEqual([
+      'admin',
+    ]);
+  });
+
+  it.each([
+    ['a member role', ['--email', 'x@example.com', '--role', 'worker']],
+    ['no email', ['--role', 'admin']],
+  ])('refuses %s with usage and exit code 2', async (_case, args) => {
+    const { code, err } = await run(['members', 'create-staff', ...args]);
+
+    expect(code).toBe(2);
+    expect(err).toContain('usage: cli members create-staff');
+  });
+});
