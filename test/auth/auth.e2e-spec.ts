@@ -42,7 +42,7 @@ beforeAll(async () => {
       LOGIN_THROTTLE_MAX_PER_USERNAME: String(MAX_FAILURES_PER_USERNAME),
       // Every request of this file comes from 127.0.0.1; the per-IP limit has its own test.
       LOGIN_THROTTLE_MAX_PER_IP: '1000',
-      LOG_LEVEL: 'warn',
+      LOG_LEVEL: 'debug',
     },
   });
 });
@@ -346,5 +346,18 @@ describe('bad input and attacks', () => {
     });
 
     expect(response.status).toBe(400);
+  });
+});
+
+describe('personal data', () => {
+  // Runs last: by now every flow above has logged what it logs, at debug level.
+  it('keeps emails, phone numbers and passwords out of the logs', () => {
+    const logs = api.logs.text();
+
+    expect(logs.length).toBeGreaterThan(0);
+    expect(logs).not.toMatch(/worker\d+\.\d+@example\.com/);
+    expect(logs).not.toMatch(/1012345678|1234-5678/);
+    expect(logs).not.toContain(PASSWORD);
+    expect(logs).not.toContain('Wrong-Pass');
   });
 });
