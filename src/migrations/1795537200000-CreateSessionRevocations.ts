@@ -6,6 +6,9 @@ export const migration: SchemaMigration = {
     const revocations = db.collection('session_revocations');
     // Every API task pulls the changes since its last pull.
     await revocations.createIndex({ updatedAt: 1 }, { name: 'updated_at' });
-    await revocations.createIndex({ expiresAt: 1 }, { name: 'expires_at_ttl', expireAfterSeconds: 0 });
+    await revocations.createIndex(
+      { expiresAt: 1 },
+      { name: 'expires_at_ttl', expireAfterSeconds: 0 },
+    );
   },
 };

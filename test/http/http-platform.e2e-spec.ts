@@ -126,6 +126,16 @@ describe('request ids', () => {
   });
 });
 
+describe('client IP in aws mode', () => {
+  it('is the address API Gateway saw: two proxy hops are trusted, none that the client wrote', async () => {
+    // client-written, client (as API Gateway adds it), API Gateway's VPC link (as the ALB adds it)
+    const response = await fetch(`${api.url}/fixtures/ip`, {
+      headers: { 'x-forwarded-for': '6.6.6.6, 203.0.113.7, 10.0.1.20' },
+    });
+    expect(await response.json()).toEqual({ ip: '203.0.113.7' });
+  });
+});
+
 describe('Idempotency-Key', () => {
   it('replays the first response for the same key and body without running the handler again', async () => {
     const body = JSON.stringify({ name: 'once', count: 1 });

@@ -1,7 +1,3 @@
-import { pino } from 'pino';
-import { loadConfig } from '../../src/config/config.js';
-import { SessionRevocations } from '../../src/platform/auth/session-revocations.js';
-import { TokenVerifier } from '../../src/platform/auth/token-verifier.js';
 import crypto from 'node:crypto';
 import {
   AdminAddUserToGroupCommand,
@@ -24,6 +20,9 @@ import {
 import { freePort } from '../../src/local/ports.js';
 import { createCognitoClient } from '../../src/platform/aws/clients.js';
 import { tempDir } from './support.js';
+import { pino } from 'pino';
+import { SessionRevocations } from '../../src/platform/auth/session-revocations.js';
+import { TokenVerifier } from '../../src/platform/auth/token-verifier.js';
 
 const PASSWORD = 'Passw0rd!local';
 

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Body, Controller, Get, HttpCode, Logger, Module, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Logger, Module, Post, Query, Req } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { Public } from '../../src/platform/auth/route-class.decorator.js';
 import { ApiDoc } from '../../src/platform/http/api-doc.decorator.js';
@@ -51,6 +52,11 @@ class FixturesController {
     fixtureEvents.emit('slow-started');
     await sleep(query.ms);
     return { waited: query.ms };
+  }
+
+  @Get('ip')
+  ip(@Req() request: FastifyRequest) {
+    return { ip: request.ip };
   }
 
   @Get('boom')

@@ -15,6 +15,8 @@ import { Idempotency } from './idempotency.js';
 import { IdempotencyRepository } from './idempotency.repository.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { REQUEST_ID_HEADER, registerRequestLifecycle } from './request-lifecycle.js';
+/** API Gateway (VPC link) and the ALB. */
+const TRUSTED_PROXY_HOPS = 2;
 const INBOUND_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** Keeps a caller's (or API Gateway's) request id when it is well-formed; otherwise makes one. */
@@ -82,9 +84,11 @@ export async function createApiApp({
     genReqId: requestIdOf,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
-    // In AWS the task is reachable only through API Gateway and the private ALB, so the
-    // X-Forwarded-For they set is what names the client's IP.
-    trustProxy: config.mode === 'aws',
+    // In AWS a request reaches the task through API Gateway's VPC link and the private ALB:
+    // trust exactly those two hops of X-Forwarded-For, so the client's IP is the one API Gateway
+    // saw (an address a client writes into the header itself is never taken).
+    trustProxy:
+      config.mode === 'aws' ? (_address: string, hop: number) => hop < TRUSTED_PROXY_HOPS : false,
   });
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(config, logger, modules),
