@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { MIGRATIONS } from './migrations/index.js';
 import { createStaff } from './modules/auth/create-staff.command.js';
+import { importCommand } from './modules/legacy-auth/import.command.js';
 import { createLogger, flushLogger, type Logger } from './platform/logging/logger.js';
 import { loadConfigOrExit } from './platform/process/bootstrap.js';
 import { SchemaMigrator } from './platform/schema/schema-migrator.js';
@@ -69,6 +70,21 @@ const COMMANDS: Record<string, Command> = {
     run: ({ config, logger }) =>
       withDatabase(config, logger, (db) =>
         createStaff({
+          argv: process.argv.slice(2),
+          config,
+          logger,
+          db,
+          out: process.stdout,
+          err: process.stderr,
+        }),
+      ),
+  },
+  'legacy-auth import': {
+    summary:
+      'store a Firebase Auth export for the lazy migration: --users <json> --hash-config <json>',
+    run: ({ config, logger }) =>
+      withDatabase(config, logger, (db) =>
+        importCommand({
           argv: process.argv.slice(2),
           config,
           logger,

@@ -1,4 +1,8 @@
 import { z } from 'zod';
+import {
+  FirebaseImportFileError,
+  parseFirebaseHashConfig,
+} from '../modules/legacy-auth/firebase-export.js';
 
 /**
  * Every environment variable the service reads, in one schema. `loadConfig()` parses
@@ -54,6 +58,7 @@ export const envSchema = z
     LOCAL_COGNITO_PORT: port.default(9229),
     LOCAL_S3_PORT: port.default(4568),
     LOCAL_SQS_PORT: port.default(9324),
+    LOCAL_LAMBDA_PORT: port.default(9330),
     ENABLE_DOCS: flag.optional(),
     ENABLE_ACCESS_LOG: flag.optional(),
     SLOW_REQUEST_MS: positiveInt.default(1_000),
@@ -62,6 +67,22 @@ export const envSchema = z
     LOGIN_THROTTLE_MAX_PER_USERNAME: positiveInt.default(5),
     LOGIN_THROTTLE_MAX_PER_IP: positiveInt.default(50),
     STAFF_INITIAL_PASSWORD: z.string().min(1).optional(),
+    LEGACY_AUTH_HASH_CONFIG: z
+      .string()
+      .transform((text, ctx) => {
+        try {
+          return parseFirebaseHashConfig(text);
+        } catch (error) {
+          // The parser's issues name fields only; the value (a secret) is never repeated.
+          const issues = error instanceof FirebaseImportFileError ? error.issues : ['unreadable'];
+          ctx.addIssue({
+            code: 'custom',
+            message: `expected Firebase's password hash parameters as JSON (${issues.join('; ')})`,
+          });
+          return z.NEVER;
+        }
+      })
+      .optional(),
   })
   .superRefine((env, ctx) => {
     if (env.APP_MODE !== 'aws') return;

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import type { FirebaseHashParameters } from '../modules/legacy-auth/firebase-scrypt.js';
 import { envSchema, type Env } from './config.schema.js';
 
 export type AppMode = 'local' | 'aws';
@@ -35,12 +36,23 @@ export interface AppConfig {
     s3: { bucket: string; endpoint: string | undefined };
     sqs: { endpoint: string | undefined; eventsQueueUrl: string | undefined };
   };
-  local: { cognitoPort: number; s3Port: number; sqsPort: number; dbPort: number };
+  local: {
+    cognitoPort: number;
+    s3Port: number;
+    sqsPort: number;
+    dbPort: number;
+    /** The Lambda Invoke endpoint through which cognito-local calls the legacy-auth triggers. */
+    lambdaPort: number;
+  };
   auth: {
     /** Failed logins allowed per username and per client IP in one fixed window. */
     loginThrottle: { windowSeconds: number; maxPerUsername: number; maxPerIp: number };
     /** `cli members create-staff`: the new account's password (else one is generated). Secret. */
     staffInitialPassword: string | undefined;
+  };
+  legacyAuth: {
+    /** The Firebase project's password hash parameters (the signer key is a secret). */
+    hashParameters: FirebaseHashParameters | undefined;
   };
 }
 
@@ -140,6 +152,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       s3Port: e.LOCAL_S3_PORT,
       sqsPort: e.LOCAL_SQS_PORT,
       dbPort: e.LOCAL_DB_PORT,
+      lambdaPort: e.LOCAL_LAMBDA_PORT,
     },
     auth: {
       loginThrottle: {
@@ -149,5 +162,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       },
       staffInitialPassword: e.STAFF_INITIAL_PASSWORD,
     },
+    legacyAuth: { hashParameters: e.LEGACY_AUTH_HASH_CONFIG },
   };
 }

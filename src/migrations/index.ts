@@ -2,10 +2,12 @@ import type { SchemaMigration } from '../platform/schema/schema-migration.js';
 import { migration as createIdempotencyKeys } from './1795531200000-CreateIdempotencyKeys.js';
 import { migration as createSessionRevocations } from './1795537200000-CreateSessionRevocations.js';
 import { migration as createLoginAttempts } from './1795540800000-CreateLoginAttempts.js';
+import { migration as createLegacyAuthUsers } from './1795544460000-CreateLegacyAuthUsers.js';
 
 /** Every schema migration, in any order (the migrator sorts by id). A test checks none is missing. */
 export const MIGRATIONS: readonly SchemaMigration[] = [
   createIdempotencyKeys,
   createSessionRevocations,
   createLoginAttempts,
+  createLegacyAuthUsers,
 ];

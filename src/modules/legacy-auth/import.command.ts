@@ -1,0 +1,112 @@
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import type { Logger } from 'pino';
+import type { AppConfig } from '../../config/config.js';
+import { MIGRATIONS } from '../../migrations/index.js';
+import { SchemaMigrator } from '../../platform/schema/schema-migrator.js';
+import type { Database } from '../../platform/storage/database.js';
+import {
+  FirebaseImportFileError,
+  parseFirebaseExport,
+  parseFirebaseHashConfig,
+} from './firebase-export.js';
+import { fingerprintHashParameters } from './firebase-scrypt.js';
+import { formatImportReport, importLegacyUsers } from './import-legacy-users.js';
+import { LegacyUsersRepository } from './legacy-users.repository.js';
+
+export const IMPORT_USAGE =
+  'usage: cli legacy-auth import --users <export.json> --hash-config <params.json>\n' +
+  '  <export.json>: what `firebase auth:export users.json` wrote\n' +
+  "  <params.json>: the console's password hash parameters, as JSON or as the console shows them\n";
+
+export interface ImportCommandContext {
+  argv: string[];
+  config: AppConfig;
+  logger: Logger;
+  db: Database;
+  out: { write(text: string): unknown };
+  err: { write(text: string): unknown };
+  now?: () => Date;
+}
+
+async function readText(file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    throw new FirebaseImportFileError(file, [
+      `cannot read: ${(error as NodeJS.ErrnoException).code ?? 'error'}`,
+    ]);
+  }
+}
+
+/**
+ * `cli legacy-auth import`: validates both files completely before anything is written, then
+ * upserts what the migration triggers need. Exit 0 when stored, 1 when refused, 2 on usage.
+ */
+export async function importCommand(context: ImportCommandContext): Promise<number> {
+  const { values } = parseArgs({
+    args: context.argv,
+    options: { users: { type: 'string' }, 'hash-config': { type: 'string' } },
+    allowPositionals: true,
+    strict: false,
+  });
+  const usersFile = values.users;
+  const hashFile = values['hash-config'];
+  if (typeof usersFile !== 'string' || typeof hashFile !== 'string') {
+    context.err.write(IMPORT_USAGE);
+    return 2;
+  }
+
+  let exported;
+  let parameters;
+  try {
+    parameters = parseFirebaseHashConfig(await readText(hashFile), hashFile);
+    exported = parseFirebaseExport(await readText(usersFile), usersFile);
+  } catch (error) {
+    if (!(error instanceof FirebaseImportFileError)) throw error;
+    context.err.write(`${error.message}\nnothing was imported\n`);
+    return 1;
+  }
+
+  const pending = await new SchemaMigrator(context.db, MIGRATIONS).pending();
+  if (pending.length > 0) {
+    context.err.write('schema migrations are pending: run `cli db migrate` first\n');
+    return 1;
+  }
+
+  const repository = new LegacyUsersRepository(context.db);
+  const now = (context.now ?? (() => new Date()))();
+  const fingerprint = fingerprintHashParameters(parameters);
+  const recorded = await repository.getHashParametersFingerprint();
+  if (recorded !== undefined && recorded !== fingerprint) {
+    context.err.write(
+      'these hash parameters are not the ones of the users already imported ' +
+        '(another Firebase project?); nothing was imported\n',
+    );
+    return 1;
+  }
+  const configured = context.config.legacyAuth.hashParameters;
+  if (configured && fingerprintHashParameters(configured) !== fingerprint) {
+    context.err.write(
+      'warning: LEGACY_AUTH_HASH_CONFIG holds other parameters than this file; ' +
+        'the migration trigger will refuse to run until they agree\n',
+    );
+  }
+  if (recorded === undefined) await repository.saveHashParametersFingerprint(fingerprint, now);
+
+  const report = await importLegacyUsers(exported, repository, now);
+  context.logger.info(
+    {
+      total: report.total,
+      passwordUsers: report.passwordUsers,
+      oauthOnlyUsers: report.oauthOnlyUsers,
+      usersWithoutHash: report.usersWithoutHash,
+      disabled: report.disabled,
+      stored: report.stored,
+      skipped: report.skipped,
+    },
+    'legacy users imported',
+  );
+  context.out.write(formatImportReport(report));
+  return 0;
+}
