@@ -56,6 +56,15 @@ async function writeJson(file: string, value: unknown): Promise<void> {
   await fs.rename(temp, file);
 }
 
+const FIREBASE_UID_SCHEMA = {
+  Name: 'custom:firebase_uid',
+  AttributeDataType: 'String',
+  DeveloperOnlyAttribute: false,
+  Mutable: false,
+  Required: false,
+  StringAttributeConstraints: { MinLength: '1', MaxLength: '128' },
+};
+
 export interface CognitoSeed {
   userPoolId: string;
   clientId: string;
@@ -85,6 +94,7 @@ export async function seedCognito(dbDir: string, seed: CognitoSeed): Promise<voi
   const poolFile = path.join(dbDir, `${seed.userPoolId}.json`);
   const pool = (await readJson(poolFile)) ?? {};
   const options: Json = pool.Options ?? {};
+  const schema: Json[] = options.SchemaAttributes ?? USER_POOL_AWS_DEFAULTS.SchemaAttributes ?? [];
   const groups: Json = pool.Groups ?? {};
   for (const group of MEMBER_GROUPS) {
     groups[group.GroupName] ??= { ...group, CreationDate: now, LastModifiedDate: now };
@@ -101,6 +111,10 @@ export async function seedCognito(dbDir: string, seed: CognitoSeed): Promise<voi
       UsernameAttributes: ['email'],
       // As the real pool: sign-up sends the confirmation code to the email address.
       AutoVerifiedAttributes: ['email'],
+      // Set once by the Firebase migration trigger (src/modules/legacy-auth).
+      SchemaAttributes: schema.some((a) => a.Name === FIREBASE_UID_SCHEMA.Name)
+        ? schema
+        : [...schema, FIREBASE_UID_SCHEMA],
     },
     Users: pool.Users ?? {},
     Groups: groups,
@@ -139,6 +153,14 @@ export interface CognitoLocalOptions {
   seed: CognitoSeed;
   /** Receives cognito-local's log lines (warnings and errors only) and its message codes. */
   log: (line: string) => void;
+  /**
+   * Lambda triggers: cognito-local invokes these functions through a Lambda Invoke endpoint
+   * (the local stack's, src/local/lambda-invoke.ts). None by default.
+   */
+  triggers?: {
+    lambdaEndpoint: string;
+    functions: Partial<Record<'UserMigration' | 'PreSignUp', string>>;
+  };
 }
 
 let sdkNoticeSilenced = false;
@@ -186,6 +208,10 @@ export async function startCognitoLocal(options: CognitoLocalOptions): Promise<C
   const config = {
     ...DefaultConfig,
     TokenConfig: { IssuerDomain: cognitoIssuerDomain(options.seed.region) },
+    ...(options.triggers && {
+      LambdaClient: { ...DefaultConfig.LambdaClient, endpoint: options.triggers.lambdaEndpoint },
+      TriggerFunctions: options.triggers.functions,
+    }),
     ServerConfig: { port: options.port, hostname: LOOPBACK, development: false, https: false },
   };
 

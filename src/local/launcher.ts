@@ -6,6 +6,7 @@ import { createSqsClient } from '../platform/aws/clients.js';
 import { probeDependencies, type DependencyStatus } from '../platform/aws/stand-ins.js';
 import { cognitoSeedFrom, startCognitoLocal } from './cognito.js';
 import { hostEmbeddedDatabase } from './database.js';
+import { LOCAL_TRIGGER_FUNCTIONS, startLegacyAuthEndpoint } from './lambda-invoke.js';
 import { createPrefixer, shouldColor, type LineSink, type Prefixer } from './output.js';
 import {
   findPortConflicts,
@@ -63,6 +64,8 @@ export interface StackUrls {
   apiReady: string;
   workerReady: string;
   cognito: string;
+  /** The Lambda Invoke endpoint that serves cognito-local's triggers. */
+  lambda: string;
   s3: string;
   sqs: string;
   eventsQueue: string;
@@ -108,6 +111,7 @@ const PORT_VARIABLES: Record<StackService, string> = {
   api: 'PORT',
   worker: 'WORKER_PORT',
   cognito: 'LOCAL_COGNITO_PORT',
+  lambda: 'LOCAL_LAMBDA_PORT',
   s3: 'LOCAL_S3_PORT',
   sqs: 'LOCAL_SQS_PORT',
 };
@@ -154,6 +158,7 @@ export function childEnvironment(base: NodeJS.ProcessEnv, config: AppConfig): No
     LOCAL_S3_PORT: String(local.s3Port),
     LOCAL_SQS_PORT: String(local.sqsPort),
     LOCAL_DB_PORT: String(local.dbPort),
+    LOCAL_LAMBDA_PORT: String(local.lambdaPort),
   };
 }
 
@@ -202,6 +207,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const ports: StackPorts = {
     db: config.local.dbPort,
     cognito: config.local.cognitoPort,
+    lambda: config.local.lambdaPort,
     s3: config.local.s3Port,
     sqs: config.local.sqsPort,
     api: config.http.port,
@@ -215,7 +221,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     args: [path.join(PROJECT_ROOT, 'dist', 'cli.js'), 'db', 'migrate'],
   };
   const embedded = config.database.kind === 'embedded' ? config.database : undefined;
-  const services: StackService[] = ['cognito', 's3', 'sqs'];
+  const services: StackService[] = ['cognito', 'lambda', 's3', 'sqs'];
   if (embedded) services.unshift('db');
   if (apps.api) services.push('api');
   if (apps.worker) services.push('worker');
@@ -310,11 +316,20 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
             log: (line) => out('db', line),
           }).then((handle) => closers.push(handle.close))
         : undefined,
+      // cognito-local calls the Firebase migration and pre-sign-up triggers through this
+      // endpoint; they reach the database as the apps do (childConfig), opened on first use.
+      startLegacyAuthEndpoint(childConfig, ports.lambda, out).then((handle) =>
+        closers.push(handle.close),
+      ),
       startCognitoLocal({
         dir: path.join(config.dataDir, 'cognito'),
         port: ports.cognito,
         seed: cognitoSeedFrom(config),
         log: (line) => out('cognito', line),
+        triggers: {
+          lambdaEndpoint: `http://${LOOPBACK}:${ports.lambda}`,
+          functions: LOCAL_TRIGGER_FUNCTIONS,
+        },
       }).then((handle) => closers.push(handle.close)),
       startSqsStandIn({
         port: ports.sqs,
@@ -368,6 +383,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       apiReady: loopbackUrl(config.http.host, ports.api, '/health/ready'),
       workerReady: loopbackUrl(config.http.host, ports.worker, '/health/ready'),
       cognito: config.aws.cognito.endpoint ?? '',
+      lambda: `http://${LOOPBACK}:${ports.lambda}`,
       s3: config.aws.s3.endpoint ?? '',
       sqs: config.aws.sqs.endpoint ?? '',
       eventsQueue: queues.queueUrl,

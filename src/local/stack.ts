@@ -22,6 +22,7 @@ function banner(stack: LocalStack): string {
     `  OpenAPI docs  ${urls.docs}`,
     `  readiness     ${urls.apiReady} (worker: ${urls.workerReady})`,
     `  Cognito       ${urls.cognito}  pool ${config.aws.cognito.userPoolId}, client ${config.aws.cognito.clientId}`,
+    `  triggers      ${urls.lambda}  Firebase migration${config.legacyAuth.hashParameters ? '' : ' (LEGACY_AUTH_HASH_CONFIG unset: legacy sign-ins refused)'}, pre-sign-up`,
     `  S3            ${urls.s3}  bucket ${config.aws.s3.bucket}`,
     `  SQS           ${urls.eventsQueue}  (dead letters: ${urls.eventsDeadLetterQueue})`,
     `  database      ${urls.database ?? 'MongoDB (MONGODB_URI)'}`,

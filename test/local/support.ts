@@ -12,7 +12,8 @@ export function tempDir(prefix = 'workmatch-local-'): Promise<string> {
 }
 
 export async function stackPorts(): Promise<StackPorts> {
-  const [db, cognito, s3, sqs, api, worker] = (await freePorts(6)) as [
+  const [db, cognito, lambda, s3, sqs, api, worker] = (await freePorts(7)) as [
+    number,
     number,
     number,
     number,
@@ -20,7 +21,7 @@ export async function stackPorts(): Promise<StackPorts> {
     number,
     number,
   ];
-  return { db, cognito, s3, sqs, api, worker };
+  return { db, cognito, lambda, s3, sqs, api, worker };
 }
 
 /** Process ids whose parent is this process (the launcher's children when it runs in-process). */
