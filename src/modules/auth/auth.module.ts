@@ -4,6 +4,7 @@ import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.js';
 import { createCognitoClient } from '../../platform/aws/clients.js';
 import { ROOT_LOGGER } from '../../platform/logging/logging.module.js';
+import { LegacyAuthModule } from '../legacy-auth/legacy-auth.module.js';
 import { MembersModule } from '../members/members.module.js';
 import { AccountController, AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
@@ -13,7 +14,7 @@ import { LoginAttemptsRepository } from './login-attempts.repository.js';
 import { LoginThrottle } from './login-throttle.js';
 
 @Module({
-  imports: [MembersModule],
+  imports: [MembersModule, LegacyAuthModule],
   controllers: [AuthController, AccountController],
   providers: [
     {

@@ -4,6 +4,7 @@ import { strictFake, type StrictFake } from '../../../test/support/strict-fake.j
 import type { Principal } from '../../platform/auth/principal.js';
 import type { SessionRevocations } from '../../platform/auth/session-revocations.js';
 import { DomainError } from '../../platform/errors/domain.error.js';
+import type { LegacyAccounts } from '../legacy-auth/legacy-accounts.port.js';
 import type { MembersService } from '../members/members.service.js';
 import { InvalidCredentialsError, LoginThrottledError } from './auth.errors.js';
 import { AuthService, roleFrom } from './auth.service.js';
@@ -34,6 +35,7 @@ describe(AuthService.name, () => {
   let throttle: StrictFake<LoginThrottle>;
   let revocations: StrictFake<SessionRevocations>;
   let logger: StrictFake<Logger>;
+  let legacy: StrictFake<LegacyAccounts>;
 
   beforeEach(() => {
     cognito = strictFake<CognitoAuth>('cognito');
@@ -41,7 +43,8 @@ describe(AuthService.name, () => {
     throttle = strictFake<LoginThrottle>('throttle');
     revocations = strictFake<SessionRevocations>('revocations');
     logger = strictFake<Logger>('logger');
-    sut = new AuthService(cognito, members, throttle, revocations, logger);
+    legacy = strictFake<LegacyAccounts>('legacy');
+    sut = new AuthService(cognito, members, throttle, revocations, logger, legacy);
   });
 
   describe('signUp', () => {
@@ -208,13 +211,25 @@ describe(AuthService.name, () => {
       const at = new Date('2026-03-01T00:00:00Z');
       revocations.revokeAllFor.mockResolvedValue();
       cognito.deleteUser.mockResolvedValue();
-      members.withdraw.mockResolvedValue();
+      members.withdraw.mockResolvedValue({ email: EMAIL });
+      legacy.forget.mockResolvedValue();
 
       await sut.deleteAccount(principal, at);
 
       expect(revocations.revokeAllFor).toHaveBeenCalledWith(SUB, at);
       expect(cognito.deleteUser).toHaveBeenCalledWith(SUB);
       expect(members.withdraw).toHaveBeenCalledWith(SUB, at);
+    });
+
+    it('forgets the legacy (Firebase) record, so the old password cannot bring the account back', async () => {
+      revocations.revokeAllFor.mockResolvedValue();
+      cognito.deleteUser.mockResolvedValue();
+      members.withdraw.mockResolvedValue({ email: EMAIL });
+      legacy.forget.mockResolvedValue();
+
+      await sut.deleteAccount(principal);
+
+      expect(legacy.forget).toHaveBeenCalledWith(EMAIL);
     });
   });
 });

@@ -4,6 +4,7 @@ import { ROLES, type Principal, type Role } from '../../platform/auth/principal.
 import { SessionRevocations } from '../../platform/auth/session-revocations.js';
 import { InjectLogger } from '../../platform/logging/logging.module.js';
 import { maskEmail } from '../../privacy/masking.js';
+import { LEGACY_ACCOUNTS, type LegacyAccounts } from '../legacy-auth/legacy-accounts.port.js';
 import { MembersService } from '../members/members.service.js';
 import { InvalidCredentialsError } from './auth.errors.js';
 import {
@@ -36,6 +37,7 @@ export class AuthService {
     private readonly throttle: LoginThrottle,
     private readonly revocations: SessionRevocations,
     @InjectLogger() private readonly logger: Logger,
+    @Inject(LEGACY_ACCOUNTS) private readonly legacy: LegacyAccounts,
   ) {}
 
   async signUp(input: z.output<typeof SignUp>): Promise<SignUpResponse> {
@@ -148,6 +150,8 @@ export class AuthService {
   async deleteAccount(principal: Principal, at: Date = new Date()): Promise<void> {
     await this.revocations.revokeAllFor(principal.sub, at);
     await this.cognito.deleteUser(principal.username);
-    await this.members.withdraw(principal.sub, at);
+    const { email } = await this.members.withdraw(principal.sub, at);
+    // Else the Firebase migration trigger would recreate the account from the old password.
+    if (email) await this.legacy.forget(email);
   }
 }

@@ -56,6 +56,9 @@ describe(toDomainError.name, () => {
 
   it.each([
     ['UsernameExistsException', 'signUp', 'conflict', 'account_exists'],
+    // The pre-sign-up trigger guarding a not-yet-migrated Firebase account.
+    ['UserLambdaValidationException', 'signUp', 'conflict', 'account_exists'],
+    ['UserLambdaValidationException', 'login', 'unauthorized', 'invalid_credentials'],
     ['CodeMismatchException', 'confirmSignUp', 'invalid', 'invalid_code'],
     ['ExpiredCodeException', 'confirmForgotPassword', 'invalid', 'expired_code'],
     ['UserNotFoundException', 'confirmSignUp', 'invalid', 'invalid_code'],

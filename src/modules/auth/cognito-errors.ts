@@ -59,6 +59,17 @@ export function toDomainError(error: unknown, operation: CognitoOperation): Doma
     case 'UsernameExistsException':
     case 'AliasExistsException':
       return new DomainError('conflict', 'account_exists', 'An account with this email exists.');
+    case 'UserLambdaValidationException':
+      // A trigger refused: on sign-up, the pre-sign-up check guarding a legacy (Firebase)
+      // account not yet migrated — for the caller, an existing account like any other.
+      if (operation === 'signUp') {
+        return new DomainError(
+          'conflict',
+          'account_exists',
+          'An account with this email exists; sign in or reset the password.',
+        );
+      }
+      return new InvalidCredentialsError();
     case 'CodeMismatchException':
       return invalidCode();
     case 'ExpiredCodeException':

@@ -89,6 +89,11 @@ export class LegacyUsersRepository {
     return doc ? toLegacyUser(doc) : undefined;
   }
 
+  /** After the member withdrew: the old password must not bring the account back. */
+  async deleteByEmail(email: string): Promise<void> {
+    await this.users.deleteOne({ email: email.trim().toLowerCase() });
+  }
+
   async getByUid(uid: string): Promise<LegacyUser | undefined> {
     const doc = await this.users.findOne({ _id: uid });
     return doc ? toLegacyUser(doc) : undefined;

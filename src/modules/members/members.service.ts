@@ -20,7 +20,10 @@ export class MembersService {
     return mapMe(member);
   }
 
-  async withdraw(id: string, at: Date = new Date()): Promise<void> {
+  /** Marks the profile withdrawn; returns the email it held (for other records to forget). */
+  async withdraw(id: string, at: Date = new Date()): Promise<{ email: string | undefined }> {
+    const member = await this.members.getById(id);
     await this.members.markWithdrawn(id, at);
+    return { email: member?.email };
   }
 }
