@@ -28,6 +28,7 @@ import { SchemaMigrator } from '../../src/platform/schema/schema-migrator.js';
 import { openDatabase } from '../../src/platform/storage/open-database.js';
 import { createCognitoClient } from '../../src/platform/aws/clients.js';
 import { tempDir } from '../local/support.js';
+import { startTestApi } from '../support/test-api.js';
 import { exportFile, hashConfigJson, newHashParameters, quiet } from './support.js';
 
 const OLD_PASSWORD = 'Firebase-passw0rd!';
@@ -83,6 +84,7 @@ describe('Firebase → Cognito lazy migration through cognito-local', () => {
         { uid: 'fb-lee', email: 'lee@example.com', password: OLD_PASSWORD },
         { uid: 'fb-park', email: 'park@example.com', password: OLD_PASSWORD },
         { uid: 'fb-weak', email: 'weak@example.com', password: 'abc123' },
+        { uid: 'fb-lim', email: 'lim@example.com', password: OLD_PASSWORD },
       ],
       params,
     );
@@ -136,6 +138,39 @@ describe('Firebase → Cognito lazy migration through cognito-local', () => {
     await expect(auth('kim.min@example.com', OLD_PASSWORD)).resolves.toMatchObject({
       AuthenticationResult: expect.objectContaining({ AccessToken: expect.any(String) }),
     });
+  });
+
+  it('migrates through our own login route, and the token it returns opens member routes', async () => {
+    // The API, pointed at the same pool and database as the stack would point it.
+    const api = await startTestApi({
+      migrate: false,
+      env: {
+        APP_MODE: 'local',
+        DATA_DIR: dir,
+        AWS_REGION: LOCAL_DEFAULTS.region,
+        COGNITO_USER_POOL_ID: LOCAL_DEFAULTS.userPoolId,
+        COGNITO_CLIENT_ID: LOCAL_DEFAULTS.clientId,
+        COGNITO_ENDPOINT: config.aws.cognito.endpoint ?? '',
+        EMBEDDED_DB_URL: database.url,
+      },
+    });
+    try {
+      const login = await fetch(`${api.url}/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'Lim@example.com', password: OLD_PASSWORD }),
+      });
+      expect(login.status).toBe(200);
+      const { accessToken } = (await login.json()) as { accessToken: string };
+      // A migrated user's token has no `sub` on cognito-local; the API keys them by username.
+      const logout = await fetch(`${api.url}/auth/logout`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${accessToken}` },
+      });
+      expect(logout.status).toBe(204);
+    } finally {
+      await api.close();
+    }
   });
 
   it('refuses a wrong password with NotAuthorized, and creates nobody', async () => {
