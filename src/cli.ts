@@ -28,6 +28,36 @@ async function withDatabase<T>(
   }
 }
 
+/** The context a command module gets: its arguments, the database, and where to write. */
+interface DatabaseCommandContext {
+  argv: string[];
+  config: AppConfig;
+  logger: Logger;
+  db: Database;
+  out: NodeJS.WritableStream;
+  err: NodeJS.WritableStream;
+}
+
+function withDatabaseCommand(
+  summary: string,
+  run: (context: DatabaseCommandContext) => Promise<number>,
+): Command {
+  return {
+    summary,
+    run: ({ config, logger }) =>
+      withDatabase(config, logger, (db) =>
+        run({
+          argv: process.argv.slice(2),
+          config,
+          logger,
+          db,
+          out: process.stdout,
+          err: process.stderr,
+        }),
+      ),
+  };
+}
+
 const COMMANDS: Record<string, Command> = {
   'db migrate': {
     summary: 'apply pending schema migrations (run before the service starts)',
@@ -65,35 +95,14 @@ const COMMANDS: Record<string, Command> = {
         return 0;
       }),
   },
-  'members create-staff': {
-    summary: 'create an operator or admin: --email <address> --role operator|admin',
-    run: ({ config, logger }) =>
-      withDatabase(config, logger, (db) =>
-        createStaff({
-          argv: process.argv.slice(2),
-          config,
-          logger,
-          db,
-          out: process.stdout,
-          err: process.stderr,
-        }),
-      ),
-  },
-  'legacy-auth import': {
-    summary:
-      'store a Firebase Auth export for the lazy migration: --users <json> --hash-config <json>',
-    run: ({ config, logger }) =>
-      withDatabase(config, logger, (db) =>
-        importCommand({
-          argv: process.argv.slice(2),
-          config,
-          logger,
-          db,
-          out: process.stdout,
-          err: process.stderr,
-        }),
-      ),
-  },
+  'members create-staff': withDatabaseCommand(
+    'create an operator or admin: --email <address> --role operator|admin',
+    createStaff,
+  ),
+  'legacy-auth import': withDatabaseCommand(
+    'store a Firebase Auth export for the lazy migration: --users <json> --hash-config <json>',
+    importCommand,
+  ),
   'config check': {
     summary: 'validate the environment and print the resolved settings (no secrets)',
     async run({ config }) {
