@@ -1,0 +1,49 @@
+import { DomainError } from '../../platform/errors/domain.error.js';
+
+/** Where an encrypted value lives; also its additional authenticated data. */
+export interface FieldBinding {
+  collection: string;
+  field: string;
+  documentId: string;
+}
+
+export type FieldDecryptionReason =
+  | 'malformed'
+  | 'unsupported_format'
+  | 'unknown_algorithm'
+  | 'unknown_key_version'
+  | 'authentication_failed';
+
+/**
+ * A stored ciphertext that does not decrypt: tampered, copied from another record or field
+ * (binding), or written under a key version this key ring does not hold. Names the record and
+ * field, never the value. Not a `DomainError`: it is a fault in our data, so the problem filter
+ * answers 500 for the request that met it and the process goes on.
+ */
+export class FieldDecryptionError extends Error {
+  readonly collection: string;
+  readonly field: string;
+  readonly documentId: string;
+
+  constructor(
+    binding: FieldBinding,
+    readonly reason: FieldDecryptionReason,
+    readonly keyVersion?: number,
+  ) {
+    const key = keyVersion === undefined ? '' : ` (key version ${keyVersion})`;
+    super(
+      `cannot decrypt ${binding.collection}.${binding.field} of document ${binding.documentId}: ${reason}${key}`,
+    );
+    this.name = 'FieldDecryptionError';
+    this.collection = binding.collection;
+    this.field = binding.field;
+    this.documentId = binding.documentId;
+  }
+}
+
+/** A data key could not be unwrapped (KMS unreachable on a cold start): retry later, 503. */
+export class KeyUnavailableError extends DomainError {
+  constructor(detail: string) {
+    super('unavailable', 'key_unavailable', `encryption keys are unavailable: ${detail}`, {}, 5);
+  }
+}

@@ -1,0 +1,5 @@
+export * from './blind-index.js';
+export * from './data-key-provider.js';
+export * from './field-cipher.js';
+export * from './field-decryption.error.js';
+export * from './key-ring.js';
