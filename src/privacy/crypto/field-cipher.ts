@@ -64,6 +64,17 @@ export class FieldCipher {
     return out;
   }
 
+  /**
+   * `decrypt`, but a key version this instance does not hold yet (rotated by another instance)
+   * is first loaded from the key store. Rejects with `KeyUnavailableError` (503) when the
+   * provider cannot unwrap it; with `FieldDecryptionError` when the version does not exist.
+   */
+  async decryptLoading(ciphertext: Uint8Array, binding: FieldBinding): Promise<string> {
+    const version = keyVersionOf(ciphertext);
+    if (version !== undefined && !this.keys.dataKey(version)) await this.keys.reload(version);
+    return this.decrypt(ciphertext, binding);
+  }
+
   /** The plaintext, or a `FieldDecryptionError` naming the record and field. */
   decrypt(ciphertext: Uint8Array, binding: FieldBinding): string {
     const data = Buffer.isBuffer(ciphertext)
@@ -91,6 +102,12 @@ export class FieldCipher {
       throw new FieldDecryptionError(binding, 'authentication_failed', version);
     }
   }
+}
+
+/** The key version a ciphertext names, or undefined when it is too short to name one. */
+export function keyVersionOf(ciphertext: Uint8Array): number | undefined {
+  if (ciphertext.length < HEADER_BYTES) return undefined;
+  return new DataView(ciphertext.buffer, ciphertext.byteOffset, HEADER_BYTES).getUint32(2);
 }
 
 /** Header bytes + the binding as a JSON array (unambiguous whatever the names contain). */

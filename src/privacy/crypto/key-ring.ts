@@ -158,9 +158,34 @@ export class KeyRing {
     return this.plaintext.get(version);
   }
 
+  /**
+   * Re-reads the store and unwraps versions this instance does not hold yet (another instance
+   * rotated). Provider failures become `KeyUnavailableError` (503); keys already held keep
+   * working. Returns whether `version` is now known.
+   */
+  async reload(version?: number): Promise<boolean> {
+    const latest = await this.store.load();
+    if (latest) {
+      for (const key of latest.dataKeys) {
+        if (this.plaintext.has(key.version)) continue;
+        try {
+          this.plaintext.set(
+            key.version,
+            await this.provider.decrypt(Buffer.from(key.wrapped, 'base64')),
+          );
+        } catch (error) {
+          throw new KeyUnavailableError(error instanceof Error ? error.message : String(error));
+        }
+      }
+      if (this.plaintext.has(latest.current)) this.record = latest;
+    }
+    return version === undefined || this.plaintext.has(version);
+  }
+
   /** Adds a new data key version and makes it current; returns the new version. */
   async rotate(): Promise<number> {
-    const latest = (await this.store.load()) ?? this.record;
+    await this.reload(); // also holds every version another instance added
+    const latest = this.record;
     const { plaintext, wrapped } = await this.provider.generateDataKey();
     const version = Math.max(0, ...latest.dataKeys.map((k) => k.version)) + 1;
     const record: KeyRingRecord = {
@@ -172,14 +197,6 @@ export class KeyRing {
       ],
     };
     await this.store.replace(record);
-    for (const key of latest.dataKeys) {
-      if (!this.plaintext.has(key.version)) {
-        this.plaintext.set(
-          key.version,
-          await this.provider.decrypt(Buffer.from(key.wrapped, 'base64')),
-        );
-      }
-    }
     this.plaintext.set(version, plaintext);
     this.record = record;
     return version;
