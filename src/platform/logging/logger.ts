@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 import type { AppConfig } from '../../config/config.js';
-import { redact } from './redaction.js';
+import { redact, scrubLogArguments, serializeError } from './redaction.js';
 
 export type { Logger } from 'pino';
 
@@ -22,7 +22,19 @@ export function baseOptions(level: AppConfig['log']['level'], name: string): Log
     timestamp: pino.stdTimeFunctions.epochTime,
     formatters: {
       level: (label) => ({ level: label }),
+      // Sensitive keys replaced, personal data in strings (error messages and stacks too) masked.
       log: (object) => redact(object) as Record<string, unknown>,
+    },
+    // The message is not part of the merge object `formatters.log` sees: it is scrubbed here.
+    hooks: {
+      logMethod(args, method) {
+        method.apply(this, scrubLogArguments(args) as Parameters<typeof method>);
+      },
+    },
+    // `formatters.log` has already turned errors into plain objects; an error in a child's
+    // bindings (which skip that formatter) is serialized and scrubbed the same way.
+    serializers: {
+      err: (value: unknown) => (value instanceof Error ? serializeError(value) : value),
     },
   };
 }

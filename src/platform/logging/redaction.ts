@@ -1,3 +1,6 @@
+import { pino } from 'pino';
+import { scrub } from '../../privacy/scrub.js';
+
 /**
  * Field names whose values never reach a log line: secrets and personal data. Matched by path at
  * any of the first three levels of a log object (pino's redaction works on paths, not on deep
@@ -53,14 +56,42 @@ function isPlainObject(value: object): boolean {
   return proto === Object.prototype || proto === null;
 }
 
+type SerializedError = ReturnType<typeof pino.stdSerializers.err>;
+
+function copySerializedError(serialized: SerializedError, depth: number): Record<string, unknown> {
+  const copy: Record<string, unknown> = {};
+  // for…in: pino's serialized error keeps type, message and stack on its prototype's setters.
+  for (const key in serialized) {
+    const item = (serialized as Record<string, unknown>)[key];
+    if (item === undefined) continue;
+    if (key === 'aggregateErrors' && Array.isArray(item)) {
+      copy[key] = item.map((inner: SerializedError) => copySerializedError(inner, depth + 1));
+    } else {
+      copy[key] = SENSITIVE.has(key.toLowerCase()) ? REDACT_CENSOR : redact(item, depth + 1);
+    }
+  }
+  return copy;
+}
+
 /**
- * Returns `value` with every sensitive key's value replaced, at any depth, copying only the
- * objects that change. Hand-written rather than pino's `redact` option: with these keys as
- * wildcard paths, @pinojs/redact took 36% of the CPU of a request in our profile, because it
- * walks every path on every line; this costs one Set lookup per key present and reaches any
- * depth (errors, arrays, nested DTOs), not just the levels a path names.
+ * An error as pino would write it (type, message and stack with their causes, own fields), with
+ * personal data scrubbed from the message and stack and sensitive fields replaced.
+ */
+export function serializeError(error: Error, depth = 0): Record<string, unknown> {
+  return copySerializedError(pino.stdSerializers.err(error), depth);
+}
+
+/**
+ * Returns `value` with every sensitive key's value replaced and personal data patterns in every
+ * string masked ({@link scrub}), at any depth, copying only the objects that change; errors become
+ * plain objects ({@link serializeError}). Hand-written rather than pino's `redact` option: with
+ * these keys as wildcard paths, @pinojs/redact took 36% of the CPU of a request in our profile,
+ * because it walks every path on every line; this costs one Set lookup per key present, and one
+ * cheap pre-check per string (most strings are short or digit-free and skip the scrub), and it
+ * reaches any depth (errors, arrays, nested DTOs), not just the levels a path names.
  */
 export function redact(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return scrub(value);
   if (typeof value !== 'object' || value === null || depth > MAX_DEPTH) return value;
   if (Array.isArray(value)) {
     let copy: unknown[] | undefined;
@@ -70,18 +101,39 @@ export function redact(value: unknown, depth = 0): unknown {
     });
     return copy ?? value;
   }
-  if (!isPlainObject(value) && !(value instanceof Error)) return value;
+  if (value instanceof Error) return serializeError(value, depth);
+  if (!isPlainObject(value)) return value;
   let copy: Record<string, unknown> | undefined;
   for (const key of Object.keys(value)) {
     const item = (value as Record<string, unknown>)[key];
     const redacted = SENSITIVE.has(key.toLowerCase()) ? REDACT_CENSOR : redact(item, depth + 1);
     if (redacted !== item) {
-      copy ??=
-        value instanceof Error
-          ? { ...value, type: value.name, message: value.message, stack: value.stack }
-          : { ...value };
+      copy ??= { ...value };
       copy[key] = redacted;
     }
   }
   return copy ?? value;
+}
+
+/**
+ * pino's `hooks.logMethod`: the message never passes through `formatters.log` (pino writes it
+ * beside the merge object), so string arguments are scrubbed here, before pino formats them. A
+ * call that logs an error without a message (`logger.error(err)`, `logger.error({ err })`) gets
+ * the scrubbed error message as its message, where pino would take the raw one. Arguments that
+ * are objects interpolated into the message (`%o`, `%j`) are not scrubbed.
+ */
+export function scrubLogArguments(args: unknown[]): unknown[] {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (typeof arg === 'string') args[i] = scrub(arg);
+  }
+  const first = args[0];
+  if (args.length === 1 && typeof first === 'object' && first !== null) {
+    const error: unknown = first instanceof Error ? first : (first as { err?: unknown }).err;
+    const message = (error as { message?: unknown } | undefined)?.message;
+    if (typeof message === 'string' && (first as { msg?: unknown }).msg === undefined) {
+      args.push(scrub(message));
+    }
+  }
+  return args;
 }
