@@ -67,6 +67,7 @@ export const envSchema = z
     LOGIN_THROTTLE_MAX_PER_USERNAME: positiveInt.default(5),
     LOGIN_THROTTLE_MAX_PER_IP: positiveInt.default(50),
     STAFF_INITIAL_PASSWORD: z.string().min(1).optional(),
+    FIELD_CIPHER: z.enum(['aes-256-gcm', 'aria-256-gcm']).default('aes-256-gcm'),
     LEGACY_AUTH_HASH_CONFIG: z
       .string()
       .transform((text, ctx) => {

@@ -95,6 +95,18 @@ describe('loadConfig', () => {
   });
 });
 
+describe('FIELD_CIPHER', () => {
+  it('defaults to AES-256-GCM with the keys under the data directory', () => {
+    const sut = loadConfig({ DATA_DIR: '/tmp/wm-data' });
+    expect(sut.privacy).toEqual({ fieldCipher: 'aes-256-gcm', keysDir: '/tmp/wm-data/keys' });
+  });
+
+  it('selects ARIA-256-GCM and refuses anything else', () => {
+    expect(loadConfig({ FIELD_CIPHER: 'aria-256-gcm' }).privacy.fieldCipher).toBe('aria-256-gcm');
+    expect(issuesOf({ FIELD_CIPHER: 'seed-cbc' }).join('\n')).toContain('FIELD_CIPHER');
+  });
+});
+
 describe('.env.example', () => {
   it('documents every variable the schema reads', async () => {
     const { readFile } = await import('node:fs/promises');

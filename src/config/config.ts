@@ -54,6 +54,12 @@ export interface AppConfig {
     /** The Firebase project's password hash parameters (the signer key is a secret). */
     hashParameters: FirebaseHashParameters | undefined;
   };
+  privacy: {
+    /** Algorithm of new field ciphertexts; existing ones name their own, so both decrypt. */
+    fieldCipher: Env['FIELD_CIPHER'];
+    /** Local mode: the master key and the wrapped data keys (mode 0600, never committed). */
+    keysDir: string;
+  };
 }
 
 export class ConfigError extends Error {
@@ -163,5 +169,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       staffInitialPassword: e.STAFF_INITIAL_PASSWORD,
     },
     legacyAuth: { hashParameters: e.LEGACY_AUTH_HASH_CONFIG },
+    privacy: { fieldCipher: e.FIELD_CIPHER, keysDir: path.join(dataDir, 'keys') },
   };
 }
