@@ -57,7 +57,7 @@ describe('KeyRing (local)', () => {
     const store = new FileKeyRingStore(path.join(dir, 'field-keys.json'));
     await KeyRing.openLocal(dir);
     const record = (await store.load()) as KeyRingRecord;
-    await store.replace({ ...record, provider: 'kms' });
+    await store.replace({ ...record, provider: 'kms' }, 1);
     await expect(KeyRing.openLocal(dir)).rejects.toThrow(/kms provider, not local/);
   });
 

@@ -18,7 +18,11 @@ export interface KeyRingStore {
   load(): Promise<KeyRingRecord | undefined>;
   /** Stores the first record; resolves false when another process stored one first. */
   create(record: KeyRingRecord): Promise<boolean>;
-  replace(record: KeyRingRecord): Promise<void>;
+  /**
+   * Stores `record` only if the stored record's highest version is still `expectedLatest`
+   * (compare-and-swap), so two rotations at once never drop a key; resolves whether it did.
+   */
+  replace(record: KeyRingRecord, expectedLatest: number): Promise<boolean>;
 }
 
 const FILE_MODE = 0o600;
@@ -32,6 +36,30 @@ async function writePrivate(file: string, data: string | Buffer): Promise<string
   await writeFile(tmp, data, { mode: FILE_MODE, flag: 'wx' });
   await chmod(tmp, FILE_MODE); // the umask may have narrowed it further, never widened
   return tmp;
+}
+
+const latestVersion = (record: KeyRingRecord): number =>
+  Math.max(0, ...record.dataKeys.map((k) => k.version));
+
+const LOCK_WAIT_MS = 2_000;
+
+/** An exclusive lock file; a rotation holds it for milliseconds. */
+async function acquire(lock: string): Promise<void> {
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  for (;;) {
+    try {
+      await writeFile(lock, String(process.pid), { mode: FILE_MODE, flag: 'wx' });
+      return;
+    } catch (error) {
+      if (!isCode(error, 'EEXIST')) throw error;
+      if (Date.now() > deadline) {
+        throw new Error(`${lock} is held; remove it if no key rotation is running`, {
+          cause: error,
+        });
+      }
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
 }
 
 /** A JSON file, mode 0600, written atomically (temp file + link/rename). */
@@ -61,9 +89,18 @@ export class FileKeyRingStore implements KeyRingStore {
     }
   }
 
-  async replace(record: KeyRingRecord): Promise<void> {
-    const tmp = await writePrivate(this.file, `${JSON.stringify(record, null, 2)}\n`);
-    await rename(tmp, this.file);
+  async replace(record: KeyRingRecord, expectedLatest: number): Promise<boolean> {
+    const lock = `${this.file}.lock`;
+    await acquire(lock);
+    try {
+      const stored = await this.load();
+      if (stored && latestVersion(stored) !== expectedLatest) return false;
+      const tmp = await writePrivate(this.file, `${JSON.stringify(record, null, 2)}\n`);
+      await rename(tmp, this.file);
+      return true;
+    } finally {
+      await rm(lock, { force: true });
+    }
   }
 }
 
@@ -184,21 +221,25 @@ export class KeyRing {
 
   /** Adds a new data key version and makes it current; returns the new version. */
   async rotate(): Promise<number> {
-    await this.reload(); // also holds every version another instance added
-    const latest = this.record;
     const { plaintext, wrapped } = await this.provider.generateDataKey();
-    const version = Math.max(0, ...latest.dataKeys.map((k) => k.version)) + 1;
-    const record: KeyRingRecord = {
-      ...latest,
-      current: version,
-      dataKeys: [
-        ...latest.dataKeys,
-        { version, wrapped: wrapped.toString('base64'), createdAt: new Date().toISOString() },
-      ],
-    };
-    await this.store.replace(record);
-    this.plaintext.set(version, plaintext);
-    this.record = record;
-    return version;
+    for (let attempt = 0; attempt < 5; attempt++) {
+      await this.reload(); // also holds every version another instance added
+      const latest = latestVersion(this.record);
+      const version = latest + 1;
+      const record: KeyRingRecord = {
+        ...this.record,
+        current: version,
+        dataKeys: [
+          ...this.record.dataKeys,
+          { version, wrapped: wrapped.toString('base64'), createdAt: new Date().toISOString() },
+        ],
+      };
+      if (await this.store.replace(record, latest)) {
+        this.plaintext.set(version, plaintext);
+        this.record = record;
+        return version;
+      }
+    }
+    throw new Error('the key ring kept changing during rotation; try again');
   }
 }

@@ -60,6 +60,16 @@ describe('key rotation across instances', () => {
     expect(reader.versions).toEqual([1, 2, 3]);
   });
 
+  it('two rotations at once both land: no key is lost', async () => {
+    const [a, b] = await Promise.all([writer.rotate(), reader.rotate()]);
+    expect([a, b].sort()).toEqual([2, 3]);
+    const fromWriter = new FieldCipher(writer).encrypt('01012345678', where);
+    const fromReader = new FieldCipher(reader).encrypt('01087654321', where);
+    const reopened = new FieldCipher(await KeyRing.openLocal(path.join(dir, 'keys')));
+    expect(reopened.decrypt(fromWriter, where)).toBe('01012345678');
+    expect(reopened.decrypt(fromReader, where)).toBe('01087654321');
+  });
+
   it('answers 503 for a cold key while the provider is down; cached keys keep working', async () => {
     const cached = new FieldCipher(reader).encrypt('01012345678', where);
     await writer.rotate();
