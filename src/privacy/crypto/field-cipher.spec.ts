@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   CIPHERTEXT_OVERHEAD,
   FIELD_ALGORITHMS,
+  type FieldAlgorithm,
   FieldCipher,
   FORMAT_VERSION,
 } from './field-cipher.js';
@@ -56,6 +57,12 @@ describe('FieldCipher', () => {
       const sut = new FieldCipher(keys, algorithm);
       expect(sut.decrypt(sut.encrypt('', where), where)).toBe('');
     });
+  });
+
+  it('refuses an algorithm it does not know at construction', () => {
+    expect(() => new FieldCipher(keys, 'seed-cbc' as FieldAlgorithm)).toThrow(
+      'unknown field algorithm seed-cbc',
+    );
   });
 
   it('writes a self-describing header: format, algorithm, key version', () => {

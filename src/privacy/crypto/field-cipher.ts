@@ -1,4 +1,10 @@
-import { type CipherGCMTypes, createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import {
+  type CipherGCMTypes,
+  createCipheriv,
+  createDecipheriv,
+  getCiphers,
+  randomBytes,
+} from 'node:crypto';
 import { type FieldBinding, FieldDecryptionError } from './field-decryption.error.js';
 import type { KeyRing } from './key-ring.js';
 
@@ -42,6 +48,10 @@ export class FieldCipher {
     readonly algorithm: FieldAlgorithm = 'aes-256-gcm',
   ) {
     if (!(algorithm in ALGORITHM_IDS)) throw new Error(`unknown field algorithm ${algorithm}`);
+    // ARIA comes from the OpenSSL Node links; a build without it must fail at start, not on use.
+    if (!getCiphers().includes(algorithm)) {
+      throw new Error(`this Node's OpenSSL has no ${algorithm}`);
+    }
   }
 
   encrypt(plaintext: string, binding: FieldBinding): Buffer {
