@@ -18,6 +18,8 @@ class CreateThingDto extends zodDto(
   }),
 ) {}
 
+class PlantedDto extends zodDto(z.record(z.string(), z.unknown())) {}
+
 class SlowQueryDto extends zodDto(z.object({ ms: z.coerce.number().int().min(0).max(5_000) })) {}
 
 /**
@@ -62,6 +64,21 @@ class FixturesController {
   @Get('boom')
   boom(): never {
     throw new Error('kaboom for 010-1234-5678');
+  }
+
+  /**
+   * A careless handler: logs what it was sent (body, query, headers) and a message built from
+   * it, then fails with an error that quotes it. The privacy e2e test plants personal data here.
+   */
+  @Post('careless')
+  careless(@Body() body: PlantedDto, @Req() request: FastifyRequest): never {
+    request.log.debug(
+      { body, query: request.query, headers: request.headers },
+      'careless handler input',
+    );
+    const text = JSON.stringify({ body, query: request.query });
+    this.logger.warn(`careless handler looking up ${text}`);
+    throw new Error(`careless handler failed for ${text}`);
   }
 
   @Get('count')

@@ -125,6 +125,14 @@ describe('log redaction', () => {
     expect(lines[0]).toMatchObject({ err: { type: 'Error', message: 'for 010-****-5678' } });
   });
 
+  it('walks null-prototype objects such as parsed query strings', () => {
+    const query = Object.create(Object.create(null) as object) as Record<string, string>;
+    query.phone = '01012345678';
+    expect(redact({ query })).toEqual({ query: { phone: REDACT_CENSOR } });
+    query.contact = 'kim@example.com';
+    expect(JSON.stringify(redact({ q: query }))).not.toContain('kim@example.com');
+  });
+
   it('keeps request ids, paths, timestamps and ports as they are', () => {
     const line = {
       requestId: '0b6f8a7e-3c1d-4e2f-9a8b-1c2d3e4f5a6b',

@@ -51,9 +51,13 @@ export const REDACT_CENSOR = '[REDACTED]';
 const SENSITIVE = new Set<string>([...SECRET_KEYS, ...PERSONAL_KEYS].map((k) => k.toLowerCase()));
 const MAX_DEPTH = 8;
 
+/**
+ * Plain data: `{}` literals, null-prototype objects, and objects one level above a null
+ * prototype (Fastify's parsed query strings). Class instances (dates, buffers, ids) are left alone.
+ */
 function isPlainObject(value: object): boolean {
-  const proto = Object.getPrototypeOf(value) as unknown;
-  return proto === Object.prototype || proto === null;
+  const proto = Object.getPrototypeOf(value) as object | null;
+  return proto === null || Object.getPrototypeOf(proto) === null;
 }
 
 type SerializedError = ReturnType<typeof pino.stdSerializers.err>;

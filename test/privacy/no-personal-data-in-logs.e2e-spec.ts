@@ -1,0 +1,185 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOCAL_DEFAULTS } from '../../src/config/config.js';
+import { startCognitoLocal, type CognitoLocalHandle } from '../../src/local/cognito.js';
+import { freePort } from '../../src/local/ports.js';
+import { FixturesModule } from '../support/fixtures.module.js';
+import { startTestApi, type TestApi } from '../support/test-api.js';
+
+/**
+ * Personal data planted in every place a request can carry it (bodies, query strings, headers,
+ * error messages), through the real app at LOG_LEVEL=debug: none of it may reach a log line raw.
+ */
+const PLANTED = {
+  phone: '010-9876-5432',
+  phoneDigits: '01098765432',
+  phoneIntl: '+821098765432',
+  email: `planted.person${process.pid}@example.com`,
+  rrn: '850315-1234567',
+  rrnDigits: '8503151234567',
+  account: '110-987-654321',
+  accountDigits: '110987654321',
+} as const;
+
+/** What a raw value may look like in a log line (JSON-escaped or URL-encoded). */
+function rawForms(value: string): string[] {
+  return [value, encodeURIComponent(value), value.replace(/-/g, '')].filter((v) => v.length >= 8);
+}
+
+const PASSWORD = 'Shift-Work1';
+
+let cognito: CognitoLocalHandle;
+let cognitoDir: string;
+let api: TestApi;
+const cognitoLines: string[] = [];
+
+beforeAll(async () => {
+  cognitoDir = await mkdtemp(path.join(tmpdir(), 'wm-cognito-'));
+  const port = await freePort();
+  cognito = await startCognitoLocal({
+    dir: cognitoDir,
+    port,
+    seed: {
+      userPoolId: LOCAL_DEFAULTS.userPoolId,
+      clientId: LOCAL_DEFAULTS.clientId,
+      region: 'us-east-1',
+    },
+    log: (line) => cognitoLines.push(line),
+  });
+  api = await startTestApi({
+    modules: [FixturesModule],
+    env: {
+      APP_MODE: 'local',
+      AWS_REGION: 'us-east-1',
+      COGNITO_USER_POOL_ID: LOCAL_DEFAULTS.userPoolId,
+      COGNITO_CLIENT_ID: LOCAL_DEFAULTS.clientId,
+      COGNITO_ENDPOINT: cognito.url,
+      LOCAL_COGNITO_PORT: String(port),
+      LOGIN_THROTTLE_MAX_PER_IP: '1000',
+      ENABLE_ACCESS_LOG: 'true',
+      LOG_LEVEL: 'debug',
+    },
+  });
+});
+
+afterAll(async () => {
+  await api?.close();
+  await cognito?.close();
+  if (cognitoDir) await rm(cognitoDir, { recursive: true, force: true });
+});
+
+function query(): string {
+  return new URLSearchParams({
+    phone: PLANTED.phoneIntl,
+    email: PLANTED.email,
+    rrn: PLANTED.rrnDigits,
+    account: PLANTED.account,
+  }).toString();
+}
+
+const PLANTED_HEADERS = {
+  'x-contact-phone': PLANTED.phone,
+  'x-contact-email': PLANTED.email,
+  'x-registration': PLANTED.rrn,
+  'x-account': PLANTED.accountDigits,
+  'user-agent': `careless-client (${PLANTED.phoneDigits})`,
+};
+
+function send(method: string, route: string, body?: unknown, token?: string) {
+  return fetch(`${api.url}${route}`, {
+    method,
+    headers: {
+      ...PLANTED_HEADERS,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+}
+
+function codeFor(userId: string): string {
+  const line = cognitoLines.findLast((l) => l.includes(`for user ${userId} `));
+  const code = line?.match(/^code (\d+) /)?.[1];
+  if (!code) throw new Error(`no code delivered for ${userId}`);
+  return code;
+}
+
+describe('no personal data in logs', () => {
+  it('runs the flows with planted personal data', async () => {
+    // Sign-up, confirmation, login, the member's own page, failed logins, password reset.
+    const signUp = await send('POST', `/auth/sign-up?${query()}`, {
+      email: PLANTED.email,
+      password: PASSWORD,
+      phone: PLANTED.phoneIntl,
+      role: 'worker',
+    });
+    expect(signUp.status).toBe(201);
+    const { userId } = (await signUp.json()) as { userId: string };
+    const confirm = await send('POST', '/auth/confirm', {
+      email: PLANTED.email,
+      code: codeFor(userId),
+    });
+    expect(confirm.status).toBeLessThan(300);
+    const login = await send('POST', `/auth/login?${query()}`, {
+      email: PLANTED.email,
+      password: PASSWORD,
+    });
+    expect(login.status).toBe(200);
+    const { accessToken } = (await login.json()) as { accessToken: string };
+    expect((await send('GET', `/me?${query()}`, undefined, accessToken)).status).toBe(200);
+    expect(
+      (await send('POST', '/auth/login', { email: PLANTED.email, password: 'Wrong-Pass9' })).status,
+    ).toBe(401);
+    expect((await send('POST', '/auth/forgot-password', { email: PLANTED.email })).status).toBe(
+      202,
+    );
+
+    // Invalid bodies (400) carrying the values in fields and in unknown fields.
+    const invalid = await send('POST', `/fixtures/things?${query()}`, {
+      name: PLANTED.phone,
+      count: PLANTED.rrn,
+      [PLANTED.email]: PLANTED.account,
+    });
+    expect(invalid.status).toBe(400);
+    const invalidSignUp = await send('POST', '/auth/sign-up', {
+      email: PLANTED.phone,
+      password: PLANTED.rrn,
+      phone: PLANTED.email,
+      role: PLANTED.account,
+    });
+    expect(invalidSignUp.status).toBe(400);
+
+    // A handler that logs its input and fails with an error quoting it (500).
+    const careless = await send('POST', `/fixtures/careless?${query()}`, {
+      note: `call ${PLANTED.phone} or ${PLANTED.phoneDigits}, mail ${PLANTED.email}`,
+      member: { rrn: PLANTED.rrnDigits, contact: [PLANTED.phoneIntl] },
+      bank: `refund to ${PLANTED.account} (${PLANTED.accountDigits})`,
+    });
+    expect(careless.status).toBe(500);
+    expect((await send('GET', `/fixtures/boom?${query()}`)).status).toBe(500);
+    expect((await send('GET', `/no-such-route/${PLANTED.phoneDigits}?${query()}`)).status).toBe(
+      404,
+    );
+  });
+
+  it('finds none of the planted values raw in any log line', () => {
+    const lines = api.logs.raw;
+    // The flows did log, debug included, and the careless handler's lines are there masked.
+    expect(lines.some((line) => line.includes('"level":"debug"'))).toBe(true);
+    const careless = lines.filter((line) => line.includes('careless handler'));
+    expect(careless.length).toBeGreaterThanOrEqual(3);
+    expect(careless.join('\n')).toContain('010-****-5432');
+    expect(careless.join('\n')).toContain('850315-1******');
+    const leaks: string[] = [];
+    for (const [name, value] of Object.entries(PLANTED)) {
+      for (const form of rawForms(value)) {
+        for (const line of lines) {
+          if (line.includes(form)) leaks.push(`${name} (${form}) in ${line}`);
+        }
+      }
+    }
+    expect(leaks).toEqual([]);
+  });
+});
