@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -24,6 +24,14 @@ describe('KeyRing (local)', () => {
     expect(again.currentVersion).toBe(1);
     expect(again.dataKey(1)?.equals(sut.dataKey(1) ?? Buffer.alloc(0))).toBe(true);
     expect(again.blindIndexKey.equals(sut.blindIndexKey)).toBe(true);
+  });
+
+  it('opened by several processes at once, all end up with the same keys', async () => {
+    const rings = await Promise.all([1, 2, 3, 4].map(() => KeyRing.openLocal(dir)));
+    const first = rings[0]?.dataKey(1);
+    for (const ring of rings) expect(ring.dataKey(1)?.equals(first ?? Buffer.alloc(0))).toBe(true);
+    const leftovers = (await readdir(dir)).filter((name) => name.endsWith('.tmp'));
+    expect(leftovers).toEqual([]);
   });
 
   it('stores wrapped keys only: no plaintext key appears in the key ring file', async () => {

@@ -108,13 +108,14 @@ export class FileKeyRingStore implements KeyRingStore {
 export async function loadLocalMasterKey(dir: string): Promise<Buffer> {
   const file = path.join(dir, 'master.key');
   await mkdir(dir, { recursive: true, mode: DIR_MODE });
+  // Written whole to a temp file, then linked: a process starting alongside never reads half.
+  const tmp = await writePrivate(file, `${randomBytes(DATA_KEY_BYTES).toString('base64')}\n`);
   try {
-    await writeFile(file, randomBytes(DATA_KEY_BYTES).toString('base64') + '\n', {
-      mode: FILE_MODE,
-      flag: 'wx',
-    });
+    await link(tmp, file);
   } catch (error) {
     if (!isCode(error, 'EEXIST')) throw error;
+  } finally {
+    await rm(tmp, { force: true });
   }
   const key = Buffer.from((await readFile(file, 'utf8')).trim(), 'base64');
   if (key.length !== DATA_KEY_BYTES) throw new Error(`${file} does not hold a 32-byte key`);
