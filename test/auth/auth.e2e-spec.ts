@@ -1,57 +1,28 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOCAL_DEFAULTS } from '../../src/config/config.js';
-import { startCognitoLocal, type CognitoLocalHandle } from '../../src/local/cognito.js';
-import { freePort } from '../../src/local/ports.js';
-import { startTestApi, type TestApi } from '../support/test-api.js';
+import { startApiWithCognito, type CognitoApi } from '../support/cognito-api.js';
+import type { TestApi } from '../support/test-api.js';
 
 /** Meets the pool's policy: 8+ characters, upper, lower, number, symbol. */
 const PASSWORD = 'Shift-Work1';
 const MAX_FAILURES_PER_USERNAME = 3;
 
-let cognito: CognitoLocalHandle;
-let cognitoDir: string;
+let harness: CognitoApi;
 let api: TestApi;
-/** What cognito-local "sent": `code <digits> for user <username> (<masked address>)`. */
-const cognitoLines: string[] = [];
 let emails = 0;
 
 beforeAll(async () => {
-  cognitoDir = await mkdtemp(path.join(tmpdir(), 'wm-cognito-'));
-  const port = await freePort();
-  cognito = await startCognitoLocal({
-    dir: cognitoDir,
-    port,
-    seed: {
-      userPoolId: LOCAL_DEFAULTS.userPoolId,
-      clientId: LOCAL_DEFAULTS.clientId,
-      region: 'us-east-1',
-    },
-    log: (line) => cognitoLines.push(line),
-  });
-  api = await startTestApi({
+  harness = await startApiWithCognito({
     env: {
-      APP_MODE: 'local',
-      AWS_REGION: 'us-east-1',
-      COGNITO_USER_POOL_ID: LOCAL_DEFAULTS.userPoolId,
-      COGNITO_CLIENT_ID: LOCAL_DEFAULTS.clientId,
-      COGNITO_ENDPOINT: cognito.url,
-      LOCAL_COGNITO_PORT: String(port),
       LOGIN_THROTTLE_MAX_PER_USERNAME: String(MAX_FAILURES_PER_USERNAME),
       // Every request of this file comes from 127.0.0.1; the per-IP limit has its own test.
       LOGIN_THROTTLE_MAX_PER_IP: '1000',
       LOG_LEVEL: 'debug',
     },
   });
+  api = harness.api;
 });
 
-afterAll(async () => {
-  await api?.close();
-  await cognito?.close();
-  if (cognitoDir) await rm(cognitoDir, { recursive: true, force: true });
-});
+afterAll(() => harness?.close());
 
 function newEmail(): string {
   emails += 1;
@@ -71,12 +42,7 @@ function send(method: string, route: string, body?: unknown, token?: string) {
 
 const post = (route: string, body?: unknown, token?: string) => send('POST', route, body, token);
 
-function codeFor(userId: string): string {
-  const line = cognitoLines.findLast((l) => l.includes(`for user ${userId} `));
-  const code = line?.match(/^code (\d+) /)?.[1];
-  if (!code) throw new Error(`no code delivered for ${userId}`);
-  return code;
-}
+const codeFor = (userId: string) => harness.codeFor(userId);
 
 async function signUpConfirmed(email: string, role: 'worker' | 'business' = 'worker') {
   const signUp = await post('/auth/sign-up', {

@@ -1,12 +1,7 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOCAL_DEFAULTS } from '../../src/config/config.js';
-import { startCognitoLocal, type CognitoLocalHandle } from '../../src/local/cognito.js';
-import { freePort } from '../../src/local/ports.js';
 import { FixturesModule } from '../support/fixtures.module.js';
-import { startTestApi, type TestApi } from '../support/test-api.js';
+import { startApiWithCognito, type CognitoApi } from '../support/cognito-api.js';
+import type { TestApi } from '../support/test-api.js';
 
 /**
  * Personal data planted in every place a request can carry it (bodies, query strings, headers,
@@ -30,45 +25,22 @@ function rawForms(value: string): string[] {
 
 const PASSWORD = 'Shift-Work1';
 
-let cognito: CognitoLocalHandle;
-let cognitoDir: string;
+let harness: CognitoApi;
 let api: TestApi;
-const cognitoLines: string[] = [];
 
 beforeAll(async () => {
-  cognitoDir = await mkdtemp(path.join(tmpdir(), 'wm-cognito-'));
-  const port = await freePort();
-  cognito = await startCognitoLocal({
-    dir: cognitoDir,
-    port,
-    seed: {
-      userPoolId: LOCAL_DEFAULTS.userPoolId,
-      clientId: LOCAL_DEFAULTS.clientId,
-      region: 'us-east-1',
-    },
-    log: (line) => cognitoLines.push(line),
-  });
-  api = await startTestApi({
+  harness = await startApiWithCognito({
     modules: [FixturesModule],
     env: {
-      APP_MODE: 'local',
-      AWS_REGION: 'us-east-1',
-      COGNITO_USER_POOL_ID: LOCAL_DEFAULTS.userPoolId,
-      COGNITO_CLIENT_ID: LOCAL_DEFAULTS.clientId,
-      COGNITO_ENDPOINT: cognito.url,
-      LOCAL_COGNITO_PORT: String(port),
       LOGIN_THROTTLE_MAX_PER_IP: '1000',
       ENABLE_ACCESS_LOG: 'true',
       LOG_LEVEL: 'debug',
     },
   });
+  api = harness.api;
 });
 
-afterAll(async () => {
-  await api?.close();
-  await cognito?.close();
-  if (cognitoDir) await rm(cognitoDir, { recursive: true, force: true });
-});
+afterAll(() => harness?.close());
 
 function query(): string {
   return new URLSearchParams({
@@ -99,12 +71,7 @@ function send(method: string, route: string, body?: unknown, token?: string) {
   });
 }
 
-function codeFor(userId: string): string {
-  const line = cognitoLines.findLast((l) => l.includes(`for user ${userId} `));
-  const code = line?.match(/^code (\d+) /)?.[1];
-  if (!code) throw new Error(`no code delivered for ${userId}`);
-  return code;
-}
+const codeFor = (userId: string) => harness.codeFor(userId);
 
 describe('no personal data in logs', () => {
   it('runs the flows with planted personal data', async () => {
