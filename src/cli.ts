@@ -5,6 +5,7 @@ import { createStaff } from './modules/auth/create-staff.command.js';
 import { importCommand } from './modules/legacy-auth/import.command.js';
 import { createLogger, flushLogger, type Logger } from './platform/logging/logger.js';
 import { loadConfigOrExit } from './platform/process/bootstrap.js';
+import type { DatabaseCommandContext } from './platform/process/command-context.js';
 import { SchemaMigrator } from './platform/schema/schema-migrator.js';
 import type { Database } from './platform/storage/database.js';
 import { openDatabase } from './platform/storage/open-database.js';
@@ -26,16 +27,6 @@ async function withDatabase<T>(
   } finally {
     await db.close();
   }
-}
-
-/** The context a command module gets: its arguments, the database, and where to write. */
-interface DatabaseCommandContext {
-  argv: string[];
-  config: AppConfig;
-  logger: Logger;
-  db: Database;
-  out: NodeJS.WritableStream;
-  err: NodeJS.WritableStream;
 }
 
 function withDatabaseCommand(

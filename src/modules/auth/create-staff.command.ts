@@ -1,10 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import type { Logger } from 'pino';
-import type { AppConfig } from '../../config/config.js';
 import { createCognitoClient } from '../../platform/aws/clients.js';
-import type { Database } from '../../platform/storage/database.js';
+import type { DatabaseCommandContext } from '../../platform/process/command-context.js';
 import { maskEmail } from '../../privacy/masking.js';
 import { MembersRepository } from '../members/members.repository.js';
 import { MembersService } from '../members/members.service.js';
@@ -27,13 +25,7 @@ export function generatePassword(): string {
   return `${randomBytes(18).toString('base64url')}-Aa1`;
 }
 
-export interface CreateStaffContext {
-  argv: string[];
-  config: AppConfig;
-  logger: Logger;
-  db: Database;
-  out: { write(text: string): unknown };
-  err: { write(text: string): unknown };
+export interface CreateStaffContext extends DatabaseCommandContext {
   /** Tests pass a port of their own; by default, Cognito as configured. */
   cognito?: CognitoAuth;
 }

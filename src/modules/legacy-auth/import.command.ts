@@ -1,10 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import type { Logger } from 'pino';
-import type { AppConfig } from '../../config/config.js';
 import { MIGRATIONS } from '../../migrations/index.js';
 import { SchemaMigrator } from '../../platform/schema/schema-migrator.js';
-import type { Database } from '../../platform/storage/database.js';
+import type { DatabaseCommandContext } from '../../platform/process/command-context.js';
 import {
   FirebaseImportFileError,
   parseFirebaseExport,
@@ -19,13 +17,7 @@ export const IMPORT_USAGE =
   '  <export.json>: what `firebase auth:export users.json` wrote\n' +
   "  <params.json>: the console's password hash parameters, as JSON or as the console shows them\n";
 
-export interface ImportCommandContext {
-  argv: string[];
-  config: AppConfig;
-  logger: Logger;
-  db: Database;
-  out: { write(text: string): unknown };
-  err: { write(text: string): unknown };
+export interface ImportCommandContext extends DatabaseCommandContext {
   now?: () => Date;
 }
 
