@@ -128,6 +128,7 @@ export function awsLikeEnv(dbDir, port) {
     PORT: String(port),
     LOG_LEVEL: 'info',
     EMBEDDED_DB_DIR: dbDir,
+    FIELD_KEYS_DIR: `${dbDir}-keys`,
     COGNITO_USER_POOL_ID: 'ap-northeast-2_BenchPool1',
     COGNITO_CLIENT_ID: 'bench',
     S3_BUCKET: 'workmatch-bench',

@@ -28,7 +28,7 @@ done
 
 port=$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
 export APP_MODE=aws HOST=127.0.0.1 PORT="$port" LOG_LEVEL=info \
-  EMBEDDED_DB_DIR="$work/db" \
+  EMBEDDED_DB_DIR="$work/db" FIELD_KEYS_DIR="$work/keys" \
   COGNITO_USER_POOL_ID=ap-northeast-2_ProveStart1 COGNITO_CLIENT_ID=prove-start \
   S3_BUCKET=workmatch-prove-start SQS_EVENTS_QUEUE_URL=http://127.0.0.1:9/000000000000/events
 

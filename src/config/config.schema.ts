@@ -68,6 +68,24 @@ export const envSchema = z
     LOGIN_THROTTLE_MAX_PER_IP: positiveInt.default(50),
     STAFF_INITIAL_PASSWORD: z.string().min(1).optional(),
     FIELD_CIPHER: z.enum(['aes-256-gcm', 'aria-256-gcm']).default('aes-256-gcm'),
+    KMS_KEY_ID: z
+      .string()
+      .regex(
+        /^(arn:aws[\w-]*:kms:[\w-]+:\d{12}:(key|alias)\/[\w/-]+|alias\/[\w/-]+|[0-9a-f-]{36}|mrk-[0-9a-f]{32})$/,
+        {
+          message: 'expected a KMS key id, key ARN, alias name or alias ARN',
+        },
+      )
+      .optional(),
+    KMS_ENDPOINT: url.optional(),
+    FIELD_KEYS_DIR: z.string().min(1).optional(),
+    DATA_KEY_TTL_SECONDS: positiveInt.default(3_600),
+    ACCESS_RECORD_RETENTION_DAYS: positiveInt
+      .min(730, {
+        message: 'the personal data safety standard asks for at least 730 days (2 years)',
+      })
+      .default(730),
+    WITHDRAWN_MEMBER_RETENTION_DAYS: z.coerce.number().int().min(0).max(1_825).default(30),
     LEGACY_AUTH_HASH_CONFIG: z
       .string()
       .transform((text, ctx) => {
@@ -97,6 +115,14 @@ export const envSchema = z
       if (env[name] === undefined) {
         ctx.addIssue({ code: 'custom', path: [name], message: `required in aws mode: ${what}` });
       }
+    }
+    if (!env.KMS_KEY_ID && !env.FIELD_KEYS_DIR) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['KMS_KEY_ID'],
+        message:
+          'required in aws mode: the KMS key that wraps the field encryption keys (or set FIELD_KEYS_DIR to keep them in a local key file)',
+      });
     }
     if (!env.MONGODB_URI && !env.EMBEDDED_DB_DIR && !env.EMBEDDED_DB_URL) {
       ctx.addIssue({

@@ -8,6 +8,7 @@ const awsEnv = {
   COGNITO_CLIENT_ID: 'client123',
   S3_BUCKET: 'workmatch-files',
   SQS_EVENTS_QUEUE_URL: 'https://sqs.ap-northeast-2.amazonaws.com/123456789012/events',
+  KMS_KEY_ID: 'alias/workmatch-fields',
 };
 
 function issuesOf(env: NodeJS.ProcessEnv): readonly string[] {
@@ -65,6 +66,7 @@ describe('loadConfig', () => {
       'COGNITO_CLIENT_ID',
       'S3_BUCKET',
       'SQS_EVENTS_QUEUE_URL',
+      'KMS_KEY_ID',
       'MONGODB_URI',
     ]) {
       expect(issues).toContainEqual(
@@ -95,10 +97,37 @@ describe('loadConfig', () => {
   });
 });
 
-describe('FIELD_CIPHER', () => {
-  it('defaults to AES-256-GCM with the keys under the data directory', () => {
+describe('personal data protection settings', () => {
+  it('defaults to AES-256-GCM with the keys in a file under the data directory', () => {
     const sut = loadConfig({ DATA_DIR: '/tmp/wm-data' });
-    expect(sut.privacy).toEqual({ fieldCipher: 'aes-256-gcm', keysDir: '/tmp/wm-data/keys' });
+    expect(sut.privacy).toEqual({
+      fieldCipher: 'aes-256-gcm',
+      keys: { kind: 'file', dir: '/tmp/wm-data/keys' },
+      dataKeyTtlMs: 3_600_000,
+      accessRecordRetentionDays: 730,
+      withdrawnMemberRetentionDays: 30,
+    });
+  });
+
+  it('in aws mode wraps the data keys with the KMS key', () => {
+    const sut = loadConfig({ ...awsEnv, KMS_ENDPOINT: 'http://127.0.0.1:4599' });
+    expect(sut.privacy.keys).toEqual({
+      kind: 'kms',
+      keyId: 'alias/workmatch-fields',
+      endpoint: 'http://127.0.0.1:4599',
+    });
+  });
+
+  it('in aws mode may keep the keys in a local file when FIELD_KEYS_DIR is given', () => {
+    const { KMS_KEY_ID: _unused, ...withoutKms } = awsEnv;
+    const sut = loadConfig({ ...withoutKms, FIELD_KEYS_DIR: '/run/keys' });
+    expect(sut.privacy.keys).toEqual({ kind: 'file', dir: '/run/keys' });
+  });
+
+  it('refuses a malformed KMS key id and an access record retention under two years', () => {
+    const issues = issuesOf({ KMS_KEY_ID: 'my key', ACCESS_RECORD_RETENTION_DAYS: '365' });
+    expect(issues).toContainEqual(expect.stringMatching(/^KMS_KEY_ID is malformed/));
+    expect(issues).toContainEqual(expect.stringMatching(/^ACCESS_RECORD_RETENTION_DAYS .*730/));
   });
 
   it('selects ARIA-256-GCM and refuses anything else', () => {

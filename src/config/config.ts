@@ -57,8 +57,19 @@ export interface AppConfig {
   privacy: {
     /** Algorithm of new field ciphertexts; existing ones name their own, so both decrypt. */
     fieldCipher: Env['FIELD_CIPHER'];
-    /** Local mode: the master key and the wrapped data keys (mode 0600, never committed). */
-    keysDir: string;
+    /**
+     * Who wraps the data keys. `kms`: KMS GenerateDataKey/Decrypt, wrapped keys shared through
+     * the database. `file`: a local master key and the wrapped keys in a directory (mode 0600,
+     * never committed), the local mode default.
+     */
+    keys:
+      { kind: 'kms'; keyId: string; endpoint: string | undefined } | { kind: 'file'; dir: string };
+    /** How long an unwrapped data key stays in memory before KMS Decrypt is asked again. */
+    dataKeyTtlMs: number;
+    /** 접속기록 are kept this long (at least two years). */
+    accessRecordRetentionDays: number;
+    /** A withdrawn member's personal data is destroyed this many days after withdrawal. */
+    withdrawnMemberRetentionDays: number;
   };
 }
 
@@ -169,6 +180,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       staffInitialPassword: e.STAFF_INITIAL_PASSWORD,
     },
     legacyAuth: { hashParameters: e.LEGACY_AUTH_HASH_CONFIG },
-    privacy: { fieldCipher: e.FIELD_CIPHER, keysDir: path.join(dataDir, 'keys') },
+    privacy: {
+      fieldCipher: e.FIELD_CIPHER,
+      keys:
+        e.KMS_KEY_ID && !e.FIELD_KEYS_DIR
+          ? { kind: 'kms', keyId: e.KMS_KEY_ID, endpoint: e.KMS_ENDPOINT }
+          : { kind: 'file', dir: e.FIELD_KEYS_DIR ?? path.join(dataDir, 'keys') },
+      dataKeyTtlMs: e.DATA_KEY_TTL_SECONDS * 1_000,
+      accessRecordRetentionDays: e.ACCESS_RECORD_RETENTION_DAYS,
+      withdrawnMemberRetentionDays: e.WITHDRAWN_MEMBER_RETENTION_DAYS,
+    },
   };
 }

@@ -43,6 +43,7 @@ export async function startTestApi(
     ...AWS_LIKE_ENV,
     DATA_DIR: dataDir,
     EMBEDDED_DB_DIR: path.join(dataDir, 'db'),
+    FIELD_KEYS_DIR: path.join(dataDir, 'keys'),
     ...options.env,
   });
   const logs = new LogCapture();

@@ -63,6 +63,7 @@ describe('probeDependencies', () => {
       S3_BUCKET: 'workmatch-files',
       SQS_EVENTS_QUEUE_URL: 'https://sqs.ap-northeast-2.amazonaws.com/123456789012/events',
       EMBEDDED_DB_DIR: '/tmp/unused',
+      KMS_KEY_ID: 'alias/workmatch-fields',
     });
 
     // Offline here, so every probe is down; what matters is that it is bounded and named.
