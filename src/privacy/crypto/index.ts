@@ -3,3 +3,4 @@ export * from './data-key-provider.js';
 export * from './field-cipher.js';
 export * from './field-decryption.error.js';
 export * from './key-ring.js';
+export * from './open-key-ring.js';
