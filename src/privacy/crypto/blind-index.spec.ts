@@ -6,6 +6,8 @@ import {
   normalizeBankAccount,
   normalizeBusinessNumber,
   normalizeCi,
+  normalizeEmail,
+  normalizeIp,
   normalizePhone,
 } from './blind-index.js';
 
@@ -51,6 +53,16 @@ describe('normalizers', () => {
     expect(normalizeBusinessNumber('123-45-67890')).toBe('1234567890');
     expect(() => normalizeBusinessNumber('123-45-6789')).toThrow(BlindIndexInputError);
     expect(() => normalizeBusinessNumber('123-45-678901')).toThrow(BlindIndexInputError);
+  });
+
+  it('lower-cases and trims an email address and refuses a non-address', () => {
+    expect(normalizeEmail(' Hong.GilDong@Example.COM ')).toBe('hong.gildong@example.com');
+    expect(() => normalizeEmail('hong at example.com')).toThrow(BlindIndexInputError);
+  });
+
+  it('lower-cases an IPv6 address and refuses an empty one', () => {
+    expect(normalizeIp('2001:DB8::1')).toBe('2001:db8::1');
+    expect(() => normalizeIp(' ')).toThrow(BlindIndexInputError);
   });
 });
 

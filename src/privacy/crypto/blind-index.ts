@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 
-export type BlindIndexKind = 'phone' | 'ci' | 'bankAccount' | 'businessNumber';
+export type BlindIndexKind = 'phone' | 'ci' | 'bankAccount' | 'businessNumber' | 'email' | 'ip';
 
 /** A value that cannot be normalized for its kind. Names the kind only, never the value. */
 export class BlindIndexInputError extends Error {
@@ -59,11 +59,27 @@ export function normalizeBusinessNumber(value: string): string {
   return digits;
 }
 
+/** Email addresses: trimmed and lower-cased (`Hong@Example.com` = `hong@example.com`). */
+export function normalizeEmail(value: string): string {
+  const email = value.trim().toLowerCase();
+  if (!/^[^\s@]+@[^\s@]+$/.test(email)) throw new BlindIndexInputError('email', 'not an address');
+  return email;
+}
+
+/** Client IP addresses (for counting, e.g. failed logins): trimmed, IPv6 lower-cased. */
+export function normalizeIp(value: string): string {
+  const ip = value.trim().toLowerCase();
+  if (!ip) throw new BlindIndexInputError('ip', 'empty');
+  return ip;
+}
+
 export const NORMALIZERS: Record<BlindIndexKind, (value: string) => string> = {
   phone: normalizePhone,
   ci: normalizeCi,
   bankAccount: normalizeBankAccount,
   businessNumber: normalizeBusinessNumber,
+  email: normalizeEmail,
+  ip: normalizeIp,
 };
 
 /**
