@@ -111,3 +111,19 @@ export class BlindIndex {
       .toString('base64url');
   }
 }
+
+/**
+ * Blind indexes under the key ring's index key, which the ring unwraps again (KMS `Decrypt`)
+ * when its time in memory is up; rejects with `KeyUnavailableError` (503) when it cannot.
+ */
+export class KeyRingBlindIndex {
+  private current: { key: Buffer; index: BlindIndex } | undefined;
+
+  constructor(private readonly keys: { ensureBlindIndexKey(): Promise<Buffer> }) {}
+
+  async compute(kind: BlindIndexKind, value: string): Promise<string> {
+    const key = await this.keys.ensureBlindIndexKey();
+    if (this.current?.key !== key) this.current = { key, index: new BlindIndex(key) };
+    return this.current.index.compute(kind, value);
+  }
+}
