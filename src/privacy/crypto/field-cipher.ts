@@ -5,7 +5,11 @@ import {
   getCiphers,
   randomBytes,
 } from 'node:crypto';
-import { type FieldBinding, FieldDecryptionError } from './field-decryption.error.js';
+import {
+  type FieldBinding,
+  FieldDecryptionError,
+  KeyUnavailableError,
+} from './field-decryption.error.js';
 import type { KeyRing } from './key-ring.js';
 
 export type FieldAlgorithm = 'aes-256-gcm' | 'aria-256-gcm';
@@ -57,7 +61,11 @@ export class FieldCipher {
   encrypt(plaintext: string, binding: FieldBinding): Buffer {
     const version = this.keys.currentVersion;
     const key = this.keys.dataKey(version);
-    if (!key) throw new Error(`the current key version ${version} has no key`);
+    if (!key) {
+      throw new KeyUnavailableError(
+        `the current key version ${version} has expired; encryptLoading unwraps it again`,
+      );
+    }
     const body = Buffer.from(plaintext, 'utf8');
     const out = Buffer.allocUnsafe(CIPHERTEXT_OVERHEAD + body.length);
     out[0] = FORMAT_VERSION;
@@ -75,13 +83,23 @@ export class FieldCipher {
   }
 
   /**
-   * `decrypt`, but a key version this instance does not hold yet (rotated by another instance)
-   * is first loaded from the key store. Rejects with `KeyUnavailableError` (503) when the
-   * provider cannot unwrap it; with `FieldDecryptionError` when the version does not exist.
+   * `encrypt`, but the current key is first unwrapped again when its TTL has passed. Rejects with
+   * `KeyUnavailableError` (503) when the provider cannot unwrap it.
+   */
+  async encryptLoading(plaintext: string, binding: FieldBinding): Promise<Buffer> {
+    if (!this.keys.dataKey(this.keys.currentVersion)) await this.keys.ensure();
+    return this.encrypt(plaintext, binding);
+  }
+
+  /**
+   * `decrypt`, but a key that expired, or a version this instance does not hold yet (rotated by
+   * another instance), is first unwrapped through the key ring. Rejects with
+   * `KeyUnavailableError` (503) when the provider cannot unwrap it; with `FieldDecryptionError`
+   * when the version does not exist.
    */
   async decryptLoading(ciphertext: Uint8Array, binding: FieldBinding): Promise<string> {
     const version = keyVersionOf(ciphertext);
-    if (version !== undefined && !this.keys.dataKey(version)) await this.keys.reload(version);
+    if (version !== undefined && !this.keys.dataKey(version)) await this.keys.ensure(version);
     return this.decrypt(ciphertext, binding);
   }
 
@@ -98,7 +116,14 @@ export class FieldCipher {
     if (!algorithm) throw new FieldDecryptionError(binding, 'unknown_algorithm');
     const version = data.readUInt32BE(2);
     const key = this.keys.dataKey(version);
-    if (!key) throw new FieldDecryptionError(binding, 'unknown_key_version', version);
+    if (!key) {
+      if (this.keys.hasVersion(version)) {
+        throw new KeyUnavailableError(
+          `key version ${version} has expired; decryptLoading unwraps it again`,
+        );
+      }
+      throw new FieldDecryptionError(binding, 'unknown_key_version', version);
+    }
     try {
       const decipher = createDecipheriv(gcm(algorithm), key, data.subarray(IV_AT, TAG_AT), {
         authTagLength: TAG_BYTES,
