@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, type Mock, vi } from 'vitest';
 import { type DataKeyProvider, LocalDataKeyProvider } from './data-key-provider.js';
 import { FieldCipher } from './field-cipher.js';
 import { KeyUnavailableError } from './field-decryption.error.js';
@@ -29,7 +29,7 @@ describe('KeyRing data key TTL', () => {
   let dir: string;
   let clock: { t: number };
   let provider: CountingProvider;
-  let logger: { warn: ReturnType<typeof vi.fn> };
+  let logger: { warn: Mock<(obj: object, msg: string) => void> };
   let sut: KeyRing;
 
   beforeEach(async () => {
