@@ -13,6 +13,11 @@ import { PersonalDataCodec } from '../personal-data/codec.js';
 import { reencrypt } from './reencrypt.js';
 
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
+
+interface MemberDocument {
+  _id: string;
+  [field: string]: unknown;
+}
 type MemberField = keyof typeof MEMBER_PERSONAL_DATA.fields;
 
 const idOf = (i: number) => `member-${String(i).padStart(3, '0')}`;
@@ -52,6 +57,7 @@ function countingWrites(db: Database, before?: () => Promise<void>) {
 describe(reencrypt.name, () => {
   let dir: string;
   let db: Database;
+  const members = () => db.collection<MemberDocument>('members');
   let keys: KeyRing;
   let codec: PersonalDataCodec<MemberField>;
 
@@ -74,12 +80,12 @@ describe(reencrypt.name, () => {
   async function seed(count: number): Promise<void> {
     for (let i = 0; i < count; i++) {
       const sealed = await codec.seal(idOf(i), { email: emailOf(i), phone: phoneOf(i) });
-      await db.collection('members').insertOne({ _id: idOf(i), status: 'active', ...sealed });
+      await members().insertOne({ _id: idOf(i), status: 'active', ...sealed });
     }
   }
 
   async function versionsOf(id: string): Promise<(number | undefined)[]> {
-    const doc = await db.collection('members').findOne({ _id: id });
+    const doc = await members().findOne({ _id: id });
     return (['email', 'phone'] as const).map((field) => {
       const value = doc?.[field] as Binary | undefined;
       return value && keyVersionOf(value.value());
@@ -87,7 +93,7 @@ describe(reencrypt.name, () => {
   }
 
   async function plaintextOf(id: string) {
-    const doc = await db.collection('members').findOne({ _id: id });
+    const doc = await members().findOne({ _id: id });
     if (!doc) throw new Error(`${id} is gone`);
     return codec.open(doc, id, { plaintext: ['email', 'phone'] });
   }
@@ -181,7 +187,7 @@ describe(reencrypt.name, () => {
       written = true;
       // The API changes member 0's email between the pass reading and writing it.
       const sealed = await codec.seal(idOf(0), { email: 'changed@example.com' });
-      await db.collection('members').updateOne({ _id: idOf(0) }, { $set: sealed });
+      await members().updateOne({ _id: idOf(0) }, { $set: sealed });
     });
 
     const result = await reencrypt({ db: racing.db, codecs: [codec], keys });
@@ -202,22 +208,22 @@ describe(reencrypt.name, () => {
     const racing = countingWrites(db, async () => {
       if (deleted) return;
       deleted = true;
-      await db.collection('members').deleteOne({ _id: idOf(0) });
+      await members().deleteOne({ _id: idOf(0) });
     });
 
     const result = await reencrypt({ db: racing.db, codecs: [codec], keys });
 
     expect(result).toMatchObject({ finished: true, failed: 0 });
     expect(result.collections[0]).toMatchObject({ scanned: 2, reencrypted: 1 });
-    expect(await db.collection('members').countDocuments({})).toBe(1);
+    expect(await members().countDocuments({})).toBe(1);
     expect(await versionsOf(idOf(1))).toEqual([2, 2]);
   });
 
   it('reports a record that does not decrypt by collection, id and field, and goes on', async () => {
     await seed(3);
     // Member 1's phone replaced by member 2's ciphertext: bound to another record, it fails.
-    const other = await db.collection('members').findOne({ _id: idOf(2) });
-    await db.collection('members').updateOne({ _id: idOf(1) }, { $set: { phone: other?.phone } });
+    const other = await members().findOne({ _id: idOf(2) });
+    await members().updateOne({ _id: idOf(1) }, { $set: { phone: other?.phone } });
     await keys.rotate();
 
     const result = await reencrypt({ db, codecs: [codec], keys });

@@ -15,11 +15,17 @@ import { reencrypt } from './reencrypt.js';
 import { rotateKeysCommand } from './rotate-keys.command.js';
 
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
+
+interface MemberDocument {
+  _id: string;
+  [field: string]: unknown;
+}
 const idOf = (i: number) => `member-${i}`;
 
 describe(rotateKeysCommand.name, () => {
   let dir: string;
   let db: Database;
+  const members = () => db.collection<MemberDocument>('members');
   let keys: KeyRing;
   let codec: PersonalDataCodec<string>;
   let out: string;
@@ -50,7 +56,7 @@ describe(rotateKeysCommand.name, () => {
         email: `m${i}@example.com`,
         phone: `0101234000${i}`,
       });
-      await db.collection('members').insertOne({ _id: idOf(i), ...sealed });
+      await members().insertOne({ _id: idOf(i), ...sealed });
     }
     out = '';
     err = '';
@@ -114,8 +120,8 @@ describe(rotateKeysCommand.name, () => {
   });
 
   it('exits 1 and lists the records that could not be re-encrypted', async () => {
-    const other = await db.collection('members').findOne({ _id: idOf(4) });
-    await db.collection('members').updateOne({ _id: idOf(3) }, { $set: { email: other?.email } });
+    const other = await members().findOne({ _id: idOf(4) });
+    await members().updateOne({ _id: idOf(3) }, { $set: { email: other?.email } });
 
     expect(await run([])).toBe(1);
 
