@@ -3,6 +3,7 @@ import { migration as createIdempotencyKeys } from './1795531200000-CreateIdempo
 import { migration as createSessionRevocations } from './1795537200000-CreateSessionRevocations.js';
 import { migration as createLoginAttempts } from './1795540800000-CreateLoginAttempts.js';
 import { migration as createLegacyAuthUsers } from './1795544460000-CreateLegacyAuthUsers.js';
+import { migration as createPrivacyAccessRecords } from './1795551600000-CreatePrivacyAccessRecords.js';
 
 /** Every schema migration, in any order (the migrator sorts by id). A test checks none is missing. */
 export const MIGRATIONS: readonly SchemaMigration[] = [
@@ -10,4 +11,5 @@ export const MIGRATIONS: readonly SchemaMigration[] = [
   createSessionRevocations,
   createLoginAttempts,
   createLegacyAuthUsers,
+  createPrivacyAccessRecords,
 ];
