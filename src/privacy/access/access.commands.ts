@@ -1,0 +1,261 @@
+import { parseArgs } from 'node:util';
+import type { DatabaseCommandContext } from '../../platform/process/command-context.js';
+import { ACCESS_ACTIONS } from './access-record.js';
+import { AccessChainBrokenError, AccessRecords, type VerifyResult } from './access-records.js';
+import {
+  DEFAULT_REVIEW_THRESHOLDS,
+  kstTime,
+  parseReviewMonth,
+  type AccessReview,
+  type ReviewThresholds,
+} from './access-review.js';
+
+/** A CLI command module of the access records: the database context plus the chain key. */
+export interface AccessCommandContext extends DatabaseCommandContext {
+  /** `accessChainKey(keyRing.blindIndexKey)` */
+  chainKey: Buffer;
+  now?: () => Date;
+}
+
+export const REVIEW_USAGE =
+  'usage: cli access review --month YYYY-MM [--json] [--max-reveals-per-day N]\n' +
+  '         [--max-reveals-per-month N] [--bulk-export-subjects N] [--work-hours 09-19]\n' +
+  '         [--holidays YYYY-MM-DD,...]\n' +
+  '  the month and the hours are in KST; weekends and --holidays are outside working hours\n';
+
+const accessRecords = (context: AccessCommandContext) =>
+  new AccessRecords(context.db, context.chainKey, context.now ? { now: context.now } : {});
+
+/**
+ * `cli access verify`: walks the whole chain. Exit 0 when it verifies, 1 with the problems
+ * listed otherwise. Prints the head (seq and MAC) so it can be kept outside the database.
+ */
+export async function verifyAccessLogCommand(context: AccessCommandContext): Promise<number> {
+  const result = await accessRecords(context).verify();
+  context.logger.info(
+    {
+      ok: result.ok,
+      checked: result.checked,
+      firstSeq: result.firstSeq,
+      lastSeq: result.lastSeq,
+      problems: result.problems.length + result.unlistedProblems,
+    },
+    'access records verified',
+  );
+  context.out.write(formatVerifyResult(result));
+  return result.ok ? 0 : 1;
+}
+
+export function formatVerifyResult(result: VerifyResult): string {
+  const span =
+    result.firstSeq === null ? 'no records' : `records ${result.firstSeq}–${result.lastSeq}`;
+  const lines = [
+    `access records: checked ${result.checked} (${span}), head ${result.headSeq ?? 'none'}, ` +
+      `purged before ${result.anchorSeq ?? 'none'}`,
+  ];
+  if (result.ok) {
+    lines.push('ok: every MAC and link verifies');
+  } else {
+    const total = result.problems.length + result.unlistedProblems;
+    lines.push(`NOT OK: ${total} problem(s)`);
+    for (const p of result.problems) {
+      lines.push(`  seq ${p.seq ?? '-'}  ${p.problem}  ${p.detail}`);
+    }
+    if (result.unlistedProblems > 0) lines.push(`  … and ${result.unlistedProblems} more`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * `cli access purge`: deletes records older than ACCESS_RECORD_RETENTION_DAYS from the start of
+ * the chain. Exit 0 when done, 1 when the records to delete do not verify (nothing is deleted).
+ */
+export async function purgeAccessRecordsCommand(context: AccessCommandContext): Promise<number> {
+  const days = context.config.privacy.accessRecordRetentionDays;
+  try {
+    const result = await accessRecords(context).purgeOlderThan(days);
+    context.logger.info(
+      { purged: result.purged, cutoff: result.cutoff, firstKeptSeq: result.firstKeptSeq },
+      'access records purged',
+    );
+    context.out.write(
+      `purged ${result.purged} access record(s) older than ${result.cutoff.toISOString()} ` +
+        `(${days} days)\n`,
+    );
+    return 0;
+  } catch (error) {
+    if (!(error instanceof AccessChainBrokenError)) throw error;
+    context.err.write(`${error.message}\n`);
+    return 1;
+  }
+}
+
+class UsageError extends Error {}
+
+const positiveInt = (name: string, value: string | undefined, fallback: number): number => {
+  if (value === undefined) return fallback;
+  if (!/^\d{1,9}$/.test(value) || Number(value) < 1) {
+    throw new UsageError(`--${name} expects a positive whole number`);
+  }
+  return Number(value);
+};
+
+function parseWorkHours(value: string | undefined): ReviewThresholds['workHours'] {
+  if (value === undefined) return DEFAULT_REVIEW_THRESHOLDS.workHours;
+  const match = /^(\d{1,2})-(\d{1,2})$/.exec(value);
+  const start = Number(match?.[1]);
+  const end = Number(match?.[2]);
+  if (!match || start >= end || end > 24) {
+    throw new UsageError('--work-hours expects START-END in whole KST hours, like 09-19');
+  }
+  return { start, end };
+}
+
+function parseHolidays(value: string | undefined): string[] {
+  if (value === undefined || value === '') return [];
+  const days = value.split(',').map((d) => d.trim());
+  for (const day of days) {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(Date.parse(`${day}T00:00:00Z`))) {
+      throw new UsageError(`--holidays expects YYYY-MM-DD dates separated by commas, not ${day}`);
+    }
+  }
+  return days;
+}
+
+/**
+ * `cli access review --month YYYY-MM`: the monthly review of one KST month, as a text table (or
+ * JSON with `--json`). Exit 0 with the review printed, 2 on usage errors.
+ */
+export async function accessReviewCommand(context: AccessCommandContext): Promise<number> {
+  let month;
+  let thresholds: ReviewThresholds;
+  let json: boolean;
+  try {
+    const { values } = parseArgs({
+      args: context.argv,
+      options: {
+        month: { type: 'string' },
+        json: { type: 'boolean' },
+        'max-reveals-per-day': { type: 'string' },
+        'max-reveals-per-month': { type: 'string' },
+        'bulk-export-subjects': { type: 'string' },
+        'work-hours': { type: 'string' },
+        holidays: { type: 'string' },
+      },
+      allowPositionals: true,
+      strict: true,
+    });
+    if (values.month === undefined) throw new UsageError('--month is required');
+    try {
+      month = parseReviewMonth(values.month);
+    } catch {
+      throw new UsageError(`--month expects YYYY-MM, not ${values.month}`);
+    }
+    const defaults = DEFAULT_REVIEW_THRESHOLDS;
+    const bulk = positiveInt(
+      'bulk-export-subjects',
+      values['bulk-export-subjects'],
+      defaults.bulkExportSubjects,
+    );
+    thresholds = {
+      maxRevealsPerDay: positiveInt(
+        'max-reveals-per-day',
+        values['max-reveals-per-day'],
+        defaults.maxRevealsPerDay,
+      ),
+      maxRevealsPerMonth: positiveInt(
+        'max-reveals-per-month',
+        values['max-reveals-per-month'],
+        defaults.maxRevealsPerMonth,
+      ),
+      bulkExportSubjects: bulk,
+      bulkAccessSubjects: bulk,
+      workHours: parseWorkHours(values['work-hours']),
+      holidays: parseHolidays(values.holidays),
+    };
+    json = values.json === true;
+  } catch (error) {
+    // parseArgs throws TypeErrors (ERR_PARSE_ARGS_*) for unknown or malformed options.
+    if (!(error instanceof UsageError) && !(error instanceof TypeError)) throw error;
+    context.err.write(`${error.message}\n${REVIEW_USAGE}`);
+    return 2;
+  }
+
+  const label = `${month.year}-${String(month.month).padStart(2, '0')}`;
+  const review = await accessRecords(context).review(label, thresholds);
+  context.logger.info(
+    { month: review.month, records: review.records, findings: review.findings.length },
+    'access records reviewed',
+  );
+  context.out.write(json ? `${JSON.stringify(review, null, 2)}\n` : formatReview(review));
+  return 0;
+}
+
+const table = (header: string[], rows: string[][]): string[] => {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) =>
+    `  ${cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ')}`.trimEnd();
+  return [line(header), ...rows.map(line)];
+};
+
+const MAX_SEQS_SHOWN = 5;
+
+const formatSeqs = (seqs: number[]): string =>
+  seqs.length > MAX_SEQS_SHOWN
+    ? `${seqs.slice(0, MAX_SEQS_SHOWN).join(',')},… (${seqs.length})`
+    : seqs.join(',');
+
+export function formatReview(review: AccessReview): string {
+  const t = review.thresholds;
+  const kst = (d: Date) => {
+    const k = kstTime(d);
+    return `${k.day} ${k.time}`;
+  };
+  const hours = (h: number) => String(h).padStart(2, '0');
+  const lines = [
+    `접속기록 review ${review.month}: ${review.records} record(s) from ${kst(review.from)} ` +
+      `to ${kst(review.to)} KST`,
+    `thresholds: reveals per day > ${t.maxRevealsPerDay}, per month > ${t.maxRevealsPerMonth}, ` +
+      `bulk >= ${t.bulkExportSubjects} subjects, working hours ${hours(t.workHours.start)}-` +
+      `${hours(t.workHours.end)} KST on weekdays` +
+      (t.holidays.length ? ` except ${t.holidays.join(', ')}` : ''),
+    '',
+  ];
+  if (review.findings.length === 0) {
+    lines.push('findings: none');
+  } else {
+    lines.push(`findings (${review.findings.length}):`);
+    lines.push(
+      ...table(
+        ['KIND', 'ACTOR', 'DAY', 'COUNT', 'SEQ', 'DETAIL'],
+        review.findings.map((f) => [
+          f.kind,
+          f.actorId,
+          f.day,
+          String(f.count),
+          formatSeqs(f.seqs),
+          f.detail,
+        ]),
+      ),
+    );
+  }
+  lines.push('');
+  if (review.actors.length === 0) {
+    lines.push('actors: none');
+  } else {
+    lines.push(`actors (${review.actors.length}):`);
+    lines.push(
+      ...table(
+        ['ACTOR', 'ROLES', ...ACCESS_ACTIONS.map((a) => a.toUpperCase()), 'TOTAL', 'SUBJECTS'],
+        review.actors.map((a) => [
+          a.actorId,
+          a.roles.join(','),
+          ...ACCESS_ACTIONS.map((action) => String(a.counts[action])),
+          String(a.total),
+          String(a.distinctSubjects),
+        ]),
+      ),
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
