@@ -153,6 +153,13 @@ interface CachedKey {
   expiresAt: number;
 }
 
+/** `NotFoundException: …`: KMS errors carry their meaning in the name, some with no message. */
+function describe(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  if (error.name === 'Error') return error.message;
+  return error.message ? `${error.name}: ${error.message}` : error.name;
+}
+
 /** A data key version, or the blind index key (never used as a data key). */
 type Slot = number | 'blind-index';
 const BLIND_INDEX = 'blind-index';
@@ -378,7 +385,7 @@ export class KeyRing {
     try {
       key = await this.provider.decrypt(Buffer.from(wrapped, 'base64'));
     } catch (error) {
-      throw new KeyUnavailableError(error instanceof Error ? error.message : String(error));
+      throw new KeyUnavailableError(describe(error));
     }
     return this.hold(slot, key);
   }

@@ -189,6 +189,7 @@ describe('key ring over KMS and the database (aws mode)', () => {
     clock.t += TTL;
     const error = await rejection(sut.decryptLoading(ciphertext, where));
     expect(error).toBeInstanceOf(KeyUnavailableError);
+    expect((error as Error).message).toContain('DisabledException: ');
     expect((error as Error).message).toContain('is disabled');
   });
 });
