@@ -9,6 +9,7 @@ import { AuthPlatformModule } from './platform/auth/auth.module.js';
 import { HttpPlatformModule } from './platform/http/http-platform.module.js';
 import { LoggingModule } from './platform/logging/logging.module.js';
 import { StorageModule } from './platform/storage/storage.module.js';
+import { PrivacyModule } from './privacy/privacy.module.js';
 
 /** The feature modules the API serves. */
 export const FEATURE_MODULES: Type[] = [HealthModule, MembersModule, AuthModule];
@@ -22,6 +23,7 @@ export class AppModule {
         ConfigModule.forRoot(config),
         LoggingModule.forRoot(logger),
         StorageModule,
+        PrivacyModule,
         HttpPlatformModule,
         AuthPlatformModule,
         ...FEATURE_MODULES,

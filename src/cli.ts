@@ -10,6 +10,7 @@ import { SchemaMigrator } from './platform/schema/schema-migrator.js';
 import type { Database } from './platform/storage/database.js';
 import { openDatabase } from './platform/storage/open-database.js';
 import type { AppConfig } from './config/config.js';
+import { openPrivacy, type Privacy } from './privacy/privacy.js';
 
 interface Command {
   summary: string;
@@ -36,16 +37,18 @@ function withDatabaseCommand(
   return {
     summary,
     run: ({ config, logger }) =>
-      withDatabase(config, logger, (db) =>
-        run({
+      withDatabase(config, logger, (db) => {
+        let privacy: Promise<Privacy> | undefined;
+        return run({
           argv: process.argv.slice(2),
           config,
           logger,
           db,
+          privacy: () => (privacy ??= openPrivacy(config, db)),
           out: process.stdout,
           err: process.stderr,
-        }),
-      ),
+        });
+      }),
   };
 }
 

@@ -4,6 +4,7 @@ import { migration as createSessionRevocations } from './1795537200000-CreateSes
 import { migration as createLoginAttempts } from './1795540800000-CreateLoginAttempts.js';
 import { migration as createLegacyAuthUsers } from './1795544460000-CreateLegacyAuthUsers.js';
 import { migration as createPrivacyAccessRecords } from './1795551600000-CreatePrivacyAccessRecords.js';
+import { migration as createPrivacyRetentionIndexes } from './1795555200000-CreatePrivacyRetentionIndexes.js';
 
 /** Every schema migration, in any order (the migrator sorts by id). A test checks none is missing. */
 export const MIGRATIONS: readonly SchemaMigration[] = [
@@ -12,4 +13,5 @@ export const MIGRATIONS: readonly SchemaMigration[] = [
   createLoginAttempts,
   createLegacyAuthUsers,
   createPrivacyAccessRecords,
+  createPrivacyRetentionIndexes,
 ];

@@ -11,6 +11,7 @@ import { createStaff } from '../../src/modules/auth/create-staff.command.js';
 import { MembersRepository } from '../../src/modules/members/members.repository.js';
 import { createCognitoClient } from '../../src/platform/aws/clients.js';
 import type { Database } from '../../src/platform/storage/database.js';
+import { openPrivacy } from '../../src/privacy/privacy.js';
 import { EmbeddedDatabase } from '../../src/platform/storage/embedded/embedded-database.js';
 
 const quiet = pino({ level: 'silent' });
@@ -52,6 +53,7 @@ describe('cli members create-staff', () => {
       config,
       logger: quiet,
       db,
+      privacy: () => openPrivacy(config, db),
       out: { write: (text: string) => (out += text) },
       err: { write: (text: string) => (err += text) },
     });
@@ -77,7 +79,11 @@ describe('cli members create-staff', () => {
     const auth = new AwsCognitoAuth(createCognitoClient(config), config.aws.cognito, quiet);
     const { identity } = await auth.login('ops.lee@example.com', password ?? '');
     expect(identity.groups).toEqual(['operator']);
-    expect(await new MembersRepository(db).getById(identity.id)).toMatchObject({
+    expect(
+      await new MembersRepository(db, (await openPrivacy(config, db)).personalData).getById(
+        identity.id,
+      ),
+    ).toMatchObject({
       role: 'operator',
       status: 'active',
     });

@@ -56,7 +56,11 @@ export async function createStaff(context: CreateStaffContext): Promise<number> 
       context.config.aws.cognito,
       context.logger,
     );
-  const staff = new StaffAccounts(cognito, new MembersService(new MembersRepository(context.db)));
+  const { personalData } = await context.privacy();
+  const staff = new StaffAccounts(
+    cognito,
+    new MembersService(new MembersRepository(context.db, personalData)),
+  );
   const { id } = await staff.create({ ...parsed.data, password });
   context.logger.info({ memberId: id, role: parsed.data.role }, 'staff account created');
   context.out.write(

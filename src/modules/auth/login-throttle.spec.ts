@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/config.js';
 import type { Database } from '../../platform/storage/database.js';
 import { EmbeddedDatabase } from '../../platform/storage/embedded/embedded-database.js';
+import { openPrivacy } from '../../privacy/privacy.js';
 import { LoginAttemptsRepository } from './login-attempts.repository.js';
 import { LoginThrottle } from './login-throttle.js';
 
@@ -26,7 +27,8 @@ describe(LoginThrottle.name, () => {
       LOGIN_THROTTLE_MAX_PER_USERNAME: '3',
       LOGIN_THROTTLE_MAX_PER_IP: '5',
     });
-    sut = new LoginThrottle(new LoginAttemptsRepository(db), config);
+    const { blindIndex } = await openPrivacy(config, db);
+    sut = new LoginThrottle(new LoginAttemptsRepository(db), config, blindIndex);
   });
 
   afterEach(async () => {

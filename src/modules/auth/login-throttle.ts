@@ -1,7 +1,8 @@
-import { createHash } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectConfig } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.js';
+import type { BlindIndexer } from '../../privacy/personal-data/codec.js';
+import { BLIND_INDEXER } from '../../privacy/personal-data/personal-data.service.js';
 import { LoginThrottledError } from './auth.errors.js';
 import { LoginAttemptsRepository } from './login-attempts.repository.js';
 
@@ -10,7 +11,8 @@ import { LoginAttemptsRepository } from './login-attempts.repository.js';
  * windows (aligned to the epoch, one document per subject and window) because a counter per
  * window is a single atomic `$inc` on any of our databases, which a sliding window is not; the
  * price is that a burst straddling a window boundary can reach twice the limit.
- * Usernames and IPs are stored as hashes, so the collection holds no personal data in the clear.
+ * Usernames and IPs are stored as keyed blind indexes (HMAC under the key ring's index key), so
+ * the collection holds no personal data, and no one without the key can test a guess against it.
  */
 @Injectable()
 export class LoginThrottle {
@@ -20,6 +22,7 @@ export class LoginThrottle {
   constructor(
     private readonly attempts: LoginAttemptsRepository,
     @InjectConfig() config: AppConfig,
+    @Inject(BLIND_INDEXER) private readonly index: BlindIndexer,
   ) {
     const settings = config.auth.loginThrottle;
     this.windowMs = settings.windowSeconds * 1000;
@@ -29,7 +32,10 @@ export class LoginThrottle {
   /** Throws `LoginThrottledError` when the username or the IP used up its failures. */
   async check(username: string, ip: string, now: Date = new Date()): Promise<void> {
     const window = this.windowOf(now);
-    const [userId, ipId] = [this.idOf('u', username, window), this.idOf('ip', ip, window)];
+    const [userId, ipId] = await Promise.all([
+      this.idOf('u', username, window),
+      this.idOf('ip', ip, window),
+    ]);
     const failures = await this.attempts.failuresIn([userId, ipId]);
     if (
       (failures.get(userId) ?? 0) >= this.limits.username ||
@@ -44,15 +50,19 @@ export class LoginThrottle {
   async recordFailure(username: string, ip: string, now: Date = new Date()): Promise<void> {
     const window = this.windowOf(now);
     const expiresAt = new Date(this.endOf(window));
+    const [userId, ipId] = await Promise.all([
+      this.idOf('u', username, window),
+      this.idOf('ip', ip, window),
+    ]);
     await Promise.all([
-      this.attempts.addFailure(this.idOf('u', username, window), expiresAt),
-      this.attempts.addFailure(this.idOf('ip', ip, window), expiresAt),
+      this.attempts.addFailure(userId, expiresAt),
+      this.attempts.addFailure(ipId, expiresAt),
     ]);
   }
 
   /** After a successful login: the username starts afresh (the IP's count stays). */
   async reset(username: string, now: Date = new Date()): Promise<void> {
-    await this.attempts.clear(this.idOf('u', username, this.windowOf(now)));
+    await this.attempts.clear(await this.idOf('u', username, this.windowOf(now)));
   }
 
   private windowOf(now: Date): number {
@@ -63,11 +73,9 @@ export class LoginThrottle {
     return (window + 1) * this.windowMs;
   }
 
-  private idOf(kind: 'u' | 'ip', value: string, window: number): string {
-    const normalized = kind === 'u' ? value.trim().toLowerCase() : value;
-    const hash = createHash('sha256')
-      .update(`workmatch:login:${kind}:${normalized}`)
-      .digest('base64url');
-    return `${kind}:${hash}:${window}`;
+  /** Usernames are email addresses (the login DTO checks); anything else is indexed as given. */
+  private async idOf(kind: 'u' | 'ip', value: string, window: number): Promise<string> {
+    const tag = await this.index.compute(kind === 'u' ? 'email' : 'ip', value);
+    return `${kind}:${tag}:${window}`;
   }
 }

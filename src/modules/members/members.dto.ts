@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ROLES } from '../../platform/auth/principal.js';
-import { maskEmail, maskPhone } from '../../privacy/masking.js';
+import { zodDto } from '../../platform/http/zod-dto.js';
 import type { Member } from './members.repository.js';
 
 export const MeResponse = z
@@ -8,21 +8,118 @@ export const MeResponse = z
     id: z.string(),
     role: z.enum(ROLES),
     status: z.enum(['active', 'withdrawn']),
-    email: z.string().meta({ description: 'Masked: ab***@example.com' }),
+    email: z.string().nullable().meta({ description: 'Masked: ab***@example.com' }),
     phone: z.string().nullable().meta({ description: 'Masked: 010-****-5678' }),
     createdAt: z.iso.datetime(),
   })
   .meta({ id: 'Me' });
 export type MeResponse = z.infer<typeof MeResponse>;
 
-/** The caller's own profile, personal data masked. */
+/** The caller's own profile; the repository has masked the personal data. */
 export function mapMe(member: Member): MeResponse {
   return {
     id: member.id,
     role: member.role,
     status: member.status,
-    email: maskEmail(member.email),
-    phone: member.phone === undefined ? null : maskPhone(member.phone),
+    email: member.email ?? null,
+    phone: member.phone ?? null,
     createdAt: member.createdAt.toISOString(),
   };
 }
+
+const MemberPersonalField = z.enum(['email', 'phone']);
+
+/** A member as staff see it: personal data masked. */
+export const MemberSummary = z
+  .object({
+    id: z.string(),
+    role: z.enum(ROLES),
+    status: z.enum(['active', 'withdrawn']),
+    email: z.string().nullable().meta({ description: 'Masked: ab***@example.com' }),
+    phone: z.string().nullable().meta({ description: 'Masked: 010-****-5678' }),
+    createdAt: z.iso.datetime(),
+    withdrawnAt: z.iso.datetime().nullable(),
+    destroyedAt: z.iso.datetime().nullable().meta({
+      description: 'When the personal data was destroyed after the retention period',
+    }),
+  })
+  .meta({ id: 'MemberSummary' });
+export type MemberSummary = z.infer<typeof MemberSummary>;
+
+export function mapSummary(member: Member): MemberSummary {
+  return {
+    id: member.id,
+    role: member.role,
+    status: member.status,
+    email: member.email ?? null,
+    phone: member.phone ?? null,
+    createdAt: member.createdAt.toISOString(),
+    withdrawnAt: member.withdrawnAt?.toISOString() ?? null,
+    destroyedAt: member.destroyedAt?.toISOString() ?? null,
+  };
+}
+
+export const MemberIdParams = z.object({ id: z.string().min(1).max(128) });
+export class MemberIdParamsDto extends zodDto(MemberIdParams) {}
+
+/**
+ * Staff search. A body rather than a query string, so the email or phone searched for never
+ * appears in a URL (and so in no access log of any proxy).
+ */
+export const MemberSearch = z
+  .object({
+    email: z.string().trim().min(3).max(254).optional(),
+    phone: z.string().trim().min(9).max(20).optional(),
+    role: z.enum(ROLES).optional(),
+    status: z.enum(['active', 'withdrawn']).optional(),
+    after: z
+      .string()
+      .min(1)
+      .max(128)
+      .optional()
+      .meta({ description: 'The last id of the page before' }),
+    limit: z.number().int().min(1).max(100).default(20),
+  })
+  .strict();
+export type MemberSearch = z.infer<typeof MemberSearch>;
+export class MemberSearchDto extends zodDto(MemberSearch) {}
+
+export const MemberPage = z
+  .object({
+    items: z.array(MemberSummary),
+    next: z.string().nullable().meta({ description: 'Pass as `after` for the next page' }),
+  })
+  .meta({ id: 'MemberPage' });
+export type MemberPage = z.infer<typeof MemberPage>;
+
+/** Why staff need a raw value; stored in the access record and reviewed monthly. */
+const Reason = z
+  .string()
+  .trim()
+  .min(5, { message: 'Give the reason (at least 5 characters), e.g. the ticket it serves.' })
+  .max(500);
+
+export const RevealRequest = z
+  .object({ fields: z.array(MemberPersonalField).min(1).max(2), reason: Reason })
+  .strict();
+export type RevealRequest = z.infer<typeof RevealRequest>;
+export class RevealRequestDto extends zodDto(RevealRequest) {}
+
+export const RevealResponse = z
+  .object({
+    id: z.string(),
+    email: z.string().nullable().optional().meta({ description: 'Raw, when asked for' }),
+    phone: z.string().nullable().optional().meta({ description: 'Raw, when asked for' }),
+  })
+  .meta({ id: 'MemberReveal' });
+export type RevealResponse = z.infer<typeof RevealResponse>;
+
+export const ExportRequest = z
+  .object({
+    role: z.enum(ROLES).optional(),
+    status: z.enum(['active', 'withdrawn']).optional(),
+    reason: Reason,
+  })
+  .strict();
+export type ExportRequest = z.infer<typeof ExportRequest>;
+export class ExportRequestDto extends zodDto(ExportRequest) {}

@@ -1,11 +1,20 @@
 import { Injectable } from '@nestjs/common';
+import type { Binary, Filter } from 'mongodb';
 import type { Role } from '../../platform/auth/principal.js';
 import type { Database } from '../../platform/storage/database.js';
 import { InjectDatabase } from '../../platform/storage/storage.module.js';
+import type { PersonalDataCodec } from '../../privacy/personal-data/codec.js';
+import { PersonalData } from '../../privacy/personal-data/personal-data.service.js';
+import { MEMBER_PERSONAL_DATA } from './members.policy.js';
+
+type PersonalField = keyof typeof MEMBER_PERSONAL_DATA.fields;
 
 export type MemberStatus = 'active' | 'withdrawn';
 
-/** A member's profile as the rest of the code sees it (never the stored shape). */
+/**
+ * A member's profile as the rest of the code sees it (never the stored shape). `email` and
+ * `phone` are masked unless the read asked for them in plaintext.
+ */
 export interface Member {
   /** Cognito's `sub`; for users without one (migrated on cognito-local), their username. */
   id: string;
@@ -13,11 +22,13 @@ export interface Member {
   username: string;
   role: Role;
   status: MemberStatus;
-  email: string;
+  email: string | undefined;
   phone: string | undefined;
   createdAt: Date;
   updatedAt: Date;
   withdrawnAt: Date | undefined;
+  /** When the personal data was destroyed after the retention period (withdrawn members). */
+  destroyedAt: Date | undefined;
 }
 
 export interface NewMember {
@@ -29,52 +40,103 @@ export interface NewMember {
 }
 
 /**
- * Stored shape. Email and phone are plain for now; the privacy issue encrypts them, which is why
- * they are read and written only in this file.
+ * Stored shape. Email and phone are stored only as field ciphertext with blind-index lookups
+ * (MEMBER_PERSONAL_DATA); after the retention period they are removed and `destroyedAt` set.
  */
 interface MemberDocument {
   _id: string;
   username: string;
   role: Role;
   status: MemberStatus;
-  email: string;
-  phone: string | null;
+  email?: Binary | null;
+  emailLookup?: string | null;
+  phone?: Binary | null;
+  phoneLookup?: string | null;
   createdAt: Date;
   updatedAt: Date;
   withdrawnAt?: Date;
+  destroyedAt?: Date;
 }
 
-const COLLECTION = 'members';
+const COLLECTION = MEMBER_PERSONAL_DATA.collection;
 
-function toMember(doc: MemberDocument): Member {
-  return {
-    id: doc._id,
-    username: doc.username,
-    role: doc.role,
-    status: doc.status,
-    email: doc.email,
-    phone: doc.phone ?? undefined,
-    createdAt: doc.createdAt,
-    updatedAt: doc.updatedAt,
-    withdrawnAt: doc.withdrawnAt,
-  };
+export interface MemberQuery {
+  email?: string;
+  phone?: string;
+  role?: Role;
+  status?: MemberStatus;
+}
+
+/** Reads: personal fields masked, except those named in `plaintext`. */
+export interface ReadOptions {
+  plaintext?: readonly PersonalField[];
 }
 
 @Injectable()
 export class MembersRepository {
-  constructor(@InjectDatabase() private readonly db: Database) {}
+  private readonly personal: PersonalDataCodec<PersonalField>;
+
+  constructor(
+    @InjectDatabase() private readonly db: Database,
+    personalData: PersonalData,
+  ) {
+    this.personal = personalData.codec(MEMBER_PERSONAL_DATA);
+  }
 
   private get collection() {
     return this.db.collection<MemberDocument>(COLLECTION);
   }
 
-  async getById(id: string): Promise<Member | undefined> {
+  private async toMember(doc: MemberDocument, options: ReadOptions): Promise<Member> {
+    const personal = await this.personal.open(doc as unknown as Record<string, unknown>, doc._id, {
+      plaintext: options.plaintext ?? [],
+    });
+    return {
+      id: doc._id,
+      username: doc.username,
+      role: doc.role,
+      status: doc.status,
+      email: personal.email,
+      phone: personal.phone,
+      createdAt: doc.createdAt,
+      updatedAt: doc.updatedAt,
+      withdrawnAt: doc.withdrawnAt,
+      destroyedAt: doc.destroyedAt,
+    };
+  }
+
+  async getById(id: string, options: ReadOptions = {}): Promise<Member | undefined> {
     const doc = await this.collection.findOne({ _id: id });
-    return doc ? toMember(doc) : undefined;
+    return doc ? this.toMember(doc, options) : undefined;
+  }
+
+  /**
+   * Members matching every given criterion, by id; email and phone match through their blind
+   * indexes (any format of the same number finds it).
+   */
+  async find(
+    query: MemberQuery,
+    page: { after?: string; limit: number },
+    options: ReadOptions = {},
+  ): Promise<Member[]> {
+    const filter: Filter<MemberDocument> = {};
+    if (query.email !== undefined)
+      filter.emailLookup = await this.personal.lookup('email', query.email);
+    if (query.phone !== undefined)
+      filter.phoneLookup = await this.personal.lookup('phone', query.phone);
+    if (query.role !== undefined) filter.role = query.role;
+    if (query.status !== undefined) filter.status = query.status;
+    if (page.after !== undefined) filter._id = { $gt: page.after };
+    const docs = await this.collection.find(filter).sort({ _id: 1 }).limit(page.limit).toArray();
+    return Promise.all(docs.map((doc) => this.toMember(doc, options)));
   }
 
   /** Creates the profile unless it exists; an existing one is left exactly as it is. */
   async createIfAbsent(member: NewMember, at: Date): Promise<void> {
+    const personal = await this.personal.seal(member.id, {
+      email: member.email,
+      phone: member.phone ?? null,
+    });
     await this.collection.updateOne(
       { _id: member.id },
       {
@@ -82,8 +144,7 @@ export class MembersRepository {
           username: member.username,
           role: member.role,
           status: 'active',
-          email: member.email,
-          phone: member.phone ?? null,
+          ...personal,
           createdAt: at,
           updatedAt: at,
         },

@@ -5,6 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Principal } from '../../platform/auth/principal.js';
 import type { Database } from '../../platform/storage/database.js';
 import { EmbeddedDatabase } from '../../platform/storage/embedded/embedded-database.js';
+import { loadConfig } from '../../config/config.js';
+import { openPrivacy } from '../../privacy/privacy.js';
 import { MembersRepository } from './members.repository.js';
 import { MembersService } from './members.service.js';
 
@@ -35,7 +37,8 @@ describe(MembersService.name, () => {
   beforeEach(async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'wm-members-'));
     db = await EmbeddedDatabase.open(dir, { logger: quiet, dbName: 'test' });
-    repository = new MembersRepository(db);
+    const { personalData } = await openPrivacy(loadConfig({ DATA_DIR: dir }), db);
+    repository = new MembersRepository(db, personalData);
     sut = new MembersService(repository);
   });
 
@@ -81,5 +84,25 @@ describe(MembersService.name, () => {
       withdrawnAt: new Date('2026-03-05T00:00:00Z'),
     });
     await expect(sut.getMe(principal)).rejects.toMatchObject({ code: 'member_not_found' });
+  });
+
+  it('stores email and phone only encrypted, findable by any format of the same value', async () => {
+    await sut.ensureProfile(newMember, new Date('2026-03-01T00:00:00Z'));
+
+    const stored = JSON.stringify(
+      await db.collection<{ _id: string }>('members').findOne({ _id: SUB }),
+    );
+    expect(stored).not.toContain('kim.worker');
+    expect(stored).not.toContain('12345678');
+    const page = { limit: 10 };
+    expect(await repository.find({ phone: '010-1234-5678' }, page)).toHaveLength(1);
+    expect(await repository.find({ email: 'KIM.WORKER@example.com' }, page)).toHaveLength(1);
+    expect(await repository.find({ phone: '010-9999-5678' }, page)).toHaveLength(0);
+  });
+
+  it('hands back the plaintext email on withdrawal, for the records that must forget it', async () => {
+    await sut.ensureProfile(newMember, new Date('2026-03-01T00:00:00Z'));
+
+    expect(await sut.withdraw(SUB)).toEqual({ email: 'kim.worker@example.com' });
   });
 });

@@ -22,7 +22,7 @@ export class MembersService {
 
   /** Marks the profile withdrawn; returns the email it held (for other records to forget). */
   async withdraw(id: string, at: Date = new Date()): Promise<{ email: string | undefined }> {
-    const member = await this.members.getById(id);
+    const member = await this.members.getById(id, { plaintext: ['email'] });
     await this.members.markWithdrawn(id, at);
     return { email: member?.email };
   }

@@ -1,0 +1,9 @@
+import { MEMBER_PERSONAL_DATA } from '../../modules/members/members.policy.js';
+import type { PersonalDataPolicy } from './policy.js';
+
+/**
+ * Every document type that holds personal data. Key rotation re-encrypts, retention destroys,
+ * and docs/personal-data.md is checked against, exactly this list: a module that stores personal
+ * data adds its policy here.
+ */
+export const PERSONAL_DATA_POLICIES: readonly PersonalDataPolicy[] = [MEMBER_PERSONAL_DATA];
