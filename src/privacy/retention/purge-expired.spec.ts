@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { migration as retentionIndexes } from '../../migrations/1795555200000-CreatePrivacyRetentionIndexes.js';
 import { MEMBER_PERSONAL_DATA } from '../../modules/members/members.policy.js';
 import type { Database } from '../../platform/storage/database.js';
 import { EmbeddedDatabase } from '../../platform/storage/embedded/embedded-database.js';
@@ -41,6 +42,8 @@ describe(purgeExpired.name, () => {
   beforeEach(async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'wm-retention-'));
     db = await EmbeddedDatabase.open(path.join(dir, 'db'), { logger: quiet, dbName: 'test' });
+    // The purge must find what it should with the sparse withdrawnAt index in place.
+    await retentionIndexes.up(db);
     const keys = await KeyRing.openLocal(path.join(dir, 'keys'));
     const cipher = new FieldCipher(keys);
     const index = new BlindIndex(await keys.ensureBlindIndexKey());
