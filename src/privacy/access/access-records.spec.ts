@@ -362,6 +362,15 @@ describe(AccessRecords.name, () => {
       });
     });
 
+    it('on a dry run counts what would go and deletes nothing', async () => {
+      clock = new Date('2026-01-03T00:00:00Z');
+      const result = await sut.purgeOlderThan(730, { dryRun: true });
+
+      expect(result).toMatchObject({ purged: 3, firstKeptSeq: 4 });
+      expect(await records().distinct('_id')).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+      expect(await sut.verify()).toMatchObject({ ok: true, anchorSeq: null });
+    });
+
     it('never deletes a record within the retention, even behind an older one', async () => {
       clock = new Date('2026-11-02T00:00:00Z');
       const result = await sut.purgeOlderThan(730);

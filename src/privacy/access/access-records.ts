@@ -235,7 +235,10 @@ export class AccessRecords {
    * that do not verify. The anchor is written before the deletion, so a purge cut short leaves
    * extra old records, never an unexplained gap.
    */
-  async purgeOlderThan(retentionDays: number): Promise<PurgeResult> {
+  async purgeOlderThan(
+    retentionDays: number,
+    options: { dryRun?: boolean } = {},
+  ): Promise<PurgeResult> {
     if (!Number.isInteger(retentionDays) || retentionDays < MIN_ACCESS_RECORD_RETENTION_DAYS) {
       throw new RangeError(
         `access records are kept at least ${MIN_ACCESS_RECORD_RETENTION_DAYS} days, not ${retentionDays}`,
@@ -251,21 +254,24 @@ export class AccessRecords {
     const walker = new ChainWalker(this.#chainKey, start, report);
 
     let lastOld: AccessRecord | undefined;
+    let old = 0;
     let after = 0;
     scan: for (;;) {
       const batch = await this.#repository.getBatch(after, VERIFY_BATCH);
       for (const record of batch) {
-        const old = record.at instanceof Date && record.at.getTime() < cutoff.getTime();
-        if (!old) break scan;
+        const expired = record.at instanceof Date && record.at.getTime() < cutoff.getTime();
+        if (!expired) break scan;
         walker.next(record);
         if (broken) throw new AccessChainBrokenError(broken);
         lastOld = record;
+        old += 1;
       }
       const last = batch.at(-1);
       if (!last || batch.length < VERIFY_BATCH) break;
       after = last.seq;
     }
     if (!lastOld) return { purged: 0, cutoff, firstKeptSeq: null };
+    if (options.dryRun) return { purged: old, cutoff, firstKeptSeq: lastOld.seq + 1 };
     // What stays is not checked here: the anchor names the last purged record's MAC, so a broken
     // link or gap right after it stays as visible to `verify()` as it is now.
 

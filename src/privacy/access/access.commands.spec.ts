@@ -13,7 +13,6 @@ import { accessChainKey, type AccessEntry } from './access-record.js';
 import { AccessRecords } from './access-records.js';
 import {
   accessReviewCommand,
-  purgeAccessRecordsCommand,
   verifyAccessLogCommand,
   type AccessCommandContext,
 } from './access.commands.js';
@@ -162,26 +161,9 @@ describe('access record commands', () => {
       ]) {
         const { code, err, out } = await run(accessReviewCommand, argv);
         expect(code).toBe(2);
-        expect(err).toContain('usage: cli access review --month YYYY-MM');
+        expect(err).toContain('usage: cli privacy access-review --month YYYY-MM');
         expect(out).toBe('');
       }
-    });
-  });
-
-  describe(purgeAccessRecordsCommand.name, () => {
-    it('purges what is older than the configured retention and keeps the rest verifiable', async () => {
-      clock = new Date('2024-01-01T00:00:00Z');
-      await records.append(reveal());
-      clock = new Date('2026-11-01T00:00:00Z');
-      await records.append(reveal());
-
-      const purge = await run(purgeAccessRecordsCommand, ['access', 'purge']);
-      expect(purge.code).toBe(0);
-      expect(purge.out).toContain('purged 1 access record(s)');
-
-      const verify = await run(verifyAccessLogCommand, ['access', 'verify']);
-      expect(verify.code).toBe(0);
-      expect(verify.out).toContain('purged before 2');
     });
   });
 });

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { DatabaseCommandContext } from '../../platform/process/command-context.js';
 import { ACCESS_ACTIONS } from './access-record.js';
-import { AccessChainBrokenError, AccessRecords, type VerifyResult } from './access-records.js';
+import { AccessRecords, type VerifyResult } from './access-records.js';
 import {
   DEFAULT_REVIEW_THRESHOLDS,
   kstTime,
@@ -18,7 +18,7 @@ export interface AccessCommandContext extends DatabaseCommandContext {
 }
 
 export const REVIEW_USAGE =
-  'usage: cli access review --month YYYY-MM [--json] [--max-reveals-per-day N]\n' +
+  'usage: cli privacy access-review --month YYYY-MM [--json] [--max-reveals-per-day N]\n' +
   '         [--max-reveals-per-month N] [--bulk-export-subjects N] [--work-hours 09-19]\n' +
   '         [--holidays YYYY-MM-DD,...]\n' +
   '  the month and the hours are in KST; weekends and --holidays are outside working hours\n';
@@ -27,7 +27,7 @@ const accessRecords = (context: AccessCommandContext) =>
   new AccessRecords(context.db, context.chainKey, context.now ? { now: context.now } : {});
 
 /**
- * `cli access verify`: walks the whole chain. Exit 0 when it verifies, 1 with the problems
+ * `cli privacy verify-access-log`: walks the whole chain. Exit 0 when it verifies, 1 with the problems
  * listed otherwise. Prints the head (seq and MAC) so it can be kept outside the database.
  */
 export async function verifyAccessLogCommand(context: AccessCommandContext): Promise<number> {
@@ -66,30 +66,6 @@ export function formatVerifyResult(result: VerifyResult): string {
   return `${lines.join('\n')}\n`;
 }
 
-/**
- * `cli access purge`: deletes records older than ACCESS_RECORD_RETENTION_DAYS from the start of
- * the chain. Exit 0 when done, 1 when the records to delete do not verify (nothing is deleted).
- */
-export async function purgeAccessRecordsCommand(context: AccessCommandContext): Promise<number> {
-  const days = context.config.privacy.accessRecordRetentionDays;
-  try {
-    const result = await accessRecords(context).purgeOlderThan(days);
-    context.logger.info(
-      { purged: result.purged, cutoff: result.cutoff, firstKeptSeq: result.firstKeptSeq },
-      'access records purged',
-    );
-    context.out.write(
-      `purged ${result.purged} access record(s) older than ${result.cutoff.toISOString()} ` +
-        `(${days} days)\n`,
-    );
-    return 0;
-  } catch (error) {
-    if (!(error instanceof AccessChainBrokenError)) throw error;
-    context.err.write(`${error.message}\n`);
-    return 1;
-  }
-}
-
 class UsageError extends Error {}
 
 const positiveInt = (name: string, value: string | undefined, fallback: number): number => {
@@ -123,7 +99,7 @@ function parseHolidays(value: string | undefined): string[] {
 }
 
 /**
- * `cli access review --month YYYY-MM`: the monthly review of one KST month, as a text table (or
+ * `cli privacy access-review --month YYYY-MM`: the monthly review of one KST month, as a text table (or
  * JSON with `--json`). Exit 0 with the review printed, 2 on usage errors.
  */
 export async function accessReviewCommand(context: AccessCommandContext): Promise<number> {
