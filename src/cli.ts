@@ -10,7 +10,12 @@ import { SchemaMigrator } from './platform/schema/schema-migrator.js';
 import type { Database } from './platform/storage/database.js';
 import { openDatabase } from './platform/storage/open-database.js';
 import type { AppConfig } from './config/config.js';
+import { accessReviewCommand, verifyAccessLogCommand } from './privacy/access/access.commands.js';
+import { accessChainKey } from './privacy/access/access-record.js';
+import { PERSONAL_DATA_POLICIES } from './privacy/personal-data/registry.js';
 import { openPrivacy, type Privacy } from './privacy/privacy.js';
+import { retentionPurgeCommand } from './privacy/retention/retention-purge.command.js';
+import { rotateKeysCommand } from './privacy/rotation/rotate-keys.command.js';
 
 interface Command {
   summary: string;
@@ -30,6 +35,21 @@ async function withDatabase<T>(
   }
 }
 
+/** Every command is two words (`db migrate`); a command module gets the arguments after them. */
+const COMMAND_WORDS = 2;
+
+/** A command on the privacy layer: the key ring, the codec of every policy, the access records. */
+async function privacyContext(context: DatabaseCommandContext) {
+  const privacy = await context.privacy();
+  return {
+    ...context,
+    keys: privacy.keys,
+    codecs: PERSONAL_DATA_POLICIES.map((policy) => privacy.personalData.codec(policy)),
+    accessRecords: privacy.accessRecords,
+    chainKey: accessChainKey(await privacy.keys.ensureBlindIndexKey()),
+  };
+}
+
 function withDatabaseCommand(
   summary: string,
   run: (context: DatabaseCommandContext) => Promise<number>,
@@ -40,7 +60,7 @@ function withDatabaseCommand(
       withDatabase(config, logger, (db) => {
         let privacy: Promise<Privacy> | undefined;
         return run({
-          argv: process.argv.slice(2),
+          argv: process.argv.slice(2 + COMMAND_WORDS),
           config,
           logger,
           db,
@@ -97,6 +117,36 @@ const COMMANDS: Record<string, Command> = {
     'store a Firebase Auth export for the lazy migration: --users <json> --hash-config <json>',
     importCommand,
   ),
+  'privacy rotate-keys': withDatabaseCommand(
+    'make a new field key version current, then re-encrypt older records (resumable)',
+    async (context) => rotateKeysCommand(await privacyContext(context)),
+  ),
+  'privacy verify-access-log': withDatabaseCommand(
+    'prove the hash chain of the access records (exit 1 naming each break)',
+    async (context) => verifyAccessLogCommand(await privacyContext(context)),
+  ),
+  'privacy access-review': withDatabaseCommand(
+    "list the month's unusual accesses for the monthly review: --month YYYY-MM",
+    async (context) => accessReviewCommand(await privacyContext(context)),
+  ),
+  'retention purge': withDatabaseCommand(
+    'destroy personal data and access records past their retention (--dry-run lists them)',
+    async (context) => {
+      const privacy = await privacyContext(context);
+      const days = context.config.privacy.accessRecordRetentionDays;
+      return retentionPurgeCommand({
+        ...privacy,
+        extraPurges: [
+          {
+            name: `access records older than ${days} days`,
+            run: async (dryRun) => ({
+              count: (await privacy.accessRecords.purgeOlderThan(days, { dryRun })).purged,
+            }),
+          },
+        ],
+      });
+    },
+  ),
   'config check': {
     summary: 'validate the environment and print the resolved settings (no secrets)',
     async run({ config }) {
@@ -119,7 +169,7 @@ const COMMANDS: Record<string, Command> = {
 };
 
 function usage(): string {
-  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(22)} ${c.summary}`);
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(26)} ${c.summary}`);
   return `usage: cli <command>\n\ncommands:\n${lines.join('\n')}\n`;
 }
 
