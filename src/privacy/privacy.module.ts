@@ -1,6 +1,8 @@
 import { Global, Module } from '@nestjs/common';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
+import type { Logger } from 'pino';
+import { ROOT_LOGGER } from '../platform/logging/logging.module.js';
 import type { Database } from '../platform/storage/database.js';
 import { DATABASE } from '../platform/storage/storage.module.js';
 import { FieldCipher } from './crypto/field-cipher.js';
@@ -20,8 +22,12 @@ const PRIVACY = Symbol('PRIVACY');
   providers: [
     {
       provide: PRIVACY,
-      inject: [APP_CONFIG, DATABASE],
-      useFactory: (config: AppConfig, db: Database) => openPrivacy(config, db),
+      inject: [APP_CONFIG, DATABASE, ROOT_LOGGER],
+      useFactory: (config: AppConfig, db: Database, logger: Logger) =>
+        openPrivacy(config, db, {
+          logger: logger.child({ component: 'privacy' }),
+          tolerateUnavailable: true,
+        }),
     },
     { provide: KeyRing, inject: [PRIVACY], useFactory: (p: Privacy) => p.keys },
     { provide: FieldCipher, inject: [PRIVACY], useFactory: (p: Privacy) => p.cipher },

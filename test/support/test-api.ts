@@ -43,7 +43,8 @@ export async function startTestApi(
     ...AWS_LIKE_ENV,
     DATA_DIR: dataDir,
     EMBEDDED_DB_DIR: path.join(dataDir, 'db'),
-    FIELD_KEYS_DIR: path.join(dataDir, 'keys'),
+    // A local key file unless the test brings a KMS key (then the ring lives in the database).
+    ...(options.env?.KMS_KEY_ID ? {} : { FIELD_KEYS_DIR: path.join(dataDir, 'keys') }),
     ...options.env,
   });
   const logs = new LogCapture();

@@ -78,16 +78,32 @@ export class AccessChainBrokenError extends Error {
  */
 export class AccessRecords {
   readonly #repository: AccessRecordsRepository;
-  readonly #chainKey: Buffer;
+  readonly #chainKey: () => Promise<Buffer>;
   readonly #now: () => Date;
   readonly #maxRetryDelayMs: number;
   /** This instance's appends run one at a time; only other processes race it. */
   #queue: Promise<unknown> = Promise.resolve();
 
-  constructor(db: Database, chainKey: Buffer, options: AccessRecordsOptions = {}) {
-    if (chainKey.length < 32) throw new Error('the access chain key must be at least 32 bytes');
+  /**
+   * `chainKey` may be a function: the key is then derived on use, from a key ring that may have
+   * to unwrap its index key first (so a process starts while KMS is away; appends answer 503).
+   */
+  constructor(
+    db: Database,
+    chainKey: Buffer | (() => Promise<Buffer>),
+    options: AccessRecordsOptions = {},
+  ) {
+    const checked = (key: Buffer): Buffer => {
+      if (key.length < 32) throw new Error('the access chain key must be at least 32 bytes');
+      return key;
+    };
+    if (Buffer.isBuffer(chainKey)) {
+      const key = checked(chainKey);
+      this.#chainKey = () => Promise.resolve(key);
+    } else {
+      this.#chainKey = async () => checked(await chainKey());
+    }
     this.#repository = new AccessRecordsRepository(db);
-    this.#chainKey = chainKey;
     this.#now = options.now ?? (() => new Date());
     this.#maxRetryDelayMs = options.maxRetryDelayMs ?? 20;
   }
@@ -126,7 +142,7 @@ export class AccessRecords {
         requestId: entry.requestId ?? null,
         prev: tail.prev,
       };
-      const record: AccessRecord = { ...body, mac: macRecord(this.#chainKey, body) };
+      const record: AccessRecord = { ...body, mac: macRecord(await this.#chainKey(), body) };
       if (await this.#repository.insert(record)) {
         await this.#repository.advanceHead(record.seq, record.mac, record.at);
         return record;
@@ -168,8 +184,9 @@ export class AccessRecords {
     // The head first: it only moves after its record is stored, so it never names one we miss.
     let head = await this.#repository.getHead();
     const anchor = await this.#repository.getAnchor();
-    const start = chainStart(this.#chainKey, anchor, report);
-    const walker = new ChainWalker(this.#chainKey, start, report);
+    const chainKey = await this.#chainKey();
+    const start = chainStart(chainKey, anchor, report);
+    const walker = new ChainWalker(chainKey, start, report);
 
     let headRecordMac: string | undefined;
     let after = 0;
@@ -250,8 +267,9 @@ export class AccessRecords {
     const report = (problem: ChainProblem) => {
       broken ??= problem;
     };
-    const start = chainStart(this.#chainKey, await this.#repository.getAnchor(), report);
-    const walker = new ChainWalker(this.#chainKey, start, report);
+    const chainKey = await this.#chainKey();
+    const start = chainStart(chainKey, await this.#repository.getAnchor(), report);
+    const walker = new ChainWalker(chainKey, start, report);
 
     let lastOld: AccessRecord | undefined;
     let old = 0;
@@ -276,7 +294,7 @@ export class AccessRecords {
     // link or gap right after it stays as visible to `verify()` as it is now.
 
     const body = { firstSeq: lastOld.seq + 1, prev: lastOld.mac, purgedAt: now, cutoff };
-    await this.#repository.advanceAnchor({ ...body, mac: macAnchor(this.#chainKey, body) });
+    await this.#repository.advanceAnchor({ ...body, mac: macAnchor(chainKey, body) });
     const purged = await this.#repository.deleteThrough(lastOld.seq);
     return { purged, cutoff, firstKeptSeq: body.firstSeq };
   }

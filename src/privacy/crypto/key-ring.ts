@@ -137,6 +137,12 @@ export interface KeyRingOptions {
   ttlMs?: number;
   /** The clock, in milliseconds; tests pass their own. */
   now?: () => number;
+  /**
+   * Open even when keys cannot be unwrapped now (KMS unreachable): they stay cold, each use
+   * tries again and answers 503 meanwhile. For long-running services, which then recover without
+   * a restart; commands leave it off and fail at once.
+   */
+  tolerateUnavailable?: boolean;
   /** Where failed background refreshes are reported. */
   logger?: KeyRingLogger;
 }
@@ -226,7 +232,16 @@ export class KeyRing {
     }
     const ring = new KeyRing(store, provider, record, options);
     const slots: Slot[] = [BLIND_INDEX, ...record.dataKeys.map((k) => k.version)];
-    await Promise.all(slots.map((slot) => ring.unwrap(slot)));
+    const unwrapped = await Promise.allSettled(slots.map((slot) => ring.unwrap(slot)));
+    for (const [i, outcome] of unwrapped.entries()) {
+      if (outcome.status === 'fulfilled') continue;
+      const error: unknown = outcome.reason;
+      if (!options.tolerateUnavailable || !(error instanceof KeyUnavailableError)) throw error;
+      options.logger?.warn(
+        { err: error, key: slots[i] },
+        'a key could not be unwrapped at start; it is tried again on use (503 until then)',
+      );
+    }
     return ring;
   }
 

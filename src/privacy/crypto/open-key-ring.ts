@@ -9,6 +9,8 @@ import { createKmsClient, KmsDataKeyProvider } from './kms-data-key-provider.js'
 export interface OpenKeyRingOptions extends AwsClientOptions {
   /** Where failed background refreshes of the keys are reported. */
   logger?: KeyRingLogger;
+  /** Open while KMS is unreachable, keys cold until it returns (long-running services). */
+  tolerateUnavailable?: boolean;
   /** The key ring's clock (tests). */
   now?: () => number;
   /**
@@ -38,6 +40,7 @@ export async function openKeyRing(
     ttlMs: privacy.dataKeyTtlMs,
     ...(options.now ? { now: options.now } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.tolerateUnavailable ? { tolerateUnavailable: true } : {}),
   };
   const keys = privacy.keys;
   if (keys.kind === 'file') return KeyRing.openLocal(keys.dir, ringOptions);
