@@ -20,7 +20,7 @@ const KIM = { id: 'worker-1', email: 'kim.minsu@example.com', phone: '+821012345
 const LEE = { id: 'worker-2', email: 'lee.jiwon@example.com', phone: '+821087654321' };
 
 beforeAll(async () => {
-  api = await startTestApi();
+  api = await startTestApi({ env: { LOG_LEVEL: 'debug', ENABLE_ACCESS_LOG: 'true' } });
   api.app.get(TokenVerifier).trustKeySet(mint.jwks);
   records = api.app.get<AccessRecords>(ACCESS_RECORDS);
   db = api.app.get<Database>(DATABASE);
@@ -153,6 +153,42 @@ describe('staff access to member records', () => {
     append.mockRestore();
     expect(response.status).toBe(500);
     expect(await response.text()).not.toContain('1012345678');
+  });
+
+  it('answers a ciphertext copied to another record with a 500 naming the record and field', async () => {
+    const members = db.collection<{ _id: string; phone?: unknown }>('members');
+    const kim = await members.findOne({ _id: KIM.id });
+    const third = { ...KIM, id: 'worker-3' };
+    await api.app
+      .get(MembersService)
+      .ensureProfile({ ...third, username: third.id, role: 'worker' });
+    await members.updateOne({ _id: third.id }, { $set: { phone: kim?.phone } });
+
+    const response = await call('GET', `/operator/members/${third.id}`, operator);
+
+    expect(response.status).toBe(500);
+    const problem = (await response.json()) as Record<string, unknown>;
+    expect(problem).toMatchObject({
+      code: 'stored_value_unreadable',
+      collection: 'members',
+      field: 'phone',
+      documentId: 'worker-3',
+      reason: 'authentication_failed',
+    });
+    expect(JSON.stringify(problem)).not.toContain('1012345678');
+    expect(
+      api.logs.raw.some((line) =>
+        line.includes('cannot decrypt members.phone of document worker-3'),
+      ),
+    ).toBe(true);
+  });
+
+  it('writes none of the raw values it handled to any log line', () => {
+    const raw = api.logs.raw.join('\n');
+    expect(raw).toContain('/operator/members'); // the requests were logged
+    for (const value of [KIM.email, KIM.phone, '01012345678', LEE.email, LEE.phone]) {
+      expect(raw).not.toContain(value);
+    }
   });
 
   it('leaves a chain of records that verifies', async () => {

@@ -10,7 +10,9 @@ export type DomainErrorKind =
   | 'conflict'
   | 'unprocessable'
   | 'rate_limited'
-  | 'unavailable';
+  | 'unavailable'
+  /** A fault in our own data or code that we can name (500, logged as an error). */
+  | 'internal';
 
 export interface FieldIssue {
   /** Where the value came from: `body`, `query`, `params`, `headers`. */

@@ -34,6 +34,7 @@ const KIND_STATUS: Record<DomainErrorKind, number> = {
   unprocessable: 422,
   rate_limited: 429,
   unavailable: 503,
+  internal: 500,
 };
 
 const STATUS_TITLE: Record<number, string> = {
@@ -129,7 +130,7 @@ export function toProblem(error: unknown): Problem {
       status,
       body: problem(status, error.code, error.message, error.extensions),
       headers,
-      unexpected: false,
+      unexpected: error.kind === 'internal',
     };
   }
   if (error instanceof DatabaseUnavailableError) {

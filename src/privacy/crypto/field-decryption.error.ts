@@ -16,11 +16,11 @@ export type FieldDecryptionReason =
 
 /**
  * A stored ciphertext that does not decrypt: tampered, copied from another record or field
- * (binding), or written under a key version this key ring does not hold. Names the record and
- * field, never the value. Not a `DomainError`: it is a fault in our data, so the problem filter
- * answers 500 for the request that met it and the process goes on.
+ * (binding), or written under a key version this key ring does not hold. A fault in our data, not
+ * in the request: the request that met it gets a 500 `stored_value_unreadable` naming the record
+ * and field (ids and names only, never the value), the error is logged, and the process goes on.
  */
-export class FieldDecryptionError extends Error {
+export class FieldDecryptionError extends DomainError {
   readonly collection: string;
   readonly field: string;
   readonly documentId: string;
@@ -32,7 +32,15 @@ export class FieldDecryptionError extends Error {
   ) {
     const key = keyVersion === undefined ? '' : ` (key version ${keyVersion})`;
     super(
+      'internal',
+      'stored_value_unreadable',
       `cannot decrypt ${binding.collection}.${binding.field} of document ${binding.documentId}: ${reason}${key}`,
+      {
+        collection: binding.collection,
+        field: binding.field,
+        documentId: binding.documentId,
+        reason,
+      },
     );
     this.name = 'FieldDecryptionError';
     this.collection = binding.collection;
