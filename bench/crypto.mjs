@@ -5,7 +5,14 @@ import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { BlindIndex, FieldCipher, KeyRing } from '../dist/privacy/crypto/index.js';
+import {
+  BlindIndex,
+  FieldCipher,
+  KeyRing,
+  KeyRingBlindIndex,
+} from '../dist/privacy/crypto/index.js';
+import { PersonalDataCodec } from '../dist/privacy/personal-data/codec.js';
+import { MEMBER_PERSONAL_DATA } from '../dist/modules/members/members.policy.js';
 import { median, report } from './lib.mjs';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 9);
@@ -33,6 +40,18 @@ function opsPerSecond(op, ms) {
   return (n * 1000) / (now - start);
 }
 
+/** The same for an asynchronous `op(i)`, awaited one at a time (as a request would). */
+async function asyncOpsPerSecond(op, ms) {
+  let n = 0;
+  const start = performance.now();
+  let now = start;
+  while (now - start < ms) {
+    for (let i = 0; i < 256; i++) await op(n++);
+    now = performance.now();
+  }
+  return (n * 1000) / (now - start);
+}
+
 function rawAesGcm(key) {
   return {
     encrypt(value) {
@@ -52,13 +71,17 @@ function rawAesGcm(key) {
 export async function run() {
   const dir = mkdtempSync(path.join(tmpdir(), 'wm-bench-crypto-'));
   try {
-    const keys = await KeyRing.openLocal(path.join(dir, 'keys'));
+    // As in production: unwrapped keys expire (the default DATA_KEY_TTL_SECONDS), so every use
+    // reads the clock.
+    const keys = await KeyRing.openLocal(path.join(dir, 'keys'), { ttlMs: 3_600_000 });
     const aes = new FieldCipher(keys, 'aes-256-gcm');
     const aria = new FieldCipher(keys, 'aria-256-gcm');
     const index = new BlindIndex(keys.blindIndexKey);
     const raw = rawAesGcm(randomBytes(32));
     const hmacKey = randomBytes(32);
     const value = (i) => VALUES[i % VALUES.length];
+    const codec = new PersonalDataCodec(MEMBER_PERSONAL_DATA, aes, new KeyRingBlindIndex(keys));
+    const PHONES = ['010-1234-5678', '010-2345-6789', '+82 10 3456 7890'];
 
     const sides = {
       raw: (i) => raw.decrypt(raw.encrypt(value(i))),
@@ -73,11 +96,27 @@ export async function run() {
         index.compute('phone', '010-1234-5678');
       },
     };
+    const asyncSides = {
+      rawRepository: async (i) => {
+        const stored = raw.encrypt(PHONES[i % 3]);
+        createHmac('sha256', hmacKey).update('01012345678').digest();
+        raw.decrypt(stored);
+      },
+      repository: async (i) => {
+        const id = `m${i & 1023}`;
+        const stored = await codec.seal(id, { phone: PHONES[i % 3] });
+        await codec.open(stored, id);
+      },
+    };
     for (const op of Object.values(sides)) opsPerSecond(op, 200); // warm-up
+    for (const op of Object.values(asyncSides)) await asyncOpsPerSecond(op, 200);
     const rounds = [];
     for (let r = 0; r < ROUNDS; r++) {
       const row = {};
       for (const [name, op] of Object.entries(sides)) row[name] = opsPerSecond(op, ROUND_MS);
+      for (const [name, op] of Object.entries(asyncSides)) {
+        row[name] = await asyncOpsPerSecond(op, ROUND_MS);
+      }
       rounds.push(row);
     }
     const m = (pick) => median(rounds.map(pick));
@@ -105,6 +144,14 @@ export async function run() {
         unit: 'ops/s',
         baseline: m((r) => r.rawWrite),
         ratio: m((r) => r.write / r.rawWrite),
+      },
+      {
+        figure:
+          'repository path: codec seal (encrypt + blind index) then open (decrypt + mask) of a phone, awaited, vs raw encrypt + HMAC + decrypt',
+        value: m((r) => r.repository),
+        unit: 'ops/s',
+        baseline: m((r) => r.rawRepository),
+        ratio: m((r) => r.repository / r.rawRepository),
       },
       {
         figure: `stored size of the 13-40 byte values (${VALUES.map((v) => Buffer.byteLength(v)).join(', ')} B plaintext), largest`,
