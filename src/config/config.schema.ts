@@ -85,6 +85,22 @@ export const envSchema = z
         message: 'the personal data safety standard asks for at least 730 days (2 years)',
       })
       .default(730),
+    MINIMUM_HOURLY_WAGE_KRW: positiveInt.default(10_320),
+    LATE_CANCELLATION_HOURS: positiveInt.default(24),
+    ELIGIBILITY_RULE_SET_VERSION: z.string().min(1).max(40).default('2026.1'),
+    ELIGIBILITY_MINIMUM_WORKER_AGE: positiveInt.default(15),
+    ELIGIBILITY_ADULT_AGE: positiveInt.default(18),
+    ELIGIBILITY_MINOR_MAX_DAILY_HOURS: positiveInt.default(7),
+    ELIGIBILITY_MINOR_MAX_WEEKLY_HOURS: positiveInt.default(35),
+    ELIGIBILITY_MINOR_NIGHT_START_HOUR: z.coerce.number().int().min(0).max(23).default(22),
+    ELIGIBILITY_MINOR_NIGHT_END_HOUR: z.coerce.number().int().min(0).max(23).default(6),
+    ELIGIBILITY_ADULT_MAX_WEEKLY_HOURS: positiveInt.default(52),
+    ELIGIBILITY_MAX_DAILY_HOURS: positiveInt.max(24).default(12),
+    ELIGIBILITY_MINIMUM_REST_HOURS: z.coerce.number().int().min(0).max(24).default(11),
+    ELIGIBILITY_TRAVEL_BUFFER_MINUTES: z.coerce.number().int().min(0).max(240).default(30),
+    ELIGIBILITY_MAX_NO_SHOWS: positiveInt.default(3),
+    ELIGIBILITY_NO_SHOW_WINDOW_DAYS: positiveInt.default(90),
+    OUTBOX_POLL_MS: positiveInt.default(1_000),
     WITHDRAWN_MEMBER_RETENTION_DAYS: z.coerce.number().int().min(0).max(1_825).default(30),
     LEGACY_AUTH_HASH_CONFIG: z
       .string()

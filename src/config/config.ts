@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { EligibilityPolicy } from '../modules/eligibility/engine/types.js';
 import { z } from 'zod';
 import type { FirebaseHashParameters } from '../modules/legacy-auth/firebase-scrypt.js';
 import { envSchema, type Env } from './config.schema.js';
@@ -50,6 +51,16 @@ export interface AppConfig {
     /** `cli members create-staff`: the new account's password (else one is generated). Secret. */
     staffInitialPassword: string | undefined;
   };
+  shifts: {
+    /** 최저임금: no shift may pay less per hour (2026: 10,320 KRW). */
+    minimumHourlyWageKrw: number;
+    /** A cancellation this close to the shift's start is flagged late. */
+    lateCancellationHours: number;
+  };
+  /** Every number the eligibility rules use (see EligibilityPolicy). */
+  eligibility: EligibilityPolicy;
+  /** How often the worker looks for undelivered outbox events. */
+  outbox: { pollMs: number };
   legacyAuth: {
     /** The Firebase project's password hash parameters (the signer key is a secret). */
     hashParameters: FirebaseHashParameters | undefined;
@@ -179,6 +190,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       },
       staffInitialPassword: e.STAFF_INITIAL_PASSWORD,
     },
+    shifts: {
+      minimumHourlyWageKrw: e.MINIMUM_HOURLY_WAGE_KRW,
+      lateCancellationHours: e.LATE_CANCELLATION_HOURS,
+    },
+    eligibility: {
+      ruleSetVersion: e.ELIGIBILITY_RULE_SET_VERSION,
+      minimumWorkerAge: e.ELIGIBILITY_MINIMUM_WORKER_AGE,
+      adultAge: e.ELIGIBILITY_ADULT_AGE,
+      minorMaxDailyHours: e.ELIGIBILITY_MINOR_MAX_DAILY_HOURS,
+      minorMaxWeeklyHours: e.ELIGIBILITY_MINOR_MAX_WEEKLY_HOURS,
+      minorNightStartHour: e.ELIGIBILITY_MINOR_NIGHT_START_HOUR,
+      minorNightEndHour: e.ELIGIBILITY_MINOR_NIGHT_END_HOUR,
+      adultMaxWeeklyHours: e.ELIGIBILITY_ADULT_MAX_WEEKLY_HOURS,
+      maxDailyHours: e.ELIGIBILITY_MAX_DAILY_HOURS,
+      minimumRestHours: e.ELIGIBILITY_MINIMUM_REST_HOURS,
+      travelBufferMinutes: e.ELIGIBILITY_TRAVEL_BUFFER_MINUTES,
+      maxNoShows: e.ELIGIBILITY_MAX_NO_SHOWS,
+      noShowWindowDays: e.ELIGIBILITY_NO_SHOW_WINDOW_DAYS,
+    },
+    outbox: { pollMs: e.OUTBOX_POLL_MS },
     legacyAuth: { hashParameters: e.LEGACY_AUTH_HASH_CONFIG },
     privacy: {
       fieldCipher: e.FIELD_CIPHER,
