@@ -5,6 +5,8 @@ import { migration as createLoginAttempts } from './1795540800000-CreateLoginAtt
 import { migration as createLegacyAuthUsers } from './1795544460000-CreateLegacyAuthUsers.js';
 import { migration as createPrivacyAccessRecords } from './1795551600000-CreatePrivacyAccessRecords.js';
 import { migration as createPrivacyRetentionIndexes } from './1795555200000-CreatePrivacyRetentionIndexes.js';
+import { migration as createWorkers } from './1795600100000-CreateWorkers.js';
+import { migration as createOutboxIndexes } from './1795600200000-CreateOutboxIndexes.js';
 
 /** Every schema migration, in any order (the migrator sorts by id). A test checks none is missing. */
 export const MIGRATIONS: readonly SchemaMigration[] = [
@@ -14,4 +16,6 @@ export const MIGRATIONS: readonly SchemaMigration[] = [
   createLegacyAuthUsers,
   createPrivacyAccessRecords,
   createPrivacyRetentionIndexes,
+  createWorkers,
+  createOutboxIndexes,
 ];

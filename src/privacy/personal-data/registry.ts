@@ -1,4 +1,5 @@
 import { MEMBER_PERSONAL_DATA } from '../../modules/members/members.policy.js';
+import { WORKER_PERSONAL_DATA } from '../../modules/workers/workers.policy.js';
 import type { PersonalDataPolicy } from './policy.js';
 
 /**
@@ -6,4 +7,7 @@ import type { PersonalDataPolicy } from './policy.js';
  * and docs/personal-data.md is checked against, exactly this list: a module that stores personal
  * data adds its policy here.
  */
-export const PERSONAL_DATA_POLICIES: readonly PersonalDataPolicy[] = [MEMBER_PERSONAL_DATA];
+export const PERSONAL_DATA_POLICIES: readonly PersonalDataPolicy[] = [
+  MEMBER_PERSONAL_DATA,
+  WORKER_PERSONAL_DATA,
+];

@@ -1,0 +1,286 @@
+import { Injectable } from '@nestjs/common';
+import { ConflictError, NotFoundError } from '../../platform/errors/domain.error.js';
+import type { StaffActor } from '../../privacy/staff-actor.decorator.js';
+import { StaffAccess } from '../../privacy/staff-access.service.js';
+import { birthDateProblem } from './worker-rules.js';
+import {
+  type BankAccountDecision,
+  type IdentityDecision,
+  mapStaffWorkerView,
+  type QualificationDecision,
+  type StaffWorkerView,
+  type StatusDecision,
+} from './workers.dto.js';
+import { WORKER_PERSONAL_DATA, type WorkerPersonalField } from './workers.policy.js';
+import {
+  type VerificationEvent,
+  type Worker,
+  type WorkerPatch,
+  WorkersRepository,
+} from './workers.repository.js';
+import { invalidBirthDate, withRetry, workerNotFound } from './workers.service.js';
+
+/** The personal fields a staff view shows (masked), for the access record. */
+function shownFields(worker: Worker): WorkerPersonalField[] {
+  const shown: WorkerPersonalField[] = [];
+  if (worker.legalName !== undefined) shown.push('legalName');
+  if (worker.birthDate !== undefined) shown.push('birthDate');
+  if (worker.phone !== undefined) shown.push('phone');
+  if (worker.bankAccount?.number !== undefined) shown.push('accountNumber');
+  if (worker.bankAccount?.holderName !== undefined) shown.push('accountHolderName');
+  return shown;
+}
+
+/**
+ * What operators do with worker profiles: read them (masked) and decide verifications by hand
+ * on evidence — identity, payout account, qualifications — and the worker's status. This is the
+ * permanent manual path (paper documents, a provider's console), not a stand-in for the providers.
+ *
+ * Every decision is kept twice: in the worker's verification history (who, when, on what
+ * evidence) and as an access record (접속기록, action `update`). The access record is written
+ * first: when it cannot be, nothing changes.
+ */
+@Injectable()
+export class StaffWorkersService {
+  constructor(
+    private readonly workers: WorkersRepository,
+    private readonly access: StaffAccess,
+  ) {}
+
+  async get(actor: StaffActor, id: string): Promise<StaffWorkerView> {
+    const worker = await this.require(id);
+    await this.access.record(actor, {
+      action: 'read',
+      policy: WORKER_PERSONAL_DATA,
+      subjects: [id],
+      fields: shownFields(worker),
+    });
+    return mapStaffWorkerView(worker);
+  }
+
+  /**
+   * Verify: identity verified by `manual` on the evidence, with the CI when the operator has one
+   * (a CI another worker holds is a 409 `identity_already_used`) and the birth date when the
+   * document shows one. Revoke: the verification ends and the CI is freed (a wrong verification
+   * must not keep blocking the real person).
+   */
+  async decideIdentity(
+    actor: StaffActor,
+    id: string,
+    decision: IdentityDecision,
+    now = new Date(),
+  ): Promise<StaffWorkerView> {
+    if (decision.action === 'verify' && decision.birthDate) {
+      const problem = birthDateProblem(decision.birthDate, now);
+      if (problem) throw invalidBirthDate(problem);
+    }
+    const fields: WorkerPersonalField[] =
+      decision.action === 'verify'
+        ? [
+            ...(decision.ci ? (['ci'] as const) : []),
+            ...(decision.birthDate ? (['birthDate'] as const) : []),
+          ]
+        : ['ci'];
+    return this.decide(actor, id, fields, decision.evidence, now, async (worker, event) => {
+      if (decision.action === 'revoke') {
+        if (!worker.identity || worker.identity.revokedAt !== undefined) {
+          throw new ConflictError(
+            'identity_not_verified',
+            "The worker's identity is not verified.",
+          );
+        }
+        return {
+          ci: null,
+          identity: {
+            ...worker.identity,
+            revokedAt: now,
+            revokedBy: actor.id,
+            revokeReason: decision.evidence,
+          },
+          event: event('identity', 'revoke'),
+        };
+      }
+      if (decision.ci && (await this.workers.ciHeldByAnother(decision.ci, id))) {
+        throw new ConflictError(
+          'identity_already_used',
+          'This person already holds a worker account (the same CI is verified on another one).',
+        );
+      }
+      return {
+        ...(decision.ci ? { ci: decision.ci } : {}),
+        ...(decision.birthDate ? { personal: { birthDate: decision.birthDate } } : {}),
+        identity: {
+          provider: 'manual',
+          verifiedAt: now,
+          by: actor.id,
+          evidence: decision.evidence,
+        },
+        event: event('identity', 'verify'),
+      };
+    });
+  }
+
+  /** Verify: by `manual`, with the operator's finding on the holder name. Revoke: unverified. */
+  async decideBankAccount(
+    actor: StaffActor,
+    id: string,
+    decision: BankAccountDecision,
+    now = new Date(),
+  ): Promise<StaffWorkerView> {
+    return this.decide(
+      actor,
+      id,
+      ['accountNumber', 'accountHolderName'],
+      decision.evidence,
+      now,
+      (worker, event) => {
+        const account = worker.bankAccount;
+        if (!account) throw new ConflictError('no_bank_account', 'The worker has no bank account.');
+        const {
+          number: _n,
+          holderName: _h,
+          verifiedAt: _v,
+          method: _m,
+          verifiedBy: _b,
+          ...state
+        } = account;
+        if (decision.action === 'revoke') {
+          if (account.verifiedAt === undefined) {
+            throw new ConflictError(
+              'bank_account_not_verified',
+              'The bank account is not verified.',
+            );
+          }
+          return {
+            bankAccount: { ...state, holderMatchesLegalName: false },
+            event: event('bankAccount', 'revoke'),
+          };
+        }
+        return {
+          bankAccount: {
+            ...state,
+            verifiedAt: now,
+            method: 'manual',
+            verifiedBy: actor.id,
+            holderMatchesLegalName: decision.holderMatchesLegalName ?? false,
+          },
+          event: event('bankAccount', 'verify'),
+        };
+      },
+    );
+  }
+
+  /**
+   * Verify: the qualification (added if the worker had not declared it) counts, with the expiry
+   * on the document. Revoke: it stays declared but no longer counts.
+   */
+  async decideQualification(
+    actor: StaffActor,
+    id: string,
+    code: string,
+    decision: QualificationDecision,
+    now = new Date(),
+  ): Promise<StaffWorkerView> {
+    return this.decide(actor, id, [], decision.evidence, now, (worker, event) => {
+      const current = worker.qualifications.find((q) => q.code === code);
+      const others = worker.qualifications.filter((q) => q.code !== code);
+      if (decision.action === 'revoke') {
+        if (current?.verifiedAt === undefined) {
+          throw new NotFoundError('The verified qualification', 'qualification_not_found');
+        }
+        const { verifiedAt: _v, verifiedBy: _b, ...declared } = current;
+        return {
+          qualifications: [...others, declared],
+          event: event('qualification', 'revoke', code),
+        };
+      }
+      const expiresAt = decision.expiresAt ?? current?.expiresAt;
+      return {
+        qualifications: [
+          ...others,
+          {
+            code,
+            ...(expiresAt ? { expiresAt } : {}),
+            verifiedAt: now,
+            verifiedBy: actor.id,
+            addedBy: current?.addedBy ?? actor.id,
+            addedAt: current?.addedAt ?? now,
+          },
+        ],
+        event: event('qualification', 'verify', code),
+      };
+    });
+  }
+
+  async decideStatus(
+    actor: StaffActor,
+    id: string,
+    decision: StatusDecision,
+    now = new Date(),
+  ): Promise<StaffWorkerView> {
+    return this.decide(actor, id, [], decision.reason, now, (worker, event) => {
+      if (worker.status === 'withdrawn') {
+        throw new ConflictError('worker_withdrawn', 'This worker has withdrawn.');
+      }
+      return {
+        status: decision.status,
+        statusReason: decision.reason,
+        event: event('status', decision.status === 'active' ? 'activate' : 'suspend'),
+      };
+    });
+  }
+
+  /**
+   * One manual decision: the worker must exist (404 first, without a record), the change is
+   * computed (409s before any record), the access record is written, then the change, guarded by
+   * the profile's version (computed again on a lost race).
+   */
+  private async decide(
+    actor: StaffActor,
+    id: string,
+    fields: WorkerPersonalField[],
+    evidence: string,
+    now: Date,
+    change: (
+      worker: Worker,
+      event: (
+        subject: VerificationEvent['subject'],
+        action: VerificationEvent['action'],
+        code?: string,
+      ) => VerificationEvent,
+    ) => WorkerPatch | Promise<WorkerPatch>,
+  ): Promise<StaffWorkerView> {
+    let recorded = false;
+    const saved = await withRetry(async () => {
+      const worker = await this.require(id);
+      const patch = await change(worker, (subject, action, code) => ({
+        subject,
+        action,
+        ...(code ? { code } : {}),
+        by: actor.id,
+        byRole: actor.role,
+        at: now,
+        evidence,
+      }));
+      if (!recorded) {
+        await this.access.record(actor, {
+          action: 'update',
+          policy: WORKER_PERSONAL_DATA,
+          subjects: [id],
+          fields: [...new Set([...fields, ...shownFields(worker)])],
+        });
+        recorded = true;
+      }
+      const updated = await this.workers.update(id, worker.version, patch, now);
+      if (!updated) throw workerNotFound();
+      return updated;
+    });
+    return mapStaffWorkerView(saved);
+  }
+
+  private async require(id: string): Promise<Worker> {
+    const worker = await this.workers.getById(id);
+    if (!worker) throw workerNotFound();
+    return worker;
+  }
+}

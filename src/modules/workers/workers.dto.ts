@@ -1,0 +1,249 @@
+import { z } from 'zod';
+import { zodDto } from '../../platform/http/zod-dto.js';
+import type { Worker } from './workers.repository.js';
+
+/** Hangul, Latin letters, spaces and the few marks names carry (`.`, `-`, `·`, `'`). */
+const LegalName = z
+  .string()
+  .trim()
+  .min(1)
+  .max(50)
+  .regex(/^[\p{Script=Hangul}A-Za-z][\p{Script=Hangul}A-Za-z .\-·']*$/u, {
+    message: 'Letters (Hangul or Latin), spaces, ".", "-", "·" only.',
+  });
+/** Shape only; the service checks it is a real date, not in the future and plausible. */
+const BirthDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'Expected YYYY-MM-DD.' })
+  .meta({ example: '1998-04-17' });
+const Phone = z.string().trim().min(9).max(20).meta({ example: '010-1234-5678' });
+const Evidence = z
+  .string()
+  .trim()
+  .min(5, {
+    message: 'Say what was checked (at least 5 characters), e.g. the ticket and document.',
+  })
+  .max(1000);
+const QualificationCode = z
+  .string()
+  .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, { message: 'kebab-case, e.g. health-certificate' })
+  .max(64);
+const Instant = z.iso.datetime({ offset: true }).transform((value) => new Date(value));
+
+export const PutProfile = z
+  .object({ legalName: LegalName, birthDate: BirthDate, phone: Phone })
+  .strict();
+export type PutProfile = z.infer<typeof PutProfile>;
+export class PutProfileDto extends zodDto(PutProfile) {}
+
+export const PutBankAccount = z
+  .object({
+    bankCode: z.string().regex(/^\d{3}$/, { message: 'The 3-digit bank code, e.g. 004' }),
+    number: z
+      .string()
+      .trim()
+      .regex(/^[\d-]{6,30}$/, { message: 'Digits (hyphens allowed)' }),
+    holderName: LegalName,
+  })
+  .strict();
+export type PutBankAccount = z.infer<typeof PutBankAccount>;
+export class PutBankAccountDto extends zodDto(PutBankAccount) {}
+
+export const AddQualification = z
+  .object({ code: QualificationCode, expiresAt: Instant.optional() })
+  .strict();
+export type AddQualification = z.infer<typeof AddQualification>;
+export class AddQualificationDto extends zodDto(AddQualification) {}
+
+export const WorkerIdParams = z.object({ id: z.string().min(1).max(128) });
+export class WorkerIdParamsDto extends zodDto(WorkerIdParams) {}
+export const QualificationParams = z.object({ code: QualificationCode });
+export class QualificationParamsDto extends zodDto(QualificationParams) {}
+export const WorkerQualificationParams = z.object({
+  id: z.string().min(1).max(128),
+  code: QualificationCode,
+});
+export class WorkerQualificationParamsDto extends zodDto(WorkerQualificationParams) {}
+
+const Action = z.enum(['verify', 'revoke']);
+
+/** Fields that only a `verify` takes; a `revoke` with one is refused rather than ignored. */
+function verifyOnly(
+  fields: readonly string[],
+  required: readonly string[] = [],
+): (value: Record<string, unknown>, ctx: z.RefinementCtx) => void {
+  return (value, ctx) => {
+    for (const field of fields) {
+      if (value.action === 'revoke' && value[field] !== undefined) {
+        ctx.addIssue({ code: 'custom', path: [field], message: 'Only with action verify.' });
+      }
+    }
+    for (const field of required) {
+      if (value.action === 'verify' && value[field] === undefined) {
+        ctx.addIssue({ code: 'custom', path: [field], message: 'Required with action verify.' });
+      }
+    }
+  };
+}
+
+export const IdentityDecision = z
+  .object({
+    action: Action,
+    evidence: Evidence,
+    ci: z.string().trim().min(1).max(200).optional().meta({
+      description: 'The CI from the provider console, when there is one; held as a blind index',
+    }),
+    birthDate: BirthDate.optional().meta({ description: 'As on the identity document' }),
+  })
+  .strict()
+  .superRefine(verifyOnly(['ci', 'birthDate']));
+export type IdentityDecision = z.infer<typeof IdentityDecision>;
+export class IdentityDecisionDto extends zodDto(IdentityDecision) {}
+
+export const BankAccountDecision = z
+  .object({
+    action: Action,
+    evidence: Evidence,
+    holderMatchesLegalName: z
+      .boolean()
+      .optional()
+      .meta({ description: 'Required with verify: the holder is the worker (legal name)' }),
+  })
+  .strict()
+  .superRefine(verifyOnly(['holderMatchesLegalName'], ['holderMatchesLegalName']));
+export type BankAccountDecision = z.infer<typeof BankAccountDecision>;
+export class BankAccountDecisionDto extends zodDto(BankAccountDecision) {}
+
+export const QualificationDecision = z
+  .object({ action: Action, evidence: Evidence, expiresAt: Instant.optional() })
+  .strict()
+  .superRefine(verifyOnly(['expiresAt']));
+export type QualificationDecision = z.infer<typeof QualificationDecision>;
+export class QualificationDecisionDto extends zodDto(QualificationDecision) {}
+
+export const StatusDecision = z
+  .object({
+    status: z.enum(['active', 'suspended']),
+    reason: z.string().trim().min(5).max(1000),
+  })
+  .strict();
+export type StatusDecision = z.infer<typeof StatusDecision>;
+export class StatusDecisionDto extends zodDto(StatusDecision) {}
+
+const Iso = z.iso.datetime();
+
+export const WorkerProfile = z
+  .object({
+    id: z.string(),
+    status: z.enum(['active', 'suspended', 'withdrawn']),
+    legalName: z.string().nullable().meta({ description: 'Masked: 홍*동' }),
+    birthDate: z.string().nullable().meta({ description: 'Masked: 1998-**-**' }),
+    phone: z.string().nullable().meta({ description: 'Masked: 010-****-5678' }),
+    identity: z.object({
+      verified: z.boolean(),
+      provider: z.enum(['nice', 'danal', 'manual']).nullable(),
+      verifiedAt: Iso.nullable(),
+      revokedAt: Iso.nullable(),
+    }),
+    bankAccount: z
+      .object({
+        bankCode: z.string(),
+        number: z.string().nullable().meta({ description: 'Masked' }),
+        holderName: z.string().nullable().meta({ description: 'Masked' }),
+        verified: z.boolean(),
+        verifiedAt: Iso.nullable(),
+        method: z.enum(['popbill', 'manual']).nullable(),
+        holderMatchesLegalName: z.boolean(),
+        lastCheck: z.object({ result: z.string(), resultMessage: z.string(), at: Iso }).nullable(),
+      })
+      .nullable(),
+    qualifications: z.array(
+      z.object({
+        code: z.string(),
+        expiresAt: Iso.nullable(),
+        verified: z.boolean(),
+        verifiedAt: Iso.nullable(),
+      }),
+    ),
+    createdAt: Iso,
+    updatedAt: Iso,
+  })
+  .meta({ id: 'WorkerProfile' });
+export type WorkerProfile = z.infer<typeof WorkerProfile>;
+
+/** As operators see a worker: the profile masked, plus the record of decisions and no-shows. */
+export const StaffWorkerView = WorkerProfile.extend({
+  statusReason: z.string().nullable(),
+  hasCi: z.boolean(),
+  noShows: z.array(z.object({ assignmentId: z.string(), shiftId: z.string(), at: Iso })),
+  history: z.array(
+    z.object({
+      subject: z.enum(['identity', 'bankAccount', 'qualification', 'status']),
+      action: z.enum(['verify', 'revoke', 'activate', 'suspend']),
+      code: z.string().nullable(),
+      by: z.string(),
+      at: Iso,
+      evidence: z.string(),
+    }),
+  ),
+}).meta({ id: 'StaffWorkerView' });
+export type StaffWorkerView = z.infer<typeof StaffWorkerView>;
+
+const iso = (date: Date | undefined): string | null => date?.toISOString() ?? null;
+
+/** The worker's own profile; the repository has masked the personal data. */
+export function mapWorkerProfile(worker: Worker): WorkerProfile {
+  const { identity, bankAccount } = worker;
+  return {
+    id: worker.id,
+    status: worker.status,
+    legalName: worker.legalName ?? null,
+    birthDate: worker.birthDate ?? null,
+    phone: worker.phone ?? null,
+    identity: {
+      verified: identity !== undefined && identity.revokedAt === undefined,
+      provider: identity?.provider ?? null,
+      verifiedAt: iso(identity?.verifiedAt),
+      revokedAt: iso(identity?.revokedAt),
+    },
+    bankAccount: bankAccount
+      ? {
+          bankCode: bankAccount.bankCode,
+          number: bankAccount.number ?? null,
+          holderName: bankAccount.holderName ?? null,
+          verified: bankAccount.verifiedAt !== undefined,
+          verifiedAt: iso(bankAccount.verifiedAt),
+          method: bankAccount.method ?? null,
+          holderMatchesLegalName: bankAccount.holderMatchesLegalName,
+          lastCheck: bankAccount.lastCheck
+            ? { ...bankAccount.lastCheck, at: bankAccount.lastCheck.at.toISOString() }
+            : null,
+        }
+      : null,
+    qualifications: worker.qualifications.map((q) => ({
+      code: q.code,
+      expiresAt: iso(q.expiresAt),
+      verified: q.verifiedAt !== undefined,
+      verifiedAt: iso(q.verifiedAt),
+    })),
+    createdAt: worker.createdAt.toISOString(),
+    updatedAt: worker.updatedAt.toISOString(),
+  };
+}
+
+export function mapStaffWorkerView(worker: Worker): StaffWorkerView {
+  return {
+    ...mapWorkerProfile(worker),
+    statusReason: worker.statusReason ?? null,
+    hasCi: worker.hasCi,
+    noShows: worker.noShows.map((n) => ({ ...n, at: n.at.toISOString() })),
+    history: worker.history.map((e) => ({
+      subject: e.subject,
+      action: e.action,
+      code: e.code ?? null,
+      by: e.by,
+      at: e.at.toISOString(),
+      evidence: e.evidence,
+    })),
+  };
+}

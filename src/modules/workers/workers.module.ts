@@ -1,0 +1,18 @@
+import { Module } from '@nestjs/common';
+import { StaffWorkersController } from './staff-workers.controller.js';
+import { StaffWorkersService } from './staff-workers.service.js';
+import { WorkersController } from './workers.controller.js';
+import { WorkersRepository } from './workers.repository.js';
+import { WorkersService } from './workers.service.js';
+
+/**
+ * Worker profiles. The verifier ports (`BANK_ACCOUNT_VERIFIER`, `IDENTITY_VERIFIER`) are optional:
+ * a global module that provides them (the provider clients, a later issue) turns the routes that
+ * need them on; without one they answer 503.
+ */
+@Module({
+  controllers: [WorkersController, StaffWorkersController],
+  providers: [WorkersRepository, WorkersService, StaffWorkersService],
+  exports: [WorkersService],
+})
+export class WorkersModule {}

@@ -1,0 +1,372 @@
+import { Injectable } from '@nestjs/common';
+import type { Binary } from 'mongodb';
+import { ConflictError } from '../../platform/errors/domain.error.js';
+import type { Database, Document, UpdateFilter } from '../../platform/storage/database.js';
+import { ConcurrentModificationError, isDuplicateKeyError } from '../../platform/storage/errors.js';
+import { updateWithVersion } from '../../platform/storage/optimistic.js';
+import { InjectDatabase } from '../../platform/storage/storage.module.js';
+import type { PersonalDataCodec, PersonalValues } from '../../privacy/personal-data/codec.js';
+import { PersonalData } from '../../privacy/personal-data/personal-data.service.js';
+import type { WorkerFacts, WorkerStatus } from '../eligibility/engine/types.js';
+import { WORKER_PERSONAL_DATA, type WorkerPersonalField } from './workers.policy.js';
+
+export type { WorkerStatus };
+
+/** The identity verification (본인인증) of a worker: by a provider, or by an operator on evidence. */
+export interface IdentityState {
+  provider: 'nice' | 'danal' | 'manual';
+  verifiedAt: Date;
+  /** The operator who verified by hand. */
+  by?: string;
+  /** What the operator verified on, or the provider's reference. */
+  evidence?: string;
+  revokedAt?: Date;
+  /** Who revoked: an operator id, or `self` (the worker changed the verified legal name). */
+  revokedBy?: string;
+  revokeReason?: string;
+}
+
+/** The payout account's state; its number and holder name are personal fields beside it. */
+export interface BankAccountState {
+  /** 3-digit Korean bank code. */
+  bankCode: string;
+  registeredAt: Date;
+  verifiedAt?: Date;
+  method?: 'popbill' | 'manual';
+  /** The operator who verified by hand. */
+  verifiedBy?: string;
+  holderMatchesLegalName: boolean;
+  /** The last provider check, verbatim (Popbill `result`, `resultMessage`). */
+  lastCheck?: { result: string; resultMessage: string; at: Date };
+}
+
+export interface Qualification {
+  code: string;
+  expiresAt?: Date;
+  verifiedAt?: Date;
+  verifiedBy?: string;
+  /** `self` (declared by the worker) or the operator who added it. */
+  addedBy: string;
+  addedAt: Date;
+}
+
+export interface NoShow {
+  assignmentId: string;
+  shiftId: string;
+  /** The shift's start. */
+  at: Date;
+}
+
+/** One verification or status decision, kept on the worker: who, when, on what evidence. */
+export interface VerificationEvent {
+  subject: 'identity' | 'bankAccount' | 'qualification' | 'status';
+  action: 'verify' | 'revoke' | 'activate' | 'suspend';
+  /** The qualification code, for `qualification` events. */
+  code?: string;
+  /** An operator's id, `self`, or the provider (`popbill`, `nice`, `danal`). */
+  by: string;
+  byRole?: 'operator' | 'admin' | 'worker' | 'provider';
+  at: Date;
+  evidence: string;
+}
+
+/** A worker profile as the rest of the code sees it; personal fields masked unless asked for. */
+export interface Worker {
+  id: string;
+  status: WorkerStatus;
+  statusReason: string | undefined;
+  legalName: string | undefined;
+  birthDate: string | undefined;
+  phone: string | undefined;
+  /** Whether a CI is held (its value is never readable). */
+  hasCi: boolean;
+  identity: IdentityState | undefined;
+  bankAccount:
+    (BankAccountState & { number: string | undefined; holderName: string | undefined }) | undefined;
+  qualifications: Qualification[];
+  noShows: NoShow[];
+  history: VerificationEvent[];
+  createdAt: Date;
+  updatedAt: Date;
+  withdrawnAt: Date | undefined;
+  version: number;
+}
+
+/**
+ * A change of a worker, in domain terms. Personal values go through the codec (`null` clears);
+ * `ci` is stored only as its lookup (`null` frees it); `null` removes a state.
+ */
+export interface WorkerPatch {
+  personal?: PersonalValues<Exclude<WorkerPersonalField, 'ci'>>;
+  ci?: string | null;
+  status?: WorkerStatus;
+  statusReason?: string | null;
+  identity?: IdentityState | null;
+  bankAccount?: BankAccountState | null;
+  qualifications?: Qualification[];
+  withdrawnAt?: Date;
+  event?: VerificationEvent;
+}
+
+interface WorkerDocument {
+  _id: string;
+  status: WorkerStatus;
+  statusReason?: string;
+  legalName?: Binary | null;
+  birthDate?: Binary | null;
+  phone?: Binary | null;
+  phoneLookup?: string | null;
+  ciLookup?: string;
+  accountNumber?: Binary | null;
+  accountNumberLookup?: string | null;
+  accountHolderName?: Binary | null;
+  identity?: IdentityState;
+  bankAccount?: BankAccountState;
+  qualifications: Qualification[];
+  noShows: NoShow[];
+  history: VerificationEvent[];
+  createdAt: Date;
+  updatedAt: Date;
+  withdrawnAt?: Date;
+  destroyedAt?: Date;
+  version: number;
+}
+
+const COLLECTION = WORKER_PERSONAL_DATA.collection;
+/** The unique sparse index of `ciLookup` (migration 1795600100000-CreateWorkers). */
+export const CI_INDEX = 'ciLookup_unique';
+/** One `$in` query per this many ids. */
+const FACTS_CHUNK = 1_000;
+/** What eligibility reads: no personal field but the birth date (the only one it decrypts). */
+const FACTS_PROJECTION = {
+  status: 1,
+  birthDate: 1,
+  identity: 1,
+  bankAccount: 1,
+  qualifications: 1,
+  noShows: 1,
+} as const;
+
+/** Reads: personal fields masked, except those named in `plaintext`. */
+export interface ReadOptions {
+  plaintext?: readonly WorkerPersonalField[];
+}
+
+function identityStands(identity: IdentityState | undefined): boolean {
+  return identity !== undefined && identity.revokedAt === undefined;
+}
+
+@Injectable()
+export class WorkersRepository {
+  private readonly personal: PersonalDataCodec<WorkerPersonalField>;
+
+  constructor(
+    @InjectDatabase() private readonly db: Database,
+    personalData: PersonalData,
+  ) {
+    this.personal = personalData.codec(WORKER_PERSONAL_DATA);
+  }
+
+  private get collection() {
+    return this.db.collection<WorkerDocument>(COLLECTION);
+  }
+
+  async getById(id: string, options: ReadOptions = {}): Promise<Worker | undefined> {
+    const doc = await this.collection.findOne({ _id: id });
+    return doc ? this.toWorker(doc, options) : undefined;
+  }
+
+  async exists(id: string): Promise<boolean> {
+    return (await this.collection.countDocuments({ _id: id }, { limit: 1 })) > 0;
+  }
+
+  /** Creates the profile at version 0; a profile created meanwhile is a lost race (retry). */
+  async create(id: string, patch: WorkerPatch, at: Date): Promise<Worker> {
+    const doc: WorkerDocument = {
+      _id: id,
+      status: 'active',
+      qualifications: [],
+      noShows: [],
+      history: [],
+      createdAt: at,
+      updatedAt: at,
+      version: 0,
+      ...((await this.toUpdate(id, patch, at)).$set as Partial<WorkerDocument>),
+    };
+    try {
+      await this.collection.insertOne(doc);
+    } catch (error) {
+      if (isDuplicateKeyError(error) && !this.isCiConflict(error)) {
+        throw new ConcurrentModificationError(COLLECTION, 0, undefined);
+      }
+      throw this.mapWriteError(error);
+    }
+    return this.toWorker(doc, {});
+  }
+
+  /**
+   * Applies `patch` if the profile is still at `expectedVersion` (else
+   * `ConcurrentModificationError`); undefined when there is no such profile. A CI another worker
+   * holds is a 409 `identity_already_used`, and nothing is written.
+   */
+  async update(
+    id: string,
+    expectedVersion: number,
+    patch: WorkerPatch,
+    at: Date,
+  ): Promise<Worker | undefined> {
+    const update = await this.toUpdate(id, patch, at);
+    try {
+      const doc = await updateWithVersion(this.collection, { _id: id }, expectedVersion, update);
+      return doc ? this.toWorker(doc, {}) : undefined;
+    } catch (error) {
+      throw this.mapWriteError(error);
+    }
+  }
+
+  /** Whether another worker than `exceptId` holds this CI. */
+  async ciHeldByAnother(ci: string, exceptId: string): Promise<boolean> {
+    const ciLookup = await this.personal.lookup('ci', ci);
+    const found = await this.collection.countDocuments(
+      { ciLookup, _id: { $ne: exceptId } },
+      { limit: 1 },
+    );
+    return found > 0;
+  }
+
+  /**
+   * Adds a no-show unless one for the same assignment is there (idempotent). False when there is
+   * no such worker.
+   */
+  async addNoShow(id: string, noShow: NoShow, at: Date): Promise<boolean> {
+    const result = await this.collection.updateOne(
+      { _id: id, 'noShows.assignmentId': { $ne: noShow.assignmentId } },
+      { $push: { noShows: noShow }, $set: { updatedAt: at }, $inc: { version: 1 } },
+    );
+    return result.matchedCount > 0 || this.exists(id);
+  }
+
+  /**
+   * The engine's facts of each worker found, by id: one query per 1,000 ids, and only the birth
+   * date decrypted (names, phone and account are not even read).
+   */
+  async getFacts(ids: readonly string[]): Promise<Map<string, WorkerFacts>> {
+    const out = new Map<string, WorkerFacts>();
+    const unique = [...new Set(ids)];
+    for (let i = 0; i < unique.length; i += FACTS_CHUNK) {
+      const chunk = unique.slice(i, i + FACTS_CHUNK);
+      const docs = await this.collection
+        .find({ _id: { $in: chunk } }, { projection: FACTS_PROJECTION })
+        .toArray();
+      await Promise.all(
+        docs.map(async (doc) => {
+          const { birthDate } = await this.personal.open(
+            { birthDate: doc.birthDate } as Record<string, unknown>,
+            doc._id,
+            { plaintext: ['birthDate'] },
+          );
+          out.set(doc._id, toFacts(doc, birthDate));
+        }),
+      );
+    }
+    return out;
+  }
+
+  private async toUpdate(
+    id: string,
+    patch: WorkerPatch,
+    at: Date,
+  ): Promise<UpdateFilter<WorkerDocument>> {
+    const set: Document = { updatedAt: at };
+    const unset: Document = {};
+    if (patch.personal) Object.assign(set, await this.personal.seal(id, patch.personal));
+    if (patch.ci !== undefined) {
+      // Removed rather than nulled: the unique index is sparse, and a null is still a key.
+      if (patch.ci === null) unset.ciLookup = '';
+      else set.ciLookup = await this.personal.lookup('ci', patch.ci);
+    }
+    if (patch.status !== undefined) set.status = patch.status;
+    if (patch.statusReason !== undefined) {
+      if (patch.statusReason === null) unset.statusReason = '';
+      else set.statusReason = patch.statusReason;
+    }
+    for (const key of ['identity', 'bankAccount'] as const) {
+      const value = patch[key];
+      if (value === null) unset[key] = '';
+      else if (value !== undefined) set[key] = value;
+    }
+    if (patch.qualifications) set.qualifications = patch.qualifications;
+    if (patch.withdrawnAt) set.withdrawnAt = patch.withdrawnAt;
+    const update: Document = { $set: set };
+    if (Object.keys(unset).length) update.$unset = unset;
+    if (patch.event) update.$push = { history: patch.event };
+    return update as UpdateFilter<WorkerDocument>;
+  }
+
+  private isCiConflict(error: unknown): boolean {
+    if (!isDuplicateKeyError(error)) return false;
+    return (
+      Boolean(error.keyPattern && 'ciLookup' in error.keyPattern) ||
+      error.message.includes(CI_INDEX)
+    );
+  }
+
+  private mapWriteError(error: unknown): unknown {
+    if (this.isCiConflict(error)) {
+      return new ConflictError(
+        'identity_already_used',
+        'This person already holds a worker account (the same CI is verified on another one).',
+      );
+    }
+    return error;
+  }
+
+  private async toWorker(doc: WorkerDocument, options: ReadOptions): Promise<Worker> {
+    const p = await this.personal.open(doc as unknown as Record<string, unknown>, doc._id, {
+      plaintext: options.plaintext ?? [],
+    });
+    return {
+      id: doc._id,
+      status: doc.status,
+      statusReason: doc.statusReason,
+      legalName: p.legalName,
+      birthDate: p.birthDate,
+      phone: p.phone,
+      hasCi: typeof doc.ciLookup === 'string',
+      identity: doc.identity,
+      bankAccount: doc.bankAccount && {
+        ...doc.bankAccount,
+        number: p.accountNumber,
+        holderName: p.accountHolderName,
+      },
+      qualifications: doc.qualifications,
+      noShows: doc.noShows,
+      history: doc.history,
+      createdAt: doc.createdAt,
+      updatedAt: doc.updatedAt,
+      withdrawnAt: doc.withdrawnAt,
+      version: doc.version,
+    };
+  }
+}
+
+function toFacts(
+  doc: Pick<WorkerDocument, '_id' | keyof typeof FACTS_PROJECTION>,
+  birthDate: string | undefined,
+): WorkerFacts {
+  return {
+    id: doc._id,
+    status: doc.status,
+    birthDate,
+    identityVerified: identityStands(doc.identity),
+    bankAccount: doc.bankAccount && {
+      verified: doc.bankAccount.verifiedAt !== undefined,
+      holderMatchesLegalName: doc.bankAccount.holderMatchesLegalName,
+    },
+    // Self-declared qualifications count only once an operator (or a provider) verified them.
+    qualifications: (doc.qualifications ?? [])
+      .filter((q) => q.verifiedAt !== undefined)
+      .map((q) => ({ code: q.code, expiresAt: q.expiresAt })),
+    noShows: (doc.noShows ?? []).map((n) => n.at),
+  };
+}
