@@ -1,0 +1,99 @@
+import { z } from 'zod';
+import type { OutboxEvent } from '../../platform/outbox/outbox-event.js';
+import type { OutgoingMessage } from './message-sender.port.js';
+
+/** What assignment events carry (ids and facts only); unknown fields are ignored. */
+export const AssignmentEventPayload = z.object({
+  assignmentId: z.string().min(1),
+  shiftId: z.string().min(1),
+  workerId: z.string().min(1),
+  businessId: z.string().min(1),
+  startsAt: z.iso.datetime({ offset: true }).optional(),
+  from: z.string().nullable().optional(),
+  to: z.string().optional(),
+  cancelledBy: z.enum(['worker', 'business']).optional(),
+  late: z.boolean().optional(),
+});
+export type AssignmentEventPayload = z.infer<typeof AssignmentEventPayload>;
+
+type Audience = 'worker' | 'business';
+
+/**
+ * Who hears of each assignment change. The side that acted is not told what it did, except that a
+ * confirmation reaches both (the worker gets it as the shift's reminder); a cancellation reaches
+ * the other side, or both when the event does not say who cancelled.
+ */
+const AUDIENCES: Readonly<Record<string, (p: AssignmentEventPayload) => readonly Audience[]>> = {
+  'assignment.proposed': () => ['worker'],
+  'assignment.rejected': () => ['worker'],
+  'assignment.withdrawn': () => ['business'],
+  'assignment.confirmed': () => ['worker', 'business'],
+  'assignment.declined': () => ['business'],
+  'assignment.cancelled': (p) =>
+    p.cancelledBy === 'worker'
+      ? ['business']
+      : p.cancelledBy === 'business'
+        ? ['worker']
+        : ['worker', 'business'],
+  'assignment.completed': () => ['worker'],
+  'assignment.no_show': () => ['worker'],
+};
+
+/** Every template the assignment notifications use: `<event type>.<audience>`. */
+export const ASSIGNMENT_TEMPLATES: readonly string[] = Object.entries(AUDIENCES).flatMap(
+  ([type, audiencesOf]) => {
+    const cases = [undefined, 'worker', 'business'] as const;
+    const all = new Set(
+      cases.flatMap((cancelledBy) => audiencesOf({ cancelledBy } as AssignmentEventPayload)),
+    );
+    return [...all].map((audience) => `${type}.${audience}`);
+  },
+);
+
+/** Whether the event's notifications need the business's staff. */
+export function needsBusinessStaff(type: string, payload: AssignmentEventPayload): boolean {
+  return AUDIENCES[type]?.(payload).includes('business') ?? false;
+}
+
+const KST_OFFSET_MS = 9 * 3_600_000;
+
+/** `2026-11-25 09:00` in Asia/Seoul (UTC+9, no daylight saving). */
+export function formatKst(at: Date): string {
+  return new Date(at.getTime() + KST_OFFSET_MS).toISOString().slice(0, 16).replace('T', ' ');
+}
+
+/**
+ * The messages an assignment event causes: one per recipient, with an id derived from the event id
+ * and the recipient, so a redelivered event yields the same ids and the sender drops repeats.
+ * An event type without notifications yields none.
+ */
+export function assignmentMessages(
+  event: Pick<OutboxEvent, 'id' | 'type' | 'occurredAt'>,
+  payload: AssignmentEventPayload,
+  businessStaff: readonly string[],
+): OutgoingMessage[] {
+  const audiences = AUDIENCES[event.type]?.(payload) ?? [];
+  const params: Record<string, string> = {
+    assignmentId: payload.assignmentId,
+    shiftId: payload.shiftId,
+    workerId: payload.workerId,
+    businessId: payload.businessId,
+    occurredAt: formatKst(new Date(event.occurredAt)),
+    ...(payload.startsAt ? { shiftStartsAt: formatKst(new Date(payload.startsAt)) } : {}),
+    ...(payload.cancelledBy ? { cancelledBy: payload.cancelledBy } : {}),
+    ...(payload.late === undefined ? {} : { late: String(payload.late) }),
+  };
+  const messages: OutgoingMessage[] = [];
+  for (const audience of audiences) {
+    const recipients = audience === 'worker' ? [payload.workerId] : [...new Set(businessStaff)];
+    for (const memberId of recipients) {
+      messages.push({
+        id: `${event.id}:${audience}:${memberId}`,
+        to: { memberId },
+        template: `${event.type}.${audience}`,
+        params,
+      });
+    }
+  }
+  return messages;
+}
