@@ -276,10 +276,16 @@ describe('worker profiles and their manual verification', () => {
     expect((await lastRecord())?.seq).toBe(before?.seq);
   });
 
-  it('answers 503 verifier_unavailable for a bank check while no verifier is configured', async () => {
+  it('answers 503 verifier_unavailable for bank and identity checks while no verifier is configured', async () => {
     const response = await call('POST', '/workers/me/bank-account/verify', kim);
     expect(response.status).toBe(503);
     expect(await response.json()).toMatchObject({ code: 'verifier_unavailable' });
+    const identity = await call('POST', '/workers/me/identity-verifications', kim, {
+      provider: 'nice',
+      returnUrl: 'https://app.example/identity/back',
+    });
+    expect(identity.status).toBe(503);
+    expect(await identity.json()).toMatchObject({ code: 'verifier_unavailable' });
   });
 
   it('refuses the worker routes to a member who is not a worker', async () => {

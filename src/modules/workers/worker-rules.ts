@@ -1,4 +1,5 @@
 /** Pure rules of worker profiles: names compared for the payout account, birth dates checked. */
+import type { BankAccountState } from './workers.repository.js';
 
 /**
  * A name as banks and identity providers are compared on: Unicode NFKC (full-width Latin and
@@ -57,4 +58,23 @@ export function birthDateProblem(value: string, now: Date): string | undefined {
   if (value < oldest)
     return `A birth date more than ${MAX_PLAUSIBLE_AGE} years ago is not plausible.`;
   return undefined;
+}
+
+/**
+ * The payout account after the legal name changed to `legalName`: a verified account's holder
+ * match was made (by the bank or an operator) against the old name, so it no longer counts
+ * (false, until matched again); an unverified account's self-declared match is recomputed
+ * against the holder name given.
+ */
+export function afterLegalNameChange(
+  account: BankAccountState & { holderName: string | undefined },
+  legalName: string,
+): BankAccountState {
+  const { holderName, ...state } = account;
+  delete (state as { number?: unknown }).number;
+  return {
+    ...state,
+    holderMatchesLegalName:
+      account.verifiedAt === undefined ? holderMatches(holderName, legalName) : false,
+  };
 }

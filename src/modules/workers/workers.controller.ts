@@ -3,11 +3,15 @@ import { CurrentPrincipal } from '../../platform/auth/current-principal.decorato
 import type { Principal } from '../../platform/auth/principal.js';
 import { Member } from '../../platform/auth/route-class.decorator.js';
 import { ApiDoc } from '../../platform/http/api-doc.decorator.js';
+import { IdentityVerificationService } from './identity-verification.service.js';
 import {
   AddQualificationDto,
+  ConfirmIdentityDto,
+  IdentitySessionResponse,
   PutBankAccountDto,
   PutProfileDto,
   QualificationParamsDto,
+  StartIdentityDto,
   WorkerProfile,
 } from './workers.dto.js';
 import { WorkersService } from './workers.service.js';
@@ -19,7 +23,10 @@ const PROFILE = {
 /** A worker's own profile. Member routes: the service refuses members who are not workers (403). */
 @Controller('workers/me')
 export class WorkersController {
-  constructor(private readonly workers: WorkersService) {}
+  constructor(
+    private readonly workers: WorkersService,
+    private readonly identity: IdentityVerificationService,
+  ) {}
 
   @Put()
   @Member()
@@ -116,5 +123,44 @@ export class WorkersController {
     @Param() params: QualificationParamsDto,
   ): Promise<WorkerProfile> {
     return this.workers.removeQualification(principal, params.code);
+  }
+
+  @Post('identity-verifications')
+  @HttpCode(200)
+  @Member()
+  @ApiDoc({
+    summary: 'Start identity verification (본인인증) with NICE or Danal',
+    description:
+      "Answers the form the browser posts to the provider's window. 503 " +
+      '`verifier_unavailable` while no verifier is set up (an operator can verify on evidence).',
+    tags: ['workers'],
+    responses: { 200: { description: 'The provider session', schema: IdentitySessionResponse } },
+    problems: [403, 404, 503],
+  })
+  startIdentity(
+    @CurrentPrincipal() principal: Principal,
+    @Body() body: StartIdentityDto,
+  ): Promise<IdentitySessionResponse> {
+    return this.identity.start(principal, body);
+  }
+
+  @Post('identity-verifications/confirm')
+  @HttpCode(200)
+  @Member()
+  @ApiDoc({
+    summary: 'Confirm identity verification with what the provider sent back',
+    description:
+      'The legal name, birth date and phone become the verified ones. A CI another worker holds ' +
+      'is 409 `identity_already_used`; a refusal by the provider is 422 ' +
+      '`identity_verification_failed`.',
+    tags: ['workers'],
+    responses: PROFILE,
+    problems: [403, 404, 409, 422, 503],
+  })
+  confirmIdentity(
+    @CurrentPrincipal() principal: Principal,
+    @Body() body: ConfirmIdentityDto,
+  ): Promise<WorkerProfile> {
+    return this.identity.confirm(principal, body);
   }
 }

@@ -247,3 +247,42 @@ export function mapStaffWorkerView(worker: Worker): StaffWorkerView {
     })),
   };
 }
+
+export const StartIdentity = z
+  .object({
+    provider: z.enum(['nice', 'danal']),
+    returnUrl: z
+      .url({ protocol: /^https?$/ })
+      .max(500)
+      .meta({ description: "Where the provider returns the browser (the app's page or link)" }),
+  })
+  .strict();
+export type StartIdentity = z.infer<typeof StartIdentity>;
+export class StartIdentityDto extends zodDto(StartIdentity) {}
+
+export const IdentitySessionResponse = z
+  .object({
+    provider: z.enum(['nice', 'danal']),
+    transactionId: z.string(),
+    form: z.object({
+      action: z.string(),
+      method: z.literal('POST'),
+      fields: z.record(z.string(), z.string()),
+    }),
+    expiresAt: Iso,
+  })
+  .meta({ id: 'IdentitySession' });
+export type IdentitySessionResponse = z.infer<typeof IdentitySessionResponse>;
+
+export const ConfirmIdentity = z
+  .object({
+    provider: z.enum(['nice', 'danal']),
+    transactionId: z.string().min(1).max(200),
+    fields: z
+      .record(z.string().max(64), z.string().max(10_000))
+      .refine((fields) => Object.keys(fields).length <= 30, { message: 'At most 30 fields' })
+      .meta({ description: 'What the provider sent back through the browser, as received' }),
+  })
+  .strict();
+export type ConfirmIdentity = z.infer<typeof ConfirmIdentity>;
+export class ConfirmIdentityDto extends zodDto(ConfirmIdentity) {}

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { IdentityVerificationService } from './identity-verification.service.js';
 import { StaffWorkersController } from './staff-workers.controller.js';
 import { StaffWorkersService } from './staff-workers.service.js';
 import { WorkersController } from './workers.controller.js';
@@ -12,7 +13,7 @@ import { WorkersService } from './workers.service.js';
  */
 @Module({
   controllers: [WorkersController, StaffWorkersController],
-  providers: [WorkersRepository, WorkersService, StaffWorkersService],
+  providers: [WorkersRepository, WorkersService, StaffWorkersService, IdentityVerificationService],
   exports: [WorkersService],
 })
 export class WorkersModule {}

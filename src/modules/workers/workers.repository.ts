@@ -26,6 +26,14 @@ export interface IdentityState {
   revokeReason?: string;
 }
 
+/** A provider verification the worker started and has not confirmed yet. */
+export interface IdentitySession {
+  provider: 'nice' | 'danal';
+  transactionId: string;
+  requestId: string;
+  expiresAt: Date;
+}
+
 /** The payout account's state; its number and holder name are personal fields beside it. */
 export interface BankAccountState {
   /** 3-digit Korean bank code. */
@@ -81,6 +89,7 @@ export interface Worker {
   /** Whether a CI is held (its value is never readable). */
   hasCi: boolean;
   identity: IdentityState | undefined;
+  identitySession: IdentitySession | undefined;
   bankAccount:
     (BankAccountState & { number: string | undefined; holderName: string | undefined }) | undefined;
   qualifications: Qualification[];
@@ -102,6 +111,7 @@ export interface WorkerPatch {
   status?: WorkerStatus;
   statusReason?: string | null;
   identity?: IdentityState | null;
+  identitySession?: IdentitySession | null;
   bankAccount?: BankAccountState | null;
   qualifications?: Qualification[];
   withdrawnAt?: Date;
@@ -121,6 +131,7 @@ interface WorkerDocument {
   accountNumberLookup?: string | null;
   accountHolderName?: Binary | null;
   identity?: IdentityState;
+  identitySession?: IdentitySession;
   bankAccount?: BankAccountState;
   qualifications: Qualification[];
   noShows: NoShow[];
@@ -290,7 +301,7 @@ export class WorkersRepository {
       if (patch.statusReason === null) unset.statusReason = '';
       else set.statusReason = patch.statusReason;
     }
-    for (const key of ['identity', 'bankAccount'] as const) {
+    for (const key of ['identity', 'identitySession', 'bankAccount'] as const) {
       const value = patch[key];
       if (value === null) unset[key] = '';
       else if (value !== undefined) set[key] = value;
@@ -334,6 +345,7 @@ export class WorkersRepository {
       phone: p.phone,
       hasCi: typeof doc.ciLookup === 'string',
       identity: doc.identity,
+      identitySession: doc.identitySession,
       bankAccount: doc.bankAccount && {
         ...doc.bankAccount,
         number: p.accountNumber,

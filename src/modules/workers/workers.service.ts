@@ -13,7 +13,12 @@ import {
   BANK_ACCOUNT_VERIFIER,
   type BankAccountVerifier,
 } from './ports/bank-account-verifier.port.js';
-import { birthDateProblem, holderMatches, normalizeName } from './worker-rules.js';
+import {
+  afterLegalNameChange,
+  birthDateProblem,
+  holderMatches,
+  normalizeName,
+} from './worker-rules.js';
 import {
   type AddQualification,
   mapWorkerProfile,
@@ -44,6 +49,18 @@ export function invalidBirthDate(problem: string): DomainError {
   return new DomainError('invalid', 'invalid_birth_date', problem, {
     errors: [{ in: 'body', field: 'birthDate', message: problem, code: 'invalid_birth_date' }],
   });
+}
+
+/** The caller's worker id; 403 `workers_only` for members who are not workers. */
+export function workerOf(principal: Principal): string {
+  if (!principal.groups.includes('worker')) {
+    throw new DomainError(
+      'forbidden',
+      'workers_only',
+      'Only worker members have a worker profile.',
+    );
+  }
+  return principal.sub;
 }
 
 export const workerNotFound = (): NotFoundError =>
@@ -109,14 +126,8 @@ export class WorkersService {
           evidence: `The worker changed the verified ${what}.`,
         };
       }
-      const account = existing.bankAccount;
-      if (nameChanged && account) {
-        const { number: _n, holderName, ...state } = account;
-        patch.bankAccount = {
-          ...state,
-          holderMatchesLegalName:
-            account.verifiedAt === undefined ? holderMatches(holderName, body.legalName) : false,
-        };
+      if (nameChanged && existing.bankAccount) {
+        patch.bankAccount = afterLegalNameChange(existing.bankAccount, body.legalName);
       }
       return this.update(existing, patch, now);
     });

@@ -1,0 +1,187 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import type { Principal } from '../../platform/auth/principal.js';
+import {
+  ConflictError,
+  DomainError,
+  ServiceUnavailableError,
+} from '../../platform/errors/domain.error.js';
+import {
+  IDENTITY_VERIFIER,
+  IdentityVerificationFailed,
+  type IdentityVerifier,
+  type VerifiedIdentity,
+} from './ports/identity-verifier.port.js';
+import { afterLegalNameChange, birthDateProblem, normalizeName } from './worker-rules.js';
+import {
+  type ConfirmIdentity,
+  type IdentitySessionResponse,
+  mapWorkerProfile,
+  type StartIdentity,
+  type WorkerProfile,
+} from './workers.dto.js';
+import { WorkersRepository } from './workers.repository.js';
+import { withRetry, workerNotFound, workerOf } from './workers.service.js';
+
+/**
+ * 본인인증 through the `IdentityVerifier` port (NICE or Danal): the worker starts a session (the
+ * provider's form for the browser), the provider sends the browser back, and the worker's app
+ * confirms with what came back. 503 `verifier_unavailable` while no verifier is configured.
+ *
+ * A confirmed verification is the source of truth: the legal name, birth date and phone become
+ * the provider's, the CI is held as its unique blind index (another worker holding it: 409
+ * `identity_already_used`), and the payout account's holder match follows the legal-name rule
+ * of `WorkersService`.
+ */
+@Injectable()
+export class IdentityVerificationService {
+  constructor(
+    private readonly workers: WorkersRepository,
+    @Optional()
+    @Inject(IDENTITY_VERIFIER)
+    private readonly verifier?: IdentityVerifier,
+  ) {}
+
+  async start(
+    principal: Principal,
+    body: StartIdentity,
+    now = new Date(),
+  ): Promise<IdentitySessionResponse> {
+    const verifier = this.requireVerifier();
+    const id = workerOf(principal);
+    const existing = await this.workers.getById(id);
+    if (!existing) throw workerNotFound();
+    // NICE takes at most 30 characters of request number.
+    const requestId = randomUUID().replaceAll('-', '').slice(0, 30);
+    const session = await verifier.start({
+      provider: body.provider,
+      requestId,
+      returnUrl: body.returnUrl,
+    });
+    await withRetry(async () => {
+      const current = await this.workers.getById(id);
+      if (!current) throw workerNotFound();
+      const identitySession = {
+        provider: session.provider,
+        transactionId: session.transactionId,
+        requestId,
+        expiresAt: session.expiresAt,
+      };
+      await this.workers.update(id, current.version, { identitySession }, now);
+    });
+    return {
+      provider: session.provider,
+      transactionId: session.transactionId,
+      form: session.form,
+      expiresAt: session.expiresAt.toISOString(),
+    };
+  }
+
+  async confirm(
+    principal: Principal,
+    body: ConfirmIdentity,
+    now = new Date(),
+  ): Promise<WorkerProfile> {
+    const verifier = this.requireVerifier();
+    const id = workerOf(principal);
+    const existing = await this.workers.getById(id);
+    if (!existing) throw workerNotFound();
+    const session = existing.identitySession;
+    if (
+      !session ||
+      session.provider !== body.provider ||
+      session.transactionId !== body.transactionId ||
+      session.expiresAt <= now
+    ) {
+      throw new ConflictError(
+        'identity_session_unknown',
+        'No identity verification of yours is waiting with this transaction (or it expired).',
+      );
+    }
+    let identity: VerifiedIdentity;
+    try {
+      identity = await verifier.confirm({
+        provider: body.provider,
+        transactionId: body.transactionId,
+        fields: body.fields,
+      });
+    } catch (error) {
+      if (error instanceof IdentityVerificationFailed) {
+        throw new DomainError(
+          'unprocessable',
+          'identity_verification_failed',
+          `The provider did not verify the identity (code ${error.providerCode}).`,
+          { provider: error.provider, providerCode: error.providerCode },
+        );
+      }
+      throw error;
+    }
+    return mapWorkerProfile(await this.apply(id, identity, now));
+  }
+
+  /** Applies a provider's verified identity to the worker's profile. */
+  async apply(id: string, identity: VerifiedIdentity, now: Date) {
+    if (birthDateProblem(identity.birthDate, now)) {
+      throw new DomainError(
+        'unprocessable',
+        'identity_result_invalid',
+        'The provider answered a birth date that cannot be right; try again or ask an operator.',
+      );
+    }
+    if (await this.workers.ciHeldByAnother(identity.ci, id)) {
+      throw new ConflictError(
+        'identity_already_used',
+        'This person already holds a worker account (the same CI is verified on another one).',
+      );
+    }
+    return withRetry(async () => {
+      const existing = await this.workers.getById(id, {
+        plaintext: ['legalName', 'accountHolderName'],
+      });
+      if (!existing) throw workerNotFound();
+      const nameChanged = normalizeName(existing.legalName ?? '') !== normalizeName(identity.name);
+      const saved = await this.workers.update(
+        id,
+        existing.version,
+        {
+          personal: {
+            legalName: identity.name,
+            birthDate: identity.birthDate,
+            phone: identity.phone,
+          },
+          ci: identity.ci,
+          identity: {
+            provider: identity.provider,
+            verifiedAt: now,
+            evidence: `${identity.provider} reference ${identity.reference}`,
+          },
+          identitySession: null,
+          ...(nameChanged && existing.bankAccount
+            ? { bankAccount: afterLegalNameChange(existing.bankAccount, identity.name) }
+            : {}),
+          event: {
+            subject: 'identity',
+            action: 'verify',
+            by: identity.provider,
+            byRole: 'provider',
+            at: now,
+            evidence: `${identity.provider} reference ${identity.reference}`,
+          },
+        },
+        now,
+      );
+      if (!saved) throw workerNotFound();
+      return saved;
+    });
+  }
+
+  private requireVerifier(): IdentityVerifier {
+    if (!this.verifier) {
+      throw new ServiceUnavailableError(
+        'verifier_unavailable',
+        'Identity verification is not available; an operator can verify identity on evidence.',
+      );
+    }
+    return this.verifier;
+  }
+}
