@@ -17,5 +17,7 @@ export const migration: SchemaMigration = {
       { businessId: 1, startsAt: 1, _id: 1 },
       { name: 'businessId_startsAt' },
     );
+    // The outbox dispatcher looks for shifts with undelivered events (`shift.cancelled`).
+    await shifts.createIndex({ 'outbox.id': 1 }, { name: 'outbox_pending_sparse', sparse: true });
   },
 };

@@ -99,7 +99,8 @@ interface ShiftDocument {
   cancelledAt?: Date;
   cancelReason?: string;
   cancelledBy?: string;
-  [OUTBOX_FIELD]: OutboxEvent[];
+  /** Undelivered events (`shift.cancelled`); absent when none, as the sparse index wants. */
+  [OUTBOX_FIELD]?: OutboxEvent[];
 }
 
 export type SlotReservation = 'reserved' | 'full' | 'not_open' | 'not_found';
@@ -201,7 +202,6 @@ export class ShiftsRepository {
       createdBy: shift.createdBy,
       createdAt: now,
       updatedAt: now,
-      [OUTBOX_FIELD]: [],
     };
     await this.collection.insertOne(doc);
     return toShift(doc);
