@@ -129,7 +129,10 @@ export interface OpenShiftQuery {
 
 const COLLECTION = 'shifts';
 const ORDER = { startsAt: 1, _id: 1 } as const;
-/** Slots left: a comparison of two fields, which no plain filter can express. */
+/**
+ * Slots left: a comparison of two fields, which no plain filter can express. `$expr` runs on
+ * DocumentDB 4.0+ instance clusters (not elastic clusters) and in the embedded engine (mingo).
+ */
 const NOT_FULL = { $expr: { $lt: ['$filled', '$headcount'] } };
 
 function toShift(doc: ShiftDocument): Shift {
