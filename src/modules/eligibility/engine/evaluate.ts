@@ -4,6 +4,7 @@ import {
   MINUTE_MS,
   WEEK_MS,
   ageOnDateNumber,
+  isoInstant,
   kstDayKey,
   kstDayStartMs,
   kstWeekStartMs,
@@ -51,15 +52,15 @@ function fail(failures: RuleFailure[], code: RuleCode, data: Record<string, unkn
 }
 
 const hours = (ms: number): number => ms / HOUR_MS;
-const iso = (ms: number): string => new Date(ms).toISOString();
+const iso = isoInstant;
 
 function entryRef(entry: ScheduleEntry): Record<string, unknown> {
   return {
     assignmentId: entry.assignmentId,
     shiftId: entry.shiftId,
     status: entry.status,
-    startsAt: entry.startsAt.toISOString(),
-    endsAt: entry.endsAt.toISOString(),
+    startsAt: iso(entry.startsAt.getTime()),
+    endsAt: iso(entry.endsAt.getTime()),
   };
 }
 
@@ -75,7 +76,12 @@ function overLimit(
   for (let i = 0; i < totals.length; i++) {
     const total = totals[i] ?? 0;
     if (total > limitMs) {
-      (over ??= []).push({ [key]: kstDayKey(firstMs + i * periodMs), hours: hours(total) });
+      const start = kstDayKey(firstMs + i * periodMs);
+      (over ??= []).push(
+        key === 'day'
+          ? { day: start, hours: hours(total) }
+          : { weekStart: start, hours: hours(total) },
+      );
     }
   }
   return over;

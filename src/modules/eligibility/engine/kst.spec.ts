@@ -1,5 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  isoInstant,
   kstAge,
   kstDateNumber,
   kstDayKey,
@@ -67,5 +69,17 @@ describe('KST calendar arithmetic', () => {
 
   it('gives no age for a birth date that is not a date', () => {
     expect(kstAge('2008-02-30', at('2026-01-01T00:00:00Z'))).toBeUndefined();
+  });
+
+  it('writes instants exactly as Date.prototype.toISOString does', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -62_198_755_200_000, max: 253_402_300_799_999 }), (ms) => {
+        expect(isoInstant(ms)).toBe(new Date(ms).toISOString());
+      }),
+      { numRuns: 2_000 },
+    );
+    for (const ms of [0, -1, 951_782_400_000, -62_167_219_200_001, 253_402_300_800_000]) {
+      expect(isoInstant(ms)).toBe(new Date(ms).toISOString());
+    }
   });
 });

@@ -24,10 +24,10 @@ export function kstWeekStartMs(ms: number): number {
   return (days - sinceMonday) * DAY_MS - KST_OFFSET_MS;
 }
 
-/** The KST calendar date of `ms` as the number `yyyymmdd` (e.g. 20261124). */
-export function kstDateNumber(ms: number): number {
-  // Howard Hinnant's civil_from_days: exact for the proleptic Gregorian calendar.
-  const z = Math.floor((ms + KST_OFFSET_MS) / DAY_MS) + 719_468;
+/** The proleptic Gregorian date of a day count since 1970-01-01, as the number `yyyymmdd`. */
+function dateNumberOfDays(days: number): number {
+  // Howard Hinnant's civil_from_days.
+  const z = days + 719_468;
   const era = Math.floor(z / 146_097);
   const doe = z - era * 146_097;
   const yoe = Math.floor(
@@ -41,11 +41,36 @@ export function kstDateNumber(ms: number): number {
   return year * 10_000 + month * 100 + day;
 }
 
+/** The KST calendar date of `ms` as the number `yyyymmdd` (e.g. 20261124). */
+export function kstDateNumber(ms: number): number {
+  return dateNumberOfDays(Math.floor((ms + KST_OFFSET_MS) / DAY_MS));
+}
+
+const pad2 = (n: number): string => (n < 10 ? `0${n}` : `${n}`);
+
+/**
+ * `Date.prototype.toISOString` without the `Date`: the same text, several times faster, which
+ * counts when a verdict lists many conflicting assignments.
+ */
+export function isoInstant(ms: number): string {
+  const days = Math.floor(ms / DAY_MS);
+  const date = dateNumberOfDays(days);
+  if (date < 10_000 || date >= 100_000_000) return new Date(ms).toISOString();
+  let rest = ms - days * DAY_MS;
+  const hour = Math.floor(rest / HOUR_MS);
+  rest -= hour * HOUR_MS;
+  const minute = Math.floor(rest / MINUTE_MS);
+  rest -= minute * MINUTE_MS;
+  const second = Math.floor(rest / 1_000);
+  const milli = rest - second * 1_000;
+  return `${formatDateNumber(date)}T${pad2(hour)}:${pad2(minute)}:${pad2(second)}.${milli < 10 ? '00' : milli < 100 ? '0' : ''}${milli}Z`;
+}
+
 function formatDateNumber(n: number): string {
   const year = Math.floor(n / 10_000);
   const month = Math.floor(n / 100) % 100;
   const day = n % 100;
-  return `${String(year).padStart(4, '0')}-${month < 10 ? '0' : ''}${month}-${day < 10 ? '0' : ''}${day}`;
+  return `${year < 1000 ? String(year).padStart(4, '0') : year}-${pad2(month)}-${pad2(day)}`;
 }
 
 /** The KST calendar day of an instant, `YYYY-MM-DD`. */
