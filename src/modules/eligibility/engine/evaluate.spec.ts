@@ -636,6 +636,12 @@ describe('evaluateEligibility', () => {
     ]);
   });
 
+  it('refuses a shift that does not end after it starts (corrupt data, not a verdict)', () => {
+    const at = kst('2026-11-24T09:00');
+    expect(() => evaluate({ shift: { startsAt: at, endsAt: at } })).toThrow(RangeError);
+    expect(() => evaluate({ shift: { endsAt: new Date(Number.NaN) } })).toThrow(RangeError);
+  });
+
   it('gives each failure its Korean and English message from the rule catalogue', () => {
     const catalogue = new Map(describeRules().map((r) => [r.code, r.message]));
     const verdict = evaluate({ worker: { status: 'suspended', birthDate: undefined } });

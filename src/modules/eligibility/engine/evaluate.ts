@@ -132,6 +132,8 @@ export function evaluateEligibility(
   const nowMs = context.now.getTime();
   const startMs = shift.startsAt.getTime();
   const endMs = shift.endsAt.getTime();
+  // The shifts module guarantees this; a shift that breaks it is corrupt data, not a verdict.
+  if (!(endMs > startMs)) throw new RangeError(`shift ${shift.id} does not end after it starts`);
 
   // Age first: the minor rules depend on it.
   const birth = worker.birthDate === undefined ? NaN : parseDateNumber(worker.birthDate);
@@ -139,7 +141,7 @@ export function evaluateEligibility(
   const minor = age !== undefined && age < policy.adultAge;
 
   // One pass over the schedule feeds the overlap, rest, already-on-shift and hours rules.
-  const lastMs = endMs > startMs ? endMs - 1 : startMs;
+  const lastMs = endMs - 1;
   const firstDay = kstDayStartMs(startMs);
   const dayTotals = new Float64Array((kstDayStartMs(lastMs) - firstDay) / DAY_MS + 1);
   const firstWeek = kstWeekStartMs(startMs);
