@@ -5,6 +5,8 @@ import { migration as createLoginAttempts } from './1795540800000-CreateLoginAtt
 import { migration as createLegacyAuthUsers } from './1795544460000-CreateLegacyAuthUsers.js';
 import { migration as createPrivacyAccessRecords } from './1795551600000-CreatePrivacyAccessRecords.js';
 import { migration as createPrivacyRetentionIndexes } from './1795555200000-CreatePrivacyRetentionIndexes.js';
+import { migration as createBusinesses } from './1795600000000-CreateBusinesses.js';
+import { migration as createShiftIndexes } from './1795600300000-CreateShiftIndexes.js';
 import { migration as createWorkers } from './1795600100000-CreateWorkers.js';
 import { migration as createOutboxIndexes } from './1795600200000-CreateOutboxIndexes.js';
 
@@ -18,4 +20,6 @@ export const MIGRATIONS: readonly SchemaMigration[] = [
   createPrivacyRetentionIndexes,
   createWorkers,
   createOutboxIndexes,
+  createShiftIndexes,
+  createBusinesses,
 ];

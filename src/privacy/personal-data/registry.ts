@@ -1,3 +1,4 @@
+import { BUSINESS_PERSONAL_DATA } from '../../modules/businesses/businesses.policy.js';
 import { MEMBER_PERSONAL_DATA } from '../../modules/members/members.policy.js';
 import { WORKER_PERSONAL_DATA } from '../../modules/workers/workers.policy.js';
 import type { PersonalDataPolicy } from './policy.js';
@@ -10,4 +11,5 @@ import type { PersonalDataPolicy } from './policy.js';
 export const PERSONAL_DATA_POLICIES: readonly PersonalDataPolicy[] = [
   MEMBER_PERSONAL_DATA,
   WORKER_PERSONAL_DATA,
+  BUSINESS_PERSONAL_DATA,
 ];
