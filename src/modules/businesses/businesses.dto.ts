@@ -1,0 +1,234 @@
+import { z } from 'zod';
+import { zodDto } from '../../platform/http/zod-dto.js';
+import type { Business } from './businesses.repository.js';
+
+/** Shape only; the service checks the check digit (400 `invalid_business_number`). */
+const BusinessNumber = z
+  .string()
+  .trim()
+  .regex(/^\d{3}\s*-?\s*\d{2}\s*-?\s*\d{5}$/, {
+    message: 'Expected 10 digits, e.g. 124-81-00998 or 1248100998.',
+  })
+  .meta({ example: '124-81-00998' });
+const BusinessName = z.string().trim().min(1).max(100).meta({ example: '행복베이커리 강남점' });
+const PersonName = z
+  .string()
+  .trim()
+  .min(1)
+  .max(50)
+  .regex(/^[\p{Script=Hangul}A-Za-z][\p{Script=Hangul}A-Za-z .\-·']*$/u, {
+    message: 'Letters (Hangul or Latin), spaces, ".", "-", "·" only.',
+  });
+/** Shape only; the service checks it is a real date, not in the future (KST). */
+const OpeningDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'Expected YYYY-MM-DD.' })
+  .meta({ example: '2019-03-02' });
+const Address = z
+  .string()
+  .trim()
+  .min(1)
+  .max(300)
+  .meta({ example: '서울특별시 강남구 테헤란로 152' });
+const MemberId = z.string().trim().min(1).max(128);
+const Evidence = z
+  .string()
+  .trim()
+  .min(5, {
+    message: 'Say what was checked (at least 5 characters), e.g. the ticket and document.',
+  })
+  .max(1000);
+const NtsStatusName = z.enum(['active', 'suspended', 'closed']).meta({
+  description: 'NTS status: active 계속사업자, suspended 휴업자, closed 폐업자',
+});
+const TaxType = z.string().trim().min(1).max(100).meta({ example: '부가가치세 일반과세자' });
+const Iso = z.iso.datetime();
+
+export const RegisterBusiness = z
+  .object({
+    businessNumber: BusinessNumber,
+    name: BusinessName,
+    representativeName: PersonName,
+    openingDate: OpeningDate,
+    address: Address.optional(),
+  })
+  .strict();
+export type RegisterBusiness = z.infer<typeof RegisterBusiness>;
+export class RegisterBusinessDto extends zodDto(RegisterBusiness) {}
+
+export const EditBusiness = z
+  .object({
+    name: BusinessName.optional(),
+    address: Address.nullable().optional().meta({ description: 'null removes it' }),
+    version: z.number().int().min(0).optional().meta({
+      description: 'The version read; a business changed since is 409 business_changed',
+    }),
+  })
+  .strict()
+  .refine((v) => v.name !== undefined || v.address !== undefined, {
+    message: 'Give name or address.',
+  });
+export type EditBusiness = z.infer<typeof EditBusiness>;
+export class EditBusinessDto extends zodDto(EditBusiness) {}
+
+export const AddStaff = z.object({ memberId: MemberId }).strict();
+export type AddStaff = z.infer<typeof AddStaff>;
+export class AddStaffDto extends zodDto(AddStaff) {}
+
+export const BlockWorker = z.object({ reason: z.string().trim().min(1).max(500) }).strict();
+export type BlockWorker = z.infer<typeof BlockWorker>;
+export class BlockWorkerDto extends zodDto(BlockWorker) {}
+
+export const VerificationDecision = z
+  .object({
+    action: z.enum(['verify', 'revoke']),
+    evidence: Evidence.meta({ example: '사업자등록증 사본 확인, ticket 123' }),
+    ntsStatus: z
+      .object({ status: NtsStatusName, taxType: TaxType })
+      .strict()
+      .optional()
+      .meta({ description: 'The status as the NTS website shows it (홈택스 사업자상태 조회)' }),
+    reason: z.string().trim().min(1).max(500),
+  })
+  .strict();
+export type VerificationDecision = z.infer<typeof VerificationDecision>;
+export class VerificationDecisionDto extends zodDto(VerificationDecision) {}
+
+export const NtsCheck = z
+  .object({
+    validate: z
+      .boolean()
+      .default(false)
+      .meta({
+        description:
+          'Also run the authenticity check (진위확인: number, representative, opening date); a ' +
+          'match verifies the business (method nts), a mismatch revokes an NTS verification',
+      }),
+  })
+  .strict();
+export type NtsCheck = z.infer<typeof NtsCheck>;
+export class NtsCheckDto extends zodDto(NtsCheck) {}
+
+const ObjectIdText = z.string().regex(/^[0-9a-f]{24}$/i, { message: 'Expected a business id.' });
+export const BusinessParams = z.object({ id: ObjectIdText });
+export class BusinessParamsDto extends zodDto(BusinessParams) {}
+export const BlockedWorkerParams = z.object({ id: ObjectIdText, workerId: MemberId });
+export class BlockedWorkerParamsDto extends zodDto(BlockedWorkerParams) {}
+
+export const BusinessView = z
+  .object({
+    id: z.string(),
+    businessNumber: z.string().nullable().meta({ description: 'Masked: 124-81-*****' }),
+    representativeName: z.string().nullable().meta({ description: 'Masked: 홍*동' }),
+    name: z.string(),
+    openingDate: z.string(),
+    address: z.string().nullable(),
+    ntsStatus: z
+      .object({
+        status: NtsStatusName,
+        taxType: z.string(),
+        checkedAt: Iso,
+        source: z.enum(['nts', 'manual']),
+        closedOn: z.string().nullable(),
+      })
+      .nullable(),
+    verification: z.object({
+      verified: z.boolean(),
+      method: z.enum(['nts', 'manual']).nullable(),
+      at: Iso.nullable(),
+    }),
+    staff: z.array(
+      z.object({ memberId: z.string(), role: z.enum(['owner', 'manager']), addedAt: Iso }),
+    ),
+    blockedWorkers: z.array(
+      z.object({ workerId: z.string(), reason: z.string(), by: z.string(), at: Iso }),
+    ),
+    createdAt: Iso,
+    updatedAt: Iso,
+    version: z.number().int(),
+  })
+  .meta({ id: 'Business' });
+export type BusinessView = z.infer<typeof BusinessView>;
+
+export const BusinessList = z.object({ items: z.array(BusinessView) }).meta({ id: 'BusinessList' });
+export type BusinessList = z.infer<typeof BusinessList>;
+
+export const StaffBusinessView = BusinessView.extend({
+  verification: z.object({
+    verified: z.boolean(),
+    method: z.enum(['nts', 'manual']).nullable(),
+    at: Iso.nullable(),
+    by: z.string().nullable(),
+    evidence: z.string().nullable(),
+  }),
+  history: z.array(
+    z.object({
+      action: z.enum(['verify', 'revoke', 'nts-check']),
+      method: z.enum(['nts', 'manual']),
+      by: z.string(),
+      at: Iso,
+      evidence: z.string(),
+      reason: z.string().nullable(),
+      ntsStatus: z.object({ status: NtsStatusName, taxType: z.string() }).nullable(),
+    }),
+  ),
+}).meta({ id: 'StaffBusiness' });
+export type StaffBusinessView = z.infer<typeof StaffBusinessView>;
+
+/** The staff members' view: personal fields masked (the repository read them masked). */
+export function mapBusiness(b: Business): BusinessView {
+  const v = b.verification;
+  return {
+    id: b.id,
+    businessNumber: b.businessNumber ?? null,
+    representativeName: b.representativeName ?? null,
+    name: b.name,
+    openingDate: b.openingDate,
+    address: b.address ?? null,
+    ntsStatus: b.nts
+      ? {
+          status: b.nts.status,
+          taxType: b.nts.taxType,
+          checkedAt: b.nts.checkedAt.toISOString(),
+          source: b.nts.source,
+          closedOn: b.nts.closedOn ?? null,
+        }
+      : null,
+    verification: {
+      verified: v?.verified === true,
+      method: v?.method ?? null,
+      at: v ? v.at.toISOString() : null,
+    },
+    staff: b.staff.map((s) => ({
+      memberId: s.memberId,
+      role: s.role,
+      addedAt: s.addedAt.toISOString(),
+    })),
+    blockedWorkers: b.blockedWorkers.map((w) => ({ ...w, at: w.at.toISOString() })),
+    createdAt: b.createdAt.toISOString(),
+    updatedAt: b.updatedAt.toISOString(),
+    version: b.version,
+  };
+}
+
+/** The operators' view: who verified on what, and the history of decisions and checks. */
+export function mapStaffBusiness(b: Business): StaffBusinessView {
+  const view = mapBusiness(b);
+  return {
+    ...view,
+    verification: {
+      ...view.verification,
+      by: b.verification?.by ?? null,
+      evidence: b.verification?.evidence ?? null,
+    },
+    history: b.history.map((e) => ({
+      action: e.action,
+      method: e.method,
+      by: e.by,
+      at: e.at.toISOString(),
+      evidence: e.evidence,
+      reason: e.reason ?? null,
+      ntsStatus: e.ntsStatus ?? null,
+    })),
+  };
+}

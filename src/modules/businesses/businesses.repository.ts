@@ -1,0 +1,306 @@
+import { Injectable } from '@nestjs/common';
+import type { Binary, ObjectId } from 'mongodb';
+import type { Role } from '../../platform/auth/principal.js';
+import { ConflictError } from '../../platform/errors/domain.error.js';
+import type { Database, Document, UpdateFilter } from '../../platform/storage/database.js';
+import { isDuplicateKeyError } from '../../platform/storage/errors.js';
+import { newId, parseId } from '../../platform/storage/ids.js';
+import { updateWithVersion } from '../../platform/storage/optimistic.js';
+import { InjectDatabase } from '../../platform/storage/storage.module.js';
+import type { PersonalDataCodec } from '../../privacy/personal-data/codec.js';
+import { PersonalData } from '../../privacy/personal-data/personal-data.service.js';
+import type { BusinessFacts, NtsStatus } from '../eligibility/engine/types.js';
+import { BUSINESS_PERSONAL_DATA, type BusinessPersonalField } from './businesses.policy.js';
+
+export type StaffRole = 'owner' | 'manager';
+
+export interface StaffMember {
+  memberId: string;
+  role: StaffRole;
+  /** The member who added them (the owner, or themselves when they registered the business). */
+  addedBy: string;
+  addedAt: Date;
+}
+
+export interface BlockedWorker {
+  workerId: string;
+  reason: string;
+  /** The staff member or operator who blocked. */
+  by: string;
+  at: Date;
+}
+
+/** The business's standing at the NTS: from the register (`nts`) or set by an operator. */
+export interface NtsState {
+  status: NtsStatus;
+  /** As the NTS writes it, e.g. `부가가치세 일반과세자`. */
+  taxType: string;
+  checkedAt: Date;
+  source: 'nts' | 'manual';
+  /** 폐업일 `YYYY-MM-DD`, when the register gives one. */
+  closedOn?: string;
+}
+
+/** Whether the registration is verified, and by whom on what. */
+export interface Verification {
+  verified: boolean;
+  method: 'nts' | 'manual';
+  /** The operator's id (for an NTS check too: the operator who ran it). */
+  by: string;
+  at: Date;
+  evidence: string;
+}
+
+/** One verification decision or NTS check, kept on the business. */
+export interface VerificationEvent {
+  action: 'verify' | 'revoke' | 'nts-check';
+  method: 'nts' | 'manual';
+  by: string;
+  byRole: 'operator' | 'admin';
+  at: Date;
+  evidence: string;
+  reason?: string;
+  /** The NTS status this event found or set. */
+  ntsStatus?: { status: NtsStatus; taxType: string };
+}
+
+/** A business as the rest of the code sees it; personal fields masked unless asked for. */
+export interface Business {
+  id: string;
+  businessNumber: string | undefined;
+  representativeName: string | undefined;
+  name: string;
+  /** 개업일자 `YYYY-MM-DD`. */
+  openingDate: string;
+  address: string | undefined;
+  nts: NtsState | undefined;
+  verification: Verification | undefined;
+  history: VerificationEvent[];
+  staff: StaffMember[];
+  blockedWorkers: BlockedWorker[];
+  createdAt: Date;
+  updatedAt: Date;
+  /** When the business was found closed (폐업): the retention period runs from it. */
+  closedAt: Date | undefined;
+  version: number;
+}
+
+export interface NewBusiness {
+  businessNumber: string;
+  representativeName: string;
+  name: string;
+  openingDate: string;
+  address: string | undefined;
+  owner: string;
+}
+
+/** A change of a business; `null` removes. */
+export interface BusinessPatch {
+  name?: string;
+  address?: string | null;
+  nts?: NtsState | null;
+  closedAt?: Date | null;
+  verification?: Verification;
+  event?: VerificationEvent;
+  staff?: StaffMember[];
+  blockedWorkers?: BlockedWorker[];
+}
+
+interface BusinessDocument {
+  _id: ObjectId;
+  businessNumber?: Binary | null;
+  businessNumberLookup?: string;
+  representativeName?: Binary | null;
+  name: string;
+  openingDate: string;
+  address?: string;
+  nts?: NtsState;
+  verification?: Verification;
+  history: VerificationEvent[];
+  staff: StaffMember[];
+  blockedWorkers: BlockedWorker[];
+  createdAt: Date;
+  updatedAt: Date;
+  closedAt?: Date;
+  destroyedAt?: Date;
+  version: number;
+}
+
+interface MemberRoleDocument {
+  _id: string;
+  role: Role;
+  status: 'active' | 'withdrawn';
+}
+
+const COLLECTION = BUSINESS_PERSONAL_DATA.collection;
+/** The unique sparse index of `businessNumberLookup` (migration 1795600000000-CreateBusinesses). */
+export const BUSINESS_NUMBER_INDEX = 'businessNumberLookup_unique';
+const FACTS_PROJECTION = { verification: 1, nts: 1, blockedWorkers: 1 } as const;
+
+export interface ReadOptions {
+  plaintext?: readonly BusinessPersonalField[];
+}
+
+@Injectable()
+export class BusinessesRepository {
+  private readonly personal: PersonalDataCodec<BusinessPersonalField>;
+
+  constructor(
+    @InjectDatabase() private readonly db: Database,
+    personalData: PersonalData,
+  ) {
+    this.personal = personalData.codec(BUSINESS_PERSONAL_DATA);
+  }
+
+  private get collection() {
+    return this.db.collection<BusinessDocument>(COLLECTION);
+  }
+
+  /** Registers a business with its owner; a number already registered is 409 `business_exists`. */
+  async create(input: NewBusiness, at: Date): Promise<Business> {
+    const _id = newId();
+    const id = _id.toHexString();
+    const doc: BusinessDocument = {
+      _id,
+      ...((await this.personal.seal(id, {
+        businessNumber: input.businessNumber,
+        representativeName: input.representativeName,
+      })) as Partial<BusinessDocument>),
+      name: input.name,
+      openingDate: input.openingDate,
+      ...(input.address === undefined ? {} : { address: input.address }),
+      history: [],
+      staff: [{ memberId: input.owner, role: 'owner', addedBy: input.owner, addedAt: at }],
+      blockedWorkers: [],
+      createdAt: at,
+      updatedAt: at,
+      version: 0,
+    };
+    try {
+      await this.collection.insertOne(doc);
+    } catch (error) {
+      if (isDuplicateKeyError(error)) throw businessExists();
+      throw error;
+    }
+    return this.toBusiness(doc, {});
+  }
+
+  async getById(id: string, options: ReadOptions = {}): Promise<Business | undefined> {
+    const _id = parseId(id);
+    if (!_id) return undefined;
+    const doc = await this.collection.findOne({ _id });
+    return doc ? this.toBusiness(doc, options) : undefined;
+  }
+
+  /** The businesses where the member is staff, oldest first. */
+  async listForMember(memberId: string): Promise<Business[]> {
+    const docs = await this.collection
+      .find({ 'staff.memberId': memberId })
+      .sort({ createdAt: 1, _id: 1 })
+      .limit(100)
+      .toArray();
+    return Promise.all(docs.map((doc) => this.toBusiness(doc, {})));
+  }
+
+  /**
+   * The member's role on the business's staff: `undefined` when not staff, `null` when there is
+   * no such business.
+   */
+  async staffRole(id: string, memberId: string): Promise<StaffRole | undefined | null> {
+    const _id = parseId(id);
+    if (!_id) return null;
+    const doc = await this.collection.findOne({ _id }, { projection: { staff: 1 } });
+    if (!doc) return null;
+    return doc.staff.find((s) => s.memberId === memberId)?.role;
+  }
+
+  /**
+   * Applies `patch` if the business is still at `expectedVersion` (else
+   * `ConcurrentModificationError`); undefined when there is no such business.
+   */
+  async update(
+    id: string,
+    expectedVersion: number,
+    patch: BusinessPatch,
+    at: Date,
+  ): Promise<Business | undefined> {
+    const _id = parseId(id);
+    if (!_id) return undefined;
+    const doc = await updateWithVersion(
+      this.collection,
+      { _id },
+      expectedVersion,
+      toUpdate(patch, at),
+    );
+    return doc ? this.toBusiness(doc, {}) : undefined;
+  }
+
+  /** What the eligibility engine needs; nothing personal is read. */
+  async getFacts(id: string): Promise<BusinessFacts | undefined> {
+    const _id = parseId(id);
+    if (!_id) return undefined;
+    const doc = await this.collection.findOne({ _id }, { projection: FACTS_PROJECTION });
+    if (!doc) return undefined;
+    return {
+      id,
+      verified: doc.verification?.verified === true,
+      ntsStatus: doc.nts?.status,
+      blockedWorkerIds: new Set((doc.blockedWorkers ?? []).map((b) => b.workerId)),
+    };
+  }
+
+  /**
+   * The role of an active member (from the `members` profiles, role and status only), or
+   * undefined when there is no such active member. Read here rather than through the members
+   * module, which offers no lookup by id to other modules yet.
+   */
+  async activeMemberRole(memberId: string): Promise<Role | undefined> {
+    const doc = await this.db
+      .collection<MemberRoleDocument>('members')
+      .findOne({ _id: memberId }, { projection: { role: 1, status: 1 } });
+    return doc?.status === 'active' ? doc.role : undefined;
+  }
+
+  private async toBusiness(doc: BusinessDocument, options: ReadOptions): Promise<Business> {
+    const id = doc._id.toHexString();
+    const p = await this.personal.open(doc as unknown as Record<string, unknown>, id, {
+      plaintext: options.plaintext ?? [],
+    });
+    return {
+      id,
+      businessNumber: p.businessNumber,
+      representativeName: p.representativeName,
+      name: doc.name,
+      openingDate: doc.openingDate,
+      address: doc.address,
+      nts: doc.nts,
+      verification: doc.verification,
+      history: doc.history ?? [],
+      staff: doc.staff ?? [],
+      blockedWorkers: doc.blockedWorkers ?? [],
+      createdAt: doc.createdAt,
+      updatedAt: doc.updatedAt,
+      closedAt: doc.closedAt,
+      version: doc.version,
+    };
+  }
+}
+
+function toUpdate(patch: BusinessPatch, at: Date): UpdateFilter<BusinessDocument> {
+  const set: Document = { updatedAt: at };
+  const unset: Document = {};
+  for (const key of ['name', 'address', 'nts', 'closedAt', 'verification'] as const) {
+    const value = patch[key];
+    if (value === null) unset[key] = '';
+    else if (value !== undefined) set[key] = value;
+  }
+  if (patch.staff) set.staff = patch.staff;
+  if (patch.blockedWorkers) set.blockedWorkers = patch.blockedWorkers;
+  const update: Document = { $set: set };
+  if (Object.keys(unset).length) update.$unset = unset;
+  if (patch.event) update.$push = { history: patch.event };
+  return update as UpdateFilter<BusinessDocument>;
+}
+
+export const businessExists = (): ConflictError =>
+  new ConflictError('business_exists', 'A business with this registration number is registered.');

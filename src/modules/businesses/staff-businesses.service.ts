@@ -1,0 +1,254 @@
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import {
+  ConflictError,
+  DomainError,
+  ServiceUnavailableError,
+} from '../../platform/errors/domain.error.js';
+import type { StaffActor } from '../../privacy/staff-actor.decorator.js';
+import { StaffAccess } from '../../privacy/staff-access.service.js';
+import {
+  BUSINESS_REGISTRY,
+  type BusinessRegistry,
+  type BusinessStatus,
+} from './business-registry.port.js';
+import {
+  mapStaffBusiness,
+  type NtsCheck,
+  type StaffBusinessView,
+  type VerificationDecision,
+} from './businesses.dto.js';
+import { BUSINESS_PERSONAL_DATA, type BusinessPersonalField } from './businesses.policy.js';
+import {
+  type Business,
+  type BusinessPatch,
+  BusinessesRepository,
+  type NtsState,
+  type VerificationEvent,
+} from './businesses.repository.js';
+import { businessNotFound, shownFields, withRetry } from './businesses.service.js';
+
+/** `closedAt` follows the NTS status: kept from the first time closed, removed when trading. */
+function closedAtFor(business: Business, nts: NtsState, now: Date): Date | null {
+  return nts.status === 'closed' ? (business.closedAt ?? now) : null;
+}
+
+/**
+ * What operators do with businesses: read them with their history, verify or revoke the
+ * registration by hand on evidence (사업자등록증, the NTS website), and check the NTS register
+ * through the {@link BusinessRegistry} port. The manual path is permanent (paper documents, a
+ * register that is down), not a stand-in for the NTS client.
+ *
+ * Each decision is kept twice: in the business's verification history (who, when, on what
+ * evidence) and as an access record (접속기록, action `update`), written first: when it cannot
+ * be, nothing changes.
+ */
+@Injectable()
+export class StaffBusinessesService {
+  constructor(
+    private readonly businesses: BusinessesRepository,
+    private readonly access: StaffAccess,
+    @Optional()
+    @Inject(BUSINESS_REGISTRY)
+    private readonly registry?: BusinessRegistry,
+  ) {}
+
+  async get(actor: StaffActor, id: string): Promise<StaffBusinessView> {
+    const business = await this.require(id);
+    await this.access.record(actor, {
+      action: 'read',
+      policy: BUSINESS_PERSONAL_DATA,
+      subjects: [id],
+      fields: shownFields(business),
+    });
+    return mapStaffBusiness(business);
+  }
+
+  /**
+   * Verify: the registration counts as verified (method `manual`), with the NTS status the
+   * operator read, when given. Revoke: no longer verified (409 `business_not_verified` when it
+   * is not); an NTS status given with it is stored too (a business found closed).
+   */
+  async decideVerification(
+    actor: StaffActor,
+    id: string,
+    decision: VerificationDecision,
+    now = new Date(),
+  ): Promise<StaffBusinessView> {
+    return this.decide(actor, id, [], now, (business) => {
+      if (decision.action === 'revoke' && business.verification?.verified !== true) {
+        throw new ConflictError('business_not_verified', 'The business is not verified.');
+      }
+      const nts: NtsState | undefined = decision.ntsStatus && {
+        ...decision.ntsStatus,
+        checkedAt: now,
+        source: 'manual',
+      };
+      return {
+        verification: {
+          verified: decision.action === 'verify',
+          method: 'manual',
+          by: actor.id,
+          at: now,
+          evidence: decision.evidence,
+        },
+        ...(nts ? { nts, closedAt: closedAtFor(business, nts, now) } : {}),
+        event: {
+          action: decision.action,
+          method: 'manual',
+          by: actor.id,
+          byRole: actor.role,
+          at: now,
+          evidence: decision.evidence,
+          reason: decision.reason,
+          ...(decision.ntsStatus ? { ntsStatus: decision.ntsStatus } : {}),
+        },
+      };
+    });
+  }
+
+  /**
+   * Asks the NTS register (503 `registry_unavailable` when no registry is configured, or it
+   * could not be asked) and stores the status with the time. A number the register does not
+   * know is 422 `not_registered_at_nts`, and nothing changes. With `validate`, the authenticity
+   * check runs too: a match verifies (method `nts`); a mismatch ends a verification made by the
+   * NTS check (an operator's manual one stands: they saw documents).
+   */
+  async checkNts(
+    actor: StaffActor,
+    id: string,
+    body: NtsCheck,
+    now = new Date(),
+  ): Promise<StaffBusinessView> {
+    const registry = this.registry;
+    if (!registry) {
+      throw new ServiceUnavailableError(
+        'registry_unavailable',
+        'The NTS business register is not configured; verify by hand on evidence.',
+      );
+    }
+    const sent: BusinessPersonalField[] = body.validate
+      ? ['businessNumber', 'representativeName']
+      : ['businessNumber'];
+    const asked = await this.businesses.getById(id, { plaintext: sent });
+    if (!asked) throw businessNotFound();
+    if (!asked.businessNumber) {
+      throw new ConflictError(
+        'business_number_destroyed',
+        'This business’s registration number was destroyed at the end of its retention period.',
+      );
+    }
+    const number = asked.businessNumber;
+    const representativeName = asked.representativeName ?? '';
+    await this.access.record(actor, {
+      action: 'update',
+      policy: BUSINESS_PERSONAL_DATA,
+      subjects: [id],
+      fields: [...new Set([...sent, ...shownFields(asked)])],
+    });
+    const status = await this.ask(() => registry.lookup(number));
+    if (!status) {
+      throw new DomainError(
+        'unprocessable',
+        'not_registered_at_nts',
+        'The NTS register does not know this business registration number.',
+      );
+    }
+    const authenticity = body.validate
+      ? await this.ask(() =>
+          registry.validate({
+            businessNumber: number,
+            representativeName,
+            openingDate: asked.openingDate,
+          }),
+        )
+      : undefined;
+    const saved = await withRetry(async () => {
+      const business = await this.require(id);
+      const nts = ntsState(status, now);
+      const patch: BusinessPatch = { nts, closedAt: closedAtFor(business, nts, now) };
+      const event = (action: VerificationEvent['action'], evidence: string): VerificationEvent => ({
+        action,
+        method: 'nts',
+        by: actor.id,
+        byRole: actor.role,
+        at: now,
+        evidence,
+        ntsStatus: { status: status.status, taxType: status.taxType },
+      });
+      if (authenticity?.result === 'valid') {
+        const evidence = 'NTS 진위확인: 일치 (valid 01)';
+        patch.verification = { verified: true, method: 'nts', by: actor.id, at: now, evidence };
+        patch.event = event('verify', evidence);
+      } else if (authenticity?.result === 'invalid') {
+        const evidence = `NTS 진위확인: 불일치 (valid 02${authenticity.message ? `, ${authenticity.message}` : ''})`;
+        const ntsVerified =
+          business.verification?.verified === true && business.verification.method === 'nts';
+        if (ntsVerified) {
+          patch.verification = { verified: false, method: 'nts', by: actor.id, at: now, evidence };
+        }
+        patch.event = event(ntsVerified ? 'revoke' : 'nts-check', evidence);
+      } else {
+        patch.event = event('nts-check', `NTS 상태조회: ${status.status}, ${status.taxType}`);
+      }
+      const updated = await this.businesses.update(id, business.version, patch, now);
+      if (!updated) throw businessNotFound();
+      return updated;
+    });
+    return mapStaffBusiness(saved);
+  }
+
+  private async ask<R>(call: () => Promise<R>): Promise<R> {
+    try {
+      return await call();
+    } catch {
+      // The client's own logs say why; the answer names no number.
+      throw new ServiceUnavailableError(
+        'registry_unavailable',
+        'The NTS business register could not be asked; try again later or verify by hand.',
+      );
+    }
+  }
+
+  private async decide(
+    actor: StaffActor,
+    id: string,
+    fields: BusinessPersonalField[],
+    now: Date,
+    change: (business: Business) => BusinessPatch,
+  ): Promise<StaffBusinessView> {
+    let recorded = false;
+    const saved = await withRetry(async () => {
+      const business = await this.require(id);
+      const patch = change(business);
+      if (!recorded) {
+        await this.access.record(actor, {
+          action: 'update',
+          policy: BUSINESS_PERSONAL_DATA,
+          subjects: [id],
+          fields: [...new Set([...fields, ...shownFields(business)])],
+        });
+        recorded = true;
+      }
+      const updated = await this.businesses.update(id, business.version, patch, now);
+      if (!updated) throw businessNotFound();
+      return updated;
+    });
+    return mapStaffBusiness(saved);
+  }
+
+  private async require(id: string): Promise<Business> {
+    const business = await this.businesses.getById(id);
+    if (!business) throw businessNotFound();
+    return business;
+  }
+}
+
+function ntsState(status: BusinessStatus, now: Date): NtsState {
+  return {
+    status: status.status,
+    taxType: status.taxType,
+    checkedAt: now,
+    source: 'nts',
+    ...(status.closedAt ? { closedOn: status.closedAt } : {}),
+  };
+}
