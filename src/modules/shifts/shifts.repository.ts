@@ -311,6 +311,19 @@ export class ShiftsRepository {
   }
 
   /**
+   * Shifts whose slots are held by any of the given holders' peers: for the repair of slots an
+   * interrupted assignment left held. Shifts that ended before `endedAfter` are left alone.
+   */
+  async withHolders(endedAfter: Date, limit: number): Promise<{ id: string; holders: string[] }[]> {
+    const docs = await this.collection
+      .find({ 'holders.0': { $exists: true }, endsAt: { $gt: endedAfter } })
+      .project<{ _id: ObjectId; holders: string[] }>({ holders: 1 })
+      .limit(limit)
+      .toArray();
+    return docs.map((d) => ({ id: d._id.toHexString(), holders: d.holders }));
+  }
+
+  /**
    * Open shifts with a slot left, starting in [from, to) and after `now`, optionally within a
    * region, in (startsAt, id) order after the cursor.
    */

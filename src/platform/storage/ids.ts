@@ -17,3 +17,8 @@ export function parseId(value: string): ObjectId | null {
 export function isId(value: unknown): value is ObjectId {
   return value instanceof ObjectId;
 }
+
+/** When the id in `value` was made (an ObjectId carries its creation second), if it is one. */
+export function idCreatedAt(value: string): Date | undefined {
+  return parseId(value)?.getTimestamp();
+}

@@ -1,0 +1,71 @@
+import {
+  Inject,
+  Module,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
+import type { Logger } from 'pino';
+import { ROOT_LOGGER } from '../../platform/logging/logging.module.js';
+import { OutboxHandlers } from '../../platform/outbox/outbox-handlers.js';
+import { OutboxHandlersModule } from '../../platform/outbox/outbox-dispatch.module.js';
+import { AssignmentsModule } from './assignments.module.js';
+import { AssignmentsService } from './assignments.service.js';
+import { HoldsRepair } from './holds-repair.js';
+
+const REPAIR_EVERY_MS = 60_000;
+
+/**
+ * The worker process's share of assignments: a cancelled shift ends its assignments (the
+ * `shift.cancelled` outbox event), and holds left behind by an interrupted write are repaired
+ * every minute.
+ */
+@Module({ imports: [AssignmentsModule, OutboxHandlersModule] })
+export class AssignmentJobsModule
+  implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown
+{
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<unknown> | undefined;
+  private readonly log: Logger;
+
+  constructor(
+    private readonly handlers: OutboxHandlers,
+    private readonly assignments: AssignmentsService,
+    private readonly repair: HoldsRepair,
+    @Inject(ROOT_LOGGER) logger: Logger,
+  ) {
+    this.log = logger.child({ component: 'assignment-jobs' });
+  }
+
+  onModuleInit(): void {
+    this.handlers.register('shift.cancelled', async (event) => {
+      const shiftId = event.payload.shiftId;
+      if (typeof shiftId !== 'string') throw new Error('shift.cancelled without a shiftId');
+      const ended = await this.assignments.endForCancelledShift(shiftId);
+      this.log.info(
+        { shiftId, ended, eventId: event.id },
+        'assignments of a cancelled shift ended',
+      );
+    });
+  }
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => {
+      this.running ??= this.repair
+        .run()
+        .then((repaired) => {
+          if (repaired.scheduleEntries || repaired.slots) {
+            this.log.warn(repaired, 'gave back holds left by interrupted assignment writes');
+          }
+        })
+        .catch((error: unknown) => this.log.error({ err: error }, 'holds repair failed'))
+        .finally(() => (this.running = undefined));
+    }, REPAIR_EVERY_MS);
+    this.timer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+  }
+}

@@ -1,0 +1,148 @@
+import { z } from 'zod';
+import { zodDto } from '../../platform/http/zod-dto.js';
+import { ASSIGNMENT_STATES } from './assignment-state.js';
+import type { Assignment } from './assignments.repository.js';
+
+const ObjectIdText = z.string().regex(/^[0-9a-f]{24}$/i, { message: 'Expected an id.' });
+const MemberId = z.string().min(1).max(128);
+
+export const RuleFailureSchema = z
+  .object({
+    code: z.string(),
+    message: z.object({ ko: z.string(), en: z.string() }),
+    data: z.record(z.string(), z.unknown()),
+  })
+  .meta({ id: 'RuleFailure' });
+
+export const VerdictSchema = z
+  .object({
+    eligible: z.boolean(),
+    failures: z.array(RuleFailureSchema),
+    ruleSetVersion: z.string(),
+    evaluatedAt: z.iso.datetime(),
+  })
+  .meta({ id: 'Verdict' });
+export type VerdictResponse = z.infer<typeof VerdictSchema>;
+
+const Actor = z.object({ id: z.string(), role: z.string() });
+
+export const AssignmentResponse = z
+  .object({
+    id: z.string(),
+    shiftId: z.string(),
+    businessId: z.string(),
+    workerId: z.string(),
+    state: z.enum(ASSIGNMENT_STATES),
+    origin: z.enum(['application', 'proposal']),
+    startsAt: z.iso.datetime({ offset: true }),
+    endsAt: z.iso.datetime({ offset: true }),
+    verdict: VerdictSchema.nullable().meta({
+      description: 'The eligibility verdict the assignment was made under',
+    }),
+    cancellation: z
+      .object({ by: Actor, reason: z.string(), late: z.boolean(), at: z.iso.datetime() })
+      .nullable(),
+    hoursWorked: z.number().nullable(),
+    history: z.array(
+      z.object({
+        from: z.enum(ASSIGNMENT_STATES).nullable(),
+        to: z.enum(ASSIGNMENT_STATES),
+        at: z.iso.datetime(),
+        by: Actor,
+        reason: z.string().optional(),
+      }),
+    ),
+    version: z.number().int(),
+  })
+  .meta({ id: 'Assignment' });
+export type AssignmentResponse = z.infer<typeof AssignmentResponse>;
+
+export const AssignmentPage = z
+  .object({ items: z.array(AssignmentResponse), next: z.string().nullable() })
+  .meta({ id: 'AssignmentPage' });
+export type AssignmentPage = z.infer<typeof AssignmentPage>;
+
+const KST = (at: Date) => {
+  const local = new Date(at.getTime() + 9 * 3_600_000).toISOString().slice(0, 19);
+  return `${local}+09:00`;
+};
+
+export function mapVerdict(verdict: Assignment['verdict'] & object): VerdictResponse {
+  return { ...verdict, evaluatedAt: verdict.evaluatedAt.toISOString() };
+}
+
+export function mapAssignment(a: Assignment): AssignmentResponse {
+  return {
+    id: a.id,
+    shiftId: a.shiftId,
+    businessId: a.businessId,
+    workerId: a.workerId,
+    state: a.state,
+    origin: a.origin,
+    startsAt: KST(a.startsAt),
+    endsAt: KST(a.endsAt),
+    verdict: a.verdict ? mapVerdict(a.verdict) : null,
+    cancellation: a.cancellation
+      ? { ...a.cancellation, at: a.cancellation.at.toISOString() }
+      : null,
+    hoursWorked: a.hoursWorked ?? null,
+    history: a.history.map((h) => ({ ...h, at: h.at.toISOString() })),
+    version: a.version,
+  };
+}
+
+export const ShiftIdParams = z.object({ id: ObjectIdText });
+export class ShiftIdParamsDto extends zodDto(ShiftIdParams) {}
+
+export const AssignmentIdParams = z.object({ id: ObjectIdText });
+export class AssignmentIdParamsDto extends zodDto(AssignmentIdParams) {}
+
+export const EligibilityParams = z.object({ id: ObjectIdText, workerId: MemberId });
+export class EligibilityParamsDto extends zodDto(EligibilityParams) {}
+
+export const ProposeRequest = z.object({ workerId: MemberId }).strict();
+export class ProposeRequestDto extends zodDto(ProposeRequest) {}
+
+const Reason = z.string().trim().min(2).max(500);
+export const CancelRequest = z.object({ reason: Reason }).strict();
+export class CancelRequestDto extends zodDto(CancelRequest) {}
+
+export const RejectRequest = z.object({ reason: Reason.optional() }).strict();
+export class RejectRequestDto extends zodDto(RejectRequest) {}
+
+export const CompleteRequest = z
+  .object({ hoursWorked: z.number().positive().max(24).multipleOf(0.25) })
+  .strict();
+export class CompleteRequestDto extends zodDto(CompleteRequest) {}
+
+export const PageQuery = z
+  .object({
+    before: ObjectIdText.optional().meta({ description: 'The last id of the page before' }),
+    limit: z.coerce.number().int().min(1).max(100).default(20),
+  })
+  .strict();
+export class PageQueryDto extends zodDto(PageQuery) {}
+
+export const CandidatesRequest = z
+  .object({ workerIds: z.array(MemberId).min(1).max(1_000) })
+  .strict();
+export class CandidatesRequestDto extends zodDto(CandidatesRequest) {}
+
+export const CandidatesResponse = z
+  .object({
+    shiftId: z.string(),
+    ruleSetVersion: z.string(),
+    evaluatedAt: z.iso.datetime(),
+    eligible: z.array(
+      z.object({
+        workerId: z.string(),
+        rank: z.number().int(),
+        weekHours: z.number(),
+        noShows: z.number().int(),
+      }),
+    ),
+    ineligible: z.array(z.object({ workerId: z.string(), failures: z.array(RuleFailureSchema) })),
+    unknown: z.array(z.string()),
+  })
+  .meta({ id: 'Candidates' });
+export type CandidatesResponse = z.infer<typeof CandidatesResponse>;

@@ -1,0 +1,26 @@
+import { Module } from '@nestjs/common';
+import { BusinessesModule } from '../businesses/businesses.module.js';
+import { EligibilityService } from '../eligibility/eligibility.service.js';
+import { ShiftsModule } from '../shifts/shifts.module.js';
+import { WorkersModule } from '../workers/workers.module.js';
+import { AssignmentsController } from './assignments.controller.js';
+import { AssignmentsRepository } from './assignments.repository.js';
+import { AssignmentsService } from './assignments.service.js';
+import { EligibilityController } from './eligibility.controller.js';
+import { HoldsRepair } from './holds-repair.js';
+import { WorkerSchedulesRepository } from './worker-schedules.repository.js';
+
+/** Applications, assignments and the eligibility routes, on workers, businesses and shifts. */
+@Module({
+  imports: [WorkersModule, BusinessesModule, ShiftsModule],
+  controllers: [AssignmentsController, EligibilityController],
+  providers: [
+    AssignmentsRepository,
+    WorkerSchedulesRepository,
+    AssignmentsService,
+    EligibilityService,
+    HoldsRepair,
+  ],
+  exports: [AssignmentsService, EligibilityService, HoldsRepair],
+})
+export class AssignmentsModule {}

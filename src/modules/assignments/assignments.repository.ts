@@ -1,0 +1,227 @@
+import { Injectable } from '@nestjs/common';
+import type { Filter, ObjectId } from 'mongodb';
+import type { Role } from '../../platform/auth/principal.js';
+import { type OutboxEvent, OUTBOX_FIELD } from '../../platform/outbox/outbox-event.js';
+import type { Database } from '../../platform/storage/database.js';
+import { ConcurrentModificationError, isDuplicateKeyError } from '../../platform/storage/errors.js';
+import { newId, parseId } from '../../platform/storage/ids.js';
+import { updateWithVersion } from '../../platform/storage/optimistic.js';
+import { InjectDatabase } from '../../platform/storage/storage.module.js';
+import type { Verdict } from '../eligibility/engine/types.js';
+import { ACTIVE_STATES, type AssignmentState } from './assignment-state.js';
+
+export interface Actor {
+  id: string;
+  /** `system`: the platform itself (a cancelled shift cancels its assignments). */
+  role: Role | 'system';
+}
+
+export interface HistoryEntry {
+  from: AssignmentState | null;
+  to: AssignmentState;
+  at: Date;
+  by: Actor;
+  reason?: string;
+}
+
+export interface Assignment {
+  id: string;
+  shiftId: string;
+  businessId: string;
+  workerId: string;
+  state: AssignmentState;
+  origin: 'application' | 'proposal';
+  startsAt: Date;
+  endsAt: Date;
+  /** The eligibility verdict the assignment was proposed (and last accepted) under. */
+  verdict: Verdict | undefined;
+  cancellation: { by: Actor; reason: string; late: boolean; at: Date } | undefined;
+  hoursWorked: number | undefined;
+  history: HistoryEntry[];
+  version: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+interface AssignmentDocument {
+  _id: ObjectId;
+  shiftId: string;
+  businessId: string;
+  workerId: string;
+  state: AssignmentState;
+  origin: 'application' | 'proposal';
+  /** `<shiftId>:<workerId>` while the assignment is active: a unique index allows one per pair. */
+  activeKey?: string;
+  startsAt: Date;
+  endsAt: Date;
+  verdict?: Verdict;
+  cancellation?: { by: Actor; reason: string; late: boolean; at: Date };
+  hoursWorked?: number;
+  history: HistoryEntry[];
+  [OUTBOX_FIELD]: OutboxEvent[];
+  version: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+const COLLECTION = 'assignments';
+const activeKey = (shiftId: string, workerId: string) => `${shiftId}:${workerId}`;
+
+function toAssignment(doc: AssignmentDocument): Assignment {
+  return {
+    id: doc._id.toHexString(),
+    shiftId: doc.shiftId,
+    businessId: doc.businessId,
+    workerId: doc.workerId,
+    state: doc.state,
+    origin: doc.origin,
+    startsAt: doc.startsAt,
+    endsAt: doc.endsAt,
+    verdict: doc.verdict,
+    cancellation: doc.cancellation,
+    hoursWorked: doc.hoursWorked,
+    history: doc.history,
+    version: doc.version,
+    createdAt: doc.createdAt,
+    updatedAt: doc.updatedAt,
+  };
+}
+
+export interface NewAssignment {
+  id: string;
+  shiftId: string;
+  businessId: string;
+  workerId: string;
+  state: AssignmentState;
+  origin: 'application' | 'proposal';
+  startsAt: Date;
+  endsAt: Date;
+  verdict: Verdict | undefined;
+  history: HistoryEntry;
+  event: OutboxEvent | undefined;
+}
+
+export interface Change {
+  state: AssignmentState;
+  history: HistoryEntry;
+  event: OutboxEvent;
+  verdict?: Verdict;
+  cancellation?: Assignment['cancellation'];
+  hoursWorked?: number;
+}
+
+/** Thrown when the worker already has an active assignment (applied, proposed, confirmed). */
+export class AlreadyOnShiftError extends Error {}
+
+@Injectable()
+export class AssignmentsRepository {
+  constructor(@InjectDatabase() private readonly db: Database) {}
+
+  private get collection() {
+    return this.db.collection<AssignmentDocument>(COLLECTION);
+  }
+
+  newId(): string {
+    return newId().toHexString();
+  }
+
+  async getById(id: string): Promise<Assignment | undefined> {
+    const _id = parseId(id);
+    if (!_id) return undefined;
+    const doc = await this.collection.findOne({ _id });
+    return doc ? toAssignment(doc) : undefined;
+  }
+
+  /** The worker's active assignment on the shift, if any. */
+  async findActive(shiftId: string, workerId: string): Promise<Assignment | undefined> {
+    const doc = await this.collection.findOne({ activeKey: activeKey(shiftId, workerId) });
+    return doc ? toAssignment(doc) : undefined;
+  }
+
+  /** Inserts an assignment; `AlreadyOnShiftError` when the worker has an active one there. */
+  async insert(assignment: NewAssignment, now: Date): Promise<Assignment> {
+    const _id = parseId(assignment.id);
+    if (!_id) throw new Error('an assignment id is a 24-hex-digit ObjectId');
+    const doc: AssignmentDocument = {
+      _id,
+      shiftId: assignment.shiftId,
+      businessId: assignment.businessId,
+      workerId: assignment.workerId,
+      state: assignment.state,
+      origin: assignment.origin,
+      ...(ACTIVE_STATES.includes(assignment.state)
+        ? { activeKey: activeKey(assignment.shiftId, assignment.workerId) }
+        : {}),
+      startsAt: assignment.startsAt,
+      endsAt: assignment.endsAt,
+      ...(assignment.verdict ? { verdict: assignment.verdict } : {}),
+      history: [assignment.history],
+      [OUTBOX_FIELD]: assignment.event ? [assignment.event] : [],
+      version: 1,
+      createdAt: now,
+      updatedAt: now,
+    };
+    try {
+      await this.collection.insertOne(doc);
+    } catch (error) {
+      if (isDuplicateKeyError(error)) throw new AlreadyOnShiftError();
+      throw error;
+    }
+    return toAssignment(doc);
+  }
+
+  /**
+   * Moves the assignment to a new state with its history entry and outbox event in the same
+   * single-document write, provided nobody changed it since `expectedVersion`
+   * (`ConcurrentModificationError` otherwise).
+   */
+  async change(assignment: Assignment, change: Change, now: Date): Promise<Assignment> {
+    const _id = parseId(assignment.id);
+    if (!_id) throw new Error('an assignment id is a 24-hex-digit ObjectId');
+    const active = ACTIVE_STATES.includes(change.state);
+    const set: Partial<AssignmentDocument> = {
+      state: change.state,
+      updatedAt: now,
+      ...(change.verdict ? { verdict: change.verdict } : {}),
+      ...(change.cancellation ? { cancellation: change.cancellation } : {}),
+      ...(change.hoursWorked === undefined ? {} : { hoursWorked: change.hoursWorked }),
+    };
+    const updated = await updateWithVersion(this.collection, { _id }, assignment.version, {
+      $set: set,
+      ...(active ? {} : { $unset: { activeKey: '' } }),
+      $push: { history: change.history, [OUTBOX_FIELD]: change.event },
+    } as never);
+    if (!updated) throw new ConcurrentModificationError(COLLECTION, assignment.version, undefined);
+    return toAssignment(updated);
+  }
+
+  /** A page of a shift's or a worker's assignments, newest first. */
+  async list(
+    by: { shiftId: string } | { workerId: string },
+    page: { before?: string; limit: number },
+  ): Promise<Assignment[]> {
+    const filter: Filter<AssignmentDocument> = { ...by };
+    const before = page.before ? parseId(page.before) : null;
+    if (before) filter._id = { $lt: before };
+    const docs = await this.collection.find(filter).sort({ _id: -1 }).limit(page.limit).toArray();
+    return docs.map(toAssignment);
+  }
+
+  /** A shift's active assignments (applied, proposed, confirmed). */
+  async activeOnShift(shiftId: string): Promise<Assignment[]> {
+    const docs = await this.collection
+      .find({ shiftId, state: { $in: [...ACTIVE_STATES] } })
+      .toArray();
+    return docs.map(toAssignment);
+  }
+
+  /** Which of these assignment ids name an assignment that holds a slot and time. */
+  async holding(ids: readonly string[]): Promise<Set<string>> {
+    const objectIds = ids.map((id) => parseId(id)).filter((id): id is ObjectId => id !== null);
+    const docs = await this.collection
+      .find({ _id: { $in: objectIds }, state: { $in: ['proposed', 'confirmed', 'completed'] } })
+      .project<{ _id: ObjectId }>({ _id: 1 })
+      .toArray();
+    return new Set(docs.map((d) => d._id.toHexString()));
+  }
+}

@@ -1,0 +1,521 @@
+import { Injectable } from '@nestjs/common';
+import { InjectConfig } from '../../config/config.module.js';
+import type { AppConfig } from '../../config/config.js';
+import type { Principal } from '../../platform/auth/principal.js';
+import { ConflictError, DomainError, NotFoundError } from '../../platform/errors/domain.error.js';
+import { outboxEvent } from '../../platform/outbox/outbox-event.js';
+import { ConcurrentModificationError } from '../../platform/storage/errors.js';
+import { retryOnConflict } from '../../platform/storage/optimistic.js';
+import { BusinessesService } from '../businesses/businesses.service.js';
+import type { Verdict } from '../eligibility/engine/types.js';
+import { EligibilityService } from '../eligibility/eligibility.service.js';
+import { type Shift, ShiftsRepository } from '../shifts/shifts.repository.js';
+import { WorkersService } from '../workers/workers.service.js';
+import { type AssignmentAction, HOLDING_STATES, transition } from './assignment-state.js';
+import {
+  type Actor,
+  AlreadyOnShiftError,
+  type Assignment,
+  AssignmentsRepository,
+} from './assignments.repository.js';
+import { WorkerSchedulesRepository } from './worker-schedules.repository.js';
+
+/** 422: the worker may not be assigned; every failing rule is in `failures`. */
+export class NotEligibleError extends DomainError {
+  constructor(verdict: Verdict) {
+    super(
+      'unprocessable',
+      'not_eligible',
+      `The worker is not eligible for this shift: ${verdict.failures.map((f) => f.code).join(', ')}.`,
+      {
+        failures: verdict.failures,
+        ruleSetVersion: verdict.ruleSetVersion,
+        evaluatedAt: verdict.evaluatedAt.toISOString(),
+      },
+    );
+  }
+}
+
+const alreadyOnShift = () =>
+  new ConflictError('already_on_shift', 'The worker already has an assignment on this shift.');
+
+/** Attempts of a decision that lost a race on the worker's schedule (it is decided again). */
+const DECIDE_ATTEMPTS = 8;
+const HOUR_MS = 3_600_000;
+
+/** The platform acting on its own (on a cancelled shift): never a member. */
+export const SYSTEM: Principal = {
+  sub: 'system',
+  username: 'system',
+  groups: [],
+  tokenId: 'system',
+  expiresAt: Number.MAX_SAFE_INTEGER,
+};
+
+const isStaff = (principal: Principal) =>
+  principal.groups.includes('operator') || principal.groups.includes('admin');
+
+function actorOf(principal: Principal): Actor {
+  if (principal === SYSTEM) return { id: 'system', role: 'system' };
+  const role = principal.groups.includes('admin')
+    ? 'admin'
+    : principal.groups.includes('operator')
+      ? 'operator'
+      : principal.groups.includes('business')
+        ? 'business'
+        : 'worker';
+  return { id: principal.sub, role };
+}
+
+/**
+ * Applications and assignments (배정). Every transition is checked against the state machine;
+ * every change writes its outbox event in the same document write; every decision that holds a
+ * worker's time re-checks eligibility and commits with optimistic concurrency on the worker's
+ * schedule and a conditional reservation of the shift's slot, so neither double booking nor
+ * overfilling can happen, without transactions.
+ */
+@Injectable()
+export class AssignmentsService {
+  private readonly lateCancellationMs: number;
+
+  constructor(
+    private readonly assignments: AssignmentsRepository,
+    private readonly schedules: WorkerSchedulesRepository,
+    private readonly shifts: ShiftsRepository,
+    private readonly eligibility: EligibilityService,
+    private readonly businesses: BusinessesService,
+    private readonly workers: WorkersService,
+    @InjectConfig() config: AppConfig,
+  ) {
+    this.lateCancellationMs = config.shifts.lateCancellationHours * HOUR_MS;
+  }
+
+  /** A worker applies for a shift they are eligible for. */
+  async apply(principal: Principal, shiftId: string, now = new Date()): Promise<Assignment> {
+    if (!principal.groups.includes('worker')) {
+      throw new DomainError('forbidden', 'workers_only', 'Only workers apply for shifts.');
+    }
+    const { verdict, shift } = await this.eligibility.evaluate(shiftId, principal.sub, { now });
+    if (!verdict.eligible) throw new NotEligibleError(verdict);
+    try {
+      return await this.assignments.insert(
+        {
+          id: this.assignments.newId(),
+          shiftId: shift.id,
+          businessId: shift.businessId,
+          workerId: principal.sub,
+          state: 'applied',
+          origin: 'application',
+          startsAt: shift.startsAt,
+          endsAt: shift.endsAt,
+          verdict,
+          history: { from: null, to: 'applied', at: now, by: actorOf(principal) },
+          event: undefined,
+        },
+        now,
+      );
+    } catch (error) {
+      if (error instanceof AlreadyOnShiftError) throw alreadyOnShift();
+      throw error;
+    }
+  }
+
+  /**
+   * The business (or an operator) proposes the worker for the shift: from the worker's
+   * application when there is one, directly otherwise.
+   */
+  async propose(
+    principal: Principal,
+    shiftId: string,
+    workerId: string,
+    now = new Date(),
+  ): Promise<Assignment> {
+    const shift = await this.eligibility.requireShift(shiftId);
+    await this.authorizeBusiness(principal, shift.businessId);
+    const existing = await this.assignments.findActive(shift.id, workerId);
+    if (existing && existing.state !== 'applied') throw alreadyOnShift();
+    if (existing) transition(existing.state, 'propose');
+    return retryOnConflict(() => this.hold(principal, shift.id, workerId, existing, now), {
+      attempts: DECIDE_ATTEMPTS,
+    });
+  }
+
+  /**
+   * One attempt at proposing: decide on fresh facts, then (1) the worker's schedule, guarded by
+   * its version (a concurrent decision for the same worker makes this attempt start over), (2)
+   * the shift's slot, reserved only while one is free, (3) the assignment with its verdict and
+   * event. A step that fails undoes the ones before it.
+   */
+  private async hold(
+    principal: Principal,
+    shiftId: string,
+    workerId: string,
+    application: Assignment | undefined,
+    now: Date,
+  ): Promise<Assignment> {
+    const { verdict, shift, schedule } = await this.eligibility.evaluate(shiftId, workerId, {
+      now,
+    });
+    if (!verdict.eligible) throw new NotEligibleError(verdict);
+    const id = application?.id ?? this.assignments.newId();
+    const entry = {
+      assignmentId: id,
+      shiftId: shift.id,
+      startsAt: shift.startsAt,
+      endsAt: shift.endsAt,
+      status: 'proposed' as const,
+      heldAt: now,
+    };
+    await this.schedules.replace(schedule, [...schedule.entries, entry], now);
+    const slot = await this.shifts.reserveSlot(shift.id, id, now);
+    if (slot !== 'reserved') {
+      await this.removeFromSchedule(workerId, id, now);
+      throw slot === 'full'
+        ? new ConflictError('shift_full', 'Every slot of this shift is taken.')
+        : new ConflictError('shift_not_open', 'The shift is cancelled or has started.');
+    }
+    const event = outboxEvent(
+      'assignment.proposed',
+      this.payload(shift, workerId, id, application?.state ?? null, 'proposed'),
+      now,
+    );
+    const history = {
+      from: application?.state ?? null,
+      to: 'proposed' as const,
+      at: now,
+      by: actorOf(principal),
+    };
+    try {
+      if (application) {
+        return await this.assignments.change(
+          application,
+          { state: 'proposed', history, event, verdict },
+          now,
+        );
+      }
+      return await this.assignments.insert(
+        {
+          id,
+          shiftId: shift.id,
+          businessId: shift.businessId,
+          workerId,
+          state: 'proposed',
+          origin: 'proposal',
+          startsAt: shift.startsAt,
+          endsAt: shift.endsAt,
+          verdict,
+          history,
+          event,
+        },
+        now,
+      );
+    } catch (error) {
+      await this.releaseHolds(shift.id, workerId, id, now);
+      if (error instanceof AlreadyOnShiftError) throw alreadyOnShift();
+      if (error instanceof ConcurrentModificationError) {
+        throw new ConflictError(
+          'assignment_changed',
+          'The application changed meanwhile; try again.',
+        );
+      }
+      throw error;
+    }
+  }
+
+  /** The worker accepts a proposal; eligibility is checked again, on the facts of now. */
+  async accept(principal: Principal, id: string, now = new Date()): Promise<Assignment> {
+    return retryOnConflict(
+      async () => {
+        const assignment = await this.requireOwn(principal, id);
+        transition(assignment.state, 'accept');
+        const { verdict, schedule } = await this.eligibility.evaluate(
+          assignment.shiftId,
+          assignment.workerId,
+          { holding: assignment.id, now },
+        );
+        if (!verdict.eligible) throw new NotEligibleError(verdict);
+        await this.schedules.replace(
+          schedule,
+          schedule.entries.map((e) =>
+            e.assignmentId === assignment.id ? { ...e, status: 'confirmed' as const } : e,
+          ),
+          now,
+        );
+        return this.move(principal, assignment, 'accept', now, { verdict });
+      },
+      { attempts: DECIDE_ATTEMPTS },
+    );
+  }
+
+  async decline(principal: Principal, id: string, now = new Date()): Promise<Assignment> {
+    const assignment = await this.requireOwn(principal, id);
+    const changed = await this.move(principal, assignment, 'decline', now);
+    await this.releaseHolds(changed.shiftId, changed.workerId, changed.id, now);
+    return changed;
+  }
+
+  async withdraw(principal: Principal, id: string, now = new Date()): Promise<Assignment> {
+    const assignment = await this.requireOwn(principal, id);
+    return this.move(principal, assignment, 'withdraw', now);
+  }
+
+  async reject(principal: Principal, id: string, reason: string | undefined, now = new Date()) {
+    const assignment = await this.requireForBusiness(principal, id);
+    return this.move(principal, assignment, 'reject', now, { reason });
+  }
+
+  /** Either side cancels with a reason; within LATE_CANCELLATION_HOURS of the start it is late. */
+  async cancel(principal: Principal, id: string, reason: string, now = new Date()) {
+    const assignment = await this.require(id);
+    await this.authorizeEither(principal, assignment);
+    const late = assignment.startsAt.getTime() - now.getTime() < this.lateCancellationMs;
+    const by = actorOf(principal);
+    const changed = await this.move(principal, assignment, 'cancel', now, {
+      reason,
+      cancellation: { by, reason, late, at: now },
+      extra: { cancelledBy: by.role === 'worker' ? 'worker' : 'business', late },
+    });
+    await this.releaseHolds(changed.shiftId, changed.workerId, changed.id, now);
+    return changed;
+  }
+
+  /** The business marks the shift worked, with the hours (once the shift has started). */
+  async complete(principal: Principal, id: string, hoursWorked: number, now = new Date()) {
+    const assignment = await this.requireForBusiness(principal, id);
+    transition(assignment.state, 'complete');
+    this.assertStarted(assignment, now);
+    const maxHours = (assignment.endsAt.getTime() - assignment.startsAt.getTime()) / HOUR_MS;
+    if (!(hoursWorked > 0 && hoursWorked <= maxHours)) {
+      throw new DomainError(
+        'invalid',
+        'invalid_hours_worked',
+        `Hours worked must be more than 0 and at most the shift's ${maxHours} hours.`,
+        { maxHours },
+      );
+    }
+    await retryOnConflict(async () => {
+      const schedule = await this.schedules.get(assignment.workerId);
+      await this.schedules.replace(
+        schedule,
+        schedule.entries.map((e) =>
+          e.assignmentId === assignment.id ? { ...e, status: 'completed' as const } : e,
+        ),
+        now,
+      );
+    });
+    return this.move(principal, assignment, 'complete', now, {
+      hoursWorked,
+      extra: { hoursWorked },
+    });
+  }
+
+  /** The worker did not come: recorded on the worker (it counts against future eligibility). */
+  async noShow(principal: Principal, id: string, now = new Date()) {
+    const assignment = await this.requireForBusiness(principal, id);
+    transition(assignment.state, 'no_show');
+    this.assertStarted(assignment, now);
+    const changed = await this.move(principal, assignment, 'no_show', now);
+    await this.workers.recordNoShow(changed.workerId, {
+      assignmentId: changed.id,
+      shiftId: changed.shiftId,
+      at: changed.startsAt,
+    });
+    await this.releaseHolds(changed.shiftId, changed.workerId, changed.id, now);
+    return changed;
+  }
+
+  /**
+   * A cancelled shift ends its assignments: applications are rejected, proposed and confirmed
+   * assignments cancelled (by the system, late when close to the start), each with its event,
+   * so the workers hear of it. Safe to run again (delivery of `shift.cancelled` is at least once).
+   */
+  async endForCancelledShift(shiftId: string, now = new Date()): Promise<number> {
+    const reason = 'The shift was cancelled.';
+    let ended = 0;
+    for (const found of await this.assignments.activeOnShift(shiftId)) {
+      // Another change may land first (the worker declines): decide again on what it is now.
+      await retryOnConflict(
+        async () => {
+          const assignment = await this.require(found.id);
+          if (assignment.state === 'applied') {
+            await this.move(SYSTEM, assignment, 'reject', now, { reason }, true);
+          } else if (HOLDING_STATES.includes(assignment.state)) {
+            const late = assignment.startsAt.getTime() - now.getTime() < this.lateCancellationMs;
+            const changed = await this.move(
+              SYSTEM,
+              assignment,
+              'cancel',
+              now,
+              {
+                reason,
+                cancellation: { by: actorOf(SYSTEM), reason, late, at: now },
+                extra: { cancelledBy: 'business', late },
+              },
+              true,
+            );
+            await this.releaseHolds(changed.shiftId, changed.workerId, changed.id, now);
+          } else {
+            return;
+          }
+          ended += 1;
+        },
+        { attempts: DECIDE_ATTEMPTS },
+      );
+    }
+    return ended;
+  }
+
+  /** One assignment, for its worker, the business's staff, or an operator. */
+  async get(principal: Principal, id: string): Promise<Assignment> {
+    const assignment = await this.require(id);
+    await this.authorizeEither(principal, assignment);
+    return assignment;
+  }
+
+  async listForShift(
+    principal: Principal,
+    shiftId: string,
+    page: { before?: string; limit: number },
+  ) {
+    const shift = await this.eligibility.requireShift(shiftId);
+    await this.authorizeBusiness(principal, shift.businessId);
+    return this.assignments.list({ shiftId: shift.id }, page);
+  }
+
+  listMine(principal: Principal, page: { before?: string; limit: number }) {
+    return this.assignments.list({ workerId: principal.sub }, page);
+  }
+
+  private async move(
+    principal: Principal,
+    assignment: Assignment,
+    action: AssignmentAction,
+    now: Date,
+    options: {
+      reason?: string;
+      verdict?: Verdict;
+      cancellation?: Assignment['cancellation'];
+      hoursWorked?: number;
+      extra?: Record<string, unknown>;
+    } = {},
+    /** Let a lost race through as `ConcurrentModificationError`, for a caller that retries. */
+    raceAsIs = false,
+  ): Promise<Assignment> {
+    const to = transition(assignment.state, action);
+    const event = outboxEvent(
+      `assignment.${to}`,
+      {
+        ...this.payload(assignment, assignment.workerId, assignment.id, assignment.state, to),
+        ...options.extra,
+      },
+      now,
+    );
+    try {
+      return await this.assignments.change(
+        assignment,
+        {
+          state: to,
+          history: {
+            from: assignment.state,
+            to,
+            at: now,
+            by: actorOf(principal),
+            ...(options.reason ? { reason: options.reason } : {}),
+          },
+          event,
+          ...(options.verdict ? { verdict: options.verdict } : {}),
+          ...(options.cancellation ? { cancellation: options.cancellation } : {}),
+          ...(options.hoursWorked === undefined ? {} : { hoursWorked: options.hoursWorked }),
+        },
+        now,
+      );
+    } catch (error) {
+      if (!(error instanceof ConcurrentModificationError) || raceAsIs) throw error;
+      // Someone moved it first: answer against the state it is in now.
+      const current = await this.require(assignment.id);
+      transition(current.state, action);
+      throw new ConflictError('assignment_changed', 'The assignment changed meanwhile; try again.');
+    }
+  }
+
+  private payload(
+    shift: Pick<Shift, 'businessId' | 'startsAt'> & ({ id: string } | { shiftId: string }),
+    workerId: string,
+    assignmentId: string,
+    from: string | null,
+    to: string,
+  ): Record<string, unknown> {
+    return {
+      assignmentId,
+      shiftId: 'shiftId' in shift ? shift.shiftId : shift.id,
+      workerId,
+      businessId: shift.businessId,
+      startsAt: shift.startsAt.toISOString(),
+      from,
+      to,
+    };
+  }
+
+  private assertStarted(assignment: Assignment, now: Date): void {
+    if (now.getTime() < assignment.startsAt.getTime()) {
+      throw new ConflictError('shift_not_started', 'The shift has not started yet.', {
+        startsAt: assignment.startsAt.toISOString(),
+      });
+    }
+  }
+
+  /** Gives back the slot and the time an assignment held (idempotent). */
+  private async releaseHolds(shiftId: string, workerId: string, id: string, now: Date) {
+    await this.removeFromSchedule(workerId, id, now);
+    await this.shifts.releaseSlot(shiftId, id);
+  }
+
+  private async removeFromSchedule(workerId: string, id: string, now: Date): Promise<void> {
+    await retryOnConflict(
+      async () => {
+        const schedule = await this.schedules.get(workerId);
+        if (!schedule.entries.some((e) => e.assignmentId === id)) return;
+        await this.schedules.replace(
+          schedule,
+          schedule.entries.filter((e) => e.assignmentId !== id),
+          now,
+        );
+      },
+      { attempts: DECIDE_ATTEMPTS },
+    );
+  }
+
+  private async require(id: string): Promise<Assignment> {
+    const assignment = await this.assignments.getById(id);
+    if (!assignment) throw new NotFoundError('The assignment', 'assignment_not_found');
+    return assignment;
+  }
+
+  /** The caller's own assignment; a worker acting on another worker's gets 403. */
+  private async requireOwn(principal: Principal, id: string): Promise<Assignment> {
+    const assignment = await this.require(id);
+    if (assignment.workerId !== principal.sub) {
+      throw new DomainError('forbidden', 'not_your_assignment', 'This assignment is not yours.');
+    }
+    return assignment;
+  }
+
+  private async requireForBusiness(principal: Principal, id: string): Promise<Assignment> {
+    const assignment = await this.require(id);
+    await this.authorizeBusiness(principal, assignment.businessId);
+    return assignment;
+  }
+
+  private async authorizeBusiness(principal: Principal, businessId: string): Promise<void> {
+    if (isStaff(principal)) return;
+    await this.businesses.assertStaff(businessId, principal.sub);
+  }
+
+  private async authorizeEither(principal: Principal, assignment: Assignment): Promise<void> {
+    if (assignment.workerId === principal.sub) return;
+    await this.authorizeBusiness(principal, assignment.businessId);
+  }
+
+  /** States in which an assignment holds the worker's time (exported for the repair job). */
+  static readonly holdingStates = HOLDING_STATES;
+}
