@@ -2,9 +2,14 @@ import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { ConfigModule } from './config/config.module.js';
 import type { AppConfig } from './config/config.js';
+import { AssignmentsModule } from './modules/assignments/assignments.module.js';
 import { AuthModule } from './modules/auth/auth.module.js';
+import { BusinessStaffCheckModule } from './modules/businesses/business-staff-check.module.js';
+import { BusinessesModule } from './modules/businesses/businesses.module.js';
 import { HealthModule } from './modules/health/health.module.js';
 import { MembersModule } from './modules/members/members.module.js';
+import { ShiftsModule } from './modules/shifts/shifts.module.js';
+import { WorkersModule } from './modules/workers/workers.module.js';
 import { AuthPlatformModule } from './platform/auth/auth.module.js';
 import { HttpPlatformModule } from './platform/http/http-platform.module.js';
 import { LoggingModule } from './platform/logging/logging.module.js';
@@ -12,7 +17,16 @@ import { StorageModule } from './platform/storage/storage.module.js';
 import { PrivacyModule } from './privacy/privacy.module.js';
 
 /** The feature modules the API serves. */
-export const FEATURE_MODULES: Type[] = [HealthModule, MembersModule, AuthModule];
+export const FEATURE_MODULES: Type[] = [
+  HealthModule,
+  MembersModule,
+  AuthModule,
+  WorkersModule,
+  BusinessesModule,
+  BusinessStaffCheckModule,
+  ShiftsModule,
+  AssignmentsModule,
+];
 
 @Module({})
 export class AppModule {

@@ -2,7 +2,14 @@ import { Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/
 import type { Logger } from 'pino';
 import { APP_CONFIG, ConfigModule } from './config/config.module.js';
 import type { AppConfig } from './config/config.js';
+import { AssignmentJobsModule } from './modules/assignments/assignment-jobs.module.js';
+import { BusinessStaffCheckModule } from './modules/businesses/business-staff-check.module.js';
+import { BusinessesModule } from './modules/businesses/businesses.module.js';
+import { BusinessesService } from './modules/businesses/businesses.service.js';
 import { HealthChecksModule } from './modules/health/health.module.js';
+import { NotificationsModule } from './modules/notifications/notifications.module.js';
+import { OutboxDispatchModule } from './platform/outbox/outbox-dispatch.module.js';
+import { PrivacyModule } from './privacy/privacy.module.js';
 import { createSqsClient } from './platform/aws/clients.js';
 import { QueueConsumer } from './platform/jobs/queue-consumer.js';
 import { QueueHandlers } from './platform/jobs/queue-handlers.js';
@@ -20,7 +27,16 @@ export class WorkerModule implements OnApplicationShutdown {
         ConfigModule.forRoot(config),
         LoggingModule.forRoot(logger),
         StorageModule,
+        PrivacyModule,
         HealthChecksModule,
+        BusinessStaffCheckModule,
+        // Outbox events of assignments (notifications) and shifts (a cancelled shift).
+        OutboxDispatchModule.forRoot({ sources: ['assignments', 'shifts'] }),
+        NotificationsModule.forRoot({
+          sender: config.notifications.sender,
+          recipients: { imports: [BusinessesModule], useExisting: BusinessesService },
+        }),
+        AssignmentJobsModule,
       ],
       providers: [
         QueueHandlers,

@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { fastify } from 'fastify';
 import { HealthService } from './modules/health/health.service.js';
 import { QueueConsumer } from './platform/jobs/queue-consumer.js';
+import { OutboxDispatcher } from './platform/outbox/outbox-dispatcher.js';
 import { createLogger, flushLogger } from './platform/logging/logger.js';
 import { PinoNestLogger } from './platform/logging/nest-logger.js';
 import { describeListenError, loadConfigOrExit } from './platform/process/bootstrap.js';
@@ -19,6 +20,7 @@ try {
   });
   const consumer = context.get(QueueConsumer);
   const health = context.get(HealthService);
+  const outbox = context.get(OutboxDispatcher);
 
   // The worker serves no API; this small server is only for the orchestrator's health checks.
   const server = fastify({ logger: false });
@@ -26,7 +28,8 @@ try {
   server.get('/health/ready', async (_request, reply) => {
     const readiness = await health.readiness();
     readiness.checks.consumer = { status: consumer.isRunning ? 'up' : 'down', latencyMs: 0 };
-    if (readiness.status !== 'ok' || !consumer.isRunning) {
+    readiness.checks.outbox = { status: outbox.isRunning ? 'up' : 'down', latencyMs: 0 };
+    if (readiness.status !== 'ok' || !consumer.isRunning || !outbox.isRunning) {
       readiness.status = 'unavailable';
       void reply.status(503);
     }

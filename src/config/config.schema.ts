@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MESSAGE_SENDER_KINDS } from '../modules/notifications/message-sender.port.js';
 import {
   FirebaseImportFileError,
   parseFirebaseHashConfig,
@@ -101,6 +102,7 @@ export const envSchema = z
     ELIGIBILITY_MAX_NO_SHOWS: positiveInt.default(3),
     ELIGIBILITY_NO_SHOW_WINDOW_DAYS: positiveInt.default(90),
     OUTBOX_POLL_MS: positiveInt.default(1_000),
+    MESSAGE_SENDER: z.enum(MESSAGE_SENDER_KINDS).default('recording'),
     WITHDRAWN_MEMBER_RETENTION_DAYS: z.coerce.number().int().min(0).max(1_825).default(30),
     LEGACY_AUTH_HASH_CONFIG: z
       .string()

@@ -61,6 +61,11 @@ export interface AppConfig {
   eligibility: EligibilityPolicy;
   /** How often the worker looks for undelivered outbox events. */
   outbox: { pollMs: number };
+  /**
+   * Who sends members their messages. `recording` keeps them in `sent_messages` (the local stack
+   * and the tests read them there); the SMS and KakaoTalk senders come with the provider issue.
+   */
+  notifications: { sender: Env['MESSAGE_SENDER'] };
   legacyAuth: {
     /** The Firebase project's password hash parameters (the signer key is a secret). */
     hashParameters: FirebaseHashParameters | undefined;
@@ -210,6 +215,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       noShowWindowDays: e.ELIGIBILITY_NO_SHOW_WINDOW_DAYS,
     },
     outbox: { pollMs: e.OUTBOX_POLL_MS },
+    notifications: { sender: e.MESSAGE_SENDER },
     legacyAuth: { hashParameters: e.LEGACY_AUTH_HASH_CONFIG },
     privacy: {
       fieldCipher: e.FIELD_CIPHER,

@@ -214,6 +214,14 @@ export class BusinessesRepository {
     return doc.staff.find((s) => s.memberId === memberId)?.role;
   }
 
+  /** The member ids of the business's staff; empty for an unknown business. */
+  async staffIds(id: string): Promise<string[]> {
+    const _id = parseId(id);
+    if (!_id) return [];
+    const doc = await this.collection.findOne({ _id }, { projection: { staff: 1 } });
+    return doc?.staff.map((s) => s.memberId) ?? [];
+  }
+
   /**
    * Applies `patch` if the business is still at `expectedVersion` (else
    * `ConcurrentModificationError`); undefined when there is no such business.

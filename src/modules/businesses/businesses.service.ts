@@ -222,6 +222,11 @@ export class BusinessesService {
     if (role === undefined) throw notStaff();
   }
 
+  /** Who on the business's side hears about its assignments: its staff (NotificationRecipients). */
+  forBusiness(businessId: string): Promise<string[]> {
+    return this.businesses.staffIds(businessId);
+  }
+
   /** Whether the member is on the business's staff (false for an unknown business). */
   async isStaff(businessId: string, memberId: string): Promise<boolean> {
     return Boolean(await this.businesses.staffRole(businessId, memberId));
