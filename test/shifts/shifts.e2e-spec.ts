@@ -1,37 +1,11 @@
-import { Global, Module } from '@nestjs/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  BUSINESS_STAFF_CHECK,
-  type BusinessStaffCheck,
-} from '../../src/modules/shifts/business-staff.port.js';
-import { ShiftsModule } from '../../src/modules/shifts/shifts.module.js';
 import { ShiftsRepository } from '../../src/modules/shifts/shifts.repository.js';
 import { TokenVerifier } from '../../src/platform/auth/token-verifier.js';
-import { DomainError, NotFoundError } from '../../src/platform/errors/domain.error.js';
 import type { Database } from '../../src/platform/storage/database.js';
 import { DATABASE } from '../../src/platform/storage/storage.module.js';
+import { registerBusiness } from '../support/marketplace.js';
 import { AWS_LIKE_ENV, startTestApi, type TestApi } from '../support/test-api.js';
 import { TokenMint } from '../support/tokens.js';
-
-/** Two businesses and their staff, standing in for BusinessesService. */
-const STAFF: Record<string, string[]> = { 'biz-a': ['owner-a'], 'biz-b': ['owner-b'] };
-
-class StaffDirectory implements BusinessStaffCheck {
-  async assertStaff(businessId: string, memberId: string): Promise<void> {
-    const staff = STAFF[businessId];
-    if (!staff) throw new NotFoundError('The business', 'business_not_found');
-    if (!staff.includes(memberId)) {
-      throw new DomainError('forbidden', 'not_business_staff', 'Not staff of this business.');
-    }
-  }
-}
-
-@Global()
-@Module({
-  providers: [{ provide: BUSINESS_STAFF_CHECK, useClass: StaffDirectory }],
-  exports: [BUSINESS_STAFF_CHECK],
-})
-class StaffDirectoryModule {}
 
 const mint = new TokenMint(AWS_LIKE_ENV.COGNITO_USER_POOL_ID, AWS_LIKE_ENV.COGNITO_CLIENT_ID);
 const ownerA = mint.access('owner-a', ['business']);
@@ -46,12 +20,17 @@ const kst = (monthDay: string, time: string) => `${YEAR}-${monthDay}T${time}+09:
 let api: TestApi;
 let db: Database;
 let repository: ShiftsRepository;
+/** Two real businesses, each with its owner as its only staff: owner-a's and owner-b's. */
+let bizA: string;
+let bizB: string;
 
 beforeAll(async () => {
-  api = await startTestApi({ modules: [StaffDirectoryModule, ShiftsModule] });
+  api = await startTestApi();
   api.app.get(TokenVerifier).trustKeySet(mint.jwks);
   db = api.app.get<Database>(DATABASE);
   repository = api.app.get(ShiftsRepository);
+  bizA = await registerBusiness(api, ownerA, { name: '행복베이커리' });
+  bizB = await registerBusiness(api, ownerB, { name: '강남웨딩홀' });
 });
 afterAll(() => api?.close());
 
@@ -87,7 +66,7 @@ function shiftBody(overrides: Json = {}): Json {
   };
 }
 
-async function post(body: Json, token = ownerA, business = 'biz-a'): Promise<Json> {
+async function post(body: Json, token = ownerA, business = bizA): Promise<Json> {
   const response = await call('POST', `/businesses/${business}/shifts`, token, body);
   expect(response.status).toBe(201);
   return (await response.json()) as Json;
@@ -102,7 +81,7 @@ describe('posting a shift', () => {
     );
 
     expect(shift).toMatchObject({
-      businessId: 'biz-a',
+      businessId: bizA,
       startsAt: kst('03-10', '09:00:00'),
       endsAt: kst('03-10', '18:00:00'),
       status: 'open',
@@ -119,8 +98,8 @@ describe('posting a shift', () => {
   it('creates one shift for a retried request with the same Idempotency-Key', async () => {
     const before = await count();
     const body = shiftBody({ title: 'Retried' });
-    const first = await call('POST', '/businesses/biz-a/shifts', ownerA, body, 'post-once-1');
-    const again = await call('POST', '/businesses/biz-a/shifts', ownerA, body, 'post-once-1');
+    const first = await call('POST', `/businesses/${bizA}/shifts`, ownerA, body, 'post-once-1');
+    const again = await call('POST', `/businesses/${bizA}/shifts`, ownerA, body, 'post-once-1');
 
     expect(first.status).toBe(201);
     expect(again.status).toBe(201);
@@ -203,7 +182,7 @@ describe('posting a shift', () => {
     async (_, change, status, code, field) => {
       const before = await count();
 
-      const response = await call('POST', '/businesses/biz-a/shifts', ownerA, shiftBody(change));
+      const response = await call('POST', `/businesses/${bizA}/shifts`, ownerA, shiftBody(change));
 
       expect(response.status).toBe(status);
       expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
@@ -217,7 +196,7 @@ describe('posting a shift', () => {
   it('names the minimum wage when the pay is below it', async () => {
     const response = await call(
       'POST',
-      '/businesses/biz-a/shifts',
+      `/businesses/${bizA}/shifts`,
       ownerA,
       shiftBody({ hourlyPayKrw: 9_860 }),
     );
@@ -235,7 +214,7 @@ describe('posting a shift', () => {
 
   it('refuses a worker with 403 and writes nothing', async () => {
     const before = await count();
-    const response = await call('POST', '/businesses/biz-a/shifts', worker, shiftBody());
+    const response = await call('POST', `/businesses/${bizA}/shifts`, worker, shiftBody());
 
     expect(response.status).toBe(403);
     expect(await response.json()).toMatchObject({ code: 'not_business_staff' });
@@ -243,14 +222,16 @@ describe('posting a shift', () => {
   });
 
   it('refuses another business’s staff with 403', async () => {
-    const response = await call('POST', '/businesses/biz-a/shifts', ownerB, shiftBody());
+    const response = await call('POST', `/businesses/${bizA}/shifts`, ownerB, shiftBody());
     expect(response.status).toBe(403);
   });
 
   it('answers 404 for an unknown business', async () => {
-    const response = await call('POST', '/businesses/biz-zzz/shifts', ownerA, shiftBody());
-    expect(response.status).toBe(404);
-    expect(await response.json()).toMatchObject({ code: 'business_not_found' });
+    for (const unknown of ['biz-zzz', '0123456789abcdef01234567']) {
+      const response = await call('POST', `/businesses/${unknown}/shifts`, ownerA, shiftBody());
+      expect(response.status).toBe(404);
+      expect(await response.json()).toMatchObject({ code: 'business_not_found' });
+    }
   });
 });
 
@@ -408,7 +389,7 @@ describe('cancelling a shift', () => {
     expect(outbox).toHaveLength(1);
     expect(outbox[0]).toMatchObject({
       type: 'shift.cancelled',
-      payload: { shiftId: shift.id, businessId: 'biz-a' },
+      payload: { shiftId: shift.id, businessId: bizA },
     });
     expect(JSON.stringify(outbox[0]?.payload)).not.toContain('Rain');
   });
@@ -652,19 +633,19 @@ describe('a business’s own list', () => {
     const shift = await post(
       shiftBody({ startsAt: kst('09-01', '09:00:00'), endsAt: kst('09-01', '10:00:00') }),
       ownerB,
-      'biz-b',
+      bizB,
     );
     const other = await post(
       shiftBody({ startsAt: kst('09-02', '09:00:00'), endsAt: kst('09-02', '10:00:00') }),
       ownerB,
-      'biz-b',
+      bizB,
     );
     await call('POST', `/shifts/${String(shift.id)}/cancel`, ownerB, { reason: 'Double posted' });
 
-    const first = await call('GET', '/businesses/biz-b/shifts?limit=1', ownerB);
+    const first = await call('GET', `/businesses/${bizB}/shifts?limit=1`, ownerB);
     const page1 = (await first.json()) as { items: Json[]; next: string };
     const page2 = (await (
-      await call('GET', `/businesses/biz-b/shifts?limit=1&cursor=${page1.next}`, ownerB)
+      await call('GET', `/businesses/${bizB}/shifts?limit=1&cursor=${page1.next}`, ownerB)
     ).json()) as {
       items: Json[];
       next: string | null;
@@ -674,7 +655,7 @@ describe('a business’s own list', () => {
     expect(page2.items).toMatchObject([{ id: other.id, status: 'open' }]);
     expect(page2.next).toBeNull();
     const cancelledOnly = (await (
-      await call('GET', '/businesses/biz-b/shifts?status=cancelled', operator)
+      await call('GET', `/businesses/${bizB}/shifts?status=cancelled`, operator)
     ).json()) as {
       items: Json[];
     };
@@ -682,7 +663,7 @@ describe('a business’s own list', () => {
   });
 
   it('refuses workers and other businesses with 403', async () => {
-    expect((await call('GET', '/businesses/biz-b/shifts', worker)).status).toBe(403);
-    expect((await call('GET', '/businesses/biz-b/shifts', ownerA)).status).toBe(403);
+    expect((await call('GET', `/businesses/${bizB}/shifts`, worker)).status).toBe(403);
+    expect((await call('GET', `/businesses/${bizB}/shifts`, ownerA)).status).toBe(403);
   });
 });
