@@ -9,6 +9,7 @@ import { migration as createBusinesses } from './1795600000000-CreateBusinesses.
 import { migration as createShiftIndexes } from './1795600300000-CreateShiftIndexes.js';
 import { migration as createWorkers } from './1795600100000-CreateWorkers.js';
 import { migration as createOutboxIndexes } from './1795600200000-CreateOutboxIndexes.js';
+import { migration as createAssignments } from './1795600400000-CreateAssignments.js';
 
 /** Every schema migration, in any order (the migrator sorts by id). A test checks none is missing. */
 export const MIGRATIONS: readonly SchemaMigration[] = [
@@ -22,4 +23,5 @@ export const MIGRATIONS: readonly SchemaMigration[] = [
   createOutboxIndexes,
   createShiftIndexes,
   createBusinesses,
+  createAssignments,
 ];
