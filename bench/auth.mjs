@@ -1,42 +1,21 @@
 // auth: an authenticated GET (a Cognito-shaped RS256 access token) through the whole app, with
 // and without the verified-token cache, against a bare Fastify route, in paired short rounds.
-import { createSign, generateKeyPairSync, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { awsLikeEnv, freePort, load, median, migrate, report, startServer } from './lib.mjs';
+import {
+  awsLikeEnv,
+  createTokenMinter,
+  freePort,
+  load,
+  median,
+  migrate,
+  report,
+  startServer,
+} from './lib.mjs';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 1);
-
-function mintAccessToken(env) {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const kid = randomUUID();
-  const region = env.COGNITO_USER_POOL_ID.split('_')[0];
-  const now = Math.floor(Date.now() / 1000);
-  const encode = (value) => Buffer.from(JSON.stringify(value)).toString('base64url');
-  const head = encode({ alg: 'RS256', kid, typ: 'JWT' });
-  const body = encode({
-    sub: 'bench-worker',
-    username: 'bench-worker',
-    'cognito:groups': ['worker'],
-    iss: `https://cognito-idp.${region}.amazonaws.com/${env.COGNITO_USER_POOL_ID}`,
-    client_id: env.COGNITO_CLIENT_ID,
-    token_use: 'access',
-    scope: 'aws.cognito.signin.user.admin',
-    auth_time: now,
-    iat: now,
-    exp: now + 3600,
-    jti: randomUUID(),
-  });
-  const signature = createSign('RSA-SHA256')
-    .update(`${head}.${body}`)
-    .sign(privateKey, 'base64url');
-  const jwks = {
-    keys: [{ ...publicKey.export({ format: 'jwk' }), kid, alg: 'RS256', use: 'sig' }],
-  };
-  return { token: `${head}.${body}.${signature}`, jwks };
-}
 
 export async function run() {
   const dir = mkdtempSync(path.join(tmpdir(), 'wm-bench-auth-'));
@@ -55,7 +34,9 @@ export async function run() {
       );
       return `http://127.0.0.1:${port}/bench/me`;
     };
-    const { token, jwks } = mintAccessToken(awsLikeEnv('', 0));
+    const minter = createTokenMinter(awsLikeEnv('', 0));
+    const { jwks } = minter;
+    const token = minter.mint('bench-worker', ['worker']);
     const headers = { authorization: `Bearer ${token}` };
     const cachedUrl = await start('cached', { BENCH_JWKS: JSON.stringify(jwks) });
     const uncachedUrl = await start('uncached', {

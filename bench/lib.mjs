@@ -1,5 +1,6 @@
-// Shared helpers for the benchmarks: child servers, load, results files.
+// Shared helpers for the benchmarks: child servers, load, results files, tokens.
 import { spawn, spawnSync } from 'node:child_process';
+import { createSign, generateKeyPairSync, randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
@@ -143,4 +144,39 @@ export function migrate(env) {
     encoding: 'utf8',
   });
   if (result.status !== 0) throw new Error(`db migrate failed: ${result.stderr}${result.stdout}`);
+}
+
+/**
+ * Cognito-shaped RS256 access tokens for the app under `env`'s pool and client, signed by a key
+ * the benchmark servers are told to trust (`BENCH_JWKS`): they cannot fetch a real pool's keys.
+ */
+export function createTokenMinter(env) {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const kid = randomUUID();
+  const region = env.COGNITO_USER_POOL_ID.split('_')[0];
+  const encode = (value) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  return {
+    jwks: { keys: [{ ...publicKey.export({ format: 'jwk' }), kid, alg: 'RS256', use: 'sig' }] },
+    mint(sub, groups) {
+      const now = Math.floor(Date.now() / 1000);
+      const head = encode({ alg: 'RS256', kid, typ: 'JWT' });
+      const body = encode({
+        sub,
+        username: sub,
+        'cognito:groups': groups,
+        iss: `https://cognito-idp.${region}.amazonaws.com/${env.COGNITO_USER_POOL_ID}`,
+        client_id: env.COGNITO_CLIENT_ID,
+        token_use: 'access',
+        scope: 'aws.cognito.signin.user.admin',
+        auth_time: now,
+        iat: now,
+        exp: now + 3600,
+        jti: randomUUID(),
+      });
+      const signature = createSign('RSA-SHA256')
+        .update(`${head}.${body}`)
+        .sign(privateKey, 'base64url');
+      return `${head}.${body}.${signature}`;
+    },
+  };
 }

@@ -210,6 +210,21 @@ export function describeDatabaseContract(
         );
       });
 
+      it('finds by a list of ids, and projects top-level fields with _id first or without it', async () => {
+        const found = await items.find({ _id: { $in: [3, 99, 4, 3] } }).toArray();
+        expect(found.map((d) => d._id).sort()).toEqual([3, 4]);
+        expect(await items.findOne({ _id: 3 }, { projection: { rank: 1, missing: 1 } })).toEqual({
+          _id: 3,
+          rank: 3,
+        });
+        expect(await items.findOne({ _id: 3 }, { projection: { _id: 0, group: 1 } })).toEqual({
+          group: 'odd',
+        });
+        const projected = await items.findOne({ _id: 4 }, { projection: { at: 1 } });
+        projected?.at?.setUTCFullYear(1999); // a copy: the stored value stays
+        expect((await items.findOne({ _id: 4 }))?.at).toEqual(new Date(Date.UTC(2026, 0, 5)));
+      });
+
       it('applies sort, then skip, then limit, whatever order the cursor calls come in', async () => {
         const a = await items.find({}).limit(3).skip(2).sort({ rank: -1, _id: 1 }).toArray();
         const b = await items.find({}, { sort: { rank: -1, _id: 1 }, skip: 2, limit: 3 }).toArray();

@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 
 export type BlindIndexKind = 'phone' | 'ci' | 'bankAccount' | 'businessNumber' | 'email' | 'ip';
 
@@ -96,8 +96,12 @@ export const BLIND_INDEX_BYTES = 16;
  * as a business number index differently.
  */
 export class BlindIndex {
-  constructor(private readonly key: Buffer) {
+  /** Imported once: given a Buffer, `createHmac` imports the key again on every call. */
+  private readonly key: KeyObject;
+
+  constructor(key: Buffer) {
     if (key.length < 32) throw new Error('a blind index key must be at least 32 bytes');
+    this.key = createSecretKey(key);
   }
 
   compute(kind: BlindIndexKind, value: string): string {

@@ -2,6 +2,8 @@ import {
   type CipherGCMTypes,
   createCipheriv,
   createDecipheriv,
+  createSecretKey,
+  type KeyObject,
   getCiphers,
   randomBytes,
 } from 'node:crypto';
@@ -46,6 +48,21 @@ export const CIPHERTEXT_OVERHEAD = TAG_AT + TAG_BYTES;
  * The algorithm and key version come from the ciphertext, so data written before a rotation or
  * under the other algorithm still decrypts.
  */
+/**
+ * Each data key as a `KeyObject`, made once per key buffer: given a Buffer, `createCipheriv`
+ * imports the key again on every call, which was the largest single cost of a field operation.
+ * Weak, so a key the ring drops is not kept alive here.
+ */
+const KEY_OBJECTS = new WeakMap<Buffer, KeyObject>();
+function keyObject(key: Buffer): KeyObject {
+  let object = KEY_OBJECTS.get(key);
+  if (!object) {
+    object = createSecretKey(key);
+    KEY_OBJECTS.set(key, object);
+  }
+  return object;
+}
+
 export class FieldCipher {
   constructor(
     private readonly keys: KeyRing,
@@ -73,7 +90,9 @@ export class FieldCipher {
     out.writeUInt32BE(version, 2);
     const iv = randomBytes(IV_BYTES);
     iv.copy(out, IV_AT);
-    const cipher = createCipheriv(gcm(this.algorithm), key, iv, { authTagLength: TAG_BYTES });
+    const cipher = createCipheriv(gcm(this.algorithm), keyObject(key), iv, {
+      authTagLength: TAG_BYTES,
+    });
     cipher.setAAD(additionalData(out, binding));
     const written = cipher.update(body);
     written.copy(out, CIPHERTEXT_OVERHEAD);
@@ -125,9 +144,14 @@ export class FieldCipher {
       throw new FieldDecryptionError(binding, 'unknown_key_version', version);
     }
     try {
-      const decipher = createDecipheriv(gcm(algorithm), key, data.subarray(IV_AT, TAG_AT), {
-        authTagLength: TAG_BYTES,
-      });
+      const decipher = createDecipheriv(
+        gcm(algorithm),
+        keyObject(key),
+        data.subarray(IV_AT, TAG_AT),
+        {
+          authTagLength: TAG_BYTES,
+        },
+      );
       decipher.setAAD(additionalData(data, binding));
       decipher.setAuthTag(data.subarray(TAG_AT, CIPHERTEXT_OVERHEAD));
       const head = decipher.update(data.subarray(CIPHERTEXT_OVERHEAD));

@@ -81,8 +81,8 @@ export class EmbeddedCollection<T extends Document = Document> implements Collec
   #matches(filter: Document | undefined, firstOnly = false): Document[] {
     this.#engine.assertUsable();
     const criteria = filter ?? {};
-    // `{ _id: value }`, the commonest filter, is answered by the id map alone: compiling it with
-    // mingo cost more than the rest of a by-id update.
+    // `{ _id: value }` and `{ _id: { $in: [...] } }`, the commonest filters, are answered by the
+    // id map alone: compiling them with mingo cost more than the rest of a by-id update.
     if (isIdEquality(criteria)) {
       return [...(this.#engine.store(this.collectionName)?.candidates(criteria) ?? [])];
     }
@@ -116,8 +116,12 @@ export class EmbeddedCollection<T extends Document = Document> implements Collec
 
   /** Copies for the caller, projected if asked. */
   #present(docs: Document[], projection: Document | undefined): Document[] {
+    if (!projection || Object.keys(projection).length === 0) return docs.map(copyValue);
+    const fields = topLevelInclusion(projection);
+    // Only the named top-level fields (and `_id`, unless excluded), as `$project` would give:
+    // picking them is a fraction of compiling and running a `$project` per read.
+    if (fields) return docs.map((doc) => pickFields(doc, fields));
     const copies = docs.map(copyValue);
-    if (!projection || Object.keys(projection).length === 0) return copies;
     return mingo(() => new Aggregator([{ $project: projection }], MINGO_OPTIONS).run(copies));
   }
 
@@ -522,11 +526,54 @@ function withSetOnInsert(update: Document): Document {
   return { ...rest, $set: { ...set, ...($setOnInsert as Document) } };
 }
 
+const isScalarId = (id: unknown): boolean =>
+  typeof id === 'string' || typeof id === 'number' || id instanceof ObjectId;
+
+/** `{ _id: scalar }` or `{ _id: { $in: [scalars] } }`: what the id map answers exactly. */
 function isIdEquality(filter: Document): boolean {
   const keys = Object.keys(filter);
   if (keys.length !== 1 || keys[0] !== '_id') return false;
   const id: unknown = filter._id;
-  return typeof id === 'string' || typeof id === 'number' || id instanceof ObjectId;
+  if (isScalarId(id)) return true;
+  if (typeof id !== 'object' || id === null || id instanceof ObjectId) return false;
+  const operators = Object.keys(id);
+  const values = (id as { $in?: unknown }).$in;
+  return (
+    operators.length === 1 &&
+    operators[0] === '$in' &&
+    Array.isArray(values) &&
+    values.every(isScalarId)
+  );
+}
+
+/**
+ * The fields of a projection that only includes top-level fields (`{ a: 1, b: true }`, with
+ * `_id: 0` allowed), with `_id` first unless excluded; undefined for any other projection.
+ */
+function topLevelInclusion(projection: Document): string[] | undefined {
+  const fields: string[] = [];
+  let withId = true;
+  for (const [field, value] of Object.entries(projection)) {
+    if (field === '_id' && (value === 0 || value === false)) {
+      withId = false;
+      continue;
+    }
+    if ((value !== 1 && value !== true) || field.includes('.') || field.startsWith('$')) {
+      return undefined;
+    }
+    if (field !== '_id') fields.push(field);
+  }
+  // `{ _id: 0 }` alone (or `{ _id: 1 }` alone) excludes or keeps fields otherwise: not ours.
+  if (fields.length === 0) return undefined;
+  return withId ? ['_id', ...fields] : fields;
+}
+
+function pickFields(doc: Document, fields: readonly string[]): Document {
+  const out: Document = {};
+  for (const field of fields) {
+    if (doc[field] !== undefined) out[field] = copyValue(doc[field]);
+  }
+  return out;
 }
 
 function usesPositional(modifier: Document): boolean {
