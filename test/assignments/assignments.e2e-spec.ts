@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WorkerExit } from '../../src/modules/assignments/worker-exit.js';
+import { WorkersService } from '../../src/modules/workers/workers.service.js';
 import { TokenVerifier } from '../../src/platform/auth/token-verifier.js';
 import type { Database } from '../../src/platform/storage/database.js';
 import { DATABASE } from '../../src/platform/storage/storage.module.js';
@@ -222,6 +224,50 @@ describe('applications and assignments', () => {
       await call('POST', `/shifts/${shift.id}/candidates`, owner, { workerIds: ['w-cand-1'] }),
       403,
     );
+  });
+});
+
+describe('a worker leaving the platform', () => {
+  it('ends their assignments (the business hears of it), frees the slots and withdraws the profile', async () => {
+    await eligibleWorker(call, worker('w-leave'), 'w-leave', operator);
+    const shift = await postShift(call, owner, business, day(12));
+    const other = await postShift(call, owner, business, day(13));
+    const confirmed = await json<Assignment>(
+      await call('POST', `/shifts/${shift.id}/assignments`, owner, { workerId: 'w-leave' }),
+      201,
+    );
+    await json(await call('POST', `/assignments/${confirmed.id}/accept`, worker('w-leave')), 200);
+    const applied = await json<Assignment>(
+      await call('POST', `/shifts/${other.id}/applications`, worker('w-leave')),
+      201,
+    );
+
+    await api.app.get(WorkerExit).leave('w-leave', new Date());
+
+    const ended = await json<{ state: string; cancellation: { by: { role: string } } }>(
+      await call('GET', `/assignments/${confirmed.id}`, owner),
+      200,
+    );
+    expect(ended).toMatchObject({ state: 'cancelled', cancellation: { by: { role: 'system' } } });
+    expect(
+      (await json<Assignment>(await call('GET', `/assignments/${applied.id}`, owner), 200)).state,
+    ).toBe('withdrawn');
+    const view = await json<{ filled: number }>(
+      await call('GET', `/shifts/${shift.id}`, owner),
+      200,
+    );
+    expect(view.filled).toBe(0);
+    const facts = await api.app.get(WorkersService).eligibilityFacts(['w-leave']);
+    expect(facts.get('w-leave')?.status).toBe('withdrawn');
+    const stored = await db
+      .collection<{ _id: unknown; outbox: { type: string; payload: { cancelledBy?: string } }[] }>(
+        'assignments',
+      )
+      .findOne({ workerId: 'w-leave', state: 'cancelled' });
+    expect(stored?.outbox.at(-1)).toMatchObject({
+      type: 'assignment.cancelled',
+      payload: { cancelledBy: 'worker' },
+    });
   });
 });
 

@@ -8,6 +8,7 @@ import { AssignmentsRepository } from './assignments.repository.js';
 import { AssignmentsService } from './assignments.service.js';
 import { EligibilityController } from './eligibility.controller.js';
 import { HoldsRepair } from './holds-repair.js';
+import { WorkerExit } from './worker-exit.js';
 import { WorkerSchedulesRepository } from './worker-schedules.repository.js';
 
 /** Applications, assignments and the eligibility routes, on workers, businesses and shifts. */
@@ -20,7 +21,8 @@ import { WorkerSchedulesRepository } from './worker-schedules.repository.js';
     AssignmentsService,
     EligibilityService,
     HoldsRepair,
+    WorkerExit,
   ],
-  exports: [AssignmentsService, EligibilityService, HoldsRepair],
+  exports: [AssignmentsService, EligibilityService, HoldsRepair, WorkerExit],
 })
 export class AssignmentsModule {}

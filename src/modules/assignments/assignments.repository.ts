@@ -207,10 +207,10 @@ export class AssignmentsRepository {
     return docs.map(toAssignment);
   }
 
-  /** A shift's active assignments (applied, proposed, confirmed). */
-  async activeOnShift(shiftId: string): Promise<Assignment[]> {
+  /** A shift's or a worker's active assignments (applied, proposed, confirmed). */
+  async active(by: { shiftId: string } | { workerId: string }): Promise<Assignment[]> {
     const docs = await this.collection
-      .find({ shiftId, state: { $in: [...ACTIVE_STATES] } })
+      .find({ ...by, state: { $in: [...ACTIVE_STATES] } })
       .toArray();
     return docs.map(toAssignment);
   }

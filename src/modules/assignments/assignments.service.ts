@@ -329,16 +329,34 @@ export class AssignmentsService {
    * assignments cancelled (by the system, late when close to the start), each with its event,
    * so the workers hear of it. Safe to run again (delivery of `shift.cancelled` is at least once).
    */
-  async endForCancelledShift(shiftId: string, now = new Date()): Promise<number> {
-    const reason = 'The shift was cancelled.';
+  endForCancelledShift(shiftId: string, now = new Date()): Promise<number> {
+    return this.endAll({ shiftId }, 'The shift was cancelled.', 'business', now);
+  }
+
+  /**
+   * A worker who leaves the platform leaves their shifts: applications are withdrawn, proposed
+   * and confirmed assignments cancelled by the system (the business hears of it), and the slots
+   * and time given back.
+   */
+  endForWithdrawnWorker(workerId: string, now = new Date()): Promise<number> {
+    return this.endAll({ workerId }, 'The worker left the platform.', 'worker', now);
+  }
+
+  private async endAll(
+    by: { shiftId: string } | { workerId: string },
+    reason: string,
+    side: 'business' | 'worker',
+    now: Date,
+  ): Promise<number> {
     let ended = 0;
-    for (const found of await this.assignments.activeOnShift(shiftId)) {
+    for (const found of await this.assignments.active(by)) {
       // Another change may land first (the worker declines): decide again on what it is now.
       await retryOnConflict(
         async () => {
           const assignment = await this.require(found.id);
           if (assignment.state === 'applied') {
-            await this.move(SYSTEM, assignment, 'reject', now, { reason }, true);
+            const action = side === 'worker' ? 'withdraw' : 'reject';
+            await this.move(SYSTEM, assignment, action, now, { reason }, true);
           } else if (HOLDING_STATES.includes(assignment.state)) {
             const late = assignment.startsAt.getTime() - now.getTime() < this.lateCancellationMs;
             const changed = await this.move(
@@ -349,7 +367,7 @@ export class AssignmentsService {
               {
                 reason,
                 cancellation: { by: actorOf(SYSTEM), reason, late, at: now },
-                extra: { cancelledBy: 'business', late },
+                extra: { cancelledBy: side, late },
               },
               true,
             );

@@ -1,3 +1,4 @@
+import { AssignmentsModule } from '../assignments/assignments.module.js';
 import { Module } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { APP_CONFIG } from '../../config/config.module.js';
@@ -14,7 +15,7 @@ import { LoginAttemptsRepository } from './login-attempts.repository.js';
 import { LoginThrottle } from './login-throttle.js';
 
 @Module({
-  imports: [MembersModule, LegacyAuthModule],
+  imports: [MembersModule, LegacyAuthModule, AssignmentsModule],
   controllers: [AuthController, AccountController],
   providers: [
     {

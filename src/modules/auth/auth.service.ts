@@ -1,9 +1,10 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { ROLES, type Principal, type Role } from '../../platform/auth/principal.js';
 import { SessionRevocations } from '../../platform/auth/session-revocations.js';
 import { InjectLogger } from '../../platform/logging/logging.module.js';
 import { maskEmail } from '../../privacy/masking.js';
+import { WorkerExit } from '../assignments/worker-exit.js';
 import { LEGACY_ACCOUNTS, type LegacyAccounts } from '../legacy-auth/legacy-accounts.port.js';
 import { MembersService } from '../members/members.service.js';
 import { InvalidCredentialsError } from './auth.errors.js';
@@ -38,6 +39,7 @@ export class AuthService {
     private readonly revocations: SessionRevocations,
     @InjectLogger() private readonly logger: Logger,
     @Inject(LEGACY_ACCOUNTS) private readonly legacy: LegacyAccounts,
+    @Optional() private readonly workerExit?: WorkerExit,
   ) {}
 
   async signUp(input: z.output<typeof SignUp>): Promise<SignUpResponse> {
@@ -144,8 +146,9 @@ export class AuthService {
   }
 
   /**
-   * The Cognito user goes; the profile stays, marked withdrawn, until the privacy issue's
-   * retention rules decide its fate. Tokens already issued are void at once.
+   * The Cognito user goes; the profile stays, marked withdrawn, until the retention period ends
+   * (`cli retention purge`). Tokens already issued are void at once. A worker leaves their
+   * shifts (the businesses hear of it) and their worker profile is marked withdrawn too.
    */
   async deleteAccount(principal: Principal, at: Date = new Date()): Promise<void> {
     await this.revocations.revokeAllFor(principal.sub, at);
@@ -153,5 +156,6 @@ export class AuthService {
     const { email } = await this.members.withdraw(principal.sub, at);
     // Else the Firebase migration trigger would recreate the account from the old password.
     if (email) await this.legacy.forget(email);
+    if (principal.groups.includes('worker')) await this.workerExit?.leave(principal.sub, at);
   }
 }
