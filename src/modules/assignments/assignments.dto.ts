@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { zodDto } from '../../platform/http/zod-dto.js';
+import { toKstIso } from '../shifts/kst.js';
 import { ASSIGNMENT_STATES } from './assignment-state.js';
 import type { Assignment } from './assignments.repository.js';
 
@@ -62,11 +63,6 @@ export const AssignmentPage = z
   .meta({ id: 'AssignmentPage' });
 export type AssignmentPage = z.infer<typeof AssignmentPage>;
 
-const KST = (at: Date) => {
-  const local = new Date(at.getTime() + 9 * 3_600_000).toISOString().slice(0, 19);
-  return `${local}+09:00`;
-};
-
 export function mapVerdict(verdict: Assignment['verdict'] & object): VerdictResponse {
   return { ...verdict, evaluatedAt: verdict.evaluatedAt.toISOString() };
 }
@@ -79,8 +75,8 @@ export function mapAssignment(a: Assignment): AssignmentResponse {
     workerId: a.workerId,
     state: a.state,
     origin: a.origin,
-    startsAt: KST(a.startsAt),
-    endsAt: KST(a.endsAt),
+    startsAt: toKstIso(a.startsAt),
+    endsAt: toKstIso(a.endsAt),
     verdict: a.verdict ? mapVerdict(a.verdict) : null,
     cancellation: a.cancellation
       ? { ...a.cancellation, at: a.cancellation.at.toISOString() }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CalendarDate, Evidence, PersonName } from '../../platform/http/fields.js';
 import { zodDto } from '../../platform/http/zod-dto.js';
 import type { Business } from './businesses.repository.js';
 
@@ -11,19 +12,8 @@ const BusinessNumber = z
   })
   .meta({ example: '124-81-00998' });
 const BusinessName = z.string().trim().min(1).max(100).meta({ example: '행복베이커리 강남점' });
-const PersonName = z
-  .string()
-  .trim()
-  .min(1)
-  .max(50)
-  .regex(/^[\p{Script=Hangul}A-Za-z][\p{Script=Hangul}A-Za-z .\-·']*$/u, {
-    message: 'Letters (Hangul or Latin), spaces, ".", "-", "·" only.',
-  });
 /** Shape only; the service checks it is a real date, not in the future (KST). */
-const OpeningDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'Expected YYYY-MM-DD.' })
-  .meta({ example: '2019-03-02' });
+const OpeningDate = CalendarDate.meta({ example: '2019-03-02' });
 const Address = z
   .string()
   .trim()
@@ -31,13 +21,6 @@ const Address = z
   .max(300)
   .meta({ example: '서울특별시 강남구 테헤란로 152' });
 const MemberId = z.string().trim().min(1).max(128);
-const Evidence = z
-  .string()
-  .trim()
-  .min(5, {
-    message: 'Say what was checked (at least 5 characters), e.g. the ticket and document.',
-  })
-  .max(1000);
 const NtsStatusName = z.enum(['active', 'suspended', 'closed']).meta({
   description: 'NTS status: active 계속사업자, suspended 휴업자, closed 폐업자',
 });

@@ -10,6 +10,7 @@ import { BusinessesService } from '../businesses/businesses.service.js';
 import { type Shift, ShiftsRepository } from '../shifts/shifts.repository.js';
 import { WorkersService } from '../workers/workers.service.js';
 import { evaluateEligibility } from './engine/evaluate.js';
+import { HOUR_MS, kstWeekStartMs, WEEK_MS } from './engine/kst.js';
 import type {
   BusinessFacts,
   EligibilityPolicy,
@@ -42,18 +43,6 @@ export interface CandidateList {
   ineligible: { workerId: string; failures: Verdict['failures'] }[];
   /** Ids that name no worker profile. */
   unknown: string[];
-}
-
-const HOUR_MS = 3_600_000;
-const WEEK_MS = 7 * 24 * HOUR_MS;
-const KST_OFFSET_MS = 9 * HOUR_MS;
-/** 1970-01-05 was a Monday: weeks are counted from a Monday 00:00 KST. */
-const MONDAY_EPOCH_MS = 4 * 24 * HOUR_MS;
-
-/** The Monday 00:00 KST that starts the week of `at`, as an instant. */
-function kstWeekStart(at: Date): number {
-  const local = at.getTime() + KST_OFFSET_MS - MONDAY_EPOCH_MS;
-  return local - (((local % WEEK_MS) + WEEK_MS) % WEEK_MS) + MONDAY_EPOCH_MS - KST_OFFSET_MS;
 }
 
 /**
@@ -144,7 +133,7 @@ export class EligibilityService {
       this.schedules.getMany(ids),
     ]);
     const now = new Date();
-    const weekStart = kstWeekStart(shift.startsAt);
+    const weekStart = kstWeekStartMs(shift.startsAt.getTime());
     const weekEnd = weekStart + WEEK_MS;
     const eligible: Omit<Candidate, 'rank'>[] = [];
     const ineligible: CandidateList['ineligible'] = [];

@@ -1,9 +1,9 @@
+import { DAY_MS, KST_OFFSET_MS } from '../eligibility/engine/kst.js';
+
 /**
  * Asia/Seoul is UTC+9 all year (no daylight saving since 1988), so KST conversions are a fixed
  * offset: no time zone database needed.
  */
-const KST_OFFSET_MS = 9 * 3_600_000;
-const DAY_MS = 24 * 3_600_000;
 
 /** An instant as a KST local date-time with its offset: `2026-12-01T09:00:00+09:00`. */
 export function toKstIso(at: Date): string {

@@ -1,29 +1,12 @@
 import { z } from 'zod';
+import { CalendarDate, Evidence, PersonName } from '../../platform/http/fields.js';
 import { zodDto } from '../../platform/http/zod-dto.js';
 import type { Worker } from './workers.repository.js';
 
-/** Hangul, Latin letters, spaces and the few marks names carry (`.`, `-`, `·`, `'`). */
-const LegalName = z
-  .string()
-  .trim()
-  .min(1)
-  .max(50)
-  .regex(/^[\p{Script=Hangul}A-Za-z][\p{Script=Hangul}A-Za-z .\-·']*$/u, {
-    message: 'Letters (Hangul or Latin), spaces, ".", "-", "·" only.',
-  });
+const LegalName = PersonName;
 /** Shape only; the service checks it is a real date, not in the future and plausible. */
-const BirthDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'Expected YYYY-MM-DD.' })
-  .meta({ example: '1998-04-17' });
+const BirthDate = CalendarDate.meta({ example: '1998-04-17' });
 const Phone = z.string().trim().min(9).max(20).meta({ example: '010-1234-5678' });
-const Evidence = z
-  .string()
-  .trim()
-  .min(5, {
-    message: 'Say what was checked (at least 5 characters), e.g. the ticket and document.',
-  })
-  .max(1000);
 const QualificationCode = z
   .string()
   .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, { message: 'kebab-case, e.g. health-certificate' })
