@@ -269,16 +269,14 @@ export class WorkersRepository {
       const docs = await this.collection
         .find({ _id: { $in: chunk } }, { projection: FACTS_PROJECTION })
         .toArray();
-      await Promise.all(
-        docs.map(async (doc) => {
-          const { birthDate } = await this.personal.open(
-            { birthDate: doc.birthDate } as Record<string, unknown>,
-            doc._id,
-            { plaintext: ['birthDate'] },
-          );
-          out.set(doc._id, toFacts(doc, birthDate));
-        }),
-      );
+      for (const doc of docs) {
+        const birthDate = await this.personal.plaintext(
+          doc as unknown as Record<string, unknown>,
+          doc._id,
+          'birthDate',
+        );
+        out.set(doc._id, toFacts(doc, birthDate));
+      }
     }
     return out;
   }

@@ -107,6 +107,11 @@ export class PersonalDataCodec<F extends string> {
     return out;
   }
 
+  /** One field's plaintext (for a reader that needs only it, e.g. a birth date for an age). */
+  async plaintext(doc: Record<string, unknown>, id: string, name: F): Promise<string | undefined> {
+    return this.plaintextOf(doc, id, name);
+  }
+
   private async plaintextOf(
     doc: Record<string, unknown>,
     id: string,
