@@ -74,4 +74,35 @@ describe('holds repair', () => {
     // Run again: nothing left to give back.
     expect(await repair.run(later)).toEqual({ scheduleEntries: 0, slots: 0 });
   });
+
+  it('reaches every orphan, however many schedules hold one (it pages through them)', async () => {
+    const schedules = api.app.get(WorkerSchedulesRepository);
+    const now = new Date();
+    const startsAt = new Date(now.getTime() + 5 * DAY);
+    const endsAt = new Date(startsAt.getTime() + 3_600_000);
+    for (let i = 0; i < 450; i++) {
+      const workerId = `w-many-${String(i).padStart(3, '0')}`;
+      await schedules.replace(
+        await schedules.get(workerId),
+        [
+          {
+            assignmentId: newId().toHexString(),
+            shiftId: newId().toHexString(),
+            startsAt,
+            endsAt,
+            status: 'proposed',
+            heldAt: now,
+          },
+        ],
+        now,
+      );
+    }
+
+    const result = await api.app
+      .get(HoldsRepair)
+      .run(new Date(now.getTime() + ORPHAN_GRACE_MS + 60_000));
+
+    expect(result.scheduleEntries).toBe(450);
+    expect((await schedules.get('w-many-449')).entries).toEqual([]);
+  });
 });

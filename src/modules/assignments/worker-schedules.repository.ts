@@ -85,11 +85,22 @@ export class WorkerSchedulesRepository {
     if (!updated) throw new ConcurrentModificationError(COLLECTION, schedule.version, undefined);
   }
 
-  /** Schedules holding an entry written before `before` (for the orphan repair). */
-  async withEntriesHeldBefore(before: Date, limit: number): Promise<Schedule[]> {
+  /**
+   * A page (by worker id, after `after`) of the schedules holding an entry written in
+   * [`from`, `before`): for the orphan repair.
+   */
+  async withEntriesHeld(
+    from: Date,
+    before: Date,
+    page: { after?: string; limit: number },
+  ): Promise<Schedule[]> {
     const docs = await this.collection
-      .find({ 'entries.heldAt': { $lt: before } })
-      .limit(limit)
+      .find({
+        entries: { $elemMatch: { heldAt: { $gte: from, $lt: before } } },
+        ...(page.after === undefined ? {} : { _id: { $gt: page.after } }),
+      })
+      .sort({ _id: 1 })
+      .limit(page.limit)
       .toArray();
     return docs.map((d) => ({ workerId: d._id, version: d.version, entries: d.entries }));
   }

@@ -314,11 +314,20 @@ export class ShiftsRepository {
    * Shifts whose slots are held by any of the given holders' peers: for the repair of slots an
    * interrupted assignment left held. Shifts that ended before `endedAfter` are left alone.
    */
-  async withHolders(endedAfter: Date, limit: number): Promise<{ id: string; holders: string[] }[]> {
+  async withHolders(
+    endedAfter: Date,
+    page: { after?: string; limit: number },
+  ): Promise<{ id: string; holders: string[] }[]> {
+    const after = page.after === undefined ? null : parseId(page.after);
     const docs = await this.collection
-      .find({ 'holders.0': { $exists: true }, endsAt: { $gt: endedAfter } })
+      .find({
+        'holders.0': { $exists: true },
+        endsAt: { $gt: endedAfter },
+        ...(after ? { _id: { $gt: after } } : {}),
+      })
+      .sort({ _id: 1 })
       .project<{ _id: ObjectId; holders: string[] }>({ holders: 1 })
-      .limit(limit)
+      .limit(page.limit)
       .toArray();
     return docs.map((d) => ({ id: d._id.toHexString(), holders: d.holders }));
   }
