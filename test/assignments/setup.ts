@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { businessNumberCheckDigit } from '../../src/modules/businesses/business-number.js';
+import { businessNumber as validBusinessNumber } from '../support/marketplace.js';
 
 /** Calls the API as someone (a bearer token), JSON in and out. */
 export type Call = (
@@ -35,11 +35,7 @@ export async function json<T = Record<string, unknown>>(
 let serial = 0;
 
 /** A business number with a valid NTS check digit, different on every call. */
-export function businessNumber(): string {
-  serial += 1;
-  const nine = `12${String(process.pid % 1000).padStart(3, '0')}${String(serial).padStart(4, '0')}`;
-  return `${nine}${businessNumberCheckDigit(nine)}`;
-}
+export const businessNumber = (): string => validBusinessNumber((serial += 1));
 
 /** A business registered by `owner` and verified (active at NTS) by `operator`. */
 export async function verifiedBusiness(call: Call, owner: string, operator: string) {
