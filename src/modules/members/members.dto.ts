@@ -3,30 +3,6 @@ import { ROLES } from '../../platform/auth/principal.js';
 import { zodDto } from '../../platform/http/zod-dto.js';
 import type { Member } from './members.repository.js';
 
-export const MeResponse = z
-  .object({
-    id: z.string(),
-    role: z.enum(ROLES),
-    status: z.enum(['active', 'withdrawn']),
-    email: z.string().nullable().meta({ description: 'Masked: ab***@example.com' }),
-    phone: z.string().nullable().meta({ description: 'Masked: 010-****-5678' }),
-    createdAt: z.iso.datetime(),
-  })
-  .meta({ id: 'Me' });
-export type MeResponse = z.infer<typeof MeResponse>;
-
-/** The caller's own profile; the repository has masked the personal data. */
-export function mapMe(member: Member): MeResponse {
-  return {
-    id: member.id,
-    role: member.role,
-    status: member.status,
-    email: member.email ?? null,
-    phone: member.phone ?? null,
-    createdAt: member.createdAt.toISOString(),
-  };
-}
-
 const MemberPersonalField = z.enum(['email', 'phone']);
 
 /** A member as staff see it: personal data masked. */
@@ -46,7 +22,19 @@ export const MemberSummary = z
   .meta({ id: 'MemberSummary' });
 export type MemberSummary = z.infer<typeof MemberSummary>;
 
-export function mapSummary(member: Member): MemberSummary {
+/** The caller's own profile: the summary without the retention dates. */
+export const MeResponse = MemberSummary.pick({
+  id: true,
+  role: true,
+  status: true,
+  email: true,
+  phone: true,
+  createdAt: true,
+}).meta({ id: 'Me' });
+export type MeResponse = z.infer<typeof MeResponse>;
+
+/** The caller's own profile; the repository has masked the personal data. */
+export function mapMe(member: Member): MeResponse {
   return {
     id: member.id,
     role: member.role,
@@ -54,6 +42,12 @@ export function mapSummary(member: Member): MemberSummary {
     email: member.email ?? null,
     phone: member.phone ?? null,
     createdAt: member.createdAt.toISOString(),
+  };
+}
+
+export function mapSummary(member: Member): MemberSummary {
+  return {
+    ...mapMe(member),
     withdrawnAt: member.withdrawnAt?.toISOString() ?? null,
     destroyedAt: member.destroyedAt?.toISOString() ?? null,
   };
