@@ -1,6 +1,7 @@
 // eligibility-engine: decisions per second of the pure eligibility engine for a worker with 200
 // assignments spread over the last and the next weeks, eligible and ineligible cases mixed (as
 // the candidates route and the assignment write call it: one call per worker and shift).
+import { loadConfig } from '../dist/config/config.js';
 import { evaluateEligibility } from '../dist/modules/eligibility/engine/evaluate.js';
 import { median } from './lib.mjs';
 
@@ -9,21 +10,8 @@ const ROUND_MS = Number(process.env.BENCH_ROUND_MS ?? 400);
 
 const HOUR = 3_600_000;
 const MINUTE = 60_000;
-const POLICY = {
-  ruleSetVersion: '2026.1',
-  minimumWorkerAge: 15,
-  adultAge: 18,
-  minorMaxDailyHours: 7,
-  minorMaxWeeklyHours: 35,
-  minorNightStartHour: 22,
-  minorNightEndHour: 6,
-  adultMaxWeeklyHours: 52,
-  maxDailyHours: 12,
-  minimumRestHours: 11,
-  travelBufferMinutes: 30,
-  maxNoShows: 3,
-  noShowWindowDays: 90,
-};
+/** The policy the service runs with by default (the configuration's defaults). */
+const POLICY = loadConfig({}).eligibility;
 
 /** Monday 2026-11-23 00:00 KST. */
 const WEEK = Date.parse('2026-11-23T00:00:00+09:00');
