@@ -8,6 +8,7 @@ import { loadConfigOrExit } from './platform/process/bootstrap.js';
 import type { DatabaseCommandContext } from './platform/process/command-context.js';
 import { SchemaMigrator } from './platform/schema/schema-migrator.js';
 import type { Database } from './platform/storage/database.js';
+import { EmbeddedDatabase } from './platform/storage/embedded/embedded-database.js';
 import { openDatabase } from './platform/storage/open-database.js';
 import type { AppConfig } from './config/config.js';
 import { accessReviewCommand, verifyAccessLogCommand } from './privacy/access/access.commands.js';
@@ -97,16 +98,37 @@ const COMMANDS: Record<string, Command> = {
       }),
   },
   'db compact': {
-    summary: "rewrite the embedded engine's journal as a snapshot (embedded engine only)",
+    summary: "rewrite the embedded engine's file without free space (SQLite VACUUM; embedded only)",
     run: ({ config, logger }) =>
       withDatabase(config, logger, async (db) => {
-        if (!('compact' in db) || typeof db.compact !== 'function') {
+        if (!(db instanceof EmbeddedDatabase)) {
           process.stderr.write('db compact applies to the embedded engine only\n');
           return 2;
         }
-        await (db.compact as () => Promise<unknown>)();
-        logger.info('journal compacted');
+        const { beforeBytes, afterBytes } = await db.compact();
+        process.stdout.write(`compacted ${db.file}: ${beforeBytes} → ${afterBytes} bytes\n`);
         return 0;
+      }),
+  },
+  'db check': {
+    summary:
+      "check the embedded engine's file: PRAGMA integrity_check, checksums, indexes (exit 1 if damaged)",
+    run: ({ config, logger }) =>
+      withDatabase(config, logger, async (db) => {
+        if (!(db instanceof EmbeddedDatabase)) {
+          process.stderr.write('db check applies to the embedded engine only\n');
+          return 2;
+        }
+        const report = await db.check();
+        const counts = `${report.collections} collections, ${report.documents} documents, ${report.indexEntries} index entries`;
+        if (report.ok) {
+          process.stdout.write(`ok: ${report.file} (${counts})\n`);
+          return 0;
+        }
+        process.stdout.write(
+          `damaged: ${report.file} (${counts})\n${report.problems.map((p) => `  ${p}\n`).join('')}`,
+        );
+        return 1;
       }),
   },
   'members create-staff': withDatabaseCommand(

@@ -39,8 +39,8 @@ export const envSchema = z
     MONGODB_DB_NAME: z.string().min(1).default('workmatch'),
     MONGODB_TLS_CA_FILE: z.string().min(1).optional(),
     EMBEDDED_DB_DIR: z.string().min(1).optional(),
-    EMBEDDED_DB_URL: url.optional(),
-    LOCAL_DB_PORT: port.default(27027),
+    EMBEDDED_DB_SYNCHRONOUS: z.enum(['normal', 'full']).default('normal'),
+    EMBEDDED_DB_BUSY_TIMEOUT_MS: positiveInt.default(5_000),
 
     AWS_REGION: z.string().min(1).optional(),
     COGNITO_USER_POOL_ID: z
@@ -142,7 +142,7 @@ export const envSchema = z
           'required in aws mode: the KMS key that wraps the field encryption keys (or set FIELD_KEYS_DIR to keep them in a local key file)',
       });
     }
-    if (!env.MONGODB_URI && !env.EMBEDDED_DB_DIR && !env.EMBEDDED_DB_URL) {
+    if (!env.MONGODB_URI && !env.EMBEDDED_DB_DIR) {
       ctx.addIssue({
         code: 'custom',
         path: ['MONGODB_URI'],

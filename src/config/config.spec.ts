@@ -90,6 +90,26 @@ describe('loadConfig', () => {
     expect(sut.database).toMatchObject({ kind: 'embedded', dir: '/tmp/wm-db' });
   });
 
+  it('names the embedded SQLite file after the database, durable through a process crash by default', () => {
+    const sut = loadConfig({ DATA_DIR: '/tmp/wm-data', MONGODB_DB_NAME: 'demo' });
+    expect(sut.database).toEqual({
+      kind: 'embedded',
+      dir: '/tmp/wm-data/db',
+      file: '/tmp/wm-data/db/demo.sqlite',
+      dbName: 'demo',
+      synchronous: 'normal',
+      busyTimeoutMs: 5_000,
+    });
+  });
+
+  it('takes synchronous=full and a busy timeout for the embedded engine, and refuses other modes', () => {
+    const sut = loadConfig({ EMBEDDED_DB_SYNCHRONOUS: 'full', EMBEDDED_DB_BUSY_TIMEOUT_MS: '250' });
+    expect(sut.database).toMatchObject({ synchronous: 'full', busyTimeoutMs: 250 });
+    expect(issuesOf({ EMBEDDED_DB_SYNCHRONOUS: 'off' })).toContainEqual(
+      expect.stringMatching(/^EMBEDDED_DB_SYNCHRONOUS is malformed/),
+    );
+  });
+
   it('rejects an unknown mode', () => {
     expect(issuesOf({ APP_MODE: 'gcp' })).toContainEqual(
       expect.stringMatching(/^APP_MODE is malformed/),

@@ -28,9 +28,18 @@ export interface AppConfig {
   dataDir: string;
   database:
     | { kind: 'mongodb'; uri: string; dbName: string; tlsCaFile: string | undefined }
-    | { kind: 'embedded'; dir: string; dbName: string }
-    /** The embedded engine owned by another process (the local stack's database server). */
-    | { kind: 'embedded-server'; url: string; dbName: string };
+    | {
+        kind: 'embedded';
+        /** Where the SQLite file lives; every process opens it directly. */
+        dir: string;
+        /** `<dir>/<dbName>.sqlite`. */
+        file: string;
+        dbName: string;
+        /** `normal`: durable through a process crash; `full`: through power loss too. */
+        synchronous: 'normal' | 'full';
+        /** How long an operation waits for another process's write lock before a 503. */
+        busyTimeoutMs: number;
+      };
   aws: {
     region: string;
     cognito: { userPoolId: string; clientId: string; endpoint: string | undefined };
@@ -41,7 +50,6 @@ export interface AppConfig {
     cognitoPort: number;
     s3Port: number;
     sqsPort: number;
-    dbPort: number;
     /** The Lambda Invoke endpoint through which cognito-local calls the legacy-auth triggers. */
     lambdaPort: number;
   };
@@ -123,6 +131,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const local = e.APP_MODE === 'local';
   const loopback = (p: number) => `http://127.0.0.1:${p}`;
   const dataDir = path.resolve(e.DATA_DIR);
+  const embeddedDir = path.resolve(e.EMBEDDED_DB_DIR ?? path.join(dataDir, 'db'));
   const database: AppConfig['database'] = e.MONGODB_URI
     ? {
         kind: 'mongodb',
@@ -130,13 +139,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
         dbName: e.MONGODB_DB_NAME,
         tlsCaFile: e.MONGODB_TLS_CA_FILE,
       }
-    : e.EMBEDDED_DB_URL
-      ? { kind: 'embedded-server', url: e.EMBEDDED_DB_URL, dbName: e.MONGODB_DB_NAME }
-      : {
-          kind: 'embedded',
-          dir: path.resolve(e.EMBEDDED_DB_DIR ?? path.join(dataDir, 'db')),
-          dbName: e.MONGODB_DB_NAME,
-        };
+    : {
+        kind: 'embedded',
+        dir: embeddedDir,
+        file: path.join(embeddedDir, `${e.MONGODB_DB_NAME}.sqlite`),
+        dbName: e.MONGODB_DB_NAME,
+        synchronous: e.EMBEDDED_DB_SYNCHRONOUS,
+        busyTimeoutMs: e.EMBEDDED_DB_BUSY_TIMEOUT_MS,
+      };
   const region = e.AWS_REGION ?? (local ? LOCAL_DEFAULTS.region : 'ap-northeast-2');
   const sqsEndpoint = e.SQS_ENDPOINT ?? (local ? loopback(e.LOCAL_SQS_PORT) : undefined);
 
@@ -184,7 +194,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       cognitoPort: e.LOCAL_COGNITO_PORT,
       s3Port: e.LOCAL_S3_PORT,
       sqsPort: e.LOCAL_SQS_PORT,
-      dbPort: e.LOCAL_DB_PORT,
       lambdaPort: e.LOCAL_LAMBDA_PORT,
     },
     auth: {

@@ -5,7 +5,6 @@ import { LOCAL_DEFAULTS, loadConfig, type AppConfig } from '../config/config.js'
 import { createSqsClient } from '../platform/aws/clients.js';
 import { probeDependencies, type DependencyStatus } from '../platform/aws/stand-ins.js';
 import { cognitoSeedFrom, startCognitoLocal } from './cognito.js';
-import { hostEmbeddedDatabase } from './database.js';
 import { LOCAL_TRIGGER_FUNCTIONS, startLegacyAuthEndpoint } from './lambda-invoke.js';
 import { createPrefixer, shouldColor, type LineSink, type Prefixer } from './output.js';
 import {
@@ -57,7 +56,7 @@ export interface LocalStackOptions {
 }
 
 export interface StackUrls {
-  /** The embedded database server, when the stack hosts one (not with MONGODB_URI). */
+  /** The embedded database's file, which every process opens (not with MONGODB_URI). */
   database: string | undefined;
   api: string;
   docs: string;
@@ -85,7 +84,7 @@ export interface LocalStack {
   env: NodeJS.ProcessEnv;
   ports: StackPorts;
   urls: StackUrls;
-  /** Process ids of the children (the database server, cognito and sqs run in this process). */
+  /** Process ids of the children (cognito and sqs run in this process). */
   pids: Partial<Record<'api' | 'worker' | 's3', number>>;
   /** Settles when the stack has stopped, because of `stop()` or because a child died. */
   stopped: Promise<StackStop>;
@@ -99,7 +98,6 @@ export class StackStartError extends Error {
 
 /** Variables that point at stand-ins: the launcher derives them, so outside values are dropped. */
 const DERIVED_VARIABLES = [
-  'EMBEDDED_DB_URL',
   'COGNITO_ENDPOINT',
   'S3_ENDPOINT',
   'SQS_ENDPOINT',
@@ -107,7 +105,6 @@ const DERIVED_VARIABLES = [
 ] as const;
 
 const PORT_VARIABLES: Record<StackService, string> = {
-  db: 'LOCAL_DB_PORT',
   api: 'PORT',
   worker: 'WORKER_PORT',
   cognito: 'LOCAL_COGNITO_PORT',
@@ -136,10 +133,6 @@ export function childEnvironment(base: NodeJS.ProcessEnv, config: AppConfig): No
   const defined = (value: string | undefined) => value ?? '';
   return {
     ...base,
-    // The launcher serves the embedded engine; with MONGODB_URI set there is nothing to serve.
-    ...(config.database.kind === 'embedded'
-      ? { EMBEDDED_DB_URL: `http://${LOOPBACK}:${local.dbPort}` }
-      : {}),
     APP_MODE: 'local',
     DATA_DIR: config.dataDir,
     // Node caches compiled code here: restarts skip most of the parse and compile time.
@@ -157,7 +150,6 @@ export function childEnvironment(base: NodeJS.ProcessEnv, config: AppConfig): No
     LOCAL_COGNITO_PORT: String(local.cognitoPort),
     LOCAL_S3_PORT: String(local.s3Port),
     LOCAL_SQS_PORT: String(local.sqsPort),
-    LOCAL_DB_PORT: String(local.dbPort),
     LOCAL_LAMBDA_PORT: String(local.lambdaPort),
   };
 }
@@ -190,9 +182,9 @@ function summarize(statuses: readonly DependencyStatus[]): string {
 }
 
 /**
- * Brings up the whole local system: the embedded database server, cognito-local and
- * local-aws-sqs in this process; s3rver, the migration step, the API and the worker as
- * children. Resolves once every `/health/ready` answers 200.
+ * Brings up the whole local system: cognito-local and local-aws-sqs in this process; s3rver,
+ * the migration step, the API and the worker as children. The embedded database is a file every
+ * process opens itself; nothing serves it. Resolves once every `/health/ready` answers 200.
  * Rejects (after stopping whatever had started) on a port conflict, a child that dies during
  * start, a missing build, an abort or the ready timeout.
  */
@@ -205,7 +197,6 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   if (!eventsQueueUrl) throw new StackStartError('the events queue URL could not be derived');
 
   const ports: StackPorts = {
-    db: config.local.dbPort,
     cognito: config.local.cognitoPort,
     lambda: config.local.lambdaPort,
     s3: config.local.s3Port,
@@ -220,9 +211,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const migrate = options.migrate ?? {
     args: [path.join(PROJECT_ROOT, 'dist', 'cli.js'), 'db', 'migrate'],
   };
-  const embedded = config.database.kind === 'embedded' ? config.database : undefined;
   const services: StackService[] = ['cognito', 'lambda', 's3', 'sqs'];
-  if (embedded) services.unshift('db');
   if (apps.api) services.push('api');
   if (apps.worker) services.push('worker');
 
@@ -308,14 +297,6 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   try {
     // Not raced against abort: everything started here must be registered before a stop.
     const started = await Promise.allSettled([
-      embedded
-        ? hostEmbeddedDatabase({
-            dir: embedded.dir,
-            dbName: embedded.dbName,
-            port: ports.db,
-            log: (line) => out('db', line),
-          }).then((handle) => closers.push(handle.close))
-        : undefined,
       // cognito-local calls the Firebase migration and pre-sign-up triggers through this
       // endpoint; they reach the database as the apps do (childConfig), opened on first use.
       startLegacyAuthEndpoint(childConfig, ports.lambda, out).then((handle) =>
@@ -376,8 +357,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     if (worker) watch(spawnApp('worker', worker, env, out));
 
     const urls: StackUrls = {
-      database:
-        childConfig.database.kind === 'embedded-server' ? childConfig.database.url : undefined,
+      database: childConfig.database.kind === 'embedded' ? childConfig.database.file : undefined,
       api: loopbackUrl(config.http.host, ports.api),
       docs: loopbackUrl(config.http.host, ports.api, '/docs'),
       apiReady: loopbackUrl(config.http.host, ports.api, '/health/ready'),

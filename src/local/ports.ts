@@ -3,13 +3,12 @@ import net from 'node:net';
 export const LOOPBACK = '127.0.0.1';
 
 /** The services the local stack listens for, in start order. */
-export type StackService = 'db' | 'cognito' | 'lambda' | 's3' | 'sqs' | 'api' | 'worker';
+export type StackService = 'cognito' | 'lambda' | 's3' | 'sqs' | 'api' | 'worker';
 
 export type StackPorts = Record<StackService, number>;
 
 /** What an operator needs to read in a port conflict message. */
 export const SERVICE_PORTS: Record<StackService, { label: string; variable: string }> = {
-  db: { label: 'embedded database server', variable: 'LOCAL_DB_PORT' },
   cognito: { label: 'Cognito stand-in (cognito-local)', variable: 'LOCAL_COGNITO_PORT' },
   lambda: { label: "Cognito triggers' Lambda endpoint", variable: 'LOCAL_LAMBDA_PORT' },
   s3: { label: 'S3 stand-in (s3rver)', variable: 'LOCAL_S3_PORT' },

@@ -5,15 +5,10 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../src/local/ports.js';
 import { createStaff } from '../../src/modules/auth/create-staff.command.js';
 import { SentMessagesRepository } from '../../src/modules/notifications/sent-messages.repository.js';
 import type { Database } from '../../src/platform/storage/database.js';
 import { EmbeddedDatabase } from '../../src/platform/storage/embedded/embedded-database.js';
-import {
-  type EmbeddedServer,
-  serveEmbeddedDatabase,
-} from '../../src/platform/storage/embedded-server/embedded-server.js';
 import { DATABASE } from '../../src/platform/storage/storage.module.js';
 import { openPrivacy } from '../../src/privacy/privacy.js';
 import { WorkerModule } from '../../src/worker.module.js';
@@ -45,7 +40,6 @@ function until(predicate: () => Promise<boolean>, timeoutMs = 10_000): Promise<v
 describe('from sign-up to a completed shift', () => {
   let dir: string;
   let engine: EmbeddedDatabase;
-  let server: EmbeddedServer;
   let harness: CognitoApi;
   let worker: INestApplicationContext;
   const call = caller(() => harness.api.url);
@@ -59,9 +53,12 @@ describe('from sign-up to a completed shift', () => {
   beforeAll(async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'wm-walk-'));
     engine = await EmbeddedDatabase.open(path.join(dir, 'db'), { logger: silent });
-    server = await serveEmbeddedDatabase(engine, { port: await freePort(), logger: silent });
     harness = await startApiWithCognito({
-      env: { EMBEDDED_DB_URL: server.url, OUTBOX_POLL_MS: '50', LOGIN_THROTTLE_MAX_PER_IP: '1000' },
+      env: {
+        EMBEDDED_DB_DIR: path.join(dir, 'db'),
+        OUTBOX_POLL_MS: '50',
+        LOGIN_THROTTLE_MAX_PER_IP: '1000',
+      },
     });
     worker = await NestFactory.createApplicationContext(
       WorkerModule.forRoot(harness.api.config, silent),
@@ -71,7 +68,6 @@ describe('from sign-up to a completed shift', () => {
   afterAll(async () => {
     await worker?.close();
     await harness?.close();
-    await server?.close();
     await engine?.close();
     await rm(dir, { recursive: true, force: true });
   });

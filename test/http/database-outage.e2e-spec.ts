@@ -1,18 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { pino } from 'pino';
+import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EmbeddedDatabase } from '../../src/platform/storage/embedded/embedded-database.js';
-import {
-  serveEmbeddedDatabase,
-  type EmbeddedServer,
-} from '../../src/platform/storage/embedded-server/embedded-server.js';
 import { FixturesModule } from '../support/fixtures.module.js';
 import { startTestApi, type TestApi } from '../support/test-api.js';
-
-const silent = pino({ level: 'silent' });
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -23,45 +14,73 @@ function freePort(): Promise<number> {
   });
 }
 
-describe('when the database is unreachable', () => {
-  let dir: string;
-  let db: EmbeddedDatabase;
-  let server: EmbeddedServer;
-  let port: number;
+/**
+ * Another process on the same embedded database file, holding its write lock (as a long
+ * `db compact` would) until told to let go on stdin.
+ */
+function holdWriteLock(file: string): Promise<{ release(): Promise<void> }> {
+  const script = `
+    const { DatabaseSync } = require('node:sqlite');
+    const db = new DatabaseSync(process.argv[1]);
+    db.exec('BEGIN IMMEDIATE');
+    console.log('locked');
+    require('node:readline').createInterface({ input: process.stdin }).on('line', () => {
+      db.exec('COMMIT');
+      db.close();
+      process.exit(0);
+    });`;
+  const child: ChildProcess = spawn(process.execPath, ['-e', script, file], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return new Promise((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`lock holder exited with ${code}`)));
+    createInterface({ input: child.stdout! }).once('line', () =>
+      resolve({
+        release: async () => {
+          child.stdin!.write('release\n');
+          await exited;
+        },
+      }),
+    );
+  });
+}
+
+describe('when another process holds the embedded database past the busy timeout', () => {
   let api: TestApi;
 
   beforeAll(async () => {
-    dir = await mkdtemp(path.join(tmpdir(), 'wm-outage-'));
-    db = await EmbeddedDatabase.open(dir, { logger: silent });
-    port = await freePort();
-    server = await serveEmbeddedDatabase(db, { port, logger: silent });
-    api = await startTestApi({ modules: [FixturesModule], env: { EMBEDDED_DB_URL: server.url } });
+    api = await startTestApi({
+      modules: [FixturesModule],
+      env: { EMBEDDED_DB_BUSY_TIMEOUT_MS: '300' },
+    });
   });
-  afterAll(async () => {
-    await api?.close();
-    await server?.close();
-    await db?.close();
-    await rm(dir, { recursive: true, force: true });
-  });
+  afterAll(() => api?.close());
 
-  it('answers 503 database_unavailable at once, reports not ready, and recovers when it returns', async () => {
-    expect((await fetch(`${api.url}/fixtures/count`)).status).toBe(200);
+  const create = () =>
+    fetch(`${api.url}/fixtures/things`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'thing', count: 1 }),
+    });
 
-    await server.close();
-    const refused = await fetch(`${api.url}/fixtures/count`);
+  it('answers writes 503 database_unavailable at once after the timeout, keeps answering reads, and writes again once released', async () => {
+    expect((await create()).status).toBe(201);
+    const { file } = api.config.database as { file: string };
+
+    const lock = await holdWriteLock(file);
+    const refused = await create();
     expect(refused.status).toBe(503);
     expect(refused.headers.get('retry-after')).toBe('5');
     expect(await refused.json()).toMatchObject({ code: 'database_unavailable' });
-    const notReady = await fetch(`${api.url}/health/ready`);
-    expect(notReady.status).toBe(503);
-    expect(await notReady.json()).toMatchObject({
-      status: 'unavailable',
-      checks: { database: { status: 'down' } },
-    });
+    // WAL readers never wait for a writer.
+    const read = await fetch(`${api.url}/fixtures/count`);
+    expect(read.status).toBe(200);
+    expect(await read.json()).toEqual({ things: 1 });
 
-    server = await serveEmbeddedDatabase(db, { port, logger: silent });
-    expect((await fetch(`${api.url}/fixtures/count`)).status).toBe(200);
-    expect((await fetch(`${api.url}/health/ready`)).status).toBe(200);
+    await lock.release();
+    expect((await create()).status).toBe(201);
+    expect(await (await fetch(`${api.url}/fixtures/count`)).json()).toEqual({ things: 2 });
   });
 });
 

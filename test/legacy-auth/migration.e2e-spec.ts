@@ -12,7 +12,6 @@ import {
   startCognitoLocal,
   type CognitoLocalHandle,
 } from '../../src/local/cognito.js';
-import { hostEmbeddedDatabase, type EmbeddedDatabaseHost } from '../../src/local/database.js';
 import {
   LOCAL_TRIGGER_FUNCTIONS,
   startLegacyAuthEndpoint,
@@ -35,13 +34,12 @@ const OLD_PASSWORD = 'Firebase-passw0rd!';
 
 /**
  * The lazy migration end to end: cognito-local calls our triggers through the local Lambda
- * endpoint, which runs them on the database the configuration names (the embedded engine served
- * over loopback, as in the local stack).
+ * endpoint, which runs them on the database the configuration names (the embedded engine's file,
+ * which the endpoint opens itself, as in the local stack).
  */
 describe('Firebase → Cognito lazy migration through cognito-local', () => {
   let dir: string;
   let config: AppConfig;
-  let database: EmbeddedDatabaseHost;
   let lambda: LambdaInvokeServer;
   let cognito: CognitoLocalHandle;
   let client: CognitoIdentityProviderClient;
@@ -58,23 +56,16 @@ describe('Firebase → Cognito lazy migration through cognito-local', () => {
 
   beforeAll(async () => {
     dir = await tempDir('wm-legacy-e2e-');
-    const [dbPort, cognitoPort, lambdaPort] = (await freePorts(3)) as [number, number, number];
+    const [cognitoPort, lambdaPort] = (await freePorts(2)) as [number, number];
     const params = newHashParameters();
     config = loadConfig({
       APP_MODE: 'local',
       DATA_DIR: dir,
-      EMBEDDED_DB_URL: `http://127.0.0.1:${dbPort}`,
       LOCAL_COGNITO_PORT: String(cognitoPort),
       LOCAL_LAMBDA_PORT: String(lambdaPort),
       LEGACY_AUTH_HASH_CONFIG: hashConfigJson(params),
     });
 
-    database = await hostEmbeddedDatabase({
-      dir: path.join(dir, 'db'),
-      dbName: 'workmatch',
-      port: dbPort,
-      log: () => undefined,
-    });
     const db = await openDatabase(config.database, quiet);
     await new SchemaMigrator(db, MIGRATIONS).migrate(quiet);
     const users = new LegacyUsersRepository(db);
@@ -110,7 +101,6 @@ describe('Firebase → Cognito lazy migration through cognito-local', () => {
     client?.destroy();
     await cognito?.close();
     await lambda?.close();
-    await database?.close();
   });
 
   it('signs a Firebase user in with the old password and creates them in Cognito, CONFIRMED, with the Firebase uid', async () => {
@@ -151,7 +141,7 @@ describe('Firebase → Cognito lazy migration through cognito-local', () => {
         COGNITO_USER_POOL_ID: LOCAL_DEFAULTS.userPoolId,
         COGNITO_CLIENT_ID: LOCAL_DEFAULTS.clientId,
         COGNITO_ENDPOINT: config.aws.cognito.endpoint ?? '',
-        EMBEDDED_DB_URL: database.url,
+        EMBEDDED_DB_DIR: path.join(dir, 'db'),
       },
     });
     try {

@@ -4,7 +4,6 @@ import { startLocalStack, StackStartError, type LocalStack } from '../../src/loc
 import { PortInUseError, type StackPorts } from '../../src/local/ports.js';
 import { probeDependencies } from '../../src/platform/aws/stand-ins.js';
 import { EmbeddedDatabase } from '../../src/platform/storage/embedded/embedded-database.js';
-import { RemoteDatabase } from '../../src/platform/storage/embedded-server/remote-database.js';
 import { busyPorts, childPids, FAKE_APP, isAlive, stackPorts, tempDir } from './support.js';
 
 /** The whole stack with fake API and worker processes (same /health/ready contract). */
@@ -50,9 +49,6 @@ describe('startLocalStack', () => {
     stack = await startWithFakeApps(ports);
 
     const probes = await probeDependencies(stack.config);
-    const remote = new RemoteDatabase(stack.urls.database ?? '');
-    await remote.ping();
-    await remote.close();
     const apiEnv = (await (await fetch(`${stack.urls.api}/env`)).json()) as Record<string, string>;
 
     expect(probes.map((p) => [p.name, p.status])).toEqual([
@@ -63,7 +59,6 @@ describe('startLocalStack', () => {
     expect(apiEnv).toEqual({
       APP_MODE: 'local',
       DATA_DIR: stack.config.dataDir,
-      EMBEDDED_DB_URL: `http://127.0.0.1:${ports.db}`,
       AWS_REGION: 'us-east-1',
       COGNITO_USER_POOL_ID: 'us-east-1_LocalPool1',
       COGNITO_CLIENT_ID: 'workmatchlocalclient0000001',
@@ -78,8 +73,22 @@ describe('startLocalStack', () => {
       docs: `http://127.0.0.1:${ports.api}/docs`,
       workerReady: `http://127.0.0.1:${ports.worker}/health/ready`,
     });
-    expect(stack.config.database).toMatchObject({ kind: 'embedded-server' });
+    expect(stack.config.database).toMatchObject({ kind: 'embedded' });
+    expect(stack.urls.database).toBe(`${stack.config.dataDir}/db/workmatch.sqlite`);
     expect(Object.keys(stack.pids).sort()).toEqual(['api', 's3', 'worker']);
+  });
+
+  it('starts no database server: another process opens and writes the database file while the stack runs', async () => {
+    const ports = await stackPorts();
+    stack = await startWithFakeApps(ports);
+
+    const other = await EmbeddedDatabase.open(`${stack.config.dataDir}/db`, { logger: quiet });
+    const notes = other.collection<{ _id: string }>('notes');
+    await notes.insertOne({ _id: 'written-beside-the-stack' });
+    const found = await notes.findOne({ _id: 'written-beside-the-stack' });
+    await other.close();
+
+    expect(found).toEqual({ _id: 'written-beside-the-stack' });
   });
 
   it('leaves no listening port and no child process after stop()', async () => {
@@ -88,10 +97,6 @@ describe('startLocalStack', () => {
     const pids = Object.values(stack.pids);
 
     const result = await stack.stop();
-
-    // The launcher held the embedded engine's single-writer lock; stop() must release it.
-    const reopened = await EmbeddedDatabase.open(`${stack.config.dataDir}/db`, { logger: quiet });
-    await reopened.close();
 
     expect(result).toEqual({ reason: 'stopped' });
     expect(await busyPorts(ports)).toEqual([]);

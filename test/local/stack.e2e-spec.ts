@@ -68,7 +68,6 @@ function launch(ports: StackPorts, dataDir: string): Launched {
       LOCAL_COGNITO_PORT: String(ports.cognito),
       LOCAL_S3_PORT: String(ports.s3),
       LOCAL_SQS_PORT: String(ports.sqs),
-      LOCAL_DB_PORT: String(ports.db),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -12,8 +12,7 @@ export function tempDir(prefix = 'workmatch-local-'): Promise<string> {
 }
 
 export async function stackPorts(): Promise<StackPorts> {
-  const [db, cognito, lambda, s3, sqs, api, worker] = (await freePorts(7)) as [
-    number,
+  const [cognito, lambda, s3, sqs, api, worker] = (await freePorts(6)) as [
     number,
     number,
     number,
@@ -21,7 +20,7 @@ export async function stackPorts(): Promise<StackPorts> {
     number,
     number,
   ];
-  return { db, cognito, lambda, s3, sqs, api, worker };
+  return { cognito, lambda, s3, sqs, api, worker };
 }
 
 /** Process ids whose parent is this process (the launcher's children when it runs in-process). */

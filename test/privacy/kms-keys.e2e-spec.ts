@@ -3,14 +3,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { freePort } from '../../src/local/ports.js';
 import { MembersService } from '../../src/modules/members/members.service.js';
 import { TokenVerifier } from '../../src/platform/auth/token-verifier.js';
 import { EmbeddedDatabase } from '../../src/platform/storage/embedded/embedded-database.js';
-import {
-  type EmbeddedServer,
-  serveEmbeddedDatabase,
-} from '../../src/platform/storage/embedded-server/embedded-server.js';
 import { KmsStub } from '../support/kms-stub.js';
 import { AWS_LIKE_ENV, startTestApi, type TestApi } from '../support/test-api.js';
 import { TokenMint } from '../support/tokens.js';
@@ -28,7 +23,6 @@ describe('field keys under KMS, shared by two API tasks', () => {
   let kms: KmsStub;
   let dir: string;
   let db: EmbeddedDatabase;
-  let server: EmbeddedServer;
   let env: Record<string, string>;
   let first: TestApi;
   let second: TestApi | undefined;
@@ -41,9 +35,8 @@ describe('field keys under KMS, shared by two API tasks', () => {
     const keyId = kms.createKey('workmatch-fields');
     dir = await mkdtemp(path.join(tmpdir(), 'wm-kms-'));
     db = await EmbeddedDatabase.open(dir, { logger: silent });
-    server = await serveEmbeddedDatabase(db, { port: await freePort(), logger: silent });
     env = {
-      EMBEDDED_DB_URL: server.url,
+      EMBEDDED_DB_DIR: dir,
       AWS_REGION: 'ap-northeast-2',
       KMS_KEY_ID: keyId,
       KMS_ENDPOINT: kms.endpoint,
@@ -58,7 +51,6 @@ describe('field keys under KMS, shared by two API tasks', () => {
     vi.unstubAllEnvs();
     await second?.close();
     await first?.close();
-    await server?.close();
     await db?.close();
     await kms?.close();
     await rm(dir, { recursive: true, force: true });

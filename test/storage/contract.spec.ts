@@ -3,8 +3,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { MongoClient } from 'mongodb';
 import { describe } from 'vitest';
-import { RemoteDatabase } from '../../src/platform/storage/embedded-server/remote-database.js';
-import { serveEmbeddedDatabase } from '../../src/platform/storage/embedded-server/embedded-server.js';
 import { EmbeddedDatabase, MongoDatabase } from '../../src/platform/storage/index.js';
 import { describeDatabaseContract } from './contract.js';
 import { memoryLogger } from './support/memory-logger.js';
@@ -19,26 +17,6 @@ describeDatabaseContract('EmbeddedDatabase', async () => {
       return open();
     },
     cleanup: () => rm(dir, { recursive: true, force: true }),
-  };
-});
-
-// The local stack's API and worker reach the engine through its loopback server: the same
-// contract holds there, values and errors included.
-describeDatabaseContract('RemoteDatabase (embedded engine served over loopback)', async () => {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'workmatch-contract-remote-'));
-  const engine = await EmbeddedDatabase.open(dir, { logger: memoryLogger(), dbName: 'contract' });
-  const server = await serveEmbeddedDatabase(engine, { port: 0, logger: memoryLogger() });
-  return {
-    open: async () => new RemoteDatabase(server.url),
-    reopen: async (db) => {
-      await db.close();
-      return new RemoteDatabase(server.url);
-    },
-    cleanup: async () => {
-      await server.close();
-      await engine.close();
-      await rm(dir, { recursive: true, force: true });
-    },
   };
 });
 

@@ -1,19 +1,10 @@
-import { spawnSync } from 'node:child_process';
-import {
-  appendFile,
-  mkdtemp,
-  readFile,
-  readdir,
-  rm,
-  stat,
-  truncate,
-  writeFile,
-} from 'node:fs/promises';
+import { mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
+import { DatabaseSync } from 'node:sqlite';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
-  DatabaseLockedError,
+  DatabaseCorruptError,
   EmbeddedDatabase,
   type Document,
 } from '../../src/platform/storage/index.js';
@@ -62,212 +53,187 @@ function intact(doc: Document): boolean {
   );
 }
 
-async function journalFile(dir: string): Promise<string> {
-  const names = (await readdir(dir)).filter((n) => n.startsWith('journal-')).sort();
-  return path.join(dir, names.at(-1)!);
-}
-
-describe('crash recovery', () => {
-  it('keeps every acknowledged write and no partial one after a SIGKILL in the middle of writes', async () => {
+describe('crash safety', () => {
+  it('keeps every acknowledged write and no partial one across 20 SIGKILLs in the middle of writes', async () => {
     const dir = await tempDir();
-    const writer = child(['write', dir]);
-    await writer.waitForLine((l) => l === 'ready');
-    // Enough acknowledged writes that many group commits happened; the writer never pauses.
-    await writer.waitForLine((l) => l.startsWith('ack w') && Number(l.slice(5)) >= 400);
-    await writer.kill();
-    const acked = writer.lines.filter((l) => l.startsWith('ack ')).map((l) => l.slice(4));
-    const batches = writer.lines.filter((l) => l.startsWith('batch ')).map((l) => l.slice(6));
-    const rounds = writer.lines
-      .filter((l) => l.startsWith('round '))
-      .map((l) => Number(l.slice(6)));
+    const acked = new Set<string>();
+    const batches = new Set<string>();
+    for (let round = 1; round <= 20; round++) {
+      const writer = child(['write', dir, String(round)]);
+      await writer.waitForLine((l) => l === 'ready');
+      // A different point each time; the writer never pauses between writes.
+      const enough = 40 + ((round * 37) % 160);
+      await writer.waitForLine(
+        () => writer.lines.filter((l) => l.startsWith('ack ')).length >= enough,
+      );
+      await writer.kill();
+      for (const line of writer.lines) {
+        if (line.startsWith('ack ')) acked.add(line.slice(4));
+        if (line.startsWith('batch ')) batches.add(line.slice(6));
+      }
+      const rounds = writer.lines
+        .filter((l) => l.startsWith('round '))
+        .map((l) => Number(l.slice(6)));
 
-    const db = await EmbeddedDatabase.open(dir, { logger: memoryLogger() });
-    try {
-      const docs = await db.collection<Doc>('docs').find({}).toArray();
-      const byId = new Map(docs.map((d) => [d._id as string, d]));
-      for (const id of acked) expect(byId.has(id), `acknowledged ${id} is missing`).toBe(true);
-      for (const d of docs) expect(intact(d), `document ${String(d._id)} is damaged`).toBe(true);
-      // A bulkWrite is one journal record: all five of a batch, or none.
-      const perBatch = new Map<string, number>();
-      for (const d of docs) if (d.batch) perBatch.set(d.batch, (perBatch.get(d.batch) ?? 0) + 1);
-      for (const count of perBatch.values()) expect(count).toBe(5);
-      for (const tag of batches) expect(perBatch.get(tag)).toBe(5);
-      // An updateMany is one record too: every group document carries the same round.
-      const groups = await db.collection<Doc>('groups').find({}).toArray();
-      expect(groups).toHaveLength(20);
-      const seenRounds = new Set(groups.map((g) => g.round as number));
-      expect(seenRounds.size).toBe(1);
-      expect([...seenRounds][0]).toBeGreaterThanOrEqual(Math.max(...rounds));
-    } finally {
-      await db.close();
-    }
-  });
-
-  it('reopens with the good prefix when the last record is torn, says so, and goes on writing', async () => {
-    const dir = await tempDir();
-    let db = await EmbeddedDatabase.open(dir, { logger: memoryLogger() });
-    for (let i = 0; i < 10; i++)
-      await db.collection<Doc>('docs').insertOne({ _id: i, text: 'x'.repeat(100) });
-    await db.close();
-    const file = await journalFile(dir);
-    const full = (await stat(file)).size;
-    await truncate(file, full - 30);
-
-    const logger = memoryLogger();
-    db = await EmbeddedDatabase.open(dir, { logger });
-    expect((await db.collection<Doc>('docs').find({}).toArray()).map((d) => d._id)).toEqual([
-      0, 1, 2, 3, 4, 5, 6, 7, 8,
-    ]);
-    expect(logger.messages('warn').join('\n')).toMatch(/incomplete write/);
-    await db.collection<Doc>('docs').insertOne({ _id: 'after', text: 'y' });
-    await db.close();
-
-    db = await EmbeddedDatabase.open(dir, { logger: memoryLogger() });
-    expect(await db.collection<Doc>('docs').countDocuments({})).toBe(10);
-    expect(await db.collection<Doc>('docs').findOne({ _id: 'after' })).toEqual({
-      _id: 'after',
-      text: 'y',
-    });
-    await db.close();
-  });
-
-  it.each([
-    [
-      'garbage appended after the last record',
-      async (file: string) => appendFile(file, Buffer.from('\x07\x00\x00\x00garbage!')),
-    ],
-    [
-      'zeros appended after the last record',
-      async (file: string) => appendFile(file, Buffer.alloc(64)),
-    ],
-    [
-      'a flipped byte inside the last record',
-      async (file: string) => {
-        const data = await readFile(file);
-        data[data.length - 5]! ^= 0xff;
-        await writeFile(file, data);
-      },
-    ],
-  ])('drops only the damaged tail when there is %s', async (_label, damage) => {
-    const dir = await tempDir();
-    let db = await EmbeddedDatabase.open(dir, { logger: memoryLogger() });
-    for (let i = 0; i < 5; i++) await db.collection<Doc>('docs').insertOne({ _id: i });
-    await db.close();
-    await damage(await journalFile(dir));
-
-    const logger = memoryLogger();
-    db = await EmbeddedDatabase.open(dir, { logger });
-    const ids = (await db.collection<Doc>('docs').find({}).toArray()).map((d) => d._id);
-    expect(ids).toEqual(_label.startsWith('a flipped') ? [0, 1, 2, 3] : [0, 1, 2, 3, 4]);
-    expect(logger.messages('warn')).toHaveLength(1);
-    await db.close();
-  });
-});
-
-describe('interrupted compaction', () => {
-  it.each(['journal-rotated', 'snapshot-written', 'snapshot-installed'])(
-    'reopens to the complete state after a SIGKILL at %s',
-    async (step) => {
-      const dir = await tempDir();
-      const proc = child(['compact', dir, step]);
-      await proc.waitForLine((l) => l === `at ${step}`);
-      await proc.kill();
-      const acked = proc.lines.filter((l) => l.startsWith('ack ')).map((l) => l.slice(4));
-
-      const db = await EmbeddedDatabase.open(dir, { logger: memoryLogger() });
+      const db = await EmbeddedDatabase.open(dir, { logger: memoryLogger(), ttlSweepMs: 0 });
       try {
         const docs = await db.collection<Doc>('docs').find({}).toArray();
         const byId = new Map(docs.map((d) => [d._id as string, d]));
-        for (const id of acked) {
-          const seq = Number(/\d+$/.exec(id)![0]);
-          if (id.startsWith('before') && seq >= 190)
-            expect(byId.has(id), `${id} was deleted`).toBe(false);
-          else expect(byId.has(id), `acknowledged ${id} is missing`).toBe(true);
-        }
-        expect(docs).toHaveLength(190 + 20);
-        expect(docs.filter((d) => d.updated === true)).toHaveLength(100);
-        for (const d of docs) expect(intact(d)).toBe(true);
-        // The directory is clean again and a new compaction completes.
-        expect((await readdir(dir)).filter((n) => n.endsWith('.tmp'))).toEqual([]);
-        await db.compact();
-        expect((await readdir(dir)).filter((n) => n.startsWith('journal-'))).toHaveLength(1);
+        for (const id of acked) expect(byId.has(id), `acknowledged ${id} is missing`).toBe(true);
+        for (const d of docs) expect(intact(d), `document ${String(d._id)} is damaged`).toBe(true);
+        // A bulkWrite of five is one transaction: all five of a batch, or none.
+        const perBatch = new Map<string, number>();
+        for (const d of docs) if (d.batch) perBatch.set(d.batch, (perBatch.get(d.batch) ?? 0) + 1);
+        for (const count of perBatch.values()) expect(count).toBe(5);
+        for (const tag of batches) expect(perBatch.get(tag)).toBe(5);
+        // An updateMany is one transaction too: every group document carries the same round.
+        const groups = await db.collection<Doc>('groups').find({}).toArray();
+        expect(groups).toHaveLength(20);
+        const seen = new Set(groups.map((g) => g.round as number));
+        expect(seen.size).toBe(1);
+        if (rounds.length > 0) expect([...seen][0]).toBeGreaterThanOrEqual(Math.max(...rounds));
+        // The unique index still holds exactly the documents' keys.
+        expect(await db.collection<Doc>('docs').countDocuments({ email: { $gte: '' } })).toBe(
+          docs.length,
+        );
       } finally {
         await db.close();
       }
-      const again = await EmbeddedDatabase.open(dir, { logger: memoryLogger() });
-      expect(await again.collection<Doc>('docs').countDocuments({})).toBe(210);
-      await again.close();
-    },
-  );
-
-  it('ignores and removes a half-written snapshot temp file', async () => {
-    const dir = await tempDir();
-    let db = await EmbeddedDatabase.open(dir, { logger: memoryLogger() });
-    await db.collection<Doc>('docs').insertMany([{ _id: 1 }, { _id: 2 }]);
+    }
+    const db = await EmbeddedDatabase.open(dir, { logger: memoryLogger(), ttlSweepMs: 0 });
+    const report = await db.check();
     await db.close();
-    await writeFile(
-      path.join(dir, 'snapshot.wmdb.tmp'),
-      Buffer.from('\x40\x00\x00\x00half a snapsh'),
-    );
-
-    const logger = memoryLogger();
-    db = await EmbeddedDatabase.open(dir, { logger });
-    expect(await db.collection<Doc>('docs').countDocuments({})).toBe(2);
-    expect(logger.messages('warn').join('\n')).toMatch(/unfinished compaction/);
-    expect(await readdir(dir)).not.toContain('snapshot.wmdb.tmp');
-    await db.close();
-  });
+    expect(report).toMatchObject({ ok: true, problems: [] });
+    expect(report.documents).toBeGreaterThanOrEqual(acked.size);
+  }, 180_000);
 });
 
-describe('single writer', () => {
-  it('refuses a second process on the same directory, naming the directory and the owner pid', async () => {
+describe('two processes on one file', () => {
+  it('lose no conditional update when both increment the same counters concurrently', async () => {
     const dir = await tempDir();
-    const holder = child(['hold', dir]);
-    await holder.waitForLine((l) => l === 'ready');
+    const db = await EmbeddedDatabase.open(dir, { logger: memoryLogger(), busyTimeoutMs: 30_000 });
+    const counters = db.collection<{ _id: string; value: number; version?: number }>('counters');
+    await counters.insertMany([
+      { _id: 'c', value: 0, version: 0 },
+      { _id: 'i', value: 0 },
+    ]);
+    const rounds = 150;
+    const other = child(['increment', dir, String(rounds)]);
+    for (let i = 0; i < rounds; i++) {
+      for (;;) {
+        const current = (await counters.findOne({ _id: 'c' }))!;
+        const result = await counters.updateOne(
+          { _id: 'c', version: current.version },
+          { $set: { value: current.value + 1 }, $inc: { version: 1 } },
+        );
+        if (result.modifiedCount === 1) break;
+      }
+      await counters.findOneAndUpdate({ _id: 'i' }, { $inc: { value: 1 } });
+    }
+    await other.waitForLine((l) => l === 'done');
+
+    expect(await counters.findOne({ _id: 'c' })).toEqual({
+      _id: 'c',
+      value: 2 * rounds,
+      version: 2 * rounds,
+    });
+    expect(await counters.findOne({ _id: 'i' })).toEqual({ _id: 'i', value: 2 * rounds });
+    await db.close();
+  }, 60_000);
+
+  it('hand each queued job to exactly one of two claiming processes', async () => {
+    const dir = await tempDir();
+    const db = await EmbeddedDatabase.open(dir, { logger: memoryLogger() });
+    await db
+      .collection<Doc>('jobs')
+      .insertMany(Array.from({ length: 300 }, (_, i) => ({ _id: i, state: 'queued' })));
+    await db.close();
+    const claimers = [child(['claim', dir, 'a']), child(['claim', dir, 'b'])];
+    await Promise.all(claimers.map((c) => c.waitForLine((l) => l === 'done')));
+
+    const claimed = claimers.flatMap((c) =>
+      c.lines.filter((l) => l.startsWith('claimed ')).map((l) => Number(l.slice(8))),
+    );
+    expect(claimed.sort((a, b) => a - b)).toEqual(Array.from({ length: 300 }, (_, i) => i));
+    const reopened = await EmbeddedDatabase.open(dir, { logger: memoryLogger() });
+    expect(await reopened.collection<Doc>('jobs').countDocuments({ state: 'taken' })).toBe(300);
+    await reopened.close();
+  }, 60_000);
+});
+
+describe('corruption', () => {
+  async function filled(dir: string): Promise<string> {
+    const db = await EmbeddedDatabase.open(dir, { logger: memoryLogger() });
+    const docs = db.collection<Doc>('docs');
+    await docs.createIndex({ email: 1 }, { unique: true });
+    await docs.insertMany(
+      Array.from({ length: 3000 }, (_, i) => ({
+        _id: i,
+        email: `${i}@x.kr`,
+        note: `MARK${String(i).padStart(5, '0')}${'.'.repeat(200)}`,
+      })),
+    );
+    const file = db.file;
+    // Closing checkpoints the write-ahead log into the file: all data is in `file` now.
+    await db.close();
+    return file;
+  }
+
+  it('refuses a file that is not a database, naming it and what SQLite says', async () => {
+    const dir = await tempDir();
+    await writeFile(path.join(dir, 'workmatch.sqlite'), Buffer.alloc(8192, 7));
     const error = await EmbeddedDatabase.open(dir, { logger: memoryLogger() }).catch(
       (e: unknown) => e,
     );
-    expect(error).toBeInstanceOf(DatabaseLockedError);
-    expect((error as Error).message).toContain(dir);
-    expect((error as Error).message).toContain(`pid ${holder.pid}`);
-    expect(error).toMatchObject({ ownerPid: holder.pid });
+    expect(error).toBeInstanceOf(DatabaseCorruptError);
+    expect((error as Error).message).toContain(path.join(dir, 'workmatch.sqlite'));
+    expect((error as Error).message).toMatch(/not a database/);
   });
 
-  it('refuses to open the same directory twice in one process', async () => {
+  it('refuses to open a file with a damaged page, quoting PRAGMA integrity_check', async () => {
     const dir = await tempDir();
-    const db = await EmbeddedDatabase.open(dir, { logger: memoryLogger() });
-    await expect(EmbeddedDatabase.open(dir, { logger: memoryLogger() })).rejects.toThrow(
-      /already open here/,
+    const file = await filled(dir);
+    const inspect = new DatabaseSync(file, { readOnly: true });
+    const { pageno, size } = inspect
+      .prepare(
+        "SELECT pageno, (SELECT page_size FROM pragma_page_size) AS size FROM dbstat WHERE name = 'c1' AND pagetype = 'leaf' ORDER BY pageno LIMIT 1 OFFSET 10",
+      )
+      .get() as { pageno: number; size: number };
+    inspect.close();
+    const handle = await open(file, 'r+');
+    await handle.write(Buffer.alloc(64, 0xa5), 0, 64, (pageno - 1) * size + 8);
+    await handle.close();
+
+    const error = await EmbeddedDatabase.open(dir, { logger: memoryLogger() }).catch(
+      (e: unknown) => e,
     );
-    await db.close();
-    const reopened = await EmbeddedDatabase.open(dir, { logger: memoryLogger() });
-    await reopened.close();
+    expect(error).toBeInstanceOf(DatabaseCorruptError);
+    expect((error as DatabaseCorruptError).file).toBe(file);
+    expect((error as Error).message).toMatch(/PRAGMA integrity_check: .*(page|malformed)/is);
   });
 
-  it('reclaims the lock of a process that died without releasing it', async () => {
+  it('refuses a document whose bytes changed on disk, and db check reports it', async () => {
     const dir = await tempDir();
-    const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
-    await writeFile(
-      path.join(dir, 'LOCK'),
-      JSON.stringify({ pid: dead, hostname: os.hostname(), startedAt: new Date(0).toISOString() }),
-    );
-    const logger = memoryLogger();
-    const db = await EmbeddedDatabase.open(dir, { logger });
-    expect(logger.entries.find((e) => e.level === 'warn')).toMatchObject({
-      obj: { stalePid: dead },
-    });
-    await db.collection<Doc>('docs').insertOne({ _id: 1 });
-    await db.close();
-    expect(await readdir(dir)).not.toContain('LOCK');
-  });
+    const file = await filled(dir);
+    const data = await readFile(file);
+    const at = data.indexOf('MARK01234');
+    expect(at).toBeGreaterThan(0);
+    data[at + 6]! ^= 0x01; // one flipped bit inside document 1234's stored BSON
+    await writeFile(file, data);
 
-  it('takes over the directory after the owner was killed', async () => {
-    const dir = await tempDir();
-    const writer = child(['write', dir]);
-    await writer.waitForLine((l) => l.startsWith('ack '));
-    await writer.kill();
     const db = await EmbeddedDatabase.open(dir, { logger: memoryLogger() });
-    expect(await db.collection<Doc>('docs').countDocuments({})).toBeGreaterThan(0);
-    await db.close();
+    try {
+      const docs = db.collection<Doc>('docs');
+      expect(await docs.findOne({ _id: 1233 })).toMatchObject({ _id: 1233 });
+      const error = await docs.findOne({ _id: 1234 }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(DatabaseCorruptError);
+      expect((error as Error).message).toMatch(/collection docs fails its checksum/);
+      await expect(docs.find({}).toArray()).rejects.toBeInstanceOf(DatabaseCorruptError);
+      const report = await db.check();
+      expect(report.ok).toBe(false);
+      expect(report.problems).toEqual([expect.stringMatching(/docs fails its checksum/)]);
+    } finally {
+      await db.close();
+    }
   });
 });

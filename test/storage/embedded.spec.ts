@@ -1,13 +1,14 @@
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { DatabaseSync } from 'node:sqlite';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   DatabaseUnavailableError,
   EmbeddedDatabase,
+  isDuplicateKeyError,
   type Document,
 } from '../../src/platform/storage/index.js';
-import { scanFrames } from '../../src/platform/storage/embedded/journal.js';
 import { memoryLogger } from './support/memory-logger.js';
 
 interface Doc extends Document {
@@ -18,44 +19,181 @@ interface Doc extends Document {
 describe('EmbeddedDatabase', () => {
   let dir: string;
   let sut: EmbeddedDatabase;
+  const others: EmbeddedDatabase[] = [];
 
   beforeEach(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'workmatch-embedded-'));
-    sut = await EmbeddedDatabase.open(dir, { logger: memoryLogger(), compaction: { auto: false } });
+    sut = await EmbeddedDatabase.open(dir, { logger: memoryLogger() });
   });
 
   afterEach(async () => {
+    await Promise.all(others.splice(0).map((db) => db.close()));
     await sut.close();
     await rm(dir, { recursive: true, force: true });
   });
 
-  async function journalRecords(): Promise<Document[]> {
-    const names = (await readdir(dir)).filter((n) => n.startsWith('journal-')).sort();
-    const out: Document[] = [];
-    for (const name of names) {
-      scanFrames(await readFile(path.join(dir, name)), (payload) =>
-        out.push(JSON.parse(payload) as Document),
-      );
-    }
-    return out;
+  async function openAnother(options: { busyTimeoutMs?: number } = {}): Promise<EmbeddedDatabase> {
+    const db = await EmbeddedDatabase.open(dir, { logger: memoryLogger(), ...options });
+    others.push(db);
+    return db;
   }
 
-  it('journals a multi-document write as one record', async () => {
-    const docs = sut.collection<Doc>('docs');
-    await docs.insertMany(Array.from({ length: 50 }, (_, i) => ({ _id: i, g: i % 2 })));
-    await docs.updateMany({ g: 0 }, { $set: { even: true } });
-    await docs.deleteMany({ g: 1 });
-    await docs.updateOne({ _id: 'none' }, { $set: { a: 1 } });
-    const records = await journalRecords();
-    expect(records.map((r) => (r.ops as unknown[]).length)).toEqual([50, 25, 25]);
+  it('keeps its data in one SQLite file named after the database', async () => {
+    const named = await EmbeddedDatabase.open(dir, { logger: memoryLogger(), dbName: 'demo' });
+    others.push(named);
+    expect(sut.file).toBe(path.join(dir, 'workmatch.sqlite'));
+    expect(named.file).toBe(path.join(dir, 'demo.sqlite'));
+    await expect(
+      EmbeddedDatabase.open(dir, { logger: memoryLogger(), dbName: '../escape' }),
+    ).rejects.toThrow(/Invalid database name/);
   });
 
-  it('shares one sync among writes issued together (group commit)', async () => {
+  it('commits writes issued together as one transaction, each still atomic on its own', async () => {
     const docs = sut.collection<Doc>('docs');
-    const before = sut.stats().syncs;
-    await Promise.all(Array.from({ length: 100 }, (_, i) => docs.insertOne({ _id: i })));
-    expect(sut.stats().syncs - before).toBeLessThan(100);
+    await docs.createIndex({ email: 1 }, { unique: true });
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 50 }, (_, i) =>
+        docs.insertOne({ _id: i, email: i === 30 ? 'dup@x.kr' : `${i}@x.kr` }),
+      ).concat([docs.insertOne({ _id: 'late', email: 'dup@x.kr' })]),
+    );
+    expect(outcomes.filter((o) => o.status === 'rejected')).toHaveLength(1);
+    const failed = outcomes.find((o) => o.status === 'rejected') as PromiseRejectedResult;
+    expect(isDuplicateKeyError(failed.reason)).toBe(true);
+    expect(await docs.countDocuments({})).toBe(50);
+    expect(await docs.findOne({ _id: 'late' })).toBeNull();
+  });
+
+  it('keeps the documents an updateMany changed before a duplicate key, as the server does', async () => {
+    const docs = sut.collection<Doc>('docs');
+    await docs.createIndex({ code: 1 }, { unique: true });
+    await docs.insertMany([
+      { _id: 1, code: 'a', n: 1 },
+      { _id: 2, code: 'b', n: 2 },
+      { _id: 3, code: 'taken', n: 3 },
+    ]);
+    const error = await docs
+      .updateMany({ n: { $lte: 2 } }, { $set: { code: 'taken' } })
+      .catch((e: unknown) => e);
+    expect(isDuplicateKeyError(error)).toBe(true);
+    expect(await docs.countDocuments({ code: 'taken' })).toBe(1);
+  });
+
+  it('says which index answered a query and how many keys and documents it read', async () => {
+    const docs = sut.collection<Doc>('docs');
+    await docs.createIndex({ status: 1, at: 1 }, { name: 'status_at' });
+    await docs.insertMany(
+      Array.from({ length: 200 }, (_, i) => ({ _id: i, status: i % 2 ? 'open' : 'closed', at: i })),
+    );
+    const indexed = await docs
+      .find({ status: 'open', at: { $gte: 100 } })
+      .sort({ at: 1 })
+      .limit(5)
+      .explain();
+    const scanned = await docs.find({ other: 1 }).explain();
+    const byId = await docs.find({ _id: 7 }).explain();
+
+    expect(indexed).toEqual({
+      stage: 'IXSCAN',
+      indexName: 'status_at',
+      sortedInMemory: false,
+      keysExamined: 5,
+      docsExamined: 5,
+      returned: 5,
+    });
+    expect(scanned).toMatchObject({ stage: 'COLLSCAN', docsExamined: 200, returned: 0 });
+    expect(byId).toMatchObject({ stage: 'IDHACK', docsExamined: 1, returned: 1 });
+  });
+
+  it('maintains and uses an index another connection created, from its next operation', async () => {
+    const docs = sut.collection<Doc>('docs');
+    await docs.insertOne({ _id: 1, email: 'a@x.kr' });
+    const other = await openAnother();
+    await other.collection<Doc>('docs').createIndex({ email: 1 }, { unique: true });
+
+    await expect(docs.insertOne({ _id: 2, email: 'a@x.kr' })).rejects.toMatchObject({
+      code: 11000,
+    });
+    await docs.insertOne({ _id: 3, email: 'c@x.kr' });
+    expect(await other.collection<Doc>('docs').findOne({ email: 'c@x.kr' })).toEqual({
+      _id: 3,
+      email: 'c@x.kr',
+    });
+    expect(await docs.find({ email: 'c@x.kr' }).explain()).toMatchObject({ stage: 'IXSCAN' });
+  });
+
+  it('waits for another process’s write lock without blocking the event loop, then writes', async () => {
+    const holder = new DatabaseSync(sut.file);
+    holder.exec('BEGIN IMMEDIATE');
+    const insert = sut.collection<Doc>('docs').insertOne({ _id: 'waited' });
+    let ticks = 0;
+    const ticker = setInterval(() => ticks++, 5);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    holder.exec('COMMIT');
+    holder.close();
+    await insert;
+    clearInterval(ticker);
+
+    expect(ticks).toBeGreaterThan(5);
+    expect(await sut.collection<Doc>('docs').findOne({ _id: 'waited' })).toEqual({ _id: 'waited' });
+  });
+
+  it('fails a write with DatabaseUnavailableError once the busy timeout passes', async () => {
+    const impatient = await openAnother({ busyTimeoutMs: 50 });
+    const holder = new DatabaseSync(sut.file);
+    holder.exec('BEGIN IMMEDIATE');
+    try {
+      await expect(impatient.collection<Doc>('docs').insertOne({ _id: 1 })).rejects.toThrow(
+        DatabaseUnavailableError,
+      );
+      await expect(impatient.collection<Doc>('docs').insertOne({ _id: 1 })).rejects.toThrow(
+        /stayed locked by another process for 50 ms/,
+      );
+    } finally {
+      holder.exec('ROLLBACK');
+      holder.close();
+    }
+    await impatient.collection<Doc>('docs').insertOne({ _id: 1 });
+  });
+
+  it('compacts the file (VACUUM) while keeping every document and index', async () => {
+    const docs = sut.collection<Doc>('docs');
+    await docs.createIndex({ email: 1 }, { unique: true });
+    await docs.insertMany(
+      Array.from({ length: 2000 }, (_, i) => ({
+        _id: i,
+        email: `${i}@x.kr`,
+        pad: 'x'.repeat(500),
+      })),
+    );
+    await docs.deleteMany({ _id: { $gte: 100 } });
+    const { beforeBytes, afterBytes } = await sut.compact();
+    expect(afterBytes).toBeLessThan(beforeBytes);
     expect(await docs.countDocuments({})).toBe(100);
+    await expect(docs.insertOne({ _id: 'x', email: '7@x.kr' })).rejects.toMatchObject({
+      code: 11000,
+    });
+    expect(await sut.check()).toMatchObject({ ok: true, documents: 100 });
+  });
+
+  it('expires documents of a TTL index when it sweeps, and only those', async () => {
+    const sessions = sut.collection<Doc>('sessions');
+    await sessions.createIndex({ expiresAt: 1 }, { expireAfterSeconds: 60 });
+    const now = new Date('2026-12-01T00:00:00Z');
+    const ago = (s: number) => new Date(now.getTime() - s * 1000);
+    await sessions.insertMany([
+      { _id: 'old', expiresAt: ago(61) },
+      { _id: 'fresh', expiresAt: ago(59) },
+      { _id: 'array-with-an-old-date', expiresAt: [ago(1), ago(120)] },
+      { _id: 'not-a-date', expiresAt: 'yesterday' },
+      { _id: 'no-field' },
+    ]);
+
+    expect(await sut.sweepExpired(now)).toBe(2);
+    expect((await sessions.find({}).sort({ _id: 1 }).toArray()).map((d) => d._id)).toEqual([
+      'fresh',
+      'no-field',
+      'not-a-date',
+    ]);
   });
 
   it('refuses the $lookup forms DocumentDB 5.0 lacks, and $out', async () => {
@@ -75,59 +213,12 @@ describe('EmbeddedDatabase', () => {
     ).rejects.toMatchObject({ code: 2 });
   });
 
-  it('refuses collection names the server refuses', () => {
+  it('refuses collection names the server refuses, and an array _id', async () => {
     expect(() => sut.collection('a$b')).toThrow(/Invalid collection name/);
     expect(() => sut.collection('system.users')).toThrow(/Invalid collection name/);
-  });
-
-  it('compacts into a snapshot and one fresh journal, keeping every document and index', async () => {
-    const docs = sut.collection<Doc>('docs');
-    await docs.createIndex({ email: 1 }, { unique: true });
-    for (let round = 0; round < 5; round++) {
-      await docs.bulkWrite(
-        Array.from({ length: 40 }, (_, i) => ({
-          replaceOne: {
-            filter: { _id: i },
-            replacement: { email: `${i}@x.kr`, round },
-            upsert: true,
-          },
-        })),
-      );
-    }
-    const grown = sut.stats().journalBytes;
-    await sut.compact();
-    expect(sut.stats().journalBytes).toBe(0);
-    expect((await readdir(dir)).sort()).toEqual(['LOCK', 'journal-00000002.log', 'snapshot.wmdb']);
-    await docs.insertOne({ _id: 'after', email: 'after@x.kr' });
-    await sut.close();
-
-    sut = await EmbeddedDatabase.open(dir, { logger: memoryLogger(), compaction: { auto: false } });
-    const reopened = sut.collection<Doc>('docs');
-    expect(await reopened.countDocuments({ round: 4 })).toBe(40);
-    expect(await reopened.findOne({ _id: 'after' })).toEqual({ _id: 'after', email: 'after@x.kr' });
-    await expect(reopened.insertOne({ email: '3@x.kr' })).rejects.toMatchObject({ code: 11000 });
-    expect(sut.stats().liveBytes).toBeLessThan(grown);
-  });
-
-  it('compacts by itself once the journal outgrows the live data', async () => {
-    await sut.close();
-    const logger = memoryLogger();
-    sut = await EmbeddedDatabase.open(dir, {
-      logger,
-      compaction: { minJournalBytes: 10_000, ratio: 2 },
-    });
-    const docs = sut.collection<Doc>('docs');
-    await docs.insertOne({ _id: 'counter', n: 0, pad: 'x'.repeat(200) });
-    for (let i = 0; i < 200; i++) await docs.updateOne({ _id: 'counter' }, { $inc: { n: 1 } });
-    await sut.close();
-    expect(logger.messages('info')).toContain('embedded database compacted');
-    sut = await EmbeddedDatabase.open(dir, { logger: memoryLogger() });
-    expect(
-      await sut.collection<Doc>('docs').findOne({ _id: 'counter' }, { projection: { n: 1 } }),
-    ).toEqual({
-      _id: 'counter',
-      n: 200,
-    });
+    await expect(
+      sut.collection<Doc>('docs').insertOne({ _id: [1, 2] } as unknown as Doc),
+    ).rejects.toMatchObject({ code: 53 });
   });
 
   it('answers every operation with DatabaseUnavailableError once closed', async () => {

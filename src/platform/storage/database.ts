@@ -109,7 +109,10 @@ export interface CreateIndexOptions {
   unique?: boolean;
   sparse?: boolean;
   partialFilterExpression?: Document;
-  /** TTL: honoured by MongoDB and DocumentDB; the embedded engine records it but never expires. */
+  /**
+   * TTL: documents whose (date) field is older than this many seconds are deleted by a periodic
+   * sweep (MongoDB's TTL monitor runs every 60 s; the embedded engine's sweep, by default, too).
+   */
   expireAfterSeconds?: number;
 }
 
@@ -126,6 +129,21 @@ export interface BulkWriteSummary {
   upsertedIds: Record<number, unknown>;
 }
 
+/**
+ * How a find was answered, from the driver's `explain('executionStats')` or the embedded
+ * planner: enough to tell an index-served query from a scan, and what it read.
+ */
+export interface QueryExplanation {
+  /** `IDHACK`: by `_id`; `IXSCAN`: through an index; `COLLSCAN`: every document. */
+  stage: 'IDHACK' | 'IXSCAN' | 'COLLSCAN';
+  indexName: string | undefined;
+  /** The documents were sorted after reading (no index gave the order). */
+  sortedInMemory: boolean;
+  keysExamined: number;
+  docsExamined: number;
+  returned: number;
+}
+
 /** Lazy like the driver's: nothing runs until `toArray()` or iteration. */
 export interface FindCursor<T> extends AsyncIterable<T> {
   sort(sort: Sort): FindCursor<T>;
@@ -133,6 +151,8 @@ export interface FindCursor<T> extends AsyncIterable<T> {
   limit(count: number): FindCursor<T>;
   project<R extends Document = Document>(projection: Document): FindCursor<R>;
   toArray(): Promise<T[]>;
+  /** Runs the query and says how it was answered (the results are not returned). */
+  explain(): Promise<QueryExplanation>;
   close(): Promise<void>;
 }
 

@@ -113,6 +113,26 @@ export class DatabaseUnavailableError extends Error {
   }
 }
 
+/**
+ * The embedded engine's file is damaged. Never repaired or skipped: the message names the file
+ * and what SQLite's integrity check (or the failing read) found; restore a backup.
+ */
+export class DatabaseCorruptError extends Error {
+  readonly file: string;
+  readonly diagnosis: string;
+
+  constructor(file: string, diagnosis: string, options?: { cause?: unknown }) {
+    super(
+      `The embedded database file ${file} is damaged; refusing to use it. ` +
+        `PRAGMA integrity_check: ${diagnosis}. Restore the file from a backup (the engine does not repair or skip damage).`,
+      options,
+    );
+    this.name = 'DatabaseCorruptError';
+    this.file = file;
+    this.diagnosis = diagnosis;
+  }
+}
+
 /** An optimistic update found the document at another version than the caller read. */
 export class ConcurrentModificationError extends Error {
   readonly collectionName: string;

@@ -5,9 +5,8 @@ export { openDatabase } from './open-database.js';
 export { MongoDatabase, mongoClientOptions, type MongoDatabaseConfig } from './mongo-database.js';
 export {
   EmbeddedDatabase,
-  type CompactionStep,
   type EmbeddedDatabaseOptions,
-  type EngineStats,
+  type EmbeddedDatabaseStats,
+  type IntegrityReport,
 } from './embedded/embedded-database.js';
-export { DatabaseLockedError } from './embedded/lock-file.js';
 export { retryOnConflict, updateWithVersion, type Versioned } from './optimistic.js';

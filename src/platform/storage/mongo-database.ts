@@ -33,6 +33,7 @@ import type {
   FindOptions,
   IndexSpecification,
   InsertManyResult,
+  QueryExplanation,
   InsertOneResult,
   OptionalUnlessRequiredId,
   ReplaceOptions,
@@ -204,6 +205,38 @@ class MongoFindCursor<T> extends MongoCursor<T> implements FindCursor<T> {
   project<R extends Document = Document>(projection: Document): FindCursor<R> {
     return new MongoFindCursor<R>(this.cursor.project<R>(projection));
   }
+
+  explain(): Promise<QueryExplanation> {
+    return guard(async () => summarizeExplain(await this.cursor.explain('executionStats')));
+  }
+}
+
+/** The stages of an explain plan, outermost first (classic and slot-based engine shapes). */
+function planStages(plan: Document | undefined): Document[] {
+  if (!plan) return [];
+  const inner = [plan.queryPlan, plan.inputStage, plan.innerStage, plan.outerStage]
+    .concat(Array.isArray(plan.inputStages) ? plan.inputStages : [])
+    .filter((p): p is Document => typeof p === 'object' && p !== null);
+  return [...(typeof plan.stage === 'string' ? [plan] : []), ...inner.flatMap(planStages)];
+}
+
+/** The driver's `explain('executionStats')` answer, as the storage layer reports it. */
+export function summarizeExplain(explained: Document): QueryExplanation {
+  const stats = (explained.executionStats ?? {}) as Document;
+  const stages = planStages((explained.queryPlanner as Document | undefined)?.winningPlan);
+  const names = stages.map((s) => String(s.stage));
+  const scan = stages.find((s) => /IXSCAN|IDHACK/.test(String(s.stage)));
+  const byId =
+    names.some((n) => n.includes('IDHACK')) ||
+    (scan !== undefined && String(scan.stage).startsWith('EXPRESS') && scan.indexName === '_id_');
+  return {
+    stage: byId ? 'IDHACK' : scan ? 'IXSCAN' : 'COLLSCAN',
+    indexName: byId ? '_id_' : (scan?.indexName as string | undefined),
+    sortedInMemory: names.some((n) => n === 'SORT' || n.endsWith('_SORT')),
+    keysExamined: Number(stats.totalKeysExamined ?? 0),
+    docsExamined: Number(stats.totalDocsExamined ?? 0),
+    returned: Number(stats.nReturned ?? 0),
+  };
 }
 
 class MongoCollection<T extends Document> implements Collection<T> {

@@ -1,7 +1,6 @@
 import type { AppConfig } from '../../config/config.js';
 import type { Database, StorageLogger } from './database.js';
 import { EmbeddedDatabase } from './embedded/embedded-database.js';
-import { RemoteDatabase } from './embedded-server/remote-database.js';
 import { MongoDatabase } from './mongo-database.js';
 
 /** The database the configuration names: MongoDB/DocumentDB when a URI is set, else embedded. */
@@ -16,9 +15,12 @@ export async function openDatabase(
         logger,
       );
     case 'embedded':
-      return EmbeddedDatabase.open(config.dir, { logger, dbName: config.dbName });
-    case 'embedded-server':
-      return new RemoteDatabase(config.url);
+      return EmbeddedDatabase.open(config.dir, {
+        logger,
+        dbName: config.dbName,
+        synchronous: config.synchronous,
+        busyTimeoutMs: config.busyTimeoutMs,
+      });
     default:
       throw new Error(
         `openDatabase does not know database kind ${(config as { kind: string }).kind}`,

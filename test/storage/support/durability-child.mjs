@@ -1,29 +1,36 @@
-// A process that uses the embedded engine the way a crash test needs, reporting on stdout:
-//   write <dir>            writes forever; prints `ack <id>` / `batch <tag>` / `round <n>` once durable
-//   hold <dir>             opens the database, prints `ready`, then idles
-//   compact <dir> <step>   writes, compacts, and stops dead (idles) at <step> after more writes
-// The test kills it with SIGKILL whenever it has seen enough. Storage comes from STORAGE_ENTRY,
-// compiled from the sources by child-runtime.ts.
-import { setInterval } from 'node:timers';
-
+// A process that uses the embedded engine the way the crash and multi-process tests need,
+// reporting on stdout:
+//   write <dir> <k>          crash round k: writes forever; prints `ack <id>` / `batch <tag>` /
+//                            `round <n>` once acknowledged (ids start `r<k>-`, rounds from k × 10^6)
+//   increment <dir> <n>      n read-modify-write increments of counter `c` (versioned, retried) and
+//                            n `$inc`s of counter `i` through findOneAndUpdate; prints `done`
+//   claim <dir> <name>       claims queued jobs with findOneAndUpdate until none is left; prints
+//                            `claimed <id>` for each, then `done`
+// The test kills `write` with SIGKILL whenever it has seen enough. Storage comes from
+// STORAGE_ENTRY, compiled from the sources by child-runtime.ts.
 const { EmbeddedDatabase } = await import(process.env.STORAGE_ENTRY);
-const [mode, dir, step] = process.argv.slice(2);
+const [mode, dir, arg] = process.argv.slice(2);
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
-const idle = () => new Promise(() => setInterval(() => {}, 1 << 30));
 const say = (line) => process.stdout.write(`${line}\n`);
 
 /** A document whose content can be checked whole: a torn one would fail `intact`. */
 function doc(id, seq) {
   const payload = `${id}:`.repeat(1 + (seq % 40));
-  return { _id: id, seq, payload, length: payload.length };
+  return { _id: id, seq, payload, length: payload.length, email: `${id}@x.kr` };
 }
 
-async function writeForever(db, prefix) {
+async function writeForever(db, k) {
+  const prefix = `r${k}-`;
   const docs = db.collection('docs');
   const groups = db.collection('groups');
-  // One multi-document record per round: after a crash all 20 hold the same round, or the test fails.
-  await groups.insertMany(Array.from({ length: 20 }, (_, i) => ({ _id: `g${i}`, round: 0 })));
-  say('round 0');
+  await docs.createIndex({ email: 1 }, { unique: true });
+  // One multi-document write per round: after a crash all 20 hold the same round, or the test fails.
+  await groups.bulkWrite(
+    Array.from({ length: 20 }, (_, i) => ({
+      updateOne: { filter: { _id: `g${i}` }, update: { $setOnInsert: { round: 0 } }, upsert: true },
+    })),
+  );
+  say('ready');
   let seq = 0;
   const writer = async (lane) => {
     for (;;) {
@@ -37,8 +44,9 @@ async function writeForever(db, prefix) {
         );
         say(`batch ${tag}`);
       } else if (n % 7 === 0) {
-        await groups.updateMany({}, { $set: { round: n } });
-        say(`round ${n}`);
+        const round = k * 1_000_000 + n;
+        await groups.updateMany({}, { $set: { round } });
+        say(`round ${round}`);
       } else {
         const id = `${prefix}${n}`;
         await docs.insertOne(doc(id, n));
@@ -49,43 +57,45 @@ async function writeForever(db, prefix) {
   await Promise.all(Array.from({ length: 8 }, (_, lane) => writer(lane)));
 }
 
-if (mode === 'write') {
-  const db = await EmbeddedDatabase.open(dir, { logger: silent });
-  say('ready');
-  await writeForever(db, 'w');
-} else if (mode === 'hold') {
-  await EmbeddedDatabase.open(dir, { logger: silent });
-  say('ready');
-  await idle();
-} else if (mode === 'compact') {
-  let stopped = false;
-  const db = await EmbeddedDatabase.open(dir, {
-    logger: silent,
-    compaction: { auto: false },
-    onCompactionStep: async (at) => {
-      if (at !== step) return;
-      stopped = true;
-      // Writes made while the compaction is under way land in the new journal; make some durable.
-      const docs = db.collection('docs');
-      for (let i = 0; i < 20; i++) {
-        await docs.insertOne(doc(`during${i}`, i));
-        say(`ack during${i}`);
-      }
-      say(`at ${at}`);
-      await idle();
-    },
-  });
-  const docs = db.collection('docs');
-  for (let i = 0; i < 200; i++) {
-    await docs.insertOne(doc(`before${i}`, i));
-    say(`ack before${i}`);
+async function increment(db, n) {
+  const counters = db.collection('counters');
+  for (let i = 0; i < n; i++) {
+    for (;;) {
+      const current = await counters.findOne({ _id: 'c' });
+      const result = await counters.updateOne(
+        { _id: 'c', version: current.version },
+        { $set: { value: current.value + 1 }, $inc: { version: 1 } },
+      );
+      if (result.modifiedCount === 1) break;
+    }
+    await counters.findOneAndUpdate({ _id: 'i' }, { $inc: { value: 1 } });
   }
-  await docs.updateMany({ seq: { $lt: 100 } }, { $set: { updated: true } });
-  await docs.deleteMany({ seq: { $gte: 190 } });
-  say('prepared');
-  await db.compact();
-  if (!stopped) say('compacted');
-  await idle();
+}
+
+async function claim(db, name) {
+  const jobs = db.collection('jobs');
+  for (;;) {
+    const job = await jobs.findOneAndUpdate(
+      { state: 'queued' },
+      { $set: { state: 'taken', by: name } },
+      { sort: { _id: 1 }, returnDocument: 'after' },
+    );
+    if (!job) return;
+    say(`claimed ${job._id}`);
+  }
+}
+
+const db = await EmbeddedDatabase.open(dir, { logger: silent, busyTimeoutMs: 30_000 });
+if (mode === 'write') {
+  await writeForever(db, Number(arg));
+} else if (mode === 'increment') {
+  await increment(db, Number(arg));
+  await db.close();
+  say('done');
+} else if (mode === 'claim') {
+  await claim(db, arg);
+  await db.close();
+  say('done');
 } else {
   throw new Error(`unknown mode ${mode}`);
 }

@@ -2,12 +2,14 @@ import { BSON, Binary, UUID } from 'bson';
 import type { Document, Sort } from '../database.js';
 import { EmbeddedServerError } from '../errors.js';
 
+/** mingo's options for everything the engine evaluates; no server-side JavaScript (DocumentDB has none). */
+export const MINGO_OPTIONS = { idKey: '_id', scriptEnabled: false, useStrictMode: true } as const;
+
 /**
- * What the driver would store and read back: a BSON round trip with the driver's defaults
- * (`undefined` → null, Int32/Double → number, Long → number when it fits 53 bits, Buffer → Binary,
- * class instances → plain documents) and the server's 16 MiB limit.
+ * The BSON the driver would send for `doc` (`undefined` → null), within the server's 16 MiB
+ * limit; what the engine stores.
  */
-export function normalizeDocument(doc: Document): Document {
+export function serializeDocument(doc: Document): Uint8Array {
   let bytes: Uint8Array;
   try {
     bytes = BSON.serialize(doc, { ignoreUndefined: false });
@@ -25,7 +27,36 @@ export function normalizeDocument(doc: Document): Document {
       `BSONObj size: ${bytes.length} is invalid`,
     );
   }
-  return BSON.deserialize(bytes);
+  return bytes;
+}
+
+/**
+ * What the driver would store and read back: a BSON round trip with the driver's defaults
+ * (`undefined` → null, Int32/Double → number, Long → number when it fits 53 bits, Buffer → Binary,
+ * class instances → plain documents).
+ */
+export function normalizeDocument(doc: Document): Document {
+  return BSON.deserialize(serializeDocument(doc));
+}
+
+export interface StoredForm {
+  /** The document as it reads back (the driver's promoted values). */
+  doc: Document;
+  /** Its BSON, as stored. */
+  bytes: Uint8Array;
+}
+
+/** The stored form of a new document: `_id` first, a valid `_id`, BSON within the limit. */
+export function storedForm(doc: Document): StoredForm {
+  if (Array.isArray(doc._id) || doc._id instanceof RegExp) {
+    throw new EmbeddedServerError(
+      53,
+      'InvalidIdField',
+      `The '_id' value cannot be of type ${Array.isArray(doc._id) ? 'array' : 'regex'}`,
+    );
+  }
+  const bytes = serializeDocument(withIdFirst(doc));
+  return { doc: BSON.deserialize(bytes), bytes };
 }
 
 /**

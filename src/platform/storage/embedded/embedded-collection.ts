@@ -1,7 +1,7 @@
-import { ObjectId } from 'bson';
+import { BSON, ObjectId } from 'bson';
 import { Aggregator, Query } from 'mingo';
 import { update as applyModifier } from 'mingo/updater';
-import { MingoError, compare } from 'mingo/util';
+import { MingoError } from 'mingo/util';
 import type {
   AggregateCursor,
   AnyBulkWriteOperation,
@@ -21,6 +21,7 @@ import type {
   InsertManyResult,
   InsertOneResult,
   OptionalUnlessRequiredId,
+  QueryExplanation,
   ReplaceOptions,
   Sort,
   UpdateFilter,
@@ -30,20 +31,26 @@ import type {
   WithoutId,
 } from '../database.js';
 import { BulkWriteError, EmbeddedServerError, type WriteErrorInfo } from '../errors.js';
-import { MINGO_OPTIONS, type CollectionStore } from './collection-store.js';
+import type { CollectionMeta } from './catalog.js';
+import type { CollectionTables, ScanCounters, StoredDocument } from './collection-tables.js';
 import { EmbeddedAggregateCursor, EmbeddedFindCursor } from './cursors.js';
 import {
+  MINGO_OPTIONS,
   assertReplacement,
   assertUpdateDocument,
   copyValue,
-  normalizeDocument,
   normalizeSort,
+  serializeDocument,
+  storedForm,
   upsertSeed,
   withIdFirst,
+  type StoredForm,
 } from './documents.js';
-import { encodeValue } from './ejson-codec.js';
-import { WriteBatch, type Engine } from './engine.js';
-import { indexDefinition, pathValues, valueKey } from './index-keys.js';
+import type { EngineContext } from './engine-context.js';
+import { indexDefinition, pathValues } from './index-keys.js';
+import { EMPTY_ARRAY, encodeComponent } from './key-encoding.js';
+import { choosePlan, sortKey, type Plan } from './planner.js';
+import { KeepChanges } from './sqlite-store.js';
 
 type Result<T extends Document> = UpdateResult<T>;
 
@@ -55,16 +62,25 @@ interface UpdateOutcome {
   after: Document | undefined;
 }
 
+interface Selection {
+  docs: StoredDocument[];
+  plan: Plan | undefined;
+  counters: ScanCounters;
+}
+
+/** Bulk operations per transaction: other writers get the lock between chunks, as on a server. */
+const BULK_CHUNK = 1000;
+
 /**
- * A collection of the embedded engine. Every write runs synchronously against the in-memory
- * state (so it is atomic with respect to every other operation), then waits for its journal
- * record to be durable before acknowledging.
+ * A collection of the embedded engine. Reads run in one SQLite read transaction; each write is
+ * one (group-committed) SQLite transaction, so a conditional update or `findOneAndUpdate` reads
+ * and writes under the write lock, atomically with respect to every other process.
  */
 export class EmbeddedCollection<T extends Document = Document> implements Collection<T> {
-  readonly #engine: Engine;
+  readonly #engine: EngineContext;
   readonly collectionName: string;
 
-  constructor(engine: Engine, name: string) {
+  constructor(engine: EngineContext, name: string) {
     if (!name || name.includes('$') || name.includes('\0') || name.startsWith('system.')) {
       throw new EmbeddedServerError(
         73,
@@ -76,83 +92,138 @@ export class EmbeddedCollection<T extends Document = Document> implements Collec
     this.collectionName = name;
   }
 
-  // ── reads ────────────────────────────────────────────────────────────────────────────────
-
-  #matches(filter: Document | undefined, firstOnly = false): Document[] {
-    this.#engine.assertUsable();
-    const criteria = filter ?? {};
-    // `{ _id: value }` and `{ _id: { $in: [...] } }`, the commonest filters, are answered by the
-    // id map alone: compiling them with mingo cost more than the rest of a by-id update.
-    if (isIdEquality(criteria)) {
-      return [...(this.#engine.store(this.collectionName)?.candidates(criteria) ?? [])];
-    }
-    // Compiled first, so a bad filter fails even on an empty collection, as on the server.
-    const query = mingo(() => new Query(criteria, MINGO_OPTIONS));
-    const store = this.#engine.store(this.collectionName);
-    if (!store) return [];
-    const out: Document[] = [];
-    for (const doc of store.candidates(criteria)) {
-      if (mingo(() => query.test(doc))) {
-        out.push(doc);
-        if (firstOnly) break;
-      }
-    }
-    return out;
+  get #tables(): CollectionTables {
+    return this.#engine.tables;
   }
 
-  /** Matching stored documents (not copies) in sort order, after skip and limit. */
-  #select(filter: Document | undefined, options: Omit<FindOptions, 'projection'>): Document[] {
+  /** `fn` in a read transaction, with the catalog as of that snapshot. */
+  #read<R>(fn: (meta: CollectionMeta | undefined) => R): Promise<R> {
+    const { store, catalog } = this.#engine;
+    return store.read(() => {
+      catalog.refresh();
+      return fn(catalog.get(this.collectionName));
+    });
+  }
+
+  /** `fn` in a write transaction; `meta()` creates the collection on first use. */
+  #write<R>(
+    fn: (meta: () => CollectionMeta, existing: CollectionMeta | undefined) => R,
+  ): Promise<R> {
+    const { store, catalog } = this.#engine;
+    return store.write(() => {
+      catalog.refresh();
+      return fn(
+        () => catalog.ensureCollection(this.collectionName),
+        catalog.get(this.collectionName),
+      );
+    });
+  }
+
+  // ── reads ────────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Matching documents in sort order, after skip and limit. The planner picks the index; every
+   * candidate is tested against the whole filter, except `_id` equality on plain ids (exact).
+   */
+  #select(
+    meta: CollectionMeta | undefined,
+    filter: Document | undefined,
+    options: Omit<FindOptions, 'projection'>,
+  ): Selection {
+    const criteria = filter ?? {};
+    const counters: ScanCounters = { keysExamined: 0, docsExamined: 0 };
+    // Compiled first, so a bad filter fails even on an empty collection, as on the server.
+    const test = isIdEquality(criteria) ? undefined : compileFilter(criteria);
+    if (!meta) return { docs: [], plan: undefined, counters };
     const sort = normalizeSort(options.sort);
     const skip = options.skip ?? 0;
     // As on the server, a limit of 0 means none and a negative one means its absolute value.
     const limit = options.limit ? Math.abs(options.limit) : undefined;
-    const earlyExit = !sort && skip === 0 && limit === 1;
-    let docs = this.#matches(filter, earlyExit);
-    if (sort) docs = mingo(() => new Aggregator([{ $sort: sort }], MINGO_OPTIONS).run(docs));
-    if (skip > 0 || limit !== undefined)
-      docs = docs.slice(skip, limit === undefined ? undefined : skip + limit);
-    return docs;
+    const plan = choosePlan(meta, criteria, sort, (p) => this.#tables.estimate(p));
+    const scan = this.#tables.scan(meta, plan, counters);
+    if (!sort || plan.providesSort) {
+      const docs: StoredDocument[] = [];
+      let skipped = 0;
+      for (const stored of scan) {
+        if (test && !test(stored.doc)) continue;
+        if (skipped < skip) {
+          skipped++;
+          continue;
+        }
+        docs.push(stored);
+        if (limit !== undefined && docs.length >= limit) break;
+      }
+      return { docs, plan, counters };
+    }
+    const keyed: Array<{ stored: StoredDocument; key: Buffer }> = [];
+    for (const stored of scan) {
+      if (!test || test(stored.doc)) keyed.push({ stored, key: sortKey(stored.doc, sort) });
+    }
+    keyed.sort((a, b) => Buffer.compare(a.key, b.key));
+    const end = limit === undefined ? undefined : skip + limit;
+    return { docs: keyed.slice(skip, end).map((k) => k.stored), plan, counters };
   }
 
-  /** Copies for the caller, projected if asked. */
-  #present(docs: Document[], projection: Document | undefined): Document[] {
-    if (!projection || Object.keys(projection).length === 0) return docs.map(copyValue);
-    const fields = topLevelInclusion(projection);
-    // Only the named top-level fields (and `_id`, unless excluded), as `$project` would give:
-    // picking them is a fraction of compiling and running a `$project` per read.
-    if (fields) return docs.map((doc) => pickFields(doc, fields));
-    const copies = docs.map(copyValue);
-    return mingo(() => new Aggregator([{ $project: projection }], MINGO_OPTIONS).run(copies));
+  #find(filter: Document | undefined, options: FindOptions): Promise<Document[]> {
+    return this.#read((meta) =>
+      present(
+        this.#select(meta, filter, options).docs.map((s) => s.doc),
+        options.projection,
+      ),
+    );
   }
 
-  #find(filter: Document | undefined, options: FindOptions): Document[] {
-    return this.#present(this.#select(filter, options), options.projection);
+  #explain(filter: Document | undefined, options: FindOptions): Promise<QueryExplanation> {
+    return this.#read((meta) => {
+      const { docs, plan, counters } = this.#select(meta, filter, options);
+      return {
+        stage: plan?.stage ?? 'COLLSCAN',
+        indexName: plan?.indexName,
+        sortedInMemory: options.sort !== undefined && !(plan?.providesSort ?? true),
+        keysExamined: counters.keysExamined,
+        docsExamined: counters.docsExamined,
+        returned: docs.length,
+      };
+    });
   }
 
   find(filter?: Filter<T>, options: FindOptions = {}): FindCursor<WithId<T>> {
-    return new EmbeddedFindCursor<WithId<T>>((o) => this.#find(filter, o), options);
+    return new EmbeddedFindCursor<WithId<T>>(
+      (o) => this.#find(filter, o),
+      (o) => this.#explain(filter, o),
+      options,
+    );
   }
 
   async findOne(filter?: Filter<T>, options: FindOptions = {}): Promise<WithId<T> | null> {
-    const [doc] = this.#find(filter, { ...options, limit: 1 });
+    const [doc] = await this.#find(filter, { ...options, limit: 1 });
     return (doc as WithId<T> | undefined) ?? null;
   }
 
-  async countDocuments(filter?: Filter<T>, options: CountOptions = {}): Promise<number> {
-    const count = this.#matches(filter).length - (options.skip ?? 0);
-    return Math.max(0, options.limit ? Math.min(count, options.limit) : count);
+  countDocuments(filter?: Filter<T>, options: CountOptions = {}): Promise<number> {
+    return this.#read((meta) => {
+      const empty = !filter || Object.keys(filter).length === 0;
+      const total =
+        empty && meta ? this.#tables.count(meta) : this.#select(meta, filter, {}).docs.length;
+      const count = total - (options.skip ?? 0);
+      return Math.max(0, options.limit ? Math.min(count, options.limit) : count);
+    });
   }
 
-  async distinct(key: string, filter?: Filter<T>): Promise<never[]> {
-    const seen = new Map<string, unknown>();
-    for (const doc of this.#matches(filter)) {
-      for (const value of pathValues(doc, key)) {
-        if (value === undefined || typeof value === 'symbol') continue;
-        const k = valueKey(value);
-        if (!seen.has(k)) seen.set(k, copyValue(value));
+  distinct(key: string, filter?: Filter<T>): Promise<never[]> {
+    return this.#read((meta) => {
+      const seen = new Map<string, { key: Buffer; value: unknown }>();
+      for (const { doc } of this.#select(meta, filter, {}).docs) {
+        for (const value of pathValues(doc, key)) {
+          if (value === undefined || value === EMPTY_ARRAY) continue;
+          const encoded = encodeComponent(value);
+          seen.set(encoded.toString('latin1'), { key: encoded, value });
+        }
       }
-    }
-    return [...seen.values()].sort(compare) as never[];
+      return [...seen.values()]
+        .sort((a, b) => Buffer.compare(a.key, b.key))
+        .map((v) => v.value) as never[];
+    });
   }
 
   aggregate<R extends Document = Document>(pipeline: Document[]): AggregateCursor<R> {
@@ -160,49 +231,29 @@ export class EmbeddedCollection<T extends Document = Document> implements Collec
       assertSupportedPipeline(pipeline);
       const first = pipeline[0];
       const filter = first && '$match' in first ? (first.$match as Document) : undefined;
-      const input = this.#matches(filter).map(copyValue);
       const rest = filter ? pipeline.slice(1) : pipeline;
-      return mingo(() =>
-        new Aggregator(rest, {
-          ...MINGO_OPTIONS,
-          collectionResolver: this.#engine.resolveCollection,
-        }).run(input),
-      );
+      return this.#read((meta) => {
+        const input = this.#select(meta, filter, {}).docs.map((s) => s.doc);
+        const { catalog, tables } = this.#engine;
+        // `$lookup` reads the joined collection in the same snapshot.
+        const collectionResolver = (name: string): Document[] => {
+          const joined = catalog.get(name);
+          return joined ? Array.from(tables.all(joined), (s) => s.doc) : [];
+        };
+        return mingo(() =>
+          new Aggregator(rest, { ...MINGO_OPTIONS, collectionResolver }).run(input),
+        );
+      });
     });
   }
 
   // ── writes ───────────────────────────────────────────────────────────────────────────────
 
-  /**
-   * Runs `apply` (synchronous: nothing else can interleave), journals what it changed as one
-   * record, and settles once that record is durable: with the result, or with `apply`'s error
-   * after the changes made before it are durable (as the server keeps an ordered prefix).
-   */
-  async #write<R>(apply: (batch: WriteBatch, store: CollectionStore) => R): Promise<R> {
-    this.#engine.assertUsable();
-    const batch = new WriteBatch();
-    let result: R | undefined;
-    let failure: { error: unknown } | undefined;
-    try {
-      result = apply(batch, this.#engine.storeForWrite(this.collectionName));
-    } catch (error) {
-      failure = { error };
-    }
-    await this.#engine.commit(batch);
-    if (failure) throw failure.error;
-    return result as R;
-  }
-
-  #insert(batch: WriteBatch, store: CollectionStore, doc: Document): void {
-    const stored = normalizeDocument(withIdFirst(doc));
-    store.assertUnique(stored, undefined);
-    batch.put(store, stored);
-  }
-
   async insertOne(doc: OptionalUnlessRequiredId<T>): Promise<InsertOneResult<T>> {
     const target = doc as Document;
     target._id ??= new ObjectId();
-    await this.#write((batch, store) => this.#insert(batch, store, target));
+    const prepared = storedForm(target);
+    await this.#write((meta) => this.#tables.insert(meta(), prepared.doc, prepared.bytes));
     return { acknowledged: true, insertedId: target._id as InsertOneResult<T>['insertedId'] };
   }
 
@@ -221,18 +272,30 @@ export class EmbeddedCollection<T extends Document = Document> implements Collec
     };
   }
 
+  #insert(meta: CollectionMeta, doc: Document): Document {
+    const prepared = storedForm(doc);
+    this.#tables.insert(meta, prepared.doc, prepared.bytes);
+    return prepared.doc;
+  }
+
+  /**
+   * Updates the first match (or every one), or upserts. In a multi-document update each
+   * document is its own savepoint: a failure keeps the documents already changed, as the
+   * server does, and reports the error.
+   */
   #update(
-    batch: WriteBatch,
-    store: CollectionStore,
+    ensure: () => CollectionMeta,
+    existing: CollectionMeta | undefined,
     filter: Document,
     update: Document,
     options: { multi: boolean; upsert?: boolean; arrayFilters?: Document[]; sort?: Sort },
   ): UpdateOutcome {
     assertUpdateDocument(update);
-    const sort = options.sort;
-    const targets = options.multi
-      ? this.#select(filter, {})
-      : this.#select(filter, { sort, limit: 1 });
+    const targets = this.#select(
+      existing,
+      filter,
+      options.multi ? {} : { sort: options.sort, limit: 1 },
+    ).docs;
     const outcome: UpdateOutcome = {
       matched: 0,
       modified: 0,
@@ -243,10 +306,11 @@ export class EmbeddedCollection<T extends Document = Document> implements Collec
     const { $setOnInsert: _ignored, ...modifier } = update;
     // mingo compiles the filter again for every document; only the positional `$` needs it.
     const condition = usesPositional(modifier) ? filter : {};
-    for (const current of targets) {
+    const { store } = this.#engine;
+    for (const { rid, doc } of targets) {
       outcome.matched++;
-      outcome.before ??= current;
-      const draft = copyValue(current);
+      outcome.before ??= doc;
+      const draft = copyValue(doc);
       const changed =
         Object.keys(modifier).length === 0
           ? []
@@ -256,14 +320,22 @@ export class EmbeddedCollection<T extends Document = Document> implements Collec
               }),
             );
       if (changed.length === 0) {
-        outcome.after ??= current;
+        outcome.after ??= doc;
         continue;
       }
-      const next = normalizeDocument(draft);
-      store.assertUnique(next, valueKey(current._id));
-      batch.put(store, next);
-      outcome.modified++;
-      outcome.after ??= next;
+      const write = () => {
+        const next = prepareReplacement(doc, draft);
+        this.#tables.replace(existing!, rid, doc, next.doc, next.bytes);
+        return next.doc;
+      };
+      try {
+        const next = options.multi ? store.savepoint(write) : write();
+        outcome.modified++;
+        outcome.after ??= next;
+      } catch (error) {
+        if (options.multi && outcome.modified > 0) throw new KeepChanges(error);
+        throw error;
+      }
     }
     if (outcome.matched === 0 && options.upsert) {
       const draft = upsertSeed(filter);
@@ -280,9 +352,8 @@ export class EmbeddedCollection<T extends Document = Document> implements Collec
         );
       }
       draft._id ??= new ObjectId();
-      this.#insert(batch, store, draft);
-      outcome.upserted = draft;
-      outcome.after = store.getByKey(valueKey(draft._id))?.doc;
+      outcome.after = this.#insert(ensure(), draft);
+      outcome.upserted = outcome.after;
     }
     return outcome;
   }
@@ -292,8 +363,8 @@ export class EmbeddedCollection<T extends Document = Document> implements Collec
     update: UpdateFilter<T>,
     options: UpdateOptions = {},
   ): Promise<Result<T>> {
-    const outcome = await this.#write((batch, store) =>
-      this.#update(batch, store, filter, update, { ...options, multi: false }),
+    const outcome = await this.#write((ensure, existing) =>
+      this.#update(ensure, existing, filter, update, { ...options, multi: false }),
     );
     return updateResult<T>(outcome);
   }
@@ -303,49 +374,42 @@ export class EmbeddedCollection<T extends Document = Document> implements Collec
     update: UpdateFilter<T>,
     options: UpdateOptions = {},
   ): Promise<Result<T>> {
-    const outcome = await this.#write((batch, store) =>
-      this.#update(batch, store, filter, update, { ...options, multi: true }),
+    const outcome = await this.#write((ensure, existing) =>
+      this.#update(ensure, existing, filter, update, { ...options, multi: true }),
     );
     return updateResult<T>(outcome);
   }
 
   #replace(
-    batch: WriteBatch,
-    store: CollectionStore,
+    ensure: () => CollectionMeta,
+    existing: CollectionMeta | undefined,
     filter: Document,
     replacement: Document,
-    options: ReplaceOptions & { sort?: Sort },
+    options: ReplaceOptions,
   ): UpdateOutcome {
     assertReplacement(replacement);
-    const [current] = this.#select(filter, { sort: options.sort, limit: 1 });
+    const [current] = this.#select(existing, filter, { limit: 1 }).docs;
     if (current) {
-      if (replacement._id !== undefined && valueKey(replacement._id) !== valueKey(current._id)) {
+      const { rid, doc } = current;
+      if (replacement._id !== undefined && !sameId(replacement._id, doc._id)) {
         throw new EmbeddedServerError(
           66,
           'ImmutableField',
           "After applying the update, the (immutable) field '_id' was found to have been altered",
         );
       }
-      const ordered = normalizeDocument(withIdFirst({ ...replacement, _id: current._id }));
-      const text = encodeValue(ordered);
-      if (text === encodeValue(current))
-        return { matched: 1, modified: 0, upserted: undefined, before: current, after: current };
-      store.assertUnique(ordered, valueKey(current._id));
-      batch.put(store, ordered, text);
-      return { matched: 1, modified: 1, upserted: undefined, before: current, after: ordered };
+      const next = prepareReplacement(doc, withIdFirst({ ...replacement, _id: doc._id }));
+      if (Buffer.from(next.bytes).equals(BSON.serialize(doc)))
+        return { matched: 1, modified: 0, upserted: undefined, before: doc, after: doc };
+      this.#tables.replace(existing!, rid, doc, next.doc, next.bytes);
+      return { matched: 1, modified: 1, upserted: undefined, before: doc, after: next.doc };
     }
     if (!options.upsert)
       return { matched: 0, modified: 0, upserted: undefined, before: undefined, after: undefined };
     const draft: Document = { ...replacement };
     draft._id ??= upsertSeed(filter)._id ?? new ObjectId();
-    this.#insert(batch, store, draft);
-    return {
-      matched: 0,
-      modified: 0,
-      upserted: draft,
-      before: undefined,
-      after: store.getByKey(valueKey(draft._id))?.doc,
-    };
+    const inserted = this.#insert(ensure(), draft);
+    return { matched: 0, modified: 0, upserted: inserted, before: undefined, after: inserted };
   }
 
   async replaceOne(
@@ -353,8 +417,8 @@ export class EmbeddedCollection<T extends Document = Document> implements Collec
     replacement: WithoutId<T>,
     options: ReplaceOptions = {},
   ): Promise<Result<T>> {
-    const outcome = await this.#write((batch, store) =>
-      this.#replace(batch, store, filter, replacement, options),
+    const outcome = await this.#write((ensure, existing) =>
+      this.#replace(ensure, existing, filter, replacement, options),
     );
     return updateResult<T>(outcome);
   }
@@ -364,46 +428,59 @@ export class EmbeddedCollection<T extends Document = Document> implements Collec
     update: UpdateFilter<T>,
     options: FindOneAndUpdateOptions = {},
   ): Promise<WithId<T> | null> {
-    const outcome = await this.#write((batch, store) =>
-      this.#update(batch, store, filter, update, { ...options, multi: false }),
+    const outcome = await this.#write((ensure, existing) =>
+      this.#update(ensure, existing, filter, update, { ...options, multi: false }),
     );
     const doc = options.returnDocument === 'after' ? outcome.after : outcome.before;
-    return doc ? (this.#present([doc], options.projection)[0] as WithId<T>) : null;
+    return doc ? (present([doc], options.projection)[0] as WithId<T>) : null;
   }
 
   async findOneAndDelete(
     filter: Filter<T>,
     options: FindOneAndDeleteOptions = {},
   ): Promise<WithId<T> | null> {
-    const deleted = await this.#write((batch, store) => {
-      const [current] = this.#select(filter, { sort: options.sort, limit: 1 });
-      if (current) batch.remove(store, current._id);
-      return current;
+    const deleted = await this.#write((_ensure, existing) => {
+      const [current] = this.#select(existing, filter, { sort: options.sort, limit: 1 }).docs;
+      if (!current) return undefined;
+      this.#tables.remove(existing!, current.rid, current.doc);
+      return current.doc;
     });
-    return deleted ? (this.#present([deleted], options.projection)[0] as WithId<T>) : null;
+    return deleted ? (present([deleted], options.projection)[0] as WithId<T>) : null;
   }
 
-  #delete(batch: WriteBatch, store: CollectionStore, filter: Document, multi: boolean): number {
+  #delete(existing: CollectionMeta | undefined, filter: Document, multi: boolean): number {
+    if (!existing) {
+      compileFilter(filter);
+      return 0;
+    }
+    if (multi && Object.keys(filter).length === 0) return this.#tables.truncate(existing);
     let deleted = 0;
-    for (const doc of this.#select(filter, multi ? {} : { limit: 1 }))
-      if (batch.remove(store, doc._id)) deleted++;
+    for (const { rid, doc } of this.#select(existing, filter, multi ? {} : { limit: 1 }).docs) {
+      this.#tables.remove(existing, rid, doc);
+      deleted++;
+    }
     return deleted;
   }
 
   async deleteOne(filter: Filter<T>): Promise<DeleteResult> {
-    const deletedCount = await this.#write((batch, store) =>
-      this.#delete(batch, store, filter, false),
+    const deletedCount = await this.#write((_ensure, existing) =>
+      this.#delete(existing, filter, false),
     );
     return { acknowledged: true, deletedCount };
   }
 
   async deleteMany(filter: Filter<T>): Promise<DeleteResult> {
-    const deletedCount = await this.#write((batch, store) =>
-      this.#delete(batch, store, filter, true),
+    const deletedCount = await this.#write((_ensure, existing) =>
+      this.#delete(existing, filter, true),
     );
     return { acknowledged: true, deletedCount };
   }
 
+  /**
+   * As on a server: every operation atomic on its own, an ordered bulk stopping at the first
+   * failure and an unordered one attempting every operation. Operations run in transactions of
+   * up to BULK_CHUNK, each in its own savepoint.
+   */
   async bulkWrite(
     operations: readonly AnyBulkWriteOperation<T>[],
     options: BulkWriteOptions = {},
@@ -423,60 +500,72 @@ export class EmbeddedCollection<T extends Document = Document> implements Collec
       upsertedIds: {},
     };
     const errors: WriteErrorInfo[] = [];
-    await this.#write((batch, store) => {
-      for (const [index, op] of operations.entries()) {
-        try {
-          this.#bulkOperation(batch, store, op as AnyBulkWriteOperation<Document>, index, summary);
-        } catch (error) {
-          if (!(error instanceof EmbeddedServerError)) throw error;
-          errors.push(writeErrorInfo(error, index));
-          if (ordered) break;
+    for (let start = 0; start < operations.length; start += BULK_CHUNK) {
+      const chunk = operations.slice(start, start + BULK_CHUNK);
+      await this.#write((ensure) => {
+        const { store, catalog } = this.#engine;
+        for (const [offset, op] of chunk.entries()) {
+          const index = start + offset;
+          try {
+            // Again per operation: an earlier one may have created the collection, or rolled back.
+            catalog.refresh();
+            const existing = catalog.get(this.collectionName);
+            store.savepoint(() =>
+              this.#bulkOperation(
+                ensure,
+                existing,
+                op as AnyBulkWriteOperation<Document>,
+                index,
+                summary,
+              ),
+            );
+          } catch (thrown) {
+            const error = thrown instanceof KeepChanges ? thrown.cause : thrown;
+            if (!(error instanceof EmbeddedServerError)) throw error;
+            errors.push(writeErrorInfo(error, index));
+            if (ordered) break;
+          }
         }
-      }
-    });
+      });
+      if (ordered && errors.length > 0) break;
+    }
     if (errors.length > 0) throw new BulkWriteError(errors, summary);
     return summary;
   }
 
   #bulkOperation(
-    batch: WriteBatch,
-    store: CollectionStore,
+    ensure: () => CollectionMeta,
+    existing: CollectionMeta | undefined,
     op: AnyBulkWriteOperation<Document>,
     index: number,
     summary: BulkWriteSummary,
   ): void {
     let outcome: UpdateOutcome | undefined;
     if ('insertOne' in op) {
-      this.#insert(batch, store, op.insertOne.document);
+      this.#insert(ensure(), op.insertOne.document);
       summary.insertedCount++;
       summary.insertedIds[index] = op.insertOne.document._id;
       return;
     }
     if ('deleteOne' in op) {
-      summary.deletedCount += this.#delete(batch, store, op.deleteOne.filter, false);
+      summary.deletedCount += this.#delete(existing, op.deleteOne.filter, false);
       return;
     }
     if ('deleteMany' in op) {
-      summary.deletedCount += this.#delete(batch, store, op.deleteMany.filter, true);
+      summary.deletedCount += this.#delete(existing, op.deleteMany.filter, true);
       return;
     }
-    if ('updateOne' in op) {
-      const { filter, update, upsert, arrayFilters } = op.updateOne;
-      outcome = this.#update(batch, store, filter, update as Document, {
-        multi: false,
-        upsert,
-        arrayFilters,
-      });
-    } else if ('updateMany' in op) {
-      const { filter, update, upsert, arrayFilters } = op.updateMany;
-      outcome = this.#update(batch, store, filter, update as Document, {
-        multi: true,
+    if ('updateOne' in op || 'updateMany' in op) {
+      const multi = 'updateMany' in op;
+      const { filter, update, upsert, arrayFilters } = multi ? op.updateMany : op.updateOne;
+      outcome = this.#update(ensure, existing, filter, update as Document, {
+        multi,
         upsert,
         arrayFilters,
       });
     } else if ('replaceOne' in op) {
       const { filter, replacement, upsert } = op.replaceOne;
-      outcome = this.#replace(batch, store, filter, replacement, { upsert });
+      outcome = this.#replace(ensure, existing, filter, replacement, { upsert });
     } else {
       throw new EmbeddedServerError(
         2,
@@ -494,9 +583,40 @@ export class EmbeddedCollection<T extends Document = Document> implements Collec
 
   async createIndex(spec: IndexSpecification, options: CreateIndexOptions = {}): Promise<string> {
     const def = indexDefinition(spec, options);
-    await this.#write((batch, store) => batch.index(store, def));
+    await this.#write((ensure) => {
+      const meta = ensure();
+      if (def.name === '_id_') return;
+      const index = this.#engine.catalog.addIndex(meta, def);
+      if (index) this.#tables.build(meta, index);
+    });
     return def.name;
   }
+}
+
+// ── helpers ────────────────────────────────────────────────────────────────────────────────
+
+/** The stored form of an updated document, which must keep its `_id`. */
+function prepareReplacement(before: Document, draft: Document): StoredForm {
+  const bytes = serializeDocument(draft);
+  const doc = BSON.deserialize(bytes);
+  if (!sameId(doc._id, before._id)) {
+    throw new EmbeddedServerError(
+      66,
+      'ImmutableField',
+      "After applying the update, the (immutable) field '_id' was found to have been altered",
+    );
+  }
+  return { doc, bytes };
+}
+
+function sameId(a: unknown, b: unknown): boolean {
+  return encodeComponent(a).equals(encodeComponent(b));
+}
+
+function compileFilter(filter: Document): ((doc: Document) => boolean) | undefined {
+  if (Object.keys(filter).length === 0) return undefined;
+  const query = mingo(() => new Query(filter, MINGO_OPTIONS));
+  return (doc) => mingo(() => query.test(doc));
 }
 
 function updateResult<T extends Document>(outcome: UpdateOutcome): Result<T> {
@@ -529,7 +649,10 @@ function withSetOnInsert(update: Document): Document {
 const isScalarId = (id: unknown): boolean =>
   typeof id === 'string' || typeof id === 'number' || id instanceof ObjectId;
 
-/** `{ _id: scalar }` or `{ _id: { $in: [scalars] } }`: what the id map answers exactly. */
+/**
+ * `{ _id: scalar }` or `{ _id: { $in: [scalars] } }`: the id key answers these exactly, and
+ * compiling them with mingo cost more than the rest of a by-id read.
+ */
 function isIdEquality(filter: Document): boolean {
   const keys = Object.keys(filter);
   if (keys.length !== 1 || keys[0] !== '_id') return false;
@@ -544,6 +667,16 @@ function isIdEquality(filter: Document): boolean {
     Array.isArray(values) &&
     values.every(isScalarId)
   );
+}
+
+/** Results as the caller gets them (fresh objects already), projected if asked. */
+function present(docs: Document[], projection: Document | undefined): Document[] {
+  if (!projection || Object.keys(projection).length === 0) return docs;
+  const fields = topLevelInclusion(projection);
+  // Only the named top-level fields (and `_id`, unless excluded), as `$project` would give:
+  // picking them is a fraction of compiling and running a `$project` per read.
+  if (fields) return docs.map((doc) => pickFields(doc, fields));
+  return mingo(() => new Aggregator([{ $project: projection }], MINGO_OPTIONS).run(docs));
 }
 
 /**
@@ -571,7 +704,7 @@ function topLevelInclusion(projection: Document): string[] | undefined {
 function pickFields(doc: Document, fields: readonly string[]): Document {
   const out: Document = {};
   for (const field of fields) {
-    if (doc[field] !== undefined) out[field] = copyValue(doc[field]);
+    if (doc[field] !== undefined) out[field] = doc[field];
   }
   return out;
 }

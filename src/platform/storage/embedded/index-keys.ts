@@ -1,11 +1,12 @@
-import { Decimal128, EJSON, Long, ObjectId } from 'bson';
+import { EJSON } from 'bson';
 import type { CreateIndexOptions, Document, IndexSpecification } from '../database.js';
 import { EmbeddedServerError } from '../errors.js';
 import { isPlainObject } from './documents.js';
+import { EMPTY_ARRAY, encodeComponent, type Direction } from './key-encoding.js';
 
-export type IndexField = readonly [path: string, direction: 1 | -1];
+export type IndexField = readonly [path: string, direction: Direction];
 
-/** An index as persisted in the journal and snapshot. */
+/** An index as the catalog stores it. */
 export interface IndexDefinition {
   name: string;
   key: IndexField[];
@@ -14,6 +15,8 @@ export interface IndexDefinition {
   partialFilterExpression?: Document;
   expireAfterSeconds?: number;
 }
+
+export const ID_INDEX_NAME = '_id_';
 
 /** The driver accepts `'a'`, `['a', 1]`, `{ a: 1, b: -1 }`, a Map, or a list of those. */
 export function normalizeIndexSpec(spec: IndexSpecification): IndexField[] {
@@ -75,78 +78,31 @@ export function sameIndex(a: IndexDefinition, b: IndexDefinition): boolean {
   return EJSON.stringify(a) === EJSON.stringify(b);
 }
 
-const EMPTY_ARRAY = Symbol('empty array');
-
-/**
- * A string that is equal for two values exactly when the server's index treats them as the same
- * key: numbers by value, dates by instant, ids by bytes, null and missing alike.
- */
-export function valueKey(value: unknown): string {
-  if (value === null || value === undefined) return 'n';
-  switch (typeof value) {
-    case 'string':
-      return `s${value}`;
-    case 'number':
-      return value === 0 ? 'd0' : `d${value}`;
-    case 'boolean':
-      return value ? 'b1' : 'b0';
-    case 'symbol':
-      return 'u';
-  }
-  if (value instanceof ObjectId) return `o${value.toHexString()}`;
-  if (value instanceof Date) return `t${value.getTime()}`;
-  if (value instanceof Long && value._bsontype === 'Long') return `l${value.toString()}`;
-  if (value instanceof Decimal128) return `m${value.toString()}`;
-  return `j${EJSON.stringify(value, { relaxed: false })}`;
-}
-
-/** One key a document contributes to an index, and the values it was made of (for E11000). */
-export interface IndexEntry {
-  key: string;
+/** The values at a path, and the outermost array the path went through (multikey). */
+export interface PathValues {
   values: unknown[];
-}
-
-/**
- * The keys a document has in an index: one, or several when an indexed path holds an array
- * (multikey). `null` when the document is not in the index (sparse without the fields, or not
- * matching the partial filter).
- */
-export function indexEntries(
-  def: IndexDefinition,
-  doc: Document,
-  partial?: { test(doc: Document): boolean },
-): IndexEntry[] | null {
-  if (partial && !partial.test(doc)) return null;
-  const perField = def.key.map(([path]) => pathValues(doc, path));
-  if (def.sparse && perField.every((values) => values.every((v) => v === undefined))) return null;
-  let combos: unknown[][] = [[]];
-  for (const values of perField) {
-    combos = combos.flatMap((prefix) => values.map((v) => [...prefix, v]));
-  }
-  const seen = new Map<string, IndexEntry>();
-  for (const values of combos) {
-    const key = compoundKey(values);
-    if (!seen.has(key))
-      seen.set(key, { key, values: values.map((v) => (v === EMPTY_ARRAY ? [] : (v ?? null))) });
-  }
-  return [...seen.values()];
-}
-
-export function compoundKey(values: readonly unknown[]): string {
-  const parts = values.map((v) => (v === EMPTY_ARRAY ? 'a' : valueKey(v)));
-  return parts.length === 1 ? parts[0]! : JSON.stringify(parts);
+  /** The path prefix of the first array met (`tags`, `slots`), if any. */
+  arrayAt: string | undefined;
 }
 
 /** Values at a dotted path, descending into arrays as the server does for multikey indexes. */
 export function pathValues(doc: Document, path: string): unknown[] {
-  const out: unknown[] = [];
-  collect(doc, path.split('.'), 0, out);
-  return out.length === 0 ? [undefined] : out;
+  return collectPath(doc, path).values;
 }
 
-function collect(value: unknown, parts: readonly string[], i: number, out: unknown[]): void {
+export function collectPath(doc: Document, path: string): PathValues {
+  const parts = path.split('.');
+  const state: PathValues = { values: [], arrayAt: undefined };
+  collect(doc, parts, 0, state);
+  if (state.values.length === 0) state.values.push(undefined);
+  return state;
+}
+
+function collect(value: unknown, parts: readonly string[], i: number, state: PathValues): void {
+  const out = state.values;
   if (i === parts.length) {
     if (Array.isArray(value)) {
+      state.arrayAt ??= parts.join('.');
       if (value.length === 0) out.push(EMPTY_ARRAY);
       else out.push(...value);
     } else {
@@ -156,56 +112,90 @@ function collect(value: unknown, parts: readonly string[], i: number, out: unkno
   }
   const part = parts[i]!;
   if (Array.isArray(value)) {
+    state.arrayAt ??= parts.slice(0, i).join('.');
     const before = out.length;
-    if (/^\d+$/.test(part)) collect(value[Number(part)], parts, i + 1, out);
-    for (const element of value) if (isPlainObject(element)) collect(element, parts, i, out);
+    if (/^\d+$/.test(part)) collect(value[Number(part)], parts, i + 1, state);
+    for (const element of value) if (isPlainObject(element)) collect(element, parts, i, state);
     if (out.length === before) out.push(undefined);
     return;
   }
-  if (isPlainObject(value)) collect(value[part], parts, i + 1, out);
+  if (isPlainObject(value)) collect(value[part], parts, i + 1, state);
   else out.push(undefined);
 }
 
-/** The key `{ field: value, … }` reported in a duplicate key error. */
-export function keyValueOf(def: IndexDefinition, values: readonly unknown[]): Document {
-  return Object.fromEntries(def.key.map(([path], i) => [path, values[i] ?? null]));
+/** One key a document has in an index, and the values it was made of (for E11000). */
+export interface IndexEntry {
+  key: Buffer;
+  values: unknown[];
 }
+
+export interface DocumentEntries {
+  entries: IndexEntry[];
+  /** An indexed path held an array: the index becomes (and stays) multikey. */
+  multikey: boolean;
+}
+
+/** Beyond this many keys for one document, the server's limits would refuse it too. */
+const MAX_KEYS_PER_DOCUMENT = 10_000;
 
 /**
- * Values a filter pins a field to by equality (`field: v`, `$eq`, `$in`, also inside `$and`), so
- * an index can narrow the candidates; `undefined` when it does not pin the field to scalars.
- * The full filter still runs on every candidate, so this only has to avoid false negatives.
+ * The keys a document has in an index: one, or one per element when an indexed path holds an
+ * array. `null` when the document is not in the index (sparse without any of the fields, or not
+ * matching the partial filter).
+ *
+ * Two indexed fields may only go through the same array (`slots.day`, `slots.open`), as MongoDB
+ * requires; their keys are then every combination of the array's values, a superset of the
+ * server's per-element keys (queries stay exact because every candidate is filtered, but a
+ * unique index over two fields of one array of subdocuments is stricter than on the server).
  */
-export function equalityValues(filter: Document, path: string): unknown[] | undefined {
-  let found: unknown[] | undefined;
-  const consider = (values: unknown[] | undefined) => {
-    if (values && (found === undefined || values.length < found.length)) found = values;
-  };
-  if (Object.hasOwn(filter, path)) consider(scalarCondition(filter[path]));
-  const and = filter.$and;
-  if (Array.isArray(and))
-    for (const part of and) if (isPlainObject(part)) consider(equalityValues(part, path));
-  return found;
-}
-
-function scalarCondition(condition: unknown): unknown[] | undefined {
-  if (isScalar(condition)) return [condition];
-  if (!isPlainObject(condition)) return undefined;
-  if (Object.hasOwn(condition, '$eq')) return isScalar(condition.$eq) ? [condition.$eq] : undefined;
-  if (Object.hasOwn(condition, '$in') && Array.isArray(condition.$in)) {
-    return condition.$in.every(isScalar) ? condition.$in : undefined;
+export function indexEntries(
+  def: IndexDefinition,
+  doc: Document,
+  partial?: { test(doc: Document): boolean },
+): DocumentEntries | null {
+  if (partial && !partial.test(doc)) return null;
+  const perField = def.key.map(([path]) => collectPath(doc, path));
+  if (def.sparse && perField.every((p) => p.values.every((v) => v === undefined))) return null;
+  let arrayAt: string | undefined;
+  let multikey = false;
+  for (const [i, field] of perField.entries()) {
+    if (field.arrayAt === undefined) continue;
+    multikey = true;
+    if (arrayAt !== undefined && field.arrayAt !== arrayAt) {
+      throw new EmbeddedServerError(
+        171,
+        'CannotIndexParallelArrays',
+        `cannot index parallel arrays [${def.key[i]![0]}] [${arrayAt}]`,
+      );
+    }
+    arrayAt = field.arrayAt;
   }
-  return undefined;
+  let combos: unknown[][] = [[]];
+  for (const field of perField) {
+    combos = combos.flatMap((prefix) => field.values.map((v) => [...prefix, v]));
+    if (combos.length > MAX_KEYS_PER_DOCUMENT) {
+      throw new EmbeddedServerError(
+        67,
+        'CannotCreateIndex',
+        `a document would have more than ${MAX_KEYS_PER_DOCUMENT} keys in index ${def.name}`,
+      );
+    }
+  }
+  const seen = new Map<string, IndexEntry>();
+  for (const values of combos) {
+    const parts = values.map((v, i) => encodeComponent(v, def.key[i]![1]));
+    const key = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+    const id = key.toString('latin1');
+    if (!seen.has(id))
+      seen.set(id, { key, values: values.map((v) => (v === EMPTY_ARRAY ? [] : (v ?? null))) });
+  }
+  return { entries: [...seen.values()], multikey };
 }
 
-function isScalar(value: unknown): boolean {
-  if (value === null) return true;
-  const t = typeof value;
-  return (
-    t === 'string' ||
-    t === 'number' ||
-    t === 'boolean' ||
-    value instanceof Date ||
-    value instanceof ObjectId
-  );
+/** The key `{ field: value, … }` reported in a duplicate key error. */
+export function keyValueOf(
+  def: Pick<IndexDefinition, 'key'>,
+  values: readonly unknown[],
+): Document {
+  return Object.fromEntries(def.key.map(([path], i) => [path, values[i] ?? null]));
 }

@@ -1,9 +1,11 @@
 import { BSON, EJSON, Long, ObjectId } from 'bson';
-import type { Document } from '../database.js';
+import type { Document } from '../../database.js';
 
 /**
- * Canonical Extended JSON for the journal and snapshot, read and written without the `bson`
- * package's `EJSON.parse`/`EJSON.stringify` on the hot path, for two measured reasons:
+ * Canonical Extended JSON of the engine's journal and snapshot before it moved to SQLite: how
+ * `legacy-journal.ts` reads a developer's old `.data/db` once to import it (tests write old
+ * journals with `encodeValue`). Read and written without the `bson` package's
+ * `EJSON.parse`/`EJSON.stringify`, for two measured reasons:
  * - `EJSON.parse` revives through a per-node callback: about twice the time of `JSON.parse` plus
  *   the walk below, and its Int32/Double wrappers then need promoting on top.
  * - `EJSON.stringify` writes an integral double beyond 2^31 as `$numberLong` from its shortest

@@ -1,0 +1,234 @@
+import { crc32 } from 'node:zlib';
+import { BSON } from 'bson';
+import type { Document } from '../database.js';
+import { DuplicateKeyError } from '../errors.js';
+import type { Catalog, CollectionMeta, IndexMeta } from './catalog.js';
+import {
+  ID_INDEX_NAME,
+  indexEntries,
+  keyPatternOf,
+  keyValueOf,
+  type IndexEntry,
+} from './index-keys.js';
+import { encodeComponent } from './key-encoding.js';
+import { ESTIMATE_CAP, type Plan } from './planner.js';
+import { isConstraintError, type SqliteStore } from './sqlite-store.js';
+
+/** A document read from its table: its row id (what index entries point at) and its value. */
+export interface StoredDocument {
+  rid: number;
+  doc: Document;
+}
+
+export interface ScanCounters {
+  keysExamined: number;
+  docsExamined: number;
+}
+
+/**
+ * The rows behind a collection: its documents table and one entries table per index, kept in
+ * step by every write. Runs inside the store's transactions; never starts one.
+ */
+export class CollectionTables {
+  readonly #store: SqliteStore;
+  readonly #catalog: Catalog;
+  readonly #dbName: string;
+
+  constructor(store: SqliteStore, catalog: Catalog, dbName: string) {
+    this.#store = store;
+    this.#catalog = catalog;
+    this.#dbName = dbName;
+  }
+
+  /** Decodes a stored BSON document after checking its checksum (a flipped bit is refused). */
+  decode(collection: CollectionMeta, rid: number, bytes: Uint8Array, sum: number): Document {
+    if (crc32(bytes) !== sum) {
+      throw this.#store.corruption(
+        `document rid ${rid} of collection ${collection.name} fails its checksum`,
+      );
+    }
+    try {
+      return BSON.deserialize(bytes);
+    } catch (error) {
+      throw this.#store.corruption(
+        `document rid ${rid} of collection ${collection.name} is not valid BSON (${(error as Error).message})`,
+      );
+    }
+  }
+
+  byRid(collection: CollectionMeta, rid: number): Document | undefined {
+    const row = this.#store
+      .prepare(`SELECT doc, sum FROM ${collection.table} WHERE rid = ?`)
+      .get(rid);
+    return row ? this.decode(collection, rid, row.doc as Uint8Array, row.sum as number) : undefined;
+  }
+
+  count(collection: CollectionMeta): number {
+    return this.#store.prepare(`SELECT count(*) AS n FROM ${collection.table}`).get()!.n as number;
+  }
+
+  /** Every document, in natural (insertion) order. */
+  *all(collection: CollectionMeta): Generator<StoredDocument> {
+    const rows = this.#store.prepare(`SELECT rid, doc, sum FROM ${collection.table} ORDER BY rid`);
+    for (const row of rows.iterate()) {
+      const rid = row.rid as number;
+      yield { rid, doc: this.decode(collection, rid, row.doc as Uint8Array, row.sum as number) };
+    }
+  }
+
+  /** The documents a plan's intervals reach, in key order (or reversed), each once. */
+  *scan(collection: CollectionMeta, plan: Plan, counters: ScanCounters): Generator<StoredDocument> {
+    if (plan.stage === 'COLLSCAN') {
+      for (const stored of this.all(collection)) {
+        counters.docsExamined++;
+        yield stored;
+      }
+      return;
+    }
+    const seen = plan.dedupe ? new Set<number>() : undefined;
+    const order = plan.reverse ? 'DESC' : 'ASC';
+    const sql = plan.index
+      ? {
+          point: `SELECT i.rid AS rid, d.doc AS doc, d.sum AS sum FROM ${plan.index.table} AS i CROSS JOIN ${collection.table} AS d ON d.rid = i.rid WHERE i.key = ? ORDER BY i.rid ${order}`,
+          range: `SELECT i.rid AS rid, d.doc AS doc, d.sum AS sum FROM ${plan.index.table} AS i CROSS JOIN ${collection.table} AS d ON d.rid = i.rid WHERE i.key >= ? AND i.key < ? ORDER BY i.key ${order}, i.rid ${order}`,
+        }
+      : {
+          point: `SELECT rid, doc, sum FROM ${collection.table} WHERE id = ?`,
+          range: `SELECT rid, doc, sum FROM ${collection.table} WHERE id >= ? AND id < ? ORDER BY id ${order}`,
+        };
+    const intervals = plan.reverse ? [...plan.intervals].reverse() : plan.intervals;
+    for (const interval of intervals) {
+      // A point interval holds exactly one value's keys only on a single-field index.
+      const exact = interval.point && (plan.index?.def.key.length ?? 1) === 1;
+      const rows = exact
+        ? this.#store.prepare(sql.point).iterate(interval.lo)
+        : this.#store.prepare(sql.range).iterate(interval.lo, interval.hi);
+      for (const row of rows) {
+        counters.keysExamined++;
+        const rid = row.rid as number;
+        if (seen) {
+          if (seen.has(rid)) continue;
+          seen.add(rid);
+        }
+        counters.docsExamined++;
+        yield { rid, doc: this.decode(collection, rid, row.doc as Uint8Array, row.sum as number) };
+      }
+    }
+  }
+
+  /** Keys in a plan's intervals, counted up to a cap: how the planner breaks ties. */
+  estimate(plan: Plan): number {
+    const table = plan.index?.table;
+    if (!table) return 0;
+    const sql = `SELECT count(*) AS n FROM (SELECT 1 FROM ${table} WHERE key >= ? AND key < ? LIMIT ${ESTIMATE_CAP})`;
+    let total = 0;
+    for (const interval of plan.intervals) {
+      total += this.#store.prepare(sql).get(interval.lo, interval.hi)!.n as number;
+      if (total >= ESTIMATE_CAP) break;
+    }
+    return total;
+  }
+
+  // ── writes (inside a write transaction) ───────────────────────────────────────────────────
+
+  /** Stores a new (normalized) document and its index entries; returns its row id. */
+  insert(collection: CollectionMeta, doc: Document, bytes: Uint8Array): number {
+    let rid: number;
+    try {
+      rid = Number(
+        this.#store
+          .prepare(`INSERT INTO ${collection.table} (id, doc, sum) VALUES (?, ?, ?)`)
+          .run(encodeComponent(doc._id), bytes, crc32(bytes)).lastInsertRowid,
+      );
+    } catch (error) {
+      if (!isConstraintError(error)) throw error;
+      throw new DuplicateKeyError({
+        dbName: this.#dbName,
+        collectionName: collection.name,
+        indexName: ID_INDEX_NAME,
+        keyPattern: { _id: 1 },
+        keyValue: { _id: doc._id },
+      });
+    }
+    for (const index of collection.indexes) {
+      for (const entry of this.#entries(collection, index, doc))
+        this.#addEntry(collection, index, entry, rid);
+    }
+    return rid;
+  }
+
+  /** Replaces a document in place (same row, same `_id`), moving only the keys that changed. */
+  replace(
+    collection: CollectionMeta,
+    rid: number,
+    before: Document,
+    after: Document,
+    bytes: Uint8Array,
+  ): void {
+    for (const index of collection.indexes) {
+      const old = new Map(
+        this.#entries(collection, index, before).map((e) => [e.key.toString('latin1'), e]),
+      );
+      const added: IndexEntry[] = [];
+      for (const entry of this.#entries(collection, index, after)) {
+        if (!old.delete(entry.key.toString('latin1'))) added.push(entry);
+      }
+      for (const entry of old.values()) this.#removeEntry(index, entry, rid);
+      for (const entry of added) this.#addEntry(collection, index, entry, rid);
+    }
+    this.#store
+      .prepare(`UPDATE ${collection.table} SET doc = ?, sum = ? WHERE rid = ?`)
+      .run(bytes, crc32(bytes), rid);
+  }
+
+  remove(collection: CollectionMeta, rid: number, doc: Document): void {
+    for (const index of collection.indexes) {
+      for (const entry of this.#entries(collection, index, doc))
+        this.#removeEntry(index, entry, rid);
+    }
+    this.#store.prepare(`DELETE FROM ${collection.table} WHERE rid = ?`).run(rid);
+  }
+
+  /** Every document and every index entry of a collection, at once. */
+  truncate(collection: CollectionMeta): number {
+    const { changes } = this.#store.prepare(`DELETE FROM ${collection.table}`).run();
+    for (const index of collection.indexes) this.#store.prepare(`DELETE FROM ${index.table}`).run();
+    return Number(changes);
+  }
+
+  /** Fills a new index from the existing documents (a duplicate fails the whole creation). */
+  build(collection: CollectionMeta, index: IndexMeta): void {
+    for (const { rid, doc } of this.all(collection)) {
+      for (const entry of this.#entries(collection, index, doc))
+        this.#addEntry(collection, index, entry, rid);
+    }
+  }
+
+  #entries(collection: CollectionMeta, index: IndexMeta, doc: Document): IndexEntry[] {
+    const result = indexEntries(index.def, doc, index.partial);
+    if (!result) return [];
+    if (result.multikey) this.#catalog.markMultikey(collection, index);
+    return result.entries;
+  }
+
+  #addEntry(collection: CollectionMeta, index: IndexMeta, entry: IndexEntry, rid: number): void {
+    try {
+      this.#store
+        .prepare(`INSERT INTO ${index.table} (key, rid) VALUES (?, ?)`)
+        .run(entry.key, rid);
+    } catch (error) {
+      if (!isConstraintError(error) || !index.def.unique) throw error;
+      throw new DuplicateKeyError({
+        dbName: this.#dbName,
+        collectionName: collection.name,
+        indexName: index.def.name,
+        keyPattern: keyPatternOf(index.def),
+        keyValue: keyValueOf(index.def, entry.values),
+      });
+    }
+  }
+
+  #removeEntry(index: IndexMeta, entry: IndexEntry, rid: number): void {
+    this.#store.prepare(`DELETE FROM ${index.table} WHERE key = ? AND rid = ?`).run(entry.key, rid);
+  }
+}

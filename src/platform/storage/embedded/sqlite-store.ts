@@ -1,0 +1,389 @@
+import { statSync } from 'node:fs';
+import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { StorageLogger } from '../database.js';
+import { DatabaseCorruptError, DatabaseUnavailableError } from '../errors.js';
+
+/** SQLite's primary result codes this layer tells apart (the low byte of an extended code). */
+const SQLITE = { BUSY: 5, LOCKED: 6, CORRUPT: 11, NOTADB: 26, CONSTRAINT: 19 } as const;
+
+/** Marks this file as ours (`PRAGMA application_id`): "WMDB". */
+export const APPLICATION_ID = 0x574d4442;
+
+export interface SqliteStoreOptions {
+  file: string;
+  logger: StorageLogger;
+  /**
+   * `normal` (WAL, the default) keeps every acknowledged write through a process crash; `full`
+   * also syncs each commit to the disk, for power loss.
+   */
+  synchronous: 'normal' | 'full';
+  /** How long an operation waits for another process's lock before it fails as unavailable. */
+  busyTimeoutMs: number;
+  /** SQLite's page cache, per connection. */
+  cacheBytes: number;
+  /** Files up to this size get `PRAGMA quick_check` at open; larger ones are checked lazily. */
+  checkOnOpenMaxBytes: number;
+}
+
+interface SqliteError extends Error {
+  code: string;
+  errcode: number;
+  errstr: string;
+}
+
+export function sqliteCode(error: unknown): number | undefined {
+  const e = error as Partial<SqliteError> | null;
+  return e && e.code === 'ERR_SQLITE_ERROR' && typeof e.errcode === 'number'
+    ? e.errcode & 0xff
+    : undefined;
+}
+
+export const isConstraintError = (error: unknown) => sqliteCode(error) === SQLITE.CONSTRAINT;
+const isBusy = (error: unknown) => {
+  const code = sqliteCode(error);
+  return code === SQLITE.BUSY || code === SQLITE.LOCKED;
+};
+const isCorruption = (error: unknown) => {
+  const code = sqliteCode(error);
+  return code === SQLITE.CORRUPT || code === SQLITE.NOTADB;
+};
+
+/**
+ * Thrown by a write operation to keep the changes it made before failing (as the server keeps
+ * the documents an `updateMany` changed before a duplicate key); the caller gets `cause`.
+ */
+export class KeepChanges extends Error {
+  constructor(override readonly cause: unknown) {
+    super('write failed after partial changes');
+  }
+}
+
+interface QueuedWrite {
+  run: () => unknown;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * One SQLite connection: pragmas, prepared statements, and the two ways in: `read` (a read
+ * transaction) and `write` (an immediate transaction). Both run their callback synchronously, so
+ * nothing else in this process interleaves with it; another process's lock is waited for
+ * asynchronously (SQLite's own busy handler would sleep inside the event loop).
+ *
+ * Writes issued in the same turn of the event loop share one transaction, each in its own
+ * savepoint, and each is acknowledged only after the commit: group commit, which is what makes
+ * concurrent single-document writes cheap. Each write stays atomic on its own.
+ */
+export class SqliteStore {
+  readonly file: string;
+  readonly #db: DatabaseSync;
+  readonly #options: SqliteStoreOptions;
+  readonly #statements = new Map<string, StatementSync>();
+  #queue: QueuedWrite[] = [];
+  #scheduled = false;
+  #flushing: Promise<void> | undefined;
+  #closed = false;
+  /** Called when a transaction or savepoint rolls back (cached schema may be ahead of the file). */
+  onRollback: () => void = () => undefined;
+
+  private constructor(db: DatabaseSync, options: SqliteStoreOptions) {
+    this.#db = db;
+    this.file = options.file;
+    this.#options = options;
+  }
+
+  /**
+   * Opens (creating if needed) the file in WAL mode. A file that is not a database, is not ours,
+   * or fails `PRAGMA quick_check` is refused with SQLite's own diagnosis, never repaired.
+   */
+  static async open(options: SqliteStoreOptions): Promise<SqliteStore> {
+    let db: DatabaseSync;
+    try {
+      db = new DatabaseSync(options.file, { timeout: 0, enableForeignKeyConstraints: false });
+    } catch (error) {
+      throw new DatabaseUnavailableError(
+        `The embedded database file ${options.file} cannot be opened: ${(error as Error).message}`,
+        { cause: error },
+      );
+    }
+    const store = new SqliteStore(db, options);
+    try {
+      await store.#retry(() => store.#configure());
+      if (statSizeOf(options.file) <= options.checkOnOpenMaxBytes) {
+        const answer = await store.#retry(() => store.integrityCheck('quick_check'));
+        if (answer.join('\n') !== 'ok') throw store.corruption(answer.join('\n'));
+      }
+    } catch (error) {
+      db.close();
+      if (error instanceof DatabaseCorruptError || !isCorruption(error)) throw error;
+      throw store.#corruptionOf(error);
+    }
+    return store;
+  }
+
+  #configure(): void {
+    const appId = this.#db.prepare('PRAGMA application_id').get()!.application_id as number;
+    const tables = this.#db.prepare('SELECT count(*) AS n FROM sqlite_schema').get()!.n as number;
+    if (appId !== APPLICATION_ID && (appId !== 0 || tables > 0)) {
+      throw new DatabaseUnavailableError(
+        `${this.file} is a SQLite database of something else (application_id ${appId}), not a workmatch embedded database; refusing to touch it`,
+      );
+    }
+    if (appId === 0) this.#db.exec(`PRAGMA application_id = ${APPLICATION_ID}`);
+    const mode = this.#db.prepare('PRAGMA journal_mode = WAL').get()!.journal_mode;
+    if (mode !== 'wal') throw new Error(`${this.file}: WAL mode refused (${String(mode)})`);
+    this.#db.exec(
+      `PRAGMA synchronous = ${this.#options.synchronous.toUpperCase()};
+       PRAGMA cache_size = ${-Math.max(1, Math.round(this.#options.cacheBytes / 1024))};
+       PRAGMA temp_store = MEMORY;
+       PRAGMA busy_timeout = 0;`,
+    );
+  }
+
+  /** `PRAGMA integrity_check` (or `quick_check`): `['ok']` or one line per problem. */
+  integrityCheck(pragma: 'integrity_check' | 'quick_check' = 'integrity_check'): string[] {
+    return this.#db
+      .prepare(`PRAGMA ${pragma}`)
+      .all()
+      .map((row) => String(Object.values(row)[0]));
+  }
+
+  corruption(answer: string): DatabaseCorruptError {
+    return new DatabaseCorruptError(this.file, answer);
+  }
+
+  #corruptionOf(error: unknown): DatabaseCorruptError {
+    let answer: string;
+    try {
+      answer = this.#db.isOpen ? this.integrityCheck().join('\n') : (error as Error).message;
+    } catch (checkError) {
+      answer = `${(error as Error).message}; integrity_check could not run: ${(checkError as Error).message}`;
+    }
+    return new DatabaseCorruptError(this.file, answer, { cause: error });
+  }
+
+  prepare(sql: string): StatementSync {
+    let statement = this.#statements.get(sql);
+    if (!statement) {
+      statement = this.#db.prepare(sql);
+      this.#statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  exec(sql: string): void {
+    this.#db.exec(sql);
+  }
+
+  assertOpen(): void {
+    if (this.#closed)
+      throw new DatabaseUnavailableError(`The embedded database ${this.file} is closed.`);
+  }
+
+  /** Runs `fn` in a read transaction: one consistent snapshot of the file. */
+  read<R>(fn: () => R): Promise<R> {
+    return this.#retry(() => {
+      this.prepare('BEGIN').run();
+      try {
+        return fn();
+      } finally {
+        this.prepare('COMMIT').run();
+      }
+    });
+  }
+
+  /** Runs `fn` in a write transaction shared with the other writes of this turn (see above). */
+  write<R>(fn: () => R): Promise<R> {
+    try {
+      this.assertOpen();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const { promise, resolve, reject } = Promise.withResolvers<R>();
+    this.#queue.push({ run: fn, resolve: resolve as (value: unknown) => void, reject });
+    this.#kick();
+    return promise;
+  }
+
+  /** Flushes the queue on the next turn (writes issued until then join the same transaction). */
+  #kick(): void {
+    if (this.#scheduled || this.#flushing) return;
+    this.#scheduled = true;
+    setImmediate(() => {
+      this.#scheduled = false;
+      this.#flushing = this.#flush().finally(() => {
+        this.#flushing = undefined;
+        // Writes queued while the last commit was being acknowledged.
+        if (this.#queue.length > 0) this.#kick();
+      });
+    });
+  }
+
+  /** Runs `fn` with no transaction open (VACUUM, checkpoints), once the lock is free. */
+  async outsideTransaction<R>(fn: () => R): Promise<R> {
+    await this.#flushing;
+    return this.#retry(fn);
+  }
+
+  async #flush(): Promise<void> {
+    while (this.#queue.length > 0) {
+      try {
+        await this.#retry(() => this.#commitBatch());
+      } catch (error) {
+        // Not even the lock could be had (or the connection is gone): every queued write fails.
+        for (const item of this.#queue.splice(0)) item.reject(error);
+      }
+    }
+  }
+
+  /** One immediate transaction over everything queued; throws (untouched queue) if busy. */
+  #commitBatch(): void {
+    this.prepare('BEGIN IMMEDIATE').run();
+    const batch = this.#queue.splice(0);
+    const settled: Array<() => void> = [];
+    try {
+      if (batch.length === 1) {
+        const item = batch[0]!;
+        try {
+          const value = item.run();
+          settled.push(() => item.resolve(value));
+        } catch (error) {
+          if (!(error instanceof KeepChanges)) throw error;
+          settled.push(() => item.reject(error.cause));
+        }
+      } else {
+        for (const item of batch) settled.push(this.#inSavepoint(item));
+      }
+      this.prepare('COMMIT').run();
+    } catch (error) {
+      this.#rollback();
+      const failure = this.translate(error);
+      for (const item of batch) item.reject(failure);
+      return;
+    }
+    for (const settle of settled) settle();
+  }
+
+  /** Runs one write of a batch in a savepoint; its own failure undoes only its own changes. */
+  #inSavepoint(item: QueuedWrite): () => void {
+    this.prepare('SAVEPOINT op').run();
+    try {
+      const value = item.run();
+      this.prepare('RELEASE op').run();
+      return () => item.resolve(value);
+    } catch (error) {
+      if (error instanceof KeepChanges) {
+        this.prepare('RELEASE op').run();
+        return () => item.reject(error.cause);
+      }
+      // The file itself failing ends the whole transaction; a refused operation, only itself.
+      if (sqliteCode(error) !== undefined && !isConstraintError(error)) throw error;
+      this.prepare('ROLLBACK TO op').run();
+      this.prepare('RELEASE op').run();
+      this.onRollback();
+      return () => item.reject(error);
+    }
+  }
+
+  /**
+   * A nested savepoint, for one part of a multi-document write (a document of an `updateMany`,
+   * an operation of a `bulkWrite`): its failure undoes only that part (unless it says
+   * `KeepChanges`).
+   */
+  savepoint<R>(fn: () => R): R {
+    this.prepare('SAVEPOINT part').run();
+    try {
+      const value = fn();
+      this.prepare('RELEASE part').run();
+      return value;
+    } catch (error) {
+      if (error instanceof KeepChanges) {
+        this.prepare('RELEASE part').run();
+        throw error;
+      }
+      if (sqliteCode(error) !== undefined && !isConstraintError(error)) throw error;
+      this.prepare('ROLLBACK TO part').run();
+      this.prepare('RELEASE part').run();
+      this.onRollback();
+      throw error;
+    }
+  }
+
+  #rollback(): void {
+    try {
+      if (this.#db.isTransaction) this.prepare('ROLLBACK').run();
+    } finally {
+      this.onRollback();
+    }
+  }
+
+  /**
+   * Runs `attempt` until it does not meet another process's lock, waiting asynchronously between
+   * tries, for at most the busy timeout; then the database is unavailable (the HTTP layer: 503).
+   */
+  async #retry<R>(attempt: () => R): Promise<R> {
+    const deadline = Date.now() + this.#options.busyTimeoutMs;
+    let pause = 1;
+    for (;;) {
+      this.assertOpen();
+      try {
+        return attempt();
+      } catch (error) {
+        if (this.#db.isTransaction) this.#rollback();
+        if (!isBusy(error)) throw this.translate(error);
+        if (Date.now() >= deadline) {
+          throw new DatabaseUnavailableError(
+            `The embedded database ${this.file} stayed locked by another process for ${this.#options.busyTimeoutMs} ms.`,
+            { cause: error },
+          );
+        }
+        await sleep(pause);
+        pause = Math.min(pause * 2, 25);
+      }
+    }
+  }
+
+  /** SQLite's failures as this layer's errors; anything else unchanged. */
+  translate(error: unknown): unknown {
+    if (error instanceof DatabaseCorruptError || error instanceof DatabaseUnavailableError)
+      return error;
+    if (isCorruption(error)) {
+      return new DatabaseCorruptError(this.file, (error as Error).message, { cause: error });
+    }
+    const code = sqliteCode(error);
+    if (code !== undefined && code !== SQLITE.CONSTRAINT) {
+      return new DatabaseUnavailableError(
+        `The embedded database ${this.file} failed: ${(error as Error).message}`,
+        { cause: error },
+      );
+    }
+    return error;
+  }
+
+  /** Lets queued writes finish, then closes the connection (SQLite checkpoints the WAL). */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    while (this.#scheduled || this.#flushing) {
+      await (this.#flushing ?? new Promise((resolve) => setImmediate(resolve)));
+    }
+    this.#closed = true;
+    this.#statements.clear();
+    try {
+      this.#db.close();
+    } catch (error) {
+      this.#options.logger.error(
+        { file: this.file, err: error },
+        'embedded database: closing failed',
+      );
+    }
+  }
+}
+
+function statSizeOf(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
+}
