@@ -9,13 +9,16 @@ import { memoryLogger } from './support/memory-logger.js';
 
 describeDatabaseContract('EmbeddedDatabase', async () => {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'workmatch-contract-'));
-  const open = () => EmbeddedDatabase.open(dir, { logger: memoryLogger(), dbName: 'contract' });
+  const open = () =>
+    EmbeddedDatabase.open(dir, { logger: memoryLogger(), dbName: 'contract', ttlSweepMs: 100 });
   return {
     open,
     reopen: async (db) => {
       await db.close();
       return open();
     },
+    openAnother: open,
+    ttlWaitMs: 5_000,
     cleanup: () => rm(dir, { recursive: true, force: true }),
   };
 });
@@ -28,12 +31,21 @@ describe.skipIf(!uri)(
       const dbName = `workmatch_contract_${process.pid}_${Date.now()}`;
       const config = { uri: uri!, dbName, tlsCaFile: process.env.MONGODB_TLS_CA_FILE };
       const open = () => MongoDatabase.connect(config, memoryLogger());
+      // The TTL monitor sleeps 60 s between passes; make it 1 s where the server allows it.
+      const admin = new MongoClient(uri!);
+      await admin
+        .db('admin')
+        .command({ setParameter: 1, ttlMonitorSleepSecs: 1 })
+        .catch(() => undefined)
+        .finally(() => admin.close());
       return {
         open,
         reopen: async (db) => {
           await db.close();
           return open();
         },
+        openAnother: open,
+        ttlWaitMs: 130_000,
         cleanup: async () => {
           const client = new MongoClient(uri!);
           try {

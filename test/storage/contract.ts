@@ -1,4 +1,16 @@
-import { BSON, Binary, Decimal128, Double, Int32, Long, ObjectId, UUID } from 'bson';
+import {
+  BSON,
+  Binary,
+  Decimal128,
+  Double,
+  Int32,
+  Long,
+  MaxKey,
+  MinKey,
+  ObjectId,
+  Timestamp,
+  UUID,
+} from 'bson';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   BulkWriteError,
@@ -9,6 +21,7 @@ import {
   type Collection,
   type Database,
   type Document,
+  type Sort,
 } from '../../src/platform/storage/index.js';
 
 /** A document of the contract's collections: any _id type the tests use. */
@@ -21,6 +34,10 @@ export interface DatabaseHarness {
   open(): Promise<Database>;
   /** Closes `db` and opens the same database again. */
   reopen(db: Database): Promise<Database>;
+  /** Another connection to the same database, as another process would have. */
+  openAnother(): Promise<Database>;
+  /** How long a TTL index may take to expire a document (MongoDB's monitor runs every 60 s). */
+  ttlWaitMs: number;
   /** Removes what `open` created (after the last close). */
   cleanup(): Promise<void>;
 }
@@ -727,6 +744,250 @@ export function describeDatabaseContract(
           live.filter((d) => d.tags.includes('night')).map((d) => d._id),
         );
         expect(await ids({ city: 'Nowhere' })).toEqual([]);
+      });
+    });
+
+    describe('index-served queries', () => {
+      const minute = 60_000;
+      const base = Date.UTC(2026, 11, 1);
+      const at = (i: number) => new Date(base + i * minute);
+
+      async function shiftsWithIndex() {
+        const shifts = fresh<{ _id: number; status: string; startsAt: Date }>('shifts');
+        await shifts.createIndex({ status: 1, startsAt: 1, _id: 1 }, { name: 'status_startsAt' });
+        const docs = Array.from({ length: 300 }, (_, i) => ({
+          _id: i,
+          status: i % 3 === 0 ? 'cancelled' : 'open',
+          // Starts spread out of insertion order, with ties that _id breaks.
+          startsAt: at((i * 7919) % 150),
+        }));
+        await shifts.insertMany(docs);
+        return { shifts, docs };
+      }
+
+      it('reads a range in index order and stops at the limit, forwards and backwards, without sorting', async () => {
+        const { shifts, docs } = await shiftsWithIndex();
+        const filter = { status: 'open', startsAt: { $gte: at(40), $lt: at(120) } };
+        const expected = docs
+          .filter((d) => d.status === 'open' && d.startsAt >= at(40) && d.startsAt < at(120))
+          .sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime() || a._id - b._id)
+          .map((d) => d._id);
+
+        const forwards = shifts.find(filter).sort({ startsAt: 1, _id: 1 }).limit(10);
+        const backwards = shifts.find(filter).sort({ startsAt: -1, _id: -1 }).limit(10);
+
+        expect((await forwards.toArray()).map((d) => d._id)).toEqual(expected.slice(0, 10));
+        expect((await backwards.toArray()).map((d) => d._id)).toEqual(
+          expected.slice(-10).reverse(),
+        );
+        for (const cursor of [
+          shifts.find(filter).sort({ startsAt: 1, _id: 1 }).limit(10),
+          shifts.find(filter).sort({ startsAt: -1, _id: -1 }).limit(10),
+        ]) {
+          const plan = await cursor.explain();
+          expect(plan).toMatchObject({
+            stage: 'IXSCAN',
+            indexName: 'status_startsAt',
+            sortedInMemory: false,
+            returned: 10,
+          });
+          expect(plan.docsExamined).toBeLessThanOrEqual(11);
+        }
+      });
+
+      it('still serves ranges through its indexes after a reopen', async () => {
+        const { shifts } = await shiftsWithIndex();
+        sut = await harness.reopen(sut);
+        const reopened = sut.collection(shifts.collectionName);
+        const plan = await reopened
+          .find({ status: 'open', startsAt: { $gt: at(10) } })
+          .sort({ startsAt: 1, _id: 1 })
+          .limit(5)
+          .explain();
+        expect(plan).toMatchObject({ stage: 'IXSCAN', sortedInMemory: false, returned: 5 });
+      });
+
+      it('serves a compound index of mixed directions both ways, and sorts in memory otherwise', async () => {
+        const items = fresh<{ _id: number; group: string; rank: number }>('items');
+        await items.createIndex({ group: 1, rank: -1 }, { name: 'group_rank' });
+        const docs = Array.from({ length: 60 }, (_, i) => ({
+          _id: i,
+          group: ['a', 'b', 'c'][(i * 7) % 3]!,
+          rank: (i * 13) % 17,
+        }));
+        await items.insertMany(docs);
+        const by = (g: number, r: number) => (x: (typeof docs)[0], y: (typeof docs)[0]) =>
+          (x.group < y.group ? -g : x.group > y.group ? g : 0) ||
+          r * (x.rank - y.rank) ||
+          x._id - y._id;
+
+        const inB = await items.find({ group: 'b' }).sort({ rank: -1, _id: 1 }).toArray();
+        expect(inB.map((d) => d._id)).toEqual(
+          docs
+            .filter((d) => d.group === 'b')
+            .sort(by(1, -1))
+            .map((d) => d._id),
+        );
+        const reversed = items.find({}).sort({ group: -1, rank: 1 });
+        const plain = items.find({}).sort({ group: 1, rank: 1 });
+        const reversedIds = (await reversed.toArray()).map((d) => [d.group, d.rank]);
+        expect(reversedIds).toEqual([...docs].sort(by(-1, 1)).map((d) => [d.group, d.rank]));
+        expect((await plain.toArray()).map((d) => [d.group, d.rank])).toEqual(
+          [...docs].sort(by(1, 1)).map((d) => [d.group, d.rank]),
+        );
+        expect(await items.find({ group: 'b' }).sort({ rank: -1 }).explain()).toMatchObject({
+          indexName: 'group_rank',
+          sortedInMemory: false,
+        });
+        expect(await items.find({}).sort({ group: -1, rank: 1 }).explain()).toMatchObject({
+          indexName: 'group_rank',
+          sortedInMemory: false,
+        });
+        expect(await items.find({}).sort({ group: 1, rank: 1 }).explain()).toMatchObject({
+          sortedInMemory: true,
+        });
+      });
+
+      it('matches array elements through a multikey index, even when two bounds are met by different elements', async () => {
+        const tagged = fresh<{ _id: number; tags?: string[] | string }>('tagged');
+        // With _id, the index could give the sorts below, if arrays did not sort by all their elements.
+        await tagged.createIndex({ tags: 1, _id: 1 });
+        await tagged.insertMany([
+          { _id: 1, tags: ['a', 'z'] },
+          { _id: 2, tags: ['d'] },
+          { _id: 3, tags: [] },
+          { _id: 4, tags: 'd' },
+          { _id: 5 },
+        ]);
+        const ids = async (filter: Document, sort: Sort = { _id: 1 }) =>
+          (await tagged.find(filter).sort(sort).toArray()).map((d) => d._id);
+
+        expect(await ids({ tags: { $gt: 'c', $lt: 'e' } })).toEqual([1, 2, 4]);
+        expect(await ids({ tags: 'd' })).toEqual([2, 4]);
+        expect(await ids({ tags: { $in: ['a', 'q'] } })).toEqual([1]);
+        // An array sorts by its smallest element ascending, its largest descending; [] before null.
+        expect(await ids({}, { tags: 1, _id: 1 })).toEqual([3, 5, 1, 2, 4]);
+        expect(await ids({}, { tags: -1, _id: 1 })).toEqual([1, 2, 4, 5, 3]);
+        // The whole array counts, not only the elements the filter matched.
+        expect(await ids({ tags: { $gte: 'c' } }, { tags: 1, _id: 1 })).toEqual([1, 2, 4]);
+        expect(await ids({ tags: { $lte: 'e' } }, { tags: -1, _id: 1 })).toEqual([1, 2, 4]);
+      });
+
+      it('orders values of different types as MongoDB does, with or without an index', async () => {
+        // In ascending order; equal sort values (null and missing) keep _id order.
+        const values: unknown[] = [
+          new MinKey(),
+          null,
+          undefined,
+          -1,
+          1,
+          Long.fromNumber(2),
+          2.5,
+          Decimal128.fromString('3'),
+          2 ** 53,
+          Long.fromString('9007199254740993'),
+          '10',
+          '9',
+          'a',
+          { a: 1 },
+          { a: 2 },
+          { b: 0 },
+          new Binary(Buffer.from([1, 2, 3])),
+          ObjectId.createFromHexString('65a000000000000000000000'),
+          false,
+          true,
+          new Date(0),
+          new Date(1000),
+          new Timestamp({ t: 1, i: 1 }),
+          /abc/,
+          new MaxKey(),
+        ];
+        const plain = fresh('mixed');
+        const indexed = fresh('mixedIndexed');
+        await indexed.createIndex({ v: 1 });
+        const docs = values.map((v, i) => (v === undefined ? { _id: i } : { _id: i, v }));
+        await plain.insertMany(docs);
+        await indexed.insertMany(docs);
+        const ascending = values.map((_v, i) => i);
+        // Descending, null (_id 1) and missing (_id 2) still tie, so _id orders them.
+        const descending = [...ascending].reverse();
+        descending.splice(descending.indexOf(2), 2, 1, 2);
+        for (const collection of [plain, indexed]) {
+          const up = await collection.find({}).sort({ v: 1, _id: 1 }).toArray();
+          const down = await collection.find({}).sort({ v: -1, _id: 1 }).toArray();
+          expect(up.map((d) => d._id)).toEqual(ascending);
+          expect(down.map((d) => d._id)).toEqual(descending);
+        }
+      });
+
+      it('refuses to index two different arrays of one document (parallel arrays)', async () => {
+        const pairs = fresh('pairs');
+        await pairs.createIndex({ a: 1, b: 1 });
+        await pairs.insertOne({ _id: 1, a: [1, 2], b: 3 });
+        await expect(pairs.insertOne({ _id: 2, a: [1, 2], b: [3, 4] })).rejects.toMatchObject({
+          code: 171,
+        });
+        expect(await pairs.countDocuments({})).toBe(1);
+      });
+    });
+
+    describe('TTL indexes', () => {
+      it('expire documents whose date is past, and leave the others', async () => {
+        const sessions = fresh('sessions');
+        await sessions.createIndex({ expiresAt: 1 }, { expireAfterSeconds: 0 });
+        await sessions.insertMany([
+          { _id: 'past', expiresAt: new Date(Date.now() - 60_000) },
+          { _id: 'future', expiresAt: new Date(Date.now() + 3_600_000) },
+          { _id: 'not-a-date', expiresAt: 'tomorrow' },
+          { _id: 'no-field' },
+        ]);
+        const deadline = Date.now() + harness.ttlWaitMs;
+        while ((await sessions.findOne({ _id: 'past' })) && Date.now() < deadline) {
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        expect((await sessions.find({}).sort({ _id: 1 }).toArray()).map((d) => d._id)).toEqual([
+          'future',
+          'no-field',
+          'not-a-date',
+        ]);
+      }, 180_000);
+    });
+
+    describe('two connections', () => {
+      it('lose no update when both write the same documents conditionally at once', async () => {
+        const name = `counters_${++counter}`;
+        const other = await harness.openAnother();
+        try {
+          const here = sut.collection<{ _id: string; version: number; value: number }>(name);
+          const there = other.collection<{ _id: string; version: number; value: number }>(name);
+          await here.insertMany([
+            { _id: 'versioned', version: 0, value: 0 },
+            { _id: 'incremented', version: 0, value: 0 },
+          ]);
+          const writer = async (counters: typeof here) => {
+            for (let i = 0; i < 30; i++) {
+              await retryOnConflict(
+                async () => {
+                  const current = (await counters.findOne({ _id: 'versioned' }))!;
+                  return updateWithVersion(counters, { _id: 'versioned' }, current.version, {
+                    $set: { value: current.value + 1 },
+                  });
+                },
+                { attempts: 100 },
+              );
+              await counters.findOneAndUpdate({ _id: 'incremented' }, { $inc: { value: 1 } });
+            }
+          };
+          await Promise.all([writer(here), writer(there)]);
+          expect(await there.findOne({ _id: 'versioned' })).toEqual({
+            _id: 'versioned',
+            version: 60,
+            value: 60,
+          });
+          expect(await here.findOne({ _id: 'incremented' })).toMatchObject({ value: 60 });
+        } finally {
+          await other.close();
+        }
       });
     });
 
