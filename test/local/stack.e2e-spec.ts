@@ -1,12 +1,10 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
-import fs from 'node:fs/promises';
+import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../src/local/launcher.js';
 import type { StackPorts } from '../../src/local/ports.js';
+import { ensureBuilt } from '../support/build.js';
 import { busyPorts, childPids, isAlive, stackPorts, tempDir } from './support.js';
 
 /**
@@ -15,39 +13,6 @@ import { busyPorts, childPids, isAlive, stackPorts, tempDir } from './support.js
  */
 
 const DIST = path.join(PROJECT_ROOT, 'dist');
-const ENTRIES = ['main.js', 'worker.js', 'local/stack.js'].map((e) => path.join(DIST, e));
-const BUILD_INFO = path.join(DIST, '.tsbuildinfo');
-
-async function newestSource(dir: string): Promise<number> {
-  let newest = 0;
-  for (const entry of await fs.readdir(dir, { withFileTypes: true, recursive: true })) {
-    if (!entry.isFile() || !entry.name.endsWith('.ts') || entry.name.endsWith('.spec.ts')) continue;
-    newest = Math.max(newest, statSync(path.join(entry.parentPath, entry.name)).mtimeMs);
-  }
-  return newest;
-}
-
-async function ensureBuilt(): Promise<void> {
-  const stale =
-    !ENTRIES.every((entry) => existsSync(entry)) ||
-    !existsSync(BUILD_INFO) ||
-    (await newestSource(path.join(PROJECT_ROOT, 'src'))) > statSync(BUILD_INFO).mtimeMs;
-  if (!stale) return;
-  const tsc = path.join(PROJECT_ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-  try {
-    await promisify(execFile)(process.execPath, [tsc, '-p', 'tsconfig.build.json'], {
-      cwd: PROJECT_ROOT,
-    });
-  } catch (error) {
-    // tsc still emits on type errors; those are `npm run typecheck`'s to report. What this
-    // suite needs is runnable entries, and a runtime failure shows up in the launcher output.
-    const { stdout } = error as { stdout?: string };
-    if (!ENTRIES.every((entry) => existsSync(entry))) {
-      throw new Error(`npm run build failed:\n${stdout ?? String(error)}`, { cause: error });
-    }
-    console.warn(`npm run build reported errors (dist emitted anyway):\n${stdout ?? ''}`);
-  }
-}
 
 interface Launched {
   child: ChildProcess;
@@ -114,7 +79,7 @@ async function stopLauncher(launched: Launched): Promise<void> {
 }
 
 describe('npm start (dist/local/stack.js)', () => {
-  beforeAll(ensureBuilt, 60_000);
+  beforeAll(() => ensureBuilt(['main.js', 'worker.js', 'local/stack.js']), 60_000);
 
   it('serves /health/ready with every stand-in up, then stops everything on Ctrl-C', async () => {
     const ports = await stackPorts();
