@@ -100,9 +100,15 @@ export class CollectionTables {
     for (const interval of intervals) {
       // A point interval holds exactly one value's keys only on a single-field index.
       const exact = interval.point && (plan.index?.def.key.length ?? 1) === 1;
-      const rows = exact
-        ? this.#store.prepare(sql.point).iterate(interval.lo)
-        : this.#store.prepare(sql.range).iterate(interval.lo, interval.hi);
+      let rows: Iterable<Record<string, unknown>>;
+      if (exact && plan.unique) {
+        const row = this.#store.prepare(sql.point).get(interval.lo);
+        rows = row ? [row] : [];
+      } else {
+        rows = exact
+          ? this.#store.prepare(sql.point).iterate(interval.lo)
+          : this.#store.prepare(sql.range).iterate(interval.lo, interval.hi);
+      }
       for (const row of rows) {
         counters.keysExamined++;
         const rid = row.rid as number;

@@ -49,7 +49,7 @@ import {
 import type { EngineContext } from './engine-context.js';
 import { indexDefinition, pathValues } from './index-keys.js';
 import { EMPTY_ARRAY, encodeComponent } from './key-encoding.js';
-import { choosePlan, sortKey, type Plan } from './planner.js';
+import { boundsAreExact, choosePlan, sortKey, type Plan } from './planner.js';
 import { KeepChanges } from './sqlite-store.js';
 
 type Result<T extends Document> = UpdateResult<T>;
@@ -123,7 +123,7 @@ export class EmbeddedCollection<T extends Document = Document> implements Collec
 
   /**
    * Matching documents in sort order, after skip and limit. The planner picks the index; every
-   * candidate is tested against the whole filter, except `_id` equality on plain ids (exact).
+   * candidate is tested against the whole filter, unless the index bounds are the filter.
    */
   #select(
     meta: CollectionMeta | undefined,
@@ -132,14 +132,21 @@ export class EmbeddedCollection<T extends Document = Document> implements Collec
   ): Selection {
     const criteria = filter ?? {};
     const counters: ScanCounters = { keysExamined: 0, docsExamined: 0 };
-    // Compiled first, so a bad filter fails even on an empty collection, as on the server.
-    const test = isIdEquality(criteria) ? undefined : compileFilter(criteria);
-    if (!meta) return { docs: [], plan: undefined, counters };
+    if (!meta) {
+      // Compiled anyway, so a bad filter fails even on a missing collection, as on the server.
+      compileFilter(criteria);
+      return { docs: [], plan: undefined, counters };
+    }
     const sort = normalizeSort(options.sort);
     const skip = options.skip ?? 0;
     // As on the server, a limit of 0 means none and a negative one means its absolute value.
     const limit = options.limit ? Math.abs(options.limit) : undefined;
     const plan = choosePlan(meta, criteria, sort, (p) => this.#tables.estimate(p));
+    // Compiling a filter with mingo costs more than an indexed read; exact bounds need none.
+    const test =
+      isIdEquality(criteria) || boundsAreExact(criteria, plan)
+        ? undefined
+        : compileFilter(criteria);
     const scan = this.#tables.scan(meta, plan, counters);
     if (!sort || plan.providesSort) {
       const docs: StoredDocument[] = [];

@@ -52,6 +52,11 @@ export interface Plan {
   dedupe: boolean;
   /** Fields the intervals bound (for choosing). */
   boundedFields: number;
+  /** The index's leading fields each pinned to points, and the paths of its fields. */
+  pointFields: number;
+  fieldPaths: readonly string[];
+  /** Each key interval holds one key at most (points on every field of a unique index). */
+  unique: boolean;
 }
 
 const MAX_INTERVALS = 512;
@@ -272,6 +277,9 @@ function buildPlan(
     providesSort,
     dedupe: candidate.multikey,
     boundedFields,
+    pointFields,
+    fieldPaths: candidate.fields.map(([path]) => path),
+    unique: candidate.unique && pointFields === candidate.fields.length,
   };
 }
 
@@ -318,6 +326,7 @@ export function choosePlan(
   estimate: (plan: Plan) => number,
 ): Plan {
   const predicates = collectPredicates(filter);
+  if (predicates.size === 0 && !sort) return collectionScan(sort);
   const candidates: Candidate[] = [
     { fields: [['_id', 1]], multikey: false, unique: true, index: undefined, name: ID_INDEX_NAME },
   ];
@@ -367,7 +376,45 @@ export function collectionScan(sort: SortSpec | undefined): Plan {
     providesSort: sort === undefined,
     dedupe: false,
     boundedFields: 0,
+    pointFields: 0,
+    fieldPaths: [],
+    unique: false,
   };
+}
+
+/** Values whose key equality is exactly mingo's equality. */
+function isExactPoint(value: unknown): boolean {
+  return (
+    (typeof value === 'string' && value.isWellFormed()) ||
+    typeof value === 'boolean' ||
+    value instanceof ObjectId ||
+    (value instanceof Date && !Number.isNaN(value.getTime()))
+  );
+}
+
+/**
+ * The filter asks nothing beyond what the plan's point bounds already guarantee, so the
+ * candidates need no test: every condition is an equality (or `$in`) on a field the plan pins
+ * to points, with values whose key equality is the filter's own (strings, booleans, ids, dates).
+ */
+export function boundsAreExact(filter: Document, plan: Plan): boolean {
+  if (plan.stage === 'COLLSCAN') return false;
+  const pinned = plan.fieldPaths.slice(0, plan.pointFields);
+  const keys = Object.keys(filter);
+  if (keys.length === 0) return false;
+  for (const key of keys) {
+    if (!pinned.includes(key)) return false;
+    const condition = filter[key];
+    if (isExactPoint(condition)) continue;
+    if (!isPlainObject(condition)) return false;
+    const ops = Object.keys(condition);
+    if (ops.length !== 1) return false;
+    if (ops[0] === '$eq' && isExactPoint(condition.$eq)) continue;
+    if (ops[0] === '$in' && Array.isArray(condition.$in) && condition.$in.every(isExactPoint))
+      continue;
+    return false;
+  }
+  return true;
 }
 
 // ── sorting in memory ──────────────────────────────────────────────────────────────────────

@@ -183,14 +183,27 @@ export class SqliteStore {
 
   /** Runs `fn` in a read transaction: one consistent snapshot of the file. */
   read<R>(fn: () => R): Promise<R> {
-    return this.#retry(() => {
+    const attempt = () => {
       this.prepare('BEGIN').run();
       try {
         return fn();
       } finally {
         this.prepare('COMMIT').run();
       }
-    });
+    };
+    // Readers rarely meet a lock in WAL mode: the first try runs without the retry loop's promises.
+    try {
+      this.assertOpen();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    try {
+      return Promise.resolve(attempt());
+    } catch (error) {
+      if (this.#db.isTransaction) this.#rollback();
+      if (!isBusy(error)) return Promise.reject(this.translate(error));
+      return this.#retry(attempt);
+    }
   }
 
   /** Runs `fn` in a write transaction shared with the other writes of this turn (see above). */
