@@ -121,6 +121,28 @@ describe('EmbeddedDatabase', () => {
     expect(await docs.find({ email: 'c@x.kr' }).explain()).toMatchObject({ stage: 'IXSCAN' });
   });
 
+  it('never serves a cached document another connection has changed or deleted since', async () => {
+    const docs = sut.collection<Doc>('docs');
+    await docs.createIndex({ k: 1 });
+    await docs.insertMany([
+      { _id: 1, k: 'a', v: 1 },
+      { _id: 2, k: 'b', v: 1 },
+    ]);
+    expect(await docs.findOne({ _id: 1 })).toMatchObject({ v: 1 });
+    expect(await docs.findOne({ k: 'b' })).toMatchObject({ v: 1 });
+    const other = (await openAnother()).collection<Doc>('docs');
+
+    await other.updateOne({ _id: 1 }, { $set: { v: 2 } });
+    await other.deleteOne({ k: 'b' });
+    await other.insertOne({ _id: 3, k: 'b', v: 3 });
+
+    expect(await docs.findOne({ _id: 1 })).toMatchObject({ v: 2 });
+    expect(await docs.find({ k: 'b' }).toArray()).toEqual([{ _id: 3, k: 'b', v: 3 }]);
+    const returned = (await docs.findOne({ _id: 1 }))!;
+    returned.v = 99;
+    expect(await docs.findOne({ _id: 1 })).toMatchObject({ v: 2 });
+  });
+
   it('waits for another process’s write lock without blocking the event loop, then writes', async () => {
     const holder = new DatabaseSync(sut.file);
     holder.exec('BEGIN IMMEDIATE');

@@ -34,6 +34,8 @@ export interface CollectionMeta {
 export class Catalog {
   readonly #store: SqliteStore;
   #version = -1;
+  /** The version was compared since the last sign of an outside change. */
+  #checked = false;
   #collections = new Map<string, CollectionMeta>();
 
   constructor(store: SqliteStore) {
@@ -75,8 +77,13 @@ export class Catalog {
       .run(key, value);
   }
 
-  /** Reloads the cached catalog if another process (or a rollback) changed it. In a transaction. */
+  /**
+   * In a transaction: reloads the catalog after `invalidate()` (another process committed, or a
+   * rollback undid a change made here) if its version in the file moved.
+   */
   refresh(): void {
+    if (this.#checked) return;
+    this.#checked = true;
     const version = this.meta('catalog') as number;
     if (version === this.#version) return;
     const collections = new Map<string, CollectionMeta>();
@@ -104,8 +111,14 @@ export class Catalog {
     this.#version = version;
   }
 
-  /** Forget the cache: the next transaction reloads it. */
+  /** The file may have changed: the next `refresh()` compares versions. */
   invalidate(): void {
+    this.#checked = false;
+  }
+
+  /** A change made here was rolled back: the next `refresh()` reloads. */
+  discard(): void {
+    this.#checked = false;
     this.#version = -1;
   }
 

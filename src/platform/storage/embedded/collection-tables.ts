@@ -1,5 +1,6 @@
 import { crc32 } from 'node:zlib';
 import { BSON } from 'bson';
+import { LRUCache } from 'lru-cache';
 import type { Document } from '../database.js';
 import { DuplicateKeyError } from '../errors.js';
 import type { Catalog, CollectionMeta, IndexMeta } from './catalog.js';
@@ -33,11 +34,31 @@ export class CollectionTables {
   readonly #store: SqliteStore;
   readonly #catalog: Catalog;
   readonly #dbName: string;
+  /**
+   * Decoded documents by table and row id, bounded by their BSON size. Never handed out (callers
+   * get copies). Correct across processes because the store clears it whenever another
+   * connection has committed (`PRAGMA data_version`) or a transaction rolls back, and this
+   * connection's own writes update it.
+   */
+  readonly #cache: LRUCache<string, Document> | undefined;
 
-  constructor(store: SqliteStore, catalog: Catalog, dbName: string) {
+  constructor(store: SqliteStore, catalog: Catalog, dbName: string, cacheBytes: number) {
     this.#store = store;
     this.#catalog = catalog;
     this.#dbName = dbName;
+    this.#cache = cacheBytes > 0 ? new LRUCache({ maxSize: cacheBytes }) : undefined;
+  }
+
+  clearCache(): void {
+    this.#cache?.clear();
+  }
+
+  #remember(collection: CollectionMeta, rid: number, doc: Document, bytes: number): void {
+    this.#cache?.set(`${collection.table}:${rid}`, doc, { size: Math.max(1, bytes) });
+  }
+
+  #cached(collection: CollectionMeta, rid: number): Document | undefined {
+    return this.#cache?.get(`${collection.table}:${rid}`);
   }
 
   /** Decodes a stored BSON document after checking its checksum (a flipped bit is refused). */
@@ -56,27 +77,45 @@ export class CollectionTables {
     }
   }
 
+  /** The document of a row: from the cache, else read, decoded and cached. */
   byRid(collection: CollectionMeta, rid: number): Document | undefined {
+    const cached = this.#cached(collection, rid);
+    if (cached) return cached;
     const row = this.#store
       .prepare(`SELECT doc, sum FROM ${collection.table} WHERE rid = ?`)
       .get(rid);
-    return row ? this.decode(collection, rid, row.doc as Uint8Array, row.sum as number) : undefined;
+    if (!row) return undefined;
+    const bytes = row.doc as Uint8Array;
+    const doc = this.decode(collection, rid, bytes, row.sum as number);
+    this.#remember(collection, rid, doc, bytes.length);
+    return doc;
   }
 
   count(collection: CollectionMeta): number {
     return this.#store.prepare(`SELECT count(*) AS n FROM ${collection.table}`).get()!.n as number;
   }
 
-  /** Every document, in natural (insertion) order. */
+  /**
+   * Every document, in natural (insertion) order. A scan uses cached documents but does not
+   * fill the cache (it would push out what is read often).
+   */
   *all(collection: CollectionMeta): Generator<StoredDocument> {
     const rows = this.#store.prepare(`SELECT rid, doc, sum FROM ${collection.table} ORDER BY rid`);
     for (const row of rows.iterate()) {
       const rid = row.rid as number;
-      yield { rid, doc: this.decode(collection, rid, row.doc as Uint8Array, row.sum as number) };
+      yield {
+        rid,
+        doc:
+          this.#cached(collection, rid) ??
+          this.decode(collection, rid, row.doc as Uint8Array, row.sum as number),
+      };
     }
   }
 
-  /** The documents a plan's intervals reach, in key order (or reversed), each once. */
+  /**
+   * The documents a plan's intervals reach, in key order (or reversed), each once: the index
+   * gives row ids, the documents come from the cache or their table.
+   */
   *scan(collection: CollectionMeta, plan: Plan, counters: ScanCounters): Generator<StoredDocument> {
     if (plan.stage === 'COLLSCAN') {
       for (const stored of this.all(collection)) {
@@ -89,12 +128,12 @@ export class CollectionTables {
     const order = plan.reverse ? 'DESC' : 'ASC';
     const sql = plan.index
       ? {
-          point: `SELECT i.rid AS rid, d.doc AS doc, d.sum AS sum FROM ${plan.index.table} AS i CROSS JOIN ${collection.table} AS d ON d.rid = i.rid WHERE i.key = ? ORDER BY i.rid ${order}`,
-          range: `SELECT i.rid AS rid, d.doc AS doc, d.sum AS sum FROM ${plan.index.table} AS i CROSS JOIN ${collection.table} AS d ON d.rid = i.rid WHERE i.key >= ? AND i.key < ? ORDER BY i.key ${order}, i.rid ${order}`,
+          point: `SELECT rid FROM ${plan.index.table} WHERE key = ? ORDER BY rid ${order}`,
+          range: `SELECT rid FROM ${plan.index.table} WHERE key >= ? AND key < ? ORDER BY key ${order}, rid ${order}`,
         }
       : {
-          point: `SELECT rid, doc, sum FROM ${collection.table} WHERE id = ?`,
-          range: `SELECT rid, doc, sum FROM ${collection.table} WHERE id >= ? AND id < ? ORDER BY id ${order}`,
+          point: `SELECT rid FROM ${collection.table} WHERE id = ?`,
+          range: `SELECT rid FROM ${collection.table} WHERE id >= ? AND id < ? ORDER BY id ${order}`,
         };
     const intervals = plan.reverse ? [...plan.intervals].reverse() : plan.intervals;
     for (const interval of intervals) {
@@ -109,15 +148,16 @@ export class CollectionTables {
           ? this.#store.prepare(sql.point).iterate(interval.lo)
           : this.#store.prepare(sql.range).iterate(interval.lo, interval.hi);
       }
-      for (const row of rows) {
+      for (const rid of inChunks(rows)) {
         counters.keysExamined++;
-        const rid = row.rid as number;
         if (seen) {
           if (seen.has(rid)) continue;
           seen.add(rid);
         }
+        const doc = this.byRid(collection, rid);
+        if (!doc) continue;
         counters.docsExamined++;
-        yield { rid, doc: this.decode(collection, rid, row.doc as Uint8Array, row.sum as number) };
+        yield { rid, doc };
       }
     }
   }
@@ -160,6 +200,7 @@ export class CollectionTables {
       for (const entry of this.#entries(collection, index, doc))
         this.#addEntry(collection, index, entry, rid);
     }
+    this.#remember(collection, rid, doc, bytes.length);
     return rid;
   }
 
@@ -185,6 +226,7 @@ export class CollectionTables {
     this.#store
       .prepare(`UPDATE ${collection.table} SET doc = ?, sum = ? WHERE rid = ?`)
       .run(bytes, crc32(bytes), rid);
+    this.#remember(collection, rid, after, bytes.length);
   }
 
   remove(collection: CollectionMeta, rid: number, doc: Document): void {
@@ -193,12 +235,14 @@ export class CollectionTables {
         this.#removeEntry(index, entry, rid);
     }
     this.#store.prepare(`DELETE FROM ${collection.table} WHERE rid = ?`).run(rid);
+    this.#cache?.delete(`${collection.table}:${rid}`);
   }
 
   /** Every document and every index entry of a collection, at once. */
   truncate(collection: CollectionMeta): number {
     const { changes } = this.#store.prepare(`DELETE FROM ${collection.table}`).run();
     for (const index of collection.indexes) this.#store.prepare(`DELETE FROM ${index.table}`).run();
+    this.#cache?.clear();
     return Number(changes);
   }
 
@@ -236,5 +280,32 @@ export class CollectionTables {
 
   #removeEntry(index: IndexMeta, entry: IndexEntry, rid: number): void {
     this.#store.prepare(`DELETE FROM ${index.table} WHERE key = ? AND rid = ?`).run(entry.key, rid);
+  }
+}
+
+/**
+ * Row ids of an index scan, read ahead in growing chunks: stepping the index statement between
+ * document reads costs more than reading a few ids too many, and a query that stops early (a
+ * limit) still reads at most twice what it used.
+ */
+function* inChunks(rows: Iterable<Record<string, unknown>>): Generator<number> {
+  const iterator = rows[Symbol.iterator]();
+  let size = 16;
+  try {
+    for (;;) {
+      const chunk: number[] = [];
+      for (let next = iterator.next(); ; next = iterator.next()) {
+        if (next.done) {
+          yield* chunk;
+          return;
+        }
+        chunk.push(next.value.rid as number);
+        if (chunk.length === size) break;
+      }
+      yield* chunk;
+      size = Math.min(size * 2, 1024);
+    }
+  } finally {
+    iterator.return?.();
   }
 }

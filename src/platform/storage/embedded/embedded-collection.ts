@@ -224,7 +224,7 @@ export class EmbeddedCollection<T extends Document = Document> implements Collec
         for (const value of pathValues(doc, key)) {
           if (value === undefined || value === EMPTY_ARRAY) continue;
           const encoded = encodeComponent(value);
-          seen.set(encoded.toString('latin1'), { key: encoded, value });
+          seen.set(encoded.toString('latin1'), { key: encoded, value: copyValue(value) });
         }
       }
       return [...seen.values()]
@@ -240,12 +240,13 @@ export class EmbeddedCollection<T extends Document = Document> implements Collec
       const filter = first && '$match' in first ? (first.$match as Document) : undefined;
       const rest = filter ? pipeline.slice(1) : pipeline;
       return this.#read((meta) => {
-        const input = this.#select(meta, filter, {}).docs.map((s) => s.doc);
+        // Copies: mingo's stages may write into the documents they are given.
+        const input = this.#select(meta, filter, {}).docs.map((s) => copyValue(s.doc));
         const { catalog, tables } = this.#engine;
         // `$lookup` reads the joined collection in the same snapshot.
         const collectionResolver = (name: string): Document[] => {
           const joined = catalog.get(name);
-          return joined ? Array.from(tables.all(joined), (s) => s.doc) : [];
+          return joined ? Array.from(tables.all(joined), (s) => copyValue(s.doc)) : [];
         };
         return mingo(() =>
           new Aggregator(rest, { ...MINGO_OPTIONS, collectionResolver }).run(input),
@@ -676,14 +677,18 @@ function isIdEquality(filter: Document): boolean {
   );
 }
 
-/** Results as the caller gets them (fresh objects already), projected if asked. */
+/**
+ * Results as the caller gets them: copies (what was read may be cached and shared), projected
+ * if asked.
+ */
 function present(docs: Document[], projection: Document | undefined): Document[] {
-  if (!projection || Object.keys(projection).length === 0) return docs;
+  if (!projection || Object.keys(projection).length === 0) return docs.map(copyValue);
   const fields = topLevelInclusion(projection);
   // Only the named top-level fields (and `_id`, unless excluded), as `$project` would give:
   // picking them is a fraction of compiling and running a `$project` per read.
   if (fields) return docs.map((doc) => pickFields(doc, fields));
-  return mingo(() => new Aggregator([{ $project: projection }], MINGO_OPTIONS).run(docs));
+  const copies = docs.map(copyValue);
+  return mingo(() => new Aggregator([{ $project: projection }], MINGO_OPTIONS).run(copies));
 }
 
 /**
@@ -711,7 +716,7 @@ function topLevelInclusion(projection: Document): string[] | undefined {
 function pickFields(doc: Document, fields: readonly string[]): Document {
   const out: Document = {};
   for (const field of fields) {
-    if (doc[field] !== undefined) out[field] = doc[field];
+    if (doc[field] !== undefined) out[field] = copyValue(doc[field]);
   }
   return out;
 }

@@ -26,6 +26,11 @@ export interface EmbeddedDatabaseOptions {
   busyTimeoutMs?: number;
   /** SQLite's page cache per connection (default 32 MiB); memory does not grow with the data. */
   cacheBytes?: number;
+  /**
+   * Decoded documents kept between operations, by their BSON size (default 8 MiB; 0 for none).
+   * Dropped whenever another process has written, so it is never stale.
+   */
+  documentCacheBytes?: number;
   /** Files up to this size are checked (`PRAGMA quick_check`) at open (default 256 MiB). */
   checkOnOpenMaxBytes?: number;
   /** How often TTL indexes are swept (default 60 s, as MongoDB's TTL monitor); `0` never. */
@@ -37,6 +42,8 @@ export interface EmbeddedDatabaseStats {
   /** The database file and its write-ahead log, in bytes. */
   fileBytes: number;
   walBytes: number;
+  /** Write transactions this connection committed (writes issued together share one). */
+  commits: number;
 }
 
 /**
@@ -86,14 +93,22 @@ export class EmbeddedDatabase implements Database {
     });
     try {
       const catalog = new Catalog(store);
-      store.onRollback = () => catalog.invalidate();
-      await store.write(() => catalog.ensureSchema());
-      const context: EngineContext = {
+      const tables = new CollectionTables(
         store,
         catalog,
-        tables: new CollectionTables(store, catalog, dbName),
         dbName,
+        options.documentCacheBytes ?? 8 * 1024 * 1024,
+      );
+      store.onExternalChange = () => {
+        catalog.invalidate();
+        tables.clearCache();
       };
+      store.onRollback = () => {
+        catalog.discard();
+        tables.clearCache();
+      };
+      await store.write(() => catalog.ensureSchema());
+      const context: EngineContext = { store, catalog, tables, dbName };
       await importLegacyDirectory(context, root, options.logger);
       const db = new EmbeddedDatabase(context, options.logger, options.ttlSweepMs ?? 60_000);
       options.logger.debug(
@@ -168,6 +183,7 @@ export class EmbeddedDatabase implements Database {
       file: this.file,
       fileBytes: await size(this.file),
       walBytes: await size(`${this.file}-wal`),
+      commits: this.#context.store.commits,
     };
   }
 

@@ -84,8 +84,15 @@ export class SqliteStore {
   #scheduled = false;
   #flushing: Promise<void> | undefined;
   #closed = false;
-  /** Called when a transaction or savepoint rolls back (cached schema may be ahead of the file). */
+  #commits = 0;
+  /** Called when a transaction or savepoint rolls back (what is cached may be ahead of the file). */
   onRollback: () => void = () => undefined;
+  /**
+   * Called at the start of a transaction when another connection (process) has committed since
+   * this one last looked (`PRAGMA data_version`): what this process cached may be stale.
+   */
+  onExternalChange: () => void = () => undefined;
+  #dataVersion: number | undefined;
 
   private constructor(db: DatabaseSync, options: SqliteStoreOptions) {
     this.#db = db;
@@ -176,6 +183,11 @@ export class SqliteStore {
     this.#db.exec(sql);
   }
 
+  /** Write transactions committed by this connection (with writes counted, how many per commit). */
+  get commits(): number {
+    return this.#commits;
+  }
+
   assertOpen(): void {
     if (this.#closed)
       throw new DatabaseUnavailableError(`The embedded database ${this.file} is closed.`);
@@ -186,6 +198,7 @@ export class SqliteStore {
     const attempt = () => {
       this.prepare('BEGIN').run();
       try {
+        this.#noticeExternalChanges();
         return fn();
       } finally {
         this.prepare('COMMIT').run();
@@ -256,6 +269,7 @@ export class SqliteStore {
     const batch = this.#queue.splice(0);
     const settled: Array<() => void> = [];
     try {
+      this.#noticeExternalChanges();
       if (batch.length === 1) {
         const item = batch[0]!;
         try {
@@ -269,6 +283,7 @@ export class SqliteStore {
         for (const item of batch) settled.push(this.#inSavepoint(item));
       }
       this.prepare('COMMIT').run();
+      this.#commits++;
     } catch (error) {
       this.#rollback();
       const failure = this.translate(error);
@@ -276,6 +291,14 @@ export class SqliteStore {
       return;
     }
     for (const settle of settled) settle();
+  }
+
+  /** In a transaction: tells `onExternalChange` if another connection committed meanwhile. */
+  #noticeExternalChanges(): void {
+    const version = this.prepare('PRAGMA data_version').get()!.data_version as number;
+    if (version === this.#dataVersion) return;
+    this.#dataVersion = version;
+    this.onExternalChange();
   }
 
   /** Runs one write of a batch in a savepoint; its own failure undoes only its own changes. */
