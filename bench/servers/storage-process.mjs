@@ -2,7 +2,6 @@
 //   fill <dir> <count>   inserts <count> documents (batches of 1,000), reads them all back page by
 //                        page, prints {"ms", "maxRssMb", "fileBytes"}
 //   reopen <dir>         opens the database and answers one indexed query, prints {"ms"}
-//   idle <dir>           opens the database and does nothing, prints {"maxRssMb"} (the floor)
 import { EmbeddedDatabase } from '../../dist/platform/storage/index.js';
 import { makeDoc } from '../storage-data.mjs';
 
@@ -45,11 +44,6 @@ if (mode === 'fill') {
   if (!found) throw new Error('reopened database lacks user123456');
   await db.close();
   process.stdout.write(`${JSON.stringify({ ms })}\n`);
-} else if (mode === 'idle') {
-  const db = await EmbeddedDatabase.open(dir, { logger: silent, ttlSweepMs: 0 });
-  await db.collection('members').findOne({ email: 'user1@example.com' });
-  await db.close();
-  process.stdout.write(`${JSON.stringify({ maxRssMb: maxRssMb() })}\n`);
 } else {
   throw new Error(`unknown mode ${mode}`);
 }
