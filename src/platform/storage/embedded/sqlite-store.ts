@@ -122,9 +122,12 @@ export class SqliteStore {
         if (answer.join('\n') !== 'ok') throw store.corruption(answer.join('\n'));
       }
     } catch (error) {
+      const failure =
+        error instanceof DatabaseCorruptError || !isCorruption(error)
+          ? error
+          : store.#corruptionOf(error);
       db.close();
-      if (error instanceof DatabaseCorruptError || !isCorruption(error)) throw error;
-      throw store.#corruptionOf(error);
+      throw failure;
     }
     return store;
   }
