@@ -9,6 +9,8 @@ export type DomainErrorKind =
   | 'not_found'
   | 'conflict'
   | 'unprocessable'
+  /** The body's media type or charset is not one the API reads (415). */
+  | 'unsupported_media_type'
   | 'rate_limited'
   | 'unavailable'
   /** A fault in our own data or code that we can name (500, logged as an error). */

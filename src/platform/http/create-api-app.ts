@@ -13,11 +13,19 @@ import { registerAuthentication } from '../auth/authenticate.hook.js';
 import { TokenVerifier } from '../auth/token-verifier.js';
 import { Idempotency } from './idempotency.js';
 import { IdempotencyRepository } from './idempotency.repository.js';
+import { registerJsonBodyParser } from './json-body.js';
 import { buildOpenApiDocument } from './openapi.js';
+import { sendProblem } from './problem.filter.js';
 import { REQUEST_ID_HEADER, registerRequestLifecycle } from './request-lifecycle.js';
 /** API Gateway (VPC link) and the ALB. */
 const TRUSTED_PROXY_HOPS = 2;
 const INBOUND_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+/**
+ * The longest path parameter the router matches, after percent-decoding. Id schemas allow at
+ * most this many characters (a test walks the OpenAPI document to keep them in agreement); a
+ * longer one is a 414 problem before any route runs.
+ */
+export const MAX_PATH_PARAM_LENGTH = 128;
 
 /** Keeps a caller's (or API Gateway's) request id when it is well-formed; otherwise makes one. */
 function requestIdOf(request: IncomingMessage): string {
@@ -83,6 +91,11 @@ export async function createApiApp({
     bodyLimit: config.http.bodyLimitBytes,
     genReqId: requestIdOf,
     return503OnClosing: true,
+    routerOptions: { maxParamLength: MAX_PATH_PARAM_LENGTH },
+    // Errors the router raises before any route (a path parameter too long, a malformed
+    // percent-escape) are problems like every other error.
+    frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) =>
+      sendProblem(error, request, reply),
     forceCloseConnections: 'idle',
     // In AWS a request reaches the task through API Gateway's VPC link and the private ALB:
     // trust exactly those two hops of X-Forwarded-For, so the client's IP is the one API Gateway
@@ -97,7 +110,9 @@ export async function createApiApp({
     { logger: new PinoNestLogger(logger), abortOnError: false, bodyParser: false },
   );
   const fastify = app.getHttpAdapter().getInstance();
-  // Fastify's own JSON parser stays (it enforces bodyLimit); plain text is refused with 415.
+  // JSON bodies through our parser (charset, encoding, depth and UTF-16 checks around Fastify's
+  // own, which enforces bodyLimit); plain text is refused with 415.
+  registerJsonBodyParser(fastify);
   fastify.removeContentTypeParser('text/plain');
 
   registerAuthentication(fastify, app.get(TokenVerifier));
