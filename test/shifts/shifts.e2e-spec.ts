@@ -226,12 +226,18 @@ describe('posting a shift', () => {
     expect(response.status).toBe(403);
   });
 
-  it('answers 404 for an unknown business', async () => {
-    for (const unknown of ['biz-zzz', '0123456789abcdef01234567']) {
-      const response = await call('POST', `/businesses/${unknown}/shifts`, ownerA, shiftBody());
-      expect(response.status).toBe(404);
-      expect(await response.json()).toMatchObject({ code: 'business_not_found' });
-    }
+  it('answers 404 for an unknown business, and 400 for a business id that cannot be one', async () => {
+    const unknown = await call(
+      'POST',
+      '/businesses/0123456789abcdef01234567/shifts',
+      ownerA,
+      shiftBody(),
+    );
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toMatchObject({ code: 'business_not_found' });
+    const malformed = await call('POST', '/businesses/biz-zzz/shifts', ownerA, shiftBody());
+    expect(malformed.status).toBe(400);
+    expect(await malformed.json()).toMatchObject({ code: 'validation_failed' });
   });
 });
 

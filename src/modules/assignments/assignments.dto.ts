@@ -1,11 +1,11 @@
 import { z } from 'zod';
+import { MemberId, ObjectIdText } from '../../platform/http/fields.js';
+import { queryInteger } from '../../platform/http/text.js';
 import { zodDto } from '../../platform/http/zod-dto.js';
+import { freeText } from '../../privacy/free-text.js';
 import { toKstIso } from '../shifts/kst.js';
 import { ASSIGNMENT_STATES } from './assignment-state.js';
 import type { Assignment } from './assignments.repository.js';
-
-const ObjectIdText = z.string().regex(/^[0-9a-f]{24}$/i, { message: 'Expected an id.' });
-const MemberId = z.string().min(1).max(128);
 
 export const RuleFailureSchema = z
   .object({
@@ -99,7 +99,10 @@ export class EligibilityParamsDto extends zodDto(EligibilityParams) {}
 export const ProposeRequest = z.object({ workerId: MemberId }).strict();
 export class ProposeRequestDto extends zodDto(ProposeRequest) {}
 
-const Reason = z.string().trim().min(2).max(500);
+/** Why an assignment ends: about a person, so kept encrypted and shown to staff masked. */
+const Reason = freeText({ min: 2, max: 500, multiline: true, holds: 'personal' }).meta({
+  example: '개인 사정으로 출근이 어렵습니다.',
+});
 export const CancelRequest = z.object({ reason: Reason }).strict();
 export class CancelRequestDto extends zodDto(CancelRequest) {}
 
@@ -114,7 +117,7 @@ export class CompleteRequestDto extends zodDto(CompleteRequest) {}
 export const PageQuery = z
   .object({
     before: ObjectIdText.optional().meta({ description: 'The last id of the page before' }),
-    limit: z.coerce.number().int().min(1).max(100).default(20),
+    limit: queryInteger({ min: 1, max: 100 }).default(20),
   })
   .strict();
 export class PageQueryDto extends zodDto(PageQuery) {}

@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { CalendarDate, Evidence, PersonName } from '../../platform/http/fields.js';
+import { CalendarDate, MemberId, ObjectIdText, PersonName } from '../../platform/http/fields.js';
 import { zodDto } from '../../platform/http/zod-dto.js';
+import { Evidence, freeText } from '../../privacy/free-text.js';
 import type { Business } from './businesses.repository.js';
 
 /** Shape only; the service checks the check digit (400 `invalid_business_number`). */
@@ -11,20 +12,31 @@ const BusinessNumber = z
     message: 'Expected 10 digits, e.g. 124-81-00998 or 1248100998.',
   })
   .meta({ example: '124-81-00998' });
-const BusinessName = z.string().trim().min(1).max(100).meta({ example: '행복베이커리 강남점' });
+const BusinessName = freeText({ max: 100, holds: 'public' }).meta({
+  example: '행복베이커리 강남점',
+});
 /** Shape only; the service checks it is a real date, not in the future (KST). */
 const OpeningDate = CalendarDate.meta({ example: '2019-03-02' });
-const Address = z
-  .string()
-  .trim()
-  .min(1)
-  .max(300)
-  .meta({ example: '서울특별시 강남구 테헤란로 152' });
-const MemberId = z.string().trim().min(1).max(128);
+const Address = freeText({ max: 300, holds: 'public' }).meta({
+  example: '서울특별시 강남구 테헤란로 152',
+});
 const NtsStatusName = z.enum(['active', 'suspended', 'closed']).meta({
   description: 'NTS status: active 계속사업자, suspended 휴업자, closed 폐업자',
 });
-const TaxType = z.string().trim().min(1).max(100).meta({ example: '부가가치세 일반과세자' });
+/**
+ * 과세유형 as the NTS status API writes it (`tax_type`, codes 01–07): an operator copies it from
+ * 홈택스, so it is one of these, not free text.
+ */
+export const NTS_TAX_TYPES = [
+  '부가가치세 일반과세자',
+  '부가가치세 간이과세자',
+  '부가가치세 과세특례자',
+  '부가가치세 면세사업자',
+  '수익사업을 영위하지 않는 비영리법인이거나 고유번호가 부여된 단체,국가기관 등',
+  '고유번호가 부여된 단체',
+  '부가가치세 간이과세자(세금계산서 발급사업자)',
+] as const;
+const TaxType = z.enum(NTS_TAX_TYPES).meta({ example: '부가가치세 일반과세자' });
 const Iso = z.iso.datetime();
 
 export const RegisterBusiness = z
@@ -58,7 +70,13 @@ export const AddStaff = z.object({ memberId: MemberId }).strict();
 export type AddStaff = z.infer<typeof AddStaff>;
 export class AddStaffDto extends zodDto(AddStaff) {}
 
-export const BlockWorker = z.object({ reason: z.string().trim().min(1).max(500) }).strict();
+export const BlockWorker = z
+  .object({
+    reason: freeText({ max: 500, multiline: true, holds: 'personal' }).meta({
+      description: 'Why (kept encrypted: it is about a person)',
+    }),
+  })
+  .strict();
 export type BlockWorker = z.infer<typeof BlockWorker>;
 export class BlockWorkerDto extends zodDto(BlockWorker) {}
 
@@ -71,7 +89,7 @@ export const VerificationDecision = z
       .strict()
       .optional()
       .meta({ description: 'The status as the NTS website shows it (홈택스 사업자상태 조회)' }),
-    reason: z.string().trim().min(1).max(500),
+    reason: freeText({ max: 500, multiline: true, holds: 'personal' }),
   })
   .strict();
 export type VerificationDecision = z.infer<typeof VerificationDecision>;
@@ -92,7 +110,6 @@ export const NtsCheck = z
 export type NtsCheck = z.infer<typeof NtsCheck>;
 export class NtsCheckDto extends zodDto(NtsCheck) {}
 
-const ObjectIdText = z.string().regex(/^[0-9a-f]{24}$/i, { message: 'Expected a business id.' });
 export const BusinessParams = z.object({ id: ObjectIdText });
 export class BusinessParamsDto extends zodDto(BusinessParams) {}
 export const BlockedWorkerParams = z.object({ id: ObjectIdText, workerId: MemberId });

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { ROLES } from '../../platform/auth/principal.js';
+import { Email, MemberId } from '../../platform/http/fields.js';
 import { zodDto } from '../../platform/http/zod-dto.js';
+import { AccessReason } from '../../privacy/free-text.js';
 import type { Member } from './members.repository.js';
 
 const MemberPersonalField = z.enum(['email', 'phone']);
@@ -53,7 +55,7 @@ export function mapSummary(member: Member): MemberSummary {
   };
 }
 
-export const MemberIdParams = z.object({ id: z.string().min(1).max(128) });
+export const MemberIdParams = z.object({ id: MemberId });
 export class MemberIdParamsDto extends zodDto(MemberIdParams) {}
 
 /**
@@ -62,16 +64,17 @@ export class MemberIdParamsDto extends zodDto(MemberIdParams) {}
  */
 export const MemberSearch = z
   .object({
-    email: z.string().trim().min(3).max(254).optional(),
-    phone: z.string().trim().min(9).max(20).optional(),
+    email: Email.optional(),
+    phone: z
+      .string()
+      .trim()
+      .regex(/^(?:\+82[- ]?|0)\d{1,2}[- ]?\d{3,4}[- ]?\d{4}$/, {
+        message: 'Expected a Korean phone number such as 010-1234-5678.',
+      })
+      .optional(),
     role: z.enum(ROLES).optional(),
     status: z.enum(['active', 'withdrawn']).optional(),
-    after: z
-      .string()
-      .min(1)
-      .max(128)
-      .optional()
-      .meta({ description: 'The last id of the page before' }),
+    after: MemberId.optional().meta({ description: 'The last id of the page before' }),
     limit: z.number().int().min(1).max(100).default(20),
   })
   .strict();
@@ -87,11 +90,7 @@ export const MemberPage = z
 export type MemberPage = z.infer<typeof MemberPage>;
 
 /** Why staff need a raw value; stored in the access record and reviewed monthly. */
-const Reason = z
-  .string()
-  .trim()
-  .min(5, { message: 'Give the reason (at least 5 characters), e.g. the ticket it serves.' })
-  .max(500);
+const Reason = AccessReason;
 
 export const RevealRequest = z
   .object({ fields: z.array(MemberPersonalField).min(1).max(2), reason: Reason })

@@ -1,16 +1,25 @@
 import { z } from 'zod';
-import { CalendarDate, Evidence, PersonName } from '../../platform/http/fields.js';
+import { CalendarDate, MemberId, PersonName } from '../../platform/http/fields.js';
+import { opaque } from '../../platform/http/text.js';
 import { zodDto } from '../../platform/http/zod-dto.js';
+import { Evidence, freeText } from '../../privacy/free-text.js';
+import { QUALIFICATION_CODES } from '../eligibility/qualifications.js';
 import type { Worker } from './workers.repository.js';
 
 const LegalName = PersonName;
 /** Shape only; the service checks it is a real date, not in the future and plausible. */
 const BirthDate = CalendarDate.meta({ example: '1998-04-17' });
-const Phone = z.string().trim().min(9).max(20).meta({ example: '010-1234-5678' });
-const QualificationCode = z
+/** A Korean phone number, mobile or landline, digits with optional `-` or spaces. */
+const Phone = z
   .string()
-  .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, { message: 'kebab-case, e.g. health-certificate' })
-  .max(64);
+  .trim()
+  .regex(/^(?:\+82[- ]?|0)\d{1,2}[- ]?\d{3,4}[- ]?\d{4}$/, {
+    message: 'Expected a Korean phone number such as 010-1234-5678.',
+  })
+  .meta({ example: '010-1234-5678' });
+const QualificationCode = z.enum(QUALIFICATION_CODES, {
+  message: 'Expected a qualification code of the catalogue, e.g. health-certificate.',
+});
 const Instant = z.iso.datetime({ offset: true }).transform((value) => new Date(value));
 
 export const PutProfile = z
@@ -38,12 +47,12 @@ export const AddQualification = z
 export type AddQualification = z.infer<typeof AddQualification>;
 export class AddQualificationDto extends zodDto(AddQualification) {}
 
-export const WorkerIdParams = z.object({ id: z.string().min(1).max(128) });
+export const WorkerIdParams = z.object({ id: MemberId });
 export class WorkerIdParamsDto extends zodDto(WorkerIdParams) {}
 export const QualificationParams = z.object({ code: QualificationCode });
 export class QualificationParamsDto extends zodDto(QualificationParams) {}
 export const WorkerQualificationParams = z.object({
-  id: z.string().min(1).max(128),
+  id: MemberId,
   code: QualificationCode,
 });
 export class WorkerQualificationParamsDto extends zodDto(WorkerQualificationParams) {}
@@ -73,9 +82,14 @@ export const IdentityDecision = z
   .object({
     action: Action,
     evidence: Evidence,
-    ci: z.string().trim().min(1).max(200).optional().meta({
-      description: 'The CI from the provider console, when there is one; held as a blind index',
-    }),
+    ci: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9+/=_-]{8,200}$/, { message: 'Expected a CI (base64).' })
+      .optional()
+      .meta({
+        description: 'The CI from the provider console, when there is one; held as a blind index',
+      }),
     birthDate: BirthDate.optional().meta({ description: 'As on the identity document' }),
   })
   .strict()
@@ -107,7 +121,7 @@ export class QualificationDecisionDto extends zodDto(QualificationDecision) {}
 export const StatusDecision = z
   .object({
     status: z.enum(['active', 'suspended']),
-    reason: z.string().trim().min(5).max(1000),
+    reason: freeText({ min: 5, max: 1000, multiline: true, holds: 'personal' }),
   })
   .strict();
 export type StatusDecision = z.infer<typeof StatusDecision>;
@@ -260,9 +274,14 @@ export type IdentitySessionResponse = z.infer<typeof IdentitySessionResponse>;
 export const ConfirmIdentity = z
   .object({
     provider: z.enum(['nice', 'danal']),
-    transactionId: z.string().min(1).max(200),
+    transactionId: z
+      .string()
+      .regex(/^[A-Za-z0-9_.:-]{1,200}$/, { message: 'Expected the transaction id we gave.' }),
     fields: z
-      .record(z.string().max(64), z.string().max(10_000))
+      .record(
+        z.string().regex(/^[A-Za-z0-9_]{1,64}$/, { message: 'Expected a field name.' }),
+        opaque(z.string().max(10_000), "the provider's sealed result, read once, never stored"),
+      )
       .refine((fields) => Object.keys(fields).length <= 30, { message: 'At most 30 fields' })
       .meta({ description: 'What the provider sent back through the browser, as received' }),
   })

@@ -22,8 +22,10 @@ export interface FieldIssue {
   /** Dotted path to the field inside that location; empty for the whole location. */
   field: string;
   message: string;
-  /** zod's issue code (`invalid_type`, `unrecognized_keys`, …). */
+  /** zod's issue code (`invalid_type`, `unrecognized_keys`, …), or a refinement's own. */
   code: string;
+  /** What a refinement found (e.g. the kind of personal data), never the value itself. */
+  kind?: string;
 }
 
 export class DomainError extends Error {

@@ -14,18 +14,13 @@ import { TokenVerifier } from '../auth/token-verifier.js';
 import { Idempotency } from './idempotency.js';
 import { IdempotencyRepository } from './idempotency.repository.js';
 import { registerJsonBodyParser } from './json-body.js';
+import { MAX_PATH_PARAM_LENGTH } from './limits.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { sendProblem } from './problem.filter.js';
 import { REQUEST_ID_HEADER, registerRequestLifecycle } from './request-lifecycle.js';
 /** API Gateway (VPC link) and the ALB. */
 const TRUSTED_PROXY_HOPS = 2;
 const INBOUND_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
-/**
- * The longest path parameter the router matches, after percent-decoding. Id schemas allow at
- * most this many characters (a test walks the OpenAPI document to keep them in agreement); a
- * longer one is a 414 problem before any route runs.
- */
-export const MAX_PATH_PARAM_LENGTH = 128;
 
 /** Keeps a caller's (or API Gateway's) request id when it is well-formed; otherwise makes one. */
 function requestIdOf(request: IncomingMessage): string {

@@ -31,10 +31,17 @@ export const ProblemSchema = z
           field: z.string(),
           message: z.string(),
           code: z.string(),
+          kind: z.string().optional().meta({
+            description: 'What was found, e.g. resident_registration_number (never the value)',
+          }),
         }),
       )
       .optional()
-      .meta({ description: 'Each invalid or unknown field (validation_failed only).' }),
+      .meta({
+        description:
+          'Each invalid or unknown field (validation_failed), or each field refused by a rule ' +
+          '(personal_data_in_free_text).',
+      }),
   })
   .meta({ id: 'Problem', description: 'RFC 9457 problem details' });
 
@@ -48,7 +55,9 @@ const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   409: 'Conflict with the current state',
   413: 'Body too large',
   415: 'Unsupported media type',
-  422: 'Idempotency-Key reused with a different body, or a rule refused the request',
+  422:
+    'Idempotency-Key reused with a different body, free text holding a registration, card or ' +
+    'account number (personal_data_in_free_text), or a rule refused the request',
   429: 'Too many requests',
   500: 'Unexpected server error',
   503: 'A dependency is unavailable; retry later',
