@@ -611,6 +611,45 @@ describe('browsing open shifts', () => {
     );
     expect((await call('GET', '/shifts', worker)).status).toBe(400);
   });
+
+  it('refuses a cursor whose time is out of range, or a second spelling of a real cursor', async () => {
+    const range = `from=${YEAR}-01-01&to=${YEAR}-01-02`;
+    const cursorOf = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const id = '0123456789abcdef01234567';
+    for (const cursor of [
+      cursorOf([9_000_000_000_000_000, id]),
+      cursorOf([-9_000_000_000_000_000, id]),
+      `${cursorOf([Date.UTC(YEAR, 0, 1), id])}=`,
+    ]) {
+      const response = await call('GET', `/shifts?${range}&cursor=${cursor}`, worker);
+      expect(response.status, cursor).toBe(400);
+      expect(await response.json()).toMatchObject({
+        code: expect.stringMatching(/cursor|validation/),
+      });
+    }
+    const real = await call(
+      'GET',
+      `/shifts?${range}&cursor=${cursorOf([Date.UTC(YEAR, 0, 1), id])}`,
+      worker,
+    );
+    expect(real.status).toBe(200);
+  });
+
+  it.each(['0x10', '1e1', '16.0', ' 16', '+16', '-1', '0', '101', ''])(
+    'refuses limit=%j: page sizes are decimal digits, 1 to 100',
+    async (limit) => {
+      const response = await call(
+        'GET',
+        `/shifts?from=${YEAR}-01-01&to=${YEAR}-01-02&limit=${encodeURIComponent(limit)}`,
+        worker,
+      );
+      expect(response.status).toBe(400);
+      expect(await response.json()).toMatchObject({
+        code: 'validation_failed',
+        errors: [expect.objectContaining({ field: 'limit' })],
+      });
+    },
+  );
 });
 
 describe('OpenAPI', () => {
