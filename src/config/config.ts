@@ -86,6 +86,8 @@ export interface AppConfig {
     accessRecordRetentionDays: number;
     /** A withdrawn member's personal data is destroyed this many days after withdrawal. */
     withdrawnMemberRetentionDays: number;
+    /** Days after a shift's end before the personal notes of its assignments are removed. */
+    workRecordRetentionDays: number;
   };
 }
 
@@ -226,6 +228,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       dataKeyTtlMs: e.DATA_KEY_TTL_SECONDS * 1_000,
       accessRecordRetentionDays: e.ACCESS_RECORD_RETENTION_DAYS,
       withdrawnMemberRetentionDays: e.WITHDRAWN_MEMBER_RETENTION_DAYS,
+      workRecordRetentionDays: e.WORK_RECORD_RETENTION_DAYS,
     },
   };
 }

@@ -220,15 +220,21 @@ describe('businesses: registration, staff, block list and manual verification', 
     expect(response.status).toBe(200);
     const view = (await response.json()) as View;
     expect(view.verification).toMatchObject({ verified: true, method: 'manual', by: 'op-1' });
+    // Evidence and reasons are notes about the business: stored encrypted, shown masked.
     expect(view.history).toMatchObject([
       {
         action: 'verify',
         method: 'manual',
         by: 'op-1',
-        evidence: '사업자등록증 사본 확인, ticket 123',
-        reason: '가입 심사',
+        evidence: '*** (24자)',
+        reason: '*** (5자)',
       },
     ]);
+    const stored = JSON.stringify(
+      await db.collection('businesses').findOne({}, { sort: { _id: -1 } }),
+    );
+    expect(stored).not.toContain('사업자등록증');
+    expect(stored).not.toContain('가입 심사');
     expect(await lastRecord(db)).toMatchObject({
       seq: (before?.seq ?? 0) + 1,
       actor: { id: 'op-1', role: 'operator' },

@@ -150,9 +150,13 @@ describe('worker profiles and their manual verification', () => {
       subject: 'identity',
       action: 'verify',
       by: 'op-1',
-      evidence: 'Ticket 512: NICE console lookup, ID card copy on file',
+      evidence: '*** (53자)',
     });
     expect(JSON.stringify(view)).not.toContain(CI);
+    const stored = JSON.stringify(
+      await db.collection<{ _id: string }>('workers').findOne({ _id: 'worker-kim' }),
+    );
+    expect(stored).not.toContain('NICE console');
     expect(await lastRecord()).toMatchObject({
       seq: (before?.seq ?? 0) + 1,
       actor: { id: 'op-1', role: 'operator' },

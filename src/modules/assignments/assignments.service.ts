@@ -17,6 +17,7 @@ import {
   AlreadyOnShiftError,
   type Assignment,
   AssignmentsRepository,
+  type ReadOptions,
 } from './assignments.repository.js';
 import { WorkerSchedulesRepository } from './worker-schedules.repository.js';
 
@@ -54,6 +55,12 @@ export const SYSTEM: Principal = {
 
 const isStaff = (principal: Principal) =>
   principal.groups.includes('operator') || principal.groups.includes('admin');
+
+/**
+ * How a caller reads an assignment's reasons: the worker and the business's staff (the parties,
+ * once authorized) as written; operators masked (they reveal them with a reason).
+ */
+const readFor = (principal: Principal): ReadOptions => ({ notes: !isStaff(principal) });
 
 function actorOf(principal: Principal): Actor {
   if (principal === SYSTEM) return { id: 'system', role: 'system' };
@@ -191,6 +198,7 @@ export class AssignmentsService {
           application,
           { state: 'proposed', history, event, verdict },
           now,
+          readFor(principal),
         );
       }
       return await this.assignments.insert(
@@ -385,7 +393,7 @@ export class AssignmentsService {
 
   /** One assignment, for its worker, the business's staff, or an operator. */
   async get(principal: Principal, id: string): Promise<Assignment> {
-    const assignment = await this.require(id);
+    const assignment = await this.require(id, readFor(principal));
     await this.authorizeEither(principal, assignment);
     return assignment;
   }
@@ -397,11 +405,11 @@ export class AssignmentsService {
   ) {
     const shift = await this.eligibility.requireShift(shiftId);
     await this.authorizeBusiness(principal, shift.businessId);
-    return this.assignments.list({ shiftId: shift.id }, page);
+    return this.assignments.list({ shiftId: shift.id }, page, readFor(principal));
   }
 
   listMine(principal: Principal, page: { before?: string; limit: number }) {
-    return this.assignments.list({ workerId: principal.sub }, page);
+    return this.assignments.list({ workerId: principal.sub }, page, { notes: true });
   }
 
   private async move(
@@ -446,6 +454,7 @@ export class AssignmentsService {
           ...(options.hoursWorked === undefined ? {} : { hoursWorked: options.hoursWorked }),
         },
         now,
+        readFor(principal),
       );
     } catch (error) {
       if (!(error instanceof ConcurrentModificationError) || raceAsIs) throw error;
@@ -503,8 +512,8 @@ export class AssignmentsService {
     );
   }
 
-  private async require(id: string): Promise<Assignment> {
-    const assignment = await this.assignments.getById(id);
+  private async require(id: string, read: ReadOptions = {}): Promise<Assignment> {
+    const assignment = await this.assignments.getById(id, read);
     if (!assignment) throw new NotFoundError('The assignment', 'assignment_not_found');
     return assignment;
   }

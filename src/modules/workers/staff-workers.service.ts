@@ -14,6 +14,7 @@ import {
 import { WORKER_PERSONAL_DATA, type WorkerPersonalField } from './workers.policy.js';
 import {
   type VerificationEvent,
+  type ReadOptions,
   type Worker,
   type WorkerPatch,
   WorkersRepository,
@@ -252,7 +253,8 @@ export class StaffWorkersService {
   ): Promise<StaffWorkerView> {
     let recorded = false;
     const saved = await withRetry(async () => {
-      const worker = await this.require(id);
+      // A revocation keeps the identity's evidence: notes are read as written to be written back.
+      const worker = await this.require(id, { notes: true });
       const patch = await change(worker, (subject, action, code) => ({
         subject,
         action,
@@ -278,8 +280,8 @@ export class StaffWorkersService {
     return mapStaffWorkerView(saved);
   }
 
-  private async require(id: string): Promise<Worker> {
-    const worker = await this.workers.getById(id);
+  private async require(id: string, options: ReadOptions = {}): Promise<Worker> {
+    const worker = await this.workers.getById(id, options);
     if (!worker) throw workerNotFound();
     return worker;
   }

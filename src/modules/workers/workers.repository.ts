@@ -158,9 +158,14 @@ const FACTS_PROJECTION = {
   noShows: 1,
 } as const;
 
-/** Reads: personal fields masked, except those named in `plaintext`. */
+/**
+ * Reads: personal fields masked, except those named in `plaintext`; notes (evidence, reasons)
+ * masked unless `notes` is true or names their paths. A service that writes back what it read
+ * (a revocation keeps the evidence) reads the notes in plaintext.
+ */
 export interface ReadOptions {
   plaintext?: readonly WorkerPersonalField[];
+  notes?: boolean | readonly string[];
 }
 
 function identityStands(identity: IdentityState | undefined): boolean {
@@ -306,9 +311,12 @@ export class WorkersRepository {
     }
     if (patch.qualifications) set.qualifications = patch.qualifications;
     if (patch.withdrawnAt) set.withdrawnAt = patch.withdrawnAt;
-    const update: Document = { $set: set };
+    const update: Document = { $set: await this.personal.sealNotes(id, set) };
     if (Object.keys(unset).length) update.$unset = unset;
-    if (patch.event) update.$push = { history: patch.event };
+    if (patch.event) {
+      const { history } = await this.personal.sealNotes(id, { history: [patch.event] });
+      update.$push = { history: history[0] };
+    }
     return update as UpdateFilter<WorkerDocument>;
   }
 
@@ -330,9 +338,12 @@ export class WorkersRepository {
     return error;
   }
 
-  private async toWorker(doc: WorkerDocument, options: ReadOptions): Promise<Worker> {
-    const p = await this.personal.open(doc as unknown as Record<string, unknown>, doc._id, {
+  private async toWorker(stored: WorkerDocument, options: ReadOptions): Promise<Worker> {
+    const p = await this.personal.open(stored as unknown as Record<string, unknown>, stored._id, {
       plaintext: options.plaintext ?? [],
+    });
+    const doc = await this.personal.openNotes(stored._id, stored, {
+      plaintext: options.notes ?? false,
     });
     return {
       id: doc._id,

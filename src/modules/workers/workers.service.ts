@@ -102,6 +102,8 @@ export class WorkersService {
     const saved = await withRetry(async () => {
       const existing = await this.workers.getById(id, {
         plaintext: ['legalName', 'birthDate', 'accountHolderName'],
+        // A self-revocation keeps the identity's evidence, written back as it was.
+        notes: true,
       });
       if (!existing) return this.workers.create(id, { personal }, now);
       this.assertNotWithdrawn(existing);
