@@ -4,10 +4,13 @@ import {
   AdminCreateUserCommand,
   AdminGetUserCommand,
   AdminSetUserPasswordCommand,
+  ConfirmSignUpCommand,
   DescribeUserPoolClientCommand,
   DescribeUserPoolCommand,
   InitiateAuthCommand,
   ListGroupsCommand,
+  ResendConfirmationCodeCommand,
+  SignUpCommand,
   type CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -57,13 +60,17 @@ describe('cognito-local stand-in', () => {
   let config: AppConfig;
   let cognito: CognitoLocalHandle | undefined;
   let sut: CognitoIdentityProviderClient;
+  /** What cognito-local "sent": `code <digits> for user <username> (<masked address>)`. */
+  const lines: string[] = [];
+  const codeFor = (username: string) =>
+    lines.findLast((l) => l.includes(`for user ${username} `))?.match(/^code (\d+) /)?.[1];
 
   const start = async () => {
     cognito = await startCognitoLocal({
       dir,
       port,
       seed: cognitoSeedFrom(config),
-      log: () => undefined,
+      log: (line) => lines.push(line),
     });
   };
 
@@ -217,5 +224,77 @@ describe('cognito-local stand-in', () => {
 
     expect(decode(tokens?.IdToken ?? '').payload['cognito:groups']).toEqual(['worker']);
     expect(Groups).toHaveLength(4);
+  });
+
+  describe('ResendConfirmationCode (which cognito-local lacks; the stand-in adds it as Cognito has it)', () => {
+    const signUp = async (email: string) =>
+      (
+        await sut.send(
+          new SignUpCommand({
+            ClientId: LOCAL_DEFAULTS.clientId,
+            Username: email,
+            Password: PASSWORD,
+            UserAttributes: [{ Name: 'email', Value: email }],
+          }),
+        )
+      ).UserSub ?? '';
+
+    it('sends an unconfirmed user a new code, which confirms the account; the old one no longer does', async () => {
+      const userSub = await signUp('resend.me@example.com');
+      const first = codeFor(userSub);
+
+      const result = await sut.send(
+        new ResendConfirmationCodeCommand({
+          ClientId: LOCAL_DEFAULTS.clientId,
+          Username: 'resend.me@example.com',
+        }),
+      );
+
+      expect(result.CodeDeliveryDetails).toEqual({
+        AttributeName: 'email',
+        DeliveryMedium: 'EMAIL',
+        Destination: 're***@example.com',
+      });
+      const second = codeFor(userSub);
+      expect(second).toMatch(/^\d{6}$/);
+      expect(lines.at(-1)).toBe(`code ${second} for user ${userSub} (re***@example.com)`);
+      if (first !== second) {
+        await expect(
+          sut.send(
+            new ConfirmSignUpCommand({
+              ClientId: LOCAL_DEFAULTS.clientId,
+              Username: 'resend.me@example.com',
+              ConfirmationCode: first,
+            }),
+          ),
+        ).rejects.toMatchObject({ name: 'CodeMismatchException' });
+      }
+      await sut.send(
+        new ConfirmSignUpCommand({
+          ClientId: LOCAL_DEFAULTS.clientId,
+          Username: 'resend.me@example.com',
+          ConfirmationCode: second,
+        }),
+      );
+    });
+
+    it('answers an unknown user with UserNotFoundException and a confirmed one with InvalidParameterException', async () => {
+      await expect(
+        sut.send(
+          new ResendConfirmationCodeCommand({
+            ClientId: LOCAL_DEFAULTS.clientId,
+            Username: 'nobody.at.all@example.com',
+          }),
+        ),
+      ).rejects.toMatchObject({ name: 'UserNotFoundException' });
+      await expect(
+        sut.send(
+          new ResendConfirmationCodeCommand({
+            ClientId: LOCAL_DEFAULTS.clientId,
+            Username: 'kim@example.com',
+          }),
+        ),
+      ).rejects.toMatchObject({ name: 'InvalidParameterException' });
+    });
   });
 });

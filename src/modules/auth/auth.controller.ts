@@ -11,6 +11,7 @@ import {
   ForgotPasswordDto,
   LoginDto,
   RefreshDto,
+  ResendCodeDto,
   SignUpDto,
   SignUpResponse,
   TokensResponse,
@@ -19,6 +20,10 @@ import { AuthService } from './auth.service.js';
 import { PASSWORD_POLICY_TEXT } from './password-policy.js';
 
 const POLICY = `Password policy (the user pool's): ${PASSWORD_POLICY_TEXT}.`;
+const CODE_REQUESTS =
+  '429 too_many_code_requests with Retry-After after too many code requests for the email or ' +
+  'from the client address (the limits of failed logins, counted apart), whether or not the ' +
+  'account exists.';
 
 @Controller('auth')
 export class AuthController {
@@ -98,12 +103,30 @@ export class AuthController {
   @HttpCode(202)
   @ApiDoc({
     summary: 'Send a password reset code (the same answer whether or not the account exists)',
+    description: CODE_REQUESTS,
     tags: ['auth'],
     responses: { 202: { description: 'Accepted', schema: AcceptedResponse } },
     problems: [429, 503],
   })
-  forgotPassword(@Body() body: ForgotPasswordDto): Promise<AcceptedResponse> {
-    return this.auth.forgotPassword(body);
+  forgotPassword(@Body() body: ForgotPasswordDto, @Ip() ip: string): Promise<AcceptedResponse> {
+    return this.auth.forgotPassword(body, ip);
+  }
+
+  @Post('resend-code')
+  @Public()
+  @HttpCode(202)
+  @ApiDoc({
+    summary: 'Send the sign-up confirmation code again',
+    description:
+      'For an account signed up but not yet confirmed, a new code goes to its email (the ' +
+      'previous one stops working); confirm with POST /auth/confirm. The same 202 for an ' +
+      `unknown email and a confirmed account. ${CODE_REQUESTS}`,
+    tags: ['auth'],
+    responses: { 202: { description: 'Accepted', schema: AcceptedResponse } },
+    problems: [429, 503],
+  })
+  resendCode(@Body() body: ResendCodeDto, @Ip() ip: string): Promise<AcceptedResponse> {
+    return this.auth.resendCode(body, ip);
   }
 
   @Post('confirm-forgot-password')

@@ -63,6 +63,9 @@ export class RefreshDto extends zodDto(Refresh) {}
 export const ForgotPassword = z.object({ email: Email });
 export class ForgotPasswordDto extends zodDto(ForgotPassword) {}
 
+export const ResendCode = z.object({ email: Email });
+export class ResendCodeDto extends zodDto(ResendCode) {}
+
 export const ConfirmForgotPassword = z.object({ email: Email, code: Code, password: NewPassword });
 export class ConfirmForgotPasswordDto extends zodDto(ConfirmForgotPassword) {}
 

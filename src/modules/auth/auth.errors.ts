@@ -35,3 +35,19 @@ export class LoginThrottledError extends DomainError {
     );
   }
 }
+
+/**
+ * Too many code requests (resend-code, forgot-password) for one address or from one client.
+ * Counted for every request, whatever the account's state, so it tells nothing about the account.
+ */
+export class TooManyCodeRequestsError extends DomainError {
+  constructor(retryAfterSeconds: number) {
+    super(
+      'rate_limited',
+      'too_many_code_requests',
+      'Too many codes asked for; try again later.',
+      {},
+      retryAfterSeconds,
+    );
+  }
+}

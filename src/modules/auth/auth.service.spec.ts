@@ -6,7 +6,11 @@ import type { SessionRevocations } from '../../platform/auth/session-revocations
 import { DomainError } from '../../platform/errors/domain.error.js';
 import type { LegacyAccounts } from '../legacy-auth/legacy-accounts.port.js';
 import type { MembersService } from '../members/members.service.js';
-import { InvalidCredentialsError, LoginThrottledError } from './auth.errors.js';
+import {
+  InvalidCredentialsError,
+  LoginThrottledError,
+  TooManyCodeRequestsError,
+} from './auth.errors.js';
 import { AuthService, roleFrom } from './auth.service.js';
 import type { CognitoAuth, SignedIn } from './cognito-auth.port.js';
 import type { LoginThrottle } from './login-throttle.js';
@@ -181,6 +185,32 @@ describe(AuthService.name, () => {
         retryAfterSeconds: 120,
       });
       expect(cognito.login).not.toHaveBeenCalled();
+    });
+  });
+
+  describe('code requests', () => {
+    it('counts a resend-code request, then asks Cognito for a new sign-up code', async () => {
+      throttle.countCodeRequest.mockResolvedValue();
+      cognito.resendConfirmationCode.mockResolvedValue();
+
+      await expect(sut.resendCode({ email: EMAIL }, IP)).resolves.toEqual({ status: 'accepted' });
+
+      expect(throttle.countCodeRequest).toHaveBeenCalledWith(EMAIL, IP);
+      expect(cognito.resendConfirmationCode).toHaveBeenCalledWith(EMAIL);
+    });
+
+    it('refuses a throttled resend-code or forgot-password without asking Cognito', async () => {
+      throttle.countCodeRequest.mockRejectedValue(new TooManyCodeRequestsError(60));
+
+      await expect(sut.resendCode({ email: EMAIL }, IP)).rejects.toMatchObject({
+        code: 'too_many_code_requests',
+        retryAfterSeconds: 60,
+      });
+      await expect(sut.forgotPassword({ email: EMAIL }, IP)).rejects.toMatchObject({
+        code: 'too_many_code_requests',
+      });
+      expect(cognito.resendConfirmationCode).not.toHaveBeenCalled();
+      expect(cognito.forgotPassword).not.toHaveBeenCalled();
     });
   });
 

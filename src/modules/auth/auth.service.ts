@@ -17,6 +17,7 @@ import {
   type ForgotPassword,
   type Login,
   type Refresh,
+  type ResendCode,
   type SignUp,
   type SignUpResponse,
   type TokensResponse,
@@ -125,8 +126,19 @@ export class AuthService {
     }
   }
 
-  async forgotPassword(input: z.output<typeof ForgotPassword>): Promise<AcceptedResponse> {
+  async forgotPassword(
+    input: z.output<typeof ForgotPassword>,
+    ip: string,
+  ): Promise<AcceptedResponse> {
+    await this.throttle.countCodeRequest(input.email, ip);
     await this.cognito.forgotPassword(input.email);
+    return { status: 'accepted' };
+  }
+
+  /** A new sign-up code for an unconfirmed account; the same answer for any other email. */
+  async resendCode(input: z.output<typeof ResendCode>, ip: string): Promise<AcceptedResponse> {
+    await this.throttle.countCodeRequest(input.email, ip);
+    await this.cognito.resendConfirmationCode(input.email);
     return { status: 'accepted' };
   }
 

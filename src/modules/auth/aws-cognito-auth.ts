@@ -11,6 +11,7 @@ import {
   ForgotPasswordCommand,
   GlobalSignOutCommand,
   InitiateAuthCommand,
+  ResendConfirmationCodeCommand,
   SignUpCommand,
   type AttributeType,
   type AuthenticationResultType,
@@ -40,6 +41,30 @@ function claimsOf(token: string): Record<string, unknown> {
 
 function text(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/**
+ * Cognito's answers to a code request that depend on the account: none (UserNotFound, or a
+ * migration trigger that refused), confirmed already or without a verified address
+ * (InvalidParameter), disabled (NotAuthorized), or asked too often (LimitExceeded, which Cognito
+ * counts per account). The caller must not learn which, so each reads as "accepted"; our own
+ * throttle (LoginThrottle.countCodeRequest) limits every address alike.
+ */
+const CODE_REQUEST_SILENT = new Set([
+  'UserNotFoundException',
+  'UserLambdaValidationException',
+  'InvalidParameterException',
+  'NotAuthorizedException',
+  'LimitExceededException',
+]);
+
+async function sendingCode(send: () => Promise<unknown>): Promise<void> {
+  try {
+    await send();
+  } catch (error) {
+    if (CODE_REQUEST_SILENT.has((error as { name?: string }).name ?? '')) return;
+    throw error;
+  }
 }
 
 /** `CognitoAuth` on the AWS SDK: Amazon Cognito in AWS, cognito-local in local mode and tests. */
@@ -193,17 +218,23 @@ export class AwsCognitoAuth implements CognitoAuth {
   }
 
   forgotPassword(email: string): Promise<void> {
-    return this.call('forgotPassword', async () => {
-      try {
-        await this.client.send(
+    return this.call('forgotPassword', () =>
+      sendingCode(() =>
+        this.client.send(
           new ForgotPasswordCommand({ ClientId: this.pool.clientId, Username: email }),
-        );
-      } catch (error) {
-        // The same answer for an unknown address: the reset flow must not reveal accounts.
-        if ((error as { name?: string }).name === 'UserNotFoundException') return;
-        throw error;
-      }
-    });
+        ),
+      ),
+    );
+  }
+
+  resendConfirmationCode(email: string): Promise<void> {
+    return this.call('resendCode', () =>
+      sendingCode(() =>
+        this.client.send(
+          new ResendConfirmationCodeCommand({ ClientId: this.pool.clientId, Username: email }),
+        ),
+      ),
+    );
   }
 
   confirmForgotPassword(email: string, code: string, password: string): Promise<void> {

@@ -20,8 +20,16 @@ export interface CognitoAuth {
   refresh(refreshToken: string): Promise<AuthTokens>;
   /** Ends every session of the token's user: its refresh tokens stop working. */
   globalSignOut(accessToken: string): Promise<void>;
-  /** Sends a reset code; answers the same whether or not the account exists. */
+  /**
+   * Sends a reset code; answers the same whether or not the account exists or can be reset, and
+   * when Cognito's own limit stops the send (its 429 would come for existing accounts only).
+   */
   forgotPassword(email: string): Promise<void>;
+  /**
+   * Sends an unconfirmed account a new sign-up code; answers the same for an unknown email, a
+   * confirmed account and Cognito's own limit.
+   */
+  resendConfirmationCode(email: string): Promise<void>;
   confirmForgotPassword(email: string, code: string, password: string): Promise<void>;
   changePassword(accessToken: string, previous: string, proposed: string): Promise<void>;
   /** Removes the user; a user already gone is not an error. */

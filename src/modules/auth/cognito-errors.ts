@@ -9,6 +9,7 @@ export type CognitoOperation =
   | 'refresh'
   | 'signOut'
   | 'forgotPassword'
+  | 'resendCode'
   | 'confirmForgotPassword'
   | 'changePassword'
   | 'admin';
