@@ -1,3 +1,4 @@
+import { meetsPasswordPolicy } from '../modules/auth/password-policy.js';
 import { maskEmail } from '../privacy/masking.js';
 
 /**
@@ -21,7 +22,12 @@ export interface CognitoLocalInternals {
   clock: { get(): Date };
   /** cognito-local's `errors` module (its exception classes carry the Cognito error names). */
   errors: any;
+  /** cognito-local's own handler of a target, for the targets served here around it. */
+  router: (target: string) => Handler;
 }
+
+/** How long Cognito honours a challenge's session (the app client's default AuthSessionValidity). */
+const CHALLENGE_SESSION_MS = 3 * 60 * 1000;
 
 function attributeOf(user: Json, name: string): string | undefined {
   return (user.Attributes as Json[] | undefined)?.find((a) => a.Name === name)?.Value as
@@ -30,9 +36,106 @@ function attributeOf(user: Json, name: string): string | undefined {
 
 /** The targets this stand-in serves instead of cognito-local; the rest go to its router. */
 export function localCognitoTargets(internals: CognitoLocalInternals): Record<string, Handler> {
+  const sessions = new ChallengeSessions(internals.clock);
   return {
     GlobalSignOut: globalSignOut(internals),
     ResendConfirmationCode: resendConfirmationCode(internals),
+    InitiateAuth: initiateAuth(internals, sessions),
+    RespondToAuthChallenge: respondToAuthChallenge(internals, sessions),
+  };
+}
+
+/**
+ * The sessions of NEW_PASSWORD_REQUIRED challenges this stand-in handed out: cognito-local
+ * mints a uuid and never checks it again, so any string would set any such user's password.
+ * Cognito binds a session to the user who proved the temporary password, for three minutes.
+ */
+class ChallengeSessions {
+  private readonly open = new Map<string, { username: string; expiresAt: number }>();
+
+  constructor(private readonly clock: { get(): Date }) {}
+
+  add(session: string, username: string): void {
+    const now = this.clock.get().getTime();
+    for (const [key, entry] of this.open) if (entry.expiresAt <= now) this.open.delete(key);
+    this.open.set(session, { username, expiresAt: now + CHALLENGE_SESSION_MS });
+  }
+
+  isFor(session: string | undefined, username: string): boolean {
+    const entry = session === undefined ? undefined : this.open.get(session);
+    return entry?.username === username && entry.expiresAt > this.clock.get().getTime();
+  }
+
+  end(session: string): void {
+    this.open.delete(session);
+  }
+}
+
+/**
+ * cognito-local answers a FORCE_CHANGE_PASSWORD user with the NEW_PASSWORD_REQUIRED challenge
+ * before it looks at the password, so anyone who knows the email gets the challenge. Cognito
+ * checks the temporary password first: a wrong one is NotAuthorizedException, like any wrong
+ * password. The session of the challenge it does hand out is remembered for the answer.
+ */
+function initiateAuth(
+  { cognito, errors, router }: CognitoLocalInternals,
+  sessions: ChallengeSessions,
+): Handler {
+  const original = router('InitiateAuth');
+  return async (ctx, req) => {
+    const username = req.AuthParameters?.USERNAME as string | undefined;
+    if (req.AuthFlow === 'USER_PASSWORD_AUTH' && username) {
+      const userPool = await cognito.getUserPoolForClientId(ctx, req.ClientId);
+      const user = await userPool.getUserByUsername(ctx, username);
+      if (
+        user?.UserStatus === 'FORCE_CHANGE_PASSWORD' &&
+        user.Password !== req.AuthParameters?.PASSWORD
+      ) {
+        throw new errors.NotAuthorizedError('Incorrect username or password.');
+      }
+    }
+    const result = await original(ctx, req);
+    if (result.ChallengeName === 'NEW_PASSWORD_REQUIRED' && result.Session) {
+      sessions.add(result.Session, result.ChallengeParameters.USER_ID_FOR_SRP);
+    }
+    return result;
+  };
+}
+
+/**
+ * NEW_PASSWORD_REQUIRED as Cognito answers it: only with the session of the sign-in that proved
+ * the temporary password, for that user, once; a new password below the pool's policy is
+ * InvalidPasswordException (cognito-local takes any). And the refresh token it issues is stored,
+ * which cognito-local forgets here, so it refreshes as one from a sign-in does.
+ */
+function respondToAuthChallenge(
+  { cognito, errors, router }: CognitoLocalInternals,
+  sessions: ChallengeSessions,
+): Handler {
+  const original = router('RespondToAuthChallenge');
+  return async (ctx, req) => {
+    if (req.ChallengeName !== 'NEW_PASSWORD_REQUIRED') return original(ctx, req);
+    const userPool = await cognito.getUserPoolForClientId(ctx, req.ClientId);
+    const username = req.ChallengeResponses?.USERNAME as string | undefined;
+    const user = username ? await userPool.getUserByUsername(ctx, username) : undefined;
+    if (
+      !user ||
+      user.UserStatus !== 'FORCE_CHANGE_PASSWORD' ||
+      !sessions.isFor(req.Session, user.Username)
+    ) {
+      throw new errors.NotAuthorizedError('Invalid session for the user.');
+    }
+    if (!meetsPasswordPolicy(String(req.ChallengeResponses?.NEW_PASSWORD ?? ''))) {
+      throw new errors.InvalidPasswordError();
+    }
+    const result = await original(ctx, req);
+    sessions.end(req.Session);
+    const refreshToken = result.AuthenticationResult?.RefreshToken as string | undefined;
+    if (refreshToken) {
+      const changed = await userPool.getUserByUsername(ctx, user.Username);
+      await userPool.storeRefreshToken(ctx, refreshToken, changed);
+    }
+    return result;
   };
 }
 

@@ -249,6 +249,7 @@ export async function startCognitoLocal(options: CognitoLocalOptions): Promise<C
     otp,
     clock,
     errors,
+    router,
   });
   const server = (await createServer(
     (target: string) => own[target] ?? router(target),

@@ -10,6 +10,7 @@ import {
   InitiateAuthCommand,
   ListGroupsCommand,
   ResendConfirmationCodeCommand,
+  RespondToAuthChallengeCommand,
   SignUpCommand,
   type CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
@@ -295,6 +296,96 @@ describe('cognito-local stand-in', () => {
           }),
         ),
       ).rejects.toMatchObject({ name: 'InvalidParameterException' });
+    });
+  });
+
+  describe('a user created with a temporary password (FORCE_CHANGE_PASSWORD), as Cognito treats one', () => {
+    const TEMPORARY = 'Temp-passw0rd!';
+    const email = 'staff.first@example.com';
+    const initiate = (password: string) =>
+      sut.send(
+        new InitiateAuthCommand({
+          ClientId: LOCAL_DEFAULTS.clientId,
+          AuthFlow: 'USER_PASSWORD_AUTH',
+          AuthParameters: { USERNAME: email, PASSWORD: password },
+        }),
+      );
+    const respond = (session: string, password: string, username = email) =>
+      sut.send(
+        new RespondToAuthChallengeCommand({
+          ClientId: LOCAL_DEFAULTS.clientId,
+          ChallengeName: 'NEW_PASSWORD_REQUIRED',
+          Session: session,
+          ChallengeResponses: { USERNAME: username, NEW_PASSWORD: password },
+        }),
+      );
+
+    beforeAll(async () => {
+      await sut.send(
+        new AdminCreateUserCommand({
+          UserPoolId: LOCAL_DEFAULTS.userPoolId,
+          Username: email,
+          TemporaryPassword: TEMPORARY,
+          UserAttributes: [
+            { Name: 'email', Value: email },
+            { Name: 'email_verified', Value: 'true' },
+          ],
+          MessageAction: 'SUPPRESS',
+        }),
+      );
+    });
+
+    it('refuses a wrong temporary password with NotAuthorizedException, not with the challenge', async () => {
+      await expect(initiate('Not-the-temp1!')).rejects.toMatchObject({
+        name: 'NotAuthorizedException',
+      });
+    });
+
+    it('answers the temporary password with the NEW_PASSWORD_REQUIRED challenge and no tokens', async () => {
+      const result = await initiate(TEMPORARY);
+
+      expect(result.ChallengeName).toBe('NEW_PASSWORD_REQUIRED');
+      expect(result.Session).toBeTruthy();
+      expect(result.AuthenticationResult).toBeUndefined();
+    });
+
+    it('takes a new password only with the session of that sign-in, and only one meeting the policy', async () => {
+      const { Session: session } = await initiate(TEMPORARY);
+
+      await expect(respond('invented-session', 'Chosen-passw0rd!')).rejects.toMatchObject({
+        name: 'NotAuthorizedException',
+      });
+      await expect(respond(session ?? '', 'weak')).rejects.toMatchObject({
+        name: 'InvalidPasswordException',
+      });
+      await expect(
+        respond(session ?? '', 'Chosen-passw0rd!', 'kim@example.com'),
+      ).rejects.toMatchObject({ name: 'NotAuthorizedException' });
+      const done = await respond(session ?? '', 'Chosen-passw0rd!');
+
+      expect(done.AuthenticationResult?.AccessToken).toBeTruthy();
+      // Used: the same session sets no second password.
+      await expect(respond(session ?? '', 'Second-passw0rd!')).rejects.toMatchObject({
+        name: 'NotAuthorizedException',
+      });
+      // Its refresh token works, as one from a sign-in does.
+      await expect(
+        sut.send(
+          new InitiateAuthCommand({
+            ClientId: LOCAL_DEFAULTS.clientId,
+            AuthFlow: 'REFRESH_TOKEN_AUTH',
+            AuthParameters: { REFRESH_TOKEN: done.AuthenticationResult?.RefreshToken ?? '' },
+          }),
+        ),
+      ).resolves.toMatchObject({ AuthenticationResult: expect.anything() });
+      const user = await sut.send(
+        new AdminGetUserCommand({ UserPoolId: LOCAL_DEFAULTS.userPoolId, Username: email }),
+      );
+      expect(user.UserStatus).toBe('CONFIRMED');
+      await expect(initiate(TEMPORARY)).rejects.toMatchObject({ name: 'InvalidPasswordException' });
+      await expect(initiate('Chosen-passw0rd!')).resolves.toMatchObject({
+        AuthenticationResult: expect.anything(),
+      });
     });
   });
 });

@@ -6,6 +6,7 @@ import { ApiDoc } from '../../platform/http/api-doc.decorator.js';
 import {
   AcceptedResponse,
   ChangePasswordDto,
+  CompleteNewPasswordDto,
   ConfirmDto,
   ConfirmForgotPasswordDto,
   ForgotPasswordDto,
@@ -63,13 +64,37 @@ export class AuthController {
     summary: 'Sign in with email and password',
     description:
       '401 invalid_credentials alike for an unknown email and a wrong password; 429 with ' +
-      'Retry-After after too many failures for the email or from the client address.',
+      'Retry-After after too many failures for the email or from the client address. 403 ' +
+      'new_password_required (with a `session`) for a temporary password: continue with ' +
+      'POST /auth/complete-new-password.',
     tags: ['auth'],
     responses: { 200: { description: 'Signed in', schema: TokensResponse } },
     problems: [401, 403, 429, 503],
   })
   login(@Body() body: LoginDto, @Ip() ip: string): Promise<TokensResponse> {
     return this.auth.login(body, ip);
+  }
+
+  @Post('complete-new-password')
+  @Public()
+  @HttpCode(200)
+  @ApiDoc({
+    summary: 'First sign-in with a temporary password: set a password of your own, get tokens',
+    description:
+      'A staff account starts with a temporary password (cli members create-staff). Signing in ' +
+      'with it answers 403 new_password_required with a `session` and no token; this call, with ' +
+      'that session (valid 3 minutes), the email and a new password, sets the password and ' +
+      'returns the tokens. 401 invalid_session when the session is over, used or not this ' +
+      `email's: sign in again. ${POLICY}`,
+    tags: ['auth'],
+    responses: { 200: { description: 'Password set, signed in', schema: TokensResponse } },
+    problems: [401, 429, 503],
+  })
+  completeNewPassword(
+    @Body() body: CompleteNewPasswordDto,
+    @Ip() ip: string,
+  ): Promise<TokensResponse> {
+    return this.auth.completeNewPassword(body, ip);
   }
 
   @Post('refresh')

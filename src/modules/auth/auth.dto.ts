@@ -57,6 +57,17 @@ export class ConfirmDto extends zodDto(Confirm) {}
 export const Login = z.object({ email: Email, password: CurrentPassword });
 export class LoginDto extends zodDto(Login) {}
 
+export const CompleteNewPassword = z.object({
+  email: Email,
+  session: z
+    .string()
+    .min(1)
+    .max(4096)
+    .meta({ description: 'The `session` of the 403 new_password_required answer' }),
+  newPassword: NewPassword,
+});
+export class CompleteNewPasswordDto extends zodDto(CompleteNewPassword) {}
+
 export const Refresh = z.object({ refreshToken: z.string().min(1).max(8192) });
 export class RefreshDto extends zodDto(Refresh) {}
 

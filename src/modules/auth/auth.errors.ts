@@ -51,3 +51,30 @@ export class TooManyCodeRequestsError extends DomainError {
     );
   }
 }
+
+/**
+ * The temporary password was right: the account must choose its own password before any token
+ * is issued (staff accounts' first sign-in). The session goes with the answer.
+ */
+export class NewPasswordRequiredError extends DomainError {
+  constructor(session: string) {
+    super(
+      'forbidden',
+      'new_password_required',
+      'Choose a new password: POST /auth/complete-new-password with the email, this session ' +
+        'and the new password, within 3 minutes.',
+      { session },
+    );
+  }
+}
+
+/** A challenge's session that is over, already used or not this account's: sign in again. */
+export class InvalidSessionError extends DomainError {
+  constructor() {
+    super(
+      'unauthorized',
+      'invalid_session',
+      'The sign-in step has expired or does not belong to this account; sign in again.',
+    );
+  }
+}

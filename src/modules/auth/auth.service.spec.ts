@@ -8,7 +8,9 @@ import type { LegacyAccounts } from '../legacy-auth/legacy-accounts.port.js';
 import type { MembersService } from '../members/members.service.js';
 import {
   InvalidCredentialsError,
+  InvalidSessionError,
   LoginThrottledError,
+  NewPasswordRequiredError,
   TooManyCodeRequestsError,
 } from './auth.errors.js';
 import { AuthService, roleFrom } from './auth.service.js';
@@ -28,6 +30,7 @@ const principal: Principal = {
 };
 
 const signedIn: SignedIn = {
+  kind: 'signed_in',
   tokens: { accessToken: 'access', idToken: 'id', refreshToken: 'refresh', expiresIn: 3600 },
   identity: { id: SUB, username: SUB, groups: ['worker'], email: EMAIL, phone: '+821012345678' },
 };
@@ -177,6 +180,22 @@ describe(AuthService.name, () => {
       expect(throttle.recordFailure).not.toHaveBeenCalled();
     });
 
+    it('answers a temporary password with 403 new_password_required and the session, and no tokens', async () => {
+      throttle.check.mockResolvedValue();
+      throttle.reset.mockResolvedValue();
+      cognito.login.mockResolvedValue({ kind: 'new_password_required', session: 'session-1' });
+
+      const refusal = sut.login({ email: EMAIL, password: PASSWORD }, IP);
+
+      await expect(refusal).rejects.toBeInstanceOf(NewPasswordRequiredError);
+      await expect(refusal).rejects.toMatchObject({
+        kind: 'forbidden',
+        code: 'new_password_required',
+        extensions: { session: 'session-1' },
+      });
+      expect(members.ensureProfile).not.toHaveBeenCalled();
+    });
+
     it('refuses a throttled login without asking Cognito', async () => {
       throttle.check.mockRejectedValue(new LoginThrottledError(120));
 
@@ -185,6 +204,41 @@ describe(AuthService.name, () => {
         retryAfterSeconds: 120,
       });
       expect(cognito.login).not.toHaveBeenCalled();
+    });
+  });
+
+  describe('completeNewPassword', () => {
+    it('sets the new password with the session and signs in, ensuring the profile', async () => {
+      throttle.check.mockResolvedValue();
+      cognito.completeNewPassword.mockResolvedValue(signedIn);
+      members.ensureProfile.mockResolvedValue();
+
+      const result = await sut.completeNewPassword(
+        { email: EMAIL, session: 'session-1', newPassword: 'Mine-passw0rd!' },
+        IP,
+      );
+
+      expect(cognito.completeNewPassword).toHaveBeenCalledWith(
+        EMAIL,
+        'session-1',
+        'Mine-passw0rd!',
+      );
+      expect(result.accessToken).toBe('access');
+      expect(members.ensureProfile).toHaveBeenCalledWith(expect.objectContaining({ id: SUB }));
+    });
+
+    it('counts a refused session as a failed sign-in', async () => {
+      throttle.check.mockResolvedValue();
+      throttle.recordFailure.mockResolvedValue();
+      cognito.completeNewPassword.mockRejectedValue(new InvalidSessionError());
+
+      await expect(
+        sut.completeNewPassword(
+          { email: EMAIL, session: 'stale', newPassword: 'Mine-passw0rd!' },
+          IP,
+        ),
+      ).rejects.toMatchObject({ code: 'invalid_session' });
+      expect(throttle.recordFailure).toHaveBeenCalledWith(EMAIL, IP);
     });
   });
 

@@ -7,11 +7,16 @@ import { maskEmail } from '../../privacy/masking.js';
 import { WorkerExit } from '../assignments/worker-exit.js';
 import { LEGACY_ACCOUNTS, type LegacyAccounts } from '../legacy-auth/legacy-accounts.port.js';
 import { MembersService } from '../members/members.service.js';
-import { InvalidCredentialsError } from './auth.errors.js';
+import {
+  InvalidCredentialsError,
+  InvalidSessionError,
+  NewPasswordRequiredError,
+} from './auth.errors.js';
 import {
   mapTokens,
   type AcceptedResponse,
   type ChangePassword,
+  type CompleteNewPassword,
   type Confirm,
   type ConfirmForgotPassword,
   type ForgotPassword,
@@ -22,7 +27,7 @@ import {
   type SignUpResponse,
   type TokensResponse,
 } from './auth.dto.js';
-import { COGNITO_AUTH, type CognitoAuth } from './cognito-auth.port.js';
+import { COGNITO_AUTH, type CognitoAuth, type SignedIn } from './cognito-auth.port.js';
 import { LoginThrottle } from './login-throttle.js';
 import type { z } from 'zod';
 
@@ -90,27 +95,52 @@ export class AuthService {
 
   async login(input: z.output<typeof Login>, ip: string): Promise<TokensResponse> {
     await this.throttle.check(input.email, ip);
-    let signedIn;
+    let result;
     try {
-      signedIn = await this.cognito.login(input.email, input.password);
+      result = await this.cognito.login(input.email, input.password);
     } catch (error) {
       if (error instanceof InvalidCredentialsError)
         await this.throttle.recordFailure(input.email, ip);
       throw error;
     }
     await this.throttle.reset(input.email);
-    const { identity } = signedIn;
+    // The temporary password of a staff account: no token before a password of their own.
+    if (result.kind === 'new_password_required') throw new NewPasswordRequiredError(result.session);
+    return this.signedIn(result, input.email);
+  }
+
+  /** The first sign-in's second step: the chosen password, and the tokens at last. */
+  async completeNewPassword(
+    input: z.output<typeof CompleteNewPassword>,
+    ip: string,
+  ): Promise<TokensResponse> {
+    await this.throttle.check(input.email, ip);
+    let result;
+    try {
+      result = await this.cognito.completeNewPassword(
+        input.email,
+        input.session,
+        input.newPassword,
+      );
+    } catch (error) {
+      if (error instanceof InvalidSessionError) await this.throttle.recordFailure(input.email, ip);
+      throw error;
+    }
+    return this.signedIn(result, input.email);
+  }
+
+  private async signedIn({ identity, tokens }: SignedIn, email: string): Promise<TokensResponse> {
     const role = roleFrom(identity.groups);
     if (role) {
       await this.members.ensureProfile({
         id: identity.id,
         username: identity.username,
         role,
-        email: identity.email ?? input.email,
+        email: identity.email ?? email,
         phone: identity.phone,
       });
     }
-    return mapTokens(signedIn.tokens);
+    return mapTokens(tokens);
   }
 
   async refresh(input: z.output<typeof Refresh>): Promise<TokensResponse> {

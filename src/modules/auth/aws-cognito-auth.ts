@@ -4,7 +4,6 @@ import {
   AdminDeleteUserCommand,
   AdminGetUserCommand,
   AdminListGroupsForUserCommand,
-  AdminSetUserPasswordCommand,
   ChangePasswordCommand,
   ConfirmForgotPasswordCommand,
   ConfirmSignUpCommand,
@@ -12,6 +11,7 @@ import {
   GlobalSignOutCommand,
   InitiateAuthCommand,
   ResendConfirmationCodeCommand,
+  RespondToAuthChallengeCommand,
   SignUpCommand,
   type AttributeType,
   type AuthenticationResultType,
@@ -20,7 +20,13 @@ import {
 import type { Logger } from 'pino';
 import type { Role } from '../../platform/auth/principal.js';
 import { DomainError } from '../../platform/errors/domain.error.js';
-import type { AuthTokens, CognitoAuth, CognitoUser, SignedIn } from './cognito-auth.port.js';
+import type {
+  AuthTokens,
+  CognitoAuth,
+  CognitoUser,
+  SignedIn,
+  SignInResult,
+} from './cognito-auth.port.js';
 import { toDomainError, type CognitoOperation } from './cognito-errors.js';
 
 export interface CognitoPool {
@@ -65,6 +71,16 @@ async function sendingCode(send: () => Promise<unknown>): Promise<void> {
     if (CODE_REQUEST_SILENT.has((error as { name?: string }).name ?? '')) return;
     throw error;
   }
+}
+
+/** MFA and the like: no route of this API answers them. */
+function unofferedChallenge(challenge: string | undefined): DomainError {
+  return new DomainError(
+    'forbidden',
+    'challenge_required',
+    'This account needs a sign-in step the API does not offer; contact support.',
+    { challenge },
+  );
 }
 
 /** `CognitoAuth` on the AWS SDK: Amazon Cognito in AWS, cognito-local in local mode and tests. */
@@ -161,7 +177,7 @@ export class AwsCognitoAuth implements CognitoAuth {
     });
   }
 
-  login(email: string, password: string): Promise<SignedIn> {
+  login(email: string, password: string): Promise<SignInResult> {
     return this.call('login', async () => {
       const result = await this.client.send(
         new InitiateAuthCommand({
@@ -170,30 +186,26 @@ export class AwsCognitoAuth implements CognitoAuth {
           AuthParameters: { USERNAME: email, PASSWORD: password },
         }),
       );
-      if (!result.AuthenticationResult) {
-        // NEW_PASSWORD_REQUIRED, MFA…: not offered by this API (staff passwords are permanent).
-        throw new DomainError(
-          'forbidden',
-          'challenge_required',
-          'This account needs a sign-in step the API does not offer; contact support.',
-          { challenge: result.ChallengeName },
-        );
+      if (result.AuthenticationResult) return this.signedIn(result.AuthenticationResult);
+      if (result.ChallengeName === 'NEW_PASSWORD_REQUIRED' && result.Session) {
+        return { kind: 'new_password_required', session: result.Session };
       }
-      const tokens = this.tokensOf(result.AuthenticationResult);
-      const access = claimsOf(tokens.accessToken);
-      const id = claimsOf(tokens.idToken);
-      const username = text(access.username) ?? text(id['cognito:username']) ?? '';
-      const groups = access['cognito:groups'];
-      return {
-        tokens,
-        identity: {
-          id: text(access.sub) ?? username,
-          username,
-          groups: Array.isArray(groups) ? groups.filter((g) => typeof g === 'string') : [],
-          email: text(id.email),
-          phone: text(id.phone_number),
-        },
-      };
+      throw unofferedChallenge(result.ChallengeName);
+    });
+  }
+
+  completeNewPassword(email: string, session: string, newPassword: string): Promise<SignedIn> {
+    return this.call('completeNewPassword', async () => {
+      const result = await this.client.send(
+        new RespondToAuthChallengeCommand({
+          ClientId: this.pool.clientId,
+          ChallengeName: 'NEW_PASSWORD_REQUIRED',
+          Session: session,
+          ChallengeResponses: { USERNAME: email, NEW_PASSWORD: newPassword },
+        }),
+      );
+      if (!result.AuthenticationResult) throw unofferedChallenge(result.ChallengeName);
+      return this.signedIn(result.AuthenticationResult);
     });
   }
 
@@ -275,12 +287,20 @@ export class AwsCognitoAuth implements CognitoAuth {
     });
   }
 
-  createStaff(input: { email: string; password: string; group: Role }): Promise<CognitoUser> {
+  createStaff(input: {
+    email: string;
+    temporaryPassword: string;
+    group: Role;
+  }): Promise<CognitoUser> {
     return this.call('admin', async () => {
+      // A temporary password leaves the user FORCE_CHANGE_PASSWORD: Cognito issues no token until
+      // its owner has chosen a password (the NEW_PASSWORD_REQUIRED challenge). SUPPRESS: the CLI
+      // shows the temporary password once, and Cognito sends no invitation email.
       const { User } = await this.client.send(
         new AdminCreateUserCommand({
           UserPoolId: this.pool.userPoolId,
           Username: input.email,
+          TemporaryPassword: input.temporaryPassword,
           UserAttributes: [
             { Name: 'email', Value: input.email },
             { Name: 'email_verified', Value: 'true' },
@@ -289,14 +309,6 @@ export class AwsCognitoAuth implements CognitoAuth {
         }),
       );
       if (!User?.Username) throw new Error('AdminCreateUser returned no Username');
-      await this.client.send(
-        new AdminSetUserPasswordCommand({
-          UserPoolId: this.pool.userPoolId,
-          Username: User.Username,
-          Password: input.password,
-          Permanent: true,
-        }),
-      );
       await this.client.send(
         new AdminAddUserToGroupCommand({
           UserPoolId: this.pool.userPoolId,
@@ -311,6 +323,26 @@ export class AwsCognitoAuth implements CognitoAuth {
         phone: undefined,
       };
     });
+  }
+
+  /** Who the tokens are for, read from the tokens Cognito just issued. */
+  private signedIn(result: AuthenticationResultType): SignedIn {
+    const tokens = this.tokensOf(result);
+    const access = claimsOf(tokens.accessToken);
+    const id = claimsOf(tokens.idToken);
+    const username = text(access.username) ?? text(id['cognito:username']) ?? '';
+    const groups = access['cognito:groups'];
+    return {
+      kind: 'signed_in',
+      tokens,
+      identity: {
+        id: text(access.sub) ?? username,
+        username,
+        groups: Array.isArray(groups) ? groups.filter((g) => typeof g === 'string') : [],
+        email: text(id.email),
+        phone: text(id.phone_number),
+      },
+    };
   }
 
   private tokensOf(result: AuthenticationResultType): AuthTokens {

@@ -15,8 +15,13 @@ export interface CognitoAuth {
   getUser(usernameOrEmail: string): Promise<CognitoUser>;
   /** Group names of a user, by the real username. */
   groupsOf(username: string): Promise<string[]>;
-  /** USER_PASSWORD_AUTH, the flow that fires the Firebase user-migration trigger. */
-  login(email: string, password: string): Promise<SignedIn>;
+  /**
+   * USER_PASSWORD_AUTH, the flow that fires the Firebase user-migration trigger. A user created
+   * with a temporary password (staff) gets no tokens yet: the NEW_PASSWORD_REQUIRED challenge.
+   */
+  login(email: string, password: string): Promise<SignInResult>;
+  /** Answers NEW_PASSWORD_REQUIRED with the session `login` returned; the tokens come now. */
+  completeNewPassword(email: string, session: string, newPassword: string): Promise<SignedIn>;
   refresh(refreshToken: string): Promise<AuthTokens>;
   /** Ends every session of the token's user: its refresh tokens stop working. */
   globalSignOut(accessToken: string): Promise<void>;
@@ -34,8 +39,15 @@ export interface CognitoAuth {
   changePassword(accessToken: string, previous: string, proposed: string): Promise<void>;
   /** Removes the user; a user already gone is not an error. */
   deleteUser(username: string): Promise<void>;
-  /** A confirmed user with a verified email and this (permanent) password, in `group`. */
-  createStaff(input: { email: string; password: string; group: Role }): Promise<CognitoUser>;
+  /**
+   * A user with a verified email and this temporary password, in `group`: its status is
+   * FORCE_CHANGE_PASSWORD, so signing in asks for a new password before any token is issued.
+   */
+  createStaff(input: {
+    email: string;
+    temporaryPassword: string;
+    group: Role;
+  }): Promise<CognitoUser>;
 }
 
 export const COGNITO_AUTH = Symbol('CognitoAuth');
@@ -59,6 +71,7 @@ export interface AuthTokens {
 
 /** A successful login: the tokens and who they are for (read from the tokens Cognito issued). */
 export interface SignedIn {
+  kind: 'signed_in';
   tokens: AuthTokens;
   identity: {
     /** `sub`, or the username when the token has none (as `Principal.sub`). */
@@ -69,3 +82,12 @@ export interface SignedIn {
     phone: string | undefined;
   };
 }
+
+/** The password was right, but the user must choose a new one before any token is issued. */
+export interface NewPasswordRequired {
+  kind: 'new_password_required';
+  /** Cognito's challenge session: proves the sign-in to `completeNewPassword`, for minutes. */
+  session: string;
+}
+
+export type SignInResult = SignedIn | NewPasswordRequired;
