@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { meetsPasswordPolicy } from '../modules/auth/password-policy.js';
 import { maskEmail } from '../privacy/masking.js';
 
@@ -24,6 +25,10 @@ export interface CognitoLocalInternals {
   errors: any;
   /** cognito-local's own handler of a target, for the targets served here around it. */
   router: (target: string) => Handler;
+  /** The pool's region, as trigger events carry it. */
+  region: string;
+  /** Invokes the pool's Migrate user function with an event; its `response`, or it throws. */
+  userMigration?: (event: Json) => Promise<Json>;
 }
 
 /** How long Cognito honours a challenge's session (the app client's default AuthSessionValidity). */
@@ -42,6 +47,7 @@ export function localCognitoTargets(internals: CognitoLocalInternals): Record<st
     ResendConfirmationCode: resendConfirmationCode(internals),
     InitiateAuth: initiateAuth(internals, sessions),
     RespondToAuthChallenge: respondToAuthChallenge(internals, sessions),
+    ForgotPassword: forgotPassword(internals),
   };
 }
 
@@ -199,6 +205,53 @@ function resendConfirmationCode({
       UserLastModifiedDate: clock.get(),
     });
     return { CodeDeliveryDetails: { ...delivery, Destination: maskEmail(email) } };
+  };
+}
+/**
+ * Cognito asks the Migrate user trigger (`UserMigration_ForgotPassword`, no password) when
+ * ForgotPassword names a user the pool does not hold, creates the user from its answer, then
+ * sends the reset code; cognito-local calls the trigger on sign-in only. Without the trigger, or
+ * when it refuses, the user is unknown (UserNotFoundException), as Cognito answers.
+ */
+function forgotPassword({
+  cognito,
+  errors,
+  router,
+  clock,
+  region,
+  userMigration,
+}: CognitoLocalInternals): Handler {
+  const original = router('ForgotPassword');
+  return async (ctx, req) => {
+    const username = req.Username as string | undefined;
+    if (!userMigration || !username) return original(ctx, req);
+    const userPool = await cognito.getUserPoolForClientId(ctx, req.ClientId);
+    if (await userPool.getUserByUsername(ctx, username)) return original(ctx, req);
+    const response = await userMigration({
+      version: '1',
+      triggerSource: 'UserMigration_ForgotPassword',
+      region,
+      userPoolId: userPool.options.Id,
+      userName: username,
+      callerContext: { awsSdkVersion: 'aws-sdk-unknown-unknown', clientId: req.ClientId ?? null },
+      request: { clientMetadata: req.ClientMetadata ?? null },
+      response: {},
+    }).catch(() => undefined);
+    if (!response) throw new errors.UserNotFoundError();
+    const now = clock.get();
+    // As cognito-local's own sign-in migration stores a migrated user (no `sub`: standins.md §1).
+    await userPool.saveUser(ctx, {
+      Attributes: Object.entries((response.userAttributes ?? {}) as Record<string, string>).map(
+        ([Name, Value]) => ({ Name, Value }),
+      ),
+      Enabled: true,
+      UserCreateDate: now,
+      UserLastModifiedDate: now,
+      Username: randomUUID(),
+      UserStatus: response.finalUserStatus ?? 'RESET_REQUIRED',
+      RefreshTokens: [],
+    });
+    return original(ctx, req);
   };
 }
 /* eslint-enable @typescript-eslint/no-explicit-any */

@@ -223,12 +223,14 @@ export async function startCognitoLocal(options: CognitoLocalOptions): Promise<C
     dataStoreFactory,
     new UserPoolServiceFactoryImpl(clock, dataStoreFactory),
   ).create(ctx, config.UserPoolDefaults);
+  const lambdaClient = new AWS.Lambda(config.LambdaClient);
   const triggers = new services.TriggersService(
     clock,
     cognito,
-    new services.LambdaService(config.TriggerFunctions, new AWS.Lambda(config.LambdaClient)),
+    new services.LambdaService(config.TriggerFunctions, lambdaClient),
     new CryptoService(config.KMSConfig),
   );
+  const migrationFunction = options.triggers?.functions.UserMigration;
   const allServices = {
     clock,
     cognito,
@@ -250,6 +252,20 @@ export async function startCognitoLocal(options: CognitoLocalOptions): Promise<C
     clock,
     errors,
     router,
+    region: options.seed.region,
+    ...(migrationFunction && {
+      userMigration: async (event: Json): Promise<Json> => {
+        const result = (await lambdaClient
+          .invoke({
+            FunctionName: migrationFunction,
+            InvocationType: 'RequestResponse',
+            Payload: JSON.stringify(event),
+          })
+          .promise()) as { FunctionError?: string; Payload?: unknown };
+        if (result.FunctionError) throw new Error(`UserMigration failed: ${result.FunctionError}`);
+        return ((JSON.parse(String(result.Payload)) as Json).response ?? {}) as Json;
+      },
+    }),
   });
   const server = (await createServer(
     (target: string) => own[target] ?? router(target),

@@ -78,3 +78,20 @@ export class InvalidSessionError extends DomainError {
     );
   }
 }
+
+/**
+ * The account must set a new password before it signs in (a Firebase password below the pool's
+ * policy lands RESET_REQUIRED). Said only to whoever proved the old password; a code to set a new
+ * one has gone to the account's email.
+ */
+export class PasswordResetRequiredError extends DomainError {
+  constructor(destination?: string) {
+    super(
+      'forbidden',
+      'password_reset_required',
+      'The password must be reset: a code has been sent by email; set a new password with ' +
+        'POST /auth/confirm-forgot-password.',
+      destination ? { delivery: { medium: 'EMAIL', destination } } : {},
+    );
+  }
+}

@@ -11,6 +11,8 @@ import {
   InvalidCredentialsError,
   InvalidSessionError,
   NewPasswordRequiredError,
+  PasswordResetRequiredError,
+  TooManyCodeRequestsError,
 } from './auth.errors.js';
 import {
   mapTokens,
@@ -27,7 +29,12 @@ import {
   type SignUpResponse,
   type TokensResponse,
 } from './auth.dto.js';
-import { COGNITO_AUTH, type CognitoAuth, type SignedIn } from './cognito-auth.port.js';
+import {
+  COGNITO_AUTH,
+  type CognitoAuth,
+  type SignedIn,
+  type SignInResult,
+} from './cognito-auth.port.js';
 import { LoginThrottle } from './login-throttle.js';
 import type { z } from 'zod';
 
@@ -93,20 +100,99 @@ export class AuthService {
     return { status: 'accepted' };
   }
 
+  /**
+   * Every refusal of a wrong password reads the same (401 invalid_credentials) and takes about
+   * as long, whatever the account's state: unknown, normal, not yet migrated from Firebase, or
+   * required to reset its password. Only the owner of an account's password learns more.
+   */
   async login(input: z.output<typeof Login>, ip: string): Promise<TokensResponse> {
     await this.throttle.check(input.email, ip);
-    let result;
+    let result: SignInResult;
     try {
       result = await this.cognito.login(input.email, input.password);
     } catch (error) {
-      if (error instanceof InvalidCredentialsError)
-        await this.throttle.recordFailure(input.email, ip);
+      if (error instanceof PasswordResetRequiredError) return this.resetRequired(input, ip);
+      if (error instanceof InvalidCredentialsError) await this.refused(input, ip);
       throw error;
     }
     await this.throttle.reset(input.email);
     // The temporary password of a staff account: no token before a password of their own.
     if (result.kind === 'new_password_required') throw new NewPasswordRequiredError(result.session);
+    if (!roleFrom(result.identity.groups) && (await this.provisionMigrated(result))) {
+      // Tokens carry the groups of the moment they were issued: sign in once more for ones that
+      // carry the role just given. The first pair never leaves this process.
+      result = await this.cognito.login(input.email, input.password);
+      if (result.kind === 'new_password_required')
+        throw new NewPasswordRequiredError(result.session);
+    }
     return this.signedIn(result, input.email);
+  }
+
+  /**
+   * A wrong password. For an email the pool does not hold, Cognito has just asked the Firebase
+   * migration trigger, which paid one Firebase scrypt (on the real hash, or on a decoy); for an
+   * account it holds it did not. Pay the same here then, so the time of this 401 does not tell
+   * an existing account from an unknown email.
+   */
+  private async refused(input: z.output<typeof Login>, ip: string): Promise<void> {
+    const known = await this.cognito.exists(input.email).catch((error: unknown) => {
+      this.logger.warn({ err: error }, 'could not look the user up after a failed login');
+      return true;
+    });
+    if (known) await this.legacy.passwordMatches(input.email, input.password);
+    await this.throttle.recordFailure(input.email, ip);
+  }
+
+  /**
+   * Cognito answers PasswordResetRequired for a RESET_REQUIRED account whatever the password,
+   * which would tell anyone the account exists and is a migrated one. Such an account came from
+   * Firebase with a password below the pool's policy, so its Firebase hash tells whether the
+   * caller is the owner: the owner gets 403 and a reset code at once, anyone else the usual 401
+   * (after the same scrypt an unknown email costs).
+   */
+  private async resetRequired(input: z.output<typeof Login>, ip: string): Promise<never> {
+    if (!(await this.legacy.passwordMatches(input.email, input.password))) {
+      await this.throttle.recordFailure(input.email, ip);
+      throw new InvalidCredentialsError();
+    }
+    try {
+      await this.throttle.countCodeRequest(input.email, ip);
+      await this.cognito.forgotPassword(input.email);
+    } catch (error) {
+      // A code went out a moment ago: the owner still hears that the password must be reset.
+      if (!(error instanceof TooManyCodeRequestsError)) throw error;
+    }
+    throw new PasswordResetRequiredError(maskEmail(input.email));
+  }
+
+  /**
+   * The first sign-in of an account the Firebase migration trigger created: Cognito's trigger
+   * contract lets it set attributes but not groups, so the account has no role yet. It gets the
+   * group its legacy record names and its member record (email, and phone when Firebase had
+   * one) now, before the data migration brings the rest. Returns false for an account with no
+   * group that did not come from Firebase (nothing to give it).
+   */
+  private async provisionMigrated({ identity }: SignedIn): Promise<boolean> {
+    const user = await this.cognito.getUser(identity.username);
+    const legacy = user.firebaseUid ? await this.legacy.profileOf(user.firebaseUid) : undefined;
+    if (!legacy) {
+      this.logger.warn({ userId: identity.id }, 'signed-in user has no role group');
+      return false;
+    }
+    await this.cognito.addToGroup(identity.username, legacy.role);
+    await this.members.ensureProfile({
+      id: identity.id,
+      username: identity.username,
+      role: legacy.role,
+      email: user.email ?? legacy.email,
+      phone: legacy.phone,
+    });
+    await this.legacy.linkMember(legacy.firebaseUid, identity.id);
+    this.logger.info(
+      { memberId: identity.id, firebaseUid: legacy.firebaseUid, role: legacy.role },
+      'migrated member given its role and profile',
+    );
+    return true;
   }
 
   /** The first sign-in's second step: the chosen password, and the tokens at last. */

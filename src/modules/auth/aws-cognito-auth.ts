@@ -34,6 +34,9 @@ export interface CognitoPool {
   clientId: string;
 }
 
+/** Set by the Firebase migration trigger (src/modules/legacy-auth) on the users it creates. */
+const FIREBASE_UID_ATTRIBUTE = 'custom:firebase_uid';
+
 function attribute(attributes: AttributeType[] | undefined, name: string): string | undefined {
   return attributes?.find((a) => a.Name === name)?.Value;
 }
@@ -164,7 +167,22 @@ export class AwsCognitoAuth implements CognitoAuth {
         sub: attribute(user.UserAttributes, 'sub'),
         email: attribute(user.UserAttributes, 'email'),
         phone: attribute(user.UserAttributes, 'phone_number'),
+        firebaseUid: attribute(user.UserAttributes, FIREBASE_UID_ATTRIBUTE),
       };
+    });
+  }
+
+  exists(usernameOrEmail: string): Promise<boolean> {
+    return this.call('admin', async () => {
+      try {
+        await this.client.send(
+          new AdminGetUserCommand({ UserPoolId: this.pool.userPoolId, Username: usernameOrEmail }),
+        );
+        return true;
+      } catch (error) {
+        if ((error as { name?: string }).name === 'UserNotFoundException') return false;
+        throw error;
+      }
     });
   }
 
@@ -321,6 +339,7 @@ export class AwsCognitoAuth implements CognitoAuth {
         sub: attribute(User.Attributes, 'sub'),
         email: input.email,
         phone: undefined,
+        firebaseUid: undefined,
       };
     });
   }

@@ -13,6 +13,8 @@ export interface CognitoAuth {
   confirmSignUp(email: string, code: string): Promise<void>;
   /** Looks a user up by username or email alias. */
   getUser(usernameOrEmail: string): Promise<CognitoUser>;
+  /** Whether the pool holds this user (by username or email alias). */
+  exists(usernameOrEmail: string): Promise<boolean>;
   /** Group names of a user, by the real username. */
   groupsOf(username: string): Promise<string[]>;
   /**
@@ -58,6 +60,8 @@ export interface CognitoUser {
   sub: string | undefined;
   email: string | undefined;
   phone: string | undefined;
+  /** `custom:firebase_uid`: set on users the Firebase migration trigger created. */
+  firebaseUid: string | undefined;
 }
 
 export interface AuthTokens {

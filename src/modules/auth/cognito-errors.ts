@@ -3,6 +3,7 @@ import {
   InvalidCredentialsError,
   InvalidSessionError,
   NotConfirmedError,
+  PasswordResetRequiredError,
   WeakPasswordError,
 } from './auth.errors.js';
 
@@ -101,11 +102,9 @@ export function toDomainError(error: unknown, operation: CognitoOperation): Doma
     case 'UserNotConfirmedException':
       return new NotConfirmedError();
     case 'PasswordResetRequiredException':
-      return new DomainError(
-        'forbidden',
-        'password_reset_required',
-        'Reset the password (forgot-password) before signing in.',
-      );
+      // Cognito answers it whatever the password: the sign-in path (AuthService) tells the
+      // owner only, after checking the old password itself.
+      return new PasswordResetRequiredError();
     case 'InvalidParameterException':
       return new DomainError(
         'invalid',
