@@ -66,7 +66,10 @@ export class AuthController {
       '401 invalid_credentials alike for an unknown email and a wrong password; 429 with ' +
       'Retry-After after too many failures for the email or from the client address. 403 ' +
       'new_password_required (with a `session`) for a temporary password: continue with ' +
-      'POST /auth/complete-new-password.',
+      'POST /auth/complete-new-password. 403 password_reset_required for a migrated Firebase ' +
+      'account whose old password is below the policy, once that password is proven: a reset ' +
+      'code has been emailed; continue with POST /auth/confirm-forgot-password. A wrong ' +
+      'password never gets either, only the 401.',
     tags: ['auth'],
     responses: { 200: { description: 'Signed in', schema: TokensResponse } },
     problems: [401, 403, 429, 503],
