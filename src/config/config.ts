@@ -48,7 +48,7 @@ export interface AppConfig {
   auth: {
     /** Failed logins allowed per username and per client IP in one fixed window. */
     loginThrottle: { windowSeconds: number; maxPerUsername: number; maxPerIp: number };
-    /** `cli members create-staff`: the new account's password (else one is generated). Secret. */
+    /** `cli members create-staff`: the temporary password (else one is generated). Secret. */
     staffInitialPassword: string | undefined;
   };
   shifts: {

@@ -57,11 +57,25 @@ export class ConfirmDto extends zodDto(Confirm) {}
 export const Login = z.object({ email: Email, password: CurrentPassword });
 export class LoginDto extends zodDto(Login) {}
 
+export const CompleteNewPassword = z.object({
+  email: Email,
+  session: z
+    .string()
+    .min(1)
+    .max(4096)
+    .meta({ description: 'The `session` of the 403 new_password_required answer' }),
+  newPassword: NewPassword,
+});
+export class CompleteNewPasswordDto extends zodDto(CompleteNewPassword) {}
+
 export const Refresh = z.object({ refreshToken: z.string().min(1).max(8192) });
 export class RefreshDto extends zodDto(Refresh) {}
 
 export const ForgotPassword = z.object({ email: Email });
 export class ForgotPasswordDto extends zodDto(ForgotPassword) {}
+
+export const ResendCode = z.object({ email: Email });
+export class ResendCodeDto extends zodDto(ResendCode) {}
 
 export const ConfirmForgotPassword = z.object({ email: Email, code: Code, password: NewPassword });
 export class ConfirmForgotPasswordDto extends zodDto(ConfirmForgotPassword) {}

@@ -18,7 +18,8 @@ const Args = z.object({
 
 export const CREATE_STAFF_USAGE =
   'usage: cli members create-staff --email <address> --role operator|admin\n' +
-  '  (password: $STAFF_INITIAL_PASSWORD, else generated and printed once)\n';
+  '  (temporary password: $STAFF_INITIAL_PASSWORD, else generated and printed once;\n' +
+  '   it must be changed at the first sign-in)\n';
 
 /** 144 random bits, plus one character of each class the pool's policy demands. */
 export function generatePassword(): string {
@@ -61,13 +62,16 @@ export async function createStaff(context: CreateStaffContext): Promise<number> 
     cognito,
     new MembersService(new MembersRepository(context.db, personalData)),
   );
-  const { id } = await staff.create({ ...parsed.data, password });
+  const { id } = await staff.create({ ...parsed.data, temporaryPassword: password });
   context.logger.info({ memberId: id, role: parsed.data.role }, 'staff account created');
+  const change =
+    'it must be changed at the first sign-in: POST /auth/login answers 403 ' +
+    'new_password_required with a session, then POST /auth/complete-new-password';
   context.out.write(
     `created ${parsed.data.role} ${id} (${maskEmail(parsed.data.email)})\n` +
       (given === undefined
-        ? `password (shown once; change it with POST /auth/change-password): ${password}\n`
-        : 'password: the one in STAFF_INITIAL_PASSWORD\n'),
+        ? `temporary password (shown once): ${password}\n${change}\n`
+        : `temporary password: the one in STAFF_INITIAL_PASSWORD; ${change}\n`),
   );
   return 0;
 }

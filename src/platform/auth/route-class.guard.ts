@@ -20,6 +20,7 @@ const REFUSALS: Record<string, string> = {
   token_expired: 'The access token has expired; refresh it.',
   token_revoked: 'The session has ended; sign in again.',
   token_invalid: 'The access token is not valid.',
+  token_too_large: 'The Authorization header is larger than any access token (16 KiB).',
   unauthenticated: 'Sign in first.',
 };
 

@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import { AppModule } from '../../app.module.js';
 import type { AppConfig } from '../../config/config.js';
 import { PinoNestLogger } from '../logging/nest-logger.js';
-import { registerAuthentication } from '../auth/authenticate.hook.js';
+import { MAX_HEADER_BYTES, registerAuthentication } from '../auth/authenticate.hook.js';
 import { TokenVerifier } from '../auth/token-verifier.js';
 import { Idempotency } from './idempotency.js';
 import { IdempotencyRepository } from './idempotency.repository.js';
@@ -84,6 +84,7 @@ export async function createApiApp({
     loggerInstance: logger,
     logController: new RequestLogController(config.log),
     bodyLimit: config.http.bodyLimitBytes,
+    http: { maxHeaderSize: MAX_HEADER_BYTES },
     genReqId: requestIdOf,
     return503OnClosing: true,
     routerOptions: { maxParamLength: MAX_PATH_PARAM_LENGTH },
