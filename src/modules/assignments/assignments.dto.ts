@@ -19,6 +19,14 @@ export const VerdictSchema = z
   .object({
     eligible: z.boolean(),
     failures: z.array(RuleFailureSchema),
+    overrides: z
+      .array(z.object({ code: z.string(), data: z.record(z.string(), z.unknown()) }))
+      .optional()
+      .meta({
+        description:
+          'Rules passed only by an explicit staff override (e.g. a bank holder name mismatch ' +
+          'accepted by an operator), with who and when',
+      }),
     ruleSetVersion: z.string(),
     evaluatedAt: z.iso.datetime(),
   })

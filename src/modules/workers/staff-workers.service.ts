@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ConflictError, NotFoundError } from '../../platform/errors/domain.error.js';
 import type { StaffActor } from '../../privacy/staff-actor.decorator.js';
 import { StaffAccess } from '../../privacy/staff-access.service.js';
-import { birthDateProblem } from './worker-rules.js';
+import { birthDateProblem, holderMatches } from './worker-rules.js';
 import {
   type BankAccountDecision,
   type IdentityDecision,
@@ -128,10 +128,15 @@ export class StaffWorkersService {
     decision: BankAccountDecision,
     now = new Date(),
   ): Promise<StaffWorkerView> {
+    const override = decision.action === 'verify' && decision.overrideHolderMismatch === true;
     return this.decide(
       actor,
       id,
-      ['accountNumber', 'accountHolderName'],
+      [
+        'accountNumber',
+        'accountHolderName',
+        ...(override ? ['legalName' as const, 'bankAccount.holderMismatchOverride'] : []),
+      ],
       decision.evidence,
       now,
       (worker, event) => {
@@ -143,6 +148,7 @@ export class StaffWorkersService {
           verifiedAt: _v,
           method: _m,
           verifiedBy: _b,
+          holderMismatchOverride: _o,
           ...state
         } = account;
         if (decision.action === 'revoke') {
@@ -157,16 +163,39 @@ export class StaffWorkersService {
             event: event('bankAccount', 'revoke'),
           };
         }
+        const claimed = decision.holderMatchesLegalName ?? false;
+        // The operator's finding may not silently contradict the system's own comparison.
+        const mismatched = claimed && !holderMatches(account.holderName, worker.legalName);
+        if (mismatched && !override) {
+          throw new ConflictError(
+            'holder_mismatch_override_required',
+            "The account holder's name differs from the worker's legal name by the system's " +
+              'comparison; to verify it anyway, send overrideHolderMismatch: true with overrideReason.',
+          );
+        }
         return {
           bankAccount: {
             ...state,
             verifiedAt: now,
             method: 'manual',
             verifiedBy: actor.id,
-            holderMatchesLegalName: decision.holderMatchesLegalName ?? false,
+            holderMatchesLegalName: claimed,
+            ...(mismatched
+              ? {
+                  holderMismatchOverride: {
+                    by: actor.id,
+                    at: now,
+                    reason: decision.overrideReason ?? '',
+                  },
+                }
+              : {}),
           },
-          event: event('bankAccount', 'verify'),
+          event: { ...event('bankAccount', 'verify'), ...(mismatched ? { override: true } : {}) },
         };
+      },
+      {
+        plaintext: ['legalName', 'accountHolderName'],
+        ...(override ? { accessReason: 'override of the holder name mismatch' } : {}),
       },
     );
   }
@@ -239,7 +268,7 @@ export class StaffWorkersService {
   private async decide(
     actor: StaffActor,
     id: string,
-    fields: WorkerPersonalField[],
+    fields: (WorkerPersonalField | string)[],
     evidence: string,
     now: Date,
     change: (
@@ -250,11 +279,12 @@ export class StaffWorkersService {
         code?: string,
       ) => VerificationEvent,
     ) => WorkerPatch | Promise<WorkerPatch>,
+    options: { plaintext?: WorkerPersonalField[]; accessReason?: string } = {},
   ): Promise<StaffWorkerView> {
     let recorded = false;
     const saved = await withRetry(async () => {
       // A revocation keeps the identity's evidence: notes are read as written to be written back.
-      const worker = await this.require(id, { notes: true });
+      const worker = await this.require(id, { notes: true, plaintext: options.plaintext ?? [] });
       const patch = await change(worker, (subject, action, code) => ({
         subject,
         action,
@@ -270,6 +300,7 @@ export class StaffWorkersService {
           policy: WORKER_PERSONAL_DATA,
           subjects: [id],
           fields: [...new Set([...fields, ...shownFields(worker)])],
+          ...(options.accessReason ? { reason: options.accessReason } : {}),
         });
         recorded = true;
       }

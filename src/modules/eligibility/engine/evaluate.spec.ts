@@ -153,6 +153,29 @@ describe('evaluateEligibility', () => {
     });
   });
 
+  describe('overrides', () => {
+    it('passes a holder match that stands by an operator override, and says so in the verdict', () => {
+      const at = kst('2026-11-19T10:00');
+      const verdict = evaluate({
+        worker: {
+          bankAccount: {
+            verified: true,
+            holderMatchesLegalName: true,
+            holderMismatchOverride: { by: 'op-1', at },
+          },
+        },
+      });
+      expect(verdict.eligible).toBe(true);
+      expect(verdict.overrides).toEqual([
+        {
+          code: 'bank_account_holder_mismatch',
+          data: { workerId: 'w1', by: 'op-1', at: at.toISOString() },
+        },
+      ]);
+      expect(evaluate()).not.toHaveProperty('overrides');
+    });
+  });
+
   describe('age at the shift start (KST calendar)', () => {
     it.each([undefined, '2008-02-30', '08-11-25'])(
       'birth_date_unknown: birth date %s fails the age rules without an age',

@@ -16,6 +16,7 @@ import type {
   EligibilityContext,
   EligibilityPolicy,
   RuleFailure,
+  RuleOverride,
   ScheduleEntry,
   ShiftFacts,
   Verdict,
@@ -204,6 +205,7 @@ export function evaluateEligibility(
   }
 
   // The worker.
+  let overrides: RuleOverride[] | undefined;
   if (worker.status !== 'active') {
     fail(failures, 'worker_not_active', { workerId: worker.id, status: worker.status });
   }
@@ -215,6 +217,15 @@ export function evaluateEligibility(
     if (!account.verified) fail(failures, 'bank_account_not_verified', { workerId: worker.id });
     if (!account.holderMatchesLegalName) {
       fail(failures, 'bank_account_holder_mismatch', { workerId: worker.id });
+    } else if (account.holderMismatchOverride) {
+      (overrides ??= []).push({
+        code: 'bank_account_holder_mismatch',
+        data: {
+          workerId: worker.id,
+          by: account.holderMismatchOverride.by,
+          at: iso(account.holderMismatchOverride.at.getTime()),
+        },
+      });
     }
   }
 
@@ -411,6 +422,7 @@ export function evaluateEligibility(
   return {
     eligible: failures.length === 0,
     failures,
+    ...(overrides ? { overrides } : {}),
     ruleSetVersion: policy.ruleSetVersion,
     evaluatedAt: new Date(nowMs),
   };
