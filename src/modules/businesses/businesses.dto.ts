@@ -132,6 +132,16 @@ export const BusinessView = z
         closedOn: z.string().nullable(),
       })
       .nullable(),
+    readiness: z
+      .object({
+        canPostEligibleShifts: z.boolean(),
+        missing: z.array(z.enum(['business_not_verified', 'business_not_active'])),
+      })
+      .meta({
+        description:
+          'Whether workers can be found eligible for its shifts, and the eligibility rules it ' +
+          'fails until then (a verified registration, an active NTS status)',
+      }),
     verification: z.object({
       verified: z.boolean(),
       method: z.enum(['nts', 'manual']).nullable(),
@@ -178,6 +188,9 @@ export type StaffBusinessView = z.infer<typeof StaffBusinessView>;
 /** The staff members' view: personal fields masked (the repository read them masked). */
 export function mapBusiness(b: Business): BusinessView {
   const v = b.verification;
+  const missing: ('business_not_verified' | 'business_not_active')[] = [];
+  if (v?.verified !== true) missing.push('business_not_verified');
+  if (b.nts?.status !== 'active') missing.push('business_not_active');
   return {
     id: b.id,
     businessNumber: b.businessNumber ?? null,
@@ -194,6 +207,7 @@ export function mapBusiness(b: Business): BusinessView {
           closedOn: b.nts.closedOn ?? null,
         }
       : null,
+    readiness: { canPostEligibleShifts: missing.length === 0, missing },
     verification: {
       verified: v?.verified === true,
       method: v?.method ?? null,

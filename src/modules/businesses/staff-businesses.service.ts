@@ -78,6 +78,26 @@ export class StaffBusinessesService {
       if (decision.action === 'revoke' && business.verification?.verified !== true) {
         throw new ConflictError('business_not_verified', 'The business is not verified.');
       }
+      if (decision.action === 'verify' && !decision.ntsStatus && !business.nts) {
+        // Verified without a status the business would still fail business_not_active, and
+        // nothing would tell the operator why its shifts find no one.
+        throw new DomainError(
+          'unprocessable',
+          'nts_status_required',
+          'No NTS status is known for this business: give ntsStatus (홈택스 사업자상태 조회) ' +
+            'with the verification, or run the NTS check first.',
+          {
+            errors: [
+              {
+                in: 'body',
+                field: 'ntsStatus',
+                message: 'Required while the business has no NTS status.',
+                code: 'nts_status_required',
+              },
+            ],
+          },
+        );
+      }
       const nts: NtsState | undefined = decision.ntsStatus && {
         ...decision.ntsStatus,
         checkedAt: now,
