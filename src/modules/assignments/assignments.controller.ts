@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { CurrentPrincipal } from '../../platform/auth/current-principal.decorator.js';
 import type { Principal } from '../../platform/auth/principal.js';
-import { Member } from '../../platform/auth/route-class.decorator.js';
+import { Member, Roles } from '../../platform/auth/route-class.decorator.js';
 import { ApiDoc } from '../../platform/http/api-doc.decorator.js';
 import {
   AssignmentIdParamsDto,
@@ -34,6 +34,7 @@ export class AssignmentsController {
   constructor(private readonly assignments: AssignmentsService) {}
 
   @Post('shifts/:id/applications')
+  @Roles('worker')
   @ApiDoc({
     summary: 'Apply for a shift (worker)',
     description: '422 not_eligible lists every failing rule; 409 already_on_shift.',
@@ -47,6 +48,7 @@ export class AssignmentsController {
   }
 
   @Post('shifts/:id/assignments')
+  @Roles('business', 'operator', 'admin')
   @ApiDoc({
     summary: 'Propose a worker for a shift (business staff or operator)',
     description:
@@ -66,6 +68,7 @@ export class AssignmentsController {
   }
 
   @Get('shifts/:id/assignments')
+  @Roles('business', 'operator', 'admin')
   @ApiDoc({
     summary: 'A shift’s applications and assignments (business staff or operator)',
     tags: ['assignments'],
@@ -81,6 +84,7 @@ export class AssignmentsController {
   }
 
   @Get('me/assignments')
+  @Roles('worker')
   @ApiDoc({
     summary: 'My applications and assignments (worker)',
     tags: ['assignments'],
@@ -105,6 +109,7 @@ export class AssignmentsController {
   }
 
   @Post('assignments/:id/accept')
+  @Roles('worker')
   @HttpCode(200)
   @ApiDoc({
     summary: 'Accept a proposal (the worker): confirmed',
@@ -118,6 +123,7 @@ export class AssignmentsController {
   }
 
   @Post('assignments/:id/decline')
+  @Roles('worker')
   @HttpCode(200)
   @ApiDoc({
     summary: 'Decline a proposal (the worker)',
@@ -131,6 +137,7 @@ export class AssignmentsController {
   }
 
   @Post('assignments/:id/withdraw')
+  @Roles('worker')
   @HttpCode(200)
   @ApiDoc({
     summary: 'Withdraw an application (the worker)',
@@ -144,6 +151,7 @@ export class AssignmentsController {
   }
 
   @Post('assignments/:id/reject')
+  @Roles('business', 'operator', 'admin')
   @HttpCode(200)
   @ApiDoc({
     summary: 'Reject an application (business staff or operator)',
@@ -178,6 +186,7 @@ export class AssignmentsController {
   }
 
   @Post('assignments/:id/complete')
+  @Roles('business', 'operator', 'admin')
   @HttpCode(200)
   @ApiDoc({
     summary: 'Mark a confirmed assignment worked, with the hours (business staff or operator)',
@@ -195,6 +204,7 @@ export class AssignmentsController {
   }
 
   @Post('assignments/:id/no-show')
+  @Roles('business', 'operator', 'admin')
   @HttpCode(200)
   @ApiDoc({
     summary: 'Mark a confirmed assignment a no-show (business staff or operator)',
