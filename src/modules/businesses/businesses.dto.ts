@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { CalendarDate, MemberId, ObjectIdText, PersonName } from '../../platform/http/fields.js';
 import { zodDto } from '../../platform/http/zod-dto.js';
 import { Evidence, freeText } from '../../privacy/free-text.js';
+import { RevealedNote, revealRequest } from '../../privacy/reveal.js';
 import type { Business } from './businesses.repository.js';
 
 /** Shape only; the service checks the check digit (400 `invalid_business_number`). */
@@ -246,3 +247,17 @@ export function mapStaffBusiness(b: Business): StaffBusinessView {
     })),
   };
 }
+
+export const BusinessRevealRequest = revealRequest(['businessNumber', 'representativeName']);
+export type BusinessRevealRequest = z.infer<typeof BusinessRevealRequest>;
+export class BusinessRevealRequestDto extends zodDto(BusinessRevealRequest) {}
+
+export const BusinessReveal = z
+  .object({
+    id: z.string(),
+    businessNumber: z.string().nullable().optional(),
+    representativeName: z.string().nullable().optional(),
+    notes: z.array(RevealedNote).optional(),
+  })
+  .meta({ id: 'BusinessReveal', description: 'Raw values, each only when asked for' });
+export type BusinessReveal = z.infer<typeof BusinessReveal>;

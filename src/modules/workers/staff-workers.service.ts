@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { ConflictError, NotFoundError } from '../../platform/errors/domain.error.js';
+import { ConflictError, DomainError, NotFoundError } from '../../platform/errors/domain.error.js';
+import { NOTES } from '../../privacy/reveal.js';
 import type { StaffActor } from '../../privacy/staff-actor.decorator.js';
 import { StaffAccess } from '../../privacy/staff-access.service.js';
 import { birthDateProblem, holderMatches } from './worker-rules.js';
@@ -10,6 +11,8 @@ import {
   type QualificationDecision,
   type StaffWorkerView,
   type StatusDecision,
+  type WorkerReveal,
+  type WorkerRevealRequest,
 } from './workers.dto.js';
 import { WORKER_PERSONAL_DATA, type WorkerPersonalField } from './workers.policy.js';
 import {
@@ -57,6 +60,38 @@ export class StaffWorkersService {
       fields: shownFields(worker),
     });
     return mapStaffWorkerView(worker);
+  }
+
+  /**
+   * Raw values and notes, for a stated reason; the access record (action `reveal`, the fields and
+   * note locations, the reason) is written before anything is read.
+   */
+  async reveal(actor: StaffActor, id: string, request: WorkerRevealRequest): Promise<WorkerReveal> {
+    this.access.assertMayReveal(actor, WORKER_PERSONAL_DATA);
+    await this.require(id);
+    if (await this.workers.isDestroyed(id)) {
+      throw new DomainError(
+        'conflict',
+        'personal_data_destroyed',
+        "This worker's personal data was destroyed after the retention period.",
+      );
+    }
+    const fields = [...new Set(request.fields)].filter((f) => f !== NOTES) as WorkerPersonalField[];
+    const withNotes = request.fields.includes(NOTES);
+    await this.access.record(actor, {
+      action: 'reveal',
+      policy: WORKER_PERSONAL_DATA,
+      subjects: [id],
+      fields: [...fields, ...(withNotes ? Object.keys(WORKER_PERSONAL_DATA.notes ?? {}) : [])],
+      reason: request.reason,
+    });
+    const worker = await this.require(id, { plaintext: fields });
+    const out: WorkerReveal = { id };
+    for (const field of fields) out[field as keyof WorkerReveal] = valueOf(worker, field) as never;
+    if (withNotes) {
+      out.notes = ((await this.workers.notesOf(id)) ?? []).map(({ at, text }) => ({ at, text }));
+    }
+    return out;
   }
 
   /**
@@ -315,5 +350,20 @@ export class StaffWorkersService {
     const worker = await this.workers.getById(id, options);
     if (!worker) throw workerNotFound();
     return worker;
+  }
+}
+
+function valueOf(worker: Worker, field: WorkerPersonalField): string | null {
+  switch (field) {
+    case 'accountNumber':
+      return worker.bankAccount?.number ?? null;
+    case 'accountHolderName':
+      return worker.bankAccount?.holderName ?? null;
+    case 'legalName':
+    case 'birthDate':
+    case 'phone':
+      return worker[field] ?? null;
+    default:
+      return null;
   }
 }

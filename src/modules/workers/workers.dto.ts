@@ -3,6 +3,7 @@ import { CalendarDate, MemberId, PersonName } from '../../platform/http/fields.j
 import { opaque } from '../../platform/http/text.js';
 import { zodDto } from '../../platform/http/zod-dto.js';
 import { Evidence, freeText } from '../../privacy/free-text.js';
+import { RevealedNote, revealRequest } from '../../privacy/reveal.js';
 import { QUALIFICATION_CODES } from '../eligibility/qualifications.js';
 import type { Worker } from './workers.repository.js';
 
@@ -347,3 +348,29 @@ export const ConfirmIdentity = z
   .strict();
 export type ConfirmIdentity = z.infer<typeof ConfirmIdentity>;
 export class ConfirmIdentityDto extends zodDto(ConfirmIdentity) {}
+
+/** The personal fields of a worker an operator may reveal (the CI is never stored to reveal). */
+export const WORKER_REVEALABLE = [
+  'legalName',
+  'birthDate',
+  'phone',
+  'accountNumber',
+  'accountHolderName',
+] as const;
+
+export const WorkerRevealRequest = revealRequest(WORKER_REVEALABLE);
+export type WorkerRevealRequest = z.infer<typeof WorkerRevealRequest>;
+export class WorkerRevealRequestDto extends zodDto(WorkerRevealRequest) {}
+
+export const WorkerReveal = z
+  .object({
+    id: z.string(),
+    legalName: z.string().nullable().optional(),
+    birthDate: z.string().nullable().optional(),
+    phone: z.string().nullable().optional(),
+    accountNumber: z.string().nullable().optional(),
+    accountHolderName: z.string().nullable().optional(),
+    notes: z.array(RevealedNote).optional(),
+  })
+  .meta({ id: 'WorkerReveal', description: 'Raw values, each only when asked for' });
+export type WorkerReveal = z.infer<typeof WorkerReveal>;

@@ -200,6 +200,20 @@ export class WorkersRepository {
     return doc ? this.toWorker(doc, options) : undefined;
   }
 
+  /** Every note of the worker, decrypted, with where it sits; undefined without a profile. */
+  async notesOf(id: string): Promise<{ path: string; at: string; text: string }[] | undefined> {
+    const doc = await this.collection.findOne({ _id: id });
+    return doc
+      ? this.personal.revealNotes(id, doc as unknown as Record<string, unknown>)
+      : undefined;
+  }
+
+  /** Whether the worker's personal data was destroyed after the retention period. */
+  async isDestroyed(id: string): Promise<boolean> {
+    const doc = await this.collection.findOne({ _id: id }, { projection: { destroyedAt: 1 } });
+    return doc?.destroyedAt !== undefined;
+  }
+
   async exists(id: string): Promise<boolean> {
     return (await this.collection.countDocuments({ _id: id }, { limit: 1 })) > 0;
   }
