@@ -117,6 +117,8 @@ export interface Change {
   history: HistoryEntry;
   event: OutboxEvent;
   verdict?: Verdict;
+  /** The shift's times now (a proposal from an application made before the shift moved). */
+  times?: { startsAt: Date; endsAt: Date };
   cancellation?: Assignment['cancellation'];
   hoursWorked?: number;
 }
@@ -217,6 +219,7 @@ export class AssignmentsRepository {
       state: change.state,
       updatedAt: now,
       ...(change.verdict ? { verdict: change.verdict } : {}),
+      ...(change.times ? { startsAt: change.times.startsAt, endsAt: change.times.endsAt } : {}),
       ...(change.cancellation ? { cancellation: change.cancellation } : {}),
       ...(change.hoursWorked === undefined ? {} : { hoursWorked: change.hoursWorked }),
     });

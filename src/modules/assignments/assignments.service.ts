@@ -9,7 +9,7 @@ import { retryOnConflict } from '../../platform/storage/optimistic.js';
 import { BusinessesService } from '../businesses/businesses.service.js';
 import type { Verdict } from '../eligibility/engine/types.js';
 import { EligibilityService } from '../eligibility/eligibility.service.js';
-import { type Shift, ShiftsRepository } from '../shifts/shifts.repository.js';
+import { type Shift, type SlotReservation, ShiftsRepository } from '../shifts/shifts.repository.js';
 import { WorkersService } from '../workers/workers.service.js';
 import { type AssignmentAction, HOLDING_STATES, transition } from './assignment-state.js';
 import {
@@ -34,6 +34,21 @@ export class NotEligibleError extends DomainError {
         evaluatedAt: verdict.evaluatedAt.toISOString(),
       },
     );
+  }
+}
+
+function slotRefused(slot: Exclude<SlotReservation, 'reserved'>): ConflictError {
+  switch (slot) {
+    case 'full':
+      return new ConflictError('shift_full', 'Every slot of this shift is taken.');
+    case 'moved':
+      return new ConflictError(
+        'shift_changed',
+        'The shift’s time changed while the worker was being checked; read it again.',
+      );
+    case 'not_open':
+    case 'not_found':
+      return new ConflictError('shift_not_open', 'The shift is cancelled or has started.');
   }
 }
 
@@ -174,12 +189,13 @@ export class AssignmentsService {
       heldAt: now,
     };
     await this.schedules.replace(schedule, [...schedule.entries, entry], now);
-    const slot = await this.shifts.reserveSlot(shift.id, id, now);
+    // Only at the times the verdict and the schedule entry were made for: an edit that moved the
+    // shift since makes this 409 shift_changed (and the edit is refused once a slot is held), so
+    // an assignment never keeps times its shift no longer has.
+    const slot = await this.shifts.reserveSlot(shift.id, id, now, shift);
     if (slot !== 'reserved') {
       await this.removeFromSchedule(workerId, id, now);
-      throw slot === 'full'
-        ? new ConflictError('shift_full', 'Every slot of this shift is taken.')
-        : new ConflictError('shift_not_open', 'The shift is cancelled or has started.');
+      throw slotRefused(slot);
     }
     const event = outboxEvent(
       'assignment.proposed',
@@ -196,7 +212,14 @@ export class AssignmentsService {
       if (application) {
         return await this.assignments.change(
           application,
-          { state: 'proposed', history, event, verdict },
+          // The application's times are those the shift had then; it may have moved since.
+          {
+            state: 'proposed',
+            history,
+            event,
+            verdict,
+            times: { startsAt: shift.startsAt, endsAt: shift.endsAt },
+          },
           now,
           readFor(principal),
         );
