@@ -115,7 +115,8 @@ export interface NewAssignment {
 export interface Change {
   state: AssignmentState;
   history: HistoryEntry;
-  event: OutboxEvent;
+  /** Outbox events of the change, pushed in this order in the same write. */
+  events: OutboxEvent[];
   verdict?: Verdict;
   /** The shift's times now (a proposal from an application made before the shift moved). */
   times?: { startsAt: Date; endsAt: Date };
@@ -202,7 +203,7 @@ export class AssignmentsRepository {
   }
 
   /**
-   * Moves the assignment to a new state with its history entry and outbox event in the same
+   * Moves the assignment to a new state with its history entry and outbox events in the same
    * single-document write, provided nobody changed it since `expectedVersion`
    * (`ConcurrentModificationError` otherwise).
    */
@@ -229,7 +230,7 @@ export class AssignmentsRepository {
     const updated = await updateWithVersion(this.collection, { _id }, assignment.version, {
       $set: set,
       ...(active ? {} : { $unset: { activeKey: '' } }),
-      $push: { history: history[0], [OUTBOX_FIELD]: change.event },
+      $push: { history: history[0], [OUTBOX_FIELD]: { $each: change.events } },
     } as never);
     if (!updated) throw new ConcurrentModificationError(COLLECTION, assignment.version, undefined);
     return this.toAssignment(updated, options);
