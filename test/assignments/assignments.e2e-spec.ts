@@ -347,6 +347,8 @@ describe('no double booking under concurrency', () => {
     const statuses = responses.map((r) => r.status);
     expect(statuses.filter((s) => s === 201)).toHaveLength(N);
     expect(statuses.filter((s) => s === 409)).toHaveLength(1);
+    const refused = (await responses.find((r) => r.status === 409)?.json()) as Problem;
+    expect(refused.code).toBe('shift_full');
     const view = await json<{ filled: number }>(
       await call('GET', `/shifts/${shift.id}`, owner),
       200,
@@ -374,5 +376,9 @@ describe('no double booking under concurrency', () => {
     );
 
     expect(responses.map((r) => r.status).sort()).toEqual([201, 409, 409]);
+    const refused = await Promise.all(
+      responses.filter((r) => r.status === 409).map((r) => r.json() as Promise<Problem>),
+    );
+    expect(refused.map((p) => p.code)).toEqual(['already_on_shift', 'already_on_shift']);
   });
 });
