@@ -30,9 +30,10 @@ const KIND_NAMES: Record<PersonalDataKind, string> = {
  * `public`: text anyone the record is shown to may read (a shift's description, a business's
  * name); it is stored as written, and masked in logs. `personal`: text written about a person
  * (evidence, a staff member's reason); the repository stores it encrypted as a note of its
- * policy, and staff read it masked unless they reveal it.
+ * policy, and staff read it masked unless they reveal it. `purpose`: why a staff member opened
+ * personal data (a ticket), kept in the access records with phones and emails masked.
  */
-export type FreeTextHolds = 'public' | 'personal';
+export type FreeTextHolds = 'public' | 'personal' | 'purpose';
 
 /** The OpenAPI extension that marks a free-text field; a test requires it on every one. */
 export const FREE_TEXT_EXTENSION = 'x-free-text';
@@ -72,6 +73,6 @@ export const Evidence = freeText({ min: 5, max: 1000, multiline: true, holds: 'p
  * reviewed monthly. The purpose (a ticket), not the person's details: phones and emails in it
  * are masked before it is stored.
  */
-export const AccessReason = freeText({ min: 5, max: 500, holds: 'public' }).meta({
+export const AccessReason = freeText({ min: 5, max: 500, holds: 'purpose' }).meta({
   description: 'The purpose, e.g. the ticket it serves (at least 5 characters)',
 });

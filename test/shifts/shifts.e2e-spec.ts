@@ -224,7 +224,7 @@ describe('posting a shift', () => {
     const response = await call('POST', `/businesses/${bizA}/shifts`, worker, shiftBody());
 
     expect(response.status).toBe(403);
-    expect(await response.json()).toMatchObject({ code: 'not_business_staff' });
+    expect(await response.json()).toMatchObject({ code: 'insufficient_role' });
     expect(await count()).toBe(before);
   });
 

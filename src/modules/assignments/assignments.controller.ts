@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { CurrentPrincipal } from '../../platform/auth/current-principal.decorator.js';
 import type { Principal } from '../../platform/auth/principal.js';
-import { Member } from '../../platform/auth/route-class.decorator.js';
+import { Member, Roles } from '../../platform/auth/route-class.decorator.js';
 import { ApiDoc } from '../../platform/http/api-doc.decorator.js';
 import {
   AssignmentIdParamsDto,
@@ -34,6 +34,7 @@ export class AssignmentsController {
   constructor(private readonly assignments: AssignmentsService) {}
 
   @Post('shifts/:id/applications')
+  @Roles('worker')
   @ApiDoc({
     summary: 'Apply for a shift (worker)',
     description: '422 not_eligible lists every failing rule; 409 already_on_shift.',
@@ -47,6 +48,7 @@ export class AssignmentsController {
   }
 
   @Post('shifts/:id/assignments')
+  @Roles('business', 'operator', 'admin')
   @ApiDoc({
     summary: 'Propose a worker for a shift (business staff or operator)',
     description:
@@ -68,6 +70,7 @@ export class AssignmentsController {
   }
 
   @Get('shifts/:id/assignments')
+  @Roles('business', 'operator', 'admin')
   @ApiDoc({
     summary: 'A shift’s applications and assignments (business staff or operator)',
     tags: ['assignments'],
@@ -83,6 +86,7 @@ export class AssignmentsController {
   }
 
   @Get('me/assignments')
+  @Roles('worker')
   @ApiDoc({
     summary: 'My applications and assignments (worker)',
     tags: ['assignments'],
@@ -107,6 +111,7 @@ export class AssignmentsController {
   }
 
   @Post('assignments/:id/accept')
+  @Roles('worker')
   @HttpCode(200)
   @ApiDoc({
     summary: 'Accept a proposal (the worker): confirmed',
@@ -120,6 +125,7 @@ export class AssignmentsController {
   }
 
   @Post('assignments/:id/decline')
+  @Roles('worker')
   @HttpCode(200)
   @ApiDoc({
     summary: 'Decline a proposal (the worker)',
@@ -133,6 +139,7 @@ export class AssignmentsController {
   }
 
   @Post('assignments/:id/withdraw')
+  @Roles('worker')
   @HttpCode(200)
   @ApiDoc({
     summary: 'Withdraw an application (the worker)',
@@ -146,6 +153,7 @@ export class AssignmentsController {
   }
 
   @Post('assignments/:id/reject')
+  @Roles('business', 'operator', 'admin')
   @HttpCode(200)
   @ApiDoc({
     summary: 'Reject an application (business staff or operator)',
@@ -180,6 +188,7 @@ export class AssignmentsController {
   }
 
   @Post('assignments/:id/complete')
+  @Roles('business', 'operator', 'admin')
   @HttpCode(200)
   @ApiDoc({
     summary: 'Mark a confirmed assignment worked, with the hours (business staff or operator)',
@@ -199,6 +208,7 @@ export class AssignmentsController {
   }
 
   @Post('assignments/:id/no-show')
+  @Roles('business', 'operator', 'admin')
   @HttpCode(200)
   @ApiDoc({
     summary: 'Mark a confirmed assignment a no-show (business staff or operator)',

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { MemberId, ObjectIdText } from '../../platform/http/fields.js';
 import { queryInteger } from '../../platform/http/text.js';
 import { zodDto } from '../../platform/http/zod-dto.js';
-import { freeText } from '../../privacy/free-text.js';
+import { AccessReason, freeText } from '../../privacy/free-text.js';
+import { RevealedNote } from '../../privacy/reveal.js';
 import { toKstIso } from '../shifts/kst.js';
 import { ASSIGNMENT_STATES } from './assignment-state.js';
 import type { Assignment } from './assignments.repository.js';
@@ -19,6 +20,14 @@ export const VerdictSchema = z
   .object({
     eligible: z.boolean(),
     failures: z.array(RuleFailureSchema),
+    overrides: z
+      .array(z.object({ code: z.string(), data: z.record(z.string(), z.unknown()) }))
+      .optional()
+      .meta({
+        description:
+          'Rules passed only by an explicit staff override (e.g. a bank holder name mismatch ' +
+          'accepted by an operator), with who and when',
+      }),
     ruleSetVersion: z.string(),
     evaluatedAt: z.iso.datetime(),
   })
@@ -145,3 +154,12 @@ export const CandidatesResponse = z
   })
   .meta({ id: 'Candidates' });
 export type CandidatesResponse = z.infer<typeof CandidatesResponse>;
+
+export const AssignmentRevealRequest = z.object({ reason: AccessReason }).strict();
+export type AssignmentRevealRequest = z.infer<typeof AssignmentRevealRequest>;
+export class AssignmentRevealRequestDto extends zodDto(AssignmentRevealRequest) {}
+
+export const AssignmentReveal = z
+  .object({ id: z.string(), notes: z.array(RevealedNote) })
+  .meta({ id: 'AssignmentReveal' });
+export type AssignmentReveal = z.infer<typeof AssignmentReveal>;

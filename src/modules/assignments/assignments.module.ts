@@ -10,19 +10,22 @@ import { AssignmentsRepository } from './assignments.repository.js';
 import { AssignmentsService } from './assignments.service.js';
 import { EligibilityController } from './eligibility.controller.js';
 import { HoldsRepair } from './holds-repair.js';
+import { StaffAssignmentsController } from './staff-assignments.controller.js';
+import { StaffAssignmentsService } from './staff-assignments.service.js';
 import { WorkerExit } from './worker-exit.js';
 import { WorkerSchedulesRepository } from './worker-schedules.repository.js';
 
 /** Applications, assignments and the eligibility routes, on workers, businesses and shifts. */
 @Module({
   imports: [WorkersModule, BusinessesModule, ShiftsModule],
-  controllers: [AssignmentsController, EligibilityController],
+  controllers: [AssignmentsController, EligibilityController, StaffAssignmentsController],
   providers: [
     AssignmentsRepository,
     WorkerSchedulesRepository,
     AssignmentHolds,
     AssignmentOutcomes,
     AssignmentsService,
+    StaffAssignmentsService,
     EligibilityService,
     HoldsRepair,
     WorkerExit,

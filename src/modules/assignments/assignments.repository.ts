@@ -160,6 +160,15 @@ export class AssignmentsRepository {
     return doc ? this.toAssignment(doc, options) : undefined;
   }
 
+  /** Every reason of the assignment, decrypted, with where it sits; undefined for an unknown one. */
+  async notesOf(id: string): Promise<{ path: string; at: string; text: string }[] | undefined> {
+    const _id = parseId(id);
+    const doc = _id ? await this.collection.findOne({ _id }) : null;
+    return doc
+      ? this.personal.revealNotes(id, doc as unknown as Record<string, unknown>)
+      : undefined;
+  }
+
   /** The worker's active assignment on the shift, if any. */
   async findActive(shiftId: string, workerId: string): Promise<Assignment | undefined> {
     const doc = await this.collection.findOne({ activeKey: activeKey(shiftId, workerId) });

@@ -1,21 +1,23 @@
 import { z } from 'zod';
+import { Email } from '../../platform/http/fields.js';
+import { opaque } from '../../platform/http/text.js';
 import { zodDto } from '../../platform/http/zod-dto.js';
 import { meetsPasswordPolicy, PASSWORD_POLICY_TEXT } from './password-policy.js';
 import type { AuthTokens } from './cognito-auth.port.js';
 
-const Email = z
-  .string()
-  .trim()
-  .toLowerCase()
-  .pipe(z.email({ message: 'Expected an email address.' }).max(254));
-
 /** A new password: the user pool's policy, checked here as well as by Cognito. */
-const NewPassword = z.string().refine(meetsPasswordPolicy, {
-  message: `The password does not meet the policy: ${PASSWORD_POLICY_TEXT}.`,
-});
+const NewPassword = opaque(
+  z.string().refine(meetsPasswordPolicy, {
+    message: `The password does not meet the policy: ${PASSWORD_POLICY_TEXT}.`,
+  }),
+  'a password: passed to Cognito, never stored or logged by us',
+);
 
 /** An existing password: no policy (a migrated Firebase password may predate it). */
-const CurrentPassword = z.string().min(1).max(256);
+const CurrentPassword = opaque(
+  z.string().min(1).max(256),
+  'a password: passed to Cognito, never stored or logged by us',
+);
 
 const Code = z.string().regex(/^\d{4,8}$/, { message: 'Expected the numeric code.' });
 
@@ -23,6 +25,7 @@ const Code = z.string().regex(/^\d{4,8}$/, { message: 'Expected the numeric code
 const Phone = z
   .string()
   .trim()
+  .meta({ pattern: '^(\\+82|0)1[016789][0-9 -]{7,11}$', example: '010-1234-5678' })
   .transform((v) => v.replace(/[\s-]/g, ''))
   .pipe(
     z.string().regex(/^(\+82|0)1[016789]\d{7,8}$/, {
@@ -59,16 +62,17 @@ export class LoginDto extends zodDto(Login) {}
 
 export const CompleteNewPassword = z.object({
   email: Email,
-  session: z
-    .string()
-    .min(1)
-    .max(4096)
-    .meta({ description: 'The `session` of the 403 new_password_required answer' }),
+  session: opaque(
+    z.string().min(1).max(4096),
+    "Cognito's challenge session, passed back to it",
+  ).meta({ description: 'The `session` of the 403 new_password_required answer' }),
   newPassword: NewPassword,
 });
 export class CompleteNewPasswordDto extends zodDto(CompleteNewPassword) {}
 
-export const Refresh = z.object({ refreshToken: z.string().min(1).max(8192) });
+export const Refresh = z.object({
+  refreshToken: opaque(z.string().min(1).max(8192), 'a Cognito refresh token, passed on'),
+});
 export class RefreshDto extends zodDto(Refresh) {}
 
 export const ForgotPassword = z.object({ email: Email });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { CalendarDate, MemberId, ObjectIdText, PersonName } from '../../platform/http/fields.js';
 import { zodDto } from '../../platform/http/zod-dto.js';
 import { Evidence, freeText } from '../../privacy/free-text.js';
+import { RevealedNote, revealRequest } from '../../privacy/reveal.js';
 import type { Business } from './businesses.repository.js';
 
 /** Shape only; the service checks the check digit (400 `invalid_business_number`). */
@@ -132,6 +133,16 @@ export const BusinessView = z
         closedOn: z.string().nullable(),
       })
       .nullable(),
+    readiness: z
+      .object({
+        canPostEligibleShifts: z.boolean(),
+        missing: z.array(z.enum(['business_not_verified', 'business_not_active'])),
+      })
+      .meta({
+        description:
+          'Whether workers can be found eligible for its shifts, and the eligibility rules it ' +
+          'fails until then (a verified registration, an active NTS status)',
+      }),
     verification: z.object({
       verified: z.boolean(),
       method: z.enum(['nts', 'manual']).nullable(),
@@ -178,6 +189,9 @@ export type StaffBusinessView = z.infer<typeof StaffBusinessView>;
 /** The staff members' view: personal fields masked (the repository read them masked). */
 export function mapBusiness(b: Business): BusinessView {
   const v = b.verification;
+  const missing: ('business_not_verified' | 'business_not_active')[] = [];
+  if (v?.verified !== true) missing.push('business_not_verified');
+  if (b.nts?.status !== 'active') missing.push('business_not_active');
   return {
     id: b.id,
     businessNumber: b.businessNumber ?? null,
@@ -194,6 +208,7 @@ export function mapBusiness(b: Business): BusinessView {
           closedOn: b.nts.closedOn ?? null,
         }
       : null,
+    readiness: { canPostEligibleShifts: missing.length === 0, missing },
     verification: {
       verified: v?.verified === true,
       method: v?.method ?? null,
@@ -232,3 +247,17 @@ export function mapStaffBusiness(b: Business): StaffBusinessView {
     })),
   };
 }
+
+export const BusinessRevealRequest = revealRequest(['businessNumber', 'representativeName']);
+export type BusinessRevealRequest = z.infer<typeof BusinessRevealRequest>;
+export class BusinessRevealRequestDto extends zodDto(BusinessRevealRequest) {}
+
+export const BusinessReveal = z
+  .object({
+    id: z.string(),
+    businessNumber: z.string().nullable().optional(),
+    representativeName: z.string().nullable().optional(),
+    notes: z.array(RevealedNote).optional(),
+  })
+  .meta({ id: 'BusinessReveal', description: 'Raw values, each only when asked for' });
+export type BusinessReveal = z.infer<typeof BusinessReveal>;

@@ -198,6 +198,24 @@ export class BusinessesRepository {
     return doc ? this.toBusiness(doc, options) : undefined;
   }
 
+  /** Every note of the business, decrypted, with where it sits; undefined for an unknown one. */
+  async notesOf(id: string): Promise<{ path: string; at: string; text: string }[] | undefined> {
+    const _id = parseId(id);
+    const doc = _id ? await this.collection.findOne({ _id }) : null;
+    return doc
+      ? this.personal.revealNotes(id, doc as unknown as Record<string, unknown>)
+      : undefined;
+  }
+
+  /** Whether the business's personal data was destroyed after the retention period. */
+  async isDestroyed(id: string): Promise<boolean> {
+    const _id = parseId(id);
+    const doc = _id
+      ? await this.collection.findOne({ _id }, { projection: { destroyedAt: 1 } })
+      : null;
+    return doc?.destroyedAt !== undefined;
+  }
+
   /** The businesses where the member is staff, oldest first. */
   async listForMember(memberId: string): Promise<Business[]> {
     const docs = await this.collection

@@ -279,7 +279,16 @@ describe(BusinessesService.name, () => {
     ).rejects.toMatchObject({ code: 'business_not_verified' });
     expect(await records()).toHaveLength(0);
 
-    await staff.decideVerification(OPERATOR, id, { action: 'verify', ...decision }, T1);
+    await staff.decideVerification(
+      OPERATOR,
+      id,
+      {
+        action: 'verify',
+        ...decision,
+        ntsStatus: { status: 'active', taxType: '부가가치세 일반과세자' },
+      },
+      T1,
+    );
     const view = await staff.decideVerification(
       OPERATOR,
       id,

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
 import { CurrentPrincipal } from '../../platform/auth/current-principal.decorator.js';
 import type { Principal } from '../../platform/auth/principal.js';
-import { Member } from '../../platform/auth/route-class.decorator.js';
+import { Member, Roles } from '../../platform/auth/route-class.decorator.js';
 import { ApiDoc } from '../../platform/http/api-doc.decorator.js';
 import { IdentityVerificationService } from './identity-verification.service.js';
 import {
@@ -22,6 +22,7 @@ const PROFILE = {
 
 /** A worker's own profile. Member routes: the service refuses members who are not workers (403). */
 @Controller('workers/me')
+@Roles('worker')
 export class WorkersController {
   constructor(
     private readonly workers: WorkersService,

@@ -3,6 +3,7 @@ import { CalendarDate, MemberId, PersonName } from '../../platform/http/fields.j
 import { opaque } from '../../platform/http/text.js';
 import { zodDto } from '../../platform/http/zod-dto.js';
 import { Evidence, freeText } from '../../privacy/free-text.js';
+import { RevealedNote, revealRequest } from '../../privacy/reveal.js';
 import { QUALIFICATION_CODES } from '../eligibility/qualifications.js';
 import type { Worker } from './workers.repository.js';
 
@@ -105,9 +106,48 @@ export const BankAccountDecision = z
       .boolean()
       .optional()
       .meta({ description: 'Required with verify: the holder is the worker (legal name)' }),
+    overrideHolderMismatch: z
+      .literal(true)
+      .optional()
+      .meta({
+        description:
+          "Verify a holder the system's own name comparison finds different from the legal name " +
+          '(e.g. a family account with consent): explicit, with overrideReason; recorded',
+      }),
+    overrideReason: freeText({ min: 5, max: 500, multiline: true, holds: 'personal' })
+      .optional()
+      .meta({ description: 'Why the mismatch is accepted (kept encrypted)' }),
   })
   .strict()
-  .superRefine(verifyOnly(['holderMatchesLegalName'], ['holderMatchesLegalName']));
+  .superRefine(
+    verifyOnly(
+      ['holderMatchesLegalName', 'overrideHolderMismatch', 'overrideReason'],
+      ['holderMatchesLegalName'],
+    ),
+  )
+  .superRefine((value, ctx) => {
+    if (value.overrideHolderMismatch && !value.overrideReason) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['overrideReason'],
+        message: 'Required with an override.',
+      });
+    }
+    if (value.overrideReason && !value.overrideHolderMismatch) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['overrideHolderMismatch'],
+        message: 'overrideReason goes with overrideHolderMismatch: true.',
+      });
+    }
+    if (value.overrideHolderMismatch && value.holderMatchesLegalName === false) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['overrideHolderMismatch'],
+        message: 'An override is only for verifying a match (holderMatchesLegalName: true).',
+      });
+    }
+  });
 export type BankAccountDecision = z.infer<typeof BankAccountDecision>;
 export class BankAccountDecisionDto extends zodDto(BankAccountDecision) {}
 
@@ -151,6 +191,17 @@ export const WorkerProfile = z
         verifiedAt: Iso.nullable(),
         method: z.enum(['popbill', 'manual']).nullable(),
         holderMatchesLegalName: z.boolean(),
+        holderMismatchOverride: z
+          .object({
+            by: z.string(),
+            at: Iso,
+            reason: z.string().meta({ description: 'Masked (a note): revealed with a reason' }),
+          })
+          .nullable()
+          .meta({
+            description:
+              "An operator verified the holder although the system's name comparison found a mismatch",
+          }),
         lastCheck: z.object({ result: z.string(), resultMessage: z.string(), at: Iso }).nullable(),
       })
       .nullable(),
@@ -181,6 +232,7 @@ export const StaffWorkerView = WorkerProfile.extend({
       by: z.string(),
       at: Iso,
       evidence: z.string(),
+      override: z.boolean().optional().meta({ description: 'A holder name mismatch overridden' }),
     }),
   ),
 }).meta({ id: 'StaffWorkerView' });
@@ -212,6 +264,13 @@ export function mapWorkerProfile(worker: Worker): WorkerProfile {
           verifiedAt: iso(bankAccount.verifiedAt),
           method: bankAccount.method ?? null,
           holderMatchesLegalName: bankAccount.holderMatchesLegalName,
+          holderMismatchOverride: bankAccount.holderMismatchOverride
+            ? {
+                by: bankAccount.holderMismatchOverride.by,
+                at: bankAccount.holderMismatchOverride.at.toISOString(),
+                reason: bankAccount.holderMismatchOverride.reason,
+              }
+            : null,
           lastCheck: bankAccount.lastCheck
             ? { ...bankAccount.lastCheck, at: bankAccount.lastCheck.at.toISOString() }
             : null,
@@ -241,6 +300,7 @@ export function mapStaffWorkerView(worker: Worker): StaffWorkerView {
       by: e.by,
       at: e.at.toISOString(),
       evidence: e.evidence,
+      ...(e.override ? { override: true } : {}),
     })),
   };
 }
@@ -288,3 +348,29 @@ export const ConfirmIdentity = z
   .strict();
 export type ConfirmIdentity = z.infer<typeof ConfirmIdentity>;
 export class ConfirmIdentityDto extends zodDto(ConfirmIdentity) {}
+
+/** The personal fields of a worker an operator may reveal (the CI is never stored to reveal). */
+export const WORKER_REVEALABLE = [
+  'legalName',
+  'birthDate',
+  'phone',
+  'accountNumber',
+  'accountHolderName',
+] as const;
+
+export const WorkerRevealRequest = revealRequest(WORKER_REVEALABLE);
+export type WorkerRevealRequest = z.infer<typeof WorkerRevealRequest>;
+export class WorkerRevealRequestDto extends zodDto(WorkerRevealRequest) {}
+
+export const WorkerReveal = z
+  .object({
+    id: z.string(),
+    legalName: z.string().nullable().optional(),
+    birthDate: z.string().nullable().optional(),
+    phone: z.string().nullable().optional(),
+    accountNumber: z.string().nullable().optional(),
+    accountHolderName: z.string().nullable().optional(),
+    notes: z.array(RevealedNote).optional(),
+  })
+  .meta({ id: 'WorkerReveal', description: 'Raw values, each only when asked for' });
+export type WorkerReveal = z.infer<typeof WorkerReveal>;

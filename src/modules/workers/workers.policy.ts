@@ -52,6 +52,10 @@ export const WORKER_PERSONAL_DATA = definePersonalData({
         'What an operator checked to verify the identity by hand, or the provider reference',
     },
     'identity.revokeReason': { description: 'Why the identity verification was revoked' },
+    'bankAccount.holderMismatchOverride.reason': {
+      description:
+        "Why an operator accepted a holder name the system found different from the worker's",
+    },
     'history[].evidence': {
       description: 'What each verification or status decision was made on (staff notes)',
     },

@@ -46,6 +46,12 @@ export interface BankAccountState {
   holderMatchesLegalName: boolean;
   /** The last provider check, verbatim (Popbill `result`, `resultMessage`). */
   lastCheck?: { result: string; resultMessage: string; at: Date };
+  /**
+   * An operator verified the holder although the system's name comparison found it different
+   * from the legal name: who, when and why (the reason is a note). Gone when the account or the
+   * legal name changes, or the verification is revoked.
+   */
+  holderMismatchOverride?: { by: string; at: Date; reason: string };
 }
 
 export interface Qualification {
@@ -76,6 +82,8 @@ export interface VerificationEvent {
   byRole?: 'operator' | 'admin' | 'worker' | 'provider';
   at: Date;
   evidence: string;
+  /** A bank account verified over the system's holder name mismatch. */
+  override?: boolean;
 }
 
 /** A worker profile as the rest of the code sees it; personal fields masked unless asked for. */
@@ -190,6 +198,20 @@ export class WorkersRepository {
   async getById(id: string, options: ReadOptions = {}): Promise<Worker | undefined> {
     const doc = await this.collection.findOne({ _id: id });
     return doc ? this.toWorker(doc, options) : undefined;
+  }
+
+  /** Every note of the worker, decrypted, with where it sits; undefined without a profile. */
+  async notesOf(id: string): Promise<{ path: string; at: string; text: string }[] | undefined> {
+    const doc = await this.collection.findOne({ _id: id });
+    return doc
+      ? this.personal.revealNotes(id, doc as unknown as Record<string, unknown>)
+      : undefined;
+  }
+
+  /** Whether the worker's personal data was destroyed after the retention period. */
+  async isDestroyed(id: string): Promise<boolean> {
+    const doc = await this.collection.findOne({ _id: id }, { projection: { destroyedAt: 1 } });
+    return doc?.destroyedAt !== undefined;
   }
 
   async exists(id: string): Promise<boolean> {
@@ -383,6 +405,14 @@ function toFacts(
     bankAccount: doc.bankAccount && {
       verified: doc.bankAccount.verifiedAt !== undefined,
       holderMatchesLegalName: doc.bankAccount.holderMatchesLegalName,
+      ...(doc.bankAccount.holderMismatchOverride
+        ? {
+            holderMismatchOverride: {
+              by: doc.bankAccount.holderMismatchOverride.by,
+              at: doc.bankAccount.holderMismatchOverride.at,
+            },
+          }
+        : {}),
     },
     // Self-declared qualifications count only once an operator (or a provider) verified them.
     qualifications: (doc.qualifications ?? [])

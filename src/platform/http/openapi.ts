@@ -136,6 +136,7 @@ function operationFor(route: RouteDescription): ZodOpenApiOperationObject {
   // The same declaration the guard enforces: a bearer token for member/operator/admin routes.
   operation.security = signedIn ? [{ [SECURITY_SCHEME]: [] }] : [];
   operation['x-route-class'] = route.routeClass;
+  if (route.roles) operation['x-roles'] = [...route.roles];
   if (signedIn) [401, 403].forEach((s) => problems.add(s));
   if (route.doc?.idempotent) [409, 422].forEach((s) => problems.add(s));
   for (const status of [...problems].sort()) {

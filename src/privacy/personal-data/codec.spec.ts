@@ -159,6 +159,15 @@ describe('PersonalDataCodec', () => {
       expect(opened.statusReason).toBe('*** (13자)');
     });
 
+    it('reveals every note with where it is', async () => {
+      const stored = await sut.sealNotes('p1', written);
+      expect(await sut.revealNotes('p1', stored)).toEqual([
+        { path: 'statusReason', at: 'statusReason', text: written.statusReason },
+        { path: 'identity.evidence', at: 'identity.evidence', text: written.identity.evidence },
+        { path: 'history[].evidence', at: 'history[0].evidence', text: '통화로 본인 확인' },
+      ]);
+    });
+
     it('refuses to store a masked note read back, which would replace the text for good', async () => {
       const opened = await sut.openNotes('p1', await sut.sealNotes('p1', written));
       await expect(sut.sealNotes('p1', opened)).rejects.toThrow(/masked note/);

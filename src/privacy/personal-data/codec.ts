@@ -2,7 +2,7 @@ import { Binary } from 'bson';
 import { DomainError } from '../../platform/errors/domain.error.js';
 import { BlindIndexInputError, type BlindIndexKind } from '../crypto/blind-index.js';
 import { type FieldCipher, keyVersionOf } from '../crypto/field-cipher.js';
-import { mapNotes, notePathRoot, notesAt } from './note-paths.js';
+import { locatedNotes, mapNotes, notePathRoot, notesAt } from './note-paths.js';
 import { lookupField, MASKINGS, type PersonalDataPolicy } from './policy.js';
 
 /**
@@ -180,6 +180,28 @@ export class PersonalDataCodec<F extends string> {
         const text = await this.cipher.decryptLoading(bytesOf(leaf) ?? new Uint8Array(0), binding);
         return raw ? text : MASKINGS.note(text);
       });
+    }
+    return out;
+  }
+
+  /**
+   * Every note a stored document holds, decrypted, with where it is (`history[2].evidence`) and
+   * its policy path: what an audited reveal hands out.
+   */
+  async revealNotes(
+    id: string,
+    stored: Record<string, unknown>,
+  ): Promise<{ path: string; at: string; text: string }[]> {
+    const out: { path: string; at: string; text: string }[] = [];
+    for (const path of this.notePaths) {
+      const binding = { collection: this.collection, field: path, documentId: id };
+      for (const note of locatedNotes(stored, path)) {
+        const text = await this.cipher.decryptLoading(
+          bytesOf(note.value) ?? new Uint8Array(0),
+          binding,
+        );
+        out.push({ path, at: note.at, text });
+      }
     }
     return out;
   }

@@ -86,3 +86,26 @@ export function notesAt(value: unknown, path: string): unknown[] {
   }
   return level;
 }
+
+/**
+ * Every leaf at `path` with its concrete location (`history[2].evidence`), in document order.
+ */
+export function locatedNotes(value: unknown, path: string): { at: string; value: unknown }[] {
+  let level: { at: string; value: unknown }[] = [{ at: '', value }];
+  for (const segment of parseNotePath(path)) {
+    const next: { at: string; value: unknown }[] = [];
+    for (const item of level) {
+      if (!isRecord(item.value)) continue;
+      const child = item.value[segment.key];
+      const at = item.at ? `${item.at}.${segment.key}` : segment.key;
+      if (segment.each) {
+        if (Array.isArray(child))
+          child.forEach((element, i) => next.push({ at: `${at}[${i}]`, value: element }));
+      } else if (child !== undefined && child !== null) {
+        next.push({ at, value: child });
+      }
+    }
+    level = next;
+  }
+  return level;
+}
