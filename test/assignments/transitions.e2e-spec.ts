@@ -93,13 +93,15 @@ describe('applications: apply, withdraw, reject', () => {
     expect(await filled(shift.id)).toBe(0);
   });
 
-  it('refuses an application from a member who is not a worker (403 workers_only)', async () => {
+  it('refuses an application from a member who is not a worker (403, by the route’s roles)', async () => {
     const shift = await postShift(call, owner, business, day(3));
 
+    // The route serves workers only, so the guard answers before the service (whose own
+    // workers_only refusal stays as defence in depth, unit-tested).
     await problem(
       await call('POST', `/shifts/${shift.id}/applications`, owner),
       403,
-      'workers_only',
+      'insufficient_role',
     );
   });
 
@@ -551,6 +553,11 @@ describe('around the start of the shift', () => {
     const id = people.noShow;
     await problem(
       await call('POST', `/assignments/${id}/no-show`, worker('tr-noshow')),
+      403,
+      'insufficient_role',
+    );
+    await problem(
+      await call('POST', `/assignments/${id}/no-show`, stranger),
       403,
       'not_business_staff',
     );
