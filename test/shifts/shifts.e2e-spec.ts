@@ -34,6 +34,13 @@ beforeAll(async () => {
 });
 afterAll(() => api?.close());
 
+/** What an assignment does to a shift: one slot held for `holder`, at the times it has now. */
+async function reserve(shiftId: string, holder: string): Promise<void> {
+  const shift = await repository.getById(shiftId);
+  if (!shift) throw new Error(`no shift ${shiftId}`);
+  expect(await repository.reserveSlot(shiftId, holder, new Date(), shift)).toBe('reserved');
+}
+
 function call(method: string, path: string, token: string, body?: unknown, key?: string) {
   return fetch(`${api.url}${path}`, {
     method,
@@ -277,7 +284,7 @@ describe('editing a shift', () => {
 
   it('sees a slot reserved since the read as a change', async () => {
     const shift = await post(shiftBody());
-    await repository.reserveSlot(String(shift.id), 'assignment-1', new Date());
+    await reserve(String(shift.id), 'assignment-1');
 
     const response = await call('PATCH', `/shifts/${String(shift.id)}`, ownerA, {
       version: 1,
@@ -291,8 +298,8 @@ describe('editing a shift', () => {
   it('refuses a headcount below the slots held with 409', async () => {
     const shift = await post(shiftBody({ headcount: 3 }));
     const id = String(shift.id);
-    await repository.reserveSlot(id, 'assignment-1', new Date());
-    await repository.reserveSlot(id, 'assignment-2', new Date());
+    await reserve(id, 'assignment-1');
+    await reserve(id, 'assignment-2');
 
     const response = await call('PATCH', `/shifts/${id}`, ownerA, { version: 3, headcount: 1 });
 
@@ -304,7 +311,7 @@ describe('editing a shift', () => {
   it('refuses to move the time of a shift with assigned workers', async () => {
     const shift = await post(shiftBody());
     const id = String(shift.id);
-    await repository.reserveSlot(id, 'assignment-1', new Date());
+    await reserve(id, 'assignment-1');
 
     const response = await call('PATCH', `/shifts/${id}`, ownerA, {
       version: 2,
@@ -507,7 +514,7 @@ describe('browsing open shifts', () => {
     await call('POST', `/shifts/${String(cancelled.id)}/cancel`, ownerA, {
       reason: 'No longer needed',
     });
-    await repository.reserveSlot(String(full.id), 'assignment-1', new Date());
+    await reserve(String(full.id), 'assignment-1');
 
     const page = await browse(`from=${YEAR}-12-05&to=${YEAR}-12-05`);
 

@@ -52,8 +52,10 @@ export class AssignmentsController {
   @ApiDoc({
     summary: 'Propose a worker for a shift (business staff or operator)',
     description:
-      'From the worker’s application when there is one. Eligibility is checked again and the ' +
-      'verdict stored; 422 not_eligible, 409 shift_full / already_on_shift.',
+      'From the worker’s application when there is one, at the shift’s times now. Eligibility ' +
+      'is checked again and the verdict stored; 422 not_eligible; 409 already_on_shift, or ' +
+      'shift_full / shift_not_open / shift_changed when the shift filled up, was cancelled or ' +
+      'moved while the worker was being checked (read it again and retry).',
     tags: ['assignments'],
     responses: { 201: { description: 'Proposed', schema: AssignmentResponse } },
     problems: [403, 404, 409, 422],
@@ -190,10 +192,12 @@ export class AssignmentsController {
   @HttpCode(200)
   @ApiDoc({
     summary: 'Mark a confirmed assignment worked, with the hours (business staff or operator)',
-    description: `Once the shift has started (409 shift_not_started). ${TRANSITION}`,
+    description:
+      'Once the shift has started (409 shift_not_started); at most the hours the shift lasts ' +
+      `(400 invalid_hours_worked). ${TRANSITION}`,
     tags: ['assignments'],
     responses: { 200: { description: 'Completed', schema: AssignmentResponse } },
-    problems: [403, 404, 409],
+    problems: [400, 403, 404, 409],
   })
   async complete(
     @CurrentPrincipal() p: Principal,
@@ -208,7 +212,9 @@ export class AssignmentsController {
   @HttpCode(200)
   @ApiDoc({
     summary: 'Mark a confirmed assignment a no-show (business staff or operator)',
-    description: `Once the shift has started; counts against the worker. ${TRANSITION}`,
+    description:
+      'Once the shift has started; counts against the worker’s eligibility from the answer on ' +
+      `(the record is also delivered from the assignment’s outbox, so it is never lost). ${TRANSITION}`,
     tags: ['assignments'],
     responses: { 200: { description: 'No-show', schema: AssignmentResponse } },
     problems: [403, 404, 409],

@@ -3,6 +3,8 @@ import { BusinessesModule } from '../businesses/businesses.module.js';
 import { EligibilityService } from '../eligibility/eligibility.service.js';
 import { ShiftsModule } from '../shifts/shifts.module.js';
 import { WorkersModule } from '../workers/workers.module.js';
+import { AssignmentHolds } from './assignment-holds.js';
+import { AssignmentOutcomes } from './assignment-outcomes.js';
 import { AssignmentsController } from './assignments.controller.js';
 import { AssignmentsRepository } from './assignments.repository.js';
 import { AssignmentsService } from './assignments.service.js';
@@ -20,12 +22,14 @@ import { WorkerSchedulesRepository } from './worker-schedules.repository.js';
   providers: [
     AssignmentsRepository,
     WorkerSchedulesRepository,
+    AssignmentHolds,
+    AssignmentOutcomes,
     AssignmentsService,
     StaffAssignmentsService,
     EligibilityService,
     HoldsRepair,
     WorkerExit,
   ],
-  exports: [AssignmentsService, EligibilityService, HoldsRepair, WorkerExit],
+  exports: [AssignmentsService, AssignmentOutcomes, EligibilityService, HoldsRepair, WorkerExit],
 })
 export class AssignmentsModule {}

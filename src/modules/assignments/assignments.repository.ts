@@ -115,8 +115,11 @@ export interface NewAssignment {
 export interface Change {
   state: AssignmentState;
   history: HistoryEntry;
-  event: OutboxEvent;
+  /** Outbox events of the change, pushed in this order in the same write. */
+  events: OutboxEvent[];
   verdict?: Verdict;
+  /** The shift's times now (a proposal from an application made before the shift moved). */
+  times?: { startsAt: Date; endsAt: Date };
   cancellation?: Assignment['cancellation'];
   hoursWorked?: number;
 }
@@ -209,7 +212,7 @@ export class AssignmentsRepository {
   }
 
   /**
-   * Moves the assignment to a new state with its history entry and outbox event in the same
+   * Moves the assignment to a new state with its history entry and outbox events in the same
    * single-document write, provided nobody changed it since `expectedVersion`
    * (`ConcurrentModificationError` otherwise).
    */
@@ -226,6 +229,7 @@ export class AssignmentsRepository {
       state: change.state,
       updatedAt: now,
       ...(change.verdict ? { verdict: change.verdict } : {}),
+      ...(change.times ? { startsAt: change.times.startsAt, endsAt: change.times.endsAt } : {}),
       ...(change.cancellation ? { cancellation: change.cancellation } : {}),
       ...(change.hoursWorked === undefined ? {} : { hoursWorked: change.hoursWorked }),
     });
@@ -235,7 +239,7 @@ export class AssignmentsRepository {
     const updated = await updateWithVersion(this.collection, { _id }, assignment.version, {
       $set: set,
       ...(active ? {} : { $unset: { activeKey: '' } }),
-      $push: { history: history[0], [OUTBOX_FIELD]: change.event },
+      $push: { history: history[0], [OUTBOX_FIELD]: { $each: change.events } },
     } as never);
     if (!updated) throw new ConcurrentModificationError(COLLECTION, assignment.version, undefined);
     return this.toAssignment(updated, options);
