@@ -1,5 +1,8 @@
 import { readFile, writeFile } from 'node:fs/promises';
+import type { Type } from '@nestjs/common';
+import { DiscoveryService } from '@nestjs/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requestBodyDtos } from '../../src/platform/http/openapi.js';
 import { MAX_PATH_PARAM_LENGTH } from '../../src/platform/http/limits.js';
 import { startTestApi, type TestApi } from '../support/test-api.js';
 
@@ -164,5 +167,52 @@ describe('docs/personal-data.md', () => {
     }
     expect(start, 'the generated block is missing').toBeGreaterThanOrEqual(0);
     expect(doc.slice(start, end + END.length)).toBe(table);
+  });
+});
+
+describe('request examples', () => {
+  function bodies() {
+    const controllers = api.app
+      .get(DiscoveryService)
+      .getControllers()
+      .map((wrapper) => wrapper.metatype as Type)
+      .filter(Boolean);
+    return requestBodyDtos(controllers);
+  }
+
+  it('gives every request body a realistic example that its own schema accepts', () => {
+    const found = bodies();
+    expect(found.length).toBeGreaterThan(30);
+    const problems: string[] = [];
+    for (const { route, dto } of found) {
+      if (!dto.example) {
+        problems.push(`${route}: no example`);
+        continue;
+      }
+      const result = dto.schema.safeParse(dto.example());
+      if (!result.success) problems.push(`${route}: ${result.error.message}`);
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('dates every example time in the future of the moment the document is built', () => {
+    const now = Date.now();
+    const past: string[] = [];
+    for (const { route, dto } of bodies()) {
+      const text = JSON.stringify(dto.example?.() ?? {});
+      for (const [instant] of text.matchAll(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?[^"]*/g)) {
+        if (new Date(instant).getTime() <= now) past.push(`${route}: ${instant}`);
+      }
+    }
+    expect(past).toEqual([]);
+  });
+
+  it('puts the examples in the document', () => {
+    const create = document.paths['/businesses/{businessId}/shifts']?.post as unknown as {
+      requestBody: { content: { 'application/json': { example?: { title?: string } } } };
+    };
+    expect(create.requestBody.content['application/json'].example?.title).toBe(
+      '주말 매장 정리 및 진열',
+    );
   });
 });

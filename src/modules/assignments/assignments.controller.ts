@@ -73,6 +73,8 @@ export class AssignmentsController {
   @Roles('business', 'operator', 'admin')
   @ApiDoc({
     summary: 'A shift’s applications and assignments (business staff or operator)',
+    description:
+      'Newest first; pass the last id as `before` for the next page. Reasons are shown as written to the business, masked to operators.',
     tags: ['assignments'],
     responses: { 200: { description: 'Newest first', schema: AssignmentPage } },
     problems: [403, 404],
@@ -89,6 +91,7 @@ export class AssignmentsController {
   @Roles('worker')
   @ApiDoc({
     summary: 'My applications and assignments (worker)',
+    description: 'Newest first; pass the last id as `before` for the next page.',
     tags: ['assignments'],
     responses: { 200: { description: 'Newest first', schema: AssignmentPage } },
   })
@@ -102,6 +105,8 @@ export class AssignmentsController {
   @Get('assignments/:id')
   @ApiDoc({
     summary: 'One assignment (its worker, the business’s staff, operators)',
+    description:
+      'With the verdict it was made under and its history. 404 assignment_not_found; 403 to anyone else.',
     tags: ['assignments'],
     responses: { 200: { description: 'The assignment', schema: AssignmentResponse } },
     problems: [403, 404],

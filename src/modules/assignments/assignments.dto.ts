@@ -106,22 +106,30 @@ export const EligibilityParams = z.object({ id: ObjectIdText, workerId: MemberId
 export class EligibilityParamsDto extends zodDto(EligibilityParams) {}
 
 export const ProposeRequest = z.object({ workerId: MemberId }).strict();
-export class ProposeRequestDto extends zodDto(ProposeRequest) {}
+export class ProposeRequestDto extends zodDto(ProposeRequest, {
+  example: () => ({ workerId: '5f0c6b1e-8a2d-4c3b-9e7f-1a2b3c4d5e6f' }),
+}) {}
 
 /** Why an assignment ends: about a person, so kept encrypted and shown to staff masked. */
 const Reason = freeText({ min: 2, max: 500, multiline: true, holds: 'personal' }).meta({
   example: '개인 사정으로 출근이 어렵습니다.',
 });
 export const CancelRequest = z.object({ reason: Reason }).strict();
-export class CancelRequestDto extends zodDto(CancelRequest) {}
+export class CancelRequestDto extends zodDto(CancelRequest, {
+  example: () => ({ reason: '개인 사정으로 출근이 어렵습니다.' }),
+}) {}
 
 export const RejectRequest = z.object({ reason: Reason.optional() }).strict();
-export class RejectRequestDto extends zodDto(RejectRequest) {}
+export class RejectRequestDto extends zodDto(RejectRequest, {
+  example: () => ({ reason: '이번 근무는 경력자만 모집합니다.' }),
+}) {}
 
 export const CompleteRequest = z
   .object({ hoursWorked: z.number().positive().max(24).multipleOf(0.25) })
   .strict();
-export class CompleteRequestDto extends zodDto(CompleteRequest) {}
+export class CompleteRequestDto extends zodDto(CompleteRequest, {
+  example: () => ({ hoursWorked: 8.5 }),
+}) {}
 
 export const PageQuery = z
   .object({
@@ -134,7 +142,11 @@ export class PageQueryDto extends zodDto(PageQuery) {}
 export const CandidatesRequest = z
   .object({ workerIds: z.array(MemberId).min(1).max(1_000) })
   .strict();
-export class CandidatesRequestDto extends zodDto(CandidatesRequest) {}
+export class CandidatesRequestDto extends zodDto(CandidatesRequest, {
+  example: () => ({
+    workerIds: ['5f0c6b1e-8a2d-4c3b-9e7f-1a2b3c4d5e6f', '9b1d2c3e-4f5a-4b6c-8d7e-0f1a2b3c4d5e'],
+  }),
+}) {}
 
 export const CandidatesResponse = z
   .object({
@@ -157,7 +169,9 @@ export type CandidatesResponse = z.infer<typeof CandidatesResponse>;
 
 export const AssignmentRevealRequest = z.object({ reason: AccessReason }).strict();
 export type AssignmentRevealRequest = z.infer<typeof AssignmentRevealRequest>;
-export class AssignmentRevealRequestDto extends zodDto(AssignmentRevealRequest) {}
+export class AssignmentRevealRequestDto extends zodDto(AssignmentRevealRequest, {
+  example: () => ({ reason: '근무 분쟁 조정, ticket 1302' }),
+}) {}
 
 export const AssignmentReveal = z
   .object({ id: z.string(), notes: z.array(RevealedNote) })

@@ -49,6 +49,8 @@ export class AuthController {
   @HttpCode(200)
   @ApiDoc({
     summary: 'Confirm a sign-up with the emailed code',
+    description:
+      'The member record is created with the role chosen at sign-up. Locally the code is printed on the stack console. 400 invalid_code or expired_code; POST /auth/resend-code sends another.',
     tags: ['auth'],
     responses: { 200: { description: 'Confirmed', schema: AcceptedResponse } },
     problems: [409, 429, 503],
@@ -105,6 +107,7 @@ export class AuthController {
   @HttpCode(200)
   @ApiDoc({
     summary: 'New access and ID tokens for a refresh token',
+    description: '401 invalid_refresh_token when it expired or the member signed out everywhere.',
     tags: ['auth'],
     responses: { 200: { description: 'Refreshed', schema: TokensResponse } },
     problems: [401, 429, 503],
@@ -118,6 +121,8 @@ export class AuthController {
   @HttpCode(204)
   @ApiDoc({
     summary: 'Sign out everywhere: refresh tokens die and access tokens are refused',
+    description:
+      'Every earlier access token of the member is refused by every API task within two seconds.',
     tags: ['auth'],
     responses: { 204: { description: 'Signed out' } },
     problems: [503],
@@ -198,6 +203,8 @@ export class AccountController {
   @HttpCode(204)
   @ApiDoc({
     summary: 'Delete my account: the sign-in goes at once, the profile is marked withdrawn',
+    description:
+      'A worker leaves their shifts (applications withdrawn, assignments cancelled, the business hears of it). The personal data is destroyed after WITHDRAWN_MEMBER_RETENTION_DAYS.',
     tags: ['members'],
     responses: { 204: { description: 'Deleted' } },
     problems: [503],

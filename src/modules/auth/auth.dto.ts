@@ -40,7 +40,14 @@ export const SignUp = z.object({
   phone: Phone,
   role: z.enum(['worker', 'business']),
 });
-export class SignUpDto extends zodDto(SignUp) {}
+export class SignUpDto extends zodDto(SignUp, {
+  example: () => ({
+    email: 'minsu.kim@example.com',
+    password: 'Haneul-2026!pw',
+    phone: '010-1234-5678',
+    role: 'worker',
+  }),
+}) {}
 
 export const SignUpResponse = z
   .object({
@@ -55,10 +62,14 @@ export const SignUpResponse = z
 export type SignUpResponse = z.infer<typeof SignUpResponse>;
 
 export const Confirm = z.object({ email: Email, code: Code });
-export class ConfirmDto extends zodDto(Confirm) {}
+export class ConfirmDto extends zodDto(Confirm, {
+  example: () => ({ email: 'minsu.kim@example.com', code: '482913' }),
+}) {}
 
 export const Login = z.object({ email: Email, password: CurrentPassword });
-export class LoginDto extends zodDto(Login) {}
+export class LoginDto extends zodDto(Login, {
+  example: () => ({ email: 'minsu.kim@example.com', password: 'Haneul-2026!pw' }),
+}) {}
 
 export const CompleteNewPassword = z.object({
   email: Email,
@@ -68,27 +79,45 @@ export const CompleteNewPassword = z.object({
   ).meta({ description: 'The `session` of the 403 new_password_required answer' }),
   newPassword: NewPassword,
 });
-export class CompleteNewPasswordDto extends zodDto(CompleteNewPassword) {}
+export class CompleteNewPasswordDto extends zodDto(CompleteNewPassword, {
+  example: () => ({
+    email: 'ops.lee@workmatch.kr',
+    session: 'AYABeC0Rq…(the session of the 403 answer)',
+    newPassword: 'Bada-2026!secure',
+  }),
+}) {}
 
 export const Refresh = z.object({
   refreshToken: opaque(z.string().min(1).max(8192), 'a Cognito refresh token, passed on'),
 });
-export class RefreshDto extends zodDto(Refresh) {}
+export class RefreshDto extends zodDto(Refresh, {
+  example: () => ({
+    refreshToken: 'eyJjdHkiOiJKV1QiLCJlbmMiOiJBMjU2R0NNIiwiYWxnIjoiUlNBLU9BRVAifQ…',
+  }),
+}) {}
 
 export const ForgotPassword = z.object({ email: Email });
-export class ForgotPasswordDto extends zodDto(ForgotPassword) {}
+export class ForgotPasswordDto extends zodDto(ForgotPassword, {
+  example: () => ({ email: 'minsu.kim@example.com' }),
+}) {}
 
 export const ResendCode = z.object({ email: Email });
-export class ResendCodeDto extends zodDto(ResendCode) {}
+export class ResendCodeDto extends zodDto(ResendCode, {
+  example: () => ({ email: 'minsu.kim@example.com' }),
+}) {}
 
 export const ConfirmForgotPassword = z.object({ email: Email, code: Code, password: NewPassword });
-export class ConfirmForgotPasswordDto extends zodDto(ConfirmForgotPassword) {}
+export class ConfirmForgotPasswordDto extends zodDto(ConfirmForgotPassword, {
+  example: () => ({ email: 'minsu.kim@example.com', code: '715302', password: 'Sanbit-2026!pw' }),
+}) {}
 
 export const ChangePassword = z.object({
   currentPassword: CurrentPassword,
   newPassword: NewPassword,
 });
-export class ChangePasswordDto extends zodDto(ChangePassword) {}
+export class ChangePasswordDto extends zodDto(ChangePassword, {
+  example: () => ({ currentPassword: 'Haneul-2026!pw', newPassword: 'Sanbit-2026!pw' }),
+}) {}
 
 export const TokensResponse = z
   .object({

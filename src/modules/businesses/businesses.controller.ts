@@ -55,6 +55,7 @@ export class BusinessesController {
   @Member()
   @ApiDoc({
     summary: 'The businesses where I am owner or manager',
+    description: 'Each with its readiness: whether workers can be found eligible for its shifts.',
     tags: ['businesses'],
     responses: { 200: { description: 'My businesses', schema: BusinessList } },
   })

@@ -50,7 +50,15 @@ export const RegisterBusiness = z
   })
   .strict();
 export type RegisterBusiness = z.infer<typeof RegisterBusiness>;
-export class RegisterBusinessDto extends zodDto(RegisterBusiness) {}
+export class RegisterBusinessDto extends zodDto(RegisterBusiness, {
+  example: () => ({
+    businessNumber: '124-81-00998',
+    name: '행복베이커리 강남점',
+    representativeName: '박서준',
+    openingDate: '2019-03-02',
+    address: '서울특별시 강남구 테헤란로 152',
+  }),
+}) {}
 
 export const EditBusiness = z
   .object({
@@ -65,11 +73,19 @@ export const EditBusiness = z
     message: 'Give name or address.',
   });
 export type EditBusiness = z.infer<typeof EditBusiness>;
-export class EditBusinessDto extends zodDto(EditBusiness) {}
+export class EditBusinessDto extends zodDto(EditBusiness, {
+  example: () => ({
+    name: '행복베이커리 역삼점',
+    address: '서울특별시 강남구 역삼로 180',
+    version: 3,
+  }),
+}) {}
 
 export const AddStaff = z.object({ memberId: MemberId }).strict();
 export type AddStaff = z.infer<typeof AddStaff>;
-export class AddStaffDto extends zodDto(AddStaff) {}
+export class AddStaffDto extends zodDto(AddStaff, {
+  example: () => ({ memberId: '5f0c6b1e-8a2d-4c3b-9e7f-1a2b3c4d5e6f' }),
+}) {}
 
 export const BlockWorker = z
   .object({
@@ -79,7 +95,9 @@ export const BlockWorker = z
   })
   .strict();
 export type BlockWorker = z.infer<typeof BlockWorker>;
-export class BlockWorkerDto extends zodDto(BlockWorker) {}
+export class BlockWorkerDto extends zodDto(BlockWorker, {
+  example: () => ({ reason: '지난 근무에서 무단 이탈이 두 번 있었습니다.' }),
+}) {}
 
 export const VerificationDecision = z
   .object({
@@ -94,7 +112,14 @@ export const VerificationDecision = z
   })
   .strict();
 export type VerificationDecision = z.infer<typeof VerificationDecision>;
-export class VerificationDecisionDto extends zodDto(VerificationDecision) {}
+export class VerificationDecisionDto extends zodDto(VerificationDecision, {
+  example: () => ({
+    action: 'verify',
+    evidence: '사업자등록증 사본 확인, ticket 1234',
+    ntsStatus: { status: 'active', taxType: '부가가치세 일반과세자' },
+    reason: '가입 심사',
+  }),
+}) {}
 
 export const NtsCheck = z
   .object({
@@ -109,7 +134,9 @@ export const NtsCheck = z
   })
   .strict();
 export type NtsCheck = z.infer<typeof NtsCheck>;
-export class NtsCheckDto extends zodDto(NtsCheck) {}
+export class NtsCheckDto extends zodDto(NtsCheck, {
+  example: () => ({ validate: true }),
+}) {}
 
 export const BusinessParams = z.object({ id: ObjectIdText });
 export class BusinessParamsDto extends zodDto(BusinessParams) {}
@@ -250,7 +277,9 @@ export function mapStaffBusiness(b: Business): StaffBusinessView {
 
 export const BusinessRevealRequest = revealRequest(['businessNumber', 'representativeName']);
 export type BusinessRevealRequest = z.infer<typeof BusinessRevealRequest>;
-export class BusinessRevealRequestDto extends zodDto(BusinessRevealRequest) {}
+export class BusinessRevealRequestDto extends zodDto(BusinessRevealRequest, {
+  example: () => ({ fields: ['businessNumber', 'notes'], reason: '세무 문의 대응, ticket 1240' }),
+}) {}
 
 export const BusinessReveal = z
   .object({

@@ -79,7 +79,9 @@ export const MemberSearch = z
   })
   .strict();
 export type MemberSearch = z.infer<typeof MemberSearch>;
-export class MemberSearchDto extends zodDto(MemberSearch) {}
+export class MemberSearchDto extends zodDto(MemberSearch, {
+  example: () => ({ email: 'minsu.kim@example.com', limit: 20 }),
+}) {}
 
 export const MemberPage = z
   .object({
@@ -96,7 +98,9 @@ export const RevealRequest = z
   .object({ fields: z.array(MemberPersonalField).min(1).max(2), reason: Reason })
   .strict();
 export type RevealRequest = z.infer<typeof RevealRequest>;
-export class RevealRequestDto extends zodDto(RevealRequest) {}
+export class RevealRequestDto extends zodDto(RevealRequest, {
+  example: () => ({ fields: ['phone'], reason: '본인 요청 연락처 확인, ticket 1401' }),
+}) {}
 
 export const RevealResponse = z
   .object({
@@ -115,4 +119,6 @@ export const ExportRequest = z
   })
   .strict();
 export type ExportRequest = z.infer<typeof ExportRequest>;
-export class ExportRequestDto extends zodDto(ExportRequest) {}
+export class ExportRequestDto extends zodDto(ExportRequest, {
+  example: () => ({ role: 'worker', status: 'active', reason: '분기 보고, ticket 1402' }),
+}) {}

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ObjectIdText } from '../../platform/http/fields.js';
 import { queryInteger } from '../../platform/http/text.js';
+import { futureKst } from '../../platform/http/examples.js';
 import { zodDto } from '../../platform/http/zod-dto.js';
 import { freeText } from '../../privacy/free-text.js';
 import { QUALIFICATION_CODES } from '../eligibility/qualifications.js';
@@ -87,7 +88,24 @@ export const CreateShift = z
   })
   .strict();
 export type CreateShift = z.output<typeof CreateShift>;
-export class CreateShiftDto extends zodDto(CreateShift) {}
+export class CreateShiftDto extends zodDto(CreateShift, {
+  example: () => ({
+    title: '주말 매장 정리 및 진열',
+    description: '상품 진열과 재고 정리를 합니다. 편한 운동화를 신고 오세요. 문의 02-555-0123',
+    startsAt: futureKst(7, '09:00'),
+    endsAt: futureKst(7, '18:00'),
+    place: {
+      address: '서울특별시 강남구 테헤란로 152',
+      regionCode: '1168010100',
+      lat: 37.5006,
+      lng: 127.0366,
+    },
+    headcount: 3,
+    hourlyPayKrw: 12_000,
+    requiredQualifications: ['health-certificate'],
+    minimumAge: 18,
+  }),
+}) {}
 
 export const EditShift = z
   .object({
@@ -111,7 +129,14 @@ export const EditShift = z
     message: 'Nothing to change.',
   });
 export type EditShift = z.output<typeof EditShift>;
-export class EditShiftDto extends zodDto(EditShift) {}
+export class EditShiftDto extends zodDto(EditShift, {
+  example: () => ({
+    version: 1,
+    startsAt: futureKst(8, '10:00'),
+    endsAt: futureKst(8, '19:00'),
+    headcount: 4,
+  }),
+}) {}
 
 export const CancelShift = z
   .object({
@@ -122,7 +147,9 @@ export const CancelShift = z
   })
   .strict();
 export type CancelShift = z.output<typeof CancelShift>;
-export class CancelShiftDto extends zodDto(CancelShift) {}
+export class CancelShiftDto extends zodDto(CancelShift, {
+  example: () => ({ reason: '기상 악화로 행사가 취소되었습니다.' }),
+}) {}
 
 export const ShiftIdParams = z.object({ id: ObjectIdText });
 export class ShiftIdParamsDto extends zodDto(ShiftIdParams) {}

@@ -52,6 +52,8 @@ export class WorkersController {
   @Member()
   @ApiDoc({
     summary: 'My worker profile, personal data masked',
+    description:
+      'Verification states of the identity, the payout account and each qualification; 404 worker_not_found before PUT /workers/me.',
     tags: ['workers'],
     responses: PROFILE,
     problems: [403, 404],
@@ -100,6 +102,8 @@ export class WorkersController {
   @ApiDoc({
     summary:
       'Declare a qualification (e.g. health-certificate); unverified until an operator checks',
+    description:
+      'The code is one of the catalogue (src/modules/eligibility/qualifications.ts); declaring it again replaces it. It counts for eligibility once an operator verifies it.',
     tags: ['workers'],
     responses: PROFILE,
     problems: [403, 404, 409],
@@ -115,6 +119,7 @@ export class WorkersController {
   @Member()
   @ApiDoc({
     summary: 'Remove one of my qualifications',
+    description: '404 qualification_not_found when the worker has none with this code.',
     tags: ['workers'],
     responses: PROFILE,
     problems: [403, 404],

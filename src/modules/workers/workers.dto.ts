@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CalendarDate, MemberId, PersonName } from '../../platform/http/fields.js';
 import { opaque } from '../../platform/http/text.js';
+import { futureKst } from '../../platform/http/examples.js';
 import { zodDto } from '../../platform/http/zod-dto.js';
 import { Evidence, freeText } from '../../privacy/free-text.js';
 import { RevealedNote, revealRequest } from '../../privacy/reveal.js';
@@ -27,7 +28,9 @@ export const PutProfile = z
   .object({ legalName: LegalName, birthDate: BirthDate, phone: Phone })
   .strict();
 export type PutProfile = z.infer<typeof PutProfile>;
-export class PutProfileDto extends zodDto(PutProfile) {}
+export class PutProfileDto extends zodDto(PutProfile, {
+  example: () => ({ legalName: '김민수', birthDate: '1998-04-17', phone: '010-1234-5678' }),
+}) {}
 
 export const PutBankAccount = z
   .object({
@@ -40,13 +43,17 @@ export const PutBankAccount = z
   })
   .strict();
 export type PutBankAccount = z.infer<typeof PutBankAccount>;
-export class PutBankAccountDto extends zodDto(PutBankAccount) {}
+export class PutBankAccountDto extends zodDto(PutBankAccount, {
+  example: () => ({ bankCode: '088', number: '110-123-456789', holderName: '김민수' }),
+}) {}
 
 export const AddQualification = z
   .object({ code: QualificationCode, expiresAt: Instant.optional() })
   .strict();
 export type AddQualification = z.infer<typeof AddQualification>;
-export class AddQualificationDto extends zodDto(AddQualification) {}
+export class AddQualificationDto extends zodDto(AddQualification, {
+  example: () => ({ code: 'health-certificate', expiresAt: futureKst(300, '00:00') }),
+}) {}
 
 export const WorkerIdParams = z.object({ id: MemberId });
 export class WorkerIdParamsDto extends zodDto(WorkerIdParams) {}
@@ -96,7 +103,13 @@ export const IdentityDecision = z
   .strict()
   .superRefine(verifyOnly(['ci', 'birthDate']));
 export type IdentityDecision = z.infer<typeof IdentityDecision>;
-export class IdentityDecisionDto extends zodDto(IdentityDecision) {}
+export class IdentityDecisionDto extends zodDto(IdentityDecision, {
+  example: () => ({
+    action: 'verify',
+    evidence: 'Ticket 512: 신분증 사본과 NICE 콘솔 조회 확인',
+    birthDate: '1998-04-17',
+  }),
+}) {}
 
 export const BankAccountDecision = z
   .object({
@@ -149,14 +162,26 @@ export const BankAccountDecision = z
     }
   });
 export type BankAccountDecision = z.infer<typeof BankAccountDecision>;
-export class BankAccountDecisionDto extends zodDto(BankAccountDecision) {}
+export class BankAccountDecisionDto extends zodDto(BankAccountDecision, {
+  example: () => ({
+    action: 'verify',
+    evidence: 'Ticket 514: 통장 사본의 예금주 확인',
+    holderMatchesLegalName: true,
+  }),
+}) {}
 
 export const QualificationDecision = z
   .object({ action: Action, evidence: Evidence, expiresAt: Instant.optional() })
   .strict()
   .superRefine(verifyOnly(['expiresAt']));
 export type QualificationDecision = z.infer<typeof QualificationDecision>;
-export class QualificationDecisionDto extends zodDto(QualificationDecision) {}
+export class QualificationDecisionDto extends zodDto(QualificationDecision, {
+  example: () => ({
+    action: 'verify',
+    evidence: 'Ticket 515: 보건증 스캔, 유효기간 1년',
+    expiresAt: futureKst(365, '00:00'),
+  }),
+}) {}
 
 export const StatusDecision = z
   .object({
@@ -165,7 +190,9 @@ export const StatusDecision = z
   })
   .strict();
 export type StatusDecision = z.infer<typeof StatusDecision>;
-export class StatusDecisionDto extends zodDto(StatusDecision) {}
+export class StatusDecisionDto extends zodDto(StatusDecision, {
+  example: () => ({ status: 'suspended', reason: '무단 결근 신고 3건, ticket 520' }),
+}) {}
 
 const Iso = z.iso.datetime();
 
@@ -315,7 +342,9 @@ export const StartIdentity = z
   })
   .strict();
 export type StartIdentity = z.infer<typeof StartIdentity>;
-export class StartIdentityDto extends zodDto(StartIdentity) {}
+export class StartIdentityDto extends zodDto(StartIdentity, {
+  example: () => ({ provider: 'nice', returnUrl: 'https://app.workmatch.kr/identity/return' }),
+}) {}
 
 export const IdentitySessionResponse = z
   .object({
@@ -347,7 +376,17 @@ export const ConfirmIdentity = z
   })
   .strict();
 export type ConfirmIdentity = z.infer<typeof ConfirmIdentity>;
-export class ConfirmIdentityDto extends zodDto(ConfirmIdentity) {}
+export class ConfirmIdentityDto extends zodDto(ConfirmIdentity, {
+  example: () => ({
+    provider: 'nice',
+    transactionId: 'TX20261205093000123',
+    fields: {
+      token_version_id: '20261205093000ABCD',
+      enc_data: 'Q2lwaGVydGV4dCBmcm9tIE5JQ0U…',
+      integrity_value: 'bWFjLW9mLXRoZS1yZXN1bHQ…',
+    },
+  }),
+}) {}
 
 /** The personal fields of a worker an operator may reveal (the CI is never stored to reveal). */
 export const WORKER_REVEALABLE = [
@@ -360,7 +399,9 @@ export const WORKER_REVEALABLE = [
 
 export const WorkerRevealRequest = revealRequest(WORKER_REVEALABLE);
 export type WorkerRevealRequest = z.infer<typeof WorkerRevealRequest>;
-export class WorkerRevealRequestDto extends zodDto(WorkerRevealRequest) {}
+export class WorkerRevealRequestDto extends zodDto(WorkerRevealRequest, {
+  example: () => ({ fields: ['phone', 'notes'], reason: '근무자 연락 요청, ticket 521' }),
+}) {}
 
 export const WorkerReveal = z
   .object({

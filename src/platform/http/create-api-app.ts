@@ -67,6 +67,25 @@ function packageVersion(): string {
   return manifest.version;
 }
 
+/** What each tag of the document groups, for readers of the Swagger UI and the lint. */
+const API_TAGS = [
+  { name: 'auth', description: 'Sign-up, sign-in and passwords through Amazon Cognito' },
+  { name: 'members', description: "The signed-in member's own record" },
+  {
+    name: 'workers',
+    description: "A worker's profile, payout account, identity and qualifications",
+  },
+  { name: 'businesses', description: 'Businesses, their staff and block list (business members)' },
+  { name: 'shifts', description: 'Shifts posted by businesses, browsed by workers' },
+  { name: 'assignments', description: 'Applications and assignments of workers to shifts' },
+  { name: 'eligibility', description: 'Whether a worker may be assigned to a shift, and why not' },
+  {
+    name: 'operator',
+    description: 'For operators and admins: verifications, masked reads and audited reveals',
+  },
+  { name: 'health', description: 'Liveness and readiness for the load balancer and ECS' },
+];
+
 export interface ApiAppOptions {
   config: AppConfig;
   logger: Logger;
@@ -127,7 +146,16 @@ export async function createApiApp({
       title: 'workmatch API',
       version: packageVersion(),
       description:
-        'Staffing marketplace backend. Errors are RFC 9457 problem+json with a stable `code`.',
+        'Staffing marketplace backend: businesses verified against the NTS register post shifts; ' +
+        'verified workers are assigned after an eligibility check; operators run the platform. ' +
+        'Errors are RFC 9457 problem+json with a stable `code`; times are instants with an ' +
+        'offset, shown in KST (+09:00).',
+      servers: [
+        config.mode === 'aws'
+          ? { url: '/', description: 'This deployment (behind API Gateway)' }
+          : { url: `http://127.0.0.1:${config.http.port}`, description: 'The local stack' },
+      ],
+      tags: API_TAGS,
     });
     const [{ default: swagger }, { default: swaggerUi }] = await Promise.all([
       import('@fastify/swagger'),

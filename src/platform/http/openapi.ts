@@ -13,7 +13,7 @@ import {
 import type { ApiResponseDoc } from './api-doc.decorator.js';
 import { PROBLEM_CONTENT_TYPE } from './problem.js';
 import { describeRoutes, type RouteDescription } from './route-table.js';
-import { isZodDto } from './zod-dto.js';
+import { isZodDto, type ZodDto } from './zod-dto.js';
 
 export const ProblemSchema = z
   .object({
@@ -108,7 +108,13 @@ function operationFor(route: RouteDescription): ZodOpenApiOperationObject {
     const metatype = paramTypes[arg.index];
     const dto = isZodDto(metatype) ? metatype.schema : undefined;
     if (type === RouteParamtypes.BODY && dto) {
-      operation.requestBody = { required: true, content: { 'application/json': { schema: dto } } };
+      const example = isZodDto(metatype) ? metatype.example?.() : undefined;
+      operation.requestBody = {
+        required: true,
+        content: {
+          'application/json': { schema: dto, ...(example === undefined ? {} : { example }) },
+        },
+      };
     } else if (type === RouteParamtypes.QUERY && dto instanceof z.ZodObject) {
       requestParams.query = dto;
     } else if (type === RouteParamtypes.PARAM) {
@@ -149,10 +155,35 @@ function operationFor(route: RouteDescription): ZodOpenApiOperationObject {
   return operation;
 }
 
+/** Every route's body DTO, by `METHOD /path` (what the document's examples are checked against). */
+export function requestBodyDtos(controllers: Type[]): { route: string; dto: ZodDto }[] {
+  const out: { route: string; dto: ZodDto }[] = [];
+  for (const route of describeRoutes(controllers)) {
+    const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, route.controller, route.handlerName) ??
+      {}) as Record<string, RouteArg>;
+    const paramTypes = (Reflect.getMetadata(
+      'design:paramtypes',
+      route.controller.prototype,
+      route.handlerName,
+    ) ?? []) as unknown[];
+    for (const [key, arg] of Object.entries(args)) {
+      const metatype = paramTypes[arg.index];
+      if (Number(key.split(':')[0]) === RouteParamtypes.BODY && isZodDto(metatype)) {
+        out.push({ route: `${route.method.toUpperCase()} ${route.path}`, dto: metatype });
+      }
+    }
+  }
+  return out;
+}
+
 export interface OpenApiInfo {
   title: string;
   version: string;
   description?: string;
+  /** Where the API is served (at least one). */
+  servers: { url: string; description: string }[];
+  /** Every tag the operations use, described. */
+  tags: { name: string; description: string }[];
 }
 
 /** OpenAPI 3.1, generated from the routes and their zod schemas: one source of truth. */
@@ -162,9 +193,12 @@ export function buildOpenApiDocument(controllers: Type[], info: OpenApiInfo) {
     const item = (paths[route.path] ??= {});
     item[route.method] = operationFor(route);
   }
+  const { servers, tags, ...about } = info;
   const document: ZodOpenApiObject = {
     openapi: '3.1.0',
-    info: { ...info },
+    info: { ...about, license: { name: 'Proprietary', identifier: 'LicenseRef-Proprietary' } },
+    servers,
+    tags,
     paths,
     components: {
       securitySchemes: {

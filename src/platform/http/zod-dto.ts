@@ -11,13 +11,24 @@ import { DomainError, ValidationError, type FieldIssue } from '../errors/domain.
 export interface ZodDto<S extends z.ZodType = z.ZodType> {
   new (): z.output<S>;
   readonly schema: S;
+  /**
+   * A realistic request of this shape for the OpenAPI document, made when the document is built
+   * (so dates can be in the future of that moment); a test parses every one with `schema`.
+   */
+  readonly example?: () => unknown;
 }
 
-export function zodDto<S extends z.ZodType>(schema: S): ZodDto<S> {
+export function zodDto<S extends z.ZodType>(
+  schema: S,
+  // Typed loosely: inside `extends zodDto(…)` the schema's input type cannot guide the literal
+  // (TypeScript widens it); a test parses every example with its schema instead.
+  options: { example?: () => unknown } = {},
+): ZodDto<S> {
   // Top-level objects are made strict so an unknown field is an error, never silently dropped.
   const strict = (schema instanceof z.ZodObject ? schema.strict() : schema) as S;
   return class {
     static readonly schema = strict;
+    static readonly example = options.example;
   } as unknown as ZodDto<S>;
 }
 
