@@ -26,6 +26,10 @@ export const envSchema = z
     LOG_LEVEL: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
       .default('info'),
+    // Local mode only: the readable console's level (the files keep LOG_LEVEL's).
+    LOG_CONSOLE_LEVEL: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+      .optional(),
     DATA_DIR: z.string().min(1).default('.data'),
     LOG_DIR: z.string().min(1).optional(),
     BODY_LIMIT_BYTES: positiveInt.default(1_048_576),

@@ -20,6 +20,8 @@ export interface AppConfig {
   worker: { port: number };
   log: {
     level: Env['LOG_LEVEL'];
+    /** Local mode: the console's level; the files keep `level`. */
+    consoleLevel: Env['LOG_LEVEL'];
     dir: string | undefined;
     /** One line per completed request (failures and slow requests are logged regardless). */
     accessLog: boolean;
@@ -155,6 +157,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     worker: { port: e.WORKER_PORT },
     log: {
       level: e.LOG_LEVEL,
+      consoleLevel: e.LOG_CONSOLE_LEVEL ?? e.LOG_LEVEL,
       dir: e.LOG_DIR ? path.resolve(e.LOG_DIR) : local ? path.join(dataDir, 'logs') : undefined,
       // In AWS, API Gateway's access log already has a line per request, with the same id.
       accessLog: e.ENABLE_ACCESS_LOG ?? local,

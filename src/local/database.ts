@@ -21,7 +21,8 @@ export async function hostEmbeddedDatabase(options: {
 }): Promise<EmbeddedDatabaseHost> {
   const logger: StorageLogger = {
     debug: () => undefined,
-    info: (_obj, msg) => options.log(msg),
+    // The banner says where the database is; routine lines would only be noise.
+    info: () => undefined,
     warn: (_obj, msg) => options.log(`warning: ${msg}`),
     error: (obj, msg) => options.log(`error: ${msg} ${JSON.stringify(obj)}`),
   };
