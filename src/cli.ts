@@ -1,6 +1,11 @@
 import 'reflect-metadata';
 import { MIGRATIONS } from './migrations/index.js';
 import { CREATE_STAFF_COMMAND, createStaff } from './modules/auth/create-staff.command.js';
+import {
+  DEMO_SEED_COMMAND,
+  demoSeedCommand,
+  localModeProblem,
+} from './modules/demo/demo-seed.command.js';
 import { IMPORT_COMMAND, importCommand } from './modules/legacy-auth/import.command.js';
 import { createLogger, flushLogger, type Logger } from './platform/logging/logger.js';
 import { loadConfigOrExit } from './platform/process/bootstrap.js';
@@ -170,6 +175,18 @@ before a new build serves traffic; /health/ready answers 503 while one is pendin
       ],
     });
   }),
+  'demo seed': {
+    spec: DEMO_SEED_COMMAND,
+    run: (context) => {
+      // Refused before the database is opened: in aws mode that would be DocumentDB.
+      const refused = localModeProblem(context.config);
+      if (refused) {
+        process.stderr.write(refused);
+        return Promise.resolve(2);
+      }
+      return withDatabaseCommand(DEMO_SEED_COMMAND, demoSeedCommand).run(context);
+    },
+  },
   'config check': {
     spec: defineCommand({
       name: 'config check',
