@@ -429,6 +429,24 @@ describe('cli demo seed', () => {
     );
   });
 
+  it('asks for db migrate first when the schema is behind, exit 1, creating nothing', async () => {
+    const fresh = await EmbeddedDatabase.open(path.join(sandbox.dir, 'fresh-db'), {
+      logger: quiet,
+      dbName: 'test',
+    });
+    try {
+      const behind = await runSeed({ ...sandbox, db: fresh });
+
+      expect(behind.code).toBe(1);
+      expect(behind.err).toBe(
+        'schema migrations are pending: run `npm run cli -- db migrate` first\n',
+      );
+      expect(await fresh.collection('members').countDocuments({})).toBe(0);
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it('answers --help with its usage and runs nothing', async () => {
     const before = await counts();
 
