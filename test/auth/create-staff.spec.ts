@@ -71,14 +71,7 @@ describe('cli members create-staff', () => {
   it('creates an operator with a temporary password, printed once: FORCE_CHANGE_PASSWORD, in the operator group, with a profile', async () => {
     const config = loadConfig(env);
 
-    const { code, out } = await run([
-      'members',
-      'create-staff',
-      '--email',
-      'Ops.Lee@example.com',
-      '--role',
-      'operator',
-    ]);
+    const { code, out } = await run(['--email', 'Ops.Lee@example.com', '--role', 'operator']);
 
     expect(code).toBe(0);
     const password = temporaryPasswordIn(out);
@@ -108,14 +101,7 @@ describe('cli members create-staff', () => {
 
   it('gives no tokens for the temporary password: the first sign-in must set a new one, which then carries the role', async () => {
     const config = loadConfig(env);
-    const { out } = await run([
-      'members',
-      'create-staff',
-      '--email',
-      'first.sign-in@example.com',
-      '--role',
-      'admin',
-    ]);
+    const { out } = await run(['--email', 'first.sign-in@example.com', '--role', 'admin']);
     const temporary = temporaryPasswordIn(out) ?? '';
     const auth = new AwsCognitoAuth(createCognitoClient(config), config.aws.cognito, quiet);
 
@@ -140,7 +126,7 @@ describe('cli members create-staff', () => {
     const config = loadConfig({ ...env, STAFF_INITIAL_PASSWORD: 'Given-Pass1' });
 
     const { code, out } = await run(
-      ['members', 'create-staff', '--email', 'admin.park@example.com', '--role', 'admin'],
+      ['--email', 'admin.park@example.com', '--role', 'admin'],
       config,
     );
 
@@ -157,7 +143,7 @@ describe('cli members create-staff', () => {
     ['a member role', ['--email', 'x@example.com', '--role', 'worker']],
     ['no email', ['--role', 'admin']],
   ])('refuses %s with usage and exit code 2', async (_case, args) => {
-    const { code, err } = await run(['members', 'create-staff', ...args]);
+    const { code, err } = await run(args);
 
     expect(code).toBe(2);
     expect(err).toContain('usage: cli members create-staff');

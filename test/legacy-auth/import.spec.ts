@@ -61,7 +61,7 @@ describe('cli legacy-auth import', () => {
     let out = '';
     let err = '';
     const code = await importCommand({
-      argv: ['legacy-auth', 'import', ...argv],
+      argv,
       config: loadConfig(options.env ?? {}),
       logger: quiet,
       db: ctx.db,
@@ -249,9 +249,10 @@ describe('cli legacy-auth import', () => {
     }
   });
 
-  it('prints its usage without both files', async () => {
+  it('names the missing file option and prints its usage', async () => {
     const { code, err } = await run(['--users', usersFile]);
     expect(code).toBe(2);
-    expect(err).toMatch(/^usage: cli legacy-auth import --users/);
+    expect(err).toMatch(/^missing --hash-config\n/);
+    expect(err).toContain('usage: cli legacy-auth import --users <export.json> --hash-config');
   });
 });

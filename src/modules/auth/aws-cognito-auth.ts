@@ -4,6 +4,7 @@ import {
   AdminDeleteUserCommand,
   AdminGetUserCommand,
   AdminListGroupsForUserCommand,
+  AdminSetUserPasswordCommand,
   ChangePasswordCommand,
   ConfirmForgotPasswordCommand,
   ConfirmSignUpCommand,
@@ -312,36 +313,75 @@ export class AwsCognitoAuth implements CognitoAuth {
   }): Promise<CognitoUser> {
     return this.call('admin', async () => {
       // A temporary password leaves the user FORCE_CHANGE_PASSWORD: Cognito issues no token until
-      // its owner has chosen a password (the NEW_PASSWORD_REQUIRED challenge). SUPPRESS: the CLI
-      // shows the temporary password once, and Cognito sends no invitation email.
-      const { User } = await this.client.send(
-        new AdminCreateUserCommand({
-          UserPoolId: this.pool.userPoolId,
-          Username: input.email,
-          TemporaryPassword: input.temporaryPassword,
-          UserAttributes: [
-            { Name: 'email', Value: input.email },
-            { Name: 'email_verified', Value: 'true' },
-          ],
-          MessageAction: 'SUPPRESS',
-        }),
-      );
-      if (!User?.Username) throw new Error('AdminCreateUser returned no Username');
-      await this.client.send(
-        new AdminAddUserToGroupCommand({
-          UserPoolId: this.pool.userPoolId,
-          Username: User.Username,
-          GroupName: input.group,
-        }),
-      );
-      return {
-        username: User.Username,
-        sub: attribute(User.Attributes, 'sub'),
-        email: input.email,
-        phone: undefined,
-        firebaseUid: undefined,
-      };
+      // its owner has chosen a password (the NEW_PASSWORD_REQUIRED challenge).
+      return this.adminCreate(input.email, undefined, input.temporaryPassword, input.group);
     });
+  }
+
+  createMember(input: {
+    email: string;
+    phone: string;
+    password: string;
+    group: Role;
+  }): Promise<CognitoUser> {
+    return this.call('admin', async () => {
+      const user = await this.adminCreate(input.email, input.phone, input.password, input.group);
+      // Permanent: CONFIRMED, so the password signs in without the NEW_PASSWORD_REQUIRED step.
+      await this.client.send(
+        new AdminSetUserPasswordCommand({
+          UserPoolId: this.pool.userPoolId,
+          Username: user.username,
+          Password: input.password,
+          Permanent: true,
+        }),
+      );
+      return user;
+    });
+  }
+
+  /**
+   * A user with a verified email (and phone), a temporary password and a group. SUPPRESS: the
+   * CLI shows the password once, and Cognito sends no invitation email.
+   */
+  private async adminCreate(
+    email: string,
+    phone: string | undefined,
+    temporaryPassword: string,
+    group: Role,
+  ): Promise<CognitoUser> {
+    const { User } = await this.client.send(
+      new AdminCreateUserCommand({
+        UserPoolId: this.pool.userPoolId,
+        Username: email,
+        TemporaryPassword: temporaryPassword,
+        UserAttributes: [
+          { Name: 'email', Value: email },
+          { Name: 'email_verified', Value: 'true' },
+          ...(phone
+            ? [
+                { Name: 'phone_number', Value: phone },
+                { Name: 'phone_number_verified', Value: 'true' },
+              ]
+            : []),
+        ],
+        MessageAction: 'SUPPRESS',
+      }),
+    );
+    if (!User?.Username) throw new Error('AdminCreateUser returned no Username');
+    await this.client.send(
+      new AdminAddUserToGroupCommand({
+        UserPoolId: this.pool.userPoolId,
+        Username: User.Username,
+        GroupName: group,
+      }),
+    );
+    return {
+      username: User.Username,
+      sub: attribute(User.Attributes, 'sub'),
+      email,
+      phone,
+      firebaseUid: undefined,
+    };
   }
 
   /** Who the tokens are for, read from the tokens Cognito just issued. */

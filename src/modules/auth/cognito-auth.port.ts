@@ -50,6 +50,18 @@ export interface CognitoAuth {
     temporaryPassword: string;
     group: Role;
   }): Promise<CognitoUser>;
+  /**
+   * A confirmed member with a verified email and phone and a permanent password, in `group`: it
+   * signs in at once. For `cli demo seed` (local only), which cannot read an emailed sign-up
+   * code; members otherwise come through sign-up and its confirmation.
+   */
+  createMember(input: {
+    email: string;
+    /** E.164: `+821012345678`. */
+    phone: string;
+    password: string;
+    group: Role;
+  }): Promise<CognitoUser>;
 }
 
 export const COGNITO_AUTH = Symbol('CognitoAuth');

@@ -20,7 +20,7 @@ export class StaffAccounts {
     email: string;
     role: StaffRole;
     temporaryPassword: string;
-  }): Promise<{ id: string }> {
+  }): Promise<{ id: string; username: string }> {
     const user = await this.cognito.createStaff({
       email: input.email,
       temporaryPassword: input.temporaryPassword,
@@ -34,6 +34,6 @@ export class StaffAccounts {
       email: input.email,
       phone: undefined,
     });
-    return { id };
+    return { id, username: user.username };
   }
 }
