@@ -1,26 +1,48 @@
 import 'reflect-metadata';
-import { parseArgs } from 'node:util';
 import { MIGRATIONS } from './migrations/index.js';
-import { createStaff } from './modules/auth/create-staff.command.js';
-import { importCommand } from './modules/legacy-auth/import.command.js';
+import { CREATE_STAFF_COMMAND, createStaff } from './modules/auth/create-staff.command.js';
+import {
+  DEMO_SEED_COMMAND,
+  demoSeedCommand,
+  localModeProblem,
+} from './modules/demo/demo-seed.command.js';
+import { IMPORT_COMMAND, importCommand } from './modules/legacy-auth/import.command.js';
 import { createLogger, flushLogger, type Logger } from './platform/logging/logger.js';
 import { loadConfigOrExit } from './platform/process/bootstrap.js';
+import {
+  type CliCommand,
+  defineCommand,
+  resolveInvocation,
+} from './platform/process/cli-command.js';
 import type { DatabaseCommandContext } from './platform/process/command-context.js';
 import { SchemaMigrator } from './platform/schema/schema-migrator.js';
 import type { Database } from './platform/storage/database.js';
 import { EmbeddedDatabase } from './platform/storage/embedded/embedded-database.js';
 import { openDatabase } from './platform/storage/open-database.js';
 import type { AppConfig } from './config/config.js';
-import { accessReviewCommand, verifyAccessLogCommand } from './privacy/access/access.commands.js';
+import {
+  ACCESS_REVIEW_COMMAND,
+  accessReviewCommand,
+  VERIFY_ACCESS_LOG_COMMAND,
+  verifyAccessLogCommand,
+} from './privacy/access/access.commands.js';
 import { accessChainKey } from './privacy/access/access-record.js';
 import { PERSONAL_DATA_POLICIES } from './privacy/personal-data/registry.js';
 import { openPrivacy, type Privacy } from './privacy/privacy.js';
-import { retentionPurgeCommand } from './privacy/retention/retention-purge.command.js';
-import { rotateKeysCommand } from './privacy/rotation/rotate-keys.command.js';
+import {
+  RETENTION_PURGE_COMMAND,
+  retentionPurgeCommand,
+} from './privacy/retention/retention-purge.command.js';
+import { ROTATE_KEYS_COMMAND, rotateKeysCommand } from './privacy/rotation/rotate-keys.command.js';
 
+/**
+ * A command: its declaration (usage, options: `cli <command> --help` prints it, and its
+ * arguments are checked against it before configuration is loaded) and what it runs.
+ */
 interface Command {
-  summary: string;
-  run(context: { config: AppConfig; logger: Logger; args: string[] }): Promise<number>;
+  spec: CliCommand;
+  /** `argv`: the arguments after the command's words, already checked against `spec`. */
+  run(context: { config: AppConfig; logger: Logger; argv: string[] }): Promise<number>;
 }
 
 async function withDatabase<T>(
@@ -36,9 +58,6 @@ async function withDatabase<T>(
   }
 }
 
-/** Every command is two words (`db migrate`); a command module gets the arguments after them. */
-const COMMAND_WORDS = 2;
-
 /** A command on the privacy layer: the key ring, the codec of every policy, the access records. */
 async function privacyContext(context: DatabaseCommandContext) {
   const privacy = await context.privacy();
@@ -52,16 +71,16 @@ async function privacyContext(context: DatabaseCommandContext) {
 }
 
 function withDatabaseCommand(
-  summary: string,
+  spec: CliCommand,
   run: (context: DatabaseCommandContext) => Promise<number>,
 ): Command {
   return {
-    summary,
-    run: ({ config, logger }) =>
+    spec,
+    run: ({ config, logger, argv }) =>
       withDatabase(config, logger, (db) => {
         let privacy: Promise<Privacy> | undefined;
         return run({
-          argv: process.argv.slice(2 + COMMAND_WORDS),
+          argv,
           config,
           logger,
           db,
@@ -75,7 +94,15 @@ function withDatabaseCommand(
 
 const COMMANDS: Record<string, Command> = {
   'db migrate': {
-    summary: 'apply pending schema migrations (run before the service starts)',
+    spec: defineCommand({
+      name: 'db migrate',
+      summary: 'apply pending schema migrations (run before the service starts)',
+      description: `
+Applies the schema migrations (src/migrations) the database has not had yet, in order. Run it
+before a new build serves traffic; /health/ready answers 503 while one is pending.`,
+      options: {},
+      examples: ['npm run cli -- db migrate', 'node dist/cli.js db migrate   (in the image)'],
+    }),
     run: ({ config, logger }) =>
       withDatabase(config, logger, async (db) => {
         const applied = await new SchemaMigrator(db, MIGRATIONS).migrate(logger);
@@ -87,7 +114,14 @@ const COMMANDS: Record<string, Command> = {
       }),
   },
   'db status': {
-    summary: 'list schema migrations not yet applied (exit 1 if any)',
+    spec: defineCommand({
+      name: 'db status',
+      summary: 'list schema migrations not yet applied (exit 1 if any)',
+      description:
+        'Changes nothing. Exit 0 when the schema is up to date, 1 listing what is pending.',
+      options: {},
+      examples: ['npm run cli -- db status'],
+    }),
     run: ({ config, logger }) =>
       withDatabase(config, logger, async (db) => {
         const pending = await new SchemaMigrator(db, MIGRATIONS).pending();
@@ -98,7 +132,17 @@ const COMMANDS: Record<string, Command> = {
       }),
   },
   'db compact': {
-    summary: "rewrite the embedded engine's file without free space (SQLite VACUUM; embedded only)",
+    spec: defineCommand({
+      name: 'db compact',
+      summary:
+        "rewrite the embedded engine's file without free space (SQLite VACUUM; embedded only)",
+      description: `
+Rewrites the SQLite file without its free pages and empties its write-ahead log; prints the size
+before and after. Safe while the stack runs: other processes' writes wait for it. Exit 2 on any
+other database (MongoDB, DocumentDB compact their own files).`,
+      options: {},
+      examples: ['npm run cli -- db compact'],
+    }),
     run: ({ config, logger }) =>
       withDatabase(config, logger, async (db) => {
         if (!(db instanceof EmbeddedDatabase)) {
@@ -111,8 +155,17 @@ const COMMANDS: Record<string, Command> = {
       }),
   },
   'db check': {
-    summary:
-      "check the embedded engine's file: PRAGMA integrity_check, checksums, indexes (exit 1 if damaged)",
+    spec: defineCommand({
+      name: 'db check',
+      summary:
+        "check the embedded engine's file: integrity, checksums, indexes (exit 1 if damaged)",
+      description: `
+Runs SQLite's PRAGMA integrity_check, checks every document against its checksum and every index
+against the keys its documents should have. Changes nothing; safe while the stack runs. Exit 0
+when all is well, 1 naming each problem, 2 on any other database.`,
+      options: {},
+      examples: ['npm run cli -- db check'],
+    }),
     run: ({ config, logger }) =>
       withDatabase(config, logger, async (db) => {
         if (!(db instanceof EmbeddedDatabase)) {
@@ -131,46 +184,54 @@ const COMMANDS: Record<string, Command> = {
         return 1;
       }),
   },
-  'members create-staff': withDatabaseCommand(
-    'create an operator or admin: --email <address> --role operator|admin',
-    createStaff,
+  'members create-staff': withDatabaseCommand(CREATE_STAFF_COMMAND, createStaff),
+  'legacy-auth import': withDatabaseCommand(IMPORT_COMMAND, importCommand),
+  'privacy rotate-keys': withDatabaseCommand(ROTATE_KEYS_COMMAND, async (context) =>
+    rotateKeysCommand(await privacyContext(context)),
   ),
-  'legacy-auth import': withDatabaseCommand(
-    'store a Firebase Auth export for the lazy migration: --users <json> --hash-config <json>',
-    importCommand,
+  'privacy verify-access-log': withDatabaseCommand(VERIFY_ACCESS_LOG_COMMAND, async (context) =>
+    verifyAccessLogCommand(await privacyContext(context)),
   ),
-  'privacy rotate-keys': withDatabaseCommand(
-    'make a new field key version current, then re-encrypt older records (resumable)',
-    async (context) => rotateKeysCommand(await privacyContext(context)),
+  'privacy access-review': withDatabaseCommand(ACCESS_REVIEW_COMMAND, async (context) =>
+    accessReviewCommand(await privacyContext(context)),
   ),
-  'privacy verify-access-log': withDatabaseCommand(
-    'prove the hash chain of the access records (exit 1 naming each break)',
-    async (context) => verifyAccessLogCommand(await privacyContext(context)),
-  ),
-  'privacy access-review': withDatabaseCommand(
-    "list the month's unusual accesses for the monthly review: --month YYYY-MM",
-    async (context) => accessReviewCommand(await privacyContext(context)),
-  ),
-  'retention purge': withDatabaseCommand(
-    'destroy personal data and access records past their retention (--dry-run lists them)',
-    async (context) => {
-      const privacy = await privacyContext(context);
-      const days = context.config.privacy.accessRecordRetentionDays;
-      return retentionPurgeCommand({
-        ...privacy,
-        extraPurges: [
-          {
-            name: `access records older than ${days} days`,
-            run: async (dryRun) => ({
-              count: (await privacy.accessRecords.purgeOlderThan(days, { dryRun })).purged,
-            }),
-          },
-        ],
-      });
+  'retention purge': withDatabaseCommand(RETENTION_PURGE_COMMAND, async (context) => {
+    const privacy = await privacyContext(context);
+    const days = context.config.privacy.accessRecordRetentionDays;
+    return retentionPurgeCommand({
+      ...privacy,
+      extraPurges: [
+        {
+          name: `access records older than ${days} days`,
+          run: async (dryRun) => ({
+            count: (await privacy.accessRecords.purgeOlderThan(days, { dryRun })).purged,
+          }),
+        },
+      ],
+    });
+  }),
+  'demo seed': {
+    spec: DEMO_SEED_COMMAND,
+    run: (context) => {
+      // Refused before the database is opened: in aws mode that would be DocumentDB.
+      const refused = localModeProblem(context.config);
+      if (refused) {
+        process.stderr.write(refused);
+        return Promise.resolve(2);
+      }
+      return withDatabaseCommand(DEMO_SEED_COMMAND, demoSeedCommand).run(context);
     },
-  ),
+  },
   'config check': {
-    summary: 'validate the environment and print the resolved settings (no secrets)',
+    spec: defineCommand({
+      name: 'config check',
+      summary: 'validate the environment and print the resolved settings (no secrets)',
+      description: `
+Reads the configuration as every process does (a missing or malformed variable exits 78 naming
+it) and prints the mode, addresses, database and AWS resources it resolves to.`,
+      options: {},
+      examples: ['APP_MODE=aws MONGODB_URI=… npm run cli -- config check'],
+    }),
     async run({ config }) {
       const summary = {
         mode: config.mode,
@@ -190,25 +251,20 @@ const COMMANDS: Record<string, Command> = {
   },
 };
 
-function usage(): string {
-  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(26)} ${c.summary}`);
-  return `usage: cli <command>\n\ncommands:\n${lines.join('\n')}\n`;
+// Usage, `--help` and refused arguments are answered here, before configuration is loaded or
+// anything is opened.
+const invocation = resolveInvocation(COMMANDS, process.argv.slice(2));
+if (invocation.kind === 'exit') {
+  if (invocation.out) process.stdout.write(invocation.out);
+  if (invocation.err) process.stderr.write(invocation.err);
+  process.exit(invocation.code);
 }
-
-const { positionals } = parseArgs({ allowPositionals: true, strict: false });
-const name = positionals.slice(0, 2).join(' ');
-const command = COMMANDS[name];
-if (!command) {
-  process.stderr.write(
-    positionals.length ? `unknown command: ${positionals.join(' ')}\n\n${usage()}` : usage(),
-  );
-  process.exit(positionals.length ? 2 : 0);
-}
+const { name, command, argv } = invocation;
 const config = loadConfigOrExit();
 const logger = createLogger(config, { name: 'cli' });
 let code = 1;
 try {
-  code = await command.run({ config, logger, args: positionals.slice(2) });
+  code = await command.run({ config, logger, argv });
 } catch (error) {
   logger.error({ err: error, command: name }, 'command failed');
 }

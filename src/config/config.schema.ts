@@ -26,6 +26,10 @@ export const envSchema = z
     LOG_LEVEL: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
       .default('info'),
+    // Local mode only: the readable console's level (the files keep LOG_LEVEL's).
+    LOG_CONSOLE_LEVEL: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+      .optional(),
     DATA_DIR: z.string().min(1).default('.data'),
     LOG_DIR: z.string().min(1).optional(),
     BODY_LIMIT_BYTES: positiveInt.default(1_048_576),
@@ -104,6 +108,8 @@ export const envSchema = z
     OUTBOX_POLL_MS: positiveInt.default(1_000),
     MESSAGE_SENDER: z.enum(MESSAGE_SENDER_KINDS).default('recording'),
     WITHDRAWN_MEMBER_RETENTION_DAYS: z.coerce.number().int().min(0).max(1_825).default(30),
+    // 근로기준법 제42조 keeps employment records 3 years; less is not allowed.
+    WORK_RECORD_RETENTION_DAYS: z.coerce.number().int().min(1_095).max(3_650).default(1_095),
     LEGACY_AUTH_HASH_CONFIG: z
       .string()
       .transform((text, ctx) => {

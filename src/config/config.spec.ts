@@ -126,6 +126,7 @@ describe('personal data protection settings', () => {
       dataKeyTtlMs: 3_600_000,
       accessRecordRetentionDays: 730,
       withdrawnMemberRetentionDays: 30,
+      workRecordRetentionDays: 1_095,
     });
   });
 

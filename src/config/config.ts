@@ -20,6 +20,8 @@ export interface AppConfig {
   worker: { port: number };
   log: {
     level: Env['LOG_LEVEL'];
+    /** Local mode: the console's level; the files keep `level`. */
+    consoleLevel: Env['LOG_LEVEL'];
     dir: string | undefined;
     /** One line per completed request (failures and slow requests are logged regardless). */
     accessLog: boolean;
@@ -56,7 +58,7 @@ export interface AppConfig {
   auth: {
     /** Failed logins allowed per username and per client IP in one fixed window. */
     loginThrottle: { windowSeconds: number; maxPerUsername: number; maxPerIp: number };
-    /** `cli members create-staff`: the new account's password (else one is generated). Secret. */
+    /** `cli members create-staff`: the temporary password (else one is generated). Secret. */
     staffInitialPassword: string | undefined;
   };
   shifts: {
@@ -94,6 +96,8 @@ export interface AppConfig {
     accessRecordRetentionDays: number;
     /** A withdrawn member's personal data is destroyed this many days after withdrawal. */
     withdrawnMemberRetentionDays: number;
+    /** Days after a shift's end before the personal notes of its assignments are removed. */
+    workRecordRetentionDays: number;
   };
 }
 
@@ -163,6 +167,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     worker: { port: e.WORKER_PORT },
     log: {
       level: e.LOG_LEVEL,
+      consoleLevel: e.LOG_CONSOLE_LEVEL ?? e.LOG_LEVEL,
       dir: e.LOG_DIR ? path.resolve(e.LOG_DIR) : local ? path.join(dataDir, 'logs') : undefined,
       // In AWS, API Gateway's access log already has a line per request, with the same id.
       accessLog: e.ENABLE_ACCESS_LOG ?? local,
@@ -235,6 +240,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       dataKeyTtlMs: e.DATA_KEY_TTL_SECONDS * 1_000,
       accessRecordRetentionDays: e.ACCESS_RECORD_RETENTION_DAYS,
       withdrawnMemberRetentionDays: e.WITHDRAWN_MEMBER_RETENTION_DAYS,
+      workRecordRetentionDays: e.WORK_RECORD_RETENTION_DAYS,
     },
   };
 }

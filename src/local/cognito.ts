@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { AppConfig } from '../config/config.js';
 import { maskEmail, maskPhone } from '../privacy/masking.js';
+import { localCognitoTargets } from './cognito-targets.js';
 import { LOOPBACK } from './ports.js';
 
 /**
@@ -222,12 +223,14 @@ export async function startCognitoLocal(options: CognitoLocalOptions): Promise<C
     dataStoreFactory,
     new UserPoolServiceFactoryImpl(clock, dataStoreFactory),
   ).create(ctx, config.UserPoolDefaults);
+  const lambdaClient = new AWS.Lambda(config.LambdaClient);
   const triggers = new services.TriggersService(
     clock,
     cognito,
-    new services.LambdaService(config.TriggerFunctions, new AWS.Lambda(config.LambdaClient)),
+    new services.LambdaService(config.TriggerFunctions, lambdaClient),
     new CryptoService(config.KMSConfig),
   );
+  const migrationFunction = options.triggers?.functions.UserMigration;
   const allServices = {
     clock,
     cognito,
@@ -241,9 +244,31 @@ export async function startCognitoLocal(options: CognitoLocalOptions): Promise<C
     triggers,
   };
   const router = Router(allServices);
+  // What cognito-local lacks or does unlike Cognito, served on its own store (cognito-targets.ts).
+  const own = localCognitoTargets({
+    cognito,
+    messages: allServices.messages,
+    otp,
+    clock,
+    errors,
+    router,
+    region: options.seed.region,
+    ...(migrationFunction && {
+      userMigration: async (event: Json): Promise<Json> => {
+        const result = (await lambdaClient
+          .invoke({
+            FunctionName: migrationFunction,
+            InvocationType: 'RequestResponse',
+            Payload: JSON.stringify(event),
+          })
+          .promise()) as { FunctionError?: string; Payload?: unknown };
+        if (result.FunctionError) throw new Error(`UserMigration failed: ${result.FunctionError}`);
+        return ((JSON.parse(String(result.Payload)) as Json).response ?? {}) as Json;
+      },
+    }),
+  });
   const server = (await createServer(
-    (target: string) =>
-      target === 'GlobalSignOut' ? globalSignOut(cognito, errors) : router(target),
+    (target: string) => own[target] ?? router(target),
     logger,
     config.ServerConfig,
     allServices,
@@ -274,25 +299,6 @@ class CodeLogSender {
   }
 }
 
-/**
- * cognito-local 5.3.0 has no GlobalSignOut (it answers 500 "unsupported"). This one does what
- * Cognito's does to the refresh tokens: drops every one of the token's user, so they stop
- * working. Like cognito-local's own GetUser, it reads the token without verifying it.
- */
-function globalSignOut(cognito: any, errors: any) {
-  return async (ctx: unknown, req: { AccessToken?: string }) => {
-    const payload = req.AccessToken?.split('.')[1];
-    const claims = payload
-      ? (JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Json)
-      : undefined;
-    if (!claims?.client_id || !claims.username) throw new errors.NotAuthorizedError();
-    const userPool = await cognito.getUserPoolForClientId(ctx, claims.client_id);
-    const user = await userPool.getUserByUsername(ctx, claims.username);
-    if (!user) throw new errors.NotAuthorizedError();
-    await userPool.saveUser(ctx, { ...user, RefreshTokens: [] });
-    return {};
-  };
-}
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
 /** Stops listening and drops kept-alive connections, so the port is free when this resolves. */

@@ -135,6 +135,8 @@ export function childEnvironment(base: NodeJS.ProcessEnv, config: AppConfig): No
     ...base,
     APP_MODE: 'local',
     DATA_DIR: config.dataDir,
+    // The console shows warnings and errors; everything else is in the files under .data/logs.
+    LOG_CONSOLE_LEVEL: base.LOG_CONSOLE_LEVEL ?? 'warn',
     // Node caches compiled code here: restarts skip most of the parse and compile time.
     NODE_COMPILE_CACHE: base.NODE_COMPILE_CACHE ?? path.join(config.dataDir, 'compile-cache'),
     PORT: String(config.http.port),

@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import readline from 'node:readline';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Prefixer } from './output.js';
 
 export interface ChildSpec {
@@ -9,6 +11,8 @@ export interface ChildSpec {
   args: readonly string[];
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /** Lines of its output not worth showing (a program's own start banner). */
+  hide?: (line: string) => boolean;
 }
 
 export interface ChildExit {
@@ -17,6 +21,25 @@ export interface ChildExit {
   signal: NodeJS.Signals | null;
   /** Set when the process could not be spawned at all. */
   error?: Error;
+}
+
+/**
+ * The module every child preloads to stop when the launcher goes (parent-watch.ts): compiled
+ * beside this file in dist; from the sources (tests), the compiled copy when there is one.
+ */
+function parentWatchModule(): string | undefined {
+  const compiled = fileURLToPath(new URL('./parent-watch.js', import.meta.url));
+  if (existsSync(compiled)) return compiled;
+  const fromSources = fileURLToPath(new URL('../../dist/local/parent-watch.js', import.meta.url));
+  return existsSync(fromSources) ? fromSources : undefined;
+}
+
+/** `NODE_OPTIONS` with the parent watch preloaded (kept as given when it cannot be found). */
+export function withParentWatch(nodeOptions: string | undefined): string | undefined {
+  const watch = parentWatchModule();
+  if (!watch) return nodeOptions;
+  const flag = `--import=${pathToFileURL(watch).href}`;
+  return nodeOptions?.includes(flag) ? nodeOptions : [nodeOptions, flag].filter(Boolean).join(' ');
 }
 
 /** Every child still running, so a forced exit of the launcher can take them down with it. */
@@ -48,8 +71,10 @@ export class ManagedProcess {
     this.name = spec.name;
     this.child = spawn(spec.command, [...spec.args], {
       cwd: spec.cwd,
-      env: spec.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...spec.env, NODE_OPTIONS: withParentWatch(spec.env.NODE_OPTIONS) },
+      // The IPC channel is the child's lifeline: it closes when this process ends, however it
+      // ends, and the preloaded parent watch then stops the child (parent-watch.ts).
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       // Its own process group: a Ctrl-C in the terminal reaches the launcher only, which then
       // stops the children in order (apps before the stand-ins they drain against) instead of
       // every process dying at once and the launcher mistaking that for a crash.
@@ -57,9 +82,9 @@ export class ManagedProcess {
     });
     for (const stream of [this.child.stdout, this.child.stderr]) {
       if (!stream) continue;
-      readline
-        .createInterface({ input: stream, crlfDelay: Infinity })
-        .on('line', (line) => output(spec.name, line));
+      readline.createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => {
+        if (!spec.hide?.(line)) output(spec.name, line);
+      });
     }
     live.add(this);
     this.exited = new Promise((resolve) => {

@@ -68,9 +68,14 @@ export async function spawnS3rver(options: S3rverOptions): Promise<ManagedProces
         ...['--address', LOOPBACK],
         ...['--port', String(options.port)],
         ...['--configure-bucket', options.bucket, corsFile],
+        // A line per request (every readiness probe) drowned the console; its failures reach
+        // the callers as S3 errors, which they log.
+        '--silent',
       ],
       env: { ...options.env, NODE_OPTIONS: withLegacyOpenSsl(options.env.NODE_OPTIONS) },
       cwd: options.configDir,
+      // Its banner (a blank line, then where it listens): the stack's banner says that.
+      hide: (line) => line.trim() === '' || line.startsWith('S3rver listening on'),
     },
     options.output,
   );

@@ -37,7 +37,24 @@ function explain(error: unknown): string {
   return `Cannot start the local stack: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`;
 }
 
+/**
+ * `npm start` is the local stack: stand-ins on loopback, never AWS. Someone who sets
+ * APP_MODE=aws expects the AWS wiring, so say where that is rather than quietly ignoring it.
+ */
+const AWS_MODE_REFUSAL = [
+  'APP_MODE=aws: `npm start` runs the local stack only (stand-ins for Cognito, S3, SQS and the',
+  'database on 127.0.0.1), so it does not start in aws mode.',
+  'To run the service against AWS, build (`npm run build`) and start the image entry points with',
+  'the aws variables set (README, "Pointing the same build elsewhere"):',
+  '  node dist/cli.js db migrate   then   node dist/main.js   and   node dist/worker.js',
+  'Or unset APP_MODE to run everything locally.',
+].join('\n');
+
 async function main(): Promise<number> {
+  if (process.env.APP_MODE === 'aws') {
+    process.stderr.write(`${AWS_MODE_REFUSAL}\n`);
+    return 2;
+  }
   const abort = new AbortController();
   let stack: LocalStack | undefined;
   let signals = 0;
@@ -54,6 +71,9 @@ async function main(): Promise<number> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // A closed terminal: the same orderly stop (the children are in their own process group and
+  // do not get it; if this process is killed outright, their parent watch stops them).
+  process.on('SIGHUP', onSignal);
   // Last resort: whatever way this process ends, no child outlives it.
   process.on('exit', killAllProcesses);
 

@@ -6,7 +6,7 @@ import type { Database } from '../../src/platform/storage/database.js';
 import { DATABASE } from '../../src/platform/storage/storage.module.js';
 import { AWS_LIKE_ENV, startTestApi, type TestApi } from '../support/test-api.js';
 import { TokenMint } from '../support/tokens.js';
-import { caller, eligibleWorker, json, postShift, verifiedBusiness } from './setup.js';
+import { caller, eligibleWorker, json, kst, postShift, verifiedBusiness } from './setup.js';
 
 const mint = new TokenMint(AWS_LIKE_ENV.COGNITO_USER_POOL_ID, AWS_LIKE_ENV.COGNITO_CLIENT_ID);
 const owner = mint.access('biz-owner', ['business']);
@@ -72,6 +72,45 @@ describe('applications and assignments', () => {
       200,
     );
     expect(view.filled).toBe(1);
+  });
+
+  it('proposes from an application made before the shift moved at the shift’s new times', async () => {
+    await eligibleWorker(call, worker('w-moved'), 'w-moved', operator);
+    const shift = await postShift(call, owner, business, day(4), { hours: 4 });
+    const applied = await json<{ id: string; startsAt: string }>(
+      await call('POST', `/shifts/${shift.id}/applications`, worker('w-moved')),
+      201,
+    );
+    // An application holds no slot, so the business may still move the shift.
+    const { version } = await json<{ version: number }>(
+      await call('GET', `/shifts/${shift.id}`, owner),
+      200,
+    );
+    const moved = await json<{ startsAt: string; endsAt: string }>(
+      await call('PATCH', `/shifts/${shift.id}`, owner, {
+        version,
+        startsAt: kst(new Date(day(4).getTime() + 2 * HOUR)),
+        endsAt: kst(new Date(day(4).getTime() + 5 * HOUR)),
+      }),
+      200,
+    );
+
+    const proposed = await json<{ id: string; startsAt: string; endsAt: string }>(
+      await call('POST', `/shifts/${shift.id}/assignments`, owner, { workerId: 'w-moved' }),
+      201,
+    );
+
+    expect(proposed).toMatchObject({
+      id: applied.id,
+      startsAt: moved.startsAt,
+      endsAt: moved.endsAt,
+    });
+    const schedule = await db
+      .collection<{ _id: string; entries: { startsAt: Date; endsAt: Date }[] }>('worker_schedules')
+      .findOne({ _id: 'w-moved' });
+    expect(schedule?.entries.map((e) => [kst(e.startsAt), kst(e.endsAt)])).toEqual([
+      [moved.startsAt, moved.endsAt],
+    ]);
   });
 
   it('answers an illegal transition with 409 naming the states, and changes nothing', async () => {
@@ -308,6 +347,8 @@ describe('no double booking under concurrency', () => {
     const statuses = responses.map((r) => r.status);
     expect(statuses.filter((s) => s === 201)).toHaveLength(N);
     expect(statuses.filter((s) => s === 409)).toHaveLength(1);
+    const refused = (await responses.find((r) => r.status === 409)?.json()) as Problem;
+    expect(refused.code).toBe('shift_full');
     const view = await json<{ filled: number }>(
       await call('GET', `/shifts/${shift.id}`, owner),
       200,
@@ -335,5 +376,9 @@ describe('no double booking under concurrency', () => {
     );
 
     expect(responses.map((r) => r.status).sort()).toEqual([201, 409, 409]);
+    const refused = await Promise.all(
+      responses.filter((r) => r.status === 409).map((r) => r.json() as Promise<Problem>),
+    );
+    expect(refused.map((p) => p.code)).toEqual(['already_on_shift', 'already_on_shift']);
   });
 });

@@ -59,7 +59,7 @@ describe('holds repair', () => {
       ],
       now,
     );
-    expect(await shifts.reserveSlot(shift.id, orphan, now)).toBe('reserved');
+    expect(await shifts.reserveSlot(shift.id, orphan, now, stored!)).toBe('reserved');
     const repair = api.app.get(HoldsRepair);
 
     // Within the grace period it could be a decision in flight: nothing is touched.

@@ -206,6 +206,55 @@ describe('a worker signs up, confirms, signs in and out', () => {
     expect(await response.json()).toEqual({ status: 'accepted' });
   });
 
+  it('resends the sign-up code: the new code confirms the account', async () => {
+    const email = newEmail();
+    const signUp = await post('/auth/sign-up', {
+      email,
+      password: PASSWORD,
+      phone: '010-1234-5678',
+      role: 'worker',
+    });
+    const { userId } = (await signUp.json()) as { userId: string };
+    const first = codeFor(userId);
+
+    const resent = await post('/auth/resend-code', { email });
+
+    expect(resent.status).toBe(202);
+    expect(await resent.json()).toEqual({ status: 'accepted' });
+    const second = codeFor(userId);
+    expect(harness.cognitoLines.filter((l) => l.includes(`for user ${userId} `))).toHaveLength(2);
+    if (second !== first) {
+      expect((await post('/auth/confirm', { email, code: first })).status).toBe(400);
+    }
+    expect((await post('/auth/confirm', { email, code: second })).status).toBe(200);
+    await login(email);
+  });
+
+  it('answers resend-code alike for an unknown email, a confirmed account and an unconfirmed one', async () => {
+    const confirmed = newEmail();
+    await signUpConfirmed(confirmed);
+    const unconfirmed = newEmail();
+    await post('/auth/sign-up', {
+      email: unconfirmed,
+      password: PASSWORD,
+      phone: '010-1234-5678',
+      role: 'worker',
+    });
+
+    const answers = await Promise.all(
+      [newEmail(), confirmed, unconfirmed].map(async (email) => {
+        const response = await post('/auth/resend-code', { email });
+        return { status: response.status, body: (await response.json()) as unknown };
+      }),
+    );
+
+    expect(answers).toEqual([
+      { status: 202, body: { status: 'accepted' } },
+      { status: 202, body: { status: 'accepted' } },
+      { status: 202, body: { status: 'accepted' } },
+    ]);
+  });
+
   it('deletes the account: tokens refused, sign-in impossible, profile kept as withdrawn', async () => {
     const email = newEmail();
     await signUpConfirmed(email);
@@ -286,6 +335,50 @@ describe('bad input and attacks', () => {
       expect((await post('/auth/login', { email, password: `Wrong-Pass${i}` })).status).toBe(401);
     }
     await login(email);
+  });
+
+  it('throttles resend-code per email with 429, the same for an unknown email as for an account', async () => {
+    const unconfirmed = newEmail();
+    await post('/auth/sign-up', {
+      email: unconfirmed,
+      password: PASSWORD,
+      phone: '010-1234-5678',
+      role: 'worker',
+    });
+    for (const email of [newEmail(), unconfirmed]) {
+      for (let i = 0; i < MAX_FAILURES_PER_USERNAME; i += 1) {
+        expect((await post('/auth/resend-code', { email })).status).toBe(202);
+      }
+
+      const throttled = await post('/auth/resend-code', { email });
+
+      expect(throttled.status).toBe(429);
+      expect(Number(throttled.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(((await throttled.json()) as { code: string }).code).toBe('too_many_code_requests');
+    }
+  });
+
+  it('throttles forgot-password per email the same way, the same for an unknown email', async () => {
+    const email = newEmail();
+    for (let i = 0; i < MAX_FAILURES_PER_USERNAME; i += 1) {
+      expect((await post('/auth/forgot-password', { email })).status).toBe(202);
+    }
+
+    const throttled = await post('/auth/forgot-password', { email });
+
+    expect(throttled.status).toBe(429);
+    expect(((await throttled.json()) as { code: string }).code).toBe('too_many_code_requests');
+  });
+
+  it.each([
+    ['no email', {}],
+    ['a malformed email', { email: 'not-an-email' }],
+    ['an unknown field', { email: 'a@example.com', code: '123456' }],
+  ])('refuses a resend-code body with %s with 400', async (_case, body) => {
+    const response = await post('/auth/resend-code', body);
+
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { code: string }).code).toBe('validation_failed');
   });
 
   it.each([

@@ -2,6 +2,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
+import {
+  AdminGetUserCommand,
+  AdminListGroupsForUserCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_DEFAULTS, loadConfig, type AppConfig } from '../../src/config/config.js';
 import { startCognitoLocal, type CognitoLocalHandle } from '../../src/local/cognito.js';
@@ -15,6 +19,10 @@ import { openPrivacy } from '../../src/privacy/privacy.js';
 import { EmbeddedDatabase } from '../../src/platform/storage/embedded/embedded-database.js';
 
 const quiet = pino({ level: 'silent' });
+
+function temporaryPasswordIn(out: string): string | undefined {
+  return out.match(/temporary password \(shown once[^:]*\): (\S+)/)?.[1];
+}
 
 describe('cli members create-staff', () => {
   let dir: string;
@@ -60,56 +68,82 @@ describe('cli members create-staff', () => {
     return { code, out, err };
   }
 
-  it('creates an operator who signs in with the printed password and carries the operator group', async () => {
+  it('creates an operator with a temporary password, printed once: FORCE_CHANGE_PASSWORD, in the operator group, with a profile', async () => {
     const config = loadConfig(env);
 
-    const { code, out } = await run([
-      'members',
-      'create-staff',
-      '--email',
-      'Ops.Lee@example.com',
-      '--role',
-      'operator',
-    ]);
+    const { code, out } = await run(['--email', 'Ops.Lee@example.com', '--role', 'operator']);
 
     expect(code).toBe(0);
-    const password = out.match(/password \(shown once[^:]*\): (\S+)/)?.[1];
-    expect(password).toBeDefined();
+    const password = temporaryPasswordIn(out);
     expect(out).toContain('(op***@example.com)');
-    const auth = new AwsCognitoAuth(createCognitoClient(config), config.aws.cognito, quiet);
-    const { identity } = await auth.login('ops.lee@example.com', password ?? '');
-    expect(identity.groups).toEqual(['operator']);
+    expect(out).toMatch(/must be changed at the first sign-in/);
+    const client = createCognitoClient(config);
+    const user = await client.send(
+      new AdminGetUserCommand({
+        UserPoolId: config.aws.cognito.userPoolId,
+        Username: 'ops.lee@example.com',
+      }),
+    );
+    expect(user.UserStatus).toBe('FORCE_CHANGE_PASSWORD');
+    const id = user.UserAttributes?.find((a) => a.Name === 'sub')?.Value ?? '';
+    const { Groups } = await client.send(
+      new AdminListGroupsForUserCommand({
+        UserPoolId: config.aws.cognito.userPoolId,
+        Username: user.Username,
+      }),
+    );
+    expect(Groups?.map((g) => g.GroupName)).toEqual(['operator']);
     expect(
-      await new MembersRepository(db, (await openPrivacy(config, db)).personalData).getById(
-        identity.id,
-      ),
-    ).toMatchObject({
-      role: 'operator',
-      status: 'active',
-    });
+      await new MembersRepository(db, (await openPrivacy(config, db)).personalData).getById(id),
+    ).toMatchObject({ role: 'operator', status: 'active' });
+    expect(password).toBeDefined();
   });
 
-  it('uses STAFF_INITIAL_PASSWORD when set, without printing it', async () => {
+  it('gives no tokens for the temporary password: the first sign-in must set a new one, which then carries the role', async () => {
+    const config = loadConfig(env);
+    const { out } = await run(['--email', 'first.sign-in@example.com', '--role', 'admin']);
+    const temporary = temporaryPasswordIn(out) ?? '';
+    const auth = new AwsCognitoAuth(createCognitoClient(config), config.aws.cognito, quiet);
+
+    const first = await auth.login('first.sign-in@example.com', temporary);
+
+    expect(first).toEqual({ kind: 'new_password_required', session: expect.any(String) });
+    const signedIn = await auth.completeNewPassword(
+      'first.sign-in@example.com',
+      first.kind === 'new_password_required' ? first.session : '',
+      'Own-choice-passw0rd!',
+    );
+    expect(signedIn.identity.groups).toEqual(['admin']);
+    await expect(auth.login('first.sign-in@example.com', temporary)).rejects.toMatchObject({
+      code: 'invalid_credentials',
+    });
+    expect((await auth.login('first.sign-in@example.com', 'Own-choice-passw0rd!')).kind).toBe(
+      'signed_in',
+    );
+  });
+
+  it('uses STAFF_INITIAL_PASSWORD as the temporary password, without printing it', async () => {
     const config = loadConfig({ ...env, STAFF_INITIAL_PASSWORD: 'Given-Pass1' });
 
     const { code, out } = await run(
-      ['members', 'create-staff', '--email', 'admin.park@example.com', '--role', 'admin'],
+      ['--email', 'admin.park@example.com', '--role', 'admin'],
       config,
     );
 
     expect(code).toBe(0);
     expect(out).not.toContain('Given-Pass1');
+    expect(out).toMatch(/STAFF_INITIAL_PASSWORD.*must be changed at the first sign-in/);
     const auth = new AwsCognitoAuth(createCognitoClient(config), config.aws.cognito, quiet);
-    expect((await auth.login('admin.park@example.com', 'Given-Pass1')).identity.groups).toEqual([
-      'admin',
-    ]);
+    expect(await auth.login('admin.park@example.com', 'Given-Pass1')).toMatchObject({
+      kind: 'new_password_required',
+    });
   });
 
   it.each([
     ['a member role', ['--email', 'x@example.com', '--role', 'worker']],
     ['no email', ['--role', 'admin']],
   ])('refuses %s with usage and exit code 2', async (_case, args) => {
-    const { code, err } = await run(['members', 'create-staff', ...args]);
+    const { code, err } = await run(args);
 
     expect(code).toBe(2);
     expect(err).toContain('usage: cli members create-staff');

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { pino } from 'pino';
 import { SessionRevocationsRepository } from '../../src/platform/auth/session-revocations.repository.js';
 import { SessionRevocations } from '../../src/platform/auth/session-revocations.js';
@@ -138,6 +138,26 @@ describe('tokens that are refused with 401', () => {
     ['not a JWT at all', () => 'garbage', 'token_invalid'],
   ])('%s', async (_name, token, code) => {
     expect(await refusal(await get('/guarded/member', token()))).toEqual({ status: 401, code });
+  });
+
+  it('refuses an Authorization header over 16 KiB with 401 token_too_large, without verifying it', async () => {
+    // Validly signed, only padded: what verification would accept is refused on its size alone.
+    const token = mint.access('large-1', ['worker'], { padding: 'x'.repeat(16 * 1024) });
+    const verify = vi.spyOn(api.app.get(TokenVerifier), 'verify');
+    try {
+      expect(await refusal(await get('/guarded/member', token))).toEqual({
+        status: 401,
+        code: 'token_too_large',
+      });
+      expect(verify).not.toHaveBeenCalled();
+    } finally {
+      verify.mockRestore();
+    }
+  });
+
+  it('accepts a token just under the cap', async () => {
+    const token = mint.access('large-2', ['worker'], { padding: 'x'.repeat(10 * 1024) });
+    expect((await get('/guarded/member', token)).status).toBe(200);
   });
 
   it('refuses a malformed Authorization header', async () => {

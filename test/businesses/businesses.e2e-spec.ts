@@ -207,6 +207,27 @@ describe('businesses: registration, staff, block list and manual verification', 
     expect(await again.json()).toMatchObject({ code: 'worker_not_blocked' });
   });
 
+  it('refuses a manual verification without an NTS status while none is known, and says what shifts still need', async () => {
+    const response = await call('POST', `/operator/businesses/${id}/verification`, operator, {
+      action: 'verify',
+      evidence: '사업자등록증 사본 확인, ticket 122',
+      reason: '가입 심사',
+    });
+    expect(response.status).toBe(422);
+    expect(await response.json()).toMatchObject({
+      code: 'nts_status_required',
+      errors: [expect.objectContaining({ field: 'ntsStatus' })],
+    });
+    const view = (await (await call('GET', `/businesses/${id}`, park)).json()) as View & {
+      readiness: unknown;
+    };
+    expect(view.verification).toMatchObject({ verified: false });
+    expect(view.readiness).toEqual({
+      canPostEligibleShifts: false,
+      missing: ['business_not_verified', 'business_not_active'],
+    });
+  });
+
   it('lets an operator verify the business by hand on evidence, recorded twice', async () => {
     const before = await lastRecord(db);
 
@@ -220,15 +241,25 @@ describe('businesses: registration, staff, block list and manual verification', 
     expect(response.status).toBe(200);
     const view = (await response.json()) as View;
     expect(view.verification).toMatchObject({ verified: true, method: 'manual', by: 'op-1' });
+    expect((view as View & { readiness: unknown }).readiness).toEqual({
+      canPostEligibleShifts: true,
+      missing: [],
+    });
+    // Evidence and reasons are notes about the business: stored encrypted, shown masked.
     expect(view.history).toMatchObject([
       {
         action: 'verify',
         method: 'manual',
         by: 'op-1',
-        evidence: '사업자등록증 사본 확인, ticket 123',
-        reason: '가입 심사',
+        evidence: '*** (24자)',
+        reason: '*** (5자)',
       },
     ]);
+    const stored = JSON.stringify(
+      await db.collection('businesses').findOne({}, { sort: { _id: -1 } }),
+    );
+    expect(stored).not.toContain('사업자등록증');
+    expect(stored).not.toContain('가입 심사');
     expect(await lastRecord(db)).toMatchObject({
       seq: (before?.seq ?? 0) + 1,
       actor: { id: 'op-1', role: 'operator' },

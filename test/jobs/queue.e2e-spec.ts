@@ -6,6 +6,7 @@ import { ensureQueueWithDlq, startSqsStandIn, type SqsStandInHandle } from '../.
 import { QueueConsumer } from '../../src/platform/jobs/queue-consumer.js';
 import { QueueHandlers } from '../../src/platform/jobs/queue-handlers.js';
 import type { QueueEnvelope } from '../../src/platform/jobs/queue-message.js';
+import { LogCapture } from '../support/log-capture.js';
 import { QueuePublisher } from '../../src/platform/jobs/queue-publisher.js';
 
 let sqsServer: SqsStandInHandle;
@@ -130,6 +131,23 @@ describe('queue consumer', () => {
       await sut.stop();
     }
   }, 30_000);
+
+  it('stops in the middle of a long poll without logging a warning', async () => {
+    const { queueUrl } = await ensureQueueWithDlq(sqs, 'stop-quietly');
+    const logs = new LogCapture();
+    const consumer = new QueueConsumer({
+      queueUrl,
+      sqs,
+      handlers: new QueueHandlers(),
+      logger: pino({ level: 'debug' }, logs),
+      waitTimeSeconds: 20,
+    });
+    consumer.start();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await consumer.stop();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(logs.lines.filter((line) => Number(line.level) >= 40)).toEqual([]);
+  });
 
   it('refuses two handlers for one type', () => {
     const handlers = new QueueHandlers();

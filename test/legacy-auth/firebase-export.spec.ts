@@ -30,6 +30,7 @@ const user = (overrides: Record<string, unknown> = {}) => ({
   displayName: 'Test User 1',
   createdAt: '1508893925000',
   lastSignedInAt: '1508893925000',
+  customAttributes: '{"role":"worker"}',
   ...overrides,
 });
 
@@ -156,6 +157,57 @@ describe('the Firebase Auth export', () => {
       ['o1', 'o1@test.com', false, false],
       ['n1', 'n1@test.com', false, false],
     ]);
+  });
+
+  it('refuses custom claims that are not a JSON object and a phone that is not E.164, naming the field only', () => {
+    const issues = issuesOf(() =>
+      parseFirebaseExport(
+        JSON.stringify({
+          users: [
+            user({ localId: 'c1', customAttributes: 'role=worker' }),
+            user({ localId: 'c2', customAttributes: '["worker"]' }),
+            user({ localId: 'c3', phoneNumber: '010-1234-5678' }),
+          ],
+        }),
+      ),
+    );
+
+    expect(issues).toEqual([
+      'users[0].customAttributes: expected a JSON object (the custom claims)',
+      'users[1].customAttributes: expected a JSON object (the custom claims)',
+      'users[2].phoneNumber: expected an E.164 phone number',
+    ]);
+    expect(issues.join('\n')).not.toContain('1234');
+  });
+
+  it('takes the role from the role claim, with the phone; users without a member role are skipped and counted', () => {
+    const { records, report } = planImport(
+      parseFirebaseExport(
+        JSON.stringify({
+          users: [
+            user({ localId: 'w1', email: 'w1@test.com', phoneNumber: '+821012345678' }),
+            user({
+              localId: 'b1',
+              email: 'b1@test.com',
+              customAttributes: '{"role":" Business ","plan":"pro"}',
+            }),
+            user({ localId: 'n1', email: 'n1@test.com', customAttributes: undefined }),
+            user({ localId: 'n2', email: 'n2@test.com', customAttributes: '{"admin":true}' }),
+            user({ localId: 'a1', email: 'a1@test.com', customAttributes: '{"role":"admin"}' }),
+            user({ localId: 'x1', email: 'x1@test.com', customAttributes: '{"role":"manager"}' }),
+          ],
+        }),
+      ),
+    );
+
+    expect(records.map((r) => [r.uid, r.role, r.phone])).toEqual([
+      ['w1', 'worker', '+821012345678'],
+      ['b1', 'business', undefined],
+    ]);
+    expect(report).toMatchObject({
+      skipped: { no_role: 2, unknown_role: 2 },
+      skippedUids: { no_role: ['n1', 'n2'], unknown_role: ['a1', 'x1'] },
+    });
   });
 
   it('normalizes emails the way the pool compares usernames', () => {

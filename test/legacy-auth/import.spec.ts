@@ -36,11 +36,17 @@ describe('cli legacy-auth import', () => {
       'users.json',
       await exportFile(
         [
-          { uid: 'uid-kim', email: 'Kim@Example.com', password: 'Old-passw0rd!' },
+          {
+            uid: 'uid-kim',
+            email: 'Kim@Example.com',
+            password: 'Old-passw0rd!',
+            phone: '+821012345678',
+          },
           { uid: 'uid-lee', email: 'lee@example.com', password: 'weak', disabled: true },
           { uid: 'uid-goo', email: 'goo@example.com', providers: ['google.com'] },
           { uid: 'uid-bare', email: 'bare@example.com', providers: ['password'] },
           { uid: 'uid-phone', providers: ['phone'] },
+          { uid: 'uid-norole', email: 'norole@example.com', password: 'pw', role: null },
         ],
         params,
       ),
@@ -55,7 +61,7 @@ describe('cli legacy-auth import', () => {
     let out = '';
     let err = '';
     const code = await importCommand({
-      argv: ['legacy-auth', 'import', ...argv],
+      argv,
       config: loadConfig(options.env ?? {}),
       logger: quiet,
       db: ctx.db,
@@ -74,13 +80,15 @@ describe('cli legacy-auth import', () => {
     const { code, out } = await run(['--users', usersFile, '--hash-config', hashFile]);
 
     expect(code).toBe(0);
-    expect(out).toMatch(/users in the export\s+5\n/);
-    expect(out).toMatch(/password users\s+2\n/);
+    expect(out).toMatch(/users in the export\s+6\n/);
+    expect(out).toMatch(/password users\s+3\n/);
     expect(out).toMatch(/OAuth-only users\s+1\n/);
     expect(out).toMatch(/users without a hash\s+2\n/);
     expect(out).toMatch(/disabled\s+1\n/);
     expect(out).toContain('stored: 4 new, 0 updated, 0 unchanged');
-    expect(out).toMatch(/skipped\s+1\n\s+1\s+no email address/);
+    expect(out).toMatch(/skipped\s+2\n/);
+    expect(out).toMatch(/\n\s+1\s+no email address/);
+    expect(out).toMatch(/\n\s+1\s+no role claim in customAttributes/);
     expect(out).not.toMatch(/example\.com|uid-/); // neither personal data nor ids in the summary
 
     const users = new LegacyUsersRepository(ctx.db);
@@ -91,7 +99,10 @@ describe('cli legacy-auth import', () => {
       emailVerified: true,
       disabled: false,
       providers: ['password'],
+      role: 'worker',
+      phone: '+821012345678',
       migratedAt: undefined,
+      memberId: undefined,
     });
     expect(kim?.password?.hash).toMatch(/^[A-Za-z0-9+/]{86}==$/);
     expect(await users.getByEmail('goo@example.com')).toMatchObject({
@@ -99,6 +110,7 @@ describe('cli legacy-auth import', () => {
       providers: ['google.com'],
     });
     expect(await users.getByUid('uid-phone')).toBeUndefined();
+    expect(await users.getByUid('uid-norole')).toBeUndefined();
   });
 
   it('changes nothing when the same export is imported again, and keeps migratedAt', async () => {
@@ -237,9 +249,10 @@ describe('cli legacy-auth import', () => {
     }
   });
 
-  it('prints its usage without both files', async () => {
+  it('names the missing file option and prints its usage', async () => {
     const { code, err } = await run(['--users', usersFile]);
     expect(code).toBe(2);
-    expect(err).toMatch(/^usage: cli legacy-auth import --users/);
+    expect(err).toMatch(/^missing --hash-config\n/);
+    expect(err).toContain('usage: cli legacy-auth import --users <export.json> --hash-config');
   });
 });

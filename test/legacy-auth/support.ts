@@ -37,6 +37,10 @@ export interface ExportUserInput {
   emailVerified?: boolean;
   disabled?: boolean;
   providers?: string[];
+  /** The `role` custom claim: `worker` unless said; null for a user without custom claims. */
+  role?: string | null;
+  /** Firebase's `phoneNumber` (E.164). */
+  phone?: string;
 }
 
 /** One user as `firebase auth:export` writes it, hashed the way Firebase hashes. */
@@ -59,6 +63,9 @@ export async function exportUser(
     ),
   };
   if (input.email !== undefined) user.email = input.email;
+  const role = input.role === undefined ? 'worker' : input.role;
+  if (role !== null) user.customAttributes = JSON.stringify({ role });
+  if (input.phone !== undefined) user.phoneNumber = input.phone;
   if (input.disabled !== undefined) user.disabled = input.disabled;
   if (input.password !== undefined) {
     user.passwordHash = await hashFirebasePassword(input.password, salt, params);

@@ -81,10 +81,35 @@ describe('legacy-auth triggers', () => {
         { uid: 'uid-goo', email: 'goo@example.com', providers: ['google.com'] },
         { uid: 'uid-reset', email: 'reset@example.com', password: PASSWORD },
         { uid: 'uid-taken', email: 'taken@example.com', password: PASSWORD },
+        {
+          uid: 'uid-weak-unv',
+          email: 'weak.unverified@example.com',
+          password: 'abc123',
+          emailVerified: false,
+        },
       ],
       params,
     );
     await importLegacyUsers(parseFirebaseExport(JSON.stringify(file)), users, NOW);
+    // A record stored before the import read the role claim.
+    const [older] = (
+      await exportFile([{ uid: 'uid-old', email: 'old@example.com', password: PASSWORD }], params)
+    ).users;
+    await users.upsertMany(
+      [
+        {
+          uid: 'uid-old',
+          email: 'old@example.com',
+          emailVerified: true,
+          password: { hash: String(older?.passwordHash), salt: String(older?.salt) },
+          disabled: false,
+          providers: ['password'],
+          role: undefined,
+          phone: undefined,
+        },
+      ],
+      NOW,
+    );
     await users.saveHashParametersFingerprint(fingerprintHashParameters(params), NOW);
   });
 
@@ -125,6 +150,34 @@ describe('legacy-auth triggers', () => {
     it("asks for a new password when the old one is below the pool's policy", async () => {
       const result = await sut().userMigrationHandler(migrationEvent('weak@example.com', 'abc123'));
       expect(result.response.finalUserStatus).toBe('RESET_REQUIRED');
+    });
+
+    it('marks the email verified when the password must be reset, so Cognito can send the code', async () => {
+      const result = await sut().userMigrationHandler(
+        migrationEvent('weak.unverified@example.com', 'abc123'),
+      );
+
+      expect(result.response).toMatchObject({
+        finalUserStatus: 'RESET_REQUIRED',
+        userAttributes: { email_verified: 'true', 'custom:firebase_uid': 'uid-weak-unv' },
+      });
+    });
+
+    it('refuses a user whose record has no role, even with the right password, with the same error', async () => {
+      await expect(
+        sut().userMigrationHandler(migrationEvent('old@example.com', PASSWORD)),
+      ).rejects.toBeInstanceOf(LegacyLoginRefusedError);
+      await expect(
+        sut().userMigrationHandler(
+          migrationEvent('old@example.com', undefined, 'UserMigration_ForgotPassword'),
+        ),
+      ).rejects.toBeInstanceOf(LegacyLoginRefusedError);
+      expect(logs.lines).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ firebaseUid: 'uid-old', outcome: 'no_role' }),
+        ]),
+      );
+      expect((await users.getByUid('uid-old'))?.migratedAt).toBeUndefined();
     });
 
     it('refuses a wrong password and an unknown email with the same error', async () => {

@@ -4,10 +4,14 @@ import {
   AdminCreateUserCommand,
   AdminGetUserCommand,
   AdminSetUserPasswordCommand,
+  ConfirmSignUpCommand,
   DescribeUserPoolClientCommand,
   DescribeUserPoolCommand,
   InitiateAuthCommand,
   ListGroupsCommand,
+  ResendConfirmationCodeCommand,
+  RespondToAuthChallengeCommand,
+  SignUpCommand,
   type CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -57,13 +61,17 @@ describe('cognito-local stand-in', () => {
   let config: AppConfig;
   let cognito: CognitoLocalHandle | undefined;
   let sut: CognitoIdentityProviderClient;
+  /** What cognito-local "sent": `code <digits> for user <username> (<masked address>)`. */
+  const lines: string[] = [];
+  const codeFor = (username: string) =>
+    lines.findLast((l) => l.includes(`for user ${username} `))?.match(/^code (\d+) /)?.[1];
 
   const start = async () => {
     cognito = await startCognitoLocal({
       dir,
       port,
       seed: cognitoSeedFrom(config),
-      log: () => undefined,
+      log: (line) => lines.push(line),
     });
   };
 
@@ -217,5 +225,167 @@ describe('cognito-local stand-in', () => {
 
     expect(decode(tokens?.IdToken ?? '').payload['cognito:groups']).toEqual(['worker']);
     expect(Groups).toHaveLength(4);
+  });
+
+  describe('ResendConfirmationCode (which cognito-local lacks; the stand-in adds it as Cognito has it)', () => {
+    const signUp = async (email: string) =>
+      (
+        await sut.send(
+          new SignUpCommand({
+            ClientId: LOCAL_DEFAULTS.clientId,
+            Username: email,
+            Password: PASSWORD,
+            UserAttributes: [{ Name: 'email', Value: email }],
+          }),
+        )
+      ).UserSub ?? '';
+
+    it('sends an unconfirmed user a new code, which confirms the account; the old one no longer does', async () => {
+      const userSub = await signUp('resend.me@example.com');
+      const first = codeFor(userSub);
+
+      const result = await sut.send(
+        new ResendConfirmationCodeCommand({
+          ClientId: LOCAL_DEFAULTS.clientId,
+          Username: 'resend.me@example.com',
+        }),
+      );
+
+      expect(result.CodeDeliveryDetails).toEqual({
+        AttributeName: 'email',
+        DeliveryMedium: 'EMAIL',
+        Destination: 're***@example.com',
+      });
+      const second = codeFor(userSub);
+      expect(second).toMatch(/^\d{6}$/);
+      expect(lines.at(-1)).toBe(`code ${second} for user ${userSub} (re***@example.com)`);
+      if (first !== second) {
+        await expect(
+          sut.send(
+            new ConfirmSignUpCommand({
+              ClientId: LOCAL_DEFAULTS.clientId,
+              Username: 'resend.me@example.com',
+              ConfirmationCode: first,
+            }),
+          ),
+        ).rejects.toMatchObject({ name: 'CodeMismatchException' });
+      }
+      await sut.send(
+        new ConfirmSignUpCommand({
+          ClientId: LOCAL_DEFAULTS.clientId,
+          Username: 'resend.me@example.com',
+          ConfirmationCode: second,
+        }),
+      );
+    });
+
+    it('answers an unknown user with UserNotFoundException and a confirmed one with InvalidParameterException', async () => {
+      await expect(
+        sut.send(
+          new ResendConfirmationCodeCommand({
+            ClientId: LOCAL_DEFAULTS.clientId,
+            Username: 'nobody.at.all@example.com',
+          }),
+        ),
+      ).rejects.toMatchObject({ name: 'UserNotFoundException' });
+      await expect(
+        sut.send(
+          new ResendConfirmationCodeCommand({
+            ClientId: LOCAL_DEFAULTS.clientId,
+            Username: 'kim@example.com',
+          }),
+        ),
+      ).rejects.toMatchObject({ name: 'InvalidParameterException' });
+    });
+  });
+
+  describe('a user created with a temporary password (FORCE_CHANGE_PASSWORD), as Cognito treats one', () => {
+    const TEMPORARY = 'Temp-passw0rd!';
+    const email = 'staff.first@example.com';
+    const initiate = (password: string) =>
+      sut.send(
+        new InitiateAuthCommand({
+          ClientId: LOCAL_DEFAULTS.clientId,
+          AuthFlow: 'USER_PASSWORD_AUTH',
+          AuthParameters: { USERNAME: email, PASSWORD: password },
+        }),
+      );
+    const respond = (session: string, password: string, username = email) =>
+      sut.send(
+        new RespondToAuthChallengeCommand({
+          ClientId: LOCAL_DEFAULTS.clientId,
+          ChallengeName: 'NEW_PASSWORD_REQUIRED',
+          Session: session,
+          ChallengeResponses: { USERNAME: username, NEW_PASSWORD: password },
+        }),
+      );
+
+    beforeAll(async () => {
+      await sut.send(
+        new AdminCreateUserCommand({
+          UserPoolId: LOCAL_DEFAULTS.userPoolId,
+          Username: email,
+          TemporaryPassword: TEMPORARY,
+          UserAttributes: [
+            { Name: 'email', Value: email },
+            { Name: 'email_verified', Value: 'true' },
+          ],
+          MessageAction: 'SUPPRESS',
+        }),
+      );
+    });
+
+    it('refuses a wrong temporary password with NotAuthorizedException, not with the challenge', async () => {
+      await expect(initiate('Not-the-temp1!')).rejects.toMatchObject({
+        name: 'NotAuthorizedException',
+      });
+    });
+
+    it('answers the temporary password with the NEW_PASSWORD_REQUIRED challenge and no tokens', async () => {
+      const result = await initiate(TEMPORARY);
+
+      expect(result.ChallengeName).toBe('NEW_PASSWORD_REQUIRED');
+      expect(result.Session).toBeTruthy();
+      expect(result.AuthenticationResult).toBeUndefined();
+    });
+
+    it('takes a new password only with the session of that sign-in, and only one meeting the policy', async () => {
+      const { Session: session } = await initiate(TEMPORARY);
+
+      await expect(respond('invented-session', 'Chosen-passw0rd!')).rejects.toMatchObject({
+        name: 'NotAuthorizedException',
+      });
+      await expect(respond(session ?? '', 'weak')).rejects.toMatchObject({
+        name: 'InvalidPasswordException',
+      });
+      await expect(
+        respond(session ?? '', 'Chosen-passw0rd!', 'kim@example.com'),
+      ).rejects.toMatchObject({ name: 'NotAuthorizedException' });
+      const done = await respond(session ?? '', 'Chosen-passw0rd!');
+
+      expect(done.AuthenticationResult?.AccessToken).toBeTruthy();
+      // Used: the same session sets no second password.
+      await expect(respond(session ?? '', 'Second-passw0rd!')).rejects.toMatchObject({
+        name: 'NotAuthorizedException',
+      });
+      // Its refresh token works, as one from a sign-in does.
+      await expect(
+        sut.send(
+          new InitiateAuthCommand({
+            ClientId: LOCAL_DEFAULTS.clientId,
+            AuthFlow: 'REFRESH_TOKEN_AUTH',
+            AuthParameters: { REFRESH_TOKEN: done.AuthenticationResult?.RefreshToken ?? '' },
+          }),
+        ),
+      ).resolves.toMatchObject({ AuthenticationResult: expect.anything() });
+      const user = await sut.send(
+        new AdminGetUserCommand({ UserPoolId: LOCAL_DEFAULTS.userPoolId, Username: email }),
+      );
+      expect(user.UserStatus).toBe('CONFIRMED');
+      await expect(initiate(TEMPORARY)).rejects.toMatchObject({ name: 'InvalidPasswordException' });
+      await expect(initiate('Chosen-passw0rd!')).resolves.toMatchObject({
+        AuthenticationResult: expect.anything(),
+      });
+    });
   });
 });

@@ -20,19 +20,24 @@ interface Launched {
   exited: Promise<number | null>;
 }
 
-function launch(ports: StackPorts, dataDir: string): Launched {
+function launch(
+  ports: StackPorts,
+  dataDir: string,
+  env: Record<string, string | undefined> = {},
+): Launched {
   const child = spawn(process.execPath, [path.join(DIST, 'local', 'stack.js')], {
     cwd: PROJECT_ROOT,
     env: {
       ...process.env,
       NO_COLOR: '1',
-      LOG_LEVEL: 'warn',
       DATA_DIR: dataDir,
       PORT: String(ports.api),
       WORKER_PORT: String(ports.worker),
       LOCAL_COGNITO_PORT: String(ports.cognito),
       LOCAL_S3_PORT: String(ports.s3),
       LOCAL_SQS_PORT: String(ports.sqs),
+      LOCAL_LAMBDA_PORT: String(ports.lambda),
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -116,6 +121,77 @@ describe('npm start (dist/local/stack.js)', () => {
       await stopLauncher(launched);
     }
   }, 60_000);
+
+  it('starts quietly (the URL block and little else) and stops without a warning or a stack trace', async () => {
+    const ports = await stackPorts();
+    const launched = launch(ports, await tempDir(), { LOG_LEVEL: undefined });
+    try {
+      await waitFor(launched, /Press Ctrl-C to stop/, 40_000);
+      const start = launched.output();
+      const before = start.slice(0, start.indexOf('workmatch is running locally'));
+      expect(before.split('\n').filter(Boolean).length, before).toBeLessThanOrEqual(3);
+      await fetch(`http://127.0.0.1:${ports.api}/health/ready`).then((r) => r.body?.cancel());
+
+      launched.child.kill('SIGINT');
+      expect(await withTimeout(launched.exited, 20_000, 'no exit on SIGINT')).toBe(0);
+      const stop = launched.output().slice(start.length);
+      expect(stop).not.toMatch(/WARN|ERROR|\n\s+at /);
+      expect(stop).toContain('stopped');
+    } finally {
+      await stopLauncher(launched);
+    }
+  }, 60_000);
+
+  it('takes every child and port down when the launcher is killed with SIGKILL', async () => {
+    const ports = await stackPorts();
+    const launched = launch(ports, await tempDir());
+    try {
+      await waitFor(launched, /workmatch is running locally/, 40_000);
+      const children = childPids(launched.child.pid ?? 0);
+      expect(children).toHaveLength(3);
+
+      launched.child.kill('SIGKILL');
+      await launched.exited;
+
+      const deadline = Date.now() + 8_000;
+      while (Date.now() < deadline && (children.some(isAlive) || (await busyPorts(ports)).length))
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(children.filter(isAlive)).toEqual([]);
+      expect(await busyPorts(ports)).toEqual([]);
+    } finally {
+      await stopLauncher(launched);
+    }
+  }, 60_000);
+
+  it('stops everything when the terminal closes (SIGHUP), exiting 0', async () => {
+    const ports = await stackPorts();
+    const launched = launch(ports, await tempDir());
+    try {
+      await waitFor(launched, /workmatch is running locally/, 40_000);
+      const children = childPids(launched.child.pid ?? 0);
+
+      launched.child.kill('SIGHUP');
+
+      expect(await withTimeout(launched.exited, 20_000, 'no exit on SIGHUP')).toBe(0);
+      expect(children.filter(isAlive)).toEqual([]);
+      expect(await busyPorts(ports)).toEqual([]);
+    } finally {
+      await stopLauncher(launched);
+    }
+  }, 60_000);
+
+  it('refuses APP_MODE=aws and says what to run instead, starting nothing', async () => {
+    const ports = await stackPorts();
+    const launched = launch(ports, await tempDir(), { APP_MODE: 'aws' });
+    try {
+      expect(await withTimeout(launched.exited, 15_000, 'no exit')).toBe(2);
+      expect(launched.output()).toMatch(/APP_MODE=aws/);
+      expect(launched.output()).toMatch(/node dist\/main\.js/);
+      expect(await busyPorts(ports)).toEqual([]);
+    } finally {
+      await stopLauncher(launched);
+    }
+  }, 30_000);
 
   it('reports an occupied port and exits 1, leaving no process behind', async () => {
     const ports = await stackPorts();

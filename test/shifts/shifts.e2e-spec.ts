@@ -34,6 +34,13 @@ beforeAll(async () => {
 });
 afterAll(() => api?.close());
 
+/** What an assignment does to a shift: one slot held for `holder`, at the times it has now. */
+async function reserve(shiftId: string, holder: string): Promise<void> {
+  const shift = await repository.getById(shiftId);
+  if (!shift) throw new Error(`no shift ${shiftId}`);
+  expect(await repository.reserveSlot(shiftId, holder, new Date(), shift)).toBe('reserved');
+}
+
 function call(method: string, path: string, token: string, body?: unknown, key?: string) {
   return fetch(`${api.url}${path}`, {
     method,
@@ -217,7 +224,7 @@ describe('posting a shift', () => {
     const response = await call('POST', `/businesses/${bizA}/shifts`, worker, shiftBody());
 
     expect(response.status).toBe(403);
-    expect(await response.json()).toMatchObject({ code: 'not_business_staff' });
+    expect(await response.json()).toMatchObject({ code: 'insufficient_role' });
     expect(await count()).toBe(before);
   });
 
@@ -226,12 +233,18 @@ describe('posting a shift', () => {
     expect(response.status).toBe(403);
   });
 
-  it('answers 404 for an unknown business', async () => {
-    for (const unknown of ['biz-zzz', '0123456789abcdef01234567']) {
-      const response = await call('POST', `/businesses/${unknown}/shifts`, ownerA, shiftBody());
-      expect(response.status).toBe(404);
-      expect(await response.json()).toMatchObject({ code: 'business_not_found' });
-    }
+  it('answers 404 for an unknown business, and 400 for a business id that cannot be one', async () => {
+    const unknown = await call(
+      'POST',
+      '/businesses/0123456789abcdef01234567/shifts',
+      ownerA,
+      shiftBody(),
+    );
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toMatchObject({ code: 'business_not_found' });
+    const malformed = await call('POST', '/businesses/biz-zzz/shifts', ownerA, shiftBody());
+    expect(malformed.status).toBe(400);
+    expect(await malformed.json()).toMatchObject({ code: 'validation_failed' });
   });
 });
 
@@ -271,7 +284,7 @@ describe('editing a shift', () => {
 
   it('sees a slot reserved since the read as a change', async () => {
     const shift = await post(shiftBody());
-    await repository.reserveSlot(String(shift.id), 'assignment-1', new Date());
+    await reserve(String(shift.id), 'assignment-1');
 
     const response = await call('PATCH', `/shifts/${String(shift.id)}`, ownerA, {
       version: 1,
@@ -285,8 +298,8 @@ describe('editing a shift', () => {
   it('refuses a headcount below the slots held with 409', async () => {
     const shift = await post(shiftBody({ headcount: 3 }));
     const id = String(shift.id);
-    await repository.reserveSlot(id, 'assignment-1', new Date());
-    await repository.reserveSlot(id, 'assignment-2', new Date());
+    await reserve(id, 'assignment-1');
+    await reserve(id, 'assignment-2');
 
     const response = await call('PATCH', `/shifts/${id}`, ownerA, { version: 3, headcount: 1 });
 
@@ -298,7 +311,7 @@ describe('editing a shift', () => {
   it('refuses to move the time of a shift with assigned workers', async () => {
     const shift = await post(shiftBody());
     const id = String(shift.id);
-    await repository.reserveSlot(id, 'assignment-1', new Date());
+    await reserve(id, 'assignment-1');
 
     const response = await call('PATCH', `/shifts/${id}`, ownerA, {
       version: 2,
@@ -501,7 +514,7 @@ describe('browsing open shifts', () => {
     await call('POST', `/shifts/${String(cancelled.id)}/cancel`, ownerA, {
       reason: 'No longer needed',
     });
-    await repository.reserveSlot(String(full.id), 'assignment-1', new Date());
+    await reserve(String(full.id), 'assignment-1');
 
     const page = await browse(`from=${YEAR}-12-05&to=${YEAR}-12-05`);
 
@@ -605,6 +618,45 @@ describe('browsing open shifts', () => {
     );
     expect((await call('GET', '/shifts', worker)).status).toBe(400);
   });
+
+  it('refuses a cursor whose time is out of range, or a second spelling of a real cursor', async () => {
+    const range = `from=${YEAR}-01-01&to=${YEAR}-01-02`;
+    const cursorOf = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const id = '0123456789abcdef01234567';
+    for (const cursor of [
+      cursorOf([9_000_000_000_000_000, id]),
+      cursorOf([-9_000_000_000_000_000, id]),
+      `${cursorOf([Date.UTC(YEAR, 0, 1), id])}=`,
+    ]) {
+      const response = await call('GET', `/shifts?${range}&cursor=${cursor}`, worker);
+      expect(response.status, cursor).toBe(400);
+      expect(await response.json()).toMatchObject({
+        code: expect.stringMatching(/cursor|validation/),
+      });
+    }
+    const real = await call(
+      'GET',
+      `/shifts?${range}&cursor=${cursorOf([Date.UTC(YEAR, 0, 1), id])}`,
+      worker,
+    );
+    expect(real.status).toBe(200);
+  });
+
+  it.each(['0x10', '1e1', '16.0', ' 16', '+16', '-1', '0', '101', ''])(
+    'refuses limit=%j: page sizes are decimal digits, 1 to 100',
+    async (limit) => {
+      const response = await call(
+        'GET',
+        `/shifts?from=${YEAR}-01-01&to=${YEAR}-01-02&limit=${encodeURIComponent(limit)}`,
+        worker,
+      );
+      expect(response.status).toBe(400);
+      expect(await response.json()).toMatchObject({
+        code: 'validation_failed',
+        errors: [expect.objectContaining({ field: 'limit' })],
+      });
+    },
+  );
 });
 
 describe('OpenAPI', () => {

@@ -1,6 +1,17 @@
 import { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Body, Controller, Get, HttpCode, Logger, Module, Post, Query, Req } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Logger,
+  Module,
+  Param,
+  Post,
+  Query,
+  Req,
+} from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { Public } from '../../src/platform/auth/route-class.decorator.js';
@@ -19,6 +30,9 @@ class CreateThingDto extends zodDto(
 ) {}
 
 class PlantedDto extends zodDto(z.record(z.string(), z.unknown())) {}
+
+/** Ids as long as the longest our schemas accept (member ids: 128). */
+class EchoParamsDto extends zodDto(z.object({ id: z.string().min(1).max(128) })) {}
 
 class SlowQueryDto extends zodDto(z.object({ ms: z.coerce.number().int().min(0).max(5_000) })) {}
 
@@ -54,6 +68,11 @@ class FixturesController {
     fixtureEvents.emit('slow-started');
     await sleep(query.ms);
     return { waited: query.ms };
+  }
+
+  @Get('echo/:id')
+  echo(@Param() params: EchoParamsDto) {
+    return { id: params.id };
   }
 
   @Get('ip')

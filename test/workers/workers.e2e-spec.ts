@@ -150,9 +150,13 @@ describe('worker profiles and their manual verification', () => {
       subject: 'identity',
       action: 'verify',
       by: 'op-1',
-      evidence: 'Ticket 512: NICE console lookup, ID card copy on file',
+      evidence: '*** (53자)',
     });
     expect(JSON.stringify(view)).not.toContain(CI);
+    const stored = JSON.stringify(
+      await db.collection<{ _id: string }>('workers').findOne({ _id: 'worker-kim' }),
+    );
+    expect(stored).not.toContain('NICE console');
     expect(await lastRecord()).toMatchObject({
       seq: (before?.seq ?? 0) + 1,
       actor: { id: 'op-1', role: 'operator' },
@@ -217,6 +221,66 @@ describe('worker profiles and their manual verification', () => {
       'qualification:verify:op-1',
     ]);
     expect(await lastRecord()).toMatchObject({ action: 'read', subjects: ['worker-kim'] });
+  });
+
+  it('refuses to verify a holder the system finds mismatched unless the operator overrides it explicitly, recorded everywhere', async () => {
+    const park = mint.access('worker-park', ['worker']);
+    await call('PUT', '/workers/me', park, { ...KIM, legalName: '박서준', phone: '010-2222-3333' });
+    await call('PUT', '/workers/me/bank-account', park, { ...ACCOUNT, holderName: '박서준어머니' });
+
+    const plain = await call('POST', '/operator/workers/worker-park/bank-account', operator, {
+      action: 'verify',
+      evidence: 'Ticket 601: bank book copy',
+      holderMatchesLegalName: true,
+    });
+    expect(plain.status).toBe(409);
+    expect(await plain.json()).toMatchObject({ code: 'holder_mismatch_override_required' });
+    expect((await facts('worker-park'))?.bankAccount).toMatchObject({ verified: false });
+
+    const noReason = await call('POST', '/operator/workers/worker-park/bank-account', operator, {
+      action: 'verify',
+      evidence: 'Ticket 601: bank book copy',
+      holderMatchesLegalName: true,
+      overrideHolderMismatch: true,
+    });
+    expect(noReason.status).toBe(400);
+
+    const before = await lastRecord();
+    const override = await call('POST', '/operator/workers/worker-park/bank-account', operator, {
+      action: 'verify',
+      evidence: 'Ticket 601: bank book copy',
+      holderMatchesLegalName: true,
+      overrideHolderMismatch: true,
+      overrideReason: '가족 명의 계좌, 본인 동의서 확인 (ticket 601)',
+    });
+    expect(override.status).toBe(200);
+    const view = (await override.json()) as {
+      bankAccount: { holderMismatchOverride: unknown };
+      history: { subject: string; override?: boolean }[];
+    };
+    expect(view.bankAccount.holderMismatchOverride).toMatchObject({
+      by: 'op-1',
+      reason: '*** (32자)',
+    });
+    expect(view.history.at(-1)).toMatchObject({ subject: 'bankAccount', override: true });
+    expect(await lastRecord()).toMatchObject({
+      seq: (before?.seq ?? 0) + 1,
+      action: 'update',
+      dataset: 'workers',
+      subjects: ['worker-park'],
+      fields: expect.arrayContaining(['bankAccount.holderMismatchOverride']),
+      reason: 'override of the holder name mismatch',
+    });
+    const facts2 = await facts('worker-park');
+    expect(facts2?.bankAccount).toMatchObject({
+      verified: true,
+      holderMatchesLegalName: true,
+      holderMismatchOverride: { by: 'op-1' },
+    });
+    const stored = JSON.stringify(
+      await db.collection<{ _id: string }>('workers').findOne({ _id: 'worker-park' }),
+    );
+    expect(stored).not.toContain('본인 동의서');
   });
 
   it('lets an operator suspend and reactivate a worker, with the reason', async () => {

@@ -9,6 +9,8 @@ import type { Logger } from 'pino';
 import { ROOT_LOGGER } from '../../platform/logging/logging.module.js';
 import { OutboxHandlers } from '../../platform/outbox/outbox-handlers.js';
 import { OutboxHandlersModule } from '../../platform/outbox/outbox-dispatch.module.js';
+import { AssignmentOutcomes } from './assignment-outcomes.js';
+import { OUTCOME_EVENTS } from './assignments.events.js';
 import { AssignmentsModule } from './assignments.module.js';
 import { AssignmentsService } from './assignments.service.js';
 import { HoldsRepair } from './holds-repair.js';
@@ -17,7 +19,8 @@ const REPAIR_EVERY_MS = 60_000;
 
 /**
  * The worker process's share of assignments: a cancelled shift ends its assignments (the
- * `shift.cancelled` outbox event), and holds left behind by an interrupted write are repaired
+ * `shift.cancelled` outbox event), a no-show or a completion reaches the worker's record (the
+ * `assignment_outcome.*` events), and holds left behind by an interrupted write are repaired
  * every minute.
  */
 @Module({ imports: [AssignmentsModule, OutboxHandlersModule] })
@@ -31,6 +34,7 @@ export class AssignmentJobsModule
   constructor(
     private readonly handlers: OutboxHandlers,
     private readonly assignments: AssignmentsService,
+    private readonly outcomes: AssignmentOutcomes,
     private readonly repair: HoldsRepair,
     @Inject(ROOT_LOGGER) logger: Logger,
   ) {
@@ -47,6 +51,7 @@ export class AssignmentJobsModule
         'assignments of a cancelled shift ended',
       );
     });
+    this.handlers.register(`${OUTCOME_EVENTS}.*`, (event) => this.outcomes.handle(event));
   }
 
   onApplicationBootstrap(): void {

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { CurrentPrincipal } from '../../platform/auth/current-principal.decorator.js';
 import type { Principal } from '../../platform/auth/principal.js';
-import { Member } from '../../platform/auth/route-class.decorator.js';
+import { Member, Roles } from '../../platform/auth/route-class.decorator.js';
 import { ApiDoc } from '../../platform/http/api-doc.decorator.js';
 import {
   AssignmentIdParamsDto,
@@ -34,6 +34,7 @@ export class AssignmentsController {
   constructor(private readonly assignments: AssignmentsService) {}
 
   @Post('shifts/:id/applications')
+  @Roles('worker')
   @ApiDoc({
     summary: 'Apply for a shift (worker)',
     description: '422 not_eligible lists every failing rule; 409 already_on_shift.',
@@ -47,11 +48,14 @@ export class AssignmentsController {
   }
 
   @Post('shifts/:id/assignments')
+  @Roles('business', 'operator', 'admin')
   @ApiDoc({
     summary: 'Propose a worker for a shift (business staff or operator)',
     description:
-      'From the worker’s application when there is one. Eligibility is checked again and the ' +
-      'verdict stored; 422 not_eligible, 409 shift_full / already_on_shift.',
+      'From the worker’s application when there is one, at the shift’s times now. Eligibility ' +
+      'is checked again and the verdict stored; 422 not_eligible; 409 already_on_shift, or ' +
+      'shift_full / shift_not_open / shift_changed when the shift filled up, was cancelled or ' +
+      'moved while the worker was being checked (read it again and retry).',
     tags: ['assignments'],
     responses: { 201: { description: 'Proposed', schema: AssignmentResponse } },
     problems: [403, 404, 409, 422],
@@ -66,8 +70,11 @@ export class AssignmentsController {
   }
 
   @Get('shifts/:id/assignments')
+  @Roles('business', 'operator', 'admin')
   @ApiDoc({
     summary: 'A shift’s applications and assignments (business staff or operator)',
+    description:
+      'Newest first; pass the last id as `before` for the next page. Reasons are shown as written to the business, masked to operators.',
     tags: ['assignments'],
     responses: { 200: { description: 'Newest first', schema: AssignmentPage } },
     problems: [403, 404],
@@ -81,8 +88,10 @@ export class AssignmentsController {
   }
 
   @Get('me/assignments')
+  @Roles('worker')
   @ApiDoc({
     summary: 'My applications and assignments (worker)',
+    description: 'Newest first; pass the last id as `before` for the next page.',
     tags: ['assignments'],
     responses: { 200: { description: 'Newest first', schema: AssignmentPage } },
   })
@@ -96,6 +105,8 @@ export class AssignmentsController {
   @Get('assignments/:id')
   @ApiDoc({
     summary: 'One assignment (its worker, the business’s staff, operators)',
+    description:
+      'With the verdict it was made under and its history. 404 assignment_not_found; 403 to anyone else.',
     tags: ['assignments'],
     responses: { 200: { description: 'The assignment', schema: AssignmentResponse } },
     problems: [403, 404],
@@ -105,6 +116,7 @@ export class AssignmentsController {
   }
 
   @Post('assignments/:id/accept')
+  @Roles('worker')
   @HttpCode(200)
   @ApiDoc({
     summary: 'Accept a proposal (the worker): confirmed',
@@ -118,6 +130,7 @@ export class AssignmentsController {
   }
 
   @Post('assignments/:id/decline')
+  @Roles('worker')
   @HttpCode(200)
   @ApiDoc({
     summary: 'Decline a proposal (the worker)',
@@ -131,6 +144,7 @@ export class AssignmentsController {
   }
 
   @Post('assignments/:id/withdraw')
+  @Roles('worker')
   @HttpCode(200)
   @ApiDoc({
     summary: 'Withdraw an application (the worker)',
@@ -144,6 +158,7 @@ export class AssignmentsController {
   }
 
   @Post('assignments/:id/reject')
+  @Roles('business', 'operator', 'admin')
   @HttpCode(200)
   @ApiDoc({
     summary: 'Reject an application (business staff or operator)',
@@ -178,13 +193,16 @@ export class AssignmentsController {
   }
 
   @Post('assignments/:id/complete')
+  @Roles('business', 'operator', 'admin')
   @HttpCode(200)
   @ApiDoc({
     summary: 'Mark a confirmed assignment worked, with the hours (business staff or operator)',
-    description: `Once the shift has started (409 shift_not_started). ${TRANSITION}`,
+    description:
+      'Once the shift has started (409 shift_not_started); at most the hours the shift lasts ' +
+      `(400 invalid_hours_worked). ${TRANSITION}`,
     tags: ['assignments'],
     responses: { 200: { description: 'Completed', schema: AssignmentResponse } },
-    problems: [403, 404, 409],
+    problems: [400, 403, 404, 409],
   })
   async complete(
     @CurrentPrincipal() p: Principal,
@@ -195,10 +213,13 @@ export class AssignmentsController {
   }
 
   @Post('assignments/:id/no-show')
+  @Roles('business', 'operator', 'admin')
   @HttpCode(200)
   @ApiDoc({
     summary: 'Mark a confirmed assignment a no-show (business staff or operator)',
-    description: `Once the shift has started; counts against the worker. ${TRANSITION}`,
+    description:
+      'Once the shift has started; counts against the worker’s eligibility from the answer on ' +
+      `(the record is also delivered from the assignment’s outbox, so it is never lost). ${TRANSITION}`,
     tags: ['assignments'],
     responses: { 200: { description: 'No-show', schema: AssignmentResponse } },
     problems: [403, 404, 409],

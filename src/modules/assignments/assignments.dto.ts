@@ -1,11 +1,12 @@
 import { z } from 'zod';
+import { MemberId, ObjectIdText } from '../../platform/http/fields.js';
+import { queryInteger } from '../../platform/http/text.js';
 import { zodDto } from '../../platform/http/zod-dto.js';
+import { AccessReason, freeText } from '../../privacy/free-text.js';
+import { RevealedNote } from '../../privacy/reveal.js';
 import { toKstIso } from '../shifts/kst.js';
 import { ASSIGNMENT_STATES } from './assignment-state.js';
 import type { Assignment } from './assignments.repository.js';
-
-const ObjectIdText = z.string().regex(/^[0-9a-f]{24}$/i, { message: 'Expected an id.' });
-const MemberId = z.string().min(1).max(128);
 
 export const RuleFailureSchema = z
   .object({
@@ -19,6 +20,14 @@ export const VerdictSchema = z
   .object({
     eligible: z.boolean(),
     failures: z.array(RuleFailureSchema),
+    overrides: z
+      .array(z.object({ code: z.string(), data: z.record(z.string(), z.unknown()) }))
+      .optional()
+      .meta({
+        description:
+          'Rules passed only by an explicit staff override (e.g. a bank holder name mismatch ' +
+          'accepted by an operator), with who and when',
+      }),
     ruleSetVersion: z.string(),
     evaluatedAt: z.iso.datetime(),
   })
@@ -97,24 +106,35 @@ export const EligibilityParams = z.object({ id: ObjectIdText, workerId: MemberId
 export class EligibilityParamsDto extends zodDto(EligibilityParams) {}
 
 export const ProposeRequest = z.object({ workerId: MemberId }).strict();
-export class ProposeRequestDto extends zodDto(ProposeRequest) {}
+export class ProposeRequestDto extends zodDto(ProposeRequest, {
+  example: () => ({ workerId: '5f0c6b1e-8a2d-4c3b-9e7f-1a2b3c4d5e6f' }),
+}) {}
 
-const Reason = z.string().trim().min(2).max(500);
+/** Why an assignment ends: about a person, so kept encrypted and shown to staff masked. */
+const Reason = freeText({ min: 2, max: 500, multiline: true, holds: 'personal' }).meta({
+  example: '개인 사정으로 출근이 어렵습니다.',
+});
 export const CancelRequest = z.object({ reason: Reason }).strict();
-export class CancelRequestDto extends zodDto(CancelRequest) {}
+export class CancelRequestDto extends zodDto(CancelRequest, {
+  example: () => ({ reason: '개인 사정으로 출근이 어렵습니다.' }),
+}) {}
 
 export const RejectRequest = z.object({ reason: Reason.optional() }).strict();
-export class RejectRequestDto extends zodDto(RejectRequest) {}
+export class RejectRequestDto extends zodDto(RejectRequest, {
+  example: () => ({ reason: '이번 근무는 경력자만 모집합니다.' }),
+}) {}
 
 export const CompleteRequest = z
   .object({ hoursWorked: z.number().positive().max(24).multipleOf(0.25) })
   .strict();
-export class CompleteRequestDto extends zodDto(CompleteRequest) {}
+export class CompleteRequestDto extends zodDto(CompleteRequest, {
+  example: () => ({ hoursWorked: 8.5 }),
+}) {}
 
 export const PageQuery = z
   .object({
     before: ObjectIdText.optional().meta({ description: 'The last id of the page before' }),
-    limit: z.coerce.number().int().min(1).max(100).default(20),
+    limit: queryInteger({ min: 1, max: 100 }).default(20),
   })
   .strict();
 export class PageQueryDto extends zodDto(PageQuery) {}
@@ -122,7 +142,11 @@ export class PageQueryDto extends zodDto(PageQuery) {}
 export const CandidatesRequest = z
   .object({ workerIds: z.array(MemberId).min(1).max(1_000) })
   .strict();
-export class CandidatesRequestDto extends zodDto(CandidatesRequest) {}
+export class CandidatesRequestDto extends zodDto(CandidatesRequest, {
+  example: () => ({
+    workerIds: ['5f0c6b1e-8a2d-4c3b-9e7f-1a2b3c4d5e6f', '9b1d2c3e-4f5a-4b6c-8d7e-0f1a2b3c4d5e'],
+  }),
+}) {}
 
 export const CandidatesResponse = z
   .object({
@@ -142,3 +166,14 @@ export const CandidatesResponse = z
   })
   .meta({ id: 'Candidates' });
 export type CandidatesResponse = z.infer<typeof CandidatesResponse>;
+
+export const AssignmentRevealRequest = z.object({ reason: AccessReason }).strict();
+export type AssignmentRevealRequest = z.infer<typeof AssignmentRevealRequest>;
+export class AssignmentRevealRequestDto extends zodDto(AssignmentRevealRequest, {
+  example: () => ({ reason: '근무 분쟁 조정, ticket 1302' }),
+}) {}
+
+export const AssignmentReveal = z
+  .object({ id: z.string(), notes: z.array(RevealedNote) })
+  .meta({ id: 'AssignmentReveal' });
+export type AssignmentReveal = z.infer<typeof AssignmentReveal>;

@@ -3,26 +3,33 @@ import { BusinessesModule } from '../businesses/businesses.module.js';
 import { EligibilityService } from '../eligibility/eligibility.service.js';
 import { ShiftsModule } from '../shifts/shifts.module.js';
 import { WorkersModule } from '../workers/workers.module.js';
+import { AssignmentHolds } from './assignment-holds.js';
+import { AssignmentOutcomes } from './assignment-outcomes.js';
 import { AssignmentsController } from './assignments.controller.js';
 import { AssignmentsRepository } from './assignments.repository.js';
 import { AssignmentsService } from './assignments.service.js';
 import { EligibilityController } from './eligibility.controller.js';
 import { HoldsRepair } from './holds-repair.js';
+import { StaffAssignmentsController } from './staff-assignments.controller.js';
+import { StaffAssignmentsService } from './staff-assignments.service.js';
 import { WorkerExit } from './worker-exit.js';
 import { WorkerSchedulesRepository } from './worker-schedules.repository.js';
 
 /** Applications, assignments and the eligibility routes, on workers, businesses and shifts. */
 @Module({
   imports: [WorkersModule, BusinessesModule, ShiftsModule],
-  controllers: [AssignmentsController, EligibilityController],
+  controllers: [AssignmentsController, EligibilityController, StaffAssignmentsController],
   providers: [
     AssignmentsRepository,
     WorkerSchedulesRepository,
+    AssignmentHolds,
+    AssignmentOutcomes,
     AssignmentsService,
+    StaffAssignmentsService,
     EligibilityService,
     HoldsRepair,
     WorkerExit,
   ],
-  exports: [AssignmentsService, EligibilityService, HoldsRepair, WorkerExit],
+  exports: [AssignmentsService, AssignmentOutcomes, EligibilityService, HoldsRepair, WorkerExit],
 })
 export class AssignmentsModule {}

@@ -7,8 +7,11 @@ import { ConcurrentModificationError, isDuplicateKeyError } from '../../platform
 import { newId, parseId } from '../../platform/storage/ids.js';
 import { updateWithVersion } from '../../platform/storage/optimistic.js';
 import { InjectDatabase } from '../../platform/storage/storage.module.js';
+import type { PersonalDataCodec } from '../../privacy/personal-data/codec.js';
+import { PersonalData } from '../../privacy/personal-data/personal-data.service.js';
 import type { Verdict } from '../eligibility/engine/types.js';
 import { ACTIVE_STATES, type AssignmentState } from './assignment-state.js';
+import { ASSIGNMENT_PERSONAL_DATA } from './assignments.policy.js';
 
 export interface Actor {
   id: string;
@@ -64,7 +67,15 @@ interface AssignmentDocument {
   updatedAt: Date;
 }
 
-const COLLECTION = 'assignments';
+const COLLECTION = ASSIGNMENT_PERSONAL_DATA.collection;
+
+/**
+ * Reads: the reasons (notes) masked unless `notes` is true: the worker and the business's staff
+ * read them as written, operators masked.
+ */
+export interface ReadOptions {
+  notes?: boolean;
+}
 const activeKey = (shiftId: string, workerId: string) => `${shiftId}:${workerId}`;
 
 function toAssignment(doc: AssignmentDocument): Assignment {
@@ -104,8 +115,11 @@ export interface NewAssignment {
 export interface Change {
   state: AssignmentState;
   history: HistoryEntry;
-  event: OutboxEvent;
+  /** Outbox events of the change, pushed in this order in the same write. */
+  events: OutboxEvent[];
   verdict?: Verdict;
+  /** The shift's times now (a proposal from an application made before the shift moved). */
+  times?: { startsAt: Date; endsAt: Date };
   cancellation?: Assignment['cancellation'];
   hoursWorked?: number;
 }
@@ -115,7 +129,21 @@ export class AlreadyOnShiftError extends Error {}
 
 @Injectable()
 export class AssignmentsRepository {
-  constructor(@InjectDatabase() private readonly db: Database) {}
+  private readonly personal: PersonalDataCodec<never>;
+
+  constructor(
+    @InjectDatabase() private readonly db: Database,
+    personalData: PersonalData,
+  ) {
+    this.personal = personalData.codec(ASSIGNMENT_PERSONAL_DATA);
+  }
+
+  private async toAssignment(stored: AssignmentDocument, options: ReadOptions = {}) {
+    const id = stored._id.toHexString();
+    return toAssignment(
+      await this.personal.openNotes(id, stored, { plaintext: options.notes ?? false }),
+    );
+  }
 
   private get collection() {
     return this.db.collection<AssignmentDocument>(COLLECTION);
@@ -125,24 +153,37 @@ export class AssignmentsRepository {
     return newId().toHexString();
   }
 
-  async getById(id: string): Promise<Assignment | undefined> {
+  async getById(id: string, options: ReadOptions = {}): Promise<Assignment | undefined> {
     const _id = parseId(id);
     if (!_id) return undefined;
     const doc = await this.collection.findOne({ _id });
-    return doc ? toAssignment(doc) : undefined;
+    return doc ? this.toAssignment(doc, options) : undefined;
+  }
+
+  /** Every reason of the assignment, decrypted, with where it sits; undefined for an unknown one. */
+  async notesOf(id: string): Promise<{ path: string; at: string; text: string }[] | undefined> {
+    const _id = parseId(id);
+    const doc = _id ? await this.collection.findOne({ _id }) : null;
+    return doc
+      ? this.personal.revealNotes(id, doc as unknown as Record<string, unknown>)
+      : undefined;
   }
 
   /** The worker's active assignment on the shift, if any. */
   async findActive(shiftId: string, workerId: string): Promise<Assignment | undefined> {
     const doc = await this.collection.findOne({ activeKey: activeKey(shiftId, workerId) });
-    return doc ? toAssignment(doc) : undefined;
+    return doc ? this.toAssignment(doc) : undefined;
   }
 
   /** Inserts an assignment; `AlreadyOnShiftError` when the worker has an active one there. */
-  async insert(assignment: NewAssignment, now: Date): Promise<Assignment> {
+  async insert(
+    assignment: NewAssignment,
+    now: Date,
+    options: ReadOptions = {},
+  ): Promise<Assignment> {
     const _id = parseId(assignment.id);
     if (!_id) throw new Error('an assignment id is a 24-hex-digit ObjectId');
-    const doc: AssignmentDocument = {
+    const doc: AssignmentDocument = await this.personal.sealNotes(assignment.id, {
       _id,
       shiftId: assignment.shiftId,
       businessId: assignment.businessId,
@@ -160,51 +201,61 @@ export class AssignmentsRepository {
       version: 1,
       createdAt: now,
       updatedAt: now,
-    };
+    });
     try {
       await this.collection.insertOne(doc);
     } catch (error) {
       if (isDuplicateKeyError(error)) throw new AlreadyOnShiftError();
       throw error;
     }
-    return toAssignment(doc);
+    return this.toAssignment(doc, options);
   }
 
   /**
-   * Moves the assignment to a new state with its history entry and outbox event in the same
+   * Moves the assignment to a new state with its history entry and outbox events in the same
    * single-document write, provided nobody changed it since `expectedVersion`
    * (`ConcurrentModificationError` otherwise).
    */
-  async change(assignment: Assignment, change: Change, now: Date): Promise<Assignment> {
+  async change(
+    assignment: Assignment,
+    change: Change,
+    now: Date,
+    options: ReadOptions = {},
+  ): Promise<Assignment> {
     const _id = parseId(assignment.id);
     if (!_id) throw new Error('an assignment id is a 24-hex-digit ObjectId');
     const active = ACTIVE_STATES.includes(change.state);
-    const set: Partial<AssignmentDocument> = {
+    const set: Partial<AssignmentDocument> = await this.personal.sealNotes(assignment.id, {
       state: change.state,
       updatedAt: now,
       ...(change.verdict ? { verdict: change.verdict } : {}),
+      ...(change.times ? { startsAt: change.times.startsAt, endsAt: change.times.endsAt } : {}),
       ...(change.cancellation ? { cancellation: change.cancellation } : {}),
       ...(change.hoursWorked === undefined ? {} : { hoursWorked: change.hoursWorked }),
-    };
+    });
+    const { history } = await this.personal.sealNotes(assignment.id, {
+      history: [change.history],
+    });
     const updated = await updateWithVersion(this.collection, { _id }, assignment.version, {
       $set: set,
       ...(active ? {} : { $unset: { activeKey: '' } }),
-      $push: { history: change.history, [OUTBOX_FIELD]: change.event },
+      $push: { history: history[0], [OUTBOX_FIELD]: { $each: change.events } },
     } as never);
     if (!updated) throw new ConcurrentModificationError(COLLECTION, assignment.version, undefined);
-    return toAssignment(updated);
+    return this.toAssignment(updated, options);
   }
 
   /** A page of a shift's or a worker's assignments, newest first. */
   async list(
     by: { shiftId: string } | { workerId: string },
     page: { before?: string; limit: number },
+    options: ReadOptions = {},
   ): Promise<Assignment[]> {
     const filter: Filter<AssignmentDocument> = { ...by };
     const before = page.before ? parseId(page.before) : null;
     if (before) filter._id = { $lt: before };
     const docs = await this.collection.find(filter).sort({ _id: -1 }).limit(page.limit).toArray();
-    return docs.map(toAssignment);
+    return Promise.all(docs.map((doc) => this.toAssignment(doc, options)));
   }
 
   /** A shift's or a worker's active assignments (applied, proposed, confirmed). */
@@ -212,7 +263,7 @@ export class AssignmentsRepository {
     const docs = await this.collection
       .find({ ...by, state: { $in: [...ACTIVE_STATES] } })
       .toArray();
-    return docs.map(toAssignment);
+    return Promise.all(docs.map((doc) => this.toAssignment(doc)));
   }
 
   /** Which of these assignment ids name an assignment that holds a slot and time. */

@@ -1,43 +1,39 @@
 import { Injectable } from '@nestjs/common';
+import type { Logger } from 'pino';
 import { InjectConfig } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.js';
 import type { Principal } from '../../platform/auth/principal.js';
-import { ConflictError, DomainError, NotFoundError } from '../../platform/errors/domain.error.js';
-import { outboxEvent } from '../../platform/outbox/outbox-event.js';
+import { InjectLogger } from '../../platform/logging/logging.module.js';
+import { type OutboxEvent, outboxEvent } from '../../platform/outbox/outbox-event.js';
 import { ConcurrentModificationError } from '../../platform/storage/errors.js';
 import { retryOnConflict } from '../../platform/storage/optimistic.js';
 import { BusinessesService } from '../businesses/businesses.service.js';
 import type { Verdict } from '../eligibility/engine/types.js';
 import { EligibilityService } from '../eligibility/eligibility.service.js';
 import { type Shift, ShiftsRepository } from '../shifts/shifts.repository.js';
-import { WorkersService } from '../workers/workers.service.js';
+import { AssignmentHolds } from './assignment-holds.js';
+import { AssignmentOutcomes } from './assignment-outcomes.js';
 import { type AssignmentAction, HOLDING_STATES, transition } from './assignment-state.js';
+import {
+  alreadyOnShift,
+  assignmentChanged,
+  assignmentNotFound,
+  invalidHoursWorked,
+  NotEligibleError,
+  notYourAssignment,
+  shiftNotStarted,
+  slotRefused,
+  workersOnly,
+} from './assignments.errors.js';
+import { type Outcome, outcomeEvent } from './assignments.events.js';
 import {
   type Actor,
   AlreadyOnShiftError,
   type Assignment,
   AssignmentsRepository,
+  type ReadOptions,
 } from './assignments.repository.js';
 import { WorkerSchedulesRepository } from './worker-schedules.repository.js';
-
-/** 422: the worker may not be assigned; every failing rule is in `failures`. */
-export class NotEligibleError extends DomainError {
-  constructor(verdict: Verdict) {
-    super(
-      'unprocessable',
-      'not_eligible',
-      `The worker is not eligible for this shift: ${verdict.failures.map((f) => f.code).join(', ')}.`,
-      {
-        failures: verdict.failures,
-        ruleSetVersion: verdict.ruleSetVersion,
-        evaluatedAt: verdict.evaluatedAt.toISOString(),
-      },
-    );
-  }
-}
-
-const alreadyOnShift = () =>
-  new ConflictError('already_on_shift', 'The worker already has an assignment on this shift.');
 
 /** Attempts of a decision that lost a race on the worker's schedule (it is decided again). */
 const DECIDE_ATTEMPTS = 8;
@@ -54,6 +50,12 @@ export const SYSTEM: Principal = {
 
 const isStaff = (principal: Principal) =>
   principal.groups.includes('operator') || principal.groups.includes('admin');
+
+/**
+ * How a caller reads an assignment's reasons: the worker and the business's staff (the parties,
+ * once authorized) as written; operators masked (they reveal them with a reason).
+ */
+const readFor = (principal: Principal): ReadOptions => ({ notes: !isStaff(principal) });
 
 function actorOf(principal: Principal): Actor {
   if (principal === SYSTEM) return { id: 'system', role: 'system' };
@@ -78,23 +80,26 @@ function actorOf(principal: Principal): Actor {
 export class AssignmentsService {
   private readonly lateCancellationMs: number;
 
+  private readonly log: Logger;
+
   constructor(
     private readonly assignments: AssignmentsRepository,
     private readonly schedules: WorkerSchedulesRepository,
     private readonly shifts: ShiftsRepository,
+    private readonly holds: AssignmentHolds,
+    private readonly outcomes: AssignmentOutcomes,
     private readonly eligibility: EligibilityService,
     private readonly businesses: BusinessesService,
-    private readonly workers: WorkersService,
     @InjectConfig() config: AppConfig,
+    @InjectLogger() logger: Logger,
   ) {
     this.lateCancellationMs = config.shifts.lateCancellationHours * HOUR_MS;
+    this.log = logger.child({ component: 'assignments' });
   }
 
   /** A worker applies for a shift they are eligible for. */
   async apply(principal: Principal, shiftId: string, now = new Date()): Promise<Assignment> {
-    if (!principal.groups.includes('worker')) {
-      throw new DomainError('forbidden', 'workers_only', 'Only workers apply for shifts.');
-    }
+    if (!principal.groups.includes('worker')) throw workersOnly();
     const { verdict, shift } = await this.eligibility.evaluate(shiftId, principal.sub, { now });
     if (!verdict.eligible) throw new NotEligibleError(verdict);
     try {
@@ -167,12 +172,13 @@ export class AssignmentsService {
       heldAt: now,
     };
     await this.schedules.replace(schedule, [...schedule.entries, entry], now);
-    const slot = await this.shifts.reserveSlot(shift.id, id, now);
+    // Only at the times the verdict and the schedule entry were made for: an edit that moved the
+    // shift since makes this 409 shift_changed (and the edit is refused once a slot is held), so
+    // an assignment never keeps times its shift no longer has.
+    const slot = await this.shifts.reserveSlot(shift.id, id, now, shift);
     if (slot !== 'reserved') {
-      await this.removeFromSchedule(workerId, id, now);
-      throw slot === 'full'
-        ? new ConflictError('shift_full', 'Every slot of this shift is taken.')
-        : new ConflictError('shift_not_open', 'The shift is cancelled or has started.');
+      await this.holds.removeFromSchedule(workerId, id, now);
+      throw slotRefused(slot);
     }
     const event = outboxEvent(
       'assignment.proposed',
@@ -189,8 +195,16 @@ export class AssignmentsService {
       if (application) {
         return await this.assignments.change(
           application,
-          { state: 'proposed', history, event, verdict },
+          // The application's times are those the shift had then; it may have moved since.
+          {
+            state: 'proposed',
+            history,
+            events: [event],
+            verdict,
+            times: { startsAt: shift.startsAt, endsAt: shift.endsAt },
+          },
           now,
+          readFor(principal),
         );
       }
       return await this.assignments.insert(
@@ -210,14 +224,9 @@ export class AssignmentsService {
         now,
       );
     } catch (error) {
-      await this.releaseHolds(shift.id, workerId, id, now);
+      await this.holds.release(shift.id, workerId, id, now);
       if (error instanceof AlreadyOnShiftError) throw alreadyOnShift();
-      if (error instanceof ConcurrentModificationError) {
-        throw new ConflictError(
-          'assignment_changed',
-          'The application changed meanwhile; try again.',
-        );
-      }
+      if (error instanceof ConcurrentModificationError) throw assignmentChanged();
       throw error;
     }
   }
@@ -250,7 +259,7 @@ export class AssignmentsService {
   async decline(principal: Principal, id: string, now = new Date()): Promise<Assignment> {
     const assignment = await this.requireOwn(principal, id);
     const changed = await this.move(principal, assignment, 'decline', now);
-    await this.releaseHolds(changed.shiftId, changed.workerId, changed.id, now);
+    await this.holds.release(changed.shiftId, changed.workerId, changed.id, now);
     return changed;
   }
 
@@ -275,53 +284,66 @@ export class AssignmentsService {
       cancellation: { by, reason, late, at: now },
       extra: { cancelledBy: by.role === 'worker' ? 'worker' : 'business', late },
     });
-    await this.releaseHolds(changed.shiftId, changed.workerId, changed.id, now);
+    await this.holds.release(changed.shiftId, changed.workerId, changed.id, now);
     return changed;
   }
 
-  /** The business marks the shift worked, with the hours (once the shift has started). */
+  /**
+   * The business marks the shift worked, with the hours (once the shift has started). The
+   * assignment's write carries the outcome; the schedule entry follows from it (see `settle`).
+   */
   async complete(principal: Principal, id: string, hoursWorked: number, now = new Date()) {
     const assignment = await this.requireForBusiness(principal, id);
     transition(assignment.state, 'complete');
     this.assertStarted(assignment, now);
     const maxHours = (assignment.endsAt.getTime() - assignment.startsAt.getTime()) / HOUR_MS;
-    if (!(hoursWorked > 0 && hoursWorked <= maxHours)) {
-      throw new DomainError(
-        'invalid',
-        'invalid_hours_worked',
-        `Hours worked must be more than 0 and at most the shift's ${maxHours} hours.`,
-        { maxHours },
-      );
-    }
-    await retryOnConflict(async () => {
-      const schedule = await this.schedules.get(assignment.workerId);
-      await this.schedules.replace(
-        schedule,
-        schedule.entries.map((e) =>
-          e.assignmentId === assignment.id ? { ...e, status: 'completed' as const } : e,
-        ),
-        now,
-      );
-    });
-    return this.move(principal, assignment, 'complete', now, {
+    if (!(hoursWorked > 0 && hoursWorked <= maxHours)) throw invalidHoursWorked(maxHours);
+    const outcome: Outcome = {
+      type: 'completed',
+      payload: { ...this.ids(assignment), hoursWorked },
+    };
+    const changed = await this.move(principal, assignment, 'complete', now, {
       hoursWorked,
       extra: { hoursWorked },
+      outcome,
     });
+    await this.settle(outcome, now);
+    return changed;
   }
 
-  /** The worker did not come: recorded on the worker (it counts against future eligibility). */
+  /**
+   * The worker did not come: recorded on the worker (it counts against future eligibility) and
+   * the holds given back. The assignment's write carries the outcome (see `settle`).
+   */
   async noShow(principal: Principal, id: string, now = new Date()) {
     const assignment = await this.requireForBusiness(principal, id);
     transition(assignment.state, 'no_show');
     this.assertStarted(assignment, now);
-    const changed = await this.move(principal, assignment, 'no_show', now);
-    await this.workers.recordNoShow(changed.workerId, {
-      assignmentId: changed.id,
-      shiftId: changed.shiftId,
-      at: changed.startsAt,
-    });
-    await this.releaseHolds(changed.shiftId, changed.workerId, changed.id, now);
+    const outcome: Outcome = {
+      type: 'no_show',
+      payload: { ...this.ids(assignment), at: assignment.startsAt.toISOString() },
+    };
+    const changed = await this.move(principal, assignment, 'no_show', now, { outcome });
+    await this.settle(outcome, now);
     return changed;
+  }
+
+  /**
+   * Applies an outcome the assignment's write has just committed, so that what the API answers
+   * next (eligibility, the worker's schedule) already reflects it. Best effort: the same outcome
+   * travels as an outbox event in that write and the worker process applies it (both idempotent
+   * by assignment id), so a failure here delays the record and loses nothing. The caller was told
+   * the truth: the assignment did change.
+   */
+  private async settle(outcome: Outcome, now: Date): Promise<void> {
+    try {
+      await this.outcomes.apply(outcome, now);
+    } catch (error) {
+      this.log.warn(
+        { err: error, assignmentId: outcome.payload.assignmentId, outcome: outcome.type },
+        'applying an assignment outcome failed; the worker process applies it from the outbox',
+      );
+    }
   }
 
   /**
@@ -371,7 +393,7 @@ export class AssignmentsService {
               },
               true,
             );
-            await this.releaseHolds(changed.shiftId, changed.workerId, changed.id, now);
+            await this.holds.release(changed.shiftId, changed.workerId, changed.id, now);
           } else {
             return;
           }
@@ -385,7 +407,7 @@ export class AssignmentsService {
 
   /** One assignment, for its worker, the business's staff, or an operator. */
   async get(principal: Principal, id: string): Promise<Assignment> {
-    const assignment = await this.require(id);
+    const assignment = await this.require(id, readFor(principal));
     await this.authorizeEither(principal, assignment);
     return assignment;
   }
@@ -397,11 +419,11 @@ export class AssignmentsService {
   ) {
     const shift = await this.eligibility.requireShift(shiftId);
     await this.authorizeBusiness(principal, shift.businessId);
-    return this.assignments.list({ shiftId: shift.id }, page);
+    return this.assignments.list({ shiftId: shift.id }, page, readFor(principal));
   }
 
   listMine(principal: Principal, page: { before?: string; limit: number }) {
-    return this.assignments.list({ workerId: principal.sub }, page);
+    return this.assignments.list({ workerId: principal.sub }, page, { notes: true });
   }
 
   private async move(
@@ -415,19 +437,24 @@ export class AssignmentsService {
       cancellation?: Assignment['cancellation'];
       hoursWorked?: number;
       extra?: Record<string, unknown>;
+      /** Written first, so it never waits behind (or is parked with) the notification. */
+      outcome?: Outcome;
     } = {},
     /** Let a lost race through as `ConcurrentModificationError`, for a caller that retries. */
     raceAsIs = false,
   ): Promise<Assignment> {
     const to = transition(assignment.state, action);
-    const event = outboxEvent(
-      `assignment.${to}`,
-      {
-        ...this.payload(assignment, assignment.workerId, assignment.id, assignment.state, to),
-        ...options.extra,
-      },
-      now,
-    );
+    const events: OutboxEvent[] = [
+      ...(options.outcome ? [outcomeEvent(options.outcome, now)] : []),
+      outboxEvent(
+        `assignment.${to}`,
+        {
+          ...this.payload(assignment, assignment.workerId, assignment.id, assignment.state, to),
+          ...options.extra,
+        },
+        now,
+      ),
+    ];
     try {
       return await this.assignments.change(
         assignment,
@@ -440,19 +467,20 @@ export class AssignmentsService {
             by: actorOf(principal),
             ...(options.reason ? { reason: options.reason } : {}),
           },
-          event,
+          events,
           ...(options.verdict ? { verdict: options.verdict } : {}),
           ...(options.cancellation ? { cancellation: options.cancellation } : {}),
           ...(options.hoursWorked === undefined ? {} : { hoursWorked: options.hoursWorked }),
         },
         now,
+        readFor(principal),
       );
     } catch (error) {
       if (!(error instanceof ConcurrentModificationError) || raceAsIs) throw error;
       // Someone moved it first: answer against the state it is in now.
       const current = await this.require(assignment.id);
       transition(current.state, action);
-      throw new ConflictError('assignment_changed', 'The assignment changed meanwhile; try again.');
+      throw assignmentChanged();
     }
   }
 
@@ -475,46 +503,27 @@ export class AssignmentsService {
   }
 
   private assertStarted(assignment: Assignment, now: Date): void {
-    if (now.getTime() < assignment.startsAt.getTime()) {
-      throw new ConflictError('shift_not_started', 'The shift has not started yet.', {
-        startsAt: assignment.startsAt.toISOString(),
-      });
-    }
+    if (now.getTime() < assignment.startsAt.getTime()) throw shiftNotStarted(assignment.startsAt);
   }
 
-  /** Gives back the slot and the time an assignment held (idempotent). */
-  private async releaseHolds(shiftId: string, workerId: string, id: string, now: Date) {
-    await this.removeFromSchedule(workerId, id, now);
-    await this.shifts.releaseSlot(shiftId, id);
+  private ids(assignment: Assignment) {
+    return {
+      assignmentId: assignment.id,
+      shiftId: assignment.shiftId,
+      workerId: assignment.workerId,
+    };
   }
 
-  private async removeFromSchedule(workerId: string, id: string, now: Date): Promise<void> {
-    await retryOnConflict(
-      async () => {
-        const schedule = await this.schedules.get(workerId);
-        if (!schedule.entries.some((e) => e.assignmentId === id)) return;
-        await this.schedules.replace(
-          schedule,
-          schedule.entries.filter((e) => e.assignmentId !== id),
-          now,
-        );
-      },
-      { attempts: DECIDE_ATTEMPTS },
-    );
-  }
-
-  private async require(id: string): Promise<Assignment> {
-    const assignment = await this.assignments.getById(id);
-    if (!assignment) throw new NotFoundError('The assignment', 'assignment_not_found');
+  private async require(id: string, read: ReadOptions = {}): Promise<Assignment> {
+    const assignment = await this.assignments.getById(id, read);
+    if (!assignment) throw assignmentNotFound();
     return assignment;
   }
 
   /** The caller's own assignment; a worker acting on another worker's gets 403. */
   private async requireOwn(principal: Principal, id: string): Promise<Assignment> {
     const assignment = await this.require(id);
-    if (assignment.workerId !== principal.sub) {
-      throw new DomainError('forbidden', 'not_your_assignment', 'This assignment is not yours.');
-    }
+    if (assignment.workerId !== principal.sub) throw notYourAssignment();
     return assignment;
   }
 

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { CurrentPrincipal } from '../../platform/auth/current-principal.decorator.js';
 import type { Principal } from '../../platform/auth/principal.js';
-import { Member, Operator } from '../../platform/auth/route-class.decorator.js';
+import { Member, Operator, Roles } from '../../platform/auth/route-class.decorator.js';
 import { ApiDoc } from '../../platform/http/api-doc.decorator.js';
 import { BusinessesService } from '../businesses/businesses.service.js';
 import { EligibilityService } from '../eligibility/eligibility.service.js';
@@ -23,6 +23,7 @@ export class EligibilityController {
   ) {}
 
   @Get('eligibility/:workerId')
+  @Roles('business', 'operator', 'admin')
   @Member()
   @ApiDoc({
     summary: 'May this worker be assigned to this shift? (the shift’s business staff, operators)',

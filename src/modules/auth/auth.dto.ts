@@ -1,21 +1,23 @@
 import { z } from 'zod';
+import { Email } from '../../platform/http/fields.js';
+import { opaque } from '../../platform/http/text.js';
 import { zodDto } from '../../platform/http/zod-dto.js';
 import { meetsPasswordPolicy, PASSWORD_POLICY_TEXT } from './password-policy.js';
 import type { AuthTokens } from './cognito-auth.port.js';
 
-const Email = z
-  .string()
-  .trim()
-  .toLowerCase()
-  .pipe(z.email({ message: 'Expected an email address.' }).max(254));
-
 /** A new password: the user pool's policy, checked here as well as by Cognito. */
-const NewPassword = z.string().refine(meetsPasswordPolicy, {
-  message: `The password does not meet the policy: ${PASSWORD_POLICY_TEXT}.`,
-});
+const NewPassword = opaque(
+  z.string().refine(meetsPasswordPolicy, {
+    message: `The password does not meet the policy: ${PASSWORD_POLICY_TEXT}.`,
+  }),
+  'a password: passed to Cognito, never stored or logged by us',
+);
 
 /** An existing password: no policy (a migrated Firebase password may predate it). */
-const CurrentPassword = z.string().min(1).max(256);
+const CurrentPassword = opaque(
+  z.string().min(1).max(256),
+  'a password: passed to Cognito, never stored or logged by us',
+);
 
 const Code = z.string().regex(/^\d{4,8}$/, { message: 'Expected the numeric code.' });
 
@@ -23,6 +25,7 @@ const Code = z.string().regex(/^\d{4,8}$/, { message: 'Expected the numeric code
 const Phone = z
   .string()
   .trim()
+  .meta({ pattern: '^(\\+82|0)1[016789][0-9 -]{7,11}$', example: '010-1234-5678' })
   .transform((v) => v.replace(/[\s-]/g, ''))
   .pipe(
     z.string().regex(/^(\+82|0)1[016789]\d{7,8}$/, {
@@ -37,7 +40,14 @@ export const SignUp = z.object({
   phone: Phone,
   role: z.enum(['worker', 'business']),
 });
-export class SignUpDto extends zodDto(SignUp) {}
+export class SignUpDto extends zodDto(SignUp, {
+  example: () => ({
+    email: 'minsu.kim@example.com',
+    password: 'Haneul-2026!pw',
+    phone: '010-1234-5678',
+    role: 'worker',
+  }),
+}) {}
 
 export const SignUpResponse = z
   .object({
@@ -52,25 +62,62 @@ export const SignUpResponse = z
 export type SignUpResponse = z.infer<typeof SignUpResponse>;
 
 export const Confirm = z.object({ email: Email, code: Code });
-export class ConfirmDto extends zodDto(Confirm) {}
+export class ConfirmDto extends zodDto(Confirm, {
+  example: () => ({ email: 'minsu.kim@example.com', code: '482913' }),
+}) {}
 
 export const Login = z.object({ email: Email, password: CurrentPassword });
-export class LoginDto extends zodDto(Login) {}
+export class LoginDto extends zodDto(Login, {
+  example: () => ({ email: 'minsu.kim@example.com', password: 'Haneul-2026!pw' }),
+}) {}
 
-export const Refresh = z.object({ refreshToken: z.string().min(1).max(8192) });
-export class RefreshDto extends zodDto(Refresh) {}
+export const CompleteNewPassword = z.object({
+  email: Email,
+  session: opaque(
+    z.string().min(1).max(4096),
+    "Cognito's challenge session, passed back to it",
+  ).meta({ description: 'The `session` of the 403 new_password_required answer' }),
+  newPassword: NewPassword,
+});
+export class CompleteNewPasswordDto extends zodDto(CompleteNewPassword, {
+  example: () => ({
+    email: 'ops.lee@workmatch.kr',
+    session: 'AYABeC0Rq…(the session of the 403 answer)',
+    newPassword: 'Bada-2026!secure',
+  }),
+}) {}
+
+export const Refresh = z.object({
+  refreshToken: opaque(z.string().min(1).max(8192), 'a Cognito refresh token, passed on'),
+});
+export class RefreshDto extends zodDto(Refresh, {
+  example: () => ({
+    refreshToken: 'eyJjdHkiOiJKV1QiLCJlbmMiOiJBMjU2R0NNIiwiYWxnIjoiUlNBLU9BRVAifQ…',
+  }),
+}) {}
 
 export const ForgotPassword = z.object({ email: Email });
-export class ForgotPasswordDto extends zodDto(ForgotPassword) {}
+export class ForgotPasswordDto extends zodDto(ForgotPassword, {
+  example: () => ({ email: 'minsu.kim@example.com' }),
+}) {}
+
+export const ResendCode = z.object({ email: Email });
+export class ResendCodeDto extends zodDto(ResendCode, {
+  example: () => ({ email: 'minsu.kim@example.com' }),
+}) {}
 
 export const ConfirmForgotPassword = z.object({ email: Email, code: Code, password: NewPassword });
-export class ConfirmForgotPasswordDto extends zodDto(ConfirmForgotPassword) {}
+export class ConfirmForgotPasswordDto extends zodDto(ConfirmForgotPassword, {
+  example: () => ({ email: 'minsu.kim@example.com', code: '715302', password: 'Sanbit-2026!pw' }),
+}) {}
 
 export const ChangePassword = z.object({
   currentPassword: CurrentPassword,
   newPassword: NewPassword,
 });
-export class ChangePasswordDto extends zodDto(ChangePassword) {}
+export class ChangePasswordDto extends zodDto(ChangePassword, {
+  example: () => ({ currentPassword: 'Haneul-2026!pw', newPassword: 'Sanbit-2026!pw' }),
+}) {}
 
 export const TokensResponse = z
   .object({

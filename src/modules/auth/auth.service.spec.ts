@@ -6,7 +6,14 @@ import type { SessionRevocations } from '../../platform/auth/session-revocations
 import { DomainError } from '../../platform/errors/domain.error.js';
 import type { LegacyAccounts } from '../legacy-auth/legacy-accounts.port.js';
 import type { MembersService } from '../members/members.service.js';
-import { InvalidCredentialsError, LoginThrottledError } from './auth.errors.js';
+import {
+  InvalidCredentialsError,
+  InvalidSessionError,
+  LoginThrottledError,
+  NewPasswordRequiredError,
+  PasswordResetRequiredError,
+  TooManyCodeRequestsError,
+} from './auth.errors.js';
 import { AuthService, roleFrom } from './auth.service.js';
 import type { CognitoAuth, SignedIn } from './cognito-auth.port.js';
 import type { LoginThrottle } from './login-throttle.js';
@@ -24,6 +31,7 @@ const principal: Principal = {
 };
 
 const signedIn: SignedIn = {
+  kind: 'signed_in',
   tokens: { accessToken: 'access', idToken: 'id', refreshToken: 'refresh', expiresIn: 3600 },
   identity: { id: SUB, username: SUB, groups: ['worker'], email: EMAIL, phone: '+821012345678' },
 };
@@ -88,6 +96,7 @@ describe(AuthService.name, () => {
         sub: SUB,
         email: EMAIL,
         phone: '+821012345678',
+        firebaseUid: undefined,
       });
       cognito.groupsOf.mockResolvedValue(['worker']);
       members.ensureProfile.mockResolvedValue();
@@ -111,6 +120,7 @@ describe(AuthService.name, () => {
         sub: undefined,
         email: EMAIL,
         phone: undefined,
+        firebaseUid: 'fb-1',
       });
       cognito.groupsOf.mockResolvedValue(['worker']);
       members.ensureProfile.mockResolvedValue();
@@ -154,11 +164,151 @@ describe(AuthService.name, () => {
       throttle.check.mockResolvedValue();
       throttle.recordFailure.mockResolvedValue();
       cognito.login.mockRejectedValue(new InvalidCredentialsError());
+      cognito.exists.mockResolvedValue(false);
 
       await expect(sut.login({ email: EMAIL, password: 'nope' }, IP)).rejects.toBeInstanceOf(
         InvalidCredentialsError,
       );
       expect(throttle.recordFailure).toHaveBeenCalledWith(EMAIL, IP);
+    });
+
+    it('pays the Firebase check after a wrong password for an account Cognito holds (for an unknown email the trigger paid it)', async () => {
+      throttle.check.mockResolvedValue();
+      throttle.recordFailure.mockResolvedValue();
+      cognito.login.mockRejectedValue(new InvalidCredentialsError());
+      cognito.exists.mockResolvedValueOnce(true).mockResolvedValueOnce(false);
+      legacy.passwordMatches.mockResolvedValue(false);
+
+      await expect(sut.login({ email: EMAIL, password: 'nope' }, IP)).rejects.toBeInstanceOf(
+        InvalidCredentialsError,
+      );
+      await expect(
+        sut.login({ email: 'unknown@example.com', password: 'nope' }, IP),
+      ).rejects.toBeInstanceOf(InvalidCredentialsError);
+
+      expect(legacy.passwordMatches).toHaveBeenCalledTimes(1);
+      expect(legacy.passwordMatches).toHaveBeenCalledWith(EMAIL, 'nope');
+    });
+
+    describe('an account that must reset its password (RESET_REQUIRED)', () => {
+      beforeEach(() => {
+        throttle.check.mockResolvedValue();
+        cognito.login.mockRejectedValue(new PasswordResetRequiredError());
+      });
+
+      it('tells the owner of the old password 403 password_reset_required and sends a reset code at once', async () => {
+        legacy.passwordMatches.mockResolvedValue(true);
+        throttle.countCodeRequest.mockResolvedValue();
+        cognito.forgotPassword.mockResolvedValue();
+
+        const refusal = sut.login({ email: EMAIL, password: 'abc123' }, IP);
+
+        await expect(refusal).rejects.toMatchObject({
+          kind: 'forbidden',
+          code: 'password_reset_required',
+          extensions: { delivery: { medium: 'EMAIL', destination: 'ki***@example.com' } },
+        });
+        expect(legacy.passwordMatches).toHaveBeenCalledWith(EMAIL, 'abc123');
+        expect(cognito.forgotPassword).toHaveBeenCalledWith(EMAIL);
+      });
+
+      it('answers anyone else the same 401 as an unknown email, counts the failure and sends nothing', async () => {
+        legacy.passwordMatches.mockResolvedValue(false);
+        throttle.recordFailure.mockResolvedValue();
+
+        await expect(sut.login({ email: EMAIL, password: 'guess' }, IP)).rejects.toBeInstanceOf(
+          InvalidCredentialsError,
+        );
+        expect(throttle.recordFailure).toHaveBeenCalledWith(EMAIL, IP);
+        expect(cognito.forgotPassword).not.toHaveBeenCalled();
+      });
+
+      it('still tells the owner when codes were asked for too often, without sending another', async () => {
+        legacy.passwordMatches.mockResolvedValue(true);
+        throttle.countCodeRequest.mockRejectedValue(new TooManyCodeRequestsError(60));
+
+        await expect(sut.login({ email: EMAIL, password: 'abc123' }, IP)).rejects.toMatchObject({
+          code: 'password_reset_required',
+        });
+        expect(cognito.forgotPassword).not.toHaveBeenCalled();
+      });
+    });
+
+    describe('the first sign-in of an account the Firebase migration created (no group yet)', () => {
+      const migrated: SignedIn = {
+        kind: 'signed_in',
+        tokens: { accessToken: 'no-role', idToken: 'id', refreshToken: 'r1', expiresIn: 3600 },
+        identity: {
+          id: 'legacy-uuid',
+          username: 'legacy-uuid',
+          groups: [],
+          email: EMAIL,
+          phone: undefined,
+        },
+      };
+      const withRole: SignedIn = {
+        ...migrated,
+        tokens: { ...migrated.tokens, accessToken: 'with-role', refreshToken: 'r2' },
+        identity: { ...migrated.identity, groups: ['business'] },
+      };
+
+      beforeEach(() => {
+        throttle.check.mockResolvedValue();
+        throttle.reset.mockResolvedValue();
+      });
+
+      it('gives it the role of its legacy record and its member record, then signs in again for tokens that carry the role', async () => {
+        cognito.login.mockResolvedValueOnce(migrated).mockResolvedValueOnce(withRole);
+        cognito.getUser.mockResolvedValue({
+          username: 'legacy-uuid',
+          sub: undefined,
+          email: EMAIL,
+          phone: undefined,
+          firebaseUid: 'fb-1',
+        });
+        legacy.profileOf.mockResolvedValue({
+          firebaseUid: 'fb-1',
+          role: 'business',
+          email: EMAIL,
+          phone: '+821055556666',
+        });
+        cognito.addToGroup.mockResolvedValue();
+        members.ensureProfile.mockResolvedValue();
+        legacy.linkMember.mockResolvedValue();
+        logger.info.mockReturnValue();
+
+        const result = await sut.login({ email: EMAIL, password: PASSWORD }, IP);
+
+        expect(cognito.addToGroup).toHaveBeenCalledWith('legacy-uuid', 'business');
+        expect(members.ensureProfile).toHaveBeenCalledWith({
+          id: 'legacy-uuid',
+          username: 'legacy-uuid',
+          role: 'business',
+          email: EMAIL,
+          phone: '+821055556666',
+        });
+        expect(legacy.linkMember).toHaveBeenCalledWith('fb-1', 'legacy-uuid');
+        expect(cognito.login).toHaveBeenCalledTimes(2);
+        expect(result).toMatchObject({ accessToken: 'with-role', refreshToken: 'r2' });
+      });
+
+      it('leaves an account without a group that did not come from Firebase as it is', async () => {
+        cognito.login.mockResolvedValue(migrated);
+        cognito.getUser.mockResolvedValue({
+          username: 'legacy-uuid',
+          sub: 'legacy-uuid',
+          email: EMAIL,
+          phone: undefined,
+          firebaseUid: undefined,
+        });
+        logger.warn.mockReturnValue();
+
+        const result = await sut.login({ email: EMAIL, password: PASSWORD }, IP);
+
+        expect(result.accessToken).toBe('no-role');
+        expect(cognito.addToGroup).not.toHaveBeenCalled();
+        expect(cognito.login).toHaveBeenCalledTimes(1);
+      });
     });
 
     it('does not count other failures (Cognito down) against the user', async () => {
@@ -173,6 +323,22 @@ describe(AuthService.name, () => {
       expect(throttle.recordFailure).not.toHaveBeenCalled();
     });
 
+    it('answers a temporary password with 403 new_password_required and the session, and no tokens', async () => {
+      throttle.check.mockResolvedValue();
+      throttle.reset.mockResolvedValue();
+      cognito.login.mockResolvedValue({ kind: 'new_password_required', session: 'session-1' });
+
+      const refusal = sut.login({ email: EMAIL, password: PASSWORD }, IP);
+
+      await expect(refusal).rejects.toBeInstanceOf(NewPasswordRequiredError);
+      await expect(refusal).rejects.toMatchObject({
+        kind: 'forbidden',
+        code: 'new_password_required',
+        extensions: { session: 'session-1' },
+      });
+      expect(members.ensureProfile).not.toHaveBeenCalled();
+    });
+
     it('refuses a throttled login without asking Cognito', async () => {
       throttle.check.mockRejectedValue(new LoginThrottledError(120));
 
@@ -181,6 +347,67 @@ describe(AuthService.name, () => {
         retryAfterSeconds: 120,
       });
       expect(cognito.login).not.toHaveBeenCalled();
+    });
+  });
+
+  describe('completeNewPassword', () => {
+    it('sets the new password with the session and signs in, ensuring the profile', async () => {
+      throttle.check.mockResolvedValue();
+      cognito.completeNewPassword.mockResolvedValue(signedIn);
+      members.ensureProfile.mockResolvedValue();
+
+      const result = await sut.completeNewPassword(
+        { email: EMAIL, session: 'session-1', newPassword: 'Mine-passw0rd!' },
+        IP,
+      );
+
+      expect(cognito.completeNewPassword).toHaveBeenCalledWith(
+        EMAIL,
+        'session-1',
+        'Mine-passw0rd!',
+      );
+      expect(result.accessToken).toBe('access');
+      expect(members.ensureProfile).toHaveBeenCalledWith(expect.objectContaining({ id: SUB }));
+    });
+
+    it('counts a refused session as a failed sign-in', async () => {
+      throttle.check.mockResolvedValue();
+      throttle.recordFailure.mockResolvedValue();
+      cognito.completeNewPassword.mockRejectedValue(new InvalidSessionError());
+
+      await expect(
+        sut.completeNewPassword(
+          { email: EMAIL, session: 'stale', newPassword: 'Mine-passw0rd!' },
+          IP,
+        ),
+      ).rejects.toMatchObject({ code: 'invalid_session' });
+      expect(throttle.recordFailure).toHaveBeenCalledWith(EMAIL, IP);
+    });
+  });
+
+  describe('code requests', () => {
+    it('counts a resend-code request, then asks Cognito for a new sign-up code', async () => {
+      throttle.countCodeRequest.mockResolvedValue();
+      cognito.resendConfirmationCode.mockResolvedValue();
+
+      await expect(sut.resendCode({ email: EMAIL }, IP)).resolves.toEqual({ status: 'accepted' });
+
+      expect(throttle.countCodeRequest).toHaveBeenCalledWith(EMAIL, IP);
+      expect(cognito.resendConfirmationCode).toHaveBeenCalledWith(EMAIL);
+    });
+
+    it('refuses a throttled resend-code or forgot-password without asking Cognito', async () => {
+      throttle.countCodeRequest.mockRejectedValue(new TooManyCodeRequestsError(60));
+
+      await expect(sut.resendCode({ email: EMAIL }, IP)).rejects.toMatchObject({
+        code: 'too_many_code_requests',
+        retryAfterSeconds: 60,
+      });
+      await expect(sut.forgotPassword({ email: EMAIL }, IP)).rejects.toMatchObject({
+        code: 'too_many_code_requests',
+      });
+      expect(cognito.resendConfirmationCode).not.toHaveBeenCalled();
+      expect(cognito.forgotPassword).not.toHaveBeenCalled();
     });
   });
 

@@ -7,21 +7,34 @@ import { maskEmail } from '../../privacy/masking.js';
 import { WorkerExit } from '../assignments/worker-exit.js';
 import { LEGACY_ACCOUNTS, type LegacyAccounts } from '../legacy-auth/legacy-accounts.port.js';
 import { MembersService } from '../members/members.service.js';
-import { InvalidCredentialsError } from './auth.errors.js';
+import {
+  InvalidCredentialsError,
+  InvalidSessionError,
+  NewPasswordRequiredError,
+  PasswordResetRequiredError,
+  TooManyCodeRequestsError,
+} from './auth.errors.js';
 import {
   mapTokens,
   type AcceptedResponse,
   type ChangePassword,
+  type CompleteNewPassword,
   type Confirm,
   type ConfirmForgotPassword,
   type ForgotPassword,
   type Login,
   type Refresh,
+  type ResendCode,
   type SignUp,
   type SignUpResponse,
   type TokensResponse,
 } from './auth.dto.js';
-import { COGNITO_AUTH, type CognitoAuth } from './cognito-auth.port.js';
+import {
+  COGNITO_AUTH,
+  type CognitoAuth,
+  type SignedIn,
+  type SignInResult,
+} from './cognito-auth.port.js';
 import { LoginThrottle } from './login-throttle.js';
 import type { z } from 'zod';
 
@@ -87,29 +100,133 @@ export class AuthService {
     return { status: 'accepted' };
   }
 
+  /**
+   * Every refusal of a wrong password reads the same (401 invalid_credentials) and takes about
+   * as long, whatever the account's state: unknown, normal, not yet migrated from Firebase, or
+   * required to reset its password. Only the owner of an account's password learns more.
+   */
   async login(input: z.output<typeof Login>, ip: string): Promise<TokensResponse> {
     await this.throttle.check(input.email, ip);
-    let signedIn;
+    let result: SignInResult;
     try {
-      signedIn = await this.cognito.login(input.email, input.password);
+      result = await this.cognito.login(input.email, input.password);
     } catch (error) {
-      if (error instanceof InvalidCredentialsError)
-        await this.throttle.recordFailure(input.email, ip);
+      if (error instanceof PasswordResetRequiredError) return this.resetRequired(input, ip);
+      if (error instanceof InvalidCredentialsError) await this.refused(input, ip);
       throw error;
     }
     await this.throttle.reset(input.email);
-    const { identity } = signedIn;
+    // The temporary password of a staff account: no token before a password of their own.
+    if (result.kind === 'new_password_required') throw new NewPasswordRequiredError(result.session);
+    if (!roleFrom(result.identity.groups) && (await this.provisionMigrated(result))) {
+      // Tokens carry the groups of the moment they were issued: sign in once more for ones that
+      // carry the role just given. The first pair never leaves this process.
+      result = await this.cognito.login(input.email, input.password);
+      if (result.kind === 'new_password_required')
+        throw new NewPasswordRequiredError(result.session);
+    }
+    return this.signedIn(result, input.email);
+  }
+
+  /**
+   * A wrong password. For an email the pool does not hold, Cognito has just asked the Firebase
+   * migration trigger, which paid one Firebase scrypt (on the real hash, or on a decoy); for an
+   * account it holds it did not. Pay the same here then, so the time of this 401 does not tell
+   * an existing account from an unknown email.
+   */
+  private async refused(input: z.output<typeof Login>, ip: string): Promise<void> {
+    const known = await this.cognito.exists(input.email).catch((error: unknown) => {
+      this.logger.warn({ err: error }, 'could not look the user up after a failed login');
+      return true;
+    });
+    if (known) await this.legacy.passwordMatches(input.email, input.password);
+    await this.throttle.recordFailure(input.email, ip);
+  }
+
+  /**
+   * Cognito answers PasswordResetRequired for a RESET_REQUIRED account whatever the password,
+   * which would tell anyone the account exists and is a migrated one. Such an account came from
+   * Firebase with a password below the pool's policy, so its Firebase hash tells whether the
+   * caller is the owner: the owner gets 403 and a reset code at once, anyone else the usual 401
+   * (after the same scrypt an unknown email costs).
+   */
+  private async resetRequired(input: z.output<typeof Login>, ip: string): Promise<never> {
+    if (!(await this.legacy.passwordMatches(input.email, input.password))) {
+      await this.throttle.recordFailure(input.email, ip);
+      throw new InvalidCredentialsError();
+    }
+    try {
+      await this.throttle.countCodeRequest(input.email, ip);
+      await this.cognito.forgotPassword(input.email);
+    } catch (error) {
+      // A code went out a moment ago: the owner still hears that the password must be reset.
+      if (!(error instanceof TooManyCodeRequestsError)) throw error;
+    }
+    throw new PasswordResetRequiredError(maskEmail(input.email));
+  }
+
+  /**
+   * The first sign-in of an account the Firebase migration trigger created: Cognito's trigger
+   * contract lets it set attributes but not groups, so the account has no role yet. It gets the
+   * group its legacy record names and its member record (email, and phone when Firebase had
+   * one) now, before the data migration brings the rest. Returns false for an account with no
+   * group that did not come from Firebase (nothing to give it).
+   */
+  private async provisionMigrated({ identity }: SignedIn): Promise<boolean> {
+    const user = await this.cognito.getUser(identity.username);
+    const legacy = user.firebaseUid ? await this.legacy.profileOf(user.firebaseUid) : undefined;
+    if (!legacy) {
+      this.logger.warn({ userId: identity.id }, 'signed-in user has no role group');
+      return false;
+    }
+    await this.cognito.addToGroup(identity.username, legacy.role);
+    await this.members.ensureProfile({
+      id: identity.id,
+      username: identity.username,
+      role: legacy.role,
+      email: user.email ?? legacy.email,
+      phone: legacy.phone,
+    });
+    await this.legacy.linkMember(legacy.firebaseUid, identity.id);
+    this.logger.info(
+      { memberId: identity.id, firebaseUid: legacy.firebaseUid, role: legacy.role },
+      'migrated member given its role and profile',
+    );
+    return true;
+  }
+
+  /** The first sign-in's second step: the chosen password, and the tokens at last. */
+  async completeNewPassword(
+    input: z.output<typeof CompleteNewPassword>,
+    ip: string,
+  ): Promise<TokensResponse> {
+    await this.throttle.check(input.email, ip);
+    let result;
+    try {
+      result = await this.cognito.completeNewPassword(
+        input.email,
+        input.session,
+        input.newPassword,
+      );
+    } catch (error) {
+      if (error instanceof InvalidSessionError) await this.throttle.recordFailure(input.email, ip);
+      throw error;
+    }
+    return this.signedIn(result, input.email);
+  }
+
+  private async signedIn({ identity, tokens }: SignedIn, email: string): Promise<TokensResponse> {
     const role = roleFrom(identity.groups);
     if (role) {
       await this.members.ensureProfile({
         id: identity.id,
         username: identity.username,
         role,
-        email: identity.email ?? input.email,
+        email: identity.email ?? email,
         phone: identity.phone,
       });
     }
-    return mapTokens(signedIn.tokens);
+    return mapTokens(tokens);
   }
 
   async refresh(input: z.output<typeof Refresh>): Promise<TokensResponse> {
@@ -125,8 +242,19 @@ export class AuthService {
     }
   }
 
-  async forgotPassword(input: z.output<typeof ForgotPassword>): Promise<AcceptedResponse> {
+  async forgotPassword(
+    input: z.output<typeof ForgotPassword>,
+    ip: string,
+  ): Promise<AcceptedResponse> {
+    await this.throttle.countCodeRequest(input.email, ip);
     await this.cognito.forgotPassword(input.email);
+    return { status: 'accepted' };
+  }
+
+  /** A new sign-up code for an unconfirmed account; the same answer for any other email. */
+  async resendCode(input: z.output<typeof ResendCode>, ip: string): Promise<AcceptedResponse> {
+    await this.throttle.countCodeRequest(input.email, ip);
+    await this.cognito.resendConfirmationCode(input.email);
     return { status: 'accepted' };
   }
 

@@ -11,6 +11,8 @@ import {
   ForgotPasswordCommand,
   GlobalSignOutCommand,
   InitiateAuthCommand,
+  ResendConfirmationCodeCommand,
+  RespondToAuthChallengeCommand,
   SignUpCommand,
   type AttributeType,
   type AuthenticationResultType,
@@ -19,13 +21,22 @@ import {
 import type { Logger } from 'pino';
 import type { Role } from '../../platform/auth/principal.js';
 import { DomainError } from '../../platform/errors/domain.error.js';
-import type { AuthTokens, CognitoAuth, CognitoUser, SignedIn } from './cognito-auth.port.js';
+import type {
+  AuthTokens,
+  CognitoAuth,
+  CognitoUser,
+  SignedIn,
+  SignInResult,
+} from './cognito-auth.port.js';
 import { toDomainError, type CognitoOperation } from './cognito-errors.js';
 
 export interface CognitoPool {
   userPoolId: string;
   clientId: string;
 }
+
+/** Set by the Firebase migration trigger (src/modules/legacy-auth) on the users it creates. */
+const FIREBASE_UID_ATTRIBUTE = 'custom:firebase_uid';
 
 function attribute(attributes: AttributeType[] | undefined, name: string): string | undefined {
   return attributes?.find((a) => a.Name === name)?.Value;
@@ -40,6 +51,40 @@ function claimsOf(token: string): Record<string, unknown> {
 
 function text(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/**
+ * Cognito's answers to a code request that depend on the account: none (UserNotFound, or a
+ * migration trigger that refused), confirmed already or without a verified address
+ * (InvalidParameter), disabled (NotAuthorized), or asked too often (LimitExceeded, which Cognito
+ * counts per account). The caller must not learn which, so each reads as "accepted"; our own
+ * throttle (LoginThrottle.countCodeRequest) limits every address alike.
+ */
+const CODE_REQUEST_SILENT = new Set([
+  'UserNotFoundException',
+  'UserLambdaValidationException',
+  'InvalidParameterException',
+  'NotAuthorizedException',
+  'LimitExceededException',
+]);
+
+async function sendingCode(send: () => Promise<unknown>): Promise<void> {
+  try {
+    await send();
+  } catch (error) {
+    if (CODE_REQUEST_SILENT.has((error as { name?: string }).name ?? '')) return;
+    throw error;
+  }
+}
+
+/** MFA and the like: no route of this API answers them. */
+function unofferedChallenge(challenge: string | undefined): DomainError {
+  return new DomainError(
+    'forbidden',
+    'challenge_required',
+    'This account needs a sign-in step the API does not offer; contact support.',
+    { challenge },
+  );
 }
 
 /** `CognitoAuth` on the AWS SDK: Amazon Cognito in AWS, cognito-local in local mode and tests. */
@@ -123,7 +168,22 @@ export class AwsCognitoAuth implements CognitoAuth {
         sub: attribute(user.UserAttributes, 'sub'),
         email: attribute(user.UserAttributes, 'email'),
         phone: attribute(user.UserAttributes, 'phone_number'),
+        firebaseUid: attribute(user.UserAttributes, FIREBASE_UID_ATTRIBUTE),
       };
+    });
+  }
+
+  exists(usernameOrEmail: string): Promise<boolean> {
+    return this.call('admin', async () => {
+      try {
+        await this.client.send(
+          new AdminGetUserCommand({ UserPoolId: this.pool.userPoolId, Username: usernameOrEmail }),
+        );
+        return true;
+      } catch (error) {
+        if ((error as { name?: string }).name === 'UserNotFoundException') return false;
+        throw error;
+      }
     });
   }
 
@@ -136,7 +196,7 @@ export class AwsCognitoAuth implements CognitoAuth {
     });
   }
 
-  login(email: string, password: string): Promise<SignedIn> {
+  login(email: string, password: string): Promise<SignInResult> {
     return this.call('login', async () => {
       const result = await this.client.send(
         new InitiateAuthCommand({
@@ -145,30 +205,26 @@ export class AwsCognitoAuth implements CognitoAuth {
           AuthParameters: { USERNAME: email, PASSWORD: password },
         }),
       );
-      if (!result.AuthenticationResult) {
-        // NEW_PASSWORD_REQUIRED, MFA…: not offered by this API (staff passwords are permanent).
-        throw new DomainError(
-          'forbidden',
-          'challenge_required',
-          'This account needs a sign-in step the API does not offer; contact support.',
-          { challenge: result.ChallengeName },
-        );
+      if (result.AuthenticationResult) return this.signedIn(result.AuthenticationResult);
+      if (result.ChallengeName === 'NEW_PASSWORD_REQUIRED' && result.Session) {
+        return { kind: 'new_password_required', session: result.Session };
       }
-      const tokens = this.tokensOf(result.AuthenticationResult);
-      const access = claimsOf(tokens.accessToken);
-      const id = claimsOf(tokens.idToken);
-      const username = text(access.username) ?? text(id['cognito:username']) ?? '';
-      const groups = access['cognito:groups'];
-      return {
-        tokens,
-        identity: {
-          id: text(access.sub) ?? username,
-          username,
-          groups: Array.isArray(groups) ? groups.filter((g) => typeof g === 'string') : [],
-          email: text(id.email),
-          phone: text(id.phone_number),
-        },
-      };
+      throw unofferedChallenge(result.ChallengeName);
+    });
+  }
+
+  completeNewPassword(email: string, session: string, newPassword: string): Promise<SignedIn> {
+    return this.call('completeNewPassword', async () => {
+      const result = await this.client.send(
+        new RespondToAuthChallengeCommand({
+          ClientId: this.pool.clientId,
+          ChallengeName: 'NEW_PASSWORD_REQUIRED',
+          Session: session,
+          ChallengeResponses: { USERNAME: email, NEW_PASSWORD: newPassword },
+        }),
+      );
+      if (!result.AuthenticationResult) throw unofferedChallenge(result.ChallengeName);
+      return this.signedIn(result.AuthenticationResult);
     });
   }
 
@@ -193,17 +249,23 @@ export class AwsCognitoAuth implements CognitoAuth {
   }
 
   forgotPassword(email: string): Promise<void> {
-    return this.call('forgotPassword', async () => {
-      try {
-        await this.client.send(
+    return this.call('forgotPassword', () =>
+      sendingCode(() =>
+        this.client.send(
           new ForgotPasswordCommand({ ClientId: this.pool.clientId, Username: email }),
-        );
-      } catch (error) {
-        // The same answer for an unknown address: the reset flow must not reveal accounts.
-        if ((error as { name?: string }).name === 'UserNotFoundException') return;
-        throw error;
-      }
-    });
+        ),
+      ),
+    );
+  }
+
+  resendConfirmationCode(email: string): Promise<void> {
+    return this.call('resendCode', () =>
+      sendingCode(() =>
+        this.client.send(
+          new ResendConfirmationCodeCommand({ ClientId: this.pool.clientId, Username: email }),
+        ),
+      ),
+    );
   }
 
   confirmForgotPassword(email: string, code: string, password: string): Promise<void> {
@@ -244,42 +306,102 @@ export class AwsCognitoAuth implements CognitoAuth {
     });
   }
 
-  createStaff(input: { email: string; password: string; group: Role }): Promise<CognitoUser> {
+  createStaff(input: {
+    email: string;
+    temporaryPassword: string;
+    group: Role;
+  }): Promise<CognitoUser> {
     return this.call('admin', async () => {
-      const { User } = await this.client.send(
-        new AdminCreateUserCommand({
-          UserPoolId: this.pool.userPoolId,
-          Username: input.email,
-          UserAttributes: [
-            { Name: 'email', Value: input.email },
-            { Name: 'email_verified', Value: 'true' },
-          ],
-          MessageAction: 'SUPPRESS',
-        }),
-      );
-      if (!User?.Username) throw new Error('AdminCreateUser returned no Username');
+      // A temporary password leaves the user FORCE_CHANGE_PASSWORD: Cognito issues no token until
+      // its owner has chosen a password (the NEW_PASSWORD_REQUIRED challenge).
+      return this.adminCreate(input.email, undefined, input.temporaryPassword, input.group);
+    });
+  }
+
+  createMember(input: {
+    email: string;
+    phone: string;
+    password: string;
+    group: Role;
+  }): Promise<CognitoUser> {
+    return this.call('admin', async () => {
+      const user = await this.adminCreate(input.email, input.phone, input.password, input.group);
+      // Permanent: CONFIRMED, so the password signs in without the NEW_PASSWORD_REQUIRED step.
       await this.client.send(
         new AdminSetUserPasswordCommand({
           UserPoolId: this.pool.userPoolId,
-          Username: User.Username,
+          Username: user.username,
           Password: input.password,
           Permanent: true,
         }),
       );
-      await this.client.send(
-        new AdminAddUserToGroupCommand({
-          UserPoolId: this.pool.userPoolId,
-          Username: User.Username,
-          GroupName: input.group,
-        }),
-      );
-      return {
-        username: User.Username,
-        sub: attribute(User.Attributes, 'sub'),
-        email: input.email,
-        phone: undefined,
-      };
+      return user;
     });
+  }
+
+  /**
+   * A user with a verified email (and phone), a temporary password and a group. SUPPRESS: the
+   * CLI shows the password once, and Cognito sends no invitation email.
+   */
+  private async adminCreate(
+    email: string,
+    phone: string | undefined,
+    temporaryPassword: string,
+    group: Role,
+  ): Promise<CognitoUser> {
+    const { User } = await this.client.send(
+      new AdminCreateUserCommand({
+        UserPoolId: this.pool.userPoolId,
+        Username: email,
+        TemporaryPassword: temporaryPassword,
+        UserAttributes: [
+          { Name: 'email', Value: email },
+          { Name: 'email_verified', Value: 'true' },
+          ...(phone
+            ? [
+                { Name: 'phone_number', Value: phone },
+                { Name: 'phone_number_verified', Value: 'true' },
+              ]
+            : []),
+        ],
+        MessageAction: 'SUPPRESS',
+      }),
+    );
+    if (!User?.Username) throw new Error('AdminCreateUser returned no Username');
+    await this.client.send(
+      new AdminAddUserToGroupCommand({
+        UserPoolId: this.pool.userPoolId,
+        Username: User.Username,
+        GroupName: group,
+      }),
+    );
+    return {
+      username: User.Username,
+      sub: attribute(User.Attributes, 'sub'),
+      email,
+      phone,
+      firebaseUid: undefined,
+    };
+  }
+
+  /** Who the tokens are for, read from the tokens Cognito just issued. */
+  private signedIn(result: AuthenticationResultType): SignedIn {
+    const tokens = this.tokensOf(result);
+    const access = claimsOf(tokens.accessToken);
+    const id = claimsOf(tokens.idToken);
+    const username = text(access.username) ?? text(id['cognito:username']) ?? '';
+    const groups = access['cognito:groups'];
+    return {
+      kind: 'signed_in',
+      tokens,
+      identity: {
+        id: text(access.sub) ?? username,
+        username,
+        groups: Array.isArray(groups) ? groups.filter((g) => typeof g === 'string') : [],
+        email: text(id.email),
+        phone: text(id.phone_number),
+      },
+    };
   }
 
   private tokensOf(result: AuthenticationResultType): AuthTokens {

@@ -77,4 +77,21 @@ describe(toDomainError.name, () => {
       30,
     );
   });
+
+  it.each(['NotAuthorizedException', 'UserNotFoundException'])(
+    'turns %s on completeNewPassword into 401 invalid_session (over, used or another account’s: one answer)',
+    (name) => {
+      expect(mapped(name, 'completeNewPassword')).toEqual({
+        kind: 'unauthorized',
+        code: 'invalid_session',
+      });
+    },
+  );
+
+  it('turns InvalidPasswordException on completeNewPassword into 400 weak_password', () => {
+    expect(mapped('InvalidPasswordException', 'completeNewPassword')).toEqual({
+      kind: 'invalid',
+      code: 'weak_password',
+    });
+  });
 });

@@ -1,14 +1,22 @@
 import { DomainError, ServiceUnavailableError } from '../../platform/errors/domain.error.js';
-import { InvalidCredentialsError, NotConfirmedError, WeakPasswordError } from './auth.errors.js';
+import {
+  InvalidCredentialsError,
+  InvalidSessionError,
+  NotConfirmedError,
+  PasswordResetRequiredError,
+  WeakPasswordError,
+} from './auth.errors.js';
 
 /** The Cognito calls whose failures mean different things to the caller. */
 export type CognitoOperation =
   | 'signUp'
   | 'confirmSignUp'
   | 'login'
+  | 'completeNewPassword'
   | 'refresh'
   | 'signOut'
   | 'forgotPassword'
+  | 'resendCode'
   | 'confirmForgotPassword'
   | 'changePassword'
   | 'admin';
@@ -28,6 +36,13 @@ export function toDomainError(error: unknown, operation: CognitoOperation): Doma
   if (error instanceof DomainError) return error;
   const name = (error as { name?: string } | undefined)?.name ?? 'Error';
   const message = (error as { message?: string } | undefined)?.message ?? '';
+  if (operation === 'completeNewPassword') {
+    // Any refusal of the challenge's answer but a weak password: the session is over, used, or
+    // not this email's. The same answer for each, so it tells nothing about the account.
+    if (name === 'InvalidPasswordException') return new WeakPasswordError();
+    if (name === 'NotAuthorizedException' || name === 'UserNotFoundException')
+      return new InvalidSessionError();
+  }
   switch (name) {
     case 'NotAuthorizedException':
       if (operation === 'refresh')
@@ -87,11 +102,9 @@ export function toDomainError(error: unknown, operation: CognitoOperation): Doma
     case 'UserNotConfirmedException':
       return new NotConfirmedError();
     case 'PasswordResetRequiredException':
-      return new DomainError(
-        'forbidden',
-        'password_reset_required',
-        'Reset the password (forgot-password) before signing in.',
-      );
+      // Cognito answers it whatever the password: the sign-in path (AuthService) tells the
+      // owner only, after checking the old password itself.
+      return new PasswordResetRequiredError();
     case 'InvalidParameterException':
       return new DomainError(
         'invalid',

@@ -1,14 +1,13 @@
-import { randomBytes } from 'node:crypto';
-import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { createCognitoClient } from '../../platform/aws/clients.js';
+import { defineCommand, readCommandArgs, usageError } from '../../platform/process/cli-command.js';
 import type { DatabaseCommandContext } from '../../platform/process/command-context.js';
 import { maskEmail } from '../../privacy/masking.js';
 import { MembersRepository } from '../members/members.repository.js';
 import { MembersService } from '../members/members.service.js';
 import { AwsCognitoAuth } from './aws-cognito-auth.js';
 import type { CognitoAuth } from './cognito-auth.port.js';
-import { meetsPasswordPolicy, PASSWORD_POLICY_TEXT } from './password-policy.js';
+import { generatePassword, meetsPasswordPolicy, PASSWORD_POLICY_TEXT } from './password-policy.js';
 import { StaffAccounts } from './staff-accounts.js';
 
 const Args = z.object({
@@ -16,14 +15,20 @@ const Args = z.object({
   role: z.enum(['operator', 'admin']),
 });
 
-export const CREATE_STAFF_USAGE =
-  'usage: cli members create-staff --email <address> --role operator|admin\n' +
-  '  (password: $STAFF_INITIAL_PASSWORD, else generated and printed once)\n';
-
-/** 144 random bits, plus one character of each class the pool's policy demands. */
-export function generatePassword(): string {
-  return `${randomBytes(18).toString('base64url')}-Aa1`;
-}
+export const CREATE_STAFF_COMMAND = defineCommand({
+  name: 'members create-staff',
+  summary: 'create an operator or admin (never through a public route)',
+  description: `
+Creates the Cognito user (in the operator or admin group) and its member record. The account
+starts with a temporary password: $STAFF_INITIAL_PASSWORD when set (not printed), else a
+generated one printed once. Its first sign-in (POST /auth/login) answers 403
+new_password_required with a session; POST /auth/complete-new-password sets the owner's own.`,
+  options: {
+    email: { type: 'string', value: '<address>', required: true, description: 'their email' },
+    role: { type: 'string', value: 'operator|admin', required: true, description: 'the role' },
+  },
+  examples: ['npm run cli -- members create-staff --email ops.kim@example.com --role operator'],
+});
 
 export interface CreateStaffContext extends DatabaseCommandContext {
   /** Tests pass a port of their own; by default, Cognito as configured. */
@@ -32,16 +37,12 @@ export interface CreateStaffContext extends DatabaseCommandContext {
 
 /** `cli members create-staff`: an operator or admin, never through a public route. */
 export async function createStaff(context: CreateStaffContext): Promise<number> {
-  const { values } = parseArgs({
-    args: context.argv,
-    options: { email: { type: 'string' }, role: { type: 'string' } },
-    allowPositionals: true,
-    strict: false,
-  });
-  const parsed = Args.safeParse(values);
+  const args = readCommandArgs(CREATE_STAFF_COMMAND, context.argv, context);
+  if ('exitCode' in args) return args.exitCode;
+  const parsed = Args.safeParse(args.values);
   if (!parsed.success) {
-    context.err.write(CREATE_STAFF_USAGE);
-    return 2;
+    const problems = parsed.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`);
+    return usageError(CREATE_STAFF_COMMAND, context.err, problems.join('\n'));
   }
   const given = context.config.auth.staffInitialPassword;
   if (given !== undefined && !meetsPasswordPolicy(given)) {
@@ -61,13 +62,16 @@ export async function createStaff(context: CreateStaffContext): Promise<number> 
     cognito,
     new MembersService(new MembersRepository(context.db, personalData)),
   );
-  const { id } = await staff.create({ ...parsed.data, password });
+  const { id } = await staff.create({ ...parsed.data, temporaryPassword: password });
   context.logger.info({ memberId: id, role: parsed.data.role }, 'staff account created');
+  const change =
+    'it must be changed at the first sign-in: POST /auth/login answers 403 ' +
+    'new_password_required with a session, then POST /auth/complete-new-password';
   context.out.write(
     `created ${parsed.data.role} ${id} (${maskEmail(parsed.data.email)})\n` +
       (given === undefined
-        ? `password (shown once; change it with POST /auth/change-password): ${password}\n`
-        : 'password: the one in STAFF_INITIAL_PASSWORD\n'),
+        ? `temporary password (shown once): ${password}\n${change}\n`
+        : `temporary password: the one in STAFF_INITIAL_PASSWORD; ${change}\n`),
   );
   return 0;
 }

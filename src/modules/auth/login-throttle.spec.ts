@@ -97,4 +97,38 @@ describe(LoginThrottle.name, () => {
       kind: 'rate_limited',
     });
   });
+
+  describe('code requests (resend-code, forgot-password)', () => {
+    it('lets an address ask for its limit of codes in a window, then answers 429 until the window ends', async () => {
+      for (let i = 0; i < 3; i += 1)
+        await sut.countCodeRequest('kim@example.com', `10.0.0.${i}`, at(10));
+
+      await expect(
+        sut.countCodeRequest('Kim@Example.com', '10.0.0.9', at(300)),
+      ).rejects.toMatchObject({
+        kind: 'rate_limited',
+        code: 'too_many_code_requests',
+        retryAfterSeconds: 600,
+      });
+      await expect(
+        sut.countCodeRequest('kim@example.com', '10.0.0.9', at(900)),
+      ).resolves.toBeUndefined();
+    });
+
+    it('limits one client address across addresses', async () => {
+      for (let i = 0; i < 5; i += 1)
+        await sut.countCodeRequest(`user${i}@example.com`, '10.0.0.1', at(0));
+
+      await expect(
+        sut.countCodeRequest('other@example.com', '10.0.0.1', at(1)),
+      ).rejects.toMatchObject({ code: 'too_many_code_requests' });
+    });
+
+    it('counts apart from failed logins', async () => {
+      for (let i = 0; i < 3; i += 1)
+        await sut.countCodeRequest('kim@example.com', `10.0.0.${i}`, at(0));
+
+      await expect(sut.check('kim@example.com', '10.0.0.9', at(1))).resolves.toBeUndefined();
+    });
+  });
 });

@@ -5,9 +5,10 @@ import type { CognitoAuth } from './cognito-auth.port.js';
 export type StaffRole = Extract<Role, 'operator' | 'admin'>;
 
 /**
- * Operators and admins: created by `cli members create-staff`, never through a route. The
- * password is permanent (this API offers no NEW_PASSWORD_REQUIRED step); the new staff member
- * is told to change it with POST /auth/change-password.
+ * Operators and admins: created by `cli members create-staff`, never through a route, with a
+ * temporary password (Cognito's FORCE_CHANGE_PASSWORD). Their first sign-in gets no token, only
+ * the NEW_PASSWORD_REQUIRED challenge (403 new_password_required); no staff route answers before
+ * they have set a password of their own with POST /auth/complete-new-password.
  */
 export class StaffAccounts {
   constructor(
@@ -18,11 +19,11 @@ export class StaffAccounts {
   async create(input: {
     email: string;
     role: StaffRole;
-    password: string;
-  }): Promise<{ id: string }> {
+    temporaryPassword: string;
+  }): Promise<{ id: string; username: string }> {
     const user = await this.cognito.createStaff({
       email: input.email,
-      password: input.password,
+      temporaryPassword: input.temporaryPassword,
       group: input.role,
     });
     const id = user.sub ?? user.username;
@@ -33,6 +34,6 @@ export class StaffAccounts {
       email: input.email,
       phone: undefined,
     });
-    return { id };
+    return { id, username: user.username };
   }
 }

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, Param, Patch, Post, Put } from '@nestjs/common';
 import { CurrentPrincipal } from '../../platform/auth/current-principal.decorator.js';
 import type { Principal } from '../../platform/auth/principal.js';
-import { Member } from '../../platform/auth/route-class.decorator.js';
+import { Member, Roles } from '../../platform/auth/route-class.decorator.js';
 import { ApiDoc } from '../../platform/http/api-doc.decorator.js';
 import { type BusinessCaller, CurrentBusinessCaller } from './business-caller.decorator.js';
 import {
@@ -29,6 +29,7 @@ export class BusinessesController {
   constructor(private readonly businesses: BusinessesService) {}
 
   @Post()
+  @Roles('business')
   @Member()
   @ApiDoc({
     summary: 'Register a business; the caller (a business member) becomes its owner',
@@ -50,9 +51,11 @@ export class BusinessesController {
   }
 
   @Get('mine')
+  @Roles('business')
   @Member()
   @ApiDoc({
     summary: 'The businesses where I am owner or manager',
+    description: 'Each with its readiness: whether workers can be found eligible for its shifts.',
     tags: ['businesses'],
     responses: { 200: { description: 'My businesses', schema: BusinessList } },
   })
@@ -61,6 +64,7 @@ export class BusinessesController {
   }
 
   @Get(':id')
+  @Roles('business', 'operator', 'admin')
   @Member()
   @ApiDoc({
     summary: 'One business, personal data masked',
@@ -77,6 +81,7 @@ export class BusinessesController {
   }
 
   @Patch(':id')
+  @Roles('business', 'operator', 'admin')
   @Member()
   @ApiDoc({
     summary: 'Change a business’s name or address',
@@ -94,6 +99,7 @@ export class BusinessesController {
   }
 
   @Post(':id/staff')
+  @Roles('business', 'operator', 'admin')
   @Member()
   @ApiDoc({
     summary: 'Add a business member to the staff as a manager (the owner, or operators)',
@@ -113,6 +119,7 @@ export class BusinessesController {
   }
 
   @Put(':id/blocked-workers/:workerId')
+  @Roles('business', 'operator', 'admin')
   @Member()
   @ApiDoc({
     summary: 'Block a worker from this business’s shifts, with the reason',
@@ -130,6 +137,7 @@ export class BusinessesController {
   }
 
   @Delete(':id/blocked-workers/:workerId')
+  @Roles('business', 'operator', 'admin')
   @Member()
   @ApiDoc({
     summary: 'Lift the block of a worker',

@@ -1,6 +1,8 @@
 import { z } from 'zod';
-import { CalendarDate, Evidence, PersonName } from '../../platform/http/fields.js';
+import { CalendarDate, MemberId, ObjectIdText, PersonName } from '../../platform/http/fields.js';
 import { zodDto } from '../../platform/http/zod-dto.js';
+import { Evidence, freeText } from '../../privacy/free-text.js';
+import { RevealedNote, revealRequest } from '../../privacy/reveal.js';
 import type { Business } from './businesses.repository.js';
 
 /** Shape only; the service checks the check digit (400 `invalid_business_number`). */
@@ -11,20 +13,31 @@ const BusinessNumber = z
     message: 'Expected 10 digits, e.g. 124-81-00998 or 1248100998.',
   })
   .meta({ example: '124-81-00998' });
-const BusinessName = z.string().trim().min(1).max(100).meta({ example: '행복베이커리 강남점' });
+const BusinessName = freeText({ max: 100, holds: 'public' }).meta({
+  example: '행복베이커리 강남점',
+});
 /** Shape only; the service checks it is a real date, not in the future (KST). */
 const OpeningDate = CalendarDate.meta({ example: '2019-03-02' });
-const Address = z
-  .string()
-  .trim()
-  .min(1)
-  .max(300)
-  .meta({ example: '서울특별시 강남구 테헤란로 152' });
-const MemberId = z.string().trim().min(1).max(128);
+const Address = freeText({ max: 300, holds: 'public' }).meta({
+  example: '서울특별시 강남구 테헤란로 152',
+});
 const NtsStatusName = z.enum(['active', 'suspended', 'closed']).meta({
   description: 'NTS status: active 계속사업자, suspended 휴업자, closed 폐업자',
 });
-const TaxType = z.string().trim().min(1).max(100).meta({ example: '부가가치세 일반과세자' });
+/**
+ * 과세유형 as the NTS status API writes it (`tax_type`, codes 01–07): an operator copies it from
+ * 홈택스, so it is one of these, not free text.
+ */
+export const NTS_TAX_TYPES = [
+  '부가가치세 일반과세자',
+  '부가가치세 간이과세자',
+  '부가가치세 과세특례자',
+  '부가가치세 면세사업자',
+  '수익사업을 영위하지 않는 비영리법인이거나 고유번호가 부여된 단체,국가기관 등',
+  '고유번호가 부여된 단체',
+  '부가가치세 간이과세자(세금계산서 발급사업자)',
+] as const;
+const TaxType = z.enum(NTS_TAX_TYPES).meta({ example: '부가가치세 일반과세자' });
 const Iso = z.iso.datetime();
 
 export const RegisterBusiness = z
@@ -37,7 +50,15 @@ export const RegisterBusiness = z
   })
   .strict();
 export type RegisterBusiness = z.infer<typeof RegisterBusiness>;
-export class RegisterBusinessDto extends zodDto(RegisterBusiness) {}
+export class RegisterBusinessDto extends zodDto(RegisterBusiness, {
+  example: () => ({
+    businessNumber: '124-81-00998',
+    name: '행복베이커리 강남점',
+    representativeName: '박서준',
+    openingDate: '2019-03-02',
+    address: '서울특별시 강남구 테헤란로 152',
+  }),
+}) {}
 
 export const EditBusiness = z
   .object({
@@ -52,15 +73,31 @@ export const EditBusiness = z
     message: 'Give name or address.',
   });
 export type EditBusiness = z.infer<typeof EditBusiness>;
-export class EditBusinessDto extends zodDto(EditBusiness) {}
+export class EditBusinessDto extends zodDto(EditBusiness, {
+  example: () => ({
+    name: '행복베이커리 역삼점',
+    address: '서울특별시 강남구 역삼로 180',
+    version: 3,
+  }),
+}) {}
 
 export const AddStaff = z.object({ memberId: MemberId }).strict();
 export type AddStaff = z.infer<typeof AddStaff>;
-export class AddStaffDto extends zodDto(AddStaff) {}
+export class AddStaffDto extends zodDto(AddStaff, {
+  example: () => ({ memberId: '5f0c6b1e-8a2d-4c3b-9e7f-1a2b3c4d5e6f' }),
+}) {}
 
-export const BlockWorker = z.object({ reason: z.string().trim().min(1).max(500) }).strict();
+export const BlockWorker = z
+  .object({
+    reason: freeText({ max: 500, multiline: true, holds: 'personal' }).meta({
+      description: 'Why (kept encrypted: it is about a person)',
+    }),
+  })
+  .strict();
 export type BlockWorker = z.infer<typeof BlockWorker>;
-export class BlockWorkerDto extends zodDto(BlockWorker) {}
+export class BlockWorkerDto extends zodDto(BlockWorker, {
+  example: () => ({ reason: '지난 근무에서 무단 이탈이 두 번 있었습니다.' }),
+}) {}
 
 export const VerificationDecision = z
   .object({
@@ -71,11 +108,18 @@ export const VerificationDecision = z
       .strict()
       .optional()
       .meta({ description: 'The status as the NTS website shows it (홈택스 사업자상태 조회)' }),
-    reason: z.string().trim().min(1).max(500),
+    reason: freeText({ max: 500, multiline: true, holds: 'personal' }),
   })
   .strict();
 export type VerificationDecision = z.infer<typeof VerificationDecision>;
-export class VerificationDecisionDto extends zodDto(VerificationDecision) {}
+export class VerificationDecisionDto extends zodDto(VerificationDecision, {
+  example: () => ({
+    action: 'verify',
+    evidence: '사업자등록증 사본 확인, ticket 1234',
+    ntsStatus: { status: 'active', taxType: '부가가치세 일반과세자' },
+    reason: '가입 심사',
+  }),
+}) {}
 
 export const NtsCheck = z
   .object({
@@ -90,9 +134,10 @@ export const NtsCheck = z
   })
   .strict();
 export type NtsCheck = z.infer<typeof NtsCheck>;
-export class NtsCheckDto extends zodDto(NtsCheck) {}
+export class NtsCheckDto extends zodDto(NtsCheck, {
+  example: () => ({ validate: true }),
+}) {}
 
-const ObjectIdText = z.string().regex(/^[0-9a-f]{24}$/i, { message: 'Expected a business id.' });
 export const BusinessParams = z.object({ id: ObjectIdText });
 export class BusinessParamsDto extends zodDto(BusinessParams) {}
 export const BlockedWorkerParams = z.object({ id: ObjectIdText, workerId: MemberId });
@@ -115,6 +160,16 @@ export const BusinessView = z
         closedOn: z.string().nullable(),
       })
       .nullable(),
+    readiness: z
+      .object({
+        canPostEligibleShifts: z.boolean(),
+        missing: z.array(z.enum(['business_not_verified', 'business_not_active'])),
+      })
+      .meta({
+        description:
+          'Whether workers can be found eligible for its shifts, and the eligibility rules it ' +
+          'fails until then (a verified registration, an active NTS status)',
+      }),
     verification: z.object({
       verified: z.boolean(),
       method: z.enum(['nts', 'manual']).nullable(),
@@ -161,6 +216,9 @@ export type StaffBusinessView = z.infer<typeof StaffBusinessView>;
 /** The staff members' view: personal fields masked (the repository read them masked). */
 export function mapBusiness(b: Business): BusinessView {
   const v = b.verification;
+  const missing: ('business_not_verified' | 'business_not_active')[] = [];
+  if (v?.verified !== true) missing.push('business_not_verified');
+  if (b.nts?.status !== 'active') missing.push('business_not_active');
   return {
     id: b.id,
     businessNumber: b.businessNumber ?? null,
@@ -177,6 +235,7 @@ export function mapBusiness(b: Business): BusinessView {
           closedOn: b.nts.closedOn ?? null,
         }
       : null,
+    readiness: { canPostEligibleShifts: missing.length === 0, missing },
     verification: {
       verified: v?.verified === true,
       method: v?.method ?? null,
@@ -215,3 +274,19 @@ export function mapStaffBusiness(b: Business): StaffBusinessView {
     })),
   };
 }
+
+export const BusinessRevealRequest = revealRequest(['businessNumber', 'representativeName']);
+export type BusinessRevealRequest = z.infer<typeof BusinessRevealRequest>;
+export class BusinessRevealRequestDto extends zodDto(BusinessRevealRequest, {
+  example: () => ({ fields: ['businessNumber', 'notes'], reason: '세무 문의 대응, ticket 1240' }),
+}) {}
+
+export const BusinessReveal = z
+  .object({
+    id: z.string(),
+    businessNumber: z.string().nullable().optional(),
+    representativeName: z.string().nullable().optional(),
+    notes: z.array(RevealedNote).optional(),
+  })
+  .meta({ id: 'BusinessReveal', description: 'Raw values, each only when asked for' });
+export type BusinessReveal = z.infer<typeof BusinessReveal>;

@@ -9,11 +9,12 @@ import { StaffBusinessesService } from './staff-businesses.service.js';
  * Businesses, their staff and block lists, and their verification. The NTS register port
  * (`BUSINESS_REGISTRY`) is optional: a global module that provides it (the NTS client, a later
  * issue) turns the NTS check on; without one it answers 503 and operators verify by hand.
- * `BusinessesService` is exported for eligibility facts and staff checks.
+ * `BusinessesService` is exported for eligibility facts and staff checks, `StaffBusinessesService`
+ * for the operator's decisions `cli demo seed` makes.
  */
 @Module({
   controllers: [BusinessesController, StaffBusinessesController],
   providers: [BusinessesRepository, BusinessesService, StaffBusinessesService],
-  exports: [BusinessesService],
+  exports: [BusinessesService, StaffBusinessesService],
 })
 export class BusinessesModule {}

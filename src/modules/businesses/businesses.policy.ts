@@ -27,6 +27,15 @@ export const BUSINESS_PERSONAL_DATA = definePersonalData({
       masking: 'name',
     },
   },
+  notes: {
+    'verification.evidence': { description: 'What an operator checked to verify the business' },
+    'history[].evidence': { description: 'What each verification decision was made on' },
+    'history[].reason': { description: "An operator's reason for a verification decision" },
+    'blockedWorkers[].reason': {
+      description:
+        "Why the business blocked a worker (the business's staff wrote it, about the worker)",
+    },
+  },
   retention: { class: 'member-account', from: 'closedAt', method: 'anonymize' },
   revealableBy: ['operator', 'admin'],
 });

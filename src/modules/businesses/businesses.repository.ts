@@ -137,8 +137,14 @@ const COLLECTION = BUSINESS_PERSONAL_DATA.collection;
 export const BUSINESS_NUMBER_INDEX = 'businessNumberLookup_unique';
 const FACTS_PROJECTION = { verification: 1, nts: 1, blockedWorkers: 1 } as const;
 
+/**
+ * Reads: personal fields masked unless named in `plaintext`; notes (evidence, reasons) masked
+ * unless `notes` is true or names their paths (a service writing back the block list reads its
+ * reasons in plaintext).
+ */
 export interface ReadOptions {
   plaintext?: readonly BusinessPersonalField[];
+  notes?: boolean | readonly string[];
 }
 
 @Injectable()
@@ -192,6 +198,24 @@ export class BusinessesRepository {
     return doc ? this.toBusiness(doc, options) : undefined;
   }
 
+  /** Every note of the business, decrypted, with where it sits; undefined for an unknown one. */
+  async notesOf(id: string): Promise<{ path: string; at: string; text: string }[] | undefined> {
+    const _id = parseId(id);
+    const doc = _id ? await this.collection.findOne({ _id }) : null;
+    return doc
+      ? this.personal.revealNotes(id, doc as unknown as Record<string, unknown>)
+      : undefined;
+  }
+
+  /** Whether the business's personal data was destroyed after the retention period. */
+  async isDestroyed(id: string): Promise<boolean> {
+    const _id = parseId(id);
+    const doc = _id
+      ? await this.collection.findOne({ _id }, { projection: { destroyedAt: 1 } })
+      : null;
+    return doc?.destroyedAt !== undefined;
+  }
+
   /** The businesses where the member is staff, oldest first. */
   async listForMember(memberId: string): Promise<Business[]> {
     const docs = await this.collection
@@ -231,6 +255,7 @@ export class BusinessesRepository {
     expectedVersion: number,
     patch: BusinessPatch,
     at: Date,
+    options: ReadOptions = {},
   ): Promise<Business | undefined> {
     const _id = parseId(id);
     if (!_id) return undefined;
@@ -238,9 +263,9 @@ export class BusinessesRepository {
       this.collection,
       { _id },
       expectedVersion,
-      toUpdate(patch, at),
+      await this.toUpdate(id, patch, at),
     );
-    return doc ? this.toBusiness(doc, {}) : undefined;
+    return doc ? this.toBusiness(doc, options) : undefined;
   }
 
   /** What the eligibility engine needs; nothing personal is read. */
@@ -269,11 +294,36 @@ export class BusinessesRepository {
     return doc?.status === 'active' ? doc.role : undefined;
   }
 
-  private async toBusiness(doc: BusinessDocument, options: ReadOptions): Promise<Business> {
-    const id = doc._id.toHexString();
-    const p = await this.personal.open(doc as unknown as Record<string, unknown>, id, {
+  /** The update of `patch`, its notes sealed. */
+  private async toUpdate(
+    id: string,
+    patch: BusinessPatch,
+    at: Date,
+  ): Promise<UpdateFilter<BusinessDocument>> {
+    const set: Document = { updatedAt: at };
+    const unset: Document = {};
+    for (const key of ['name', 'address', 'nts', 'closedAt', 'verification'] as const) {
+      const value = patch[key];
+      if (value === null) unset[key] = '';
+      else if (value !== undefined) set[key] = value;
+    }
+    if (patch.staff) set.staff = patch.staff;
+    if (patch.blockedWorkers) set.blockedWorkers = patch.blockedWorkers;
+    const update: Document = { $set: await this.personal.sealNotes(id, set) };
+    if (Object.keys(unset).length) update.$unset = unset;
+    if (patch.event) {
+      const { history } = await this.personal.sealNotes(id, { history: [patch.event] });
+      update.$push = { history: history[0] };
+    }
+    return update as UpdateFilter<BusinessDocument>;
+  }
+
+  private async toBusiness(stored: BusinessDocument, options: ReadOptions): Promise<Business> {
+    const id = stored._id.toHexString();
+    const p = await this.personal.open(stored as unknown as Record<string, unknown>, id, {
       plaintext: options.plaintext ?? [],
     });
+    const doc = await this.personal.openNotes(id, stored, { plaintext: options.notes ?? false });
     return {
       id,
       businessNumber: p.businessNumber,
@@ -292,22 +342,6 @@ export class BusinessesRepository {
       version: doc.version,
     };
   }
-}
-
-function toUpdate(patch: BusinessPatch, at: Date): UpdateFilter<BusinessDocument> {
-  const set: Document = { updatedAt: at };
-  const unset: Document = {};
-  for (const key of ['name', 'address', 'nts', 'closedAt', 'verification'] as const) {
-    const value = patch[key];
-    if (value === null) unset[key] = '';
-    else if (value !== undefined) set[key] = value;
-  }
-  if (patch.staff) set.staff = patch.staff;
-  if (patch.blockedWorkers) set.blockedWorkers = patch.blockedWorkers;
-  const update: Document = { $set: set };
-  if (Object.keys(unset).length) update.$unset = unset;
-  if (patch.event) update.$push = { history: patch.event };
-  return update as UpdateFilter<BusinessDocument>;
 }
 
 export const businessExists = (): ConflictError =>

@@ -248,7 +248,7 @@ describe(BusinessesService.name, () => {
       method: 'manual',
       at: T1.toISOString(),
       by: 'op-1',
-      evidence: '사업자등록증 사본 확인, ticket 123',
+      evidence: '*** (24자)',
     });
     expect(view.ntsStatus).toMatchObject({ status: 'active', source: 'manual' });
     expect(view.history).toEqual([
@@ -257,8 +257,8 @@ describe(BusinessesService.name, () => {
         method: 'manual',
         by: 'op-1',
         at: T1.toISOString(),
-        evidence: '사업자등록증 사본 확인, ticket 123',
-        reason: '가입 심사',
+        evidence: '*** (24자)',
+        reason: '*** (5자)',
         ntsStatus: { status: 'active', taxType: '부가가치세 일반과세자' },
       },
     ]);
@@ -279,7 +279,16 @@ describe(BusinessesService.name, () => {
     ).rejects.toMatchObject({ code: 'business_not_verified' });
     expect(await records()).toHaveLength(0);
 
-    await staff.decideVerification(OPERATOR, id, { action: 'verify', ...decision }, T1);
+    await staff.decideVerification(
+      OPERATOR,
+      id,
+      {
+        action: 'verify',
+        ...decision,
+        ntsStatus: { status: 'active', taxType: '부가가치세 일반과세자' },
+      },
+      T1,
+    );
     const view = await staff.decideVerification(
       OPERATOR,
       id,

@@ -21,6 +21,7 @@ import {
   type Business,
   type BusinessPatch,
   BusinessesRepository,
+  type ReadOptions,
 } from './businesses.repository.js';
 
 /** The read-modify-write of a business, again when another write moved its version. */
@@ -243,8 +244,9 @@ export class BusinessesService {
     caller: BusinessCaller,
     id: string,
     options: { ownerOnly?: boolean } = {},
+    read: ReadOptions = viewOf(caller),
   ): Promise<Business> {
-    const business = await this.businesses.getById(id);
+    const business = await this.businesses.getById(id, read);
     if (!business) throw businessNotFound();
     if (caller.staff) return business;
     const role = caller.principal.groups.includes('business')
@@ -266,13 +268,20 @@ export class BusinessesService {
   ): Promise<BusinessView> {
     let recorded = false;
     const saved = await withRetry(async () => {
-      const business = await this.authorize(caller, id, options);
+      // The block list is written back whole: its reasons are read as written.
+      const business = await this.authorize(caller, id, options, { notes: [BLOCK_REASON] });
       const patch = compute(business);
       if (!recorded) {
         await this.recordStaff(caller, business, 'update');
         recorded = true;
       }
-      const updated = await this.businesses.update(id, business.version, patch, now);
+      const updated = await this.businesses.update(
+        id,
+        business.version,
+        patch,
+        now,
+        viewOf(caller),
+      );
       if (!updated) throw businessNotFound();
       return updated;
     });
@@ -293,4 +302,15 @@ export class BusinessesService {
       fields: shownFields(business),
     });
   }
+}
+
+/** The block reasons' note path: the business's own staff wrote them and read them as written. */
+const BLOCK_REASON = 'blockedWorkers[].reason';
+
+/**
+ * How a caller sees a business: its staff read their block reasons as written; operators see
+ * every note masked (they reveal one with a reason); operators' own evidence stays masked to all.
+ */
+function viewOf(caller: BusinessCaller): ReadOptions {
+  return caller.staff ? {} : { notes: [BLOCK_REASON] };
 }

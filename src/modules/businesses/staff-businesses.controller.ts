@@ -4,6 +4,8 @@ import { ApiDoc } from '../../platform/http/api-doc.decorator.js';
 import { CurrentStaff, type StaffActor } from '../../privacy/staff-actor.decorator.js';
 import {
   BusinessParamsDto,
+  BusinessReveal,
+  BusinessRevealRequestDto,
   NtsCheckDto,
   StaffBusinessView,
   VerificationDecisionDto,
@@ -39,6 +41,26 @@ export class StaffBusinessesController {
     @Param() params: BusinessParamsDto,
   ): Promise<StaffBusinessView> {
     return this.staff.get(actor, params.id);
+  }
+
+  @Post(':id/reveal')
+  @HttpCode(200)
+  @ApiDoc({
+    summary: "Reveal a business's personal data and notes raw, for a stated reason",
+    description:
+      'Only the fields asked for (and `notes`: the evidence and reasons of its verifications ' +
+      "and its block list's reasons). The access record (reveal, fields, reason) is written " +
+      'before anything is read; 409 personal_data_destroyed after the retention period.',
+    tags: ['operator'],
+    responses: { 200: { description: 'The raw values asked for', schema: BusinessReveal } },
+    problems: [401, 403, 404, 409, 422, 503],
+  })
+  reveal(
+    @CurrentStaff() actor: StaffActor,
+    @Param() params: BusinessParamsDto,
+    @Body() body: BusinessRevealRequestDto,
+  ): Promise<BusinessReveal> {
+    return this.staff.reveal(actor, params.id, body);
   }
 
   @Post(':id/verification')

@@ -4,6 +4,7 @@ import {
   DomainError,
   ServiceUnavailableError,
 } from '../../platform/errors/domain.error.js';
+import { NOTES } from '../../privacy/reveal.js';
 import type { StaffActor } from '../../privacy/staff-actor.decorator.js';
 import { StaffAccess } from '../../privacy/staff-access.service.js';
 import {
@@ -16,6 +17,8 @@ import {
   type NtsCheck,
   type StaffBusinessView,
   type VerificationDecision,
+  type BusinessReveal,
+  type BusinessRevealRequest,
 } from './businesses.dto.js';
 import { BUSINESS_PERSONAL_DATA, type BusinessPersonalField } from './businesses.policy.js';
 import {
@@ -77,6 +80,26 @@ export class StaffBusinessesService {
     return this.decide(actor, id, [], now, (business) => {
       if (decision.action === 'revoke' && business.verification?.verified !== true) {
         throw new ConflictError('business_not_verified', 'The business is not verified.');
+      }
+      if (decision.action === 'verify' && !decision.ntsStatus && !business.nts) {
+        // Verified without a status the business would still fail business_not_active, and
+        // nothing would tell the operator why its shifts find no one.
+        throw new DomainError(
+          'unprocessable',
+          'nts_status_required',
+          'No NTS status is known for this business: give ntsStatus (홈택스 사업자상태 조회) ' +
+            'with the verification, or run the NTS check first.',
+          {
+            errors: [
+              {
+                in: 'body',
+                field: 'ntsStatus',
+                message: 'Required while the business has no NTS status.',
+                code: 'nts_status_required',
+              },
+            ],
+          },
+        );
       }
       const nts: NtsState | undefined = decision.ntsStatus && {
         ...decision.ntsStatus,
@@ -234,6 +257,45 @@ export class StaffBusinessesService {
       return updated;
     });
     return mapStaffBusiness(saved);
+  }
+
+  /**
+   * Raw values and notes, for a stated reason; the access record (action `reveal`, the fields and
+   * note paths, the reason) is written before anything is read.
+   */
+  async reveal(
+    actor: StaffActor,
+    id: string,
+    request: BusinessRevealRequest,
+  ): Promise<BusinessReveal> {
+    this.access.assertMayReveal(actor, BUSINESS_PERSONAL_DATA);
+    await this.require(id);
+    if (await this.businesses.isDestroyed(id)) {
+      throw new DomainError(
+        'conflict',
+        'personal_data_destroyed',
+        "This business's personal data was destroyed after the retention period.",
+      );
+    }
+    const fields = [...new Set(request.fields)].filter(
+      (f): f is BusinessPersonalField => f !== NOTES,
+    );
+    const withNotes = request.fields.includes(NOTES);
+    await this.access.record(actor, {
+      action: 'reveal',
+      policy: BUSINESS_PERSONAL_DATA,
+      subjects: [id],
+      fields: [...fields, ...(withNotes ? Object.keys(BUSINESS_PERSONAL_DATA.notes ?? {}) : [])],
+      reason: request.reason,
+    });
+    const business = await this.businesses.getById(id, { plaintext: fields });
+    if (!business) throw businessNotFound();
+    const out: BusinessReveal = { id };
+    for (const field of fields) out[field] = business[field] ?? null;
+    if (withNotes) {
+      out.notes = ((await this.businesses.notesOf(id)) ?? []).map(({ at, text }) => ({ at, text }));
+    }
+    return out;
   }
 
   private async require(id: string): Promise<Business> {

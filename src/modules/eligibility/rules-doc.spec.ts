@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/config.js';
-import { describeRules } from './engine/rules.js';
+import { describeRules, TIME_DEFINITIONS } from './engine/rules.js';
 
 const DOC = new URL('../../../docs/eligibility-rules.md', import.meta.url);
 
@@ -29,6 +29,10 @@ function render(): string {
     '|---|---|---|---|',
     ...rows,
     '<!-- prettier-ignore-end -->',
+    '',
+    '## Terms the time rules use',
+    '',
+    ...TIME_DEFINITIONS.flatMap((d) => [`- **${d.term}**: ${d.definition}`]),
     '',
     'The numbers come from configuration (`ELIGIBILITY_*` in `.env.example`); the defaults:',
     '',

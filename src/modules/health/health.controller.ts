@@ -13,6 +13,8 @@ export class HealthController {
   @Get('live')
   @ApiDoc({
     summary: 'The process is alive',
+    description:
+      'Answers 200 while the process runs; nothing else is checked (ECS restarts a task that stops answering).',
     tags: ['health'],
     responses: { 200: { description: 'Alive', schema: LivenessResponse } },
   })
@@ -23,6 +25,8 @@ export class HealthController {
   @Get('ready')
   @ApiDoc({
     summary: 'The service can take traffic: the database (and, locally, every stand-in) answers',
+    description:
+      '503 while a dependency is down or a schema migration is pending; the body lists every check and its state, so the load balancer takes the task out until it recovers.',
     tags: ['health'],
     responses: {
       200: { description: 'Ready', schema: ReadinessResponse },

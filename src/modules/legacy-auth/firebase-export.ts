@@ -39,6 +39,25 @@ export const firebaseProviderSchema = z.looseObject({
   photoUrl: z.string().optional(),
 });
 
+/** Firebase writes phone numbers in E.164; the member record keeps them so. */
+const e164 = z.string().regex(/^\+[1-9]\d{6,14}$/, { message: 'expected an E.164 phone number' });
+
+/**
+ * The user's custom claims, as Firebase exports them: a JSON object written as a string. The
+ * marketplace's Firebase app kept the member's role there (`{"role":"worker"}`).
+ */
+const customClaims = z.string().refine(
+  (text) => {
+    try {
+      const value: unknown = JSON.parse(text);
+      return typeof value === 'object' && value !== null && !Array.isArray(value);
+    } catch {
+      return false;
+    }
+  },
+  { message: 'expected a JSON object (the custom claims)' },
+);
+
 export const firebaseUserSchema = z
   .looseObject({
     localId: z.string().min(1).max(128),
@@ -47,7 +66,8 @@ export const firebaseUserSchema = z
     passwordHash: z.union([z.literal(''), base64]).optional(),
     salt: z.union([z.literal(''), base64]).optional(),
     displayName: z.string().optional(),
-    phoneNumber: z.string().optional(),
+    phoneNumber: e164.optional(),
+    customAttributes: customClaims.optional(),
     providerUserInfo: z.array(firebaseProviderSchema).optional(),
     disabled: z.boolean().optional(),
     createdAt: epochMillis.optional(),
@@ -178,4 +198,16 @@ function parseConsoleHashConfig(text: string): Record<string, string> {
 /** Pool usernames are emails, case-insensitive: one spelling for storage and look-ups. */
 export function normalizeEmail(address: string): string {
   return address.trim().toLowerCase();
+}
+
+/**
+ * The `role` claim of a user's custom claims, lower-cased, or undefined when there is none. The
+ * claims were validated as a JSON object by the schema.
+ */
+export function roleClaimOf(user: FirebaseUser): string | undefined {
+  if (!user.customAttributes) return undefined;
+  const claims = JSON.parse(user.customAttributes) as Record<string, unknown>;
+  return typeof claims.role === 'string' && claims.role.trim() !== ''
+    ? claims.role.trim().toLowerCase()
+    : undefined;
 }

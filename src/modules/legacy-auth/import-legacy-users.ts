@@ -1,9 +1,17 @@
 import type { FirebaseExport, FirebaseUser } from './firebase-export.js';
-import { normalizeEmail } from './firebase-export.js';
-import type { LegacyUserRecord, LegacyUsersRepository } from './legacy-users.repository.js';
+import { normalizeEmail, roleClaimOf } from './firebase-export.js';
+import {
+  LEGACY_ROLES,
+  type LegacyRole,
+  type LegacyUserRecord,
+  type LegacyUsersRepository,
+} from './legacy-users.repository.js';
 
 export const SKIP_REASONS = {
   no_email: 'no email address (Cognito usernames are emails here): phone-only or anonymous',
+  no_role: 'no role claim in customAttributes ({"role":"worker"} or {"role":"business"})',
+  unknown_role:
+    'a role claim other than worker or business (staff are created with members create-staff)',
   duplicate_email: 'email shared with another user of the export (case-insensitive)',
   email_taken: 'email already stored for another Firebase uid (an earlier import)',
 } as const;
@@ -36,7 +44,7 @@ function kindOf(user: FirebaseUser): Kind {
   return federated.length > 0 && federated.length === providers.length ? 'oauth_only' : 'no_hash';
 }
 
-function toRecord(user: FirebaseUser, email: string): LegacyUserRecord {
+function toRecord(user: FirebaseUser, email: string, role: LegacyRole): LegacyUserRecord {
   return {
     uid: user.localId,
     email,
@@ -45,6 +53,8 @@ function toRecord(user: FirebaseUser, email: string): LegacyUserRecord {
       user.passwordHash && user.salt ? { hash: user.passwordHash, salt: user.salt } : undefined,
     disabled: user.disabled ?? false,
     providers: (user.providerUserInfo ?? []).map((p) => p.providerId),
+    role,
+    phone: user.phoneNumber,
   };
 }
 
@@ -94,9 +104,22 @@ export function planImport(file: FirebaseExport): {
       skip('duplicate_email', user.localId);
       continue;
     }
+    // The role decides every route the account may use, so it is never guessed: a default would
+    // make a business owner a worker (or the reverse) without anyone noticing, and the data
+    // migration would then attach their data to the wrong kind of profile. The skipped count
+    // tells the operator to fix the claim in Firebase and export again.
+    const claim = roleClaimOf(user);
+    if (claim === undefined) {
+      skip('no_role', user.localId);
+      continue;
+    }
+    if (!(LEGACY_ROLES as readonly string[]).includes(claim)) {
+      skip('unknown_role', user.localId);
+      continue;
+    }
     // OAuth-only and hash-less users are kept: the sign-up check protects their email, and the
     // forgot-password migration lets them set a password.
-    records.push(toRecord(user, email));
+    records.push(toRecord(user, email, claim as LegacyRole));
   }
   return { records, report };
 }

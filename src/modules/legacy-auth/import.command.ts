@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { MIGRATIONS } from '../../migrations/index.js';
 import { SchemaMigrator } from '../../platform/schema/schema-migrator.js';
+import { defineCommand, readCommandArgs } from '../../platform/process/cli-command.js';
 import type { DatabaseCommandContext } from '../../platform/process/command-context.js';
 import {
   FirebaseImportFileError,
@@ -12,10 +12,30 @@ import { fingerprintHashParameters } from './firebase-scrypt.js';
 import { formatImportReport, importLegacyUsers } from './import-legacy-users.js';
 import { LegacyUsersRepository } from './legacy-users.repository.js';
 
-export const IMPORT_USAGE =
-  'usage: cli legacy-auth import --users <export.json> --hash-config <params.json>\n' +
-  '  <export.json>: what `firebase auth:export users.json` wrote\n' +
-  "  <params.json>: the console's password hash parameters, as JSON or as the console shows them\n";
+export const IMPORT_COMMAND = defineCommand({
+  name: 'legacy-auth import',
+  summary: 'store a Firebase Auth export for the lazy migration to Cognito',
+  description: `
+Validates both files whole first (nothing is written if any user is invalid), then stores what
+the migration triggers need; running it again changes nothing. Prints how many users have a
+password, are OAuth-only, have no hash, are disabled or were skipped, and why. Needs the schema
+migrations applied (cli db migrate). Exit 0 when stored, 1 when refused.`,
+  options: {
+    users: {
+      type: 'string',
+      value: '<export.json>',
+      required: true,
+      description: 'what `firebase auth:export users.json` wrote',
+    },
+    'hash-config': {
+      type: 'string',
+      value: '<params.json>',
+      required: true,
+      description: "the console's password hash parameters, as JSON or as the console shows them",
+    },
+  },
+  examples: ['npm run cli -- legacy-auth import --users users.json --hash-config params.json'],
+});
 
 export interface ImportCommandContext extends DatabaseCommandContext {
   now?: () => Date;
@@ -36,18 +56,9 @@ async function readText(file: string): Promise<string> {
  * upserts what the migration triggers need. Exit 0 when stored, 1 when refused, 2 on usage.
  */
 export async function importCommand(context: ImportCommandContext): Promise<number> {
-  const { values } = parseArgs({
-    args: context.argv,
-    options: { users: { type: 'string' }, 'hash-config': { type: 'string' } },
-    allowPositionals: true,
-    strict: false,
-  });
-  const usersFile = values.users;
-  const hashFile = values['hash-config'];
-  if (typeof usersFile !== 'string' || typeof hashFile !== 'string') {
-    context.err.write(IMPORT_USAGE);
-    return 2;
-  }
+  const args = readCommandArgs(IMPORT_COMMAND, context.argv, context);
+  if ('exitCode' in args) return args.exitCode;
+  const { users: usersFile, 'hash-config': hashFile } = args.values;
 
   let exported;
   let parameters;

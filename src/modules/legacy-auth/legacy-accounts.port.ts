@@ -1,10 +1,29 @@
+import type { LegacyRole } from './legacy-users.repository.js';
+
 /**
- * What the rest of the app may ask of the legacy (Firebase) accounts. Withdrawal uses it: the
- * migration trigger would otherwise recreate a deleted account from the old password.
+ * What the rest of the app may ask of the legacy (Firebase) accounts: the sign-in path, for a
+ * migrated account's first sign-in and for accounts that must reset their password; withdrawal,
+ * or the migration trigger would recreate a deleted account from the old password.
  */
 export interface LegacyAccounts {
   /** Drops the legacy record of this email, if there is one. */
   forget(email: string): Promise<void>;
+  /**
+   * Whether `password` is the Firebase password of this email's legacy record (an enabled one).
+   * Costs one Firebase scrypt whatever the answer, as the migration trigger's own check does.
+   */
+  passwordMatches(email: string, password: string): Promise<boolean>;
+  /** What a migrated account's first sign-in needs of its record, by Firebase uid. */
+  profileOf(firebaseUid: string): Promise<LegacyProfile | undefined>;
+  /** Records the member the Firebase user became (the data migration looks it up). */
+  linkMember(firebaseUid: string, memberId: string): Promise<void>;
+}
+
+export interface LegacyProfile {
+  firebaseUid: string;
+  role: LegacyRole;
+  email: string;
+  phone: string | undefined;
 }
 
 export const LEGACY_ACCOUNTS = Symbol('LEGACY_ACCOUNTS');

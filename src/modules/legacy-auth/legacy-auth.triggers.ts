@@ -1,13 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { DomainError } from '../../platform/errors/domain.error.js';
 import { maskEmail } from '../../privacy/masking.js';
 import { meetsPasswordPolicy } from '../auth/password-policy.js';
-import {
-  fingerprintHashParameters,
-  verifyFirebasePassword,
-  type FirebaseHashParameters,
-} from './firebase-scrypt.js';
+import type { FirebaseHashParameters } from './firebase-scrypt.js';
+import { LegacyPasswords } from './legacy-passwords.js';
 import type { LegacyUser, LegacyUsersRepository } from './legacy-users.repository.js';
 
 /**
@@ -85,11 +81,12 @@ export class LegacyEmailReservedError extends DomainError {
 }
 
 /** Why a sign-in was refused, for the log only (the caller always reads the same error). */
-function refusal(user: LegacyUser | undefined, ready: boolean): string {
+function refusal(user: LegacyUser | undefined, ready: boolean, valid: boolean): string {
   if (!user) return 'unknown_user';
   if (user.disabled) return 'disabled';
   if (!user.password) return 'no_password_hash';
-  return ready ? 'wrong_password' : 'not_configured';
+  if (!ready) return 'not_configured';
+  return valid ? 'no_role' : 'wrong_password';
 }
 
 export class UnsupportedTriggerError extends Error {
@@ -119,44 +116,7 @@ export function createLegacyAuthTriggers(options: LegacyAuthTriggersOptions): Le
   const { users, hashParameters } = options;
   const logger = options.logger.child({ component: 'legacy-auth' });
   const now = options.now ?? (() => new Date());
-  let parametersChecked: Promise<boolean> | undefined;
-
-  /** Once per container: the configured parameters are the ones the users were imported with. */
-  const parametersMatchImport = (): Promise<boolean> => {
-    parametersChecked ??= (async () => {
-      if (!hashParameters) {
-        logger.warn('no Firebase hash parameters configured (LEGACY_AUTH_HASH_CONFIG)');
-        return false;
-      }
-      const recorded = await users.getHashParametersFingerprint();
-      if (recorded !== undefined && recorded !== fingerprintHashParameters(hashParameters)) {
-        logger.error('the configured Firebase hash parameters are not the ones of the import');
-        return false;
-      }
-      return true;
-    })().catch((error: unknown) => {
-      parametersChecked = undefined; // a database outage must not stick
-      throw error;
-    });
-    return parametersChecked;
-  };
-
-  // An unknown email costs the same scrypt as a wrong password, so timing does not tell them
-  // apart either.
-  let decoy: { hash: string; salt: string } | undefined;
-  const spendVerification = async (password: string): Promise<false> => {
-    if (!hashParameters) return false;
-    decoy ??= {
-      hash: randomBytes(hashParameters.signerKey.length).toString('base64'),
-      salt: randomBytes(12).toString('base64'),
-    };
-    await verifyFirebasePassword(
-      password,
-      { passwordHash: decoy.hash, salt: decoy.salt },
-      hashParameters,
-    );
-    return false;
-  };
+  const passwords = new LegacyPasswords(users, hashParameters, logger);
 
   const attributesOf = (user: LegacyUser, emailVerified: boolean): Record<string, string> => ({
     email: user.email,
@@ -166,23 +126,15 @@ export function createLegacyAuthTriggers(options: LegacyAuthTriggersOptions): Le
 
   const authenticate = async (event: UserMigrationEvent): Promise<UserMigrationEvent> => {
     const password = event.request.password ?? '';
-    const user = await users.getByEmail(event.userName);
-    const ready = await parametersMatchImport();
-    const stored = ready && user && !user.disabled ? user.password : undefined;
-    const valid =
-      stored && hashParameters
-        ? await verifyFirebasePassword(
-            password,
-            { passwordHash: stored.hash, salt: stored.salt },
-            hashParameters,
-          )
-        : await spendVerification(password);
-    if (!user || !valid) {
+    const { user, valid, ready } = await passwords.check(event.userName, password);
+    // Without its role the account could use no route; the first sign-in gives it the group the
+    // record names (the API, after this trigger), so a record without one is not migrated.
+    if (!user || !valid || !user.role) {
       logger.info(
         {
           trigger: event.triggerSource,
           firebaseUid: user?.uid,
-          outcome: refusal(user, ready),
+          outcome: refusal(user, ready, valid),
           user: user ? undefined : maskEmail(event.userName),
         },
         'legacy sign-in refused',
@@ -191,7 +143,7 @@ export function createLegacyAuthTriggers(options: LegacyAuthTriggersOptions): Le
     }
     await users.markMigrated(user.uid, now());
     // Cognito does not apply the pool's policy to a migrated password (developer guide): a weak
-    // one is accepted once, then must be replaced through forgot-password.
+    // one lands RESET_REQUIRED, and the API sends the owner a reset code at once.
     const finalUserStatus = meetsPasswordPolicy(password) ? 'CONFIRMED' : 'RESET_REQUIRED';
     logger.info(
       { trigger: event.triggerSource, firebaseUid: user.uid, finalUserStatus },
@@ -200,7 +152,10 @@ export function createLegacyAuthTriggers(options: LegacyAuthTriggersOptions): Le
     return {
       ...event,
       response: {
-        userAttributes: attributesOf(user, user.emailVerified),
+        // RESET_REQUIRED needs a verified address, or Cognito has nowhere to send the reset code
+        // (ForgotPassword refuses); the code itself then proves the address is the owner's
+        // before any password is set.
+        userAttributes: attributesOf(user, user.emailVerified || finalUserStatus !== 'CONFIRMED'),
         finalUserStatus,
         messageAction: 'SUPPRESS',
       },
@@ -209,12 +164,12 @@ export function createLegacyAuthTriggers(options: LegacyAuthTriggersOptions): Le
 
   const forgotPassword = async (event: UserMigrationEvent): Promise<UserMigrationEvent> => {
     const user = await users.getByEmail(event.userName);
-    if (!user || user.disabled) {
+    if (!user || user.disabled || !user.role) {
       logger.info(
         {
           trigger: event.triggerSource,
           firebaseUid: user?.uid,
-          outcome: user ? 'disabled' : 'unknown_user',
+          outcome: !user ? 'unknown_user' : user.disabled ? 'disabled' : 'no_role',
           user: user ? undefined : maskEmail(event.userName),
         },
         'legacy password reset refused',

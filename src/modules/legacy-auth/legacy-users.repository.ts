@@ -1,10 +1,15 @@
+import type { Role } from '../../platform/auth/principal.js';
 import type { AnyBulkWriteOperation, Database } from '../../platform/storage/database.js';
 import { isDuplicateKeyError } from '../../platform/storage/errors.js';
 
+/** The roles a Firebase user can bring: members only (staff are created, never migrated). */
+export const LEGACY_ROLES = ['worker', 'business'] as const satisfies readonly Role[];
+export type LegacyRole = (typeof LEGACY_ROLES)[number];
+
 /**
- * What the Cognito triggers need of each imported Firebase Auth user. The password hash and salt
- * are secrets and the email is personal data: they are read and written here only, and leave
- * this file only inside a `LegacyUser`, which nothing logs.
+ * What the Cognito triggers and the first sign-in need of each imported Firebase Auth user. The
+ * password hash and salt are secrets and the email and phone are personal data: they are read
+ * and written here only, and leave this file only inside a `LegacyUser`, which nothing logs.
  */
 export interface LegacyUser {
   /** Firebase's uid (`localId`); becomes `custom:firebase_uid` in Cognito. */
@@ -17,11 +22,21 @@ export interface LegacyUser {
   disabled: boolean;
   /** Firebase provider ids (`password`, `google.com`, …). */
   providers: string[];
+  /**
+   * The `role` claim of the Firebase custom claims: the group the account gets at its first
+   * sign-in. Undefined only for records stored before the import read it (such users are not
+   * migrated until an import stores it).
+   */
+  role: LegacyRole | undefined;
+  /** Firebase's `phoneNumber` (E.164), copied into the member record at the first sign-in. */
+  phone: string | undefined;
   /** Set once, when a trigger first hands the user to Cognito. */
   migratedAt: Date | undefined;
+  /** The member the account became (the Cognito `sub`), once its first sign-in made the record. */
+  memberId: string | undefined;
 }
 
-export type LegacyUserRecord = Omit<LegacyUser, 'migratedAt'>;
+export type LegacyUserRecord = Omit<LegacyUser, 'migratedAt' | 'memberId'>;
 
 interface LegacyUserDocument {
   _id: string;
@@ -31,8 +46,11 @@ interface LegacyUserDocument {
   salt: string | null;
   disabled: boolean;
   providers: string[];
+  role?: LegacyRole | null;
+  phone?: string | null;
   importedAt: Date;
   migratedAt: Date | null;
+  memberId?: string | null;
 }
 
 /** One document: a fingerprint of the hash parameters the users were imported with. */
@@ -63,7 +81,10 @@ function toLegacyUser(doc: LegacyUserDocument): LegacyUser {
     password: doc.passwordHash && doc.salt ? { hash: doc.passwordHash, salt: doc.salt } : undefined,
     disabled: doc.disabled,
     providers: doc.providers,
+    role: doc.role ?? undefined,
+    phone: doc.phone ?? undefined,
     migratedAt: doc.migratedAt ?? undefined,
+    memberId: doc.memberId ?? undefined,
   };
 }
 
@@ -118,6 +139,8 @@ export class LegacyUsersRepository {
               salt: record.password?.salt ?? null,
               disabled: record.disabled,
               providers: record.providers,
+              role: record.role ?? null,
+              phone: record.phone ?? null,
             },
             $setOnInsert: { importedAt: now, migratedAt: null },
           },
@@ -152,6 +175,11 @@ export class LegacyUsersRepository {
   /** Records the first migration only; a second trigger for the same user keeps that date. */
   async markMigrated(uid: string, at: Date): Promise<void> {
     await this.users.updateOne({ _id: uid, migratedAt: null }, { $set: { migratedAt: at } });
+  }
+
+  /** The member record the first sign-in made for this user (for the data migration to find). */
+  async linkMember(uid: string, memberId: string): Promise<void> {
+    await this.users.updateOne({ _id: uid }, { $set: { memberId } });
   }
 
   async countMigrated(): Promise<{ total: number; migrated: number }> {

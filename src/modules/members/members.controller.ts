@@ -14,6 +14,8 @@ export class MembersController {
   @Member()
   @ApiDoc({
     summary: 'My profile, with personal data masked',
+    description:
+      'Role, status and masked email and phone; created at the first confirmed sign-in. 404 member_not_found before it exists.',
     tags: ['members'],
     responses: { 200: { description: 'The profile', schema: MeResponse } },
     problems: [404],

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { ROLES } from '../../platform/auth/principal.js';
+import { Email, MemberId } from '../../platform/http/fields.js';
 import { zodDto } from '../../platform/http/zod-dto.js';
+import { AccessReason } from '../../privacy/free-text.js';
 import type { Member } from './members.repository.js';
 
 const MemberPersonalField = z.enum(['email', 'phone']);
@@ -53,7 +55,7 @@ export function mapSummary(member: Member): MemberSummary {
   };
 }
 
-export const MemberIdParams = z.object({ id: z.string().min(1).max(128) });
+export const MemberIdParams = z.object({ id: MemberId });
 export class MemberIdParamsDto extends zodDto(MemberIdParams) {}
 
 /**
@@ -62,21 +64,24 @@ export class MemberIdParamsDto extends zodDto(MemberIdParams) {}
  */
 export const MemberSearch = z
   .object({
-    email: z.string().trim().min(3).max(254).optional(),
-    phone: z.string().trim().min(9).max(20).optional(),
+    email: Email.optional(),
+    phone: z
+      .string()
+      .trim()
+      .regex(/^(?:\+82[- ]?|0)\d{1,2}[- ]?\d{3,4}[- ]?\d{4}$/, {
+        message: 'Expected a Korean phone number such as 010-1234-5678.',
+      })
+      .optional(),
     role: z.enum(ROLES).optional(),
     status: z.enum(['active', 'withdrawn']).optional(),
-    after: z
-      .string()
-      .min(1)
-      .max(128)
-      .optional()
-      .meta({ description: 'The last id of the page before' }),
+    after: MemberId.optional().meta({ description: 'The last id of the page before' }),
     limit: z.number().int().min(1).max(100).default(20),
   })
   .strict();
 export type MemberSearch = z.infer<typeof MemberSearch>;
-export class MemberSearchDto extends zodDto(MemberSearch) {}
+export class MemberSearchDto extends zodDto(MemberSearch, {
+  example: () => ({ email: 'minsu.kim@example.com', limit: 20 }),
+}) {}
 
 export const MemberPage = z
   .object({
@@ -87,17 +92,15 @@ export const MemberPage = z
 export type MemberPage = z.infer<typeof MemberPage>;
 
 /** Why staff need a raw value; stored in the access record and reviewed monthly. */
-const Reason = z
-  .string()
-  .trim()
-  .min(5, { message: 'Give the reason (at least 5 characters), e.g. the ticket it serves.' })
-  .max(500);
+const Reason = AccessReason;
 
 export const RevealRequest = z
   .object({ fields: z.array(MemberPersonalField).min(1).max(2), reason: Reason })
   .strict();
 export type RevealRequest = z.infer<typeof RevealRequest>;
-export class RevealRequestDto extends zodDto(RevealRequest) {}
+export class RevealRequestDto extends zodDto(RevealRequest, {
+  example: () => ({ fields: ['phone'], reason: '본인 요청 연락처 확인, ticket 1401' }),
+}) {}
 
 export const RevealResponse = z
   .object({
@@ -116,4 +119,6 @@ export const ExportRequest = z
   })
   .strict();
 export type ExportRequest = z.infer<typeof ExportRequest>;
-export class ExportRequestDto extends zodDto(ExportRequest) {}
+export class ExportRequestDto extends zodDto(ExportRequest, {
+  example: () => ({ role: 'worker', status: 'active', reason: '분기 보고, ticket 1402' }),
+}) {}

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { CurrentPrincipal } from '../../platform/auth/current-principal.decorator.js';
 import type { Principal } from '../../platform/auth/principal.js';
-import { Member } from '../../platform/auth/route-class.decorator.js';
+import { Member, Roles } from '../../platform/auth/route-class.decorator.js';
 import { ApiDoc } from '../../platform/http/api-doc.decorator.js';
 import {
   BrowseShiftsQueryDto,
@@ -27,6 +27,7 @@ export class ShiftsController {
   constructor(private readonly shifts: ShiftsService) {}
 
   @Post('businesses/:businessId/shifts')
+  @Roles('business', 'operator', 'admin')
   @Member()
   @ApiDoc({
     summary: 'Post a shift (the business’s staff)',
@@ -45,6 +46,7 @@ export class ShiftsController {
   }
 
   @Get('businesses/:businessId/shifts')
+  @Roles('business', 'operator', 'admin')
   @Member()
   @ApiDoc({
     summary: 'A business’s shifts, any status (its staff or operators)',
@@ -94,6 +96,7 @@ export class ShiftsController {
   }
 
   @Patch('shifts/:id')
+  @Roles('business', 'operator', 'admin')
   @Member()
   @ApiDoc({
     summary: 'Edit a shift (the business’s staff)',
@@ -114,6 +117,7 @@ export class ShiftsController {
   }
 
   @Post('shifts/:id/cancel')
+  @Roles('business', 'operator', 'admin')
   @HttpCode(200)
   @Member()
   @ApiDoc({

@@ -1,5 +1,10 @@
 import { z } from 'zod';
+import { ObjectIdText } from '../../platform/http/fields.js';
+import { queryInteger } from '../../platform/http/text.js';
+import { futureKst } from '../../platform/http/examples.js';
 import { zodDto } from '../../platform/http/zod-dto.js';
+import { freeText } from '../../privacy/free-text.js';
+import { QUALIFICATION_CODES } from '../eligibility/qualifications.js';
 import { toKstIso } from './kst.js';
 import { isRegionCode, isRegionPrefix, KOREA_BOUNDS } from './region-code.js';
 import type { Shift, ShiftCursor } from './shifts.repository.js';
@@ -21,25 +26,23 @@ const KstDateTime = z.string().meta({
   example: '2026-12-01T09:00:00+09:00',
 });
 
-const ObjectIdText = z.string().regex(/^[0-9a-f]{24}$/i, { message: 'Expected an id.' });
-
-const Title = z.string().trim().min(1).max(100);
-const Description = z
-  .string()
-  .trim()
-  .max(2_000)
-  .meta({ description: 'Free text; an empty string removes it on edit' });
+const Title = freeText({ max: 100, holds: 'public' }).meta({ example: '주말 매장 정리 및 진열' });
+const Description = freeText({ min: 0, max: 2_000, multiline: true, holds: 'public' }).meta({
+  description:
+    'Free text shown to workers; an empty string removes it on edit. A phone or email in it is ' +
+    "the business's own contact (masked in logs); registration, card and account numbers are refused",
+  example: '상품 진열과 재고 정리를 합니다. 편한 운동화를 신고 오세요. 문의 02-555-0123',
+});
 
 const Place = z
   .object({
-    address: z
-      .string()
-      .trim()
-      .min(1)
-      .max(200)
-      .meta({ description: 'The workplace address (a business address, not personal data)' }),
+    address: freeText({ max: 200, holds: 'public' }).meta({
+      description: 'The workplace address (a business address, not personal data)',
+      example: '서울특별시 강남구 테헤란로 152',
+    }),
     regionCode: z
       .string()
+      .regex(/^\d{10}$/, { message: 'Expected a 10-digit 법정동코드, e.g. 1168010100.' })
       .refine(isRegionCode, {
         message: 'Expected a 10-digit 법정동코드 of a Korean 시도, e.g. 1168010100.',
       })
@@ -62,9 +65,9 @@ const HourlyPay = z
   .positive()
   .max(10_000_000)
   .meta({ description: 'KRW per hour; at least the configured minimum wage (422 otherwise)' });
-const QualificationCode = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, { message: 'Expected a code like health-certificate.' });
+const QualificationCode = z.enum(QUALIFICATION_CODES, {
+  message: 'Expected a qualification code of the catalogue, e.g. health-certificate.',
+});
 const Qualifications = z
   .array(QualificationCode)
   .max(20)
@@ -85,7 +88,24 @@ export const CreateShift = z
   })
   .strict();
 export type CreateShift = z.output<typeof CreateShift>;
-export class CreateShiftDto extends zodDto(CreateShift) {}
+export class CreateShiftDto extends zodDto(CreateShift, {
+  example: () => ({
+    title: '주말 매장 정리 및 진열',
+    description: '상품 진열과 재고 정리를 합니다. 편한 운동화를 신고 오세요. 문의 02-555-0123',
+    startsAt: futureKst(7, '09:00'),
+    endsAt: futureKst(7, '18:00'),
+    place: {
+      address: '서울특별시 강남구 테헤란로 152',
+      regionCode: '1168010100',
+      lat: 37.5006,
+      lng: 127.0366,
+    },
+    headcount: 3,
+    hourlyPayKrw: 12_000,
+    requiredQualifications: ['health-certificate'],
+    minimumAge: 18,
+  }),
+}) {}
 
 export const EditShift = z
   .object({
@@ -109,24 +129,41 @@ export const EditShift = z
     message: 'Nothing to change.',
   });
 export type EditShift = z.output<typeof EditShift>;
-export class EditShiftDto extends zodDto(EditShift) {}
+export class EditShiftDto extends zodDto(EditShift, {
+  example: () => ({
+    version: 1,
+    startsAt: futureKst(8, '10:00'),
+    endsAt: futureKst(8, '19:00'),
+    headcount: 4,
+  }),
+}) {}
 
-export const CancelShift = z.object({ reason: z.string().trim().min(2).max(500) }).strict();
+export const CancelShift = z
+  .object({
+    reason: freeText({ min: 2, max: 500, multiline: true, holds: 'public' }).meta({
+      description: 'Shown to the workers assigned',
+      example: '기상 악화로 행사가 취소되었습니다.',
+    }),
+  })
+  .strict();
 export type CancelShift = z.output<typeof CancelShift>;
-export class CancelShiftDto extends zodDto(CancelShift) {}
+export class CancelShiftDto extends zodDto(CancelShift, {
+  example: () => ({ reason: '기상 악화로 행사가 취소되었습니다.' }),
+}) {}
 
 export const ShiftIdParams = z.object({ id: ObjectIdText });
 export class ShiftIdParamsDto extends zodDto(ShiftIdParams) {}
 
-export const BusinessIdParams = z.object({ businessId: z.string().min(1).max(128) });
+export const BusinessIdParams = z.object({ businessId: ObjectIdText });
 export class BusinessIdParamsDto extends zodDto(BusinessIdParams) {}
 
 const KstDate = z.iso.date({ message: 'Expected a KST date, YYYY-MM-DD.' });
-const Limit = z.coerce.number().int().min(1).max(100).default(20);
+const Limit = queryInteger({ min: 1, max: 100 })
+  .default(20)
+  .meta({ description: 'Page size, 1–100 (default 20)' });
 const Cursor = z
   .string()
-  .min(1)
-  .max(200)
+  .regex(/^[A-Za-z0-9_-]{1,200}$/, { message: 'Expected a cursor this API gave.' })
   .meta({ description: 'The `next` of the page before (opaque)' });
 
 export const BrowseShiftsQuery = z
@@ -135,6 +172,7 @@ export const BrowseShiftsQuery = z
     to: KstDate.meta({ description: 'Last KST day, included; at most 31 days after from' }),
     region: z
       .string()
+      .regex(/^\d{2,10}$/, { message: 'Expected digits of a 법정동코드, e.g. 11 or 11680.' })
       .refine(isRegionPrefix, {
         message: 'Expected a 2, 5, 8 or 10-digit prefix of a 법정동코드, e.g. 11 or 11680.',
       })
@@ -246,7 +284,11 @@ export function encodeCursor(cursor: ShiftCursor): string {
   return Buffer.from(JSON.stringify([cursor.startsAt.getTime(), cursor.id])).toString('base64url');
 }
 
-/** The cursor a client sent back, or undefined when it is not one of ours. */
+/**
+ * The cursor a client sent back, or undefined when it is not one this API could have given: the
+ * text must be the canonical encoding of `[startsAt millis, id]` (so no second spelling of one
+ * cursor exists) and the time a real date.
+ */
 export function decodeCursor(text: string): ShiftCursor | undefined {
   try {
     const value: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
@@ -257,7 +299,10 @@ export function decodeCursor(text: string): ShiftCursor | undefined {
       typeof value[1] === 'string' &&
       /^[0-9a-f]{24}$/.test(value[1])
     ) {
-      return { startsAt: new Date(value[0] as number), id: value[1] };
+      const cursor = { startsAt: new Date(value[0] as number), id: value[1] };
+      if (Number.isNaN(cursor.startsAt.getTime()) || encodeCursor(cursor) !== text)
+        return undefined;
+      return cursor;
     }
   } catch {
     // fall through: not JSON

@@ -57,7 +57,7 @@ describe(ShiftsRepository.name, () => {
       const shift = await sut.create(newShift({ headcount: 10 }), NOW);
 
       const results = await Promise.all(
-        Array.from({ length: 50 }, (_, i) => sut.reserveSlot(shift.id, `a-${i}`, NOW)),
+        Array.from({ length: 50 }, (_, i) => sut.reserveSlot(shift.id, `a-${i}`, NOW, shift)),
       );
 
       expect(results.filter((r) => r === 'reserved')).toHaveLength(10);
@@ -70,18 +70,18 @@ describe(ShiftsRepository.name, () => {
     it('counts a holder once when its reservation is retried', async () => {
       const shift = await sut.create(newShift({ headcount: 2 }), NOW);
 
-      expect(await sut.reserveSlot(shift.id, 'a-1', NOW)).toBe('reserved');
-      expect(await sut.reserveSlot(shift.id, 'a-1', NOW)).toBe('reserved');
+      expect(await sut.reserveSlot(shift.id, 'a-1', NOW, shift)).toBe('reserved');
+      expect(await sut.reserveSlot(shift.id, 'a-1', NOW, shift)).toBe('reserved');
 
       expect((await sut.getById(shift.id))?.filled).toBe(1);
     });
 
     it('answers full when every slot is held, without changing the shift', async () => {
       const shift = await sut.create(newShift({ headcount: 1 }), NOW);
-      await sut.reserveSlot(shift.id, 'a-1', NOW);
+      await sut.reserveSlot(shift.id, 'a-1', NOW, shift);
       const before = await sut.getById(shift.id);
 
-      expect(await sut.reserveSlot(shift.id, 'a-2', NOW)).toBe('full');
+      expect(await sut.reserveSlot(shift.id, 'a-2', NOW, shift)).toBe('full');
       expect(await sut.getById(shift.id)).toEqual(before);
     });
 
@@ -98,22 +98,37 @@ describe(ShiftsRepository.name, () => {
       );
       const started = await sut.create(newShift(), NOW);
 
-      expect(await sut.reserveSlot(cancelled.id, 'a-1', NOW)).toBe('not_open');
-      expect(await sut.reserveSlot(started.id, 'a-1', START)).toBe('not_open');
+      expect(await sut.reserveSlot(cancelled.id, 'a-1', NOW, cancelled)).toBe('not_open');
+      expect(await sut.reserveSlot(started.id, 'a-1', START, started)).toBe('not_open');
       expect((await sut.getById(started.id))?.filled).toBe(0);
     });
 
+    it('answers moved, taking nothing, when the shift no longer has the times decided on', async () => {
+      const shift = await sut.create(newShift({ headcount: 2 }), NOW);
+      const later = new Date(START.getTime() + 3_600_000);
+      const edited = await sut.update(shift.id, shift.version, { startsAt: later }, NOW);
+
+      expect(await sut.reserveSlot(shift.id, 'a-1', NOW, shift)).toBe('moved');
+      expect(await sut.reserveSlot(shift.id, 'a-1', NOW, { ...shift, endsAt: later })).toBe(
+        'moved',
+      );
+      expect(await sut.getById(shift.id)).toEqual(edited);
+      expect(await sut.reserveSlot(shift.id, 'a-1', NOW, edited!)).toBe('reserved');
+    });
+
     it('answers not_found for an unknown or malformed id', async () => {
-      expect(await sut.reserveSlot('0123456789abcdef01234567', 'a-1', NOW)).toBe('not_found');
-      expect(await sut.reserveSlot('nonsense', 'a-1', NOW)).toBe('not_found');
+      expect(await sut.reserveSlot('0123456789abcdef01234567', 'a-1', NOW, newShift())).toBe(
+        'not_found',
+      );
+      expect(await sut.reserveSlot('nonsense', 'a-1', NOW, newShift())).toBe('not_found');
     });
   });
 
   describe('releaseSlot', () => {
     it('gives back the holder’s slot once, however often it is called', async () => {
       const shift = await sut.create(newShift({ headcount: 3 }), NOW);
-      await sut.reserveSlot(shift.id, 'a-1', NOW);
-      await sut.reserveSlot(shift.id, 'a-2', NOW);
+      await sut.reserveSlot(shift.id, 'a-1', NOW, shift);
+      await sut.reserveSlot(shift.id, 'a-2', NOW, shift);
 
       await sut.releaseSlot(shift.id, 'a-1');
       await sut.releaseSlot(shift.id, 'a-1');
@@ -131,11 +146,11 @@ describe(ShiftsRepository.name, () => {
 
     it('frees the slot for another holder', async () => {
       const shift = await sut.create(newShift({ headcount: 1 }), NOW);
-      await sut.reserveSlot(shift.id, 'a-1', NOW);
+      await sut.reserveSlot(shift.id, 'a-1', NOW, shift);
 
       await sut.releaseSlot(shift.id, 'a-1');
 
-      expect(await sut.reserveSlot(shift.id, 'a-2', NOW)).toBe('reserved');
+      expect(await sut.reserveSlot(shift.id, 'a-2', NOW, shift)).toBe('reserved');
     });
   });
 
@@ -144,7 +159,7 @@ describe(ShiftsRepository.name, () => {
       newShift({ headcount: 4, minimumAge: 18, requiredQualifications: ['health-certificate'] }),
       NOW,
     );
-    await sut.reserveSlot(shift.id, 'a-1', NOW);
+    await sut.reserveSlot(shift.id, 'a-1', NOW, shift);
     const read = await sut.getById(shift.id);
 
     expect(read && sut.toFacts(read)).toEqual({

@@ -103,7 +103,14 @@ interface ShiftDocument {
   [OUTBOX_FIELD]?: OutboxEvent[];
 }
 
-export type SlotReservation = 'reserved' | 'full' | 'not_open' | 'not_found';
+/** `moved`: the shift's times are no longer the ones the reservation was decided on. */
+export type SlotReservation = 'reserved' | 'full' | 'not_open' | 'not_found' | 'moved';
+
+/** The time window a decision about a shift was made for. */
+export interface ShiftTimes {
+  startsAt: Date;
+  endsAt: Date;
+}
 
 /** Position after the last item of a page: ordered by (startsAt, id). */
 export interface ShiftCursor {
@@ -271,19 +278,30 @@ export class ShiftsRepository {
 
   /**
    * Takes one slot of the shift for `holderId` (an assignment id), in one conditional write: only
-   * while the shift is open, not started at `now` and has a slot left. Concurrent calls cannot
-   * overfill it: each re-checks `filled < headcount` on the document as it is when it writes.
-   * Idempotent per holder: a holder that already has a slot gets `reserved` again, without a
-   * second slot.
+   * while the shift is open, not started at `now`, has a slot left, and still has the `times` the
+   * caller decided on. Concurrent calls cannot overfill it: each re-checks `filled < headcount` on
+   * the document as it is when it writes. Nor can a concurrent time edit slip in between the
+   * caller's eligibility check and the reservation: the worker's schedule was checked against
+   * `times`, so a shift that moved answers `moved` and takes nothing (the edit, for its part, is
+   * refused once a slot is held). Conditioned on the times rather than on `version`, because every
+   * reservation moves the version: proposals of different workers on one shift would otherwise
+   * refuse each other. Idempotent per holder: a holder that already has a slot gets `reserved`
+   * again, without a second slot.
    */
-  async reserveSlot(shiftId: string, holderId: string, now: Date): Promise<SlotReservation> {
+  async reserveSlot(
+    shiftId: string,
+    holderId: string,
+    now: Date,
+    times: ShiftTimes,
+  ): Promise<SlotReservation> {
     const _id = parseId(shiftId);
     if (!_id) return 'not_found';
     const result = await this.collection.updateOne(
       {
         _id,
         status: 'open',
-        startsAt: { $gt: now },
+        startsAt: { $eq: times.startsAt, $gt: now },
+        endsAt: times.endsAt,
         holders: { $ne: holderId },
         ...NOT_FULL,
       },
@@ -294,6 +312,12 @@ export class ShiftsRepository {
     if (!doc) return 'not_found';
     if (doc.status !== 'open' || doc.startsAt.getTime() <= now.getTime()) return 'not_open';
     if (doc.holders.includes(holderId)) return 'reserved';
+    if (
+      doc.startsAt.getTime() !== times.startsAt.getTime() ||
+      doc.endsAt.getTime() !== times.endsAt.getTime()
+    ) {
+      return 'moved';
+    }
     return 'full';
   }
 

@@ -106,6 +106,10 @@ export class ShiftsService {
       endsAt.getTime() !== shift.endsAt.getTime();
     if (moves) {
       this.checkWindow(startsAt, endsAt, now);
+      // Two guards, one per order of a race with a proposal: this refusal (on the version read;
+      // a slot reserved since moves the version, so the write below fails as shift_changed),
+      // and the reservation's condition on the times its verdict was made for (reserveSlot), for
+      // an edit that lands between a proposal's check and its reservation.
       if (shift.filled > 0) {
         throw new ConflictError(
           'shift_time_locked',

@@ -10,6 +10,8 @@ import {
   StatusDecisionDto,
   WorkerIdParamsDto,
   WorkerQualificationParamsDto,
+  WorkerReveal,
+  WorkerRevealRequestDto,
 } from './workers.dto.js';
 import { StaffWorkersService } from './staff-workers.service.js';
 
@@ -38,6 +40,26 @@ export class StaffWorkersController {
     @Param() params: WorkerIdParamsDto,
   ): Promise<StaffWorkerView> {
     return this.staff.get(actor, params.id);
+  }
+
+  @Post(':id/reveal')
+  @HttpCode(200)
+  @ApiDoc({
+    summary: "Reveal a worker's personal data and notes raw, for a stated reason",
+    description:
+      'Only the fields asked for (and `notes`: every piece of evidence and every reason written ' +
+      'about the worker). The access record (reveal, fields, reason) is written before anything ' +
+      'is read; 409 personal_data_destroyed after the retention period.',
+    tags: ['operator'],
+    responses: { 200: { description: 'The raw values asked for', schema: WorkerReveal } },
+    problems: [401, 403, 404, 409, 422, 503],
+  })
+  reveal(
+    @CurrentStaff() actor: StaffActor,
+    @Param() params: WorkerIdParamsDto,
+    @Body() body: WorkerRevealRequestDto,
+  ): Promise<WorkerReveal> {
+    return this.staff.reveal(actor, params.id, body);
   }
 
   @Post(':id/identity')

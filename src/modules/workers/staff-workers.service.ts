@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { ConflictError, NotFoundError } from '../../platform/errors/domain.error.js';
+import { ConflictError, DomainError, NotFoundError } from '../../platform/errors/domain.error.js';
+import { NOTES } from '../../privacy/reveal.js';
 import type { StaffActor } from '../../privacy/staff-actor.decorator.js';
 import { StaffAccess } from '../../privacy/staff-access.service.js';
-import { birthDateProblem } from './worker-rules.js';
+import { birthDateProblem, holderMatches } from './worker-rules.js';
 import {
   type BankAccountDecision,
   type IdentityDecision,
@@ -10,10 +11,13 @@ import {
   type QualificationDecision,
   type StaffWorkerView,
   type StatusDecision,
+  type WorkerReveal,
+  type WorkerRevealRequest,
 } from './workers.dto.js';
 import { WORKER_PERSONAL_DATA, type WorkerPersonalField } from './workers.policy.js';
 import {
   type VerificationEvent,
+  type ReadOptions,
   type Worker,
   type WorkerPatch,
   WorkersRepository,
@@ -56,6 +60,38 @@ export class StaffWorkersService {
       fields: shownFields(worker),
     });
     return mapStaffWorkerView(worker);
+  }
+
+  /**
+   * Raw values and notes, for a stated reason; the access record (action `reveal`, the fields and
+   * note locations, the reason) is written before anything is read.
+   */
+  async reveal(actor: StaffActor, id: string, request: WorkerRevealRequest): Promise<WorkerReveal> {
+    this.access.assertMayReveal(actor, WORKER_PERSONAL_DATA);
+    await this.require(id);
+    if (await this.workers.isDestroyed(id)) {
+      throw new DomainError(
+        'conflict',
+        'personal_data_destroyed',
+        "This worker's personal data was destroyed after the retention period.",
+      );
+    }
+    const fields = [...new Set(request.fields)].filter((f) => f !== NOTES) as WorkerPersonalField[];
+    const withNotes = request.fields.includes(NOTES);
+    await this.access.record(actor, {
+      action: 'reveal',
+      policy: WORKER_PERSONAL_DATA,
+      subjects: [id],
+      fields: [...fields, ...(withNotes ? Object.keys(WORKER_PERSONAL_DATA.notes ?? {}) : [])],
+      reason: request.reason,
+    });
+    const worker = await this.require(id, { plaintext: fields });
+    const out: WorkerReveal = { id };
+    for (const field of fields) out[field as keyof WorkerReveal] = valueOf(worker, field) as never;
+    if (withNotes) {
+      out.notes = ((await this.workers.notesOf(id)) ?? []).map(({ at, text }) => ({ at, text }));
+    }
+    return out;
   }
 
   /**
@@ -127,10 +163,15 @@ export class StaffWorkersService {
     decision: BankAccountDecision,
     now = new Date(),
   ): Promise<StaffWorkerView> {
+    const override = decision.action === 'verify' && decision.overrideHolderMismatch === true;
     return this.decide(
       actor,
       id,
-      ['accountNumber', 'accountHolderName'],
+      [
+        'accountNumber',
+        'accountHolderName',
+        ...(override ? ['legalName' as const, 'bankAccount.holderMismatchOverride'] : []),
+      ],
       decision.evidence,
       now,
       (worker, event) => {
@@ -142,6 +183,7 @@ export class StaffWorkersService {
           verifiedAt: _v,
           method: _m,
           verifiedBy: _b,
+          holderMismatchOverride: _o,
           ...state
         } = account;
         if (decision.action === 'revoke') {
@@ -156,16 +198,39 @@ export class StaffWorkersService {
             event: event('bankAccount', 'revoke'),
           };
         }
+        const claimed = decision.holderMatchesLegalName ?? false;
+        // The operator's finding may not silently contradict the system's own comparison.
+        const mismatched = claimed && !holderMatches(account.holderName, worker.legalName);
+        if (mismatched && !override) {
+          throw new ConflictError(
+            'holder_mismatch_override_required',
+            "The account holder's name differs from the worker's legal name by the system's " +
+              'comparison; to verify it anyway, send overrideHolderMismatch: true with overrideReason.',
+          );
+        }
         return {
           bankAccount: {
             ...state,
             verifiedAt: now,
             method: 'manual',
             verifiedBy: actor.id,
-            holderMatchesLegalName: decision.holderMatchesLegalName ?? false,
+            holderMatchesLegalName: claimed,
+            ...(mismatched
+              ? {
+                  holderMismatchOverride: {
+                    by: actor.id,
+                    at: now,
+                    reason: decision.overrideReason ?? '',
+                  },
+                }
+              : {}),
           },
-          event: event('bankAccount', 'verify'),
+          event: { ...event('bankAccount', 'verify'), ...(mismatched ? { override: true } : {}) },
         };
+      },
+      {
+        plaintext: ['legalName', 'accountHolderName'],
+        ...(override ? { accessReason: 'override of the holder name mismatch' } : {}),
       },
     );
   }
@@ -238,7 +303,7 @@ export class StaffWorkersService {
   private async decide(
     actor: StaffActor,
     id: string,
-    fields: WorkerPersonalField[],
+    fields: (WorkerPersonalField | string)[],
     evidence: string,
     now: Date,
     change: (
@@ -249,10 +314,12 @@ export class StaffWorkersService {
         code?: string,
       ) => VerificationEvent,
     ) => WorkerPatch | Promise<WorkerPatch>,
+    options: { plaintext?: WorkerPersonalField[]; accessReason?: string } = {},
   ): Promise<StaffWorkerView> {
     let recorded = false;
     const saved = await withRetry(async () => {
-      const worker = await this.require(id);
+      // A revocation keeps the identity's evidence: notes are read as written to be written back.
+      const worker = await this.require(id, { notes: true, plaintext: options.plaintext ?? [] });
       const patch = await change(worker, (subject, action, code) => ({
         subject,
         action,
@@ -268,6 +335,7 @@ export class StaffWorkersService {
           policy: WORKER_PERSONAL_DATA,
           subjects: [id],
           fields: [...new Set([...fields, ...shownFields(worker)])],
+          ...(options.accessReason ? { reason: options.accessReason } : {}),
         });
         recorded = true;
       }
@@ -278,9 +346,24 @@ export class StaffWorkersService {
     return mapStaffWorkerView(saved);
   }
 
-  private async require(id: string): Promise<Worker> {
-    const worker = await this.workers.getById(id);
+  private async require(id: string, options: ReadOptions = {}): Promise<Worker> {
+    const worker = await this.workers.getById(id, options);
     if (!worker) throw workerNotFound();
     return worker;
+  }
+}
+
+function valueOf(worker: Worker, field: WorkerPersonalField): string | null {
+  switch (field) {
+    case 'accountNumber':
+      return worker.bankAccount?.number ?? null;
+    case 'accountHolderName':
+      return worker.bankAccount?.holderName ?? null;
+    case 'legalName':
+    case 'birthDate':
+    case 'phone':
+      return worker[field] ?? null;
+    default:
+      return null;
   }
 }

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { birthDateProblem, holderMatches, normalizeName } from './worker-rules.js';
+import {
+  afterLegalNameChange,
+  birthDateProblem,
+  holderMatches,
+  normalizeName,
+} from './worker-rules.js';
 
 const NOW = new Date('2026-03-01T00:00:00Z'); // 09:00 KST on 1 March
 
@@ -36,5 +41,22 @@ describe(birthDateProblem.name, () => {
     expect(birthDateProblem('2026-03-02', NOW)).toMatch(/future/);
     expect(birthDateProblem('1906-02-28', NOW)).toMatch(/plausible/);
     expect(birthDateProblem('1906-03-01', NOW)).toBeUndefined();
+  });
+});
+
+describe(afterLegalNameChange.name, () => {
+  it('drops a holder match and its override made against the old name', () => {
+    const account = {
+      bankCode: '088',
+      registeredAt: NOW,
+      verifiedAt: NOW,
+      method: 'manual' as const,
+      holderMatchesLegalName: true,
+      holderMismatchOverride: { by: 'op-1', at: NOW, reason: '가족 계좌' },
+      holderName: '박서준어머니',
+    };
+    const after = afterLegalNameChange(account, '박서준');
+    expect(after.holderMatchesLegalName).toBe(false);
+    expect(after).not.toHaveProperty('holderMismatchOverride');
   });
 });

@@ -70,7 +70,8 @@ export function afterLegalNameChange(
   account: BankAccountState & { holderName: string | undefined },
   legalName: string,
 ): BankAccountState {
-  const { holderName, ...state } = account;
+  // A match or an override made against the old name no longer stands.
+  const { holderName, holderMismatchOverride: _override, ...state } = account;
   delete (state as { number?: unknown }).number;
   return {
     ...state,

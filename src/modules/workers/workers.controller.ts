@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
 import { CurrentPrincipal } from '../../platform/auth/current-principal.decorator.js';
 import type { Principal } from '../../platform/auth/principal.js';
-import { Member } from '../../platform/auth/route-class.decorator.js';
+import { Member, Roles } from '../../platform/auth/route-class.decorator.js';
 import { ApiDoc } from '../../platform/http/api-doc.decorator.js';
 import { IdentityVerificationService } from './identity-verification.service.js';
 import {
@@ -22,6 +22,7 @@ const PROFILE = {
 
 /** A worker's own profile. Member routes: the service refuses members who are not workers (403). */
 @Controller('workers/me')
+@Roles('worker')
 export class WorkersController {
   constructor(
     private readonly workers: WorkersService,
@@ -51,6 +52,8 @@ export class WorkersController {
   @Member()
   @ApiDoc({
     summary: 'My worker profile, personal data masked',
+    description:
+      'Verification states of the identity, the payout account and each qualification; 404 worker_not_found before PUT /workers/me.',
     tags: ['workers'],
     responses: PROFILE,
     problems: [403, 404],
@@ -99,6 +102,8 @@ export class WorkersController {
   @ApiDoc({
     summary:
       'Declare a qualification (e.g. health-certificate); unverified until an operator checks',
+    description:
+      'The code is one of the catalogue (src/modules/eligibility/qualifications.ts); declaring it again replaces it. It counts for eligibility once an operator verifies it.',
     tags: ['workers'],
     responses: PROFILE,
     problems: [403, 404, 409],
@@ -114,6 +119,7 @@ export class WorkersController {
   @Member()
   @ApiDoc({
     summary: 'Remove one of my qualifications',
+    description: '404 qualification_not_found when the worker has none with this code.',
     tags: ['workers'],
     responses: PROFILE,
     problems: [403, 404],

@@ -1,23 +1,36 @@
 import { z } from 'zod';
-import { CalendarDate, Evidence, PersonName } from '../../platform/http/fields.js';
+import { CalendarDate, MemberId, PersonName } from '../../platform/http/fields.js';
+import { opaque } from '../../platform/http/text.js';
+import { futureKst } from '../../platform/http/examples.js';
 import { zodDto } from '../../platform/http/zod-dto.js';
+import { Evidence, freeText } from '../../privacy/free-text.js';
+import { RevealedNote, revealRequest } from '../../privacy/reveal.js';
+import { QUALIFICATION_CODES } from '../eligibility/qualifications.js';
 import type { Worker } from './workers.repository.js';
 
 const LegalName = PersonName;
 /** Shape only; the service checks it is a real date, not in the future and plausible. */
 const BirthDate = CalendarDate.meta({ example: '1998-04-17' });
-const Phone = z.string().trim().min(9).max(20).meta({ example: '010-1234-5678' });
-const QualificationCode = z
+/** A Korean phone number, mobile or landline, digits with optional `-` or spaces. */
+const Phone = z
   .string()
-  .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, { message: 'kebab-case, e.g. health-certificate' })
-  .max(64);
+  .trim()
+  .regex(/^(?:\+82[- ]?|0)\d{1,2}[- ]?\d{3,4}[- ]?\d{4}$/, {
+    message: 'Expected a Korean phone number such as 010-1234-5678.',
+  })
+  .meta({ example: '010-1234-5678' });
+const QualificationCode = z.enum(QUALIFICATION_CODES, {
+  message: 'Expected a qualification code of the catalogue, e.g. health-certificate.',
+});
 const Instant = z.iso.datetime({ offset: true }).transform((value) => new Date(value));
 
 export const PutProfile = z
   .object({ legalName: LegalName, birthDate: BirthDate, phone: Phone })
   .strict();
 export type PutProfile = z.infer<typeof PutProfile>;
-export class PutProfileDto extends zodDto(PutProfile) {}
+export class PutProfileDto extends zodDto(PutProfile, {
+  example: () => ({ legalName: '김민수', birthDate: '1998-04-17', phone: '010-1234-5678' }),
+}) {}
 
 export const PutBankAccount = z
   .object({
@@ -30,20 +43,24 @@ export const PutBankAccount = z
   })
   .strict();
 export type PutBankAccount = z.infer<typeof PutBankAccount>;
-export class PutBankAccountDto extends zodDto(PutBankAccount) {}
+export class PutBankAccountDto extends zodDto(PutBankAccount, {
+  example: () => ({ bankCode: '088', number: '110-123-456789', holderName: '김민수' }),
+}) {}
 
 export const AddQualification = z
   .object({ code: QualificationCode, expiresAt: Instant.optional() })
   .strict();
 export type AddQualification = z.infer<typeof AddQualification>;
-export class AddQualificationDto extends zodDto(AddQualification) {}
+export class AddQualificationDto extends zodDto(AddQualification, {
+  example: () => ({ code: 'health-certificate', expiresAt: futureKst(300, '00:00') }),
+}) {}
 
-export const WorkerIdParams = z.object({ id: z.string().min(1).max(128) });
+export const WorkerIdParams = z.object({ id: MemberId });
 export class WorkerIdParamsDto extends zodDto(WorkerIdParams) {}
 export const QualificationParams = z.object({ code: QualificationCode });
 export class QualificationParamsDto extends zodDto(QualificationParams) {}
 export const WorkerQualificationParams = z.object({
-  id: z.string().min(1).max(128),
+  id: MemberId,
   code: QualificationCode,
 });
 export class WorkerQualificationParamsDto extends zodDto(WorkerQualificationParams) {}
@@ -73,15 +90,26 @@ export const IdentityDecision = z
   .object({
     action: Action,
     evidence: Evidence,
-    ci: z.string().trim().min(1).max(200).optional().meta({
-      description: 'The CI from the provider console, when there is one; held as a blind index',
-    }),
+    ci: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9+/=_-]{8,200}$/, { message: 'Expected a CI (base64).' })
+      .optional()
+      .meta({
+        description: 'The CI from the provider console, when there is one; held as a blind index',
+      }),
     birthDate: BirthDate.optional().meta({ description: 'As on the identity document' }),
   })
   .strict()
   .superRefine(verifyOnly(['ci', 'birthDate']));
 export type IdentityDecision = z.infer<typeof IdentityDecision>;
-export class IdentityDecisionDto extends zodDto(IdentityDecision) {}
+export class IdentityDecisionDto extends zodDto(IdentityDecision, {
+  example: () => ({
+    action: 'verify',
+    evidence: 'Ticket 512: 신분증 사본과 NICE 콘솔 조회 확인',
+    birthDate: '1998-04-17',
+  }),
+}) {}
 
 export const BankAccountDecision = z
   .object({
@@ -91,27 +119,80 @@ export const BankAccountDecision = z
       .boolean()
       .optional()
       .meta({ description: 'Required with verify: the holder is the worker (legal name)' }),
+    overrideHolderMismatch: z
+      .literal(true)
+      .optional()
+      .meta({
+        description:
+          "Verify a holder the system's own name comparison finds different from the legal name " +
+          '(e.g. a family account with consent): explicit, with overrideReason; recorded',
+      }),
+    overrideReason: freeText({ min: 5, max: 500, multiline: true, holds: 'personal' })
+      .optional()
+      .meta({ description: 'Why the mismatch is accepted (kept encrypted)' }),
   })
   .strict()
-  .superRefine(verifyOnly(['holderMatchesLegalName'], ['holderMatchesLegalName']));
+  .superRefine(
+    verifyOnly(
+      ['holderMatchesLegalName', 'overrideHolderMismatch', 'overrideReason'],
+      ['holderMatchesLegalName'],
+    ),
+  )
+  .superRefine((value, ctx) => {
+    if (value.overrideHolderMismatch && !value.overrideReason) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['overrideReason'],
+        message: 'Required with an override.',
+      });
+    }
+    if (value.overrideReason && !value.overrideHolderMismatch) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['overrideHolderMismatch'],
+        message: 'overrideReason goes with overrideHolderMismatch: true.',
+      });
+    }
+    if (value.overrideHolderMismatch && value.holderMatchesLegalName === false) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['overrideHolderMismatch'],
+        message: 'An override is only for verifying a match (holderMatchesLegalName: true).',
+      });
+    }
+  });
 export type BankAccountDecision = z.infer<typeof BankAccountDecision>;
-export class BankAccountDecisionDto extends zodDto(BankAccountDecision) {}
+export class BankAccountDecisionDto extends zodDto(BankAccountDecision, {
+  example: () => ({
+    action: 'verify',
+    evidence: 'Ticket 514: 통장 사본의 예금주 확인',
+    holderMatchesLegalName: true,
+  }),
+}) {}
 
 export const QualificationDecision = z
   .object({ action: Action, evidence: Evidence, expiresAt: Instant.optional() })
   .strict()
   .superRefine(verifyOnly(['expiresAt']));
 export type QualificationDecision = z.infer<typeof QualificationDecision>;
-export class QualificationDecisionDto extends zodDto(QualificationDecision) {}
+export class QualificationDecisionDto extends zodDto(QualificationDecision, {
+  example: () => ({
+    action: 'verify',
+    evidence: 'Ticket 515: 보건증 스캔, 유효기간 1년',
+    expiresAt: futureKst(365, '00:00'),
+  }),
+}) {}
 
 export const StatusDecision = z
   .object({
     status: z.enum(['active', 'suspended']),
-    reason: z.string().trim().min(5).max(1000),
+    reason: freeText({ min: 5, max: 1000, multiline: true, holds: 'personal' }),
   })
   .strict();
 export type StatusDecision = z.infer<typeof StatusDecision>;
-export class StatusDecisionDto extends zodDto(StatusDecision) {}
+export class StatusDecisionDto extends zodDto(StatusDecision, {
+  example: () => ({ status: 'suspended', reason: '무단 결근 신고 3건, ticket 520' }),
+}) {}
 
 const Iso = z.iso.datetime();
 
@@ -137,6 +218,17 @@ export const WorkerProfile = z
         verifiedAt: Iso.nullable(),
         method: z.enum(['popbill', 'manual']).nullable(),
         holderMatchesLegalName: z.boolean(),
+        holderMismatchOverride: z
+          .object({
+            by: z.string(),
+            at: Iso,
+            reason: z.string().meta({ description: 'Masked (a note): revealed with a reason' }),
+          })
+          .nullable()
+          .meta({
+            description:
+              "An operator verified the holder although the system's name comparison found a mismatch",
+          }),
         lastCheck: z.object({ result: z.string(), resultMessage: z.string(), at: Iso }).nullable(),
       })
       .nullable(),
@@ -167,6 +259,7 @@ export const StaffWorkerView = WorkerProfile.extend({
       by: z.string(),
       at: Iso,
       evidence: z.string(),
+      override: z.boolean().optional().meta({ description: 'A holder name mismatch overridden' }),
     }),
   ),
 }).meta({ id: 'StaffWorkerView' });
@@ -198,6 +291,13 @@ export function mapWorkerProfile(worker: Worker): WorkerProfile {
           verifiedAt: iso(bankAccount.verifiedAt),
           method: bankAccount.method ?? null,
           holderMatchesLegalName: bankAccount.holderMatchesLegalName,
+          holderMismatchOverride: bankAccount.holderMismatchOverride
+            ? {
+                by: bankAccount.holderMismatchOverride.by,
+                at: bankAccount.holderMismatchOverride.at.toISOString(),
+                reason: bankAccount.holderMismatchOverride.reason,
+              }
+            : null,
           lastCheck: bankAccount.lastCheck
             ? { ...bankAccount.lastCheck, at: bankAccount.lastCheck.at.toISOString() }
             : null,
@@ -227,6 +327,7 @@ export function mapStaffWorkerView(worker: Worker): StaffWorkerView {
       by: e.by,
       at: e.at.toISOString(),
       evidence: e.evidence,
+      ...(e.override ? { override: true } : {}),
     })),
   };
 }
@@ -241,7 +342,9 @@ export const StartIdentity = z
   })
   .strict();
 export type StartIdentity = z.infer<typeof StartIdentity>;
-export class StartIdentityDto extends zodDto(StartIdentity) {}
+export class StartIdentityDto extends zodDto(StartIdentity, {
+  example: () => ({ provider: 'nice', returnUrl: 'https://app.workmatch.kr/identity/return' }),
+}) {}
 
 export const IdentitySessionResponse = z
   .object({
@@ -260,12 +363,55 @@ export type IdentitySessionResponse = z.infer<typeof IdentitySessionResponse>;
 export const ConfirmIdentity = z
   .object({
     provider: z.enum(['nice', 'danal']),
-    transactionId: z.string().min(1).max(200),
+    transactionId: z
+      .string()
+      .regex(/^[A-Za-z0-9_.:-]{1,200}$/, { message: 'Expected the transaction id we gave.' }),
     fields: z
-      .record(z.string().max(64), z.string().max(10_000))
+      .record(
+        z.string().regex(/^[A-Za-z0-9_]{1,64}$/, { message: 'Expected a field name.' }),
+        opaque(z.string().max(10_000), "the provider's sealed result, read once, never stored"),
+      )
       .refine((fields) => Object.keys(fields).length <= 30, { message: 'At most 30 fields' })
       .meta({ description: 'What the provider sent back through the browser, as received' }),
   })
   .strict();
 export type ConfirmIdentity = z.infer<typeof ConfirmIdentity>;
-export class ConfirmIdentityDto extends zodDto(ConfirmIdentity) {}
+export class ConfirmIdentityDto extends zodDto(ConfirmIdentity, {
+  example: () => ({
+    provider: 'nice',
+    transactionId: 'TX20261205093000123',
+    fields: {
+      token_version_id: '20261205093000ABCD',
+      enc_data: 'Q2lwaGVydGV4dCBmcm9tIE5JQ0U…',
+      integrity_value: 'bWFjLW9mLXRoZS1yZXN1bHQ…',
+    },
+  }),
+}) {}
+
+/** The personal fields of a worker an operator may reveal (the CI is never stored to reveal). */
+export const WORKER_REVEALABLE = [
+  'legalName',
+  'birthDate',
+  'phone',
+  'accountNumber',
+  'accountHolderName',
+] as const;
+
+export const WorkerRevealRequest = revealRequest(WORKER_REVEALABLE);
+export type WorkerRevealRequest = z.infer<typeof WorkerRevealRequest>;
+export class WorkerRevealRequestDto extends zodDto(WorkerRevealRequest, {
+  example: () => ({ fields: ['phone', 'notes'], reason: '근무자 연락 요청, ticket 521' }),
+}) {}
+
+export const WorkerReveal = z
+  .object({
+    id: z.string(),
+    legalName: z.string().nullable().optional(),
+    birthDate: z.string().nullable().optional(),
+    phone: z.string().nullable().optional(),
+    accountNumber: z.string().nullable().optional(),
+    accountHolderName: z.string().nullable().optional(),
+    notes: z.array(RevealedNote).optional(),
+  })
+  .meta({ id: 'WorkerReveal', description: 'Raw values, each only when asked for' });
+export type WorkerReveal = z.infer<typeof WorkerReveal>;

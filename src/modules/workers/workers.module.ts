@@ -9,11 +9,12 @@ import { WorkersService } from './workers.service.js';
 /**
  * Worker profiles. The verifier ports (`BANK_ACCOUNT_VERIFIER`, `IDENTITY_VERIFIER`) are optional:
  * a global module that provides them (the provider clients, a later issue) turns the routes that
- * need them on; without one they answer 503.
+ * need them on; without one they answer 503. `StaffWorkersService` is exported for the operator's
+ * decisions `cli demo seed` makes.
  */
 @Module({
   controllers: [WorkersController, StaffWorkersController],
   providers: [WorkersRepository, WorkersService, StaffWorkersService, IdentityVerificationService],
-  exports: [WorkersService],
+  exports: [WorkersService, StaffWorkersService],
 })
 export class WorkersModule {}

@@ -45,6 +45,21 @@ export const WORKER_PERSONAL_DATA = definePersonalData({
       masking: 'name',
     },
   },
+  notes: {
+    statusReason: { description: 'Why an operator suspended or reactivated the worker' },
+    'identity.evidence': {
+      description:
+        'What an operator checked to verify the identity by hand, or the provider reference',
+    },
+    'identity.revokeReason': { description: 'Why the identity verification was revoked' },
+    'bankAccount.holderMismatchOverride.reason': {
+      description:
+        "Why an operator accepted a holder name the system found different from the worker's",
+    },
+    'history[].evidence': {
+      description: 'What each verification or status decision was made on (staff notes)',
+    },
+  },
   retention: { class: 'member-account', from: 'withdrawnAt', method: 'anonymize' },
   revealableBy: ['operator', 'admin'],
 });

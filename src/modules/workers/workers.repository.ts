@@ -46,6 +46,12 @@ export interface BankAccountState {
   holderMatchesLegalName: boolean;
   /** The last provider check, verbatim (Popbill `result`, `resultMessage`). */
   lastCheck?: { result: string; resultMessage: string; at: Date };
+  /**
+   * An operator verified the holder although the system's name comparison found it different
+   * from the legal name: who, when and why (the reason is a note). Gone when the account or the
+   * legal name changes, or the verification is revoked.
+   */
+  holderMismatchOverride?: { by: string; at: Date; reason: string };
 }
 
 export interface Qualification {
@@ -76,6 +82,8 @@ export interface VerificationEvent {
   byRole?: 'operator' | 'admin' | 'worker' | 'provider';
   at: Date;
   evidence: string;
+  /** A bank account verified over the system's holder name mismatch. */
+  override?: boolean;
 }
 
 /** A worker profile as the rest of the code sees it; personal fields masked unless asked for. */
@@ -158,9 +166,14 @@ const FACTS_PROJECTION = {
   noShows: 1,
 } as const;
 
-/** Reads: personal fields masked, except those named in `plaintext`. */
+/**
+ * Reads: personal fields masked, except those named in `plaintext`; notes (evidence, reasons)
+ * masked unless `notes` is true or names their paths. A service that writes back what it read
+ * (a revocation keeps the evidence) reads the notes in plaintext.
+ */
 export interface ReadOptions {
   plaintext?: readonly WorkerPersonalField[];
+  notes?: boolean | readonly string[];
 }
 
 function identityStands(identity: IdentityState | undefined): boolean {
@@ -185,6 +198,20 @@ export class WorkersRepository {
   async getById(id: string, options: ReadOptions = {}): Promise<Worker | undefined> {
     const doc = await this.collection.findOne({ _id: id });
     return doc ? this.toWorker(doc, options) : undefined;
+  }
+
+  /** Every note of the worker, decrypted, with where it sits; undefined without a profile. */
+  async notesOf(id: string): Promise<{ path: string; at: string; text: string }[] | undefined> {
+    const doc = await this.collection.findOne({ _id: id });
+    return doc
+      ? this.personal.revealNotes(id, doc as unknown as Record<string, unknown>)
+      : undefined;
+  }
+
+  /** Whether the worker's personal data was destroyed after the retention period. */
+  async isDestroyed(id: string): Promise<boolean> {
+    const doc = await this.collection.findOne({ _id: id }, { projection: { destroyedAt: 1 } });
+    return doc?.destroyedAt !== undefined;
   }
 
   async exists(id: string): Promise<boolean> {
@@ -306,9 +333,12 @@ export class WorkersRepository {
     }
     if (patch.qualifications) set.qualifications = patch.qualifications;
     if (patch.withdrawnAt) set.withdrawnAt = patch.withdrawnAt;
-    const update: Document = { $set: set };
+    const update: Document = { $set: await this.personal.sealNotes(id, set) };
     if (Object.keys(unset).length) update.$unset = unset;
-    if (patch.event) update.$push = { history: patch.event };
+    if (patch.event) {
+      const { history } = await this.personal.sealNotes(id, { history: [patch.event] });
+      update.$push = { history: history[0] };
+    }
     return update as UpdateFilter<WorkerDocument>;
   }
 
@@ -330,9 +360,12 @@ export class WorkersRepository {
     return error;
   }
 
-  private async toWorker(doc: WorkerDocument, options: ReadOptions): Promise<Worker> {
-    const p = await this.personal.open(doc as unknown as Record<string, unknown>, doc._id, {
+  private async toWorker(stored: WorkerDocument, options: ReadOptions): Promise<Worker> {
+    const p = await this.personal.open(stored as unknown as Record<string, unknown>, stored._id, {
       plaintext: options.plaintext ?? [],
+    });
+    const doc = await this.personal.openNotes(stored._id, stored, {
+      plaintext: options.notes ?? false,
     });
     return {
       id: doc._id,
@@ -372,6 +405,14 @@ function toFacts(
     bankAccount: doc.bankAccount && {
       verified: doc.bankAccount.verifiedAt !== undefined,
       holderMatchesLegalName: doc.bankAccount.holderMatchesLegalName,
+      ...(doc.bankAccount.holderMismatchOverride
+        ? {
+            holderMismatchOverride: {
+              by: doc.bankAccount.holderMismatchOverride.by,
+              at: doc.bankAccount.holderMismatchOverride.at,
+            },
+          }
+        : {}),
     },
     // Self-declared qualifications count only once an operator (or a provider) verified them.
     qualifications: (doc.qualifications ?? [])

@@ -102,6 +102,8 @@ export class WorkersService {
     const saved = await withRetry(async () => {
       const existing = await this.workers.getById(id, {
         plaintext: ['legalName', 'birthDate', 'accountHolderName'],
+        // A self-revocation keeps the identity's evidence, written back as it was.
+        notes: true,
       });
       if (!existing) return this.workers.create(id, { personal }, now);
       this.assertNotWithdrawn(existing);
@@ -328,8 +330,13 @@ export class WorkersService {
 
 /** The account state without a verification (a new check decides it again). */
 function withoutVerification<
-  T extends { verifiedAt?: Date; method?: unknown; verifiedBy?: string },
->(state: T): Omit<T, 'verifiedAt' | 'method' | 'verifiedBy'> {
-  const { verifiedAt: _v, method: _m, verifiedBy: _b, ...rest } = state;
+  T extends {
+    verifiedAt?: Date;
+    method?: unknown;
+    verifiedBy?: string;
+    holderMismatchOverride?: unknown;
+  },
+>(state: T): Omit<T, 'verifiedAt' | 'method' | 'verifiedBy' | 'holderMismatchOverride'> {
+  const { verifiedAt: _v, method: _m, verifiedBy: _b, holderMismatchOverride: _o, ...rest } = state;
   return rest;
 }

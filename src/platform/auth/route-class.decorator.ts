@@ -1,4 +1,5 @@
 import type { Type } from '@nestjs/common';
+import type { Role } from './principal.js';
 
 /**
  * Who may call a route. Every route declares exactly one class; the same declaration drives the
@@ -39,6 +40,27 @@ export const Member = () => RouteClassOf('member');
 export const Operator = () => RouteClassOf('operator');
 export const Admin = () => RouteClassOf('admin');
 export const Internal = () => RouteClassOf('internal');
+
+export const ROUTE_ROLES = 'workmatch:route-roles';
+
+/**
+ * Narrows a `member` route to the roles it serves (`@Roles('worker')`): the guard refuses any
+ * other role with 403 before the handler, its validation or its service run, so a wrong caller
+ * never learns what the route would have said (a 503 of a provider, a 404 of a record). On the
+ * controller or on a handler (the handler's wins). Documented as `x-roles`.
+ */
+export function Roles(...roles: [Role, ...Role[]]): MethodDecorator & ClassDecorator {
+  return (target: object, _key?: string | symbol, descriptor?: PropertyDescriptor) => {
+    Reflect.defineMetadata(ROUTE_ROLES, roles, descriptor?.value ?? target);
+  };
+}
+
+/** The roles a handler is narrowed to (its own, else its controller's), if any. */
+export function routeRolesOf(controller: Type, handlerName: string): readonly Role[] | undefined {
+  const handler = (controller.prototype as Record<string, object>)[handlerName];
+  return ((handler && Reflect.getMetadata(ROUTE_ROLES, handler)) ??
+    Reflect.getMetadata(ROUTE_ROLES, controller)) as readonly Role[] | undefined;
+}
 
 export class RouteClassError extends Error {}
 

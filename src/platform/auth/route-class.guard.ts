@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { DomainError } from '../errors/domain.error.js';
 import type { Role } from './principal.js';
-import { ROUTE_CLASS, type RouteClass } from './route-class.decorator.js';
+import { ROUTE_CLASS, ROUTE_ROLES, type RouteClass } from './route-class.decorator.js';
 
 /**
  * API Gateway sets this header on every request it forwards (see routes.json); an `internal`
@@ -20,6 +20,7 @@ const REFUSALS: Record<string, string> = {
   token_expired: 'The access token has expired; refresh it.',
   token_revoked: 'The session has ended; sign in again.',
   token_invalid: 'The access token is not valid.',
+  token_too_large: 'The Authorization header is larger than any access token (16 KiB).',
   unauthenticated: 'Sign in first.',
 };
 
@@ -53,7 +54,18 @@ export class RouteClassGuard implements CanActivate {
       const reason = request.authFailure ?? 'unauthenticated';
       throw new DomainError('unauthorized', reason, REFUSALS[reason] ?? REFUSALS.unauthenticated!);
     }
-    if (routeClass === 'member') return true;
+    if (routeClass === 'member') {
+      const roles = this.reflector.getAllAndOverride<readonly Role[] | undefined>(ROUTE_ROLES, [
+        context.getHandler(),
+        context.getClass(),
+      ]);
+      if (!roles || principal.groups.some((group) => roles.includes(group))) return true;
+      throw new DomainError(
+        'forbidden',
+        'insufficient_role',
+        `This route is for ${roles.join(', ')} members.`,
+      );
+    }
     if (principal.groups.some((group) => ALLOWED[routeClass].includes(group))) return true;
     throw new DomainError('forbidden', 'insufficient_role', `This route is for ${routeClass}s.`);
   }

@@ -9,6 +9,8 @@ export type DomainErrorKind =
   | 'not_found'
   | 'conflict'
   | 'unprocessable'
+  /** The body's media type or charset is not one the API reads (415). */
+  | 'unsupported_media_type'
   | 'rate_limited'
   | 'unavailable'
   /** A fault in our own data or code that we can name (500, logged as an error). */
@@ -20,8 +22,10 @@ export interface FieldIssue {
   /** Dotted path to the field inside that location; empty for the whole location. */
   field: string;
   message: string;
-  /** zod's issue code (`invalid_type`, `unrecognized_keys`, …). */
+  /** zod's issue code (`invalid_type`, `unrecognized_keys`, …), or a refinement's own. */
   code: string;
+  /** What a refinement found (e.g. the kind of personal data), never the value itself. */
+  kind?: string;
 }
 
 export class DomainError extends Error {

@@ -9,11 +9,14 @@ import type { Logger } from 'pino';
 import { AppModule } from '../../app.module.js';
 import type { AppConfig } from '../../config/config.js';
 import { PinoNestLogger } from '../logging/nest-logger.js';
-import { registerAuthentication } from '../auth/authenticate.hook.js';
+import { MAX_HEADER_BYTES, registerAuthentication } from '../auth/authenticate.hook.js';
 import { TokenVerifier } from '../auth/token-verifier.js';
 import { Idempotency } from './idempotency.js';
 import { IdempotencyRepository } from './idempotency.repository.js';
+import { registerJsonBodyParser } from './json-body.js';
+import { MAX_PATH_PARAM_LENGTH } from './limits.js';
 import { buildOpenApiDocument } from './openapi.js';
+import { sendProblem } from './problem.filter.js';
 import { REQUEST_ID_HEADER, registerRequestLifecycle } from './request-lifecycle.js';
 /** API Gateway (VPC link) and the ALB. */
 const TRUSTED_PROXY_HOPS = 2;
@@ -64,6 +67,25 @@ function packageVersion(): string {
   return manifest.version;
 }
 
+/** What each tag of the document groups, for readers of the Swagger UI and the lint. */
+const API_TAGS = [
+  { name: 'auth', description: 'Sign-up, sign-in and passwords through Amazon Cognito' },
+  { name: 'members', description: "The signed-in member's own record" },
+  {
+    name: 'workers',
+    description: "A worker's profile, payout account, identity and qualifications",
+  },
+  { name: 'businesses', description: 'Businesses, their staff and block list (business members)' },
+  { name: 'shifts', description: 'Shifts posted by businesses, browsed by workers' },
+  { name: 'assignments', description: 'Applications and assignments of workers to shifts' },
+  { name: 'eligibility', description: 'Whether a worker may be assigned to a shift, and why not' },
+  {
+    name: 'operator',
+    description: 'For operators and admins: verifications, masked reads and audited reveals',
+  },
+  { name: 'health', description: 'Liveness and readiness for the load balancer and ECS' },
+];
+
 export interface ApiAppOptions {
   config: AppConfig;
   logger: Logger;
@@ -81,8 +103,14 @@ export async function createApiApp({
     loggerInstance: logger,
     logController: new RequestLogController(config.log),
     bodyLimit: config.http.bodyLimitBytes,
+    http: { maxHeaderSize: MAX_HEADER_BYTES },
     genReqId: requestIdOf,
     return503OnClosing: true,
+    routerOptions: { maxParamLength: MAX_PATH_PARAM_LENGTH },
+    // Errors the router raises before any route (a path parameter too long, a malformed
+    // percent-escape) are problems like every other error.
+    frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) =>
+      sendProblem(error, request, reply),
     forceCloseConnections: 'idle',
     // In AWS a request reaches the task through API Gateway's VPC link and the private ALB:
     // trust exactly those two hops of X-Forwarded-For, so the client's IP is the one API Gateway
@@ -97,7 +125,9 @@ export async function createApiApp({
     { logger: new PinoNestLogger(logger), abortOnError: false, bodyParser: false },
   );
   const fastify = app.getHttpAdapter().getInstance();
-  // Fastify's own JSON parser stays (it enforces bodyLimit); plain text is refused with 415.
+  // JSON bodies through our parser (charset, encoding, depth and UTF-16 checks around Fastify's
+  // own, which enforces bodyLimit); plain text is refused with 415.
+  registerJsonBodyParser(fastify);
   fastify.removeContentTypeParser('text/plain');
 
   registerAuthentication(fastify, app.get(TokenVerifier));
@@ -116,7 +146,16 @@ export async function createApiApp({
       title: 'workmatch API',
       version: packageVersion(),
       description:
-        'Staffing marketplace backend. Errors are RFC 9457 problem+json with a stable `code`.',
+        'Staffing marketplace backend: businesses verified against the NTS register post shifts; ' +
+        'verified workers are assigned after an eligibility check; operators run the platform. ' +
+        'Errors are RFC 9457 problem+json with a stable `code`; times are instants with an ' +
+        'offset, shown in KST (+09:00).',
+      servers: [
+        config.mode === 'aws'
+          ? { url: '/', description: 'This deployment (behind API Gateway)' }
+          : { url: `http://127.0.0.1:${config.http.port}`, description: 'The local stack' },
+      ],
+      tags: API_TAGS,
     });
     const [{ default: swagger }, { default: swaggerUi }] = await Promise.all([
       import('@fastify/swagger'),

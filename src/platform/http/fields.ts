@@ -1,30 +1,46 @@
 import { z } from 'zod';
+import { MAX_PATH_PARAM_LENGTH } from './limits.js';
+import { text } from './text.js';
 
 /**
  * Request fields more than one module takes, defined once so they are validated (and
- * documented) the same everywhere.
+ * documented) the same everywhere. Identifier-like fields are closed patterns: they cannot
+ * carry a sentence, a phone number or a registration number.
  */
 
 /** A person's name: Hangul, Latin letters, spaces and the few marks names carry. */
-export const PersonName = z
-  .string()
-  .trim()
-  .min(1)
-  .max(50)
-  .regex(/^[\p{Script=Hangul}A-Za-z][\p{Script=Hangul}A-Za-z .\-·']*$/u, {
-    message: 'Letters (Hangul or Latin), spaces, ".", "-", "·" only.',
-  });
+export const PersonName = text({ max: 50 }).regex(
+  /^[\p{Script=Hangul}A-Za-z][\p{Script=Hangul}A-Za-z .\-·']*$/u,
+  { message: 'Letters (Hangul or Latin), spaces, ".", "-", "·" only.' },
+);
 
 /** A calendar date, `YYYY-MM-DD`: shape only; services check it is real and plausible. */
 export const CalendarDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'Expected YYYY-MM-DD.' });
 
-/** What a staff member checked before a manual verification; kept with the record. */
-export const Evidence = z
+/**
+ * A member id: a Cognito `sub` (a UUID) or, for an account migrated from Firebase, its uid
+ * (letters and digits). At most as long as the router takes a path parameter.
+ */
+export const MemberId = z
+  .string()
+  .max(MAX_PATH_PARAM_LENGTH)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, { message: 'Expected a member id.' });
+
+/** A document id made by this service (a MongoDB ObjectId, 24 hex digits). */
+export const ObjectIdText = z
+  .string()
+  .length(24, { message: 'Expected an id.' })
+  .regex(/^[0-9a-f]{24}$/i, { message: 'Expected an id.' });
+
+/**
+ * An email address, trimmed and lower-cased. (The format is checked after trimming, so the
+ * document states it on the input by hand.)
+ */
+export const Email = z
   .string()
   .trim()
-  .min(5, {
-    message: 'Say what was checked (at least 5 characters), e.g. the ticket and document.',
-  })
-  .max(1000);
+  .toLowerCase()
+  .meta({ format: 'email', example: 'minsu.kim@example.com' })
+  .pipe(z.email({ message: 'Expected an email address.' }).max(254));

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { stringify } from 'safe-stable-stringify';
 import { ConflictError, DomainError, ValidationError } from '../errors/domain.error.js';
+import { fingerprint } from './fingerprint.js';
 import { IdempotencyRepository, type IdempotencyRecord } from './idempotency.repository.js';
 
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
@@ -70,7 +70,7 @@ export class Idempotency {
     }
     const scope = request.principal?.sub ?? 'anonymous';
     const id = sha256(`${scope}\n${request.method}\n${routeOf(request)}\n${request.url}\n${key}`);
-    const requestHash = sha256(stringify(request.body ?? null) ?? 'null');
+    const requestHash = fingerprint(request.body ?? null);
     const now = new Date();
     const fresh: IdempotencyRecord = {
       _id: id,

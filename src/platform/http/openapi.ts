@@ -13,7 +13,7 @@ import {
 import type { ApiResponseDoc } from './api-doc.decorator.js';
 import { PROBLEM_CONTENT_TYPE } from './problem.js';
 import { describeRoutes, type RouteDescription } from './route-table.js';
-import { isZodDto } from './zod-dto.js';
+import { isZodDto, type ZodDto } from './zod-dto.js';
 
 export const ProblemSchema = z
   .object({
@@ -31,10 +31,17 @@ export const ProblemSchema = z
           field: z.string(),
           message: z.string(),
           code: z.string(),
+          kind: z.string().optional().meta({
+            description: 'What was found, e.g. resident_registration_number (never the value)',
+          }),
         }),
       )
       .optional()
-      .meta({ description: 'Each invalid or unknown field (validation_failed only).' }),
+      .meta({
+        description:
+          'Each invalid or unknown field (validation_failed), or each field refused by a rule ' +
+          '(personal_data_in_free_text).',
+      }),
   })
   .meta({ id: 'Problem', description: 'RFC 9457 problem details' });
 
@@ -48,7 +55,9 @@ const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   409: 'Conflict with the current state',
   413: 'Body too large',
   415: 'Unsupported media type',
-  422: 'Idempotency-Key reused with a different body, or a rule refused the request',
+  422:
+    'Idempotency-Key reused with a different body, free text holding a registration, card or ' +
+    'account number (personal_data_in_free_text), or a rule refused the request',
   429: 'Too many requests',
   500: 'Unexpected server error',
   503: 'A dependency is unavailable; retry later',
@@ -99,7 +108,13 @@ function operationFor(route: RouteDescription): ZodOpenApiOperationObject {
     const metatype = paramTypes[arg.index];
     const dto = isZodDto(metatype) ? metatype.schema : undefined;
     if (type === RouteParamtypes.BODY && dto) {
-      operation.requestBody = { required: true, content: { 'application/json': { schema: dto } } };
+      const example = isZodDto(metatype) ? metatype.example?.() : undefined;
+      operation.requestBody = {
+        required: true,
+        content: {
+          'application/json': { schema: dto, ...(example === undefined ? {} : { example }) },
+        },
+      };
     } else if (type === RouteParamtypes.QUERY && dto instanceof z.ZodObject) {
       requestParams.query = dto;
     } else if (type === RouteParamtypes.PARAM) {
@@ -127,6 +142,7 @@ function operationFor(route: RouteDescription): ZodOpenApiOperationObject {
   // The same declaration the guard enforces: a bearer token for member/operator/admin routes.
   operation.security = signedIn ? [{ [SECURITY_SCHEME]: [] }] : [];
   operation['x-route-class'] = route.routeClass;
+  if (route.roles) operation['x-roles'] = [...route.roles];
   if (signedIn) [401, 403].forEach((s) => problems.add(s));
   if (route.doc?.idempotent) [409, 422].forEach((s) => problems.add(s));
   for (const status of [...problems].sort()) {
@@ -139,10 +155,35 @@ function operationFor(route: RouteDescription): ZodOpenApiOperationObject {
   return operation;
 }
 
+/** Every route's body DTO, by `METHOD /path` (what the document's examples are checked against). */
+export function requestBodyDtos(controllers: Type[]): { route: string; dto: ZodDto }[] {
+  const out: { route: string; dto: ZodDto }[] = [];
+  for (const route of describeRoutes(controllers)) {
+    const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, route.controller, route.handlerName) ??
+      {}) as Record<string, RouteArg>;
+    const paramTypes = (Reflect.getMetadata(
+      'design:paramtypes',
+      route.controller.prototype,
+      route.handlerName,
+    ) ?? []) as unknown[];
+    for (const [key, arg] of Object.entries(args)) {
+      const metatype = paramTypes[arg.index];
+      if (Number(key.split(':')[0]) === RouteParamtypes.BODY && isZodDto(metatype)) {
+        out.push({ route: `${route.method.toUpperCase()} ${route.path}`, dto: metatype });
+      }
+    }
+  }
+  return out;
+}
+
 export interface OpenApiInfo {
   title: string;
   version: string;
   description?: string;
+  /** Where the API is served (at least one). */
+  servers: { url: string; description: string }[];
+  /** Every tag the operations use, described. */
+  tags: { name: string; description: string }[];
 }
 
 /** OpenAPI 3.1, generated from the routes and their zod schemas: one source of truth. */
@@ -152,9 +193,12 @@ export function buildOpenApiDocument(controllers: Type[], info: OpenApiInfo) {
     const item = (paths[route.path] ??= {});
     item[route.method] = operationFor(route);
   }
+  const { servers, tags, ...about } = info;
   const document: ZodOpenApiObject = {
     openapi: '3.1.0',
-    info: { ...info },
+    info: { ...about, license: { name: 'Proprietary', identifier: 'LicenseRef-Proprietary' } },
+    servers,
+    tags,
     paths,
     components: {
       securitySchemes: {

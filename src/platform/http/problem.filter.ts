@@ -1,28 +1,37 @@
 import { Catch, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { PROBLEM_CONTENT_TYPE, toProblem } from './problem.js';
+import { REQUEST_ID_HEADER } from './request-lifecycle.js';
+
+/** Answers `exception` as a problem response, logging it as an error only when it is ours. */
+export function sendProblem(
+  exception: unknown,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): void {
+  const problem = toProblem(exception);
+  problem.body.instance = request.url.split('?', 1)[0];
+  problem.body.requestId = request.id;
+
+  if (problem.unexpected) {
+    request.log.error({ err: exception, code: problem.body.code }, 'request failed unexpectedly');
+  } else {
+    request.log.info({ status: problem.status, code: problem.body.code }, 'request refused');
+  }
+  if (reply.sent) return;
+  void reply
+    .status(problem.status)
+    .headers(problem.headers)
+    .header(REQUEST_ID_HEADER, request.id)
+    .header('content-type', PROBLEM_CONTENT_TYPE)
+    .send(JSON.stringify(problem.body));
+}
 
 /** The one place where anything thrown while serving a request becomes a problem response. */
 @Catch()
 export class ProblemFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    const reply = http.getResponse<FastifyReply>();
-    const request = http.getRequest<FastifyRequest>();
-    const problem = toProblem(exception);
-    problem.body.instance = request.url.split('?', 1)[0];
-    problem.body.requestId = request.id;
-
-    if (problem.unexpected) {
-      request.log.error({ err: exception, code: problem.body.code }, 'request failed unexpectedly');
-    } else {
-      request.log.info({ status: problem.status, code: problem.body.code }, 'request refused');
-    }
-    if (reply.sent) return;
-    void reply
-      .status(problem.status)
-      .headers(problem.headers)
-      .header('content-type', PROBLEM_CONTENT_TYPE)
-      .send(JSON.stringify(problem.body));
+    sendProblem(exception, http.getRequest<FastifyRequest>(), http.getResponse<FastifyReply>());
   }
 }

@@ -1,6 +1,7 @@
 import { RequestMethod, type Type } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/internal';
-import { routeClassOf, type RouteClass } from '../auth/route-class.decorator.js';
+import type { Role } from '../auth/principal.js';
+import { routeClassOf, routeRolesOf, type RouteClass } from '../auth/route-class.decorator.js';
 import { API_DOC, type ApiDocOptions } from './api-doc.decorator.js';
 
 const HTTP_METHODS: Partial<Record<RequestMethod, 'get' | 'post' | 'put' | 'patch' | 'delete'>> = {
@@ -19,6 +20,8 @@ export interface RouteDescription {
   handlerName: string;
   doc: ApiDocOptions | undefined;
   routeClass: RouteClass;
+  /** The roles a member route is narrowed to, if any. */
+  roles?: readonly Role[];
 }
 
 function joinPath(...parts: string[]): string {
@@ -62,6 +65,7 @@ export function describeRoutes(controllers: Type[]): RouteDescription[] {
             handlerName,
             doc,
             routeClass: routeClassOf(controller, handlerName),
+            roles: routeRolesOf(controller, handlerName),
           });
         }
       }

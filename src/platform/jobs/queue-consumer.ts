@@ -34,9 +34,14 @@ export class QueueConsumer {
       pollingCompleteWaitTimeMs: 5_000,
       handleMessage: (message) => this.handle(message),
     });
-    this.consumer.on('error', (error) =>
-      options.logger.warn({ err: error }, 'queue polling failed'),
-    );
+    this.consumer.on('error', (error) => {
+      // stop() aborts the long poll in flight: that is the stop, not a failure.
+      if (!this.running && isAbort(error)) {
+        options.logger.debug('queue polling stopped');
+        return;
+      }
+      options.logger.warn({ err: error }, 'queue polling failed');
+    });
     this.consumer.on('processing_error', (error) =>
       options.logger.warn({ err: error }, 'queue message processing failed'),
     );
@@ -82,4 +87,11 @@ export class QueueConsumer {
     log.debug({ type: parsed.type, eventId: parsed.id }, 'queue message handled');
     return message;
   }
+}
+
+/** An abort, or an error caused by one (sqs-consumer wraps the SDK's AbortError). */
+function isAbort(error: unknown, depth = 0): boolean {
+  if (error === null || typeof error !== 'object' || depth > 3) return false;
+  const { code, name, cause } = error as { code?: unknown; name?: unknown; cause?: unknown };
+  return code === 'AbortError' || name === 'AbortError' || isAbort(cause, depth + 1);
 }

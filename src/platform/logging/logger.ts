@@ -47,6 +47,10 @@ export function baseOptions(level: AppConfig['log']['level'], name: string): Log
  * non-blocking mode so a stalled log service cannot stall the API. `local` mode: a readable
  * console plus daily rotating JSON files under the log directory.
  */
+const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+const lower = (a: AppConfig['log']['level'], b: AppConfig['log']['level']) =>
+  LEVELS.indexOf(a) <= LEVELS.indexOf(b) ? a : b;
+
 export function createLogger(config: AppConfig, target: LoggerTarget): Logger {
   const options = baseOptions(config.log.level, target.name);
   if (target.destination) return pino(options, target.destination);
@@ -58,11 +62,13 @@ export function createLogger(config: AppConfig, target: LoggerTarget): Logger {
   }
   // pino refuses a level formatter with multi-target transports: the files keep numeric levels.
   delete options.formatters?.level;
+  // The logger lets through what either target wants; each target filters its own.
+  options.level = lower(config.log.level, config.log.consoleLevel);
   const transport = pino.transport({
     targets: [
       {
         target: 'pino-pretty',
-        level: config.log.level,
+        level: config.log.consoleLevel,
         options: {
           destination: 1,
           colorize: true,

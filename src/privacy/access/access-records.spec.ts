@@ -123,6 +123,13 @@ describe(AccessRecords.name, () => {
       expect(await heads().findOne({ _id: 'head' })).toMatchObject({ seq: 2, mac: second.mac });
     });
 
+    it('masks personal data written into a reason before chaining it', async () => {
+      const record = await sut.append(
+        entry({ action: 'reveal', reason: 'ticket 7: 고객 010-1234-5678, kim@example.com' }),
+      );
+      expect(record.reason).toBe('ticket 7: 고객 010-****-5678, ki***@example.com');
+    });
+
     it('requires a reason for reveals and exports', async () => {
       for (const action of ['reveal', 'export'] as const) {
         await expect(sut.append(entry({ action, reason: '  ' }))).rejects.toMatchObject({

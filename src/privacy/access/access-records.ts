@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ServiceUnavailableError } from '../../platform/errors/domain.error.js';
 import type { Database } from '../../platform/storage/database.js';
+import { scrub } from '../scrub.js';
 import { ChainWalker, chainStart, type ChainProblem } from './access-chain.js';
 import {
   GENESIS_PREV,
@@ -138,7 +139,9 @@ export class AccessRecords {
         subjects: entry.subjects,
         subjectCount: entry.subjects.length,
         fields: entry.fields,
-        reason: entry.reason,
+        // The purpose, not the person: any personal data pattern in it is masked before it is
+        // chained (the API also refuses registration, card and account numbers outright).
+        reason: entry.reason === null ? null : scrub(entry.reason),
         requestId: entry.requestId ?? null,
         prev: tail.prev,
       };

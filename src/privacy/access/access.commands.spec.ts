@@ -79,7 +79,7 @@ describe('access record commands', () => {
       await records.append(reveal());
       await records.append(reveal());
 
-      const { code, out } = await run(verifyAccessLogCommand, ['access', 'verify']);
+      const { code, out } = await run(verifyAccessLogCommand, []);
 
       expect(code).toBe(0);
       expect(out).toContain('checked 2 (records 1–2), head 2');
@@ -91,7 +91,7 @@ describe('access record commands', () => {
       await db.collection<{ _id: number }>('privacy_access_records').deleteOne({ _id: 2 });
       await db.collection<{ _id: number }>('privacy_access_records').deleteOne({ _id: 4 });
 
-      const { code, out } = await run(verifyAccessLogCommand, ['access', 'verify']);
+      const { code, out } = await run(verifyAccessLogCommand, []);
 
       expect(code).toBe(1);
       expect(out).toContain('NOT OK: 2 problem(s)');
@@ -110,12 +110,7 @@ describe('access record commands', () => {
     });
 
     it('prints the KST month as text tables, outside-hours reveals flagged', async () => {
-      const { code, out } = await run(accessReviewCommand, [
-        'access',
-        'review',
-        '--month',
-        '2026-11',
-      ]);
+      const { code, out } = await run(accessReviewCommand, ['--month', '2026-11']);
 
       expect(code).toBe(0);
       expect(out).toContain(
@@ -130,8 +125,6 @@ describe('access record commands', () => {
 
     it('prints JSON with --json and applies the thresholds given', async () => {
       const { code, out } = await run(accessReviewCommand, [
-        'access',
-        'review',
         '--month=2026-11',
         '--json',
         '--work-hours',
@@ -153,11 +146,11 @@ describe('access record commands', () => {
 
     it('exits 2 with the usage when --month is missing or malformed', async () => {
       for (const argv of [
-        ['access', 'review'],
-        ['access', 'review', '--month', '2026-13'],
-        ['access', 'review', '--month', '2026-11', '--work-hours', '19-09'],
-        ['access', 'review', '--month', '2026-11', '--max-reveals-per-day', 'many'],
-        ['access', 'review', '--month', '2026-11', '--bogus'],
+        [],
+        ['--month', '2026-13'],
+        ['--month', '2026-11', '--work-hours', '19-09'],
+        ['--month', '2026-11', '--max-reveals-per-day', 'many'],
+        ['--month', '2026-11', '--bogus'],
       ]) {
         const { code, err, out } = await run(accessReviewCommand, argv);
         expect(code).toBe(2);

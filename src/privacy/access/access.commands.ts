@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { defineCommand, readCommandArgs, usageError } from '../../platform/process/cli-command.js';
 import type { DatabaseCommandContext } from '../../platform/process/command-context.js';
 import { ACCESS_ACTIONS } from './access-record.js';
 import { AccessRecords, type VerifyResult } from './access-records.js';
@@ -17,11 +17,59 @@ export interface AccessCommandContext extends DatabaseCommandContext {
   now?: () => Date;
 }
 
-export const REVIEW_USAGE =
-  'usage: cli privacy access-review --month YYYY-MM [--json] [--max-reveals-per-day N]\n' +
-  '         [--max-reveals-per-month N] [--bulk-export-subjects N] [--work-hours 09-19]\n' +
-  '         [--holidays YYYY-MM-DD,...]\n' +
-  '  the month and the hours are in KST; weekends and --holidays are outside working hours\n';
+export const VERIFY_ACCESS_LOG_COMMAND = defineCommand({
+  name: 'privacy verify-access-log',
+  summary: 'prove the hash chain of the access records (exit 1 naming each break)',
+  description: `
+Walks the whole chain of access records (접속기록) and checks every MAC and link. Exit 0 when it
+verifies, 1 with each problem listed. Prints the head (seq and MAC), to keep outside the database.`,
+  options: {},
+  examples: ['npm run cli -- privacy verify-access-log'],
+});
+
+const defaults = DEFAULT_REVIEW_THRESHOLDS;
+
+export const ACCESS_REVIEW_COMMAND = defineCommand({
+  name: 'privacy access-review',
+  summary: "list a month's unusual accesses, for the monthly review",
+  description: `
+The monthly review of one KST month's access records: reveals past the thresholds, accesses
+outside working hours (KST; weekends and --holidays are outside them), bulk exports and reads.
+A text table, or JSON with --json.`,
+  options: {
+    month: { type: 'string', value: 'YYYY-MM', required: true, description: 'the KST month' },
+    json: { type: 'boolean', description: 'print the review as JSON' },
+    'max-reveals-per-day': {
+      type: 'string',
+      value: '<n>',
+      description: `reveals by one person in a day before it is unusual (${defaults.maxRevealsPerDay})`,
+    },
+    'max-reveals-per-month': {
+      type: 'string',
+      value: '<n>',
+      description: `the same in the month (${defaults.maxRevealsPerMonth})`,
+    },
+    'bulk-export-subjects': {
+      type: 'string',
+      value: '<n>',
+      description: `subjects in one export or read that make it bulk (${defaults.bulkExportSubjects})`,
+    },
+    'work-hours': {
+      type: 'string',
+      value: 'HH-HH',
+      description: `working hours, KST (${defaults.workHours.start}-${defaults.workHours.end})`,
+    },
+    holidays: {
+      type: 'string',
+      value: 'YYYY-MM-DD,…',
+      description: 'days off besides weekends',
+    },
+  },
+  examples: [
+    'npm run cli -- privacy access-review --month 2026-11',
+    'npm run cli -- privacy access-review --month 2026-12 --holidays 2026-12-25 --json',
+  ],
+});
 
 const accessRecords = (context: AccessCommandContext) =>
   new AccessRecords(context.db, context.chainKey, context.now ? { now: context.now } : {});
@@ -31,6 +79,8 @@ const accessRecords = (context: AccessCommandContext) =>
  * listed otherwise. Prints the head (seq and MAC) so it can be kept outside the database.
  */
 export async function verifyAccessLogCommand(context: AccessCommandContext): Promise<number> {
+  const args = readCommandArgs(VERIFY_ACCESS_LOG_COMMAND, context.argv, context);
+  if ('exitCode' in args) return args.exitCode;
   const result = await accessRecords(context).verify();
   context.logger.info(
     {
@@ -103,31 +153,17 @@ function parseHolidays(value: string | undefined): string[] {
  * JSON with `--json`). Exit 0 with the review printed, 2 on usage errors.
  */
 export async function accessReviewCommand(context: AccessCommandContext): Promise<number> {
+  const args = readCommandArgs(ACCESS_REVIEW_COMMAND, context.argv, context);
+  if ('exitCode' in args) return args.exitCode;
+  const { values } = args;
   let month;
   let thresholds: ReviewThresholds;
-  let json: boolean;
   try {
-    const { values } = parseArgs({
-      args: context.argv,
-      options: {
-        month: { type: 'string' },
-        json: { type: 'boolean' },
-        'max-reveals-per-day': { type: 'string' },
-        'max-reveals-per-month': { type: 'string' },
-        'bulk-export-subjects': { type: 'string' },
-        'work-hours': { type: 'string' },
-        holidays: { type: 'string' },
-      },
-      allowPositionals: true,
-      strict: true,
-    });
-    if (values.month === undefined) throw new UsageError('--month is required');
     try {
       month = parseReviewMonth(values.month);
     } catch {
       throw new UsageError(`--month expects YYYY-MM, not ${values.month}`);
     }
-    const defaults = DEFAULT_REVIEW_THRESHOLDS;
     const bulk = positiveInt(
       'bulk-export-subjects',
       values['bulk-export-subjects'],
@@ -149,13 +185,11 @@ export async function accessReviewCommand(context: AccessCommandContext): Promis
       workHours: parseWorkHours(values['work-hours']),
       holidays: parseHolidays(values.holidays),
     };
-    json = values.json === true;
   } catch (error) {
-    // parseArgs throws TypeErrors (ERR_PARSE_ARGS_*) for unknown or malformed options.
-    if (!(error instanceof UsageError) && !(error instanceof TypeError)) throw error;
-    context.err.write(`${error.message}\n${REVIEW_USAGE}`);
-    return 2;
+    if (!(error instanceof UsageError)) throw error;
+    return usageError(ACCESS_REVIEW_COMMAND, context.err, error.message);
   }
+  const json = values.json === true;
 
   const label = `${month.year}-${String(month.month).padStart(2, '0')}`;
   const review = await accessRecords(context).review(label, thresholds);

@@ -19,6 +19,11 @@ const policy = definePersonalData({
     phone: { description: 'phone', storage: 'encrypted', masking: 'phone', blindIndex: 'phone' },
     account: { description: 'account', storage: 'encrypted', masking: 'bankAccount' },
   },
+  notes: {
+    statusReason: { description: 'why the status changed' },
+    'identity.evidence': { description: 'what the identity was checked on' },
+    'history[].evidence': { description: 'what each decision was made on' },
+  },
   retention: { class: 'member-account', from: 'withdrawnAt', method: 'anonymize' },
   revealableBy: ['operator'],
 });
@@ -94,8 +99,114 @@ describe('PersonalDataCodec', () => {
     expect(String((error as Error).message)).not.toContain('12 ');
   });
 
-  it('destroys by removing every personal field and lookup', () => {
-    expect(sut.destruction()).toEqual({ name: '', phone: '', phoneLookup: '', account: '' });
+  it('destroys by removing every personal field and lookup, and every note', async () => {
+    const stored = await sut.sealNotes('p1', {
+      statusReason: '연락 두절',
+      identity: { provider: 'manual', evidence: '신분증 확인' },
+      history: [
+        { action: 'verify', evidence: '통화 확인' },
+        { action: 'revoke', evidence: '재확인' },
+      ],
+      other: 'kept',
+    });
+    expect(await sut.destruction(stored)).toEqual({
+      unset: { name: '', phone: '', phoneLookup: '', account: '', statusReason: '' },
+      set: {
+        identity: { provider: 'manual' },
+        history: [{ action: 'verify' }, { action: 'revoke' }],
+      },
+    });
+    expect(sut.presentFields({ ...stored, phone: new Binary(Buffer.from('x')) })).toEqual([
+      'phone',
+      'statusReason',
+      'identity.evidence',
+      'history[].evidence',
+    ]);
+  });
+
+  describe('notes (free text about a person)', () => {
+    const written = {
+      statusReason: '홍길동 님 요청으로 정지',
+      identity: { provider: 'manual', evidence: '신분증 사본, ticket 12' },
+      history: [{ at: 1, evidence: '통화로 본인 확인' }, { at: 2 }],
+    };
+
+    it('seals the text at every note path, leaving the rest as it was', async () => {
+      const stored = await sut.sealNotes('p1', written);
+      expect(stored.statusReason).toBeInstanceOf(Binary);
+      expect(stored.identity.evidence).toBeInstanceOf(Binary);
+      expect(stored.identity.provider).toBe('manual');
+      expect(stored.history[0]?.evidence).toBeInstanceOf(Binary);
+      expect(stored.history[1]).toEqual({ at: 2 });
+      expect(JSON.stringify(stored)).not.toMatch(/홍길동|신분증|통화/);
+      expect(written.identity.evidence).toBe('신분증 사본, ticket 12');
+    });
+
+    it('opens them masked, or as written when asked for in plaintext', async () => {
+      const stored = await sut.sealNotes('p1', written);
+      expect(await sut.openNotes('p1', stored)).toEqual({
+        statusReason: '*** (13자)',
+        identity: { provider: 'manual', evidence: '*** (17자)' },
+        history: [{ at: 1, evidence: '*** (9자)' }, { at: 2 }],
+      });
+      expect(await sut.openNotes('p1', stored, { plaintext: true })).toEqual(written);
+    });
+
+    it('opens in plaintext only the note paths asked for', async () => {
+      const stored = await sut.sealNotes('p1', written);
+      const opened = await sut.openNotes('p1', stored, { plaintext: ['identity.evidence'] });
+      expect(opened.identity.evidence).toBe(written.identity.evidence);
+      expect(opened.statusReason).toBe('*** (13자)');
+    });
+
+    it('reveals every note with where it is', async () => {
+      const stored = await sut.sealNotes('p1', written);
+      expect(await sut.revealNotes('p1', stored)).toEqual([
+        { path: 'statusReason', at: 'statusReason', text: written.statusReason },
+        { path: 'identity.evidence', at: 'identity.evidence', text: written.identity.evidence },
+        { path: 'history[].evidence', at: 'history[0].evidence', text: '통화로 본인 확인' },
+      ]);
+    });
+
+    it('refuses to store a masked note read back, which would replace the text for good', async () => {
+      const opened = await sut.openNotes('p1', await sut.sealNotes('p1', written));
+      await expect(sut.sealNotes('p1', opened)).rejects.toThrow(/masked note/);
+    });
+
+    it('binds a note to its document and path', async () => {
+      const stored = await sut.sealNotes('p1', written);
+      await expect(sut.openNotes('p2', stored)).rejects.toThrow(FieldDecryptionError);
+      const moved = { statusReason: stored.identity.evidence };
+      await expect(sut.openNotes('p1', moved)).rejects.toThrow(/people\.statusReason/);
+    });
+
+    it('re-encrypts notes under an older key version, and plain text left from before, whole containers at a time', async () => {
+      const stored = await sut.sealNotes('p1', written);
+      const version = await keys.rotate();
+      const legacy = { ...stored, history: [...stored.history, { at: 3, evidence: '평문 메모' }] };
+      const resealed = await sut.reseal(legacy, 'p1', version);
+      expect(Object.keys(resealed?.set ?? {}).sort()).toEqual([
+        'history',
+        'identity',
+        'statusReason',
+      ]);
+      expect(resealed?.expected.history).toBe(legacy.history);
+      const updated = { ...legacy, ...resealed?.set };
+      expect(await sut.openNotes('p1', updated, { plaintext: true })).toEqual({
+        ...written,
+        history: [...written.history, { at: 3, evidence: '평문 메모' }],
+      });
+      expect(await sut.reseal(updated, 'p1', version)).toBeUndefined();
+    });
+
+    it('refuses a note path that is not one, or that sits inside a personal field', () => {
+      expect(() =>
+        definePersonalData({ ...policy, notes: { 'a..b': { description: 'x' } } }),
+      ).toThrow(/not a note path/);
+      expect(() =>
+        definePersonalData({ ...policy, notes: { 'phone.x': { description: 'x' } } }),
+      ).toThrow(/inside a personal field/);
+    });
   });
 
   it('re-encrypts fields under an older key version, and nothing when all are current', async () => {

@@ -2,6 +2,7 @@ import { Binary } from 'bson';
 import { DomainError } from '../../platform/errors/domain.error.js';
 import { BlindIndexInputError, type BlindIndexKind } from '../crypto/blind-index.js';
 import { type FieldCipher, keyVersionOf } from '../crypto/field-cipher.js';
+import { locatedNotes, mapNotes, notePathRoot, notesAt } from './note-paths.js';
 import { lookupField, MASKINGS, type PersonalDataPolicy } from './policy.js';
 
 /**
@@ -18,6 +19,9 @@ export type PersonalValues<F extends string> = { [K in F]?: string | null };
 /** Personal fields as a service sees them: masked, except those it asked for in plaintext. */
 export type OpenedValues<F extends string> = { [K in F]: string | undefined };
 
+/** What `MASKINGS.note` makes of a note: never a note's real text. */
+const MASKED_NOTE = /^\*\*\* \(\d+자\)$/;
+
 /** The bytes of a stored ciphertext: the drivers hand BSON binary back as `Binary`. */
 function bytesOf(value: unknown): Uint8Array | undefined {
   if (value instanceof Binary) return value.value();
@@ -32,6 +36,7 @@ function bytesOf(value: unknown): Uint8Array | undefined {
  */
 export class PersonalDataCodec<F extends string> {
   private readonly names: readonly F[];
+  private readonly notePaths: readonly string[];
 
   constructor(
     readonly policy: PersonalDataPolicy<F>,
@@ -39,6 +44,7 @@ export class PersonalDataCodec<F extends string> {
     private readonly index: BlindIndexer,
   ) {
     this.names = Object.keys(policy.fields) as F[];
+    this.notePaths = Object.keys(policy.notes ?? {});
   }
 
   get collection(): string {
@@ -133,19 +139,114 @@ export class PersonalDataCodec<F extends string> {
     return MASKINGS[this.policy.fields[name].masking](value);
   }
 
-  /** An `$unset` removing every personal field and lookup (destruction by anonymization). */
-  destruction(): Record<string, ''> {
-    const out: Record<string, ''> = {};
-    for (const name of this.names) {
-      out[name] = '';
-      if (this.policy.fields[name].blindIndex) out[lookupField(name)] = '';
+  /**
+   * The stored form of a document or fragment (an insert, a `$set` value, a pushed element):
+   * every note path's text in it encrypted, bound to the collection, the path and document `id`.
+   * The rest is returned as it was.
+   */
+  async sealNotes<T>(id: string, fragment: T): Promise<T> {
+    let out = fragment;
+    for (const path of this.notePaths) {
+      const binding = { collection: this.collection, field: path, documentId: id };
+      out = await mapNotes(out, path, async (leaf) => {
+        if (typeof leaf !== 'string') return leaf;
+        if (MASKED_NOTE.test(leaf)) {
+          // A masked read written back would replace the text for good: a bug, made loud.
+          throw new Error(`${this.collection}.${path}: a masked note was about to be stored`);
+        }
+        return new Binary(await this.cipher.encryptLoading(leaf, binding));
+      });
     }
     return out;
   }
 
-  /** The personal fields a stored document still holds (what a destruction removes). */
-  presentFields(doc: Record<string, unknown>): F[] {
-    return this.names.filter((name) => doc[name] !== undefined && doc[name] !== null);
+  /**
+   * A stored document (or part of one, in the document's shape) with every note decrypted:
+   * masked (`***`, and how long it is), or as written when `plaintext` is true. A note that does
+   * not decrypt rejects with `FieldDecryptionError`, like a field.
+   */
+  async openNotes<T>(
+    id: string,
+    stored: T,
+    options: { plaintext?: boolean | readonly string[] } = {},
+  ): Promise<T> {
+    let out = stored;
+    for (const path of this.notePaths) {
+      const raw =
+        options.plaintext === true ||
+        (Array.isArray(options.plaintext) && options.plaintext.includes(path));
+      const binding = { collection: this.collection, field: path, documentId: id };
+      out = await mapNotes(out, path, async (leaf) => {
+        const text = await this.cipher.decryptLoading(bytesOf(leaf) ?? new Uint8Array(0), binding);
+        return raw ? text : MASKINGS.note(text);
+      });
+    }
+    return out;
+  }
+
+  /**
+   * Every note a stored document holds, decrypted, with where it is (`history[2].evidence`) and
+   * its policy path: what an audited reveal hands out.
+   */
+  async revealNotes(
+    id: string,
+    stored: Record<string, unknown>,
+  ): Promise<{ path: string; at: string; text: string }[]> {
+    const out: { path: string; at: string; text: string }[] = [];
+    for (const path of this.notePaths) {
+      const binding = { collection: this.collection, field: path, documentId: id };
+      for (const note of locatedNotes(stored, path)) {
+        const text = await this.cipher.decryptLoading(
+          bytesOf(note.value) ?? new Uint8Array(0),
+          binding,
+        );
+        out.push({ path, at: note.at, text });
+      }
+    }
+    return out;
+  }
+
+  /** The note paths of the policy (what `openNotes` may be asked to show in plaintext). */
+  get notes(): readonly string[] {
+    return this.notePaths;
+  }
+
+  /**
+   * Destruction by anonymization: an `$unset` of every personal field and lookup and of notes at
+   * the top level, and a `$set` of each container of nested notes (`history`) with its notes
+   * removed, computed from the stored `doc`.
+   */
+  async destruction(
+    doc: Record<string, unknown> = {},
+  ): Promise<{ unset: Record<string, ''>; set: Record<string, unknown> }> {
+    const unset: Record<string, ''> = {};
+    const set: Record<string, unknown> = {};
+    for (const name of this.names) {
+      unset[name] = '';
+      if (this.policy.fields[name].blindIndex) unset[lookupField(name)] = '';
+    }
+    for (const path of this.notePaths) {
+      const root = notePathRoot(path);
+      if (root === path) {
+        unset[path] = '';
+        continue;
+      }
+      if (doc[root] === undefined || doc[root] === null) continue;
+      const container = root in set ? set : doc;
+      const stripped = await mapNotes({ [root]: container[root] }, path, () =>
+        Promise.resolve(undefined),
+      );
+      set[root] = stripped[root];
+    }
+    return { unset, set };
+  }
+
+  /** The personal fields and note paths a stored document still holds (what a destruction removes). */
+  presentFields(doc: Record<string, unknown>): string[] {
+    return [
+      ...this.names.filter((name) => doc[name] !== undefined && doc[name] !== null),
+      ...this.notePaths.filter((path) => notesAt(doc, path).length > 0),
+    ];
   }
 
   /**
@@ -177,6 +278,42 @@ export class PersonalDataCodec<F extends string> {
       set[name] = new Binary(await this.cipher.encryptLoading(plaintext, binding));
       expected[name] = stored;
     }
+    await this.resealNotes(doc, id, current, set, expected);
     return Object.keys(set).length ? { set, expected } : undefined;
+  }
+
+  /**
+   * Notes written under an older key version, or as plain text before the path was declared a
+   * note: the whole top-level container is set again with them re-encrypted, and its stored
+   * value is the condition.
+   */
+  private async resealNotes(
+    doc: Record<string, unknown>,
+    id: string,
+    current: number,
+    set: Record<string, unknown>,
+    expected: Record<string, unknown>,
+  ): Promise<void> {
+    for (const path of this.notePaths) {
+      const root = notePathRoot(path);
+      if (doc[root] === undefined || doc[root] === null) continue;
+      const binding = { collection: this.collection, field: path, documentId: id };
+      let changed = false;
+      const source = root in set ? set : doc;
+      const next = await mapNotes({ [root]: source[root] }, path, async (leaf) => {
+        if (typeof leaf === 'string') {
+          changed = true;
+          return new Binary(await this.cipher.encryptLoading(leaf, binding));
+        }
+        const bytes = bytesOf(leaf);
+        if (!bytes || keyVersionOf(bytes) === current) return leaf;
+        changed = true;
+        const plaintext = await this.cipher.decryptLoading(bytes, binding);
+        return new Binary(await this.cipher.encryptLoading(plaintext, binding));
+      });
+      if (!changed) continue;
+      set[root] = next[root];
+      expected[root] = doc[root];
+    }
   }
 }

@@ -8,6 +8,7 @@ export const POLICY_TABLE_END = '<!-- personal-data-policies:end -->\n<!-- prett
 const STORAGE = {
   encrypted: 'field ciphertext (AES/ARIA-256-GCM, bound to collection, field and id)',
   plain: 'as is',
+  note: 'note ciphertext (AES/ARIA-256-GCM, bound to collection, path and id)',
 } as const;
 
 /**
@@ -26,6 +27,13 @@ export function renderPolicyTable(policies: readonly PersonalDataPolicy[]): stri
         `| \`${policy.collection}\` | \`${name}\` | ${field.description} | ${STORAGE[field.storage]} | ` +
           `${field.blindIndex ? `\`${lookupField(name)}\` (HMAC-SHA256, ${field.blindIndex})` : '-'} | ` +
           `${field.masking} | ${policy.revealableBy.join(', ')} | ${retention} |`,
+      );
+    }
+    for (const [path, note] of Object.entries(policy.notes ?? {})) {
+      const retention = `${policy.retention.class} (${policy.retention.method} from \`${policy.retention.from}\`)`;
+      rows.push(
+        `| \`${policy.collection}\` | \`${path}\` | ${note.description} | ${STORAGE.note} | - | ` +
+          `note | ${policy.revealableBy.join(', ')} | ${retention} |`,
       );
     }
   }

@@ -1,3 +1,4 @@
+import { ASSIGNMENT_PERSONAL_DATA } from '../../modules/assignments/assignments.policy.js';
 import { BUSINESS_PERSONAL_DATA } from '../../modules/businesses/businesses.policy.js';
 import { MEMBER_PERSONAL_DATA } from '../../modules/members/members.policy.js';
 import { WORKER_PERSONAL_DATA } from '../../modules/workers/workers.policy.js';
@@ -12,4 +13,5 @@ export const PERSONAL_DATA_POLICIES: readonly PersonalDataPolicy[] = [
   MEMBER_PERSONAL_DATA,
   WORKER_PERSONAL_DATA,
   BUSINESS_PERSONAL_DATA,
+  ASSIGNMENT_PERSONAL_DATA,
 ];

@@ -16,7 +16,7 @@ import { purgeExpired } from './purge-expired.js';
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 const NOW = new Date('2026-03-01T00:00:00Z');
 const daysAgo = (days: number) => new Date(NOW.getTime() - days * 24 * 60 * 60 * 1000);
-const PERIODS = { 'member-account': 365 };
+const PERIODS = { 'member-account': 365, 'work-record': 1_095 };
 
 interface StoredDocument {
   _id: string;
@@ -93,6 +93,7 @@ describe(purgeExpired.name, () => {
           { collection: 'members', method: 'anonymize', from: 'withdrawnAt', count: 2 },
         ],
       }),
+      expect.objectContaining({ retentionClass: 'work-record', count: 0, collections: [] }),
     ]);
     for (const id of ['old-1', 'old-2']) {
       const doc = await collection('members').findOne({ _id: id });

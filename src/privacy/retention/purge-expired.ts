@@ -9,7 +9,10 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** The configured retention period of every class, in days. */
 export function retentionPeriods(privacy: AppConfig['privacy']): Record<RetentionClass, number> {
-  return { 'member-account': privacy.withdrawnMemberRetentionDays };
+  return {
+    'member-account': privacy.withdrawnMemberRetentionDays,
+    'work-record': privacy.workRecordRetentionDays,
+  };
 }
 
 export interface PurgeOptions {
@@ -139,7 +142,12 @@ export async function purgeExpired(options: PurgeOptions): Promise<PurgeResult> 
         });
         const done =
           retention.method === 'anonymize'
-            ? await repository.anonymize(selector, expired._id, codec.destruction(), at)
+            ? await repository.anonymize(
+                selector,
+                expired._id,
+                await codec.destruction(expired.doc),
+                at,
+              )
             : await repository.delete(selector, expired._id);
         if (done) counted.count += 1;
         else if (created && !(await repository.isDestroyed(codec.collection, expired._id))) {

@@ -108,7 +108,10 @@ describe(retentionPurgeCommand.name, () => {
 
     expect(JSON.parse(out)).toMatchObject({
       dryRun: false,
-      classes: [{ retentionClass: 'member-account', periodDays: 30, count: 1 }],
+      classes: [
+        { retentionClass: 'member-account', periodDays: 30, count: 1 },
+        { retentionClass: 'work-record', periodDays: 1_095, count: 0 },
+      ],
       extras: [{ name: 'access records', count: 2 }],
     });
   });

@@ -1,14 +1,21 @@
-import { parseArgs } from 'node:util';
+import { defineCommand, readCommandArgs } from '../../platform/process/cli-command.js';
 import type { DatabaseCommandContext } from '../../platform/process/command-context.js';
 import type { PersonalDataCodec } from '../personal-data/codec.js';
 import { type PurgeResult, purgeExpired, retentionPeriods } from './purge-expired.js';
 
-export const RETENTION_PURGE_USAGE =
-  'usage: cli retention purge [--dry-run] [--json]\n' +
-  '  destroys the personal data past its retention period, per retention class, each with a\n' +
-  '  destruction record (privacy_destructions)\n' +
-  '  --dry-run: list what would go and change nothing\n' +
-  '  --json: print the result as JSON\n';
+export const RETENTION_PURGE_COMMAND = defineCommand({
+  name: 'retention purge',
+  summary: 'destroy personal data and access records past their retention period',
+  description: `
+Per retention class, destroys the personal data past its configured period, each with a
+destruction record (privacy_destructions), then the access records older than their period.
+Exit 0 when done, 1 when a purge failed.`,
+  options: {
+    'dry-run': { type: 'boolean', description: 'list what would go and change nothing' },
+    json: { type: 'boolean', description: 'print the result as JSON' },
+  },
+  examples: ['npm run cli -- retention purge --dry-run', 'npm run cli -- retention purge'],
+});
 
 /** Another purge to run alongside (the access records' own retention, say). */
 export interface ExtraPurge {
@@ -68,17 +75,9 @@ function formatSummary(result: PurgeResult, extras: ExtraOutcome[]): string {
 export async function retentionPurgeCommand(
   context: RetentionPurgeCommandContext,
 ): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: context.argv,
-      options: { 'dry-run': { type: 'boolean' }, json: { type: 'boolean' } },
-      strict: true,
-    }));
-  } catch {
-    context.err.write(RETENTION_PURGE_USAGE);
-    return 2;
-  }
+  const args = readCommandArgs(RETENTION_PURGE_COMMAND, context.argv, context);
+  if ('exitCode' in args) return args.exitCode;
+  const { values } = args;
   const dryRun = values['dry-run'] === true;
   const now = (context.now ?? (() => new Date()))();
 

@@ -112,18 +112,19 @@ export class RetentionRepository {
   }
 
   /**
-   * Removes the fields (`unset`) and marks the document destroyed, if it is still expired (a
-   * member whose withdrawal was undone meanwhile is left alone); resolves whether it did.
+   * Removes the fields (`unset`), replaces the containers of notes (`set`) and marks the document
+   * destroyed, if it is still expired (a member whose withdrawal was undone meanwhile is left
+   * alone); resolves whether it did.
    */
   async anonymize(
     selector: ExpirySelector,
     id: unknown,
-    unset: Record<string, ''>,
+    change: { unset: Record<string, ''>; set: Record<string, unknown> },
     at: Date,
   ): Promise<boolean> {
     const result = await this.collection(selector.collection).updateOne(expired(selector, id), {
-      $unset: unset,
-      $set: { destroyedAt: at },
+      $unset: change.unset,
+      $set: { ...change.set, destroyedAt: at },
     });
     return result.matchedCount === 1;
   }

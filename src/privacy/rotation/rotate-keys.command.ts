@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { defineCommand, readCommandArgs, usageError } from '../../platform/process/cli-command.js';
 import type { DatabaseCommandContext } from '../../platform/process/command-context.js';
 import type { KeyRing } from '../crypto/key-ring.js';
 import type { PersonalDataCodec } from '../personal-data/codec.js';
@@ -6,11 +6,23 @@ import { reencrypt, resumableJob } from './reencrypt.js';
 import { type Output, reencryptProgress } from './reencrypt-progress.js';
 import { ReencryptionRepository } from './reencryption.repository.js';
 
-export const ROTATE_KEYS_USAGE =
-  'usage: cli privacy rotate-keys [--no-rotate] [--batch-size <n>]\n' +
-  '  makes a new data key version current, then re-encrypts every record written under an\n' +
-  '  older one (resumable: an unfinished pass for the current version is continued instead)\n' +
-  '  --no-rotate: only re-encrypt, to the current version\n';
+export const ROTATE_KEYS_COMMAND = defineCommand({
+  name: 'privacy rotate-keys',
+  summary: 'make a new field key version current, then re-encrypt older records (resumable)',
+  description: `
+Makes a new data key version current (reads keep accepting the older ones, so nothing stops),
+then re-encrypts every record written under an older one in resumable batches: an unfinished
+pass for the current version is continued instead. Ctrl-C stops after the batch in progress.
+Exit 0 when every record is under the current version, 1 when some could not be re-encrypted.`,
+  options: {
+    'no-rotate': { type: 'boolean', description: 'only re-encrypt, to the current version' },
+    'batch-size': { type: 'string', value: '<n>', description: 'records per batch' },
+  },
+  examples: [
+    'npm run cli -- privacy rotate-keys',
+    'npm run cli -- privacy rotate-keys --no-rotate',
+  ],
+});
 
 /** What the command uses of the CLI's context, plus the privacy layer's keys and codecs. */
 export interface RotateKeysCommandContext extends Pick<
@@ -26,24 +38,6 @@ export interface RotateKeysCommandContext extends Pick<
   signal?: AbortSignal;
 }
 
-function parse(argv: string[]): { rotate: boolean; batchSize: number | undefined } | undefined {
-  try {
-    const { values } = parseArgs({
-      args: argv,
-      options: { 'no-rotate': { type: 'boolean' }, 'batch-size': { type: 'string' } },
-      strict: true,
-    });
-    const raw = values['batch-size'];
-    const batchSize = raw === undefined ? undefined : Number(raw);
-    if (batchSize !== undefined && !(Number.isInteger(batchSize) && batchSize > 0)) {
-      return undefined;
-    }
-    return { rotate: values['no-rotate'] !== true, batchSize };
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * `cli privacy rotate-keys`: a new key version becomes current (reads keep accepting the old
  * ones, so nothing stops), then every record under an older version is re-encrypted in resumable
@@ -51,11 +45,14 @@ function parse(argv: string[]): { rotate: boolean; batchSize: number | undefined
  * re-encrypted (listed) or the pass was interrupted, 2 on usage.
  */
 export async function rotateKeysCommand(context: RotateKeysCommandContext): Promise<number> {
-  const args = parse(context.argv);
-  if (!args) {
-    context.err.write(ROTATE_KEYS_USAGE);
-    return 2;
+  const parsed = readCommandArgs(ROTATE_KEYS_COMMAND, context.argv, context);
+  if ('exitCode' in parsed) return parsed.exitCode;
+  const raw = parsed.values['batch-size'];
+  const batchSize = raw === undefined ? undefined : Number(raw);
+  if (batchSize !== undefined && !(Number.isInteger(batchSize) && batchSize > 0)) {
+    return usageError(ROTATE_KEYS_COMMAND, context.err, '--batch-size expects a positive number');
   }
+  const args = { rotate: parsed.values['no-rotate'] !== true, batchSize };
   const { keys, out } = context;
 
   await keys.reload(); // another instance may have rotated since this ring opened

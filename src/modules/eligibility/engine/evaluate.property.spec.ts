@@ -149,9 +149,18 @@ function referenceCodes({ worker, shift, context, policy }: Input): string[] {
   }
   if (conflicting.length > 0) failed.add('schedule_overlap');
   if (!minor && weekOver(policy.adultMaxWeeklyHours)) failed.add('weekly_hours_exceeded');
-  for (const e of others) {
-    if (conflicting.includes(e)) continue;
-    const gap = e.endsAt.getTime() <= s0 ? s0 - e.endsAt.getTime() : e.startsAt.getTime() - s1;
+  // Rest between working days (the KST day a shift starts on), restated from the definition:
+  // this shift's working day spans its shifts; every other working day must stay the minimum
+  // rest away from that span, on either side.
+  const dayOf = (t: number) => seoul(t).day;
+  const kept = others.filter((e) => !conflicting.includes(e));
+  const mine = kept.filter((e) => dayOf(e.startsAt.getTime()) === dayOf(s0));
+  const spanStart = Math.min(s0, ...mine.map((e) => e.startsAt.getTime()));
+  const spanEnd = Math.max(s1, ...mine.map((e) => e.endsAt.getTime()));
+  for (const e of kept) {
+    if (mine.includes(e)) continue;
+    const earlier = e.startsAt.getTime() < s0;
+    const gap = earlier ? spanStart - e.endsAt.getTime() : e.startsAt.getTime() - spanEnd;
     if (gap < policy.minimumRestHours * HOUR) failed.add('insufficient_rest');
   }
   if (dayOver(policy.maxDailyHours)) failed.add('daily_hours_exceeded');

@@ -153,6 +153,29 @@ describe('evaluateEligibility', () => {
     });
   });
 
+  describe('overrides', () => {
+    it('passes a holder match that stands by an operator override, and says so in the verdict', () => {
+      const at = kst('2026-11-19T10:00');
+      const verdict = evaluate({
+        worker: {
+          bankAccount: {
+            verified: true,
+            holderMatchesLegalName: true,
+            holderMismatchOverride: { by: 'op-1', at },
+          },
+        },
+      });
+      expect(verdict.eligible).toBe(true);
+      expect(verdict.overrides).toEqual([
+        {
+          code: 'bank_account_holder_mismatch',
+          data: { workerId: 'w1', by: 'op-1', at: at.toISOString() },
+        },
+      ]);
+      expect(evaluate()).not.toHaveProperty('overrides');
+    });
+  });
+
   describe('age at the shift start (KST calendar)', () => {
     it.each([undefined, '2008-02-30', '08-11-25'])(
       'birth_date_unknown: birth date %s fails the age rules without an age',
@@ -409,29 +432,157 @@ describe('evaluateEligibility', () => {
       ).toEqual([]);
     });
 
-    it('insufficient_rest: 10.5 h between this end and the next assignment fails, with exact hours', () => {
+    it('insufficient_rest: 10.5 h between this end and the next working day fails, with exact hours', () => {
       const next = entry('2026-11-24T23:30', '2026-11-25T03:00', {
         assignmentId: 'a-next',
         shiftId: 's-next',
       });
-      const verdict = evaluate({ schedule: [next] });
+      const shift = { startsAt: kst('2026-11-24T16:00'), endsAt: kst('2026-11-24T20:00') };
+      const later = entry('2026-11-25T06:30', '2026-11-25T09:00', {
+        assignmentId: 'a-next',
+        shiftId: 's-next',
+      });
+      // 23:30 the same KST day is the same working day: no rest rule between them.
+      expect(codes(evaluate({ shift, schedule: [next] }))).toEqual([]);
+      const verdict = evaluate({ shift, schedule: [later] });
       expect(failure(verdict, 'insufficient_rest')?.data).toEqual({
         minimumRestHours: 11,
         gaps: [{ side: 'after', assignmentId: 'a-next', shiftId: 's-next', restHours: 10.5 }],
       });
     });
 
-    it('insufficient_rest: names the nearest assignment on each side', () => {
+    it('insufficient_rest: names the nearest working day on each side', () => {
+      const shift = { startsAt: kst('2026-11-24T09:00'), endsAt: kst('2026-11-24T16:00') };
       const schedule = [
         entry('2026-11-23T10:00', '2026-11-23T12:00'),
         entry('2026-11-23T20:00', '2026-11-23T22:30', { assignmentId: 'a-nearest' }),
-        entry('2026-11-24T20:00', '2026-11-24T22:00', { assignmentId: 'a-after' }),
+        entry('2026-11-25T02:00', '2026-11-25T05:00', { assignmentId: 'a-after' }),
+        entry('2026-11-25T09:00', '2026-11-25T12:00'),
       ];
-      const gaps = failure(evaluate({ schedule }), 'insufficient_rest')?.data.gaps;
+      const gaps = failure(evaluate({ shift, schedule }), 'insufficient_rest')?.data.gaps;
       expect(gaps).toEqual([
         expect.objectContaining({ side: 'before', assignmentId: 'a-nearest', restHours: 10.5 }),
-        expect.objectContaining({ side: 'after', assignmentId: 'a-after', restHours: 7 }),
+        expect.objectContaining({ side: 'after', assignmentId: 'a-after', restHours: 10 }),
       ]);
+    });
+
+    /*
+     * A working day is the KST day a shift starts on; rest is between working days, measured
+     * from the span of this shift's working day (its shifts, this one included). The shift is
+     * Tuesday 2026-11-24 09:00–13:00 unless a case says otherwise; rest 11 h, buffer 30 min,
+     * at most 12 h a day.
+     */
+    it.each<[string, { shift?: [string, string]; schedule: [string, string][]; codes: string[] }]>([
+      [
+        'a split shift the same day after the buffer',
+        { schedule: [['2026-11-24T13:30', '2026-11-24T17:00']], codes: [] },
+      ],
+      [
+        'a split shift the same day inside the buffer',
+        { schedule: [['2026-11-24T13:29', '2026-11-24T17:00']], codes: ['schedule_overlap'] },
+      ],
+      [
+        'a split shift the same evening (one working day)',
+        { schedule: [['2026-11-24T19:00', '2026-11-24T23:00']], codes: [] },
+      ],
+      [
+        'a split day of 12 h in all',
+        { schedule: [['2026-11-24T14:00', '2026-11-24T22:00']], codes: [] },
+      ],
+      [
+        'a split day of 12 h 1 min in all',
+        { schedule: [['2026-11-24T14:00', '2026-11-24T22:01']], codes: ['daily_hours_exceeded'] },
+      ],
+      [
+        'the day before ending 11 h before',
+        { schedule: [['2026-11-23T18:00', '2026-11-23T22:00']], codes: [] },
+      ],
+      [
+        'the day before ending 10 h 59 min before',
+        { schedule: [['2026-11-23T18:00', '2026-11-23T22:01']], codes: ['insufficient_rest'] },
+      ],
+      [
+        'the next day starting 11 h after',
+        {
+          shift: ['2026-11-24T14:00', '2026-11-24T18:00'],
+          schedule: [['2026-11-25T05:00', '2026-11-25T08:00']],
+          codes: [],
+        },
+      ],
+      [
+        'the next day starting 10 h 59 min after',
+        {
+          shift: ['2026-11-24T14:00', '2026-11-24T18:00'],
+          schedule: [['2026-11-25T04:59', '2026-11-25T08:00']],
+          codes: ['insufficient_rest'],
+        },
+      ],
+      [
+        'just after midnight: another working day',
+        {
+          shift: ['2026-11-24T18:00', '2026-11-24T23:00'],
+          schedule: [['2026-11-25T00:30', '2026-11-25T04:00']],
+          codes: ['insufficient_rest'],
+        },
+      ],
+      [
+        'just before midnight: the same working day',
+        {
+          shift: ['2026-11-24T18:00', '2026-11-24T21:00'],
+          schedule: [['2026-11-24T21:30', '2026-11-24T23:59']],
+          codes: [],
+        },
+      ],
+      [
+        'a shift crossing midnight, then the next morning 7 h later',
+        {
+          shift: ['2026-11-23T20:00', '2026-11-24T02:00'],
+          schedule: [['2026-11-24T09:00', '2026-11-24T13:00']],
+          codes: ['insufficient_rest'],
+        },
+      ],
+      [
+        'a shift crossing midnight, then the next day 11 h later',
+        {
+          shift: ['2026-11-23T20:00', '2026-11-24T02:00'],
+          schedule: [['2026-11-24T13:00', '2026-11-24T17:00']],
+          codes: [],
+        },
+      ],
+      [
+        'a same-day shift that crosses midnight is the same working day',
+        {
+          shift: ['2026-11-24T08:00', '2026-11-24T12:00'],
+          schedule: [['2026-11-24T19:00', '2026-11-25T03:00']],
+          codes: [],
+        },
+      ],
+      [
+        'the working day starts with its earlier shift: rest counts from there',
+        {
+          shift: ['2026-11-24T17:00', '2026-11-24T20:00'],
+          schedule: [
+            ['2026-11-24T09:00', '2026-11-24T12:00'],
+            ['2026-11-23T18:00', '2026-11-23T23:00'],
+          ],
+          codes: ['insufficient_rest'],
+        },
+      ],
+      [
+        'the working day starts with its earlier shift, rested 11 h',
+        {
+          shift: ['2026-11-24T17:00', '2026-11-24T20:00'],
+          schedule: [
+            ['2026-11-24T10:00', '2026-11-24T12:00'],
+            ['2026-11-23T18:00', '2026-11-23T23:00'],
+          ],
+          codes: [],
+        },
+      ],
+    ])('working days: %s', (_name, c) => {
+      const shift = c.shift ? { startsAt: kst(c.shift[0]), endsAt: kst(c.shift[1]) } : {};
+      const schedule = c.schedule.map(([from, to]) => entry(from, to));
+      expect(codes(evaluate({ shift, schedule }))).toEqual(c.codes);
     });
 
     it('insufficient_rest: an overlapping assignment is reported as an overlap only, not twice', () => {

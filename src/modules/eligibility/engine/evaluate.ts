@@ -16,6 +16,7 @@ import type {
   EligibilityContext,
   EligibilityPolicy,
   RuleFailure,
+  RuleOverride,
   ScheduleEntry,
   ShiftFacts,
   Verdict,
@@ -30,10 +31,18 @@ import type {
  * - Overlap: an entry conflicts when it comes within `travelBufferMinutes` of the shift on either
  *   side (touching at exactly the buffer is fine). Every status conflicts: a completed entry that
  *   overlaps is a conflict too.
- * - Rest: an entry that conflicts is reported by `schedule_overlap` only. Among the others, the
- *   nearest entry ending before the shift (its end → this start) and the nearest starting after
- *   it (this end → its start) must each leave at least `minimumRestHours`. Checking the nearest is
- *   checking them all, so adding an entry can only add failures (the verdict is monotone).
+ * - Working day: the KST calendar day on which a shift *starts* (a shift that crosses midnight
+ *   belongs wholly to the day it starts). A worker's working day D is every shift starting on D;
+ *   its span runs from the earliest start to the latest end of those shifts. Two shifts on one
+ *   KST day separated by a break (a split shift, the travel buffer respected) are one working
+ *   day: the daily-hours limit governs them, not the rest rule.
+ * - Rest (연속 휴식) is between working days: from the latest end of any earlier working day to
+ *   the start of this shift's working day, and from the end of this working day to the earliest
+ *   start of any later one, each at least `minimumRestHours` (this working day's span includes
+ *   this shift and the worker's other shifts starting the same day). An entry that conflicts is
+ *   reported by `schedule_overlap` only and counts for neither span nor gap. Checking the latest
+ *   earlier end and the earliest later start is checking every other day, and adding an entry can
+ *   only widen a span or bring a neighbour nearer, so the verdict stays monotone.
  * - Hours: each KST day and each Monday–Sunday KST week the shift touches (has a minute in) is
  *   checked: this shift's minutes in it plus every other entry's, exact (minutes / 60, no
  *   rounding); overlapping entries are summed, not merged. Over the limit fails; at it passes.
@@ -155,10 +164,15 @@ export function evaluateEligibility(
   const schedule = context.schedule;
   let conflicts: Record<string, unknown>[] | undefined;
   let sameShift: ScheduleEntry | undefined;
+  // This shift's working day (its KST start day) and that day's span; the latest end of an
+  // earlier working day and the earliest start of a later one.
+  const workDay = firstDay;
+  let daySpanStart = startMs;
+  let daySpanEnd = endMs;
   let before: ScheduleEntry | undefined;
-  let beforeGap = Infinity;
+  let beforeEnd = -Infinity;
   let after: ScheduleEntry | undefined;
-  let afterGap = Infinity;
+  let afterStart = Infinity;
   for (let i = 0; i < schedule.length; i++) {
     const entry = schedule[i]!;
     if (entry.shiftId === shift.id) {
@@ -169,14 +183,20 @@ export function evaluateEligibility(
     const to = entry.endsAt.getTime();
     if (from - bufferMs < endMs && to + bufferMs > startMs) {
       (conflicts ??= []).push(entryRef(entry));
-    } else if (to <= startMs) {
-      if (startMs - to < beforeGap) {
-        beforeGap = startMs - to;
-        before = entry;
+    } else {
+      const entryDay = kstDayStartMs(from);
+      if (entryDay === workDay) {
+        if (from < daySpanStart) daySpanStart = from;
+        if (to > daySpanEnd) daySpanEnd = to;
+      } else if (entryDay < workDay) {
+        if (to > beforeEnd) {
+          beforeEnd = to;
+          before = entry;
+        }
+      } else if (from < afterStart) {
+        afterStart = from;
+        after = entry;
       }
-    } else if (from - endMs < afterGap) {
-      afterGap = from - endMs;
-      after = entry;
     }
     if (to > firstWeek && from < weeksEnd) {
       addToPeriods(weekTotals, firstWeek, WEEK_MS, from, to);
@@ -185,6 +205,7 @@ export function evaluateEligibility(
   }
 
   // The worker.
+  let overrides: RuleOverride[] | undefined;
   if (worker.status !== 'active') {
     fail(failures, 'worker_not_active', { workerId: worker.id, status: worker.status });
   }
@@ -196,6 +217,15 @@ export function evaluateEligibility(
     if (!account.verified) fail(failures, 'bank_account_not_verified', { workerId: worker.id });
     if (!account.holderMatchesLegalName) {
       fail(failures, 'bank_account_holder_mismatch', { workerId: worker.id });
+    } else if (account.holderMismatchOverride) {
+      (overrides ??= []).push({
+        code: 'bank_account_holder_mismatch',
+        data: {
+          workerId: worker.id,
+          by: account.holderMismatchOverride.by,
+          at: iso(account.holderMismatchOverride.at.getTime()),
+        },
+      });
     }
   }
 
@@ -277,6 +307,8 @@ export function evaluateEligibility(
     }
   }
   const restMs = policy.minimumRestHours * HOUR_MS;
+  const beforeGap = daySpanStart - beforeEnd;
+  const afterGap = afterStart - daySpanEnd;
   if ((before && beforeGap < restMs) || (after && afterGap < restMs)) {
     const gaps: Record<string, unknown>[] = [];
     if (before && beforeGap < restMs) {
@@ -284,7 +316,7 @@ export function evaluateEligibility(
         side: 'before',
         assignmentId: before.assignmentId,
         shiftId: before.shiftId,
-        restHours: hours(beforeGap),
+        restHours: hours(Math.max(0, beforeGap)),
       });
     }
     if (after && afterGap < restMs) {
@@ -292,7 +324,7 @@ export function evaluateEligibility(
         side: 'after',
         assignmentId: after.assignmentId,
         shiftId: after.shiftId,
-        restHours: hours(afterGap),
+        restHours: hours(Math.max(0, afterGap)),
       });
     }
     fail(failures, 'insufficient_rest', { minimumRestHours: policy.minimumRestHours, gaps });
@@ -390,6 +422,7 @@ export function evaluateEligibility(
   return {
     eligible: failures.length === 0,
     failures,
+    ...(overrides ? { overrides } : {}),
     ruleSetVersion: policy.ruleSetVersion,
     evaluatedAt: new Date(nowMs),
   };

@@ -120,8 +120,8 @@ const RULES = [
   {
     code: 'insufficient_rest',
     message: {
-      ko: '근무 사이의 최소 휴식시간이 부족합니다.',
-      en: 'The rest between this shift and another assignment is too short.',
+      ko: '근무일 사이의 최소 휴식시간이 부족합니다.',
+      en: "The rest between this shift's working day and another working day is too short.",
     },
     data: 'minimumRestHours, gaps: [{ side (before|after), assignmentId, shiftId, restHours }]',
   },
@@ -237,3 +237,44 @@ export function messageOf(code: RuleCode): { ko: string; en: string } {
 export function describeRules(): RuleDescription[] {
   return RULES.map((rule) => ({ code: rule.code, message: { ...rule.message }, data: rule.data }));
 }
+
+/**
+ * The terms the time rules use, stated once for docs/eligibility-rules.md (the engine's header
+ * comment in evaluate.ts says the same, next to the code that applies them).
+ */
+export const TIME_DEFINITIONS: readonly { term: string; definition: string }[] = [
+  {
+    term: 'KST day, KST week',
+    definition:
+      'Calendar days in Asia/Seoul (UTC+9, no daylight saving); weeks run Monday 00:00 to Sunday 24:00 KST.',
+  },
+  {
+    term: 'Working day (근무일)',
+    definition:
+      'The KST day on which a shift starts: a shift that crosses midnight belongs wholly to the day ' +
+      "it starts. A worker's working day D is every shift of theirs that starts on D; its span runs " +
+      'from the earliest start to the latest end of those shifts. Two shifts on one KST day separated ' +
+      'by a break (a split shift, the travel buffer respected) are one working day: the daily-hours ' +
+      'limit governs them, not the rest rule.',
+  },
+  {
+    term: 'Rest (`insufficient_rest`)',
+    definition:
+      "Between working days: from the latest end of any earlier working day to the start of this shift's " +
+      'working day, and from its end to the earliest start of any later working day, each at least ' +
+      '`minimumRestHours`. The span includes this shift and every other shift of the same working day.',
+  },
+  {
+    term: 'Overlap (`schedule_overlap`)',
+    definition:
+      'Another assignment that comes within `travelBufferMinutes` of the shift on either side ' +
+      '(touching at exactly the buffer is fine). It is reported as an overlap only, and counts for ' +
+      'neither the rest rule nor a working day span.',
+  },
+  {
+    term: 'Hours (`daily_hours_exceeded`, `weekly_hours_exceeded`, minors)',
+    definition:
+      'Each KST day and week the shift has a minute in: its minutes there plus every other ' +
+      "assignment's minutes there, exactly (minutes / 60). Over the limit fails; at it passes.",
+  },
+];

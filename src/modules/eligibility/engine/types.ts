@@ -20,6 +20,11 @@ export interface WorkerFacts {
         verified: boolean;
         /** The account holder's name matches the worker's legal name (Popbill or by hand). */
         holderMatchesLegalName: boolean;
+        /**
+         * The match stands by an operator's explicit override of the system's comparison: the
+         * verdict says so (`overrides`).
+         */
+        holderMismatchOverride?: { by: string; at: Date };
       }
     | undefined;
   /** Qualifications held (e.g. `health-certificate`); `expiresAt` undefined = does not expire. */
@@ -117,10 +122,20 @@ export interface RuleFailure {
   data: Record<string, unknown>;
 }
 
+import type { RuleCode } from './rules.js';
+
+/** A rule that would have failed, but passes because staff overrode it explicitly. */
+export interface RuleOverride {
+  code: RuleCode;
+  data: Record<string, unknown>;
+}
+
 export interface Verdict {
   eligible: boolean;
   /** Every failing rule, in a fixed order; empty when eligible. */
   failures: RuleFailure[];
+  /** Rules passed by an explicit override (absent when none), so the verdict shows them. */
+  overrides?: RuleOverride[];
   ruleSetVersion: string;
   evaluatedAt: Date;
 }
