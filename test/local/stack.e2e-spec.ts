@@ -1,87 +1,13 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
-import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../../src/local/launcher.js';
-import type { StackPorts } from '../../src/local/ports.js';
 import { ensureBuilt } from '../support/build.js';
+import { launch, stopLauncher, waitFor, withTimeout } from './launched.js';
 import { busyPorts, childPids, isAlive, stackPorts, tempDir } from './support.js';
 
 /**
  * `npm start` for real: `node dist/local/stack.js` with the real API and worker, on free ports
  * and a temporary data directory. dist is rebuilt first when missing or older than src.
  */
-
-const DIST = path.join(PROJECT_ROOT, 'dist');
-
-interface Launched {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-function launch(
-  ports: StackPorts,
-  dataDir: string,
-  env: Record<string, string | undefined> = {},
-): Launched {
-  const child = spawn(process.execPath, [path.join(DIST, 'local', 'stack.js')], {
-    cwd: PROJECT_ROOT,
-    env: {
-      ...process.env,
-      NO_COLOR: '1',
-      DATA_DIR: dataDir,
-      PORT: String(ports.api),
-      WORKER_PORT: String(ports.worker),
-      LOCAL_COGNITO_PORT: String(ports.cognito),
-      LOCAL_S3_PORT: String(ports.s3),
-      LOCAL_SQS_PORT: String(ports.sqs),
-      LOCAL_LAMBDA_PORT: String(ports.lambda),
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let text = '';
-  child.stdout?.on('data', (chunk: Buffer) => (text += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (text += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) =>
-    child.once('exit', (code) => resolve(code)),
-  );
-  return { child, output: () => text, exited };
-}
-
-async function waitFor(launched: Launched, pattern: RegExp, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let exitCode: number | null | undefined;
-  void launched.exited.then((code) => (exitCode = code));
-  while (!pattern.test(launched.output())) {
-    if (exitCode !== undefined || Date.now() > deadline) {
-      throw new Error(
-        `the launcher ${exitCode !== undefined ? `exited (${exitCode})` : 'timed out'} before ${pattern}:\n${launched.output()}`,
-      );
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  return Promise.race([
-    promise,
-    new Promise<never>((_, reject) =>
-      setTimeout(() => reject(new Error(`${what} after ${ms} ms`)), ms),
-    ),
-  ]);
-}
-
-/** On a failed assertion: a graceful stop first, so the launcher takes its children down. */
-async function stopLauncher(launched: Launched): Promise<void> {
-  const { child } = launched;
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const children = childPids(child.pid ?? 0);
-  child.kill('SIGTERM');
-  await withTimeout(launched.exited, 20_000, 'no exit').catch(() => child.kill('SIGKILL'));
-  for (const pid of children.filter(isAlive)) process.kill(pid, 'SIGKILL');
-}
 
 describe('npm start (dist/local/stack.js)', () => {
   beforeAll(() => ensureBuilt(['main.js', 'worker.js', 'local/stack.js']), 60_000);
