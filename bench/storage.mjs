@@ -234,6 +234,43 @@ async function browseFigures(root) {
   }
 }
 
+/** The browse query in the engine itself, with and without the cache of decoded documents. */
+async function cacheFigure(root) {
+  const from = new Date(Date.now() + 24 * 3_600_000);
+  const filter = {
+    status: 'open',
+    startsAt: { $gte: from, $lt: new Date(from.getTime() + 30 * 24 * 3_600_000), $gt: new Date() },
+    $expr: { $lt: ['$filled', '$headcount'] },
+    'place.regionCode': { $gte: '1100000000', $lte: '1199999999' },
+  };
+  const rate = async (documentCacheBytes) => {
+    const db = await EmbeddedDatabase.open(path.join(root, `browse-${SHIFTS}`, 'db'), {
+      logger: silent,
+      ttlSweepMs: 0,
+      documentCacheBytes,
+    });
+    const shifts = db.collection('shifts');
+    const query = () => shifts.find(filter).sort({ startsAt: 1, _id: 1 }).limit(21).toArray();
+    await query();
+    const started = performance.now();
+    for (let i = 0; i < 300; i++) await query();
+    const perSecond = 300 / ((performance.now() - started) / 1000);
+    await db.close();
+    return perSecond;
+  };
+  const without = await rate(0);
+  const withCache = await rate(undefined);
+  return [
+    {
+      figure: `browse query in the engine at ${SHIFTS / 1000}k shifts with the document cache (8 MiB, default); baseline: without it`,
+      value: withCache,
+      unit: 'queries/s',
+      baseline: without,
+      ratio: withCache / without,
+    },
+  ];
+}
+
 function millionFigures(root) {
   const tenth = inProcess('fill', path.join(root, 'tenth'), MILLION / 10);
   const dir = path.join(root, 'million');
@@ -268,6 +305,7 @@ export async function run() {
     const figures = [
       ...(await engineFigures(root)),
       ...(await browseFigures(root)),
+      ...(await cacheFigure(root)),
       ...millionFigures(root),
     ];
     report('storage', figures);

@@ -7,7 +7,12 @@ import {
 } from 'mongodb';
 import { describe, expect, it } from 'vitest';
 import { BulkWriteError, DatabaseUnavailableError, isDuplicateKeyError } from './errors.js';
-import { MongoDatabase, mongoClientOptions, translateError } from './mongo-database.js';
+import {
+  MongoDatabase,
+  mongoClientOptions,
+  summarizeExplain,
+  translateError,
+} from './mongo-database.js';
 
 const silent = {
   debug: () => undefined,
@@ -143,6 +148,59 @@ describe('translateError', () => {
       ]);
       expect(translated.result.insertedCount).toBe(1);
       expect(isDuplicateKeyError(translated)).toBe(true);
+    }
+  });
+});
+
+describe('summarizeExplain', () => {
+  const stats = { nReturned: 10, totalKeysExamined: 11, totalDocsExamined: 10 };
+
+  it('reads an index scan under FETCH and LIMIT (the classic engine)', () => {
+    expect(
+      summarizeExplain({
+        queryPlanner: {
+          winningPlan: {
+            stage: 'LIMIT',
+            inputStage: {
+              stage: 'FETCH',
+              inputStage: { stage: 'IXSCAN', indexName: 'status_startsAt', direction: 'forward' },
+            },
+          },
+        },
+        executionStats: stats,
+      }),
+    ).toEqual({
+      stage: 'IXSCAN',
+      indexName: 'status_startsAt',
+      sortedInMemory: false,
+      keysExamined: 11,
+      docsExamined: 10,
+      returned: 10,
+    });
+  });
+
+  it('tells a sort in memory and a collection scan (the slot-based engine shape)', () => {
+    expect(
+      summarizeExplain({
+        queryPlanner: {
+          winningPlan: {
+            queryPlan: { stage: 'SORT', inputStage: { stage: 'COLLSCAN' } },
+            slotBasedPlan: {},
+          },
+        },
+        executionStats: stats,
+      }),
+    ).toMatchObject({ stage: 'COLLSCAN', indexName: undefined, sortedInMemory: true });
+  });
+
+  it('reads an _id lookup, classic or express', () => {
+    const idhack = { queryPlanner: { winningPlan: { stage: 'IDHACK' } }, executionStats: stats };
+    const express = {
+      queryPlanner: { winningPlan: { stage: 'EXPRESS_IXSCAN', indexName: '_id_' } },
+      executionStats: stats,
+    };
+    for (const explained of [idhack, express]) {
+      expect(summarizeExplain(explained)).toMatchObject({ stage: 'IDHACK', indexName: '_id_' });
     }
   });
 });

@@ -100,14 +100,19 @@ export class CollectionTables {
    * fill the cache (it would push out what is read often).
    */
   *all(collection: CollectionMeta): Generator<StoredDocument> {
-    const rows = this.#store.prepare(`SELECT rid, doc, sum FROM ${collection.table} ORDER BY rid`);
-    for (const row of rows.iterate()) {
-      const rid = row.rid as number;
+    const rows = this.#store.prepare(
+      `SELECT rid, sum, doc FROM ${collection.table} ORDER BY rid -- rows as arrays`,
+    );
+    // Arrays, not objects: a scan reads every row, and naming each row's columns shows.
+    rows.setReturnArrays(true);
+    const cache = this.#cache && this.#cache.size > 0 ? this.#cache : undefined;
+    for (const row of rows.iterate() as Iterable<unknown[]>) {
+      const rid = row[0] as number;
       yield {
         rid,
         doc:
-          this.#cached(collection, rid) ??
-          this.decode(collection, rid, row.doc as Uint8Array, row.sum as number),
+          cache?.get(`${collection.table}:${rid}`) ??
+          this.decode(collection, rid, row[2] as Uint8Array, row[1] as number),
       };
     }
   }
@@ -139,15 +144,19 @@ export class CollectionTables {
     for (const interval of intervals) {
       // A point interval holds exactly one value's keys only on a single-field index.
       const exact = interval.point && (plan.index?.def.key.length ?? 1) === 1;
-      let rows: Iterable<Record<string, unknown>>;
       if (exact && plan.unique) {
-        const row = this.#store.prepare(sql.point).get(interval.lo);
-        rows = row ? [row] : [];
-      } else {
-        rows = exact
-          ? this.#store.prepare(sql.point).iterate(interval.lo)
-          : this.#store.prepare(sql.range).iterate(interval.lo, interval.hi);
+        // At most one document: index entry and document in one statement.
+        const found = this.#unique(collection, plan, interval.lo);
+        counters.keysExamined += found ? 1 : 0;
+        if (!found || seen?.has(found.rid)) continue;
+        seen?.add(found.rid);
+        counters.docsExamined++;
+        yield found;
+        continue;
       }
+      const rows = exact
+        ? this.#store.prepare(sql.point).iterate(interval.lo)
+        : this.#store.prepare(sql.range).iterate(interval.lo, interval.hi);
       for (const rid of inChunks(rows)) {
         counters.keysExamined++;
         if (seen) {
@@ -160,6 +169,25 @@ export class CollectionTables {
         yield { rid, doc };
       }
     }
+  }
+
+  /** The one document a unique key (or `_id`) names, if any. */
+  #unique(collection: CollectionMeta, plan: Plan, key: Buffer): StoredDocument | undefined {
+    const row = this.#store
+      .prepare(
+        plan.index
+          ? `SELECT d.rid AS rid, d.doc AS doc, d.sum AS sum FROM ${plan.index.table} AS i CROSS JOIN ${collection.table} AS d ON d.rid = i.rid WHERE i.key = ?`
+          : `SELECT rid, doc, sum FROM ${collection.table} WHERE id = ?`,
+      )
+      .get(key);
+    if (!row) return undefined;
+    const rid = row.rid as number;
+    const cached = this.#cached(collection, rid);
+    if (cached) return { rid, doc: cached };
+    const bytes = row.doc as Uint8Array;
+    const doc = this.decode(collection, rid, bytes, row.sum as number);
+    this.#remember(collection, rid, doc, bytes.length);
+    return { rid, doc };
   }
 
   /** Keys in a plan's intervals, counted up to a cap: how the planner breaks ties. */
