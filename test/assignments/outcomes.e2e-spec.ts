@@ -15,6 +15,7 @@ import { WorkerModule } from '../../src/worker.module.js';
 import { AWS_LIKE_ENV, startTestApi, type TestApi } from '../support/test-api.js';
 import { TokenMint } from '../support/tokens.js';
 import { caller, eligibleWorker, json, postShift, verifiedBusiness } from './setup.js';
+import { until } from '../support/until.js';
 
 const silent = pino({ level: 'silent' });
 const mint = new TokenMint(AWS_LIKE_ENV.COGNITO_USER_POOL_ID, AWS_LIKE_ENV.COGNITO_CLIENT_ID);
@@ -22,18 +23,6 @@ const owner = mint.access('outcome-owner', ['business']);
 const operator = mint.access('op-1', ['operator']);
 const worker = (id: string) => mint.access(id, ['worker']);
 const DAY = 24 * 3_600_000;
-
-function until(predicate: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  return new Promise((resolve, reject) => {
-    const tick = async () => {
-      if (await predicate()) return resolve();
-      if (Date.now() > deadline) return reject(new Error('condition not met in time'));
-      setTimeout(() => void tick(), 25);
-    };
-    void tick();
-  });
-}
 
 interface StoredWorker {
   _id: string;

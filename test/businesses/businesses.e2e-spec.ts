@@ -3,7 +3,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TokenVerifier } from '../../src/platform/auth/token-verifier.js';
 import type { Database } from '../../src/platform/storage/database.js';
 import { DATABASE } from '../../src/platform/storage/storage.module.js';
-import type { AccessRecord } from '../../src/privacy/access/access-record.js';
 import {
   BUSINESS_REGISTRY,
   type BusinessAuthenticityQuery,
@@ -14,6 +13,7 @@ import { BusinessesModule } from '../../src/modules/businesses/businesses.module
 import { BusinessesService } from '../../src/modules/businesses/businesses.service.js';
 import { AWS_LIKE_ENV, startTestApi, type TestApi } from '../support/test-api.js';
 import { TokenMint } from '../support/tokens.js';
+import { lastAccessRecord } from '../support/access-records.js';
 
 const mint = new TokenMint(AWS_LIKE_ENV.COGNITO_USER_POOL_ID, AWS_LIKE_ENV.COGNITO_CLIENT_ID);
 const park = mint.access('biz-park', ['business']);
@@ -64,16 +64,6 @@ function caller(api: () => TestApi) {
       },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
-}
-
-async function lastRecord(db: Database): Promise<AccessRecord | undefined> {
-  const [doc] = await db
-    .collection<{ _id: number }>('privacy_access_records')
-    .find({})
-    .sort({ _id: -1 })
-    .limit(1)
-    .toArray();
-  return doc ? ({ seq: doc._id, ...doc } as unknown as AccessRecord) : undefined;
 }
 
 describe('businesses: registration, staff, block list and manual verification', () => {
@@ -229,7 +219,7 @@ describe('businesses: registration, staff, block list and manual verification', 
   });
 
   it('lets an operator verify the business by hand on evidence, recorded twice', async () => {
-    const before = await lastRecord(db);
+    const before = await lastAccessRecord(db);
 
     const response = await call('POST', `/operator/businesses/${id}/verification`, operator, {
       action: 'verify',
@@ -260,7 +250,7 @@ describe('businesses: registration, staff, block list and manual verification', 
     );
     expect(stored).not.toContain('사업자등록증');
     expect(stored).not.toContain('가입 심사');
-    expect(await lastRecord(db)).toMatchObject({
+    expect(await lastAccessRecord(db)).toMatchObject({
       seq: (before?.seq ?? 0) + 1,
       actor: { id: 'op-1', role: 'operator' },
       action: 'update',
@@ -302,7 +292,7 @@ describe('businesses: registration, staff, block list and manual verification', 
   it('records an operator reading a business through the member route', async () => {
     const response = await call('GET', `/businesses/${id}`, operator);
     expect(response.status).toBe(200);
-    expect(await lastRecord(db)).toMatchObject({
+    expect(await lastAccessRecord(db)).toMatchObject({
       actor: { id: 'op-1' },
       action: 'read',
       dataset: 'businesses',
@@ -396,7 +386,7 @@ describe('businesses: the NTS check through a configured register', () => {
       source: 'nts',
     });
     expect(view.verification.verified).toBe(false);
-    expect(await lastRecord(db)).toMatchObject({ action: 'update', subjects: [created.id] });
+    expect(await lastAccessRecord(db)).toMatchObject({ action: 'update', subjects: [created.id] });
 
     const validated = await call('POST', `/operator/businesses/${created.id}/nts-check`, operator, {
       validate: true,

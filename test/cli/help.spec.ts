@@ -1,48 +1,18 @@
 import { execFile } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../src/local/launcher.js';
+import { ensureBuilt } from '../support/build.js';
 
 /**
  * The built CLI (`node dist/cli.js`, what the image runs): `--help` of every command prints its
  * usage and runs nothing, before configuration is read or anything is opened. dist is rebuilt
- * first when missing or older than src (as test/local/stack.e2e-spec.ts does).
+ * first when missing or older than src (test/support/build.ts).
  */
 
 const CLI = path.join(PROJECT_ROOT, 'dist', 'cli.js');
-const BUILD_INFO = path.join(PROJECT_ROOT, 'dist', '.tsbuildinfo');
-
-async function newestSource(dir: string): Promise<number> {
-  let newest = 0;
-  for (const entry of await fs.readdir(dir, { withFileTypes: true, recursive: true })) {
-    if (!entry.isFile() || !entry.name.endsWith('.ts') || entry.name.endsWith('.spec.ts')) continue;
-    newest = Math.max(newest, statSync(path.join(entry.parentPath, entry.name)).mtimeMs);
-  }
-  return newest;
-}
-
-async function ensureBuilt(): Promise<void> {
-  const stale =
-    !existsSync(CLI) ||
-    !existsSync(BUILD_INFO) ||
-    (await newestSource(path.join(PROJECT_ROOT, 'src'))) > statSync(BUILD_INFO).mtimeMs;
-  if (!stale) return;
-  const tsc = path.join(PROJECT_ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-  try {
-    await promisify(execFile)(process.execPath, [tsc, '-p', 'tsconfig.build.json'], {
-      cwd: PROJECT_ROOT,
-    });
-  } catch (error) {
-    // tsc still emits on type errors (npm run typecheck reports those); what is needed here is
-    // a runnable dist/cli.js.
-    if (!existsSync(CLI))
-      throw new Error(`npm run build failed: ${String(error)}`, { cause: error });
-  }
-}
 
 interface Run {
   code: number;
@@ -92,7 +62,7 @@ describe('cli help (the built CLI)', () => {
   let list: Run;
 
   beforeAll(async () => {
-    await ensureBuilt();
+    await ensureBuilt(['cli.js']);
     dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'wm-cli-help-'));
     list = await cli(['help']);
   }, 180_000);

@@ -8,6 +8,7 @@ import { QueueHandlers } from '../../src/platform/jobs/queue-handlers.js';
 import type { QueueEnvelope } from '../../src/platform/jobs/queue-message.js';
 import { LogCapture } from '../support/log-capture.js';
 import { QueuePublisher } from '../../src/platform/jobs/queue-publisher.js';
+import { until } from '../support/until.js';
 
 let sqsServer: SqsStandInHandle;
 let sqs: SQSClient;
@@ -59,18 +60,6 @@ function consumerOn(
     logger: pino({ level: 'silent' }),
     waitTimeSeconds: 1,
     ...(redeliverFast ? { visibilityTimeoutSeconds: 1 } : {}),
-  });
-}
-
-function until(predicate: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  return new Promise((resolve, reject) => {
-    const tick = async () => {
-      if (await predicate()) return resolve();
-      if (Date.now() > deadline) return reject(new Error('condition not met in time'));
-      setTimeout(() => void tick(), 25);
-    };
-    void tick();
   });
 }
 

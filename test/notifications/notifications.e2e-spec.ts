@@ -28,6 +28,7 @@ import { DATABASE, StorageModule } from '../../src/platform/storage/storage.modu
 import { openDatabase } from '../../src/platform/storage/open-database.js';
 import { LogCapture } from '../support/log-capture.js';
 import { AWS_LIKE_ENV } from '../support/test-api.js';
+import { until } from '../support/until.js';
 
 interface AssignmentDocument {
   _id: ObjectId;
@@ -64,18 +65,6 @@ class OutboxWorkerModule {
       ],
     };
   }
-}
-
-function until(predicate: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  return new Promise((resolve, reject) => {
-    const tick = async () => {
-      if (await predicate()) return resolve();
-      if (Date.now() > deadline) return reject(new Error('condition not met in time'));
-      setTimeout(() => void tick(), 20);
-    };
-    void tick();
-  });
 }
 
 describe('worker: assignment notifications through the outbox', () => {

@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TokenVerifier } from '../../src/platform/auth/token-verifier.js';
 import type { Database } from '../../src/platform/storage/database.js';
 import { DATABASE } from '../../src/platform/storage/storage.module.js';
-import type { AccessRecord } from '../../src/privacy/access/access-record.js';
 import { caller, eligibleWorker, json, postShift, verifiedBusiness } from '../assignments/setup.js';
 import { AWS_LIKE_ENV, startTestApi, type TestApi } from '../support/test-api.js';
 import { TokenMint } from '../support/tokens.js';
+import { lastAccessRecord } from '../support/access-records.js';
 
 /**
  * Notes (evidence and reasons written about a person) are stored encrypted, read by staff
@@ -23,15 +23,7 @@ let business: string;
 let assignment: string;
 const call = caller(() => api.url);
 
-async function lastRecord(): Promise<AccessRecord | undefined> {
-  const [doc] = await db
-    .collection<{ _id: number }>('privacy_access_records')
-    .find({})
-    .sort({ _id: -1 })
-    .limit(1)
-    .toArray();
-  return doc ? ({ seq: doc._id, ...doc } as unknown as AccessRecord) : undefined;
-}
+const lastRecord = () => lastAccessRecord(db);
 
 beforeAll(async () => {
   api = await startTestApi();

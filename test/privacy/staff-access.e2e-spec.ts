@@ -3,11 +3,11 @@ import { MembersService } from '../../src/modules/members/members.service.js';
 import { TokenVerifier } from '../../src/platform/auth/token-verifier.js';
 import type { Database } from '../../src/platform/storage/database.js';
 import { DATABASE } from '../../src/platform/storage/storage.module.js';
-import type { AccessRecord } from '../../src/privacy/access/access-record.js';
 import type { AccessRecords } from '../../src/privacy/access/access-records.js';
 import { ACCESS_RECORDS } from '../../src/privacy/staff-access.service.js';
 import { AWS_LIKE_ENV, startTestApi, type TestApi } from '../support/test-api.js';
 import { TokenMint } from '../support/tokens.js';
+import { lastAccessRecord } from '../support/access-records.js';
 
 let api: TestApi;
 let records: AccessRecords;
@@ -42,15 +42,7 @@ function call(method: string, path: string, token: string, body?: unknown) {
   });
 }
 
-async function lastRecord(): Promise<AccessRecord | undefined> {
-  const [doc] = await db
-    .collection<{ _id: number }>('privacy_access_records')
-    .find({})
-    .sort({ _id: -1 })
-    .limit(1)
-    .toArray();
-  return doc ? ({ seq: doc._id, ...doc } as unknown as AccessRecord) : undefined;
-}
+const lastRecord = () => lastAccessRecord(db);
 
 describe('staff access to member records', () => {
   it('finds a member by any format of the phone number, masked, and records the read', async () => {

@@ -3,7 +3,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TokenVerifier } from '../../src/platform/auth/token-verifier.js';
 import type { Database } from '../../src/platform/storage/database.js';
 import { DATABASE } from '../../src/platform/storage/storage.module.js';
-import type { AccessRecord } from '../../src/privacy/access/access-record.js';
 import {
   BANK_ACCOUNT_VERIFIER,
   type BankAccountQuery,
@@ -11,6 +10,7 @@ import {
 } from '../../src/modules/workers/ports/bank-account-verifier.port.js';
 import { WorkersModule } from '../../src/modules/workers/workers.module.js';
 import { WorkersService } from '../../src/modules/workers/workers.service.js';
+import { lastAccessRecord } from '../support/access-records.js';
 import { AWS_LIKE_ENV, startTestApi, type TestApi } from '../support/test-api.js';
 import { TokenMint } from '../support/tokens.js';
 
@@ -75,15 +75,7 @@ describe('worker profiles and their manual verification', () => {
   const facts = async (id: string) =>
     (await api.app.get(WorkersService).eligibilityFacts([id])).get(id);
 
-  async function lastRecord(): Promise<AccessRecord | undefined> {
-    const [doc] = await db
-      .collection<{ _id: number }>('privacy_access_records')
-      .find({})
-      .sort({ _id: -1 })
-      .limit(1)
-      .toArray();
-    return doc ? ({ seq: doc._id, ...doc } as unknown as AccessRecord) : undefined;
-  }
+  const lastRecord = () => lastAccessRecord(db);
 
   it('creates a profile shown masked and stored without plaintext', async () => {
     const response = await call('PUT', '/workers/me', kim, KIM);

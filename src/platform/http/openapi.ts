@@ -86,7 +86,10 @@ function responseContent(doc: ApiResponseDoc) {
   };
 }
 
-function operationFor(route: RouteDescription): ZodOpenApiOperationObject {
+/** A handler's decorated arguments (`@Body()`, `@Query()`, `@Param()`) with their declared types. */
+function routeArguments(
+  route: RouteDescription,
+): { type: number; data: unknown; metatype: unknown }[] {
   const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, route.controller, route.handlerName) ??
     {}) as Record<string, RouteArg>;
   const paramTypes = (Reflect.getMetadata(
@@ -94,6 +97,14 @@ function operationFor(route: RouteDescription): ZodOpenApiOperationObject {
     route.controller.prototype,
     route.handlerName,
   ) ?? []) as unknown[];
+  return Object.entries(args).map(([key, arg]) => ({
+    type: Number(key.split(':')[0]),
+    data: arg.data,
+    metatype: paramTypes[arg.index],
+  }));
+}
+
+function operationFor(route: RouteDescription): ZodOpenApiOperationObject {
   const operation: ZodOpenApiOperationObject = {
     operationId: `${route.controller.name.replace(/Controller$/, '')}_${route.handlerName}`,
     summary: route.doc?.summary,
@@ -103,9 +114,7 @@ function operationFor(route: RouteDescription): ZodOpenApiOperationObject {
   };
   const pathParams: Record<string, z.ZodType> = {};
   const requestParams: NonNullable<ZodOpenApiOperationObject['requestParams']> = {};
-  for (const [key, arg] of Object.entries(args)) {
-    const type = Number(key.split(':')[0]);
-    const metatype = paramTypes[arg.index];
+  for (const { type, data, metatype } of routeArguments(route)) {
     const dto = isZodDto(metatype) ? metatype.schema : undefined;
     if (type === RouteParamtypes.BODY && dto) {
       const example = isZodDto(metatype) ? metatype.example?.() : undefined;
@@ -119,7 +128,7 @@ function operationFor(route: RouteDescription): ZodOpenApiOperationObject {
       requestParams.query = dto;
     } else if (type === RouteParamtypes.PARAM) {
       if (dto instanceof z.ZodObject) requestParams.path = dto;
-      else if (typeof arg.data === 'string') pathParams[arg.data] = z.string();
+      else if (typeof data === 'string') pathParams[data] = z.string();
     }
   }
   for (const name of route.path.matchAll(/\{([A-Za-z0-9_]+)\}/g)) {
@@ -159,16 +168,8 @@ function operationFor(route: RouteDescription): ZodOpenApiOperationObject {
 export function requestBodyDtos(controllers: Type[]): { route: string; dto: ZodDto }[] {
   const out: { route: string; dto: ZodDto }[] = [];
   for (const route of describeRoutes(controllers)) {
-    const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, route.controller, route.handlerName) ??
-      {}) as Record<string, RouteArg>;
-    const paramTypes = (Reflect.getMetadata(
-      'design:paramtypes',
-      route.controller.prototype,
-      route.handlerName,
-    ) ?? []) as unknown[];
-    for (const [key, arg] of Object.entries(args)) {
-      const metatype = paramTypes[arg.index];
-      if (Number(key.split(':')[0]) === RouteParamtypes.BODY && isZodDto(metatype)) {
+    for (const { type, metatype } of routeArguments(route)) {
+      if (type === RouteParamtypes.BODY && isZodDto(metatype)) {
         out.push({ route: `${route.method.toUpperCase()} ${route.path}`, dto: metatype });
       }
     }
