@@ -14,6 +14,7 @@ import { OUTCOME_EVENTS } from './assignments.events.js';
 import { AssignmentsModule } from './assignments.module.js';
 import { AssignmentsService } from './assignments.service.js';
 import { HoldsRepair } from './holds-repair.js';
+import { SHIFT_EVENTS } from '../shifts/shifts.events.js';
 
 const REPAIR_EVERY_MS = 60_000;
 
@@ -42,12 +43,10 @@ export class AssignmentJobsModule
   }
 
   onModuleInit(): void {
-    this.handlers.register('shift.cancelled', async (event) => {
-      const shiftId = event.payload.shiftId;
-      if (typeof shiftId !== 'string') throw new Error('shift.cancelled without a shiftId');
-      const ended = await this.assignments.endForCancelledShift(shiftId);
+    this.handlers.on(SHIFT_EVENTS, 'shift.cancelled', async ({ payload, event }) => {
+      const ended = await this.assignments.endForCancelledShift(payload.shiftId);
       this.log.info(
-        { shiftId, ended, eventId: event.id },
+        { shiftId: payload.shiftId, ended, eventId: event.id },
         'assignments of a cancelled shift ended',
       );
     });

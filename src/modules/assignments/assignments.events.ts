@@ -1,6 +1,54 @@
 import { z } from 'zod';
-import { type OutboxEvent, outboxEvent } from '../../platform/outbox/outbox-event.js';
-import { PermanentOutboxError } from '../../platform/outbox/outbox-handlers.js';
+import { defineEvents, makeEvent, parseEvent } from '../../platform/outbox/event-catalog.js';
+import type { OutboxEvent } from '../../platform/outbox/outbox-event.js';
+import type { AssignmentState } from './assignment-state.js';
+
+/**
+ * An assignment changed state (`assignment.<new state>`): the notifications module tells the
+ * worker and the business. Ids and facts only: never personal data (the sender looks contacts up).
+ */
+export const AssignmentChanged = z.object({
+  assignmentId: z.string().min(1),
+  shiftId: z.string().min(1),
+  workerId: z.string().min(1),
+  businessId: z.string().min(1),
+  startsAt: z.iso.datetime({ offset: true }).optional(),
+  from: z.string().nullable().optional(),
+  to: z.string().optional(),
+  cancelledBy: z.enum(['worker', 'business']).optional(),
+  late: z.boolean().optional(),
+  hoursWorked: z.number().positive().optional(),
+});
+export type AssignmentChanged = z.infer<typeof AssignmentChanged>;
+
+/** The states an assignment moves into (every state but the first, `applied`). */
+const TARGETS = [
+  'withdrawn',
+  'rejected',
+  'proposed',
+  'declined',
+  'confirmed',
+  'cancelled',
+  'completed',
+  'no_show',
+] as const satisfies readonly AssignmentState[];
+
+/** `assignment.<state>`: the assignments module's change events, one schema for all. */
+export const ASSIGNMENT_EVENTS = defineEvents(
+  Object.fromEntries(TARGETS.map((to) => [`assignment.${to}`, AssignmentChanged])) as Record<
+    `assignment.${(typeof TARGETS)[number]}`,
+    typeof AssignmentChanged
+  >,
+);
+
+/** The change event of a move into `to`. */
+export function changeEvent(
+  to: (typeof TARGETS)[number],
+  payload: AssignmentChanged,
+  occurredAt: Date,
+): OutboxEvent {
+  return makeEvent(ASSIGNMENT_EVENTS, `assignment.${to}`, payload, occurredAt);
+}
 
 /**
  * The outcome events: what the end of an assignment means for the worker's record, written in
@@ -25,29 +73,28 @@ export const NoShowOutcome = z.object({ ...Ids, at: z.iso.datetime() });
 /** The worker worked the shift: the schedule entry counts as worked (hours and rest rules). */
 export const CompletedOutcome = z.object({ ...Ids, hoursWorked: z.number().positive() });
 
+export const OUTCOME_EVENT_CATALOG = defineEvents({
+  'assignment_outcome.no_show': NoShowOutcome,
+  'assignment_outcome.completed': CompletedOutcome,
+});
+
 export type Outcome =
   | { type: 'no_show'; payload: z.infer<typeof NoShowOutcome> }
   | { type: 'completed'; payload: z.infer<typeof CompletedOutcome> };
 
 export function outcomeEvent(outcome: Outcome, occurredAt: Date): OutboxEvent {
-  return outboxEvent(`${OUTCOME_EVENTS}.${outcome.type}`, outcome.payload, occurredAt);
+  return makeEvent(
+    OUTCOME_EVENT_CATALOG,
+    `assignment_outcome.${outcome.type}`,
+    outcome.payload,
+    occurredAt,
+  );
 }
 
 /** The outcome an event carries; one that never will parse is a `PermanentOutboxError`. */
-export function parseOutcome(event: Pick<OutboxEvent, 'type' | 'payload'>): Outcome {
-  switch (event.type) {
-    case `${OUTCOME_EVENTS}.no_show`:
-      return { type: 'no_show', payload: parsed(NoShowOutcome, event) };
-    case `${OUTCOME_EVENTS}.completed`:
-      return { type: 'completed', payload: parsed(CompletedOutcome, event) };
-    default:
-      throw new PermanentOutboxError(`not an assignment outcome event: ${event.type}`);
-  }
-}
-
-function parsed<T>(schema: z.ZodType<T>, event: Pick<OutboxEvent, 'type' | 'payload'>): T {
-  const result = schema.safeParse(event.payload);
-  if (result.success) return result.data;
-  const fields = result.error.issues.map((issue) => issue.path.join('.')).join(', ');
-  throw new PermanentOutboxError(`${event.type} payload is invalid at: ${fields}`);
+export function parseOutcome(event: OutboxEvent): Outcome {
+  const parsed = parseEvent(OUTCOME_EVENT_CATALOG, event);
+  return parsed.type === 'assignment_outcome.no_show'
+    ? { type: 'no_show', payload: parsed.payload }
+    : { type: 'completed', payload: parsed.payload };
 }

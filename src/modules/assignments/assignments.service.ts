@@ -4,7 +4,7 @@ import { InjectConfig } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.js';
 import type { Principal } from '../../platform/auth/principal.js';
 import { InjectLogger } from '../../platform/logging/logging.module.js';
-import { type OutboxEvent, outboxEvent } from '../../platform/outbox/outbox-event.js';
+import type { OutboxEvent } from '../../platform/outbox/outbox-event.js';
 import { ConcurrentModificationError } from '../../platform/storage/errors.js';
 import { retryOnConflict } from '../../platform/storage/optimistic.js';
 import { BusinessesService } from '../businesses/businesses.service.js';
@@ -13,7 +13,12 @@ import { EligibilityService } from '../eligibility/eligibility.service.js';
 import { type Shift, ShiftsRepository } from '../shifts/shifts.repository.js';
 import { AssignmentHolds } from './assignment-holds.js';
 import { AssignmentOutcomes } from './assignment-outcomes.js';
-import { type AssignmentAction, HOLDING_STATES, transition } from './assignment-state.js';
+import {
+  type AssignmentAction,
+  type AssignmentState,
+  HOLDING_STATES,
+  transition,
+} from './assignment-state.js';
 import {
   alreadyOnShift,
   assignmentChanged,
@@ -25,7 +30,12 @@ import {
   slotRefused,
   workersOnly,
 } from './assignments.errors.js';
-import { type Outcome, outcomeEvent } from './assignments.events.js';
+import {
+  type AssignmentChanged,
+  changeEvent,
+  type Outcome,
+  outcomeEvent,
+} from './assignments.events.js';
 import {
   type Actor,
   AlreadyOnShiftError,
@@ -180,8 +190,8 @@ export class AssignmentsService {
       await this.holds.removeFromSchedule(workerId, id, now);
       throw slotRefused(slot);
     }
-    const event = outboxEvent(
-      'assignment.proposed',
+    const event = changeEvent(
+      'proposed',
       this.payload(shift, workerId, id, application?.state ?? null, 'proposed'),
       now,
     );
@@ -436,7 +446,7 @@ export class AssignmentsService {
       verdict?: Verdict;
       cancellation?: Assignment['cancellation'];
       hoursWorked?: number;
-      extra?: Record<string, unknown>;
+      extra?: Pick<AssignmentChanged, 'cancelledBy' | 'late' | 'hoursWorked'>;
       /** Written first, so it never waits behind (or is parked with) the notification. */
       outcome?: Outcome;
     } = {},
@@ -446,8 +456,8 @@ export class AssignmentsService {
     const to = transition(assignment.state, action);
     const events: OutboxEvent[] = [
       ...(options.outcome ? [outcomeEvent(options.outcome, now)] : []),
-      outboxEvent(
-        `assignment.${to}`,
+      changeEvent(
+        to as Exclude<AssignmentState, 'applied'>,
         {
           ...this.payload(assignment, assignment.workerId, assignment.id, assignment.state, to),
           ...options.extra,
@@ -490,7 +500,7 @@ export class AssignmentsService {
     assignmentId: string,
     from: string | null,
     to: string,
-  ): Record<string, unknown> {
+  ): AssignmentChanged {
     return {
       assignmentId,
       shiftId: 'shiftId' in shift ? shift.shiftId : shift.id,

@@ -1,20 +1,9 @@
-import { z } from 'zod';
 import type { OutboxEvent } from '../../platform/outbox/outbox-event.js';
+import type { AssignmentChanged } from '../assignments/assignments.events.js';
 import type { OutgoingMessage } from './message-sender.port.js';
 
-/** What assignment events carry (ids and facts only); unknown fields are ignored. */
-export const AssignmentEventPayload = z.object({
-  assignmentId: z.string().min(1),
-  shiftId: z.string().min(1),
-  workerId: z.string().min(1),
-  businessId: z.string().min(1),
-  startsAt: z.iso.datetime({ offset: true }).optional(),
-  from: z.string().nullable().optional(),
-  to: z.string().optional(),
-  cancelledBy: z.enum(['worker', 'business']).optional(),
-  late: z.boolean().optional(),
-});
-export type AssignmentEventPayload = z.infer<typeof AssignmentEventPayload>;
+/** What assignment events carry: the producer's schema (assignments.events.ts). */
+export type AssignmentEventPayload = AssignmentChanged;
 
 type Audience = 'worker' | 'business';
 

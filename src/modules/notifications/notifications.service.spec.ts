@@ -71,6 +71,6 @@ describe(NotificationsService.name, () => {
     const error = await sut.onAssignmentEvent(event).catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(PermanentOutboxError);
-    expect((error as Error).message).toBe('assignment event payload is invalid at: workerId');
+    expect((error as Error).message).toBe('assignment.proposed payload is invalid at: workerId');
   });
 });

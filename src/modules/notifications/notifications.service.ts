@@ -1,11 +1,8 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
+import { parseEvent } from '../../platform/outbox/event-catalog.js';
 import type { OutboxEvent } from '../../platform/outbox/outbox-event.js';
-import { PermanentOutboxError } from '../../platform/outbox/outbox-handlers.js';
-import {
-  AssignmentEventPayload,
-  assignmentMessages,
-  needsBusinessStaff,
-} from './assignment-messages.js';
+import { ASSIGNMENT_EVENTS } from '../assignments/assignments.events.js';
+import { assignmentMessages, needsBusinessStaff } from './assignment-messages.js';
 import { InjectMessageSender, type MessageSender } from './message-sender.port.js';
 import {
   NOTIFICATION_RECIPIENTS,
@@ -25,15 +22,10 @@ export class NotificationsService {
   /**
    * Sends the messages of one `assignment.*` event. A failure (sender or recipient lookup) rejects
    * and the outbox delivers the event again; messages sent before it are dropped by the sender as
-   * repeats. A payload that does not parse never will: the event is parked.
+   * repeats. An event the producer's schema does not take never will be: the event is parked.
    */
   async onAssignmentEvent(event: OutboxEvent): Promise<void> {
-    const parsed = AssignmentEventPayload.safeParse(event.payload);
-    if (!parsed.success) {
-      const fields = parsed.error.issues.map((issue) => issue.path.join('.')).join(', ');
-      throw new PermanentOutboxError(`assignment event payload is invalid at: ${fields}`);
-    }
-    const payload = parsed.data;
+    const { payload } = parseEvent(ASSIGNMENT_EVENTS, event);
     const staff =
       this.recipients && needsBusinessStaff(event.type, payload)
         ? await this.recipients.forBusiness(payload.businessId)

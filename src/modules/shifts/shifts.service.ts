@@ -3,7 +3,7 @@ import { InjectConfig } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.js';
 import type { Principal } from '../../platform/auth/principal.js';
 import { ConflictError, DomainError, NotFoundError } from '../../platform/errors/domain.error.js';
-import { outboxEvent } from '../../platform/outbox/outbox-event.js';
+import { makeEvent } from '../../platform/outbox/event-catalog.js';
 import { ConcurrentModificationError } from '../../platform/storage/errors.js';
 import { type BusinessStaffCheck, InjectBusinessStaffCheck } from './business-staff.port.js';
 import { kstDayRange, kstDaysInclusive, toKstIso } from './kst.js';
@@ -27,6 +27,7 @@ import {
   type ShiftCursor,
   ShiftsRepository,
 } from './shifts.repository.js';
+import { SHIFT_EVENTS } from './shifts.events.js';
 
 const HOUR_MS = 3_600_000;
 const MAX_SHIFT_HOURS = 24;
@@ -146,7 +147,8 @@ export class ShiftsService {
     const shift = await this.require(id);
     await this.assertStaff(principal, shift.businessId);
     this.assertEditable(shift, now);
-    const event = outboxEvent(
+    const event = makeEvent(
+      SHIFT_EVENTS,
       'shift.cancelled',
       {
         shiftId: shift.id,

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { type CatalogEvent, type EventCatalog, parseEvent } from './event-catalog.js';
 import type { OutboxEvent } from './outbox-event.js';
 
 /** Where an event came from: its collection and document (for logs and dead letters). */
@@ -14,13 +15,7 @@ export interface OutboxEventSource {
  */
 export type OutboxHandler = (event: OutboxEvent, source: OutboxEventSource) => Promise<void>;
 
-/** The event can never be delivered (a payload that does not parse, say): park it, do not retry. */
-export class PermanentOutboxError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'PermanentOutboxError';
-  }
-}
+export { PermanentOutboxError } from './outbox-errors.js';
 
 const TYPE = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$/;
 
@@ -41,6 +36,18 @@ export class OutboxHandlers {
     const map = prefix === undefined ? this.exact : this.prefixes;
     if (map.has(key)) throw new Error(`An outbox handler for ${typeOrPrefix} exists already`);
     map.set(key, handler);
+  }
+
+  /**
+   * Registers a handler of a producer's events (its catalogue, by exact type or prefix): the
+   * handler gets each event parsed with the producer's schema; one that does not parse is parked.
+   */
+  on<C extends EventCatalog>(
+    catalog: C,
+    typeOrPrefix: string,
+    handler: (parsed: CatalogEvent<C>, source: OutboxEventSource) => Promise<void>,
+  ): void {
+    this.register(typeOrPrefix, (event, source) => handler(parseEvent(catalog, event), source));
   }
 
   get(type: string): OutboxHandler | undefined {
