@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { OutboxEvent } from '../../platform/outbox/outbox-event.js';
+import { formatKstMinute } from '../../platform/time/kst.js';
 import type { OutgoingMessage } from './message-sender.port.js';
 
 /** What assignment events carry (ids and facts only); unknown fields are ignored. */
@@ -55,13 +56,6 @@ export function needsBusinessStaff(type: string, payload: AssignmentEventPayload
   return AUDIENCES[type]?.(payload).includes('business') ?? false;
 }
 
-const KST_OFFSET_MS = 9 * 3_600_000;
-
-/** `2026-11-25 09:00` in Asia/Seoul (UTC+9, no daylight saving). */
-export function formatKst(at: Date): string {
-  return new Date(at.getTime() + KST_OFFSET_MS).toISOString().slice(0, 16).replace('T', ' ');
-}
-
 /**
  * The messages an assignment event causes: one per recipient, with an id derived from the event id
  * and the recipient, so a redelivered event yields the same ids and the sender drops repeats.
@@ -78,8 +72,8 @@ export function assignmentMessages(
     shiftId: payload.shiftId,
     workerId: payload.workerId,
     businessId: payload.businessId,
-    occurredAt: formatKst(new Date(event.occurredAt)),
-    ...(payload.startsAt ? { shiftStartsAt: formatKst(new Date(payload.startsAt)) } : {}),
+    occurredAt: formatKstMinute(new Date(event.occurredAt)),
+    ...(payload.startsAt ? { shiftStartsAt: formatKstMinute(new Date(payload.startsAt)) } : {}),
     ...(payload.cancelledBy ? { cancelledBy: payload.cancelledBy } : {}),
     ...(payload.late === undefined ? {} : { late: String(payload.late) }),
   };

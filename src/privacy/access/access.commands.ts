@@ -1,10 +1,10 @@
 import { defineCommand, readCommandArgs, usageError } from '../../platform/process/cli-command.js';
 import type { DatabaseCommandContext } from '../../platform/process/command-context.js';
+import { kstTime } from '../../platform/time/kst.js';
 import { ACCESS_ACTIONS } from './access-record.js';
 import { AccessRecords, type VerifyResult } from './access-records.js';
 import {
   DEFAULT_REVIEW_THRESHOLDS,
-  kstTime,
   parseReviewMonth,
   type AccessReview,
   type ReviewThresholds,
