@@ -46,4 +46,24 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // One time module (STYLE.md): KST arithmetic lives in src/platform/time, never in a local
+    // offset. These catch the spellings the copies it replaced used.
+    files: ['src/**/*.ts', 'test/**/*.ts'],
+    ignores: ['src/platform/time/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        ...[
+          'VariableDeclarator[id.name=/KST_OFFSET|KST_MS/]',
+          'Literal[value=32400000]',
+          "BinaryExpression[operator='*'][left.value=9][right.value=3600000]",
+          "BinaryExpression[operator='*'][left.operator='*'][left.left.value=9][left.right.value=60][right.value=60]",
+        ].map((selector) => ({
+          selector,
+          message: 'KST offsets belong to src/platform/time/kst.ts: use its helpers.',
+        })),
+      ],
+    },
+  },
 );

@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { businessNumberCheckDigit } from '../dist/modules/businesses/business-number.js';
+import { toKstIso } from '../dist/platform/time/kst.js';
 import { measureEngine } from './eligibility-engine.mjs';
 import {
   awsLikeEnv,
@@ -23,8 +24,6 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 1);
 const WORKERS = 1_000;
 const CANDIDATE_RUNS = 9;
 const DAY = 24 * 3_600_000;
-
-const kst = (at) => `${new Date(at.getTime() + 9 * 3_600_000).toISOString().slice(0, 19)}+09:00`;
 
 /** Runs `tasks` (functions returning promises) `width` at a time. */
 async function pool(tasks, width) {
@@ -135,8 +134,8 @@ async function seed(base, minter) {
     ...owner,
     {
       title: 'Benchmark shift',
-      startsAt: kst(start),
-      endsAt: kst(new Date(start.getTime() + 4 * 3_600_000)),
+      startsAt: toKstIso(start),
+      endsAt: toKstIso(new Date(start.getTime() + 4 * 3_600_000)),
       place: {
         address: '서울 강남구 테헤란로 152',
         regionCode: '1168010100',

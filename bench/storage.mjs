@@ -17,6 +17,7 @@ import { performance } from 'node:perf_hooks';
 import { BSON } from 'bson';
 import { Query } from 'mingo';
 import { EmbeddedDatabase } from '../dist/platform/storage/index.js';
+import { DAY_MS, kstDayKey } from '../dist/platform/time/kst.js';
 import {
   awsLikeEnv,
   createTokenMinter,
@@ -191,8 +192,7 @@ async function browseServer(root, count, minter, env0) {
     { ...env, BENCH_JWKS: JSON.stringify(minter.jwks) },
     `http://127.0.0.1:${port}/health/ready`,
   );
-  const day = (offset) =>
-    new Date(from.getTime() + 9 * 3_600_000 + offset * 24 * 3_600_000).toISOString().slice(0, 10);
+  const day = (offset) => kstDayKey(from.getTime() + offset * DAY_MS);
   // The whole month: at 1k shifts too, a page of Seoul's shifts is there to be found.
   const url = `http://127.0.0.1:${port}/shifts?from=${day(0)}&to=${day(29)}&region=11&limit=20`;
   return { server, url };

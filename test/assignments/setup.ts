@@ -1,4 +1,5 @@
 import { expect } from 'vitest';
+import { toKstIso } from '../../src/platform/time/kst.js';
 import { businessNumber as validBusinessNumber } from '../support/marketplace.js';
 
 /** Calls the API as someone (a bearer token), JSON in and out. */
@@ -110,9 +111,7 @@ export async function eligibleWorker(
 }
 
 /** `2026-12-01T09:00:00+09:00` for an instant. */
-export function kst(at: Date): string {
-  return `${new Date(at.getTime() + 9 * 3_600_000).toISOString().slice(0, 19)}+09:00`;
-}
+export const kst = toKstIso;
 
 const HOUR = 3_600_000;
 

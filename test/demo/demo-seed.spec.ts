@@ -30,7 +30,7 @@ import {
 } from '../../src/modules/demo/demo-data.js';
 import { demoSeedCommand } from '../../src/modules/demo/demo-seed.command.js';
 import { DemoSeedContextModule } from '../../src/modules/demo/demo.module.js';
-import { kstAge } from '../../src/modules/eligibility/engine/kst.js';
+import { kstAge } from '../../src/platform/time/kst.js';
 import { EligibilityService } from '../../src/modules/eligibility/eligibility.service.js';
 import { MembersService } from '../../src/modules/members/members.service.js';
 import { ShiftsService } from '../../src/modules/shifts/shifts.service.js';

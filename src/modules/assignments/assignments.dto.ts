@@ -4,7 +4,7 @@ import { queryInteger } from '../../platform/http/text.js';
 import { zodDto } from '../../platform/http/zod-dto.js';
 import { AccessReason, freeText } from '../../privacy/free-text.js';
 import { RevealedNote } from '../../privacy/reveal.js';
-import { toKstIso } from '../shifts/kst.js';
+import { toKstIso } from '../../platform/time/kst.js';
 import { ASSIGNMENT_STATES } from './assignment-state.js';
 import type { Assignment } from './assignments.repository.js';
 

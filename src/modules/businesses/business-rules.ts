@@ -1,12 +1,6 @@
 import { DomainError } from '../../platform/errors/domain.error.js';
+import { kstDayKey } from '../../platform/time/kst.js';
 import { parseBusinessNumber } from './business-number.js';
-
-const KST_OFFSET_MS = 9 * 60 * 60 * 1000;
-
-/** The KST calendar day of an instant, `YYYY-MM-DD`. */
-export function kstDay(at: Date): string {
-  return new Date(at.getTime() + KST_OFFSET_MS).toISOString().slice(0, 10);
-}
 
 /** Why an opening date (개업일자) is unacceptable, or undefined: a real day, not after today (KST). */
 export function openingDateProblem(value: string, now: Date): string | undefined {
@@ -15,7 +9,7 @@ export function openingDateProblem(value: string, now: Date): string | undefined
     return 'The opening date is not a real date.';
   }
   if (value < '1900-01-01') return 'The opening date is before 1900.';
-  if (value > kstDay(now)) return 'The opening date is in the future.';
+  if (value > kstDayKey(now)) return 'The opening date is in the future.';
   return undefined;
 }
 

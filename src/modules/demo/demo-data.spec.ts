@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DAY_MS, kstAge } from '../eligibility/engine/kst.js';
-import { toKstIso } from '../shifts/kst.js';
+import { DAY_MS, kstAge, toKstIso } from '../../platform/time/kst.js';
 import { DEMO_SHIFTS, minorBirthDate, shiftWindow } from './demo-data.js';
 
 describe(minorBirthDate.name, () => {

@@ -1,7 +1,6 @@
-import { DAY_MS, HOUR_MS, kstDayKey } from '../eligibility/engine/kst.js';
+import { DAY_MS, HOUR_MS, kstDayKey, kstDayStart } from '../../platform/time/kst.js';
 import type { QualificationCode } from '../eligibility/qualifications.js';
 import { businessNumberCheckDigit, formatBusinessNumber } from '../businesses/business-number.js';
-import { kstDayStart } from '../shifts/kst.js';
 
 /**
  * What `cli demo seed` creates: one business with its owner, an operator, four workers (one a

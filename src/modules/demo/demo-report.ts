@@ -1,6 +1,6 @@
 import type { AppConfig } from '../../config/config.js';
 import { CREATED_KINDS, type CreatedKind, type DemoSeedReport } from './demo-seed.js';
-import { DAY_MS, kstDayKey } from '../eligibility/engine/kst.js';
+import { DAY_MS, kstDayKey } from '../../platform/time/kst.js';
 
 /** Columns of ASCII padded to line up; the Korean text (double width in a terminal) goes last. */
 function table(rows: string[][]): string[] {

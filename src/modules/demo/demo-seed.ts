@@ -8,8 +8,7 @@ import { AssignmentsService } from '../assignments/assignments.service.js';
 import { RegisterBusiness, VerificationDecision } from '../businesses/businesses.dto.js';
 import { BusinessesService } from '../businesses/businesses.service.js';
 import { StaffBusinessesService } from '../businesses/staff-businesses.service.js';
-import { DAY_MS, kstAge } from '../eligibility/engine/kst.js';
-import { toKstIso } from '../shifts/kst.js';
+import { DAY_MS, kstAge, toKstIso } from '../../platform/time/kst.js';
 import { CreateShift, type ShiftResponse } from '../shifts/shifts.dto.js';
 import { ShiftsService } from '../shifts/shifts.service.js';
 import {

@@ -10,7 +10,7 @@ import { BusinessesService } from '../businesses/businesses.service.js';
 import { type Shift, ShiftsRepository } from '../shifts/shifts.repository.js';
 import { WorkersService } from '../workers/workers.service.js';
 import { evaluateEligibility } from './engine/evaluate.js';
-import { HOUR_MS, kstWeekStartMs, WEEK_MS } from './engine/kst.js';
+import { HOUR_MS, kstWeekStartMs, WEEK_MS } from '../../platform/time/kst.js';
 import type {
   BusinessFacts,
   EligibilityPolicy,

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import {
   ASSIGNMENT_TEMPLATES,
   assignmentMessages,
-  formatKst,
   needsBusinessStaff,
   type AssignmentEventPayload,
 } from './assignment-messages.js';
@@ -26,8 +25,14 @@ const summary = (type: string, p: AssignmentEventPayload = payload) =>
 
 describe('assignment messages', () => {
   it('writes times in KST (UTC+9), the date turning at 15:00 UTC', () => {
-    expect(formatKst(new Date('2026-11-24T14:59:00Z'))).toBe('2026-11-24 23:59');
-    expect(formatKst(new Date('2026-11-24T15:00:00Z'))).toBe('2026-11-25 00:00');
+    const occurredAt = (at: string) =>
+      assignmentMessages(
+        { ...event('assignment.proposed'), occurredAt: new Date(at) },
+        payload,
+        [],
+      )[0]?.params['occurredAt'];
+    expect(occurredAt('2026-11-24T14:59:00Z')).toBe('2026-11-24 23:59');
+    expect(occurredAt('2026-11-24T15:00:00Z')).toBe('2026-11-25 00:00');
   });
 
   it('tells the worker of a proposal, and both sides of a confirmation', () => {

@@ -1,4 +1,5 @@
 import type { OutboxEvent } from '../../platform/outbox/outbox-event.js';
+import { formatKstMinute } from '../../platform/time/kst.js';
 import type { AssignmentChanged } from '../assignments/assignments.events.js';
 import type { OutgoingMessage } from './message-sender.port.js';
 
@@ -44,13 +45,6 @@ export function needsBusinessStaff(type: string, payload: AssignmentEventPayload
   return AUDIENCES[type]?.(payload).includes('business') ?? false;
 }
 
-const KST_OFFSET_MS = 9 * 3_600_000;
-
-/** `2026-11-25 09:00` in Asia/Seoul (UTC+9, no daylight saving). */
-export function formatKst(at: Date): string {
-  return new Date(at.getTime() + KST_OFFSET_MS).toISOString().slice(0, 16).replace('T', ' ');
-}
-
 /**
  * The messages an assignment event causes: one per recipient, with an id derived from the event id
  * and the recipient, so a redelivered event yields the same ids and the sender drops repeats.
@@ -67,8 +61,8 @@ export function assignmentMessages(
     shiftId: payload.shiftId,
     workerId: payload.workerId,
     businessId: payload.businessId,
-    occurredAt: formatKst(new Date(event.occurredAt)),
-    ...(payload.startsAt ? { shiftStartsAt: formatKst(new Date(payload.startsAt)) } : {}),
+    occurredAt: formatKstMinute(new Date(event.occurredAt)),
+    ...(payload.startsAt ? { shiftStartsAt: formatKstMinute(new Date(payload.startsAt)) } : {}),
     ...(payload.cancelledBy ? { cancelledBy: payload.cancelledBy } : {}),
     ...(payload.late === undefined ? {} : { late: String(payload.late) }),
   };

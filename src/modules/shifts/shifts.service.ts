@@ -6,7 +6,7 @@ import { ConflictError, DomainError, NotFoundError } from '../../platform/errors
 import { makeEvent } from '../../platform/outbox/event-catalog.js';
 import { ConcurrentModificationError } from '../../platform/storage/errors.js';
 import { type BusinessStaffCheck, InjectBusinessStaffCheck } from './business-staff.port.js';
-import { kstDayRange, kstDaysInclusive, toKstIso } from './kst.js';
+import { kstDayRange, kstDaysInclusive, toKstIso } from '../../platform/time/kst.js';
 import {
   type BrowseShiftsQuery,
   type BusinessShiftsQuery,

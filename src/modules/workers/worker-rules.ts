@@ -1,4 +1,5 @@
 /** Pure rules of worker profiles: names compared for the payout account, birth dates checked. */
+import { kstDayKey } from '../../platform/time/kst.js';
 import type { BankAccountState } from './workers.repository.js';
 
 /**
@@ -31,11 +32,6 @@ export function holderMatches(
 /** The oldest age a birth date may give (older is a typo, not a worker). */
 export const MAX_PLAUSIBLE_AGE = 120;
 
-/** Today's calendar date in Asia/Seoul, `YYYY-MM-DD`. */
-export function kstDate(now: Date): string {
-  return new Date(now.getTime() + 9 * 3_600_000).toISOString().slice(0, 10);
-}
-
 /**
  * Why `value` cannot be a worker's birth date, or undefined when it can: a real calendar date,
  * not after today (KST), at most {@link MAX_PLAUSIBLE_AGE} years ago.
@@ -52,7 +48,7 @@ export function birthDateProblem(value: string, now: Date): string | undefined {
   ) {
     return 'Not a calendar date.';
   }
-  const today = kstDate(now);
+  const today = kstDayKey(now);
   if (value > today) return 'A birth date cannot be in the future.';
   const oldest = `${Number(today.slice(0, 4)) - MAX_PLAUSIBLE_AGE}${today.slice(4)}`;
   if (value < oldest)

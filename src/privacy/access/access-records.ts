@@ -12,8 +12,8 @@ import {
   type AccessRecord,
 } from './access-record.js';
 import { AccessRecordsRepository } from './access-records.repository.js';
+import { kstMonthRange } from '../../platform/time/kst.js';
 import {
-  kstMonthRange,
   parseReviewMonth,
   reviewAccessRecords,
   type AccessReview,

@@ -1,11 +1,12 @@
 import { ValidationError } from '../../platform/errors/domain.error.js';
+import {
+  formatKstMonth,
+  kstMonthRange,
+  kstTime,
+  parseKstMonth,
+  type KstMonth,
+} from '../../platform/time/kst.js';
 import { ACCESS_ACTIONS, type AccessAction, type AccessRecord } from './access-record.js';
-
-/**
- * Korea has had no daylight saving time since 1988, so KST is UTC+9 all year and a fixed offset
- * is exact (no time zone database needed).
- */
-const KST_OFFSET_MS = 9 * 3_600_000;
 
 export interface ReviewThresholds {
   /** Flag an actor with more reveals than this in one KST day. */
@@ -74,50 +75,16 @@ export interface AccessReview {
   actors: ActorSummary[];
 }
 
-export interface ReviewMonth {
-  year: number;
-  month: number;
-}
-
-const MONTH_PATTERN = /^(\d{4})-(0[1-9]|1[0-2])$/;
+export type ReviewMonth = KstMonth;
 
 export function parseReviewMonth(value: string): ReviewMonth {
-  const match = MONTH_PATTERN.exec(value);
-  if (!match) {
+  const month = parseKstMonth(value);
+  if (!month) {
     throw new ValidationError([
       { in: 'review', field: 'month', message: 'expected YYYY-MM', code: 'invalid_month' },
     ]);
   }
-  return { year: Number(match[1]), month: Number(match[2]) };
-}
-
-/** The instants a KST calendar month spans: `[from, to)`. */
-export function kstMonthRange({ year, month }: ReviewMonth): { from: Date; to: Date } {
-  return {
-    from: new Date(Date.UTC(year, month - 1, 1) - KST_OFFSET_MS),
-    to: new Date(Date.UTC(year, month, 1) - KST_OFFSET_MS),
-  };
-}
-
-export interface KstTime {
-  /** `YYYY-MM-DD` */
-  day: string;
-  /** `HH:mm` */
-  time: string;
-  hour: number;
-  /** 0 Sunday … 6 Saturday */
-  weekday: number;
-}
-
-export function kstTime(at: Date): KstTime {
-  const shifted = new Date(at.getTime() + KST_OFFSET_MS);
-  const iso = shifted.toISOString();
-  return {
-    day: iso.slice(0, 10),
-    time: iso.slice(11, 16),
-    hour: shifted.getUTCHours(),
-    weekday: shifted.getUTCDay(),
-  };
+  return month;
 }
 
 const emptyCounts = (): Record<AccessAction, number> =>
@@ -250,6 +217,13 @@ export async function reviewAccessRecords(
       (a.seqs[0] ?? 0) - (b.seqs[0] ?? 0),
   );
   summaries.sort((a, b) => compareText(a.actorId, b.actorId));
-  const label = `${month.year}-${String(month.month).padStart(2, '0')}`;
-  return { month: label, from, to, thresholds, records: count, findings, actors: summaries };
+  return {
+    month: formatKstMonth(month),
+    from,
+    to,
+    thresholds,
+    records: count,
+    findings,
+    actors: summaries,
+  };
 }

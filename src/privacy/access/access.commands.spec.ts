@@ -144,13 +144,16 @@ describe('access record commands', () => {
       expect(review.findings.map((f) => f.kind)).toEqual(['outside_hours']);
     });
 
-    it('exits 2 with the usage when --month is missing or malformed', async () => {
+    it('exits 2 with the usage when --month is missing or malformed, or a holiday is not a calendar day', async () => {
       for (const argv of [
         [],
         ['--month', '2026-13'],
         ['--month', '2026-11', '--work-hours', '19-09'],
         ['--month', '2026-11', '--max-reveals-per-day', 'many'],
         ['--month', '2026-11', '--bogus'],
+        ['--month', '2026-11', '--holidays', '2026-11-3'],
+        // Not a day of the calendar: a holiday that can never match would pass silently.
+        ['--month', '2026-02', '--holidays', '2026-02-30'],
       ]) {
         const { code, err, out } = await run(accessReviewCommand, argv);
         expect(code).toBe(2);

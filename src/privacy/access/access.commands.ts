@@ -1,10 +1,10 @@
 import { defineCommand, readCommandArgs, usageError } from '../../platform/process/cli-command.js';
 import type { DatabaseCommandContext } from '../../platform/process/command-context.js';
+import { kstTime, parseDateNumber } from '../../platform/time/kst.js';
 import { ACCESS_ACTIONS } from './access-record.js';
 import { AccessRecords, type VerifyResult } from './access-records.js';
 import {
   DEFAULT_REVIEW_THRESHOLDS,
-  kstTime,
   parseReviewMonth,
   type AccessReview,
   type ReviewThresholds,
@@ -141,7 +141,8 @@ function parseHolidays(value: string | undefined): string[] {
   if (value === undefined || value === '') return [];
   const days = value.split(',').map((d) => d.trim());
   for (const day of days) {
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(Date.parse(`${day}T00:00:00Z`))) {
+    // Not `Date.parse`: it rolls 2026-02-30 over into March instead of refusing it.
+    if (Number.isNaN(parseDateNumber(day))) {
       throw new UsageError(`--holidays expects YYYY-MM-DD dates separated by commas, not ${day}`);
     }
   }

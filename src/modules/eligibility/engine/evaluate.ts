@@ -10,7 +10,7 @@ import {
   kstWeekStartMs,
   overlapMs,
   parseDateNumber,
-} from './kst.js';
+} from '../../../platform/time/kst.js';
 import { type RuleCode, messageOf } from './rules.js';
 import type {
   EligibilityContext,
