@@ -27,7 +27,7 @@ import {
   verifyAccessLogCommand,
 } from './privacy/access/access.commands.js';
 import { accessChainKey } from './privacy/access/access-record.js';
-import { PERSONAL_DATA_POLICIES } from './privacy/personal-data/registry.js';
+import { PERSONAL_DATA_POLICIES } from './personal-data.registry.js';
 import { openPrivacy, type Privacy } from './privacy/privacy.js';
 import {
   RETENTION_PURGE_COMMAND,

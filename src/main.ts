@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { createApiApp } from './platform/http/create-api-app.js';
+import { createApiApp } from './create-api-app.js';
 import { createLogger, flushLogger } from './platform/logging/logger.js';
 import { describeListenError, loadConfigOrExit } from './platform/process/bootstrap.js';
 import { exitOnSignals } from './platform/process/shutdown.js';

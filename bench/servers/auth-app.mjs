@@ -8,7 +8,7 @@ import { loadConfig } from '../../dist/config/config.js';
 import { CurrentPrincipal } from '../../dist/platform/auth/current-principal.decorator.js';
 import { Member } from '../../dist/platform/auth/route-class.decorator.js';
 import { TokenVerifier } from '../../dist/platform/auth/token-verifier.js';
-import { createApiApp } from '../../dist/platform/http/create-api-app.js';
+import { createApiApp } from '../../dist/create-api-app.js';
 import { baseOptions } from '../../dist/platform/logging/logger.js';
 
 class MeController {

@@ -6,7 +6,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { pino } from 'pino';
 import { loadConfig, type AppConfig } from '../../src/config/config.js';
 import { MIGRATIONS } from '../../src/migrations/index.js';
-import { createApiApp } from '../../src/platform/http/create-api-app.js';
+import { createApiApp } from '../../src/create-api-app.js';
 import { baseOptions } from '../../src/platform/logging/logger.js';
 import { SchemaMigrator } from '../../src/platform/schema/schema-migrator.js';
 import { openDatabase } from '../../src/platform/storage/open-database.js';

@@ -6,18 +6,18 @@ import { DiscoveryService, NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import { AppModule } from '../../app.module.js';
-import type { AppConfig } from '../../config/config.js';
-import { PinoNestLogger } from '../logging/nest-logger.js';
-import { MAX_HEADER_BYTES, registerAuthentication } from '../auth/authenticate.hook.js';
-import { TokenVerifier } from '../auth/token-verifier.js';
-import { Idempotency } from './idempotency.js';
-import { IdempotencyRepository } from './idempotency.repository.js';
-import { registerJsonBodyParser } from './json-body.js';
-import { MAX_PATH_PARAM_LENGTH } from './limits.js';
-import { buildOpenApiDocument } from './openapi.js';
-import { sendProblem } from './problem.filter.js';
-import { REQUEST_ID_HEADER, registerRequestLifecycle } from './request-lifecycle.js';
+import { AppModule } from './app.module.js';
+import type { AppConfig } from './config/config.js';
+import { PinoNestLogger } from './platform/logging/nest-logger.js';
+import { MAX_HEADER_BYTES, registerAuthentication } from './platform/auth/authenticate.hook.js';
+import { TokenVerifier } from './platform/auth/token-verifier.js';
+import { Idempotency } from './platform/http/idempotency.js';
+import { IdempotencyRepository } from './platform/http/idempotency.repository.js';
+import { registerJsonBodyParser } from './platform/http/json-body.js';
+import { MAX_PATH_PARAM_LENGTH } from './platform/http/limits.js';
+import { buildOpenApiDocument } from './platform/http/openapi.js';
+import { sendProblem } from './platform/http/problem.filter.js';
+import { REQUEST_ID_HEADER, registerRequestLifecycle } from './platform/http/request-lifecycle.js';
 /** API Gateway (VPC link) and the ALB. */
 const TRUSTED_PROXY_HOPS = 2;
 const INBOUND_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -63,7 +63,7 @@ class RequestLogController extends LogController {
 
 /** The version in package.json, which the image ships beside dist/. */
 function packageVersion(): string {
-  const manifest = createRequire(import.meta.url)('../../../package.json') as { version: string };
+  const manifest = createRequire(import.meta.url)('../package.json') as { version: string };
   return manifest.version;
 }
 

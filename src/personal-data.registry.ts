@@ -1,8 +1,8 @@
-import { ASSIGNMENT_PERSONAL_DATA } from '../../modules/assignments/assignments.policy.js';
-import { BUSINESS_PERSONAL_DATA } from '../../modules/businesses/businesses.policy.js';
-import { MEMBER_PERSONAL_DATA } from '../../modules/members/members.policy.js';
-import { WORKER_PERSONAL_DATA } from '../../modules/workers/workers.policy.js';
-import type { PersonalDataPolicy } from './policy.js';
+import { ASSIGNMENT_PERSONAL_DATA } from './modules/assignments/assignments.policy.js';
+import { BUSINESS_PERSONAL_DATA } from './modules/businesses/businesses.policy.js';
+import { MEMBER_PERSONAL_DATA } from './modules/members/members.policy.js';
+import { WORKER_PERSONAL_DATA } from './modules/workers/workers.policy.js';
+import type { PersonalDataPolicy } from './privacy/personal-data/policy.js';
 
 /**
  * Every document type that holds personal data. Key rotation re-encrypts, retention destroys,

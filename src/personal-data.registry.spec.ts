@@ -1,9 +1,13 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { POLICY_TABLE_END, POLICY_TABLE_START, renderPolicyTable } from './policy-doc.js';
-import { PERSONAL_DATA_POLICIES } from './registry.js';
+import {
+  POLICY_TABLE_END,
+  POLICY_TABLE_START,
+  renderPolicyTable,
+} from './privacy/personal-data/policy-doc.js';
+import { PERSONAL_DATA_POLICIES } from './personal-data.registry.js';
 
-const DOC = new URL('../../../docs/personal-data.md', import.meta.url);
+const DOC = new URL('../docs/personal-data.md', import.meta.url);
 
 describe('docs/personal-data.md', () => {
   it('lists exactly the fields the personal data policies declare', async () => {
