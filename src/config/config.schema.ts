@@ -1,9 +1,13 @@
 import { z } from 'zod';
-import { MESSAGE_SENDER_KINDS } from '../modules/notifications/message-sender.port.js';
 import {
-  FirebaseImportFileError,
-  parseFirebaseHashConfig,
-} from '../modules/legacy-auth/firebase-export.js';
+  firebaseHashConfigInput,
+  firebaseHashConfigSchema,
+  NOT_JSON,
+} from './firebase-hash-config.js';
+
+/** The values of `MESSAGE_SENDER`: `recording` only, until the provider senders exist. */
+export const MESSAGE_SENDER_KINDS = ['recording'] as const;
+export type MessageSenderKind = (typeof MESSAGE_SENDER_KINDS)[number];
 
 /**
  * Every environment variable the service reads, in one schema. `loadConfig()` parses
@@ -113,17 +117,18 @@ export const envSchema = z
     LEGACY_AUTH_HASH_CONFIG: z
       .string()
       .transform((text, ctx) => {
-        try {
-          return parseFirebaseHashConfig(text);
-        } catch (error) {
-          // The parser's issues name fields only; the value (a secret) is never repeated.
-          const issues = error instanceof FirebaseImportFileError ? error.issues : ['unreadable'];
-          ctx.addIssue({
-            code: 'custom',
-            message: `expected Firebase's password hash parameters as JSON (${issues.join('; ')})`,
-          });
-          return z.NEVER;
-        }
+        const raw = firebaseHashConfigInput(text);
+        const parsed = raw === NOT_JSON ? undefined : firebaseHashConfigSchema.safeParse(raw);
+        if (parsed?.success) return parsed.data;
+        // The issues name fields only; the value (a secret) is never repeated.
+        const issues = parsed
+          ? parsed.error.issues.map((i) => `${i.path.join('.') || '(file)'}: ${i.message}`)
+          : ['(file): not JSON'];
+        ctx.addIssue({
+          code: 'custom',
+          message: `expected Firebase's password hash parameters as JSON (${issues.join('; ')})`,
+        });
+        return z.NEVER;
       })
       .optional(),
   })

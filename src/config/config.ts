@@ -1,7 +1,7 @@
 import path from 'node:path';
-import type { EligibilityPolicy } from '../modules/eligibility/engine/types.js';
+import type { EligibilityPolicy } from './eligibility-policy.js';
 import { z } from 'zod';
-import type { FirebaseHashParameters } from '../modules/legacy-auth/firebase-scrypt.js';
+import type { FirebaseHashParameters } from './firebase-hash-config.js';
 import { envSchema, type Env } from './config.schema.js';
 
 export type AppMode = 'local' | 'aws';

@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { decodeBase64, type FirebaseHashParameters } from './firebase-scrypt.js';
+import {
+  base64,
+  firebaseHashConfigInput,
+  firebaseHashConfigSchema,
+  NOT_JSON,
+  type FirebaseHashParameters,
+} from '../../config/firebase-hash-config.js';
 
 /**
  * The two inputs of a Firebase Auth import: the users file `firebase auth:export users.json`
@@ -7,10 +13,6 @@ import { decodeBase64, type FirebaseHashParameters } from './firebase-scrypt.js'
  * "Password hash parameters"). Validation messages name the place (`users[3].salt`), never the
  * value: these files hold personal data and password hashes.
  */
-
-const base64 = z.string().refine((value) => decodeBase64(value) !== undefined, {
-  message: 'expected base64',
-});
 
 /** Firebase writes epoch milliseconds as a string; older exports and tests use numbers. */
 const epochMillis = z.union([
@@ -91,28 +93,6 @@ export const firebaseExportSchema = z.object({ users: z.array(firebaseUserSchema
 export type FirebaseUser = z.infer<typeof firebaseUserSchema>;
 export type FirebaseExport = z.infer<typeof firebaseExportSchema>;
 
-/**
- * The hash parameters as the console shows them (snake_case), given as JSON. Bounds: Firebase's
- * own (rounds 1–8, mem_cost 1–14), with headroom for mem_cost since node's scrypt is told the
- * memory it needs.
- */
-export const firebaseHashConfigSchema = z
-  .object({
-    algorithm: z.literal('SCRYPT', { message: "expected 'SCRYPT'" }),
-    base64_signer_key: base64.refine((v) => decodeBase64(v)?.length !== 0, {
-      message: 'expected a non-empty key',
-    }),
-    base64_salt_separator: base64,
-    rounds: z.coerce.number().int().min(1).max(16),
-    mem_cost: z.coerce.number().int().min(1).max(18),
-  })
-  .transform((c): FirebaseHashParameters => ({
-    signerKey: decodeBase64(c.base64_signer_key) ?? Buffer.alloc(0),
-    saltSeparator: decodeBase64(c.base64_salt_separator) ?? Buffer.alloc(0),
-    rounds: c.rounds,
-    memCost: c.mem_cost,
-  }));
-
 export class FirebaseImportFileError extends Error {
   constructor(
     readonly file: string,
@@ -180,19 +160,11 @@ export function parseFirebaseHashConfig(
   text: string,
   file = 'hash parameters',
 ): FirebaseHashParameters {
-  const trimmed = text.trim();
-  const raw = trimmed.startsWith('{') ? parseJson(trimmed, file) : parseConsoleHashConfig(trimmed);
+  const raw = firebaseHashConfigInput(text);
+  if (raw === NOT_JSON) throw new FirebaseImportFileError(file, ['(file): not JSON']);
   const parsed = firebaseHashConfigSchema.safeParse(raw);
   if (!parsed.success) throw new FirebaseImportFileError(file, describeIssues(parsed.error));
   return parsed.data;
-}
-
-function parseConsoleHashConfig(text: string): Record<string, string> {
-  const body = /^hash_config\s*\{([\s\S]*)\}$/.exec(text)?.[1] ?? '';
-  const entries = [...body.matchAll(/(\w+)\s*:\s*([^,\s]+)\s*,?/g)].map(
-    ([, key, value]) => [key ?? '', value ?? ''] as const,
-  );
-  return Object.fromEntries(entries);
 }
 
 /** Pool usernames are emails, case-insensitive: one spelling for storage and look-ups. */

@@ -1,4 +1,8 @@
 import { createCipheriv, createHash, scrypt, timingSafeEqual } from 'node:crypto';
+import { decodeBase64, type FirebaseHashParameters } from '../../config/firebase-hash-config.js';
+
+// Configuration owns the shape it reads (ARCHITECTURE: config imports nothing above it).
+export { decodeBase64, type FirebaseHashParameters };
 
 /**
  * Firebase Auth's modified scrypt (firebase/scrypt README; migration.md §3.2): the scrypt key
@@ -6,16 +10,6 @@ import { createCipheriv, createHash, scrypt, timingSafeEqual } from 'node:crypto
  * IV) to encrypt the project's signer key, and that ciphertext is the stored hash. Standard scrypt
  * libraries cannot verify these hashes, so this is written on node:crypto.
  */
-
-/** The project's "password hash parameters", decoded. The signer key is a secret. */
-export interface FirebaseHashParameters {
-  signerKey: Buffer;
-  saltSeparator: Buffer;
-  /** scrypt's r. */
-  rounds: number;
-  /** log2 of scrypt's N. */
-  memCost: number;
-}
 
 /** What Firebase stores per user, base64 as `firebase auth:export` writes it. */
 export interface FirebasePasswordRecord {
@@ -26,19 +20,6 @@ export interface FirebasePasswordRecord {
 const KEY_LENGTH = 32;
 const PARALLELISM = 1;
 const ZERO_IV = Buffer.alloc(16);
-
-/**
- * Base64 (standard or URL-safe alphabet, padded or not) to bytes, or undefined when the text is
- * not canonical base64: Buffer.from() silently skips characters it does not know, which would
- * turn a damaged value into a different one instead of a refusal.
- */
-export function decodeBase64(text: string): Buffer | undefined {
-  if (!/^[A-Za-z0-9+/_-]*={0,2}$/.test(text)) return undefined;
-  const unpadded = text.replace(/=+$/, '').replace(/-/g, '+').replace(/_/g, '/');
-  if (unpadded.length % 4 === 1) return undefined;
-  const bytes = Buffer.from(unpadded, 'base64');
-  return bytes.toString('base64').replace(/=+$/, '') === unpadded ? bytes : undefined;
-}
 
 function deriveKey(
   password: string,

@@ -28,6 +28,5 @@ export const MESSAGE_SENDER = Symbol('MESSAGE_SENDER');
 
 export const InjectMessageSender = () => Inject(MESSAGE_SENDER);
 
-/** The values of `MESSAGE_SENDER`: `recording` only, until the provider senders exist. */
-export const MESSAGE_SENDER_KINDS = ['recording'] as const;
-export type MessageSenderKind = (typeof MESSAGE_SENDER_KINDS)[number];
+// The values of `MESSAGE_SENDER` are configuration's to declare (config imports nothing above it).
+export { MESSAGE_SENDER_KINDS, type MessageSenderKind } from '../../config/config.schema.js';
