@@ -14,7 +14,7 @@ import {
   defineCommand,
   resolveInvocation,
 } from './platform/process/cli-command.js';
-import type { DatabaseCommandContext } from './platform/process/command-context.js';
+import type { DatabaseCommandContext } from './privacy/command-context.js';
 import { SchemaMigrator } from './platform/schema/schema-migrator.js';
 import type { Database } from './platform/storage/database.js';
 import { EmbeddedDatabase } from './platform/storage/embedded/embedded-database.js';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { meetsPasswordPolicy } from '../modules/auth/password-policy.js';
-import { maskEmail } from '../privacy/masking.js';
+import { maskEmail } from '../platform/masking/masking.js';
 
 /**
  * Where cognito-local 5.3.0 lacks an API operation our code calls, or answers it unlike Amazon

@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { AppConfig } from '../config/config.js';
-import { maskEmail, maskPhone } from '../privacy/masking.js';
+import { maskEmail, maskPhone } from '../platform/masking/masking.js';
 import { localCognitoTargets } from './cognito-targets.js';
 import { LOOPBACK } from './ports.js';
 

@@ -1,5 +1,5 @@
 import { text, type TextOptions } from '../platform/http/text.js';
-import { findPersonalData, type PersonalDataKind } from './detect.js';
+import { findPersonalData, type PersonalDataKind } from '../platform/masking/detect.js';
 
 /** The stable problem code of a free-text field that holds personal data it may not. */
 export const PERSONAL_DATA_IN_FREE_TEXT = 'personal_data_in_free_text';

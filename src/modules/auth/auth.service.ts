@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { ROLES, type Principal, type Role } from '../../platform/auth/principal.js';
 import { SessionRevocations } from '../../platform/auth/session-revocations.js';
 import { InjectLogger } from '../../platform/logging/logging.module.js';
-import { maskEmail } from '../../privacy/masking.js';
+import { maskEmail } from '../../platform/masking/masking.js';
 import { WorkerExit } from '../assignments/worker-exit.js';
 import { LEGACY_ACCOUNTS, type LegacyAccounts } from '../legacy-auth/legacy-accounts.port.js';
 import { MembersService } from '../members/members.service.js';

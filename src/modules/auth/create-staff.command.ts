@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { createCognitoClient } from '../../platform/aws/clients.js';
 import { defineCommand, readCommandArgs, usageError } from '../../platform/process/cli-command.js';
-import type { DatabaseCommandContext } from '../../platform/process/command-context.js';
-import { maskEmail } from '../../privacy/masking.js';
+import type { DatabaseCommandContext } from '../../privacy/command-context.js';
+import { maskEmail } from '../../platform/masking/masking.js';
 import { MembersRepository } from '../members/members.repository.js';
 import { MembersService } from '../members/members.service.js';
 import { AwsCognitoAuth } from './aws-cognito-auth.js';

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { DomainError } from '../../platform/errors/domain.error.js';
-import { maskEmail } from '../../privacy/masking.js';
+import { maskEmail } from '../../platform/masking/masking.js';
 import { meetsPasswordPolicy } from '../auth/password-policy.js';
 import type { FirebaseHashParameters } from './firebase-scrypt.js';
 import { LegacyPasswords } from './legacy-passwords.js';

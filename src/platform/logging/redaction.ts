@@ -1,5 +1,5 @@
 import { pino } from 'pino';
-import { scrub } from '../../privacy/scrub.js';
+import { scrub } from '../masking/scrub.js';
 
 /**
  * Field names whose values never reach a log line: secrets and personal data. Matched by path at

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ServiceUnavailableError } from '../../platform/errors/domain.error.js';
 import type { Database } from '../../platform/storage/database.js';
-import { scrub } from '../scrub.js';
+import { scrub } from '../../platform/masking/scrub.js';
 import { ChainWalker, chainStart, type ChainProblem } from './access-chain.js';
 import {
   GENESIS_PREV,

@@ -10,7 +10,7 @@ import {
   maskName,
   maskPhone,
   maskRegistrationNumber,
-} from '../masking.js';
+} from '../../platform/masking/masking.js';
 
 /** Birth dates keep the year: `1990-01-01` → `1990-**-**`. */
 function maskBirthDate(value: string): string {
