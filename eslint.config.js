@@ -3,6 +3,66 @@ import prettier from 'eslint-config-prettier';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
+/*
+ * Who may import whom (ARCHITECTURE.md; the README's "Layout" names each floor). Imports run down
+ * the floors, never up:
+ *
+ *   composition root: src/*.ts (main, worker, cli, the app modules, the personal-data registry,
+ *                     the API app builder), src/local (the launcher), src/modules/demo
+ *   → src/modules/<feature> (and src/integrations/<provider>), src/migrations
+ *   → src/privacy → src/platform → src/config
+ *
+ * Written as regexes on the import text: every folder name below is used once under src/, so
+ * a relative path naming it can only mean that folder. A test (*.spec.ts, *.e2e-spec.ts) may
+ * reach any floor to build its fixtures, so the rules cover the code that ships.
+ */
+const TESTS = ['src/**/*.spec.ts', 'src/**/*.e2e-spec.ts'];
+const ROOT_FILES = String.raw`(app|worker)\.module|main|worker|cli|create-api-app|personal-data\.registry`;
+/** An import of the composition root: a file beside main.ts, the launcher, or the demo seed. */
+const COMPOSITION_ROOT = String.raw`^(\.\./)+((${ROOT_FILES})(\.js)?$|local/|modules/demo(/|$))`;
+const floor = (name) => String.raw`^(\.\./)+${name}(/|$)`;
+const FLOOR_MESSAGE = 'Imports run down the floors (ARCHITECTURE.md, "Who may import whom")';
+const restrict = (...rules) => ({
+  // The typescript-eslint variant also sees `import type`, and leaves the base rule (the driver
+  // restriction above) its own options.
+  '@typescript-eslint/no-restricted-imports': [
+    'error',
+    { patterns: rules.map(([regex, why]) => ({ regex, message: `${FLOOR_MESSAGE}: ${why}` })) },
+  ],
+});
+const upToRoot = [
+  COMPOSITION_ROOT,
+  'only the composition root imports the files beside main.ts, src/local and modules/demo.',
+];
+const upToModules = [
+  floor('(modules|integrations)'),
+  'a feature module sits above this floor; depend on a port or move the shape down.',
+];
+const upToMigrations = [floor('migrations'), 'migrations sit above this floor.'];
+const upToPrivacy = [floor('privacy'), 'privacy sits above platform.'];
+const upToPlatform = [floor('platform'), 'config is the lowest floor and imports nothing of ours.'];
+
+/**
+ * A module uses another module's service or port, never its repository. Depth-exact: from a
+ * file k folders below src/modules/<feature>, k + 1 `../` leave the feature, so
+ * `../<other>/….repository.js` is another module's and `./sub/x.repository.js` its own.
+ */
+const moduleDepths = [0, 1, 2, 3, 4].map((k) => ({
+  files: [`src/modules/*/${'*/'.repeat(k)}*.ts`],
+  ignores: [...TESTS, 'src/modules/demo/**'],
+  rules: restrict(
+    upToRoot,
+    [
+      String.raw`^(\.\./){${k + 1}}demo(/|$)`,
+      'the demo seed is composition-level: only the composition root imports it.',
+    ],
+    [
+      String.raw`^(\.\./){${k + 1}}(\.\./modules/)?[^./][^/]*/(.+/)?[^/]+\.repository(\.js)?$`,
+      "a module never imports another module's repository; use that module's service or a port.",
+    ],
+  ),
+}));
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', '.data/**', 'coverage/**', 'infra/cdk.out/**'] },
   js.configs.recommended,
@@ -65,5 +125,44 @@ export default tseslint.config(
         })),
       ],
     },
+  },
+  {
+    files: ['src/config/**/*.ts'],
+    ignores: TESTS,
+    rules: restrict(upToRoot, upToModules, upToMigrations, upToPrivacy, upToPlatform),
+  },
+  {
+    files: ['src/platform/**/*.ts'],
+    ignores: TESTS,
+    rules: restrict(upToRoot, upToModules, upToMigrations, upToPrivacy),
+  },
+  {
+    files: ['src/privacy/**/*.ts', 'src/migrations/**/*.ts'],
+    ignores: TESTS,
+    rules: restrict(upToRoot, upToModules, upToMigrations),
+  },
+  ...moduleDepths,
+  {
+    // Known debts (issue 11, item 5): these still reach into another module's repository and keep
+    // only the composition-root rule until that module offers a service method or a port. The
+    // list only shrinks: a new file here needs the lead's yes.
+    files: [
+      'src/modules/assignments/assignment-holds.ts',
+      'src/modules/assignments/assignments.errors.ts',
+      'src/modules/assignments/assignments.service.ts',
+      'src/modules/assignments/holds-repair.ts',
+      'src/modules/auth/create-staff.command.ts',
+      'src/modules/eligibility/eligibility.service.ts',
+    ],
+    rules: restrict(upToRoot),
+  },
+  {
+    // An integration implements a port a module declares and imports nothing else of a module.
+    files: ['src/integrations/**/*.ts'],
+    ignores: TESTS,
+    rules: restrict(upToRoot, [
+      String.raw`^(\.\./)+modules/(?!.*\.port(\.js)?$)`,
+      'an integration imports only the *.port.ts it implements from a module.',
+    ]),
   },
 );
