@@ -151,7 +151,6 @@ export default tseslint.config(
       'src/modules/assignments/assignments.errors.ts',
       'src/modules/assignments/assignments.service.ts',
       'src/modules/assignments/holds-repair.ts',
-      'src/modules/auth/create-staff.command.ts',
       'src/modules/eligibility/eligibility.service.ts',
     ],
     rules: restrict(upToRoot),

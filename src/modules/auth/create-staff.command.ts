@@ -3,7 +3,6 @@ import { createCognitoClient } from '../../platform/aws/clients.js';
 import { defineCommand, readCommandArgs, usageError } from '../../platform/process/cli-command.js';
 import type { DatabaseCommandContext } from '../../privacy/command-context.js';
 import { maskEmail } from '../../platform/masking/masking.js';
-import { MembersRepository } from '../members/members.repository.js';
 import { MembersService } from '../members/members.service.js';
 import { AwsCognitoAuth } from './aws-cognito-auth.js';
 import type { CognitoAuth } from './cognito-auth.port.js';
@@ -58,10 +57,7 @@ export async function createStaff(context: CreateStaffContext): Promise<number> 
       context.logger,
     );
   const { personalData } = await context.privacy();
-  const staff = new StaffAccounts(
-    cognito,
-    new MembersService(new MembersRepository(context.db, personalData)),
-  );
+  const staff = new StaffAccounts(cognito, MembersService.open(context.db, personalData));
   const { id } = await staff.create({ ...parsed.data, temporaryPassword: password });
   context.logger.info({ memberId: id, role: parsed.data.role }, 'staff account created');
   const change =

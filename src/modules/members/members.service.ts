@@ -1,12 +1,22 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '../../platform/auth/principal.js';
 import { NotFoundError } from '../../platform/errors/domain.error.js';
+import type { Database } from '../../platform/storage/database.js';
+import type { PersonalData } from '../../privacy/personal-data/personal-data.service.js';
 import { mapMe, type MeResponse } from './members.dto.js';
 import { MembersRepository, type NewMember } from './members.repository.js';
 
 @Injectable()
 export class MembersService {
   constructor(private readonly members: MembersRepository) {}
+
+  /**
+   * The service outside Nest's container (a CLI command), so another module never builds the
+   * members repository itself.
+   */
+  static open(db: Database, personalData: PersonalData): MembersService {
+    return new MembersService(new MembersRepository(db, personalData));
+  }
 
   /** The profile of a member Cognito has confirmed; safe to call on every login. */
   async ensureProfile(member: NewMember, at: Date = new Date()): Promise<void> {
