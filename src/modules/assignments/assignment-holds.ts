@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { retryOnConflict } from '../../platform/storage/optimistic.js';
-import { ShiftsRepository } from '../shifts/shifts.repository.js';
+import { ShiftSlots } from '../shifts/shift-slots.service.js';
 import {
   type ScheduleEntryRecord,
   WorkerSchedulesRepository,
@@ -18,7 +18,7 @@ export const SCHEDULE_ATTEMPTS = 8;
 export class AssignmentHolds {
   constructor(
     private readonly schedules: WorkerSchedulesRepository,
-    private readonly shifts: ShiftsRepository,
+    private readonly shifts: ShiftSlots,
   ) {}
 
   /** Gives back the slot and the time an assignment held. */

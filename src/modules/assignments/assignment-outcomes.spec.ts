@@ -3,7 +3,7 @@ import { strictFake, type StrictFake } from '../../../test/support/strict-fake.j
 import { NotFoundError } from '../../platform/errors/domain.error.js';
 import type { OutboxEvent } from '../../platform/outbox/outbox-event.js';
 import { PermanentOutboxError } from '../../platform/outbox/outbox-handlers.js';
-import type { ShiftsRepository } from '../shifts/shifts.repository.js';
+import type { ShiftSlots } from '../shifts/shift-slots.service.js';
 import type { WorkersService } from '../workers/workers.service.js';
 import { AssignmentHolds } from './assignment-holds.js';
 import { AssignmentOutcomes } from './assignment-outcomes.js';
@@ -26,13 +26,13 @@ const entry = (status: 'confirmed' | 'completed') => ({
 describe(AssignmentOutcomes.name, () => {
   let workers: StrictFake<WorkersService>;
   let schedules: StrictFake<WorkerSchedulesRepository>;
-  let shifts: StrictFake<ShiftsRepository>;
+  let shifts: StrictFake<ShiftSlots>;
   let sut: AssignmentOutcomes;
 
   beforeEach(() => {
     workers = strictFake<WorkersService>('WorkersService');
     schedules = strictFake<WorkerSchedulesRepository>('WorkerSchedulesRepository');
-    shifts = strictFake<ShiftsRepository>('ShiftsRepository');
+    shifts = strictFake<ShiftSlots>('ShiftSlots');
     sut = new AssignmentOutcomes(workers, new AssignmentHolds(schedules, shifts));
   });
 

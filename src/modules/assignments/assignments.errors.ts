@@ -1,6 +1,6 @@
 import { ConflictError, DomainError, NotFoundError } from '../../platform/errors/domain.error.js';
 import type { Verdict } from '../eligibility/engine/types.js';
-import type { SlotReservation } from '../shifts/shifts.repository.js';
+import type { SlotReservation } from '../shifts/shift-slots.service.js';
 
 /**
  * Every error the assignments module answers with, by its stable code (the e2e specs assert each

@@ -19,6 +19,7 @@ import { StaffAccess } from '../../privacy/staff-access.service.js';
 import { BusinessesRepository } from '../businesses/businesses.repository.js';
 import { BusinessesService } from '../businesses/businesses.service.js';
 import { EligibilityService } from '../eligibility/eligibility.service.js';
+import { ShiftSlots } from '../shifts/shift-slots.service.js';
 import { ShiftsRepository } from '../shifts/shifts.repository.js';
 import { WorkersRepository } from '../workers/workers.repository.js';
 import { WorkersService } from '../workers/workers.service.js';
@@ -103,13 +104,16 @@ describe(`${AssignmentsService.name} on the embedded engine`, () => {
       businessesRepository,
       new StaffAccess(privacy.accessRecords),
     );
-    const holds = new AssignmentHolds(schedules, shifts);
+    // Through the shifts module's service, as the app wires it; the spies below sit on the
+    // repository underneath.
+    const slots = new ShiftSlots(shifts);
+    const holds = new AssignmentHolds(schedules, slots);
     outcomes = new AssignmentOutcomes(workers, holds);
-    eligibility = new EligibilityService(workers, businesses, shifts, schedules, config);
+    eligibility = new EligibilityService(workers, businesses, slots, schedules, config);
     sut = new AssignmentsService(
       new AssignmentsRepository(db, privacy.personalData),
       schedules,
-      shifts,
+      slots,
       holds,
       outcomes,
       eligibility,

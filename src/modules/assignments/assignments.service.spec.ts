@@ -8,7 +8,7 @@ import { ConcurrentModificationError } from '../../platform/storage/errors.js';
 import type { BusinessesService } from '../businesses/businesses.service.js';
 import type { Verdict } from '../eligibility/engine/types.js';
 import type { EligibilityService, Evaluation } from '../eligibility/eligibility.service.js';
-import type { Shift, ShiftsRepository } from '../shifts/shifts.repository.js';
+import type { Shift, ShiftSlots } from '../shifts/shift-slots.service.js';
 import type { WorkersService } from '../workers/workers.service.js';
 import { AssignmentHolds } from './assignment-holds.js';
 import { AssignmentOutcomes } from './assignment-outcomes.js';
@@ -120,7 +120,7 @@ const evaluation = (verdict: Verdict, schedule = EMPTY_SCHEDULE, shift = SHIFT):
 describe(AssignmentsService.name, () => {
   let assignments: StrictFake<AssignmentsRepository>;
   let schedules: StrictFake<WorkerSchedulesRepository>;
-  let shifts: StrictFake<ShiftsRepository>;
+  let shifts: StrictFake<ShiftSlots>;
   let eligibility: StrictFake<EligibilityService>;
   let businesses: StrictFake<BusinessesService>;
   let workers: StrictFake<WorkersService>;
@@ -130,7 +130,7 @@ describe(AssignmentsService.name, () => {
   beforeEach(() => {
     assignments = strictFake<AssignmentsRepository>('AssignmentsRepository');
     schedules = strictFake<WorkerSchedulesRepository>('WorkerSchedulesRepository');
-    shifts = strictFake<ShiftsRepository>('ShiftsRepository');
+    shifts = strictFake<ShiftSlots>('ShiftSlots');
     eligibility = strictFake<EligibilityService>('EligibilityService');
     businesses = strictFake<BusinessesService>('BusinessesService');
     workers = strictFake<WorkersService>('WorkersService');

@@ -10,7 +10,7 @@ import { retryOnConflict } from '../../platform/storage/optimistic.js';
 import { BusinessesService } from '../businesses/businesses.service.js';
 import type { Verdict } from '../eligibility/engine/types.js';
 import { EligibilityService } from '../eligibility/eligibility.service.js';
-import { type Shift, ShiftsRepository } from '../shifts/shifts.repository.js';
+import { type Shift, ShiftSlots } from '../shifts/shift-slots.service.js';
 import { AssignmentHolds } from './assignment-holds.js';
 import { AssignmentOutcomes } from './assignment-outcomes.js';
 import {
@@ -95,7 +95,7 @@ export class AssignmentsService {
   constructor(
     private readonly assignments: AssignmentsRepository,
     private readonly schedules: WorkerSchedulesRepository,
-    private readonly shifts: ShiftsRepository,
+    private readonly shifts: ShiftSlots,
     private readonly holds: AssignmentHolds,
     private readonly outcomes: AssignmentOutcomes,
     private readonly eligibility: EligibilityService,

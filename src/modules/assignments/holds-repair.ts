@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { idCreatedAt } from '../../platform/storage/ids.js';
 import { retryOnConflict } from '../../platform/storage/optimistic.js';
-import { ShiftsRepository } from '../shifts/shifts.repository.js';
+import { ShiftSlots } from '../shifts/shift-slots.service.js';
 import { AssignmentsRepository } from './assignments.repository.js';
 import { type Schedule, WorkerSchedulesRepository } from './worker-schedules.repository.js';
 
@@ -23,7 +23,7 @@ export class HoldsRepair {
   constructor(
     private readonly assignments: AssignmentsRepository,
     private readonly schedules: WorkerSchedulesRepository,
-    private readonly shifts: ShiftsRepository,
+    private readonly shifts: ShiftSlots,
   ) {}
 
   async run(now = new Date()): Promise<{ scheduleEntries: number; slots: number }> {

@@ -7,7 +7,7 @@ import {
   type Schedule,
 } from '../assignments/worker-schedules.repository.js';
 import { BusinessesService } from '../businesses/businesses.service.js';
-import { type Shift, ShiftsRepository } from '../shifts/shifts.repository.js';
+import { type Shift, ShiftSlots } from '../shifts/shift-slots.service.js';
 import { WorkersService } from '../workers/workers.service.js';
 import { evaluateEligibility } from './engine/evaluate.js';
 import { HOUR_MS, kstWeekStartMs, WEEK_MS } from '../../platform/time/kst.js';
@@ -56,7 +56,7 @@ export class EligibilityService {
   constructor(
     private readonly workers: WorkersService,
     private readonly businesses: BusinessesService,
-    private readonly shifts: ShiftsRepository,
+    private readonly shifts: ShiftSlots,
     private readonly schedules: WorkerSchedulesRepository,
     @InjectConfig() config: AppConfig,
   ) {

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ShiftsController } from './shifts.controller.js';
 import { ShiftsRepository } from './shifts.repository.js';
+import { ShiftSlots } from './shift-slots.service.js';
 import { ShiftsService } from './shifts.service.js';
 
 /**
@@ -10,7 +11,7 @@ import { ShiftsService } from './shifts.service.js';
  */
 @Module({
   controllers: [ShiftsController],
-  providers: [ShiftsRepository, ShiftsService],
-  exports: [ShiftsRepository, ShiftsService],
+  providers: [ShiftsRepository, ShiftsService, ShiftSlots],
+  exports: [ShiftsService, ShiftSlots],
 })
 export class ShiftsModule {}
