@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { BusinessesModule } from '../businesses/businesses.module.js';
 import { EligibilityService } from '../eligibility/eligibility.service.js';
+import { WORKER_SCHEDULES } from '../eligibility/worker-schedules.port.js';
 import { ShiftsModule } from '../shifts/shifts.module.js';
 import { WorkersModule } from '../workers/workers.module.js';
 import { AssignmentHolds } from './assignment-holds.js';
@@ -22,6 +23,7 @@ import { WorkerSchedulesRepository } from './worker-schedules.repository.js';
   providers: [
     AssignmentsRepository,
     WorkerSchedulesRepository,
+    { provide: WORKER_SCHEDULES, useExisting: WorkerSchedulesRepository },
     AssignmentHolds,
     AssignmentOutcomes,
     AssignmentsService,

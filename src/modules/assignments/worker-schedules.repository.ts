@@ -3,7 +3,7 @@ import type { Database } from '../../platform/storage/database.js';
 import { isDuplicateKeyError, ConcurrentModificationError } from '../../platform/storage/errors.js';
 import { updateWithVersion } from '../../platform/storage/optimistic.js';
 import { InjectDatabase } from '../../platform/storage/storage.module.js';
-import type { ScheduleEntry } from '../eligibility/engine/types.js';
+import type { Schedule, ScheduleEntryRecord as StoredEntry } from './worker-schedule.js';
 
 /**
  * A worker's schedule: the assignments that hold their time (proposed, confirmed) or count
@@ -14,18 +14,6 @@ import type { ScheduleEntry } from '../eligibility/engine/types.js';
  */
 interface ScheduleDocument {
   _id: string;
-  version: number;
-  entries: StoredEntry[];
-}
-
-interface StoredEntry extends ScheduleEntry {
-  /** When the entry was written (orphans of an interrupted write are repaired after a while). */
-  heldAt: Date;
-}
-
-export interface Schedule {
-  workerId: string;
-  /** 0 when the worker has no schedule document yet. */
   version: number;
   entries: StoredEntry[];
 }
@@ -106,4 +94,4 @@ export class WorkerSchedulesRepository {
   }
 }
 
-export type { StoredEntry as ScheduleEntryRecord };
+export type { Schedule, StoredEntry as ScheduleEntryRecord };

@@ -2,14 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { InjectConfig } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.js';
 import { NotFoundError } from '../../platform/errors/domain.error.js';
-import {
-  WorkerSchedulesRepository,
-  type Schedule,
-} from '../assignments/worker-schedules.repository.js';
+import type { Schedule } from '../assignments/worker-schedule.js';
 import { BusinessesService } from '../businesses/businesses.service.js';
 import { type Shift, ShiftSlots } from '../shifts/shift-slots.service.js';
 import { WorkersService } from '../workers/workers.service.js';
 import { evaluateEligibility } from './engine/evaluate.js';
+import { InjectWorkerSchedules, type WorkerSchedules } from './worker-schedules.port.js';
 import { HOUR_MS, kstWeekStartMs, WEEK_MS } from '../../platform/time/kst.js';
 import type {
   BusinessFacts,
@@ -57,7 +55,7 @@ export class EligibilityService {
     private readonly workers: WorkersService,
     private readonly businesses: BusinessesService,
     private readonly shifts: ShiftSlots,
-    private readonly schedules: WorkerSchedulesRepository,
+    @InjectWorkerSchedules() private readonly schedules: WorkerSchedules,
     @InjectConfig() config: AppConfig,
   ) {
     this.policy = config.eligibility;
