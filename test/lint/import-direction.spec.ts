@@ -7,7 +7,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
  * text planted at a path inside src/ (the file need not exist) is linted with the project's own
  * eslint.config.js, and the import-direction rule must name it, or stay silent.
  */
-const RULE = '@typescript-eslint/no-restricted-imports';
+/** The import-direction rule, and the syntax rule that keeps imports where it can see them. */
+const RULES = new Set(['@typescript-eslint/no-restricted-imports', 'no-restricted-syntax']);
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 let eslint: ESLint;
@@ -15,7 +16,7 @@ beforeAll(() => {
   eslint = new ESLint({ cwd: ROOT });
 });
 
-/** The import-direction messages for `code` placed at `path`. */
+/** The import-direction (and KST offset) messages for `code` placed at `path`. */
 async function directionErrors(path: string, code: string): Promise<string[]> {
   const [result] = await eslint.lintText(`${code}\n`, {
     filePath: `${ROOT}${path}`,
@@ -23,10 +24,10 @@ async function directionErrors(path: string, code: string): Promise<string[]> {
   });
   // A planted import is unused, so that rule speaks too; any other message is a broken fixture.
   const others = result?.messages.filter(
-    (m) => m.ruleId !== RULE && m.ruleId !== '@typescript-eslint/no-unused-vars',
+    (m) => !RULES.has(m.ruleId ?? '') && m.ruleId !== '@typescript-eslint/no-unused-vars',
   );
   expect(others).toEqual([]);
-  return (result?.messages ?? []).filter((m) => m.ruleId === RULE).map((m) => m.message);
+  return (result?.messages ?? []).filter((m) => RULES.has(m.ruleId ?? '')).map((m) => m.message);
 }
 
 describe('npm run lint: imports run down the floors', () => {
@@ -68,6 +69,11 @@ describe('npm run lint: imports run down the floors', () => {
     [
       'src/migrations/planted.ts',
       "import { WORKER_PERSONAL_DATA } from '../modules/workers/workers.policy.js';",
+    ],
+    // import() of our own code would slip past the import rules (require() is refused already).
+    [
+      'src/platform/http/planted.ts',
+      "export const load = () => import('../../modules/shifts/shifts.service.js');",
     ],
   ])('fails %s importing up: %s', async (path, code) => {
     const errors = await directionErrors(path, code);
@@ -140,5 +146,13 @@ describe('npm run lint: imports run down the floors', () => {
     ['src/platform/http/planted.spec.ts', "import { AppModule } from '../../app.module.js';"],
   ])('passes %s importing down or sideways: %s', async (path, code) => {
     expect(await directionErrors(path, code)).toEqual([]);
+  });
+
+  it('still fails a local KST offset in shipped code beside the import rules', async () => {
+    const errors = await directionErrors(
+      'src/platform/http/planted.ts',
+      'export const KST_OFFSET_MS = 1;',
+    );
+    expect(errors).toEqual(['KST offsets belong to src/platform/time/kst.ts: use its helpers.']);
   });
 });
