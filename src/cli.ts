@@ -14,7 +14,7 @@ import {
   defineCommand,
   resolveInvocation,
 } from './platform/process/cli-command.js';
-import type { DatabaseCommandContext } from './privacy/command-context.js';
+import type { DatabaseCommandContext } from './platform/process/command-context.js';
 import { SchemaMigrator } from './platform/schema/schema-migrator.js';
 import type { Database } from './platform/storage/database.js';
 import { EmbeddedDatabase } from './platform/storage/embedded/embedded-database.js';
@@ -58,8 +58,11 @@ async function withDatabase<T>(
   }
 }
 
+/** A database command's context, and the privacy layer opened on first use. */
+type CliCommandContext = DatabaseCommandContext & { privacy: () => Promise<Privacy> };
+
 /** A command on the privacy layer: the key ring, the codec of every policy, the access records. */
-async function privacyContext(context: DatabaseCommandContext) {
+async function privacyContext(context: CliCommandContext) {
   const privacy = await context.privacy();
   return {
     ...context,
@@ -72,7 +75,7 @@ async function privacyContext(context: DatabaseCommandContext) {
 
 function withDatabaseCommand(
   spec: CliCommand,
-  run: (context: DatabaseCommandContext) => Promise<number>,
+  run: (context: CliCommandContext) => Promise<number>,
 ): Command {
   return {
     spec,

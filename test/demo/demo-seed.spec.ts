@@ -40,7 +40,6 @@ import { createCognitoClient } from '../../src/platform/aws/clients.js';
 import { SchemaMigrator } from '../../src/platform/schema/schema-migrator.js';
 import type { Database } from '../../src/platform/storage/database.js';
 import { EmbeddedDatabase } from '../../src/platform/storage/embedded/embedded-database.js';
-import { openPrivacy } from '../../src/privacy/privacy.js';
 import { AWS_LIKE_ENV } from '../support/test-api.js';
 
 const quiet = pino({ level: 'silent' });
@@ -118,7 +117,6 @@ async function runSeed(sandbox: Sandbox, config = sandbox.config, argv: string[]
     config,
     logger: quiet,
     db: sandbox.db,
-    privacy: () => openPrivacy(config, sandbox.db),
     out: { write: (text: string) => (out += text) },
     err: { write: (text: string) => (err += text) },
   });

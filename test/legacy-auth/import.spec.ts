@@ -15,10 +15,6 @@ import {
   type TestDatabase,
 } from './support.js';
 
-/** The import never touches encrypted data; a call would be a bug. */
-const unusedPrivacy = () =>
-  Promise.reject(new Error('legacy-auth import does not use the privacy layer'));
-
 const T0 = new Date('2026-11-24T00:00:00Z');
 const T1 = new Date('2026-11-25T00:00:00Z');
 
@@ -65,7 +61,6 @@ describe('cli legacy-auth import', () => {
       config: loadConfig(options.env ?? {}),
       logger: quiet,
       db: ctx.db,
-      privacy: unusedPrivacy,
       out: { write: (text: string) => (out += text) },
       err: { write: (text: string) => (err += text) },
       now: () => options.now ?? T0,
@@ -238,7 +233,6 @@ describe('cli legacy-auth import', () => {
         config: loadConfig({}),
         logger: quiet,
         db: fresh.db,
-        privacy: unusedPrivacy,
         out: { write: () => true },
         err: { write: (text: string) => (err += text) },
       });

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { createCognitoClient } from '../../platform/aws/clients.js';
 import { defineCommand, readCommandArgs, usageError } from '../../platform/process/cli-command.js';
-import type { DatabaseCommandContext } from '../../privacy/command-context.js';
+import type { DatabaseCommandContext } from '../../platform/process/command-context.js';
+import type { Privacy } from '../../privacy/privacy.js';
 import { maskEmail } from '../../platform/masking/masking.js';
 import { MembersService } from '../members/members.service.js';
 import { AwsCognitoAuth } from './aws-cognito-auth.js';
@@ -30,6 +31,8 @@ new_password_required with a session; POST /auth/complete-new-password sets the 
 });
 
 export interface CreateStaffContext extends DatabaseCommandContext {
+  /** The privacy layer (the members' personal data codec), opened on first use. */
+  privacy: () => Promise<Privacy>;
   /** Tests pass a port of their own; by default, Cognito as configured. */
   cognito?: CognitoAuth;
 }

@@ -5,7 +5,7 @@ import { createCognitoClient } from '../../platform/aws/clients.js';
 import { DomainError } from '../../platform/errors/domain.error.js';
 import { PinoNestLogger } from '../../platform/logging/nest-logger.js';
 import { defineCommand, readCommandArgs } from '../../platform/process/cli-command.js';
-import type { DatabaseCommandContext } from '../../privacy/command-context.js';
+import type { DatabaseCommandContext } from '../../platform/process/command-context.js';
 import { SchemaMigrator } from '../../platform/schema/schema-migrator.js';
 import { AwsCognitoAuth } from '../auth/aws-cognito-auth.js';
 import type { CognitoAuth } from '../auth/cognito-auth.port.js';

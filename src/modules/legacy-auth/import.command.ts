@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { MIGRATIONS } from '../../migrations/index.js';
 import { SchemaMigrator } from '../../platform/schema/schema-migrator.js';
 import { defineCommand, readCommandArgs } from '../../platform/process/cli-command.js';
-import type { DatabaseCommandContext } from '../../privacy/command-context.js';
+import type { DatabaseCommandContext } from '../../platform/process/command-context.js';
 import {
   FirebaseImportFileError,
   parseFirebaseExport,

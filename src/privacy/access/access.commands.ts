@@ -1,5 +1,5 @@
 import { defineCommand, readCommandArgs, usageError } from '../../platform/process/cli-command.js';
-import type { DatabaseCommandContext } from '../command-context.js';
+import type { DatabaseCommandContext } from '../../platform/process/command-context.js';
 import { kstTime, parseDateNumber } from '../../platform/time/kst.js';
 import { ACCESS_ACTIONS } from './access-record.js';
 import { AccessRecords, type VerifyResult } from './access-records.js';

@@ -1,5 +1,5 @@
 import { defineCommand, readCommandArgs } from '../../platform/process/cli-command.js';
-import type { DatabaseCommandContext } from '../command-context.js';
+import type { DatabaseCommandContext } from '../../platform/process/command-context.js';
 import type { PersonalDataCodec } from '../personal-data/codec.js';
 import { type PurgeResult, purgeExpired, retentionPeriods } from './purge-expired.js';
 

@@ -1,5 +1,5 @@
 import { defineCommand, readCommandArgs, usageError } from '../../platform/process/cli-command.js';
-import type { DatabaseCommandContext } from '../command-context.js';
+import type { DatabaseCommandContext } from '../../platform/process/command-context.js';
 import type { KeyRing } from '../crypto/key-ring.js';
 import type { PersonalDataCodec } from '../personal-data/codec.js';
 import { reencrypt, resumableJob } from './reencrypt.js';
