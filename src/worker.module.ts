@@ -8,6 +8,7 @@ import { BusinessesModule } from './modules/businesses/businesses.module.js';
 import { BusinessesService } from './modules/businesses/businesses.service.js';
 import { HealthChecksModule } from './modules/health/health.module.js';
 import { NotificationsModule } from './modules/notifications/notifications.module.js';
+import { JobSchedulerModule } from './platform/jobs/scheduler.module.js';
 import { OutboxDispatchModule } from './platform/outbox/outbox-dispatch.module.js';
 import { PrivacyModule } from './privacy/privacy.module.js';
 import { createSqsClient } from './platform/aws/clients.js';
@@ -37,6 +38,8 @@ export class WorkerModule implements OnApplicationShutdown {
           recipients: { imports: [BusinessesModule], useExisting: BusinessesService },
         }),
         AssignmentJobsModule,
+        // Runs the named jobs the modules above register (holds repair), one task at a time.
+        JobSchedulerModule.forRoot(),
       ],
       providers: [
         QueueHandlers,
