@@ -2,10 +2,10 @@ import { Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/
 import type { Logger } from 'pino';
 import { APP_CONFIG, ConfigModule } from './config/config.module.js';
 import type { AppConfig } from './config/config.js';
-import { AssignmentJobsModule } from './modules/assignments/assignment-jobs.module.js';
 import { BusinessStaffCheckModule } from './modules/businesses/business-staff-check.module.js';
 import { BusinessesModule } from './modules/businesses/businesses.module.js';
 import { BusinessesService } from './modules/businesses/businesses.service.js';
+import { JOB_MODULES } from './jobs.module.js';
 import { HealthChecksModule } from './modules/health/health.module.js';
 import { NotificationsModule } from './modules/notifications/notifications.module.js';
 import { JobSchedulerModule } from './platform/jobs/scheduler.module.js';
@@ -37,8 +37,8 @@ export class WorkerModule implements OnApplicationShutdown {
           sender: config.notifications.sender,
           recipients: { imports: [BusinessesModule], useExisting: BusinessesService },
         }),
-        AssignmentJobsModule,
-        // Runs the named jobs the modules above register (holds repair), one task at a time.
+        ...JOB_MODULES,
+        // Runs the named jobs JOB_MODULES register (holds repair), one task at a time.
         JobSchedulerModule.forRoot(),
       ],
       providers: [
