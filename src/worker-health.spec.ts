@@ -25,6 +25,7 @@ function serve(over: Partial<WorkerHealthParts> = {}) {
     consumer: { isRunning: true },
     outbox: { isRunning: true },
     scheduler: { isRunning: true, status: () => Promise.resolve([repairStatus]) },
+    schedulerEnabled: true,
     ...over,
   });
   return server;
@@ -57,6 +58,20 @@ describe("the worker's /health/ready", () => {
     expect(response.json()).toMatchObject({
       status: 'unavailable',
       checks: { scheduler: { status: 'down' } },
+    });
+  });
+
+  it('is ready with the scheduler off (ENABLE_WORKER_SCHEDULER=false: EventBridge runs the jobs), still listing them', async () => {
+    const response = await serve({
+      scheduler: { isRunning: false, status: () => Promise.resolve([repairStatus]) },
+      schedulerEnabled: false,
+    }).inject({ method: 'GET', url: '/health/ready' });
+
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toMatchObject({
+      status: 'ok',
+      checks: { scheduler: { status: 'up', kind: 'off' } },
+      jobs: [repairStatus],
     });
   });
 

@@ -8,6 +8,8 @@ export interface WorkerHealthParts {
   consumer: { readonly isRunning: boolean };
   outbox: { readonly isRunning: boolean };
   scheduler: Pick<JobScheduler, 'isRunning' | 'status'>;
+  /** `ENABLE_WORKER_SCHEDULER`: off, the jobs run elsewhere (EventBridge) and a stopped loop is fine. */
+  schedulerEnabled: boolean;
 }
 
 /**
@@ -15,15 +17,18 @@ export interface WorkerHealthParts {
  * for people: `/health/ready` also lists each named job with its next run and last result.
  */
 export function workerHealthServer(parts: WorkerHealthParts): FastifyInstance {
-  const { health, consumer, outbox, scheduler } = parts;
+  const { health, consumer, outbox, scheduler, schedulerEnabled } = parts;
   const server = fastify({ logger: false });
   server.get('/health/live', async () => ({ status: 'ok' }));
   server.get('/health/ready', async (_request, reply) => {
     const readiness = await health.readiness();
     readiness.checks.consumer = { status: consumer.isRunning ? 'up' : 'down', latencyMs: 0 };
     readiness.checks.outbox = { status: outbox.isRunning ? 'up' : 'down', latencyMs: 0 };
-    readiness.checks.scheduler = { status: scheduler.isRunning ? 'up' : 'down', latencyMs: 0 };
-    const running = consumer.isRunning && outbox.isRunning && scheduler.isRunning;
+    readiness.checks.scheduler = schedulerEnabled
+      ? { status: scheduler.isRunning ? 'up' : 'down', latencyMs: 0 }
+      : { status: 'up', kind: 'off', latencyMs: 0 };
+    const running =
+      consumer.isRunning && outbox.isRunning && (scheduler.isRunning || !schedulerEnabled);
     if (readiness.status !== 'ok' || !running) {
       readiness.status = 'unavailable';
       void reply.status(503);

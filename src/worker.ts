@@ -26,6 +26,7 @@ try {
     consumer,
     outbox: context.get(OutboxDispatcher),
     scheduler: context.get(JobScheduler),
+    schedulerEnabled: config.scheduler.enabled,
   });
 
   exitOnSignals(

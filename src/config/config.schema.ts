@@ -66,6 +66,7 @@ export const envSchema = z
     LOCAL_LAMBDA_PORT: port.default(9330),
     ENABLE_DOCS: flag.optional(),
     ENABLE_ACCESS_LOG: flag.optional(),
+    ENABLE_WORKER_SCHEDULER: flag.optional(),
     SLOW_REQUEST_MS: positiveInt.default(1_000),
 
     LOGIN_THROTTLE_WINDOW_SECONDS: positiveInt.default(900),

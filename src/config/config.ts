@@ -72,6 +72,11 @@ export interface AppConfig {
   /** How often the worker looks for undelivered outbox events. */
   outbox: { pollMs: number };
   /**
+   * Whether the worker runs the named jobs on their schedules. On by default everywhere; off in
+   * AWS once EventBridge Scheduler runs them (`cli jobs run <name>`), so they do not run twice.
+   */
+  scheduler: { enabled: boolean };
+  /**
    * Who sends members their messages. `recording` keeps them in `sent_messages` (the local stack
    * and the tests read them there); the SMS and KakaoTalk senders come with the provider issue.
    */
@@ -229,6 +234,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       noShowWindowDays: e.ELIGIBILITY_NO_SHOW_WINDOW_DAYS,
     },
     outbox: { pollMs: e.OUTBOX_POLL_MS },
+    scheduler: { enabled: e.ENABLE_WORKER_SCHEDULER ?? true },
     notifications: { sender: e.MESSAGE_SENDER },
     legacyAuth: { hashParameters: e.LEGACY_AUTH_HASH_CONFIG },
     privacy: {

@@ -22,7 +22,10 @@ export interface JobSchedulerModuleOptions extends Pick<
   JobSchedulerOptions,
   'tickMs' | 'leaseMs' | 'stopGraceMs'
 > {
-  /** Start looking for due jobs once the application has bootstrapped (default true). */
+  /**
+   * Start looking for due jobs once the application has bootstrapped (default: as
+   * `ENABLE_WORKER_SCHEDULER` says, on unless set to false).
+   */
   autoStart?: boolean;
 }
 
@@ -38,6 +41,7 @@ export class JobSchedulerModule implements OnApplicationBootstrap, BeforeApplica
   constructor(
     private readonly scheduler: JobScheduler,
     @Inject(OPTIONS) private readonly options: JobSchedulerModuleOptions,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   static forRoot(options: JobSchedulerModuleOptions = {}): DynamicModule {
@@ -66,7 +70,7 @@ export class JobSchedulerModule implements OnApplicationBootstrap, BeforeApplica
   }
 
   onApplicationBootstrap(): void {
-    if (this.options.autoStart ?? true) this.scheduler.start();
+    if (this.options.autoStart ?? this.config.scheduler.enabled) this.scheduler.start();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
