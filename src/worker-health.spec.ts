@@ -10,6 +10,7 @@ const repairStatus: JobStatus = {
   lastRunAt: '2026-12-05T00:01:00.000Z',
   lastResult: { status: 'ok', durationMs: 12, summary: { scheduleEntries: 0, slots: 1 } },
   running: false,
+  scheduled: true,
 };
 
 function ok(): ReadinessResponse {
@@ -24,8 +25,11 @@ function serve(over: Partial<WorkerHealthParts> = {}) {
     health: { readiness: () => Promise.resolve(ok()) },
     consumer: { isRunning: true },
     outbox: { isRunning: true },
-    scheduler: { isRunning: true, status: () => Promise.resolve([repairStatus]) },
-    schedulerEnabled: true,
+    scheduler: {
+      isRunning: true,
+      schedulesAny: true,
+      status: () => Promise.resolve([repairStatus]),
+    },
     ...over,
   });
   return server;
@@ -51,7 +55,11 @@ describe("the worker's /health/ready", () => {
 
   it('answers 503 while the scheduler is not running', async () => {
     const response = await serve({
-      scheduler: { isRunning: false, status: () => Promise.resolve([repairStatus]) },
+      scheduler: {
+        isRunning: false,
+        schedulesAny: true,
+        status: () => Promise.resolve([repairStatus]),
+      },
     }).inject({ method: 'GET', url: '/health/ready' });
 
     expect(response.statusCode).toBe(503);
@@ -61,17 +69,20 @@ describe("the worker's /health/ready", () => {
     });
   });
 
-  it('is ready with the scheduler off (ENABLE_WORKER_SCHEDULER=false: EventBridge runs the jobs), still listing them', async () => {
+  it('is ready with the scheduler off (WORKER_JOBS=none: EventBridge runs the jobs), still listing them', async () => {
     const response = await serve({
-      scheduler: { isRunning: false, status: () => Promise.resolve([repairStatus]) },
-      schedulerEnabled: false,
+      scheduler: {
+        isRunning: false,
+        schedulesAny: false,
+        status: () => Promise.resolve([{ ...repairStatus, scheduled: false }]),
+      },
     }).inject({ method: 'GET', url: '/health/ready' });
 
     expect(response.statusCode).toBe(200);
     expect(response.json()).toMatchObject({
       status: 'ok',
       checks: { scheduler: { status: 'up', kind: 'off' } },
-      jobs: [repairStatus],
+      jobs: [{ ...repairStatus, scheduled: false }],
     });
   });
 
@@ -85,7 +96,11 @@ describe("the worker's /health/ready", () => {
             checks: { database: { status: 'down', latencyMs: 1_000, error: 'no answer' } },
           }),
       },
-      scheduler: { isRunning: true, status: () => Promise.reject(new Error('database closed')) },
+      scheduler: {
+        isRunning: true,
+        schedulesAny: true,
+        status: () => Promise.reject(new Error('database closed')),
+      },
     }).inject({ method: 'GET', url: '/health/ready' });
 
     expect(response.statusCode).toBe(503);

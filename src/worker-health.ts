@@ -7,9 +7,7 @@ export interface WorkerHealthParts {
   health: Pick<HealthService, 'readiness'>;
   consumer: { readonly isRunning: boolean };
   outbox: { readonly isRunning: boolean };
-  scheduler: Pick<JobScheduler, 'isRunning' | 'status'>;
-  /** `ENABLE_WORKER_SCHEDULER`: off, the jobs run elsewhere (EventBridge) and a stopped loop is fine. */
-  schedulerEnabled: boolean;
+  scheduler: Pick<JobScheduler, 'isRunning' | 'status' | 'schedulesAny'>;
 }
 
 /**
@@ -17,7 +15,9 @@ export interface WorkerHealthParts {
  * for people: `/health/ready` also lists each named job with its next run and last result.
  */
 export function workerHealthServer(parts: WorkerHealthParts): FastifyInstance {
-  const { health, consumer, outbox, scheduler, schedulerEnabled } = parts;
+  const { health, consumer, outbox, scheduler } = parts;
+  // WORKER_JOBS=none: every job runs elsewhere (EventBridge), and a stopped loop is as it should be.
+  const schedulerEnabled = scheduler.schedulesAny;
   const server = fastify({ logger: false });
   server.get('/health/live', async () => ({ status: 'ok' }));
   server.get('/health/ready', async (_request, reply) => {

@@ -26,7 +26,6 @@ try {
     consumer,
     outbox: context.get(OutboxDispatcher),
     scheduler: context.get(JobScheduler),
-    schedulerEnabled: config.scheduler.enabled,
   });
 
   exitOnSignals(

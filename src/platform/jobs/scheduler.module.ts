@@ -23,8 +23,8 @@ export interface JobSchedulerModuleOptions extends Pick<
   'tickMs' | 'leaseMs' | 'stopGraceMs'
 > {
   /**
-   * Start looking for due jobs once the application has bootstrapped (default: as
-   * `ENABLE_WORKER_SCHEDULER` says, on unless set to false).
+   * Start looking for due jobs once the application has bootstrapped (default: unless
+   * `WORKER_JOBS=none`).
    */
   autoStart?: boolean;
 }
@@ -42,6 +42,7 @@ export class JobSchedulerModule implements OnApplicationBootstrap, BeforeApplica
     private readonly scheduler: JobScheduler,
     @Inject(OPTIONS) private readonly options: JobSchedulerModuleOptions,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly jobs: ScheduledJobs,
   ) {}
 
   static forRoot(options: JobSchedulerModuleOptions = {}): DynamicModule {
@@ -56,6 +57,7 @@ export class JobSchedulerModule implements OnApplicationBootstrap, BeforeApplica
           inject: [DATABASE, APP_CONFIG, ROOT_LOGGER, ScheduledJobs],
           useFactory: (db: Database, config: AppConfig, logger: Logger, jobs: ScheduledJobs) =>
             new JobScheduler({
+              scheduled: config.scheduler.jobs,
               // Stopping the jobs is one step of the worker's shutdown, so it gets part of its grace.
               stopGraceMs: Math.min(10_000, Math.floor(config.http.shutdownGraceMs / 2)),
               ...schedulerOptions,
@@ -70,7 +72,16 @@ export class JobSchedulerModule implements OnApplicationBootstrap, BeforeApplica
   }
 
   onApplicationBootstrap(): void {
-    if (this.options.autoStart ?? this.config.scheduler.enabled) this.scheduler.start();
+    // Checked once every module has registered its jobs: a misspelt name would never run.
+    const chosen = this.config.scheduler.jobs;
+    const unknown = chosen === 'all' ? [] : chosen.filter((name) => !this.jobs.get(name));
+    if (unknown.length > 0) {
+      const known = this.jobs.list().map((job) => job.name);
+      throw new Error(
+        `WORKER_JOBS names ${unknown.join(', ')}, which no module registers (jobs: ${known.join(', ')})`,
+      );
+    }
+    if (this.options.autoStart ?? this.scheduler.schedulesAny) this.scheduler.start();
   }
 
   async beforeApplicationShutdown(): Promise<void> {

@@ -314,6 +314,20 @@ describe('JobScheduler', () => {
     expect(await lease()).toMatchObject({ owner: null, lastResult: { status: 'ok' } });
   });
 
+  it('runs on their schedules only the jobs it is given, leaving the others alone', async () => {
+    const repair = everyMinute();
+    const purge: ScheduledJob = { name: 'purge', schedule: { everyMs: MINUTE }, run: vi.fn() };
+    const sut = scheduler(registry(repair, purge), { scheduled: ['repair'] });
+    await sut.tick();
+    advance(MINUTE);
+
+    expect(await sut.tick()).toEqual(['repair']);
+
+    expect(purge.run).not.toHaveBeenCalled();
+    expect(await lease('purge')).toBeNull();
+    expect((await sut.runNow('purge')).kind).toBe('ran'); // the CLI runs any job
+  });
+
   describe('runNow (the CLI path)', () => {
     it('runs a job that is not due yet and records it', async () => {
       const job = everyMinute(() => Promise.resolve({ slots: 0 }));
@@ -360,6 +374,7 @@ describe('JobScheduler', () => {
         lastRunAt: T0.toISOString(),
         lastResult: { status: 'ok', durationMs: 0, summary: { slots: 1 } },
         running: false,
+        scheduled: true,
       },
     ]);
   });

@@ -19,6 +19,11 @@ export interface JobSchedulerOptions {
   now?: () => Date;
   /** Names this process in leases; unique per instance. */
   owner?: string;
+  /**
+   * The jobs the loop runs on their schedules (`WORKER_JOBS`); default all. The others are left
+   * to whatever runs them elsewhere (EventBridge through the CLI); `runNow()` runs any.
+   */
+  scheduled?: 'all' | readonly string[];
 }
 
 /** What `/health/ready` shows of a job. */
@@ -30,6 +35,8 @@ export interface JobStatus {
   lastResult: JobRunResult | null;
   /** A task holds its lease now (a run in progress, here or in another task). */
   running: boolean;
+  /** This scheduler runs it on its schedule; false: it is run elsewhere (`WORKER_JOBS`). */
+  scheduled: boolean;
 }
 
 /** What `runNow()` found: the run's result, or the task whose lease kept it from running. */
@@ -81,6 +88,17 @@ export class JobScheduler {
 
   get isRunning(): boolean {
     return this.timer !== undefined;
+  }
+
+  /** Whether any job is this scheduler's to run on its schedule (else it need not start). */
+  get schedulesAny(): boolean {
+    const scheduled = this.options.scheduled ?? 'all';
+    return scheduled === 'all' || scheduled.length > 0;
+  }
+
+  private isScheduled(name: string): boolean {
+    const scheduled = this.options.scheduled ?? 'all';
+    return scheduled === 'all' || scheduled.includes(name);
   }
 
   /** Looks for due jobs every `tickMs` until `stop()`. */
@@ -139,7 +157,8 @@ export class JobScheduler {
   }
 
   private async startDueRuns(): Promise<[string, Running][]> {
-    const jobs = this.options.jobs.list();
+    const jobs = this.options.jobs.list().filter((job) => this.isScheduled(job.name));
+    if (jobs.length === 0) return [];
     const leases = new Map(
       (await this.repository.getMany(jobs.map((job) => job.name))).map((l) => [l._id, l]),
     );
@@ -203,6 +222,7 @@ export class JobScheduler {
         lastRunAt: lease?.lastRunAt?.toISOString() ?? null,
         lastResult: lease?.lastResult ?? null,
         running: Boolean(lease?.leaseUntil && lease.leaseUntil > now),
+        scheduled: this.isScheduled(job.name),
       };
     });
   }
