@@ -113,7 +113,13 @@ export class JobScheduler {
     }, this.tickMs);
     this.timer.unref();
     this.log.info(
-      { owner: this.owner, jobs: this.options.jobs.list().map((job) => job.name) },
+      {
+        owner: this.owner,
+        jobs: this.options.jobs
+          .list()
+          .map((job) => job.name)
+          .filter((name) => this.isScheduled(name)),
+      },
       'scheduler started',
     );
   }
