@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Database } from '../storage/database.js';
 import { EmbeddedDatabase } from '../storage/embedded/embedded-database.js';
+import { MongoDatabase } from '../storage/mongo-database.js';
 import { JOB_LEASES, type JobLease } from './job-leases.repository.js';
 import { ScheduledJobs } from './scheduled-jobs.js';
 import { JobScheduler } from './scheduler.js';
@@ -12,22 +14,31 @@ const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 const MINUTE = 60_000;
 
 /**
- * Two worker tasks: two schedulers, each on its own connection to one embedded database file
- * (as two processes open it), looking for due jobs at the same moments.
+ * Two worker tasks: two schedulers, each on its own connection to one database (the embedded
+ * engine's file, as two processes open it; or a real MongoDB as well when MONGODB_URI is set),
+ * looking for due jobs at the same moments.
  */
 describe('two schedulers on one database', () => {
   let dir: string;
-  let dbs: EmbeddedDatabase[];
+  let dbs: Database[];
+
+  function connect(): Promise<Database> {
+    const uri = process.env.MONGODB_URI;
+    return uri
+      ? MongoDatabase.connect(
+          { uri, dbName: `jobs_${path.basename(dir).replace(/\W/g, '')}`, tlsCaFile: undefined },
+          quiet,
+        )
+      : EmbeddedDatabase.open(dir, { logger: quiet, dbName: 'test' });
+  }
 
   beforeEach(async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'wm-scheduler-medium-'));
-    dbs = [
-      await EmbeddedDatabase.open(dir, { logger: quiet, dbName: 'test' }),
-      await EmbeddedDatabase.open(dir, { logger: quiet, dbName: 'test' }),
-    ];
+    dbs = [await connect(), await connect()];
   });
 
   afterEach(async () => {
+    if (dbs[0]?.kind === 'mongodb') await dbs[0].collection(JOB_LEASES).deleteMany({});
     for (const db of dbs) await db.close();
     await rm(dir, { recursive: true, force: true });
   });
