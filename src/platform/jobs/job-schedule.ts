@@ -1,3 +1,5 @@
+import { DAY_MS, HOUR_MS, kstDayStartMs, MINUTE_MS } from '../time/kst.js';
+
 /**
  * When a named job runs: every N milliseconds (counted from the end of the previous run, so runs
  * never overlap), or once a day at a KST wall-clock time. Kept to these two forms on purpose; the
@@ -6,11 +8,6 @@
 export type JobSchedule = { everyMs: number } | { dailyAtKst: string };
 
 const HH_MM = /^([01]\d|2[0-3]):([0-5]\d)$/;
-
-// Korea has kept UTC+9 without daylight saving since 1988, so a fixed offset is exact. This moves
-// to platform/time (the KST time module, issue 11 item 1) once that lands.
-const KST_OFFSET_MS = 9 * 3_600_000;
-const DAY_MS = 86_400_000;
 
 /** Why `schedule` cannot be used, or undefined when it can. */
 export function scheduleProblem(schedule: JobSchedule): string | undefined {
@@ -31,9 +28,8 @@ export function nextRunAfter(schedule: JobSchedule, from: Date): Date {
   if (hours === undefined || minutes === undefined) {
     throw new Error(scheduleProblem(schedule));
   }
-  const kst = from.getTime() + KST_OFFSET_MS;
-  const kstMidnight = kst - (((kst % DAY_MS) + DAY_MS) % DAY_MS);
-  const today = kstMidnight + (Number(hours) * 60 + Number(minutes)) * 60_000 - KST_OFFSET_MS;
+  const today =
+    kstDayStartMs(from.getTime()) + Number(hours) * HOUR_MS + Number(minutes) * MINUTE_MS;
   return new Date(today > from.getTime() ? today : today + DAY_MS);
 }
 
