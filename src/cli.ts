@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { openJobs } from './jobs.module.js';
 import { MIGRATIONS } from './migrations/index.js';
 import { CREATE_STAFF_COMMAND, createStaff } from './modules/auth/create-staff.command.js';
 import {
@@ -7,6 +8,7 @@ import {
   localModeProblem,
 } from './modules/demo/demo-seed.command.js';
 import { IMPORT_COMMAND, importCommand } from './modules/legacy-auth/import.command.js';
+import { JOBS_RUN_COMMAND, jobsRunCommand } from './platform/jobs/jobs-run.command.js';
 import { createLogger, flushLogger, type Logger } from './platform/logging/logger.js';
 import { loadConfigOrExit } from './platform/process/bootstrap.js';
 import {
@@ -211,6 +213,21 @@ when all is well, 1 naming each problem, 2 on any other database.`,
           }),
         },
       ],
+    });
+  }),
+  'jobs run': withDatabaseCommand(JOBS_RUN_COMMAND, (context) => {
+    // ECS stops a task with SIGTERM: the job sees its signal aborted and stops between steps.
+    const stop = new AbortController();
+    const abort = () => stop.abort(new Error('the CLI was asked to stop'));
+    process.once('SIGTERM', abort);
+    process.once('SIGINT', abort);
+    return jobsRunCommand({
+      ...context,
+      signal: stop.signal,
+      openJobs: () => openJobs(context),
+    }).finally(() => {
+      process.off('SIGTERM', abort);
+      process.off('SIGINT', abort);
     });
   }),
   'demo seed': {

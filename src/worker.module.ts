@@ -2,12 +2,13 @@ import { Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/
 import type { Logger } from 'pino';
 import { APP_CONFIG, ConfigModule } from './config/config.module.js';
 import type { AppConfig } from './config/config.js';
-import { AssignmentJobsModule } from './modules/assignments/assignment-jobs.module.js';
 import { BusinessStaffCheckModule } from './modules/businesses/business-staff-check.module.js';
 import { BusinessesModule } from './modules/businesses/businesses.module.js';
 import { BusinessesService } from './modules/businesses/businesses.service.js';
+import { JOB_MODULES } from './jobs.module.js';
 import { HealthChecksModule } from './modules/health/health.module.js';
 import { NotificationsModule } from './modules/notifications/notifications.module.js';
+import { JobSchedulerModule } from './platform/jobs/scheduler.module.js';
 import { OutboxDispatchModule } from './platform/outbox/outbox-dispatch.module.js';
 import { PrivacyModule } from './privacy/privacy.module.js';
 import { createSqsClient } from './platform/aws/clients.js';
@@ -36,7 +37,9 @@ export class WorkerModule implements OnApplicationShutdown {
           sender: config.notifications.sender,
           recipients: { imports: [BusinessesModule], useExisting: BusinessesService },
         }),
-        AssignmentJobsModule,
+        ...JOB_MODULES,
+        // Runs the named jobs JOB_MODULES register (holds repair), one task at a time.
+        JobSchedulerModule.forRoot(),
       ],
       providers: [
         QueueHandlers,

@@ -1,13 +1,14 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { fastify } from 'fastify';
 import { HealthService } from './modules/health/health.service.js';
 import { QueueConsumer } from './platform/jobs/queue-consumer.js';
+import { JobScheduler } from './platform/jobs/scheduler.js';
 import { OutboxDispatcher } from './platform/outbox/outbox-dispatcher.js';
 import { createLogger, flushLogger } from './platform/logging/logger.js';
 import { PinoNestLogger } from './platform/logging/nest-logger.js';
 import { describeListenError, loadConfigOrExit } from './platform/process/bootstrap.js';
 import { exitOnSignals } from './platform/process/shutdown.js';
+import { workerHealthServer } from './worker-health.js';
 import { WorkerModule } from './worker.module.js';
 
 const config = loadConfigOrExit();
@@ -19,21 +20,12 @@ try {
     abortOnError: false,
   });
   const consumer = context.get(QueueConsumer);
-  const health = context.get(HealthService);
-  const outbox = context.get(OutboxDispatcher);
 
-  // The worker serves no API; this small server is only for the orchestrator's health checks.
-  const server = fastify({ logger: false });
-  server.get('/health/live', async () => ({ status: 'ok' }));
-  server.get('/health/ready', async (_request, reply) => {
-    const readiness = await health.readiness();
-    readiness.checks.consumer = { status: consumer.isRunning ? 'up' : 'down', latencyMs: 0 };
-    readiness.checks.outbox = { status: outbox.isRunning ? 'up' : 'down', latencyMs: 0 };
-    if (readiness.status !== 'ok' || !consumer.isRunning || !outbox.isRunning) {
-      readiness.status = 'unavailable';
-      void reply.status(503);
-    }
-    return readiness;
+  const server = workerHealthServer({
+    health: context.get(HealthService),
+    consumer,
+    outbox: context.get(OutboxDispatcher),
+    scheduler: context.get(JobScheduler),
   });
 
   exitOnSignals(

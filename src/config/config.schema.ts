@@ -70,6 +70,26 @@ export const envSchema = z
     LOCAL_LAMBDA_PORT: port.default(9330),
     ENABLE_DOCS: flag.optional(),
     ENABLE_ACCESS_LOG: flag.optional(),
+    // `all`, `none`, or job names separated by commas: the name rule of platform/jobs'
+    // ScheduledJobs (the names themselves are checked against the registered jobs when the
+    // worker starts).
+    WORKER_JOBS: z
+      .string()
+      .transform((text) => text.split(',').map((name) => name.trim()))
+      .refine(
+        (names) =>
+          names.length === 1
+            ? /^(all|none|[a-z][a-z0-9]*(-[a-z0-9]+)*)$/.test(names[0] ?? '')
+            : names.every(
+                (name) =>
+                  /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/.test(name) && name !== 'all' && name !== 'none',
+              ),
+        { message: "expected 'all', 'none' or job names separated by commas (holds-repair)" },
+      )
+      .transform((names) =>
+        names[0] === 'all' ? ('all' as const) : names[0] === 'none' ? [] : names,
+      )
+      .default('all'),
     SLOW_REQUEST_MS: positiveInt.default(1_000),
 
     LOGIN_THROTTLE_WINDOW_SECONDS: positiveInt.default(900),

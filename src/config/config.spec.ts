@@ -110,6 +110,20 @@ describe('loadConfig', () => {
     );
   });
 
+  it('has the worker run every named job by default, none, or the ones WORKER_JOBS names', () => {
+    expect(loadConfig({}).scheduler.jobs).toBe('all');
+    expect(loadConfig({ WORKER_JOBS: 'none' }).scheduler.jobs).toEqual([]);
+    expect(loadConfig({ WORKER_JOBS: ' holds-repair, stats-monthly ' }).scheduler.jobs).toEqual([
+      'holds-repair',
+      'stats-monthly',
+    ]);
+    for (const bad of ['holds-repair,', 'Holds Repair', 'all,holds-repair']) {
+      expect(issuesOf({ WORKER_JOBS: bad }), bad).toContainEqual(
+        expect.stringMatching(/^WORKER_JOBS is malformed: expected 'all', 'none' or job names/),
+      );
+    }
+  });
+
   it('rejects an unknown mode', () => {
     expect(issuesOf({ APP_MODE: 'gcp' })).toContainEqual(
       expect.stringMatching(/^APP_MODE is malformed/),

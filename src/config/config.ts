@@ -72,6 +72,12 @@ export interface AppConfig {
   /** How often the worker looks for undelivered outbox events. */
   outbox: { pollMs: number };
   /**
+   * Which named jobs the worker runs on their schedules: all of them by default (local), and in
+   * AWS those EventBridge Scheduler does not run through `cli jobs run <name>` (a job run by both
+   * would run twice). An empty list: none, the scheduler stays stopped.
+   */
+  scheduler: { jobs: 'all' | readonly string[] };
+  /**
    * Who sends members their messages. `recording` keeps them in `sent_messages` (the local stack
    * and the tests read them there); the SMS and KakaoTalk senders come with the provider issue.
    */
@@ -229,6 +235,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       noShowWindowDays: e.ELIGIBILITY_NO_SHOW_WINDOW_DAYS,
     },
     outbox: { pollMs: e.OUTBOX_POLL_MS },
+    scheduler: { jobs: e.WORKER_JOBS },
     notifications: { sender: e.MESSAGE_SENDER },
     legacyAuth: { hashParameters: e.LEGACY_AUTH_HASH_CONFIG },
     privacy: {

@@ -105,4 +105,33 @@ describe('holds repair', () => {
     expect(result.scheduleEntries).toBe(450);
     expect((await schedules.get('w-many-449')).entries).toEqual([]);
   });
+
+  it('stops at once when its run is aborted (a stopping worker), giving nothing back', async () => {
+    const schedules = api.app.get(WorkerSchedulesRepository);
+    const now = new Date();
+    const startsAt = new Date(now.getTime() + 6 * DAY);
+    await schedules.replace(
+      await schedules.get('w-aborted'),
+      [
+        {
+          assignmentId: newId().toHexString(),
+          shiftId: newId().toHexString(),
+          startsAt,
+          endsAt: new Date(startsAt.getTime() + 3_600_000),
+          status: 'proposed',
+          heldAt: now,
+        },
+      ],
+      now,
+    );
+    const stopping = new AbortController();
+    stopping.abort(new Error('the scheduler is stopping'));
+
+    await expect(
+      api.app
+        .get(HoldsRepair)
+        .run(new Date(now.getTime() + ORPHAN_GRACE_MS + 60_000), stopping.signal),
+    ).rejects.toThrow('the scheduler is stopping');
+    expect((await schedules.get('w-aborted')).entries).toHaveLength(1);
+  });
 });

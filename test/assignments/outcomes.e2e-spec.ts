@@ -11,6 +11,7 @@ import { TokenVerifier } from '../../src/platform/auth/token-verifier.js';
 import type { Database, ObjectId } from '../../src/platform/storage/database.js';
 import { EmbeddedDatabase } from '../../src/platform/storage/embedded/embedded-database.js';
 import { parseId } from '../../src/platform/storage/ids.js';
+import { JobScheduler } from '../../src/platform/jobs/scheduler.js';
 import { WorkerModule } from '../../src/worker.module.js';
 import { AWS_LIKE_ENV, startTestApi, type TestApi } from '../support/test-api.js';
 import { TokenMint } from '../support/tokens.js';
@@ -95,6 +96,17 @@ describe('the worker-side record of a no-show or a completion', () => {
   const outboxDrained = (id: string) => async () =>
     (await db.collection<StoredAssignment>('assignments').findOne({ _id: parseId(id)! }))?.outbox
       .length === 0;
+
+  it('runs the holds repair as a named job of its scheduler, recorded in its lease', async () => {
+    const scheduler = workerProcess.get(JobScheduler);
+
+    const outcome = await scheduler.runNow('holds-repair');
+
+    expect(outcome).toMatchObject({ kind: 'ran', result: { status: 'ok' } });
+    const [status] = (await scheduler.status()).filter((job) => job.name === 'holds-repair');
+    expect(status).toMatchObject({ schedule: 'every 1 min', lastResult: { status: 'ok' } });
+    expect(Date.parse(status?.nextRunAt ?? '')).toBeGreaterThan(Date.now());
+  });
 
   it('records a no-show on the worker even when the API’s write of it fails, and a retry is refused without losing it', async () => {
     const assignment = await startedAssignment('w-noshow-lost');

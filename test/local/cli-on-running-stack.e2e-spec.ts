@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../src/local/launcher.js';
 import type { StackPorts } from '../../src/local/ports.js';
+import type { JobStatus } from '../../src/platform/jobs/scheduler.js';
 import { exportFile, hashConfigJson, newHashParameters } from '../legacy-auth/support.js';
 import { DIST, ensureBuilt } from '../support/build.js';
 import { launch, stopLauncher, waitFor, type Launched } from './launched.js';
@@ -126,6 +127,22 @@ describe('the CLI against a running stack', () => {
     await expectOk(['privacy', 'rotate-keys']);
     await expectOk(['retention', 'purge', '--dry-run']);
   }, 120_000);
+
+  it("runs a named job through the worker's lease, and the worker's /health/ready shows it", async () => {
+    await expectOk(['jobs', 'run', 'holds-repair'], /^holds-repair: ok in \d+ ms /m);
+
+    const ready = await fetch(`http://127.0.0.1:${ports.worker}/health/ready`);
+    const body = (await ready.json()) as { jobs?: JobStatus[] };
+    expect(ready.status).toBe(200);
+    expect(body.jobs).toEqual([
+      expect.objectContaining({
+        name: 'holds-repair',
+        schedule: 'every 1 min',
+        lastResult: expect.objectContaining({ status: 'ok' }) as unknown,
+      }),
+    ]);
+    expect(Date.parse(body.jobs?.[0]?.nextRunAt ?? '')).toBeGreaterThan(Date.now() - 60_000);
+  }, 60_000);
 
   it('has run every command the CLI lists and the README shows', async () => {
     const listed = await listedCommands();

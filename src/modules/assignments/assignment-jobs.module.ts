@@ -1,11 +1,7 @@
-import {
-  Inject,
-  Module,
-  type OnApplicationBootstrap,
-  type OnApplicationShutdown,
-  type OnModuleInit,
-} from '@nestjs/common';
+import { Inject, Module, type OnModuleInit } from '@nestjs/common';
 import type { Logger } from 'pino';
+import { ScheduledJobs } from '../../platform/jobs/scheduled-jobs.js';
+import { ScheduledJobsModule } from '../../platform/jobs/scheduler.module.js';
 import { ROOT_LOGGER } from '../../platform/logging/logging.module.js';
 import { OutboxHandlers } from '../../platform/outbox/outbox-handlers.js';
 import { OutboxHandlersModule } from '../../platform/outbox/outbox-dispatch.module.js';
@@ -16,20 +12,18 @@ import { AssignmentsService } from './assignments.service.js';
 import { HoldsRepair } from './holds-repair.js';
 import { SHIFT_EVENTS } from '../shifts/shifts.events.js';
 
+export const HOLDS_REPAIR_JOB = 'holds-repair';
 const REPAIR_EVERY_MS = 60_000;
 
 /**
  * The worker process's share of assignments: a cancelled shift ends its assignments (the
  * `shift.cancelled` outbox event), a no-show or a completion reaches the worker's record (the
  * `assignment_outcome.*` events), and holds left behind by an interrupted write are repaired
- * every minute.
+ * every minute (the `holds-repair` job: the worker's scheduler runs it, as does
+ * `cli jobs run holds-repair`).
  */
-@Module({ imports: [AssignmentsModule, OutboxHandlersModule] })
-export class AssignmentJobsModule
-  implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown
-{
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
+@Module({ imports: [AssignmentsModule, OutboxHandlersModule, ScheduledJobsModule] })
+export class AssignmentJobsModule implements OnModuleInit {
   private readonly log: Logger;
 
   constructor(
@@ -37,6 +31,7 @@ export class AssignmentJobsModule
     private readonly assignments: AssignmentsService,
     private readonly outcomes: AssignmentOutcomes,
     private readonly repair: HoldsRepair,
+    private readonly jobs: ScheduledJobs,
     @Inject(ROOT_LOGGER) logger: Logger,
   ) {
     this.log = logger.child({ component: 'assignment-jobs' });
@@ -51,25 +46,16 @@ export class AssignmentJobsModule
       );
     });
     this.handlers.register(`${OUTCOME_EVENTS}.*`, (event) => this.outcomes.handle(event));
-  }
-
-  onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      this.running ??= this.repair
-        .run()
-        .then((repaired) => {
-          if (repaired.scheduleEntries || repaired.slots) {
-            this.log.warn(repaired, 'gave back holds left by interrupted assignment writes');
-          }
-        })
-        .catch((error: unknown) => this.log.error({ err: error }, 'holds repair failed'))
-        .finally(() => (this.running = undefined));
-    }, REPAIR_EVERY_MS);
-    this.timer.unref();
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+    this.jobs.register({
+      name: HOLDS_REPAIR_JOB,
+      schedule: { everyMs: REPAIR_EVERY_MS },
+      run: async (signal) => {
+        const repaired = await this.repair.run(new Date(), signal);
+        if (repaired.scheduleEntries || repaired.slots) {
+          this.log.warn(repaired, 'gave back holds left by interrupted assignment writes');
+        }
+        return repaired;
+      },
+    });
   }
 }

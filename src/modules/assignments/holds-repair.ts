@@ -16,7 +16,8 @@ const LOOK_BACK_MS = 7 * 24 * 3_600_000;
  * between those writes leaves a hold whose assignment does not hold (or does not exist): this
  * finds such holds, older than a grace period so decisions in flight are never touched, and
  * gives them back. Nothing a client was told succeeded is undone: an assignment that holds
- * keeps its holds. The worker process runs it every minute.
+ * keeps its holds. The `holds-repair` job runs it every minute; an aborted run stops between
+ * pages, and what it gave back so far stays given back (each repair is whole on its own).
  */
 @Injectable()
 export class HoldsRepair {
@@ -26,12 +27,16 @@ export class HoldsRepair {
     private readonly shifts: ShiftSlots,
   ) {}
 
-  async run(now = new Date()): Promise<{ scheduleEntries: number; slots: number }> {
+  async run(
+    now = new Date(),
+    signal?: AbortSignal,
+  ): Promise<{ scheduleEntries: number; slots: number }> {
     const before = new Date(now.getTime() - ORPHAN_GRACE_MS);
     // Orphans are made at write time; a week back covers any outage of the repair itself.
     const from = new Date(now.getTime() - LOOK_BACK_MS);
     let scheduleEntries = 0;
     for (let after: string | undefined; ;) {
+      signal?.throwIfAborted();
       const page = await this.schedules.withEntriesHeld(from, before, { after, limit: BATCH });
       for (const schedule of page)
         scheduleEntries += await this.repairSchedule(schedule, before, now);
@@ -40,6 +45,7 @@ export class HoldsRepair {
     }
     let slots = 0;
     for (let after: string | undefined; ;) {
+      signal?.throwIfAborted();
       const page = await this.shifts.withHolders(before, { after, limit: BATCH });
       for (const shift of page) slots += await this.repairSlots(shift, before);
       if (page.length < BATCH) break;

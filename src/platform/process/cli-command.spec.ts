@@ -32,6 +32,14 @@ const CHECK = defineCommand({
   options: {},
   examples: ['npm run cli -- config check'],
 });
+const RUN = defineCommand({
+  name: 'jobs run',
+  summary: 'run a job',
+  description: 'Runs it now.',
+  arguments: [{ name: 'job', description: 'the name of the job' }],
+  options: { 'dry-run': { type: 'boolean', description: 'change nothing' } },
+  examples: ['npm run cli -- jobs run repair'],
+});
 const COMMANDS = {
   'things create': { spec: CREATE },
   'things list': { spec: LIST },
@@ -52,6 +60,13 @@ describe(commandUsage.name, () => {
     expect(usage).toMatch(/-h, --help +print this help and run nothing/);
     expect(usage).toMatch(/example:\n {2}npm run cli -- things create --name lamp\n$/);
   });
+
+  it('shows positional arguments before the options, in the synopsis and with their help', () => {
+    const usage = commandUsage(RUN);
+
+    expect(usage).toMatch(/^usage: cli jobs run <job> \[--dry-run\]\n/);
+    expect(usage).toMatch(/arguments and options:\n {2}<job> +the name of the job\n/);
+  });
 });
 
 describe(parseCommandArgs.name, () => {
@@ -59,7 +74,27 @@ describe(parseCommandArgs.name, () => {
     expect(parseCommandArgs(CREATE, ['--name', 'lamp', '--dry-run'])).toEqual({
       kind: 'ok',
       values: { name: 'lamp', 'dry-run': true },
+      positionals: [],
     });
+  });
+
+  it('returns the declared positional arguments in order, among the options', () => {
+    expect(parseCommandArgs(RUN, ['repair', '--dry-run'])).toEqual({
+      kind: 'ok',
+      values: { 'dry-run': true },
+      positionals: ['repair'],
+    });
+  });
+
+  it.each([
+    ['a missing argument', ['--dry-run'], /^missing <job>$/],
+    ['one argument too many', ['repair', 'purge'], /^unexpected argument 'purge'$/],
+    ['an unknown option', ['repair', '--bogus'], /--bogus/],
+  ])('refuses %s of a command with a positional argument, naming it', (_case, argv, message) => {
+    const parsed = parseCommandArgs(RUN, argv);
+
+    expect(parsed.kind).toBe('invalid');
+    expect(parsed.kind === 'invalid' && parsed.message).toMatch(message);
   });
 
   it.each([

@@ -19,6 +19,14 @@ export interface CliOption {
 
 export type CliOptions = Readonly<Record<string, CliOption>>;
 
+/** A required positional argument, after the command's words: `jobs run <name>`. */
+export interface CliArgument {
+  /** Its placeholder in the usage line, without the brackets: `name`. */
+  name: string;
+  /** One line: what it is. */
+  description: string;
+}
+
 export interface CliCommand<O extends CliOptions = CliOptions> {
   /** The command's words, as typed: `members create-staff`. */
   name: string;
@@ -27,6 +35,8 @@ export interface CliCommand<O extends CliOptions = CliOptions> {
   /** What it does, in a few lines (its effects, exit codes, what it needs). */
   description: string;
   options: O;
+  /** Positional arguments, each required, in order; none unless declared. */
+  arguments?: readonly CliArgument[];
   /** Full command lines a person can copy (`npm run cli -- …`). */
   examples: readonly string[];
 }
@@ -41,7 +51,9 @@ export type CliValues<O extends CliOptions> = {
 };
 
 export type ParsedCommandArgs<O extends CliOptions> =
-  { kind: 'help' } | { kind: 'invalid'; message: string } | { kind: 'ok'; values: CliValues<O> };
+  | { kind: 'help' }
+  | { kind: 'invalid'; message: string }
+  | { kind: 'ok'; values: CliValues<O>; positionals: string[] };
 
 /** Keeps the literal option names, so `parseCommandArgs` returns typed values. */
 export function defineCommand<const O extends CliOptions>(command: CliCommand<O>): CliCommand<O> {
@@ -58,8 +70,16 @@ function optionSynopsis(name: string, option: CliOption): string {
 /** A command's usage: synopsis, description, options, examples. */
 export function commandUsage(command: CliCommand): string {
   const options = Object.entries(command.options);
-  const synopsis = options.map(([name, option]) => optionSynopsis(name, option)).join(' ');
+  const positionals = command.arguments ?? [];
+  const synopsis = [
+    ...positionals.map((argument) => `<${argument.name}>`),
+    ...options.map(([name, option]) => optionSynopsis(name, option)),
+  ].join(' ');
   const rows: [string, string][] = [
+    ...positionals.map((argument): [string, string] => [
+      `<${argument.name}>`,
+      argument.description,
+    ]),
     ...options.map(([name, option]): [string, string] => [
       option.type === 'string' ? `--${name} ${option.value ?? '<value>'}` : `--${name}`,
       `${option.description}${option.required ? ' (required)' : ''}`,
@@ -71,7 +91,7 @@ export function commandUsage(command: CliCommand): string {
     `usage: cli ${command.name}${synopsis ? ` ${synopsis}` : ''}\n\n` +
     `${command.summary}\n` +
     (command.description ? `\n${command.description.trim()}\n` : '') +
-    `\noptions:\n${rows.map(([left, right]) => `  ${left.padEnd(width)}  ${right}`).join('\n')}\n` +
+    `\n${positionals.length ? 'arguments and options' : 'options'}:\n${rows.map(([left, right]) => `  ${left.padEnd(width)}  ${right}`).join('\n')}\n` +
     `\nexample${command.examples.length > 1 ? 's' : ''}:\n` +
     `${command.examples.map((e) => `  ${e}`).join('\n')}\n`
   );
@@ -79,8 +99,8 @@ export function commandUsage(command: CliCommand): string {
 
 /**
  * Parses a command's arguments (those after its words) against its declaration. `--help` or
- * `-h` anywhere wins over everything else; an unknown option, a stray argument, a missing value
- * or a missing required option is `invalid` with a message naming it.
+ * `-h` anywhere wins over everything else; an unknown option, a stray or missing argument, a
+ * missing value or a missing required option is `invalid` with a message naming it.
  */
 export function parseCommandArgs<O extends CliOptions>(
   command: CliCommand<O>,
@@ -96,14 +116,16 @@ export function parseCommandArgs<O extends CliOptions>(
   const options = Object.fromEntries(
     Object.entries(command.options).map(([name, option]) => [name, { type: option.type }]),
   );
+  const declared = command.arguments ?? [];
   let values: Record<string, string | boolean | undefined>;
+  let positionals: string[];
   try {
-    ({ values } = parseArgs({
+    ({ values, positionals } = parseArgs({
       args: [...argv],
       options,
       strict: true,
-      allowPositionals: false,
-    }) as { values: Record<string, string | boolean | undefined> });
+      allowPositionals: declared.length > 0,
+    }) as { values: Record<string, string | boolean | undefined>; positionals: string[] });
   } catch (error) {
     // parseArgs reports unknown options, stray arguments and missing values as TypeErrors
     // with an ERR_PARSE_ARGS_* code and a message naming the argument.
@@ -113,13 +135,19 @@ export function parseCommandArgs<O extends CliOptions>(
     }
     throw error;
   }
-  const missing = Object.entries(command.options)
-    .filter(([name, option]) => option.required && values[name] === undefined)
-    .map(([name]) => `--${name}`);
+  if (positionals.length > declared.length) {
+    return { kind: 'invalid', message: `unexpected argument '${positionals[declared.length]}'` };
+  }
+  const missing = [
+    ...declared.slice(positionals.length).map((argument) => `<${argument.name}>`),
+    ...Object.entries(command.options)
+      .filter(([name, option]) => option.required && values[name] === undefined)
+      .map(([name]) => `--${name}`),
+  ];
   if (missing.length > 0) {
     return { kind: 'invalid', message: `missing ${missing.join(', ')}` };
   }
-  return { kind: 'ok', values: values as CliValues<O> };
+  return { kind: 'ok', values: values as CliValues<O>, positionals };
 }
 
 interface Writer {
@@ -141,9 +169,9 @@ export function readCommandArgs<O extends CliOptions>(
   command: CliCommand<O>,
   argv: readonly string[],
   io: { out: Writer; err: Writer },
-): { values: CliValues<O> } | { exitCode: number } {
+): { values: CliValues<O>; positionals: string[] } | { exitCode: number } {
   const parsed = parseCommandArgs(command, argv);
-  if (parsed.kind === 'ok') return { values: parsed.values };
+  if (parsed.kind === 'ok') return { values: parsed.values, positionals: parsed.positionals };
   if (parsed.kind === 'help') {
     io.out.write(commandUsage(command));
     return { exitCode: 0 };

@@ -1,6 +1,6 @@
 import type { Collection, Database } from '../../platform/storage/database.js';
 import { isDuplicateKeyError } from '../../platform/storage/errors.js';
-import { type KeyRingRecord, type KeyRingStore, latestVersion } from './key-ring.js';
+import { type KeyRingRecord, type KeyRingStore, latestVersion } from './key-ring-store.js';
 
 export const KEY_RING_COLLECTION = 'privacy_key_ring';
 const KEY_RING_ID = 'field-keys';

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LocalDataKeyProvider } from './data-key-provider.js';
-import { FileKeyRingStore, KeyRing, type KeyRingRecord } from './key-ring.js';
+import { FileKeyRingStore } from './file-key-ring-store.js';
+import { KeyRing, type KeyRingRecord } from './key-ring.js';
 
 describe('KeyRing (local)', () => {
   let dir: string;

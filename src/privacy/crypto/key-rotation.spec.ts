@@ -5,7 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type DataKeyProvider, LocalDataKeyProvider } from './data-key-provider.js';
 import { FieldCipher } from './field-cipher.js';
 import { FieldDecryptionError, KeyUnavailableError } from './field-decryption.error.js';
-import { FileKeyRingStore, KeyRing, loadLocalMasterKey } from './key-ring.js';
+import { FileKeyRingStore, loadLocalMasterKey } from './file-key-ring-store.js';
+import { KeyRing } from './key-ring.js';
 
 const where = { collection: 'members', field: 'phone', documentId: 'm_1' };
 

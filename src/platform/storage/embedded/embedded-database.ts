@@ -50,7 +50,8 @@ export interface EmbeddedDatabaseStats {
  * The embedded document engine: MongoDB semantics (filters, updates and aggregation through
  * mingo; indexes, the planner and TTL ours) on a SQLite file in WAL mode. Every process (API,
  * worker, CLI, tests) opens the file directly; SQLite's locks serialise their writes. For
- * development, tests and demos; production uses `MongoDatabase`.
+ * development, tests and demos; production uses `MongoDatabase`. What it guarantees, its limits
+ * and its files: README.md beside this file.
  */
 export class EmbeddedDatabase implements Database {
   readonly kind = 'embedded' as const;

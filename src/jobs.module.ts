@@ -1,0 +1,66 @@
+import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { Logger } from 'pino';
+import { ConfigModule } from './config/config.module.js';
+import type { AppConfig } from './config/config.js';
+import { AssignmentJobsModule } from './modules/assignments/assignment-jobs.module.js';
+import { BusinessStaffCheckModule } from './modules/businesses/business-staff-check.module.js';
+import { ScheduledJobs } from './platform/jobs/scheduled-jobs.js';
+import { ScheduledJobsModule } from './platform/jobs/scheduler.module.js';
+import { LoggingModule } from './platform/logging/logging.module.js';
+import { PinoNestLogger } from './platform/logging/nest-logger.js';
+import type { Database } from './platform/storage/database.js';
+import { DATABASE } from './platform/storage/storage.module.js';
+import { PrivacyModule } from './privacy/privacy.module.js';
+
+/**
+ * Every module that registers a named job. The worker imports them and runs the jobs on their
+ * schedules; `cli jobs run` builds them to run one. The daily migration, the monthly statistics
+ * and the retention purge join here.
+ */
+export const JOB_MODULES = [AssignmentJobsModule];
+
+/** The CLI's open database, as the context's `DATABASE` (it must not open a second one). */
+@Global()
+@Module({})
+class CliDatabaseModule {
+  static forRoot(db: Database): DynamicModule {
+    return {
+      module: CliDatabaseModule,
+      providers: [{ provide: DATABASE, useValue: db }],
+      exports: [DATABASE],
+    };
+  }
+}
+
+/** The application context `cli jobs run` runs in: the job modules, no loops, no HTTP. */
+@Module({})
+export class JobsContextModule {
+  static forRoot(options: { config: AppConfig; logger: Logger; db: Database }): DynamicModule {
+    return {
+      module: JobsContextModule,
+      imports: [
+        ConfigModule.forRoot(options.config),
+        LoggingModule.forRoot(options.logger),
+        CliDatabaseModule.forRoot(options.db),
+        PrivacyModule,
+        BusinessStaffCheckModule,
+        ScheduledJobsModule,
+        ...JOB_MODULES,
+      ],
+    };
+  }
+}
+
+/** The registered jobs on `db`, in a context closed by `close()` (the database stays open). */
+export async function openJobs(options: {
+  config: AppConfig;
+  logger: Logger;
+  db: Database;
+}): Promise<{ jobs: ScheduledJobs; close(): Promise<void> }> {
+  const app = await NestFactory.createApplicationContext(JobsContextModule.forRoot(options), {
+    logger: new PinoNestLogger(options.logger),
+    abortOnError: false,
+  });
+  return { jobs: app.get(ScheduledJobs), close: () => app.close() };
+}
