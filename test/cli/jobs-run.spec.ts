@@ -10,7 +10,6 @@ import { JOB_LEASES, type JobLease } from '../../src/platform/jobs/job-leases.re
 import { jobsRunCommand } from '../../src/platform/jobs/jobs-run.command.js';
 import { SchemaMigrator } from '../../src/platform/schema/schema-migrator.js';
 import { EmbeddedDatabase } from '../../src/platform/storage/embedded/embedded-database.js';
-import { openPrivacy } from '../../src/privacy/privacy.js';
 
 const quiet = pino({ level: 'silent' });
 
@@ -43,7 +42,6 @@ describe('cli jobs run', () => {
       config,
       logger: quiet,
       db,
-      privacy: () => openPrivacy(config, db),
       out: { write: (text: string) => (out += text) },
       err: { write: (text: string) => (err += text) },
       openJobs: () => openJobs({ config, logger: quiet, db }),
