@@ -10,7 +10,7 @@ import path from 'node:path';
 import { expectEligible, startSeededApp } from './eligibility-seed.mjs';
 import { freePort, load, median, report, startServer } from './lib.mjs';
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 9);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 1);
 const WORKERS = 10;
 
@@ -43,12 +43,18 @@ export async function run() {
     load(cachedUrl, { seconds: 1 });
     load(helloUrl, { seconds: 1 });
     const rounds = [];
+    const sides = {
+      hello: () => load(helloUrl, { seconds: SECONDS }),
+      hand: () => load(handUrl, { seconds: SECONDS }),
+      app: () => load(routeUrl, { seconds: SECONDS, headers: operator }),
+      cached: () => load(cachedUrl, { seconds: SECONDS }),
+    };
     for (let i = 0; i < ROUNDS; i++) {
-      const hello = load(helloUrl, { seconds: SECONDS });
-      const hand = load(handUrl, { seconds: SECONDS });
-      const app = load(routeUrl, { seconds: SECONDS, headers: operator });
-      const cached = load(cachedUrl, { seconds: SECONDS });
-      rounds.push({ hello, hand, app, cached });
+      // Every other round in reverse, so no side always runs first or last.
+      const order = i % 2 ? Object.keys(sides).reverse() : Object.keys(sides);
+      const round = {};
+      for (const side of order) round[side] = sides[side]();
+      rounds.push(round);
     }
     const m = (pick) => median(rounds.map(pick));
     const paired = `median of ${ROUNDS} paired ${SECONDS}s rounds`;
