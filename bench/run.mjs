@@ -1,5 +1,14 @@
 // `npm run bench`: every benchmark, or the ones named (`npm run bench -- http coldstart`).
-const ALL = ['http', 'coldstart', 'storage', 'auth', 'crypto', 'eligibility'];
+const ALL = [
+  'http',
+  'coldstart',
+  'storage',
+  'auth',
+  'crypto',
+  'eligibility',
+  'eligibility-route',
+  'eligibility-latency',
+];
 const wanted = process.argv.slice(2).length ? process.argv.slice(2) : ALL;
 for (const name of wanted) {
   if (!ALL.includes(name)) {

@@ -1,6 +1,8 @@
 // The whole app plus one member route, trusting the benchmark's signing key (it cannot fetch a
 // real pool's keys here). BENCH_NO_TOKEN_CACHE=1 turns the verified-token cache off, to show
-// what verifying every request costs. Decorators applied by hand (plain JavaScript).
+// what verifying every request costs. BENCH_HAND_PORT also serves the eligibility route's work
+// done by hand (eligibility-by-hand.mjs) on that port. Decorators applied by hand (plain
+// JavaScript).
 import 'reflect-metadata';
 import { Controller, Get, Module } from '@nestjs/common';
 import { pino } from 'pino';
@@ -41,4 +43,9 @@ const verifier = app.get(TokenVerifier);
 verifier.trustKeySet(JSON.parse(process.env.BENCH_JWKS));
 if (process.env.BENCH_NO_TOKEN_CACHE === '1') verifier.cached = () => undefined;
 await app.listen({ port: config.http.port, host: '127.0.0.1' });
-process.on('SIGTERM', () => app.close().then(() => process.exit(0)));
+const hand = process.env.BENCH_HAND_PORT
+  ? await (
+      await import('./eligibility-by-hand.mjs')
+    ).listenByHand(app, config, Number(process.env.BENCH_HAND_PORT))
+  : undefined;
+process.on('SIGTERM', () => Promise.all([app.close(), hand?.close()]).then(() => process.exit(0)));

@@ -49,6 +49,8 @@ export const envSchema = z
     EMBEDDED_DB_DIR: z.string().min(1).optional(),
     EMBEDDED_DB_SYNCHRONOUS: z.enum(['normal', 'full']).default('normal'),
     EMBEDDED_DB_BUSY_TIMEOUT_MS: positiveInt.default(5_000),
+    // Bench-only: every database call waits this long first (a round trip to another zone).
+    BENCH_DB_DELAY_MS: z.coerce.number().int().min(0).max(1_000).optional(),
 
     AWS_REGION: z.string().min(1).optional(),
     COGNITO_USER_POOL_ID: z
@@ -154,6 +156,13 @@ export const envSchema = z
   })
   .superRefine((env, ctx) => {
     if (env.APP_MODE !== 'aws') return;
+    if (env.BENCH_DB_DELAY_MS !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['BENCH_DB_DELAY_MS'],
+        message: 'bench-only: refused in aws mode (it slows every database call)',
+      });
+    }
     const required: Array<[keyof typeof env, string]> = [
       ['COGNITO_USER_POOL_ID', 'the Cognito user pool id'],
       ['COGNITO_CLIENT_ID', 'the Cognito app client id'],

@@ -110,6 +110,14 @@ describe('loadConfig', () => {
     );
   });
 
+  it('takes the bench-only database delay locally, never in aws mode', () => {
+    expect(loadConfig({}).database.benchDelayMs).toBeUndefined();
+    expect(loadConfig({ BENCH_DB_DELAY_MS: '1' }).database).toMatchObject({ benchDelayMs: 1 });
+    expect(issuesOf({ ...awsEnv, BENCH_DB_DELAY_MS: '1' })).toContainEqual(
+      expect.stringMatching(/^BENCH_DB_DELAY_MS .*bench-only: refused in aws mode/),
+    );
+  });
+
   it('has the worker run every named job by default, none, or the ones WORKER_JOBS names', () => {
     expect(loadConfig({}).scheduler.jobs).toBe('all');
     expect(loadConfig({ WORKER_JOBS: 'none' }).scheduler.jobs).toEqual([]);

@@ -28,7 +28,7 @@ export interface AppConfig {
     slowRequestMs: number;
   };
   dataDir: string;
-  database:
+  database: (
     | { kind: 'mongodb'; uri: string; dbName: string; tlsCaFile: string | undefined }
     | {
         kind: 'embedded';
@@ -41,7 +41,11 @@ export interface AppConfig {
         synchronous: 'normal' | 'full';
         /** How long an operation waits for another process's write lock before a 503. */
         busyTimeoutMs: number;
-      };
+      }
+  ) & {
+    /** Bench-only (`BENCH_DB_DELAY_MS`, refused in aws mode): a delay before every call. */
+    benchDelayMs?: number;
+  };
   aws: {
     region: string;
     cognito: { userPoolId: string; clientId: string; endpoint: string | undefined };
@@ -142,12 +146,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const loopback = (p: number) => `http://127.0.0.1:${p}`;
   const dataDir = path.resolve(e.DATA_DIR);
   const embeddedDir = path.resolve(e.EMBEDDED_DB_DIR ?? path.join(dataDir, 'db'));
+  const benchDelay = e.BENCH_DB_DELAY_MS ? { benchDelayMs: e.BENCH_DB_DELAY_MS } : {};
   const database: AppConfig['database'] = e.MONGODB_URI
     ? {
         kind: 'mongodb',
         uri: e.MONGODB_URI,
         dbName: e.MONGODB_DB_NAME,
         tlsCaFile: e.MONGODB_TLS_CA_FILE,
+        ...benchDelay,
       }
     : {
         kind: 'embedded',
@@ -156,6 +162,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
         dbName: e.MONGODB_DB_NAME,
         synchronous: e.EMBEDDED_DB_SYNCHRONOUS,
         busyTimeoutMs: e.EMBEDDED_DB_BUSY_TIMEOUT_MS,
+        ...benchDelay,
       };
   const region = e.AWS_REGION ?? (local ? LOCAL_DEFAULTS.region : 'ap-northeast-2');
   const sqsEndpoint = e.SQS_ENDPOINT ?? (local ? loopback(e.LOCAL_SQS_PORT) : undefined);

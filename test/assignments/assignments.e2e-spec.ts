@@ -231,6 +231,8 @@ describe('applications and assignments', () => {
     expect(verdict).toMatchObject({ eligible: true, ruleSetVersion: '2026.1' });
     await json(await call('GET', `/shifts/${shift.id}/eligibility/w-elig`, operator), 200);
     await json(await call('GET', `/shifts/${shift.id}/eligibility/w-elig`, stranger), 403);
+    // 403 before 404: a stranger learns nothing about which worker ids exist.
+    await json(await call('GET', `/shifts/${shift.id}/eligibility/nobody`, stranger), 403);
     await json(await call('GET', `/shifts/${shift.id}/eligibility/nobody`, owner), 404);
   });
 

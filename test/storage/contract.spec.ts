@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { MongoClient } from 'mongodb';
 import { describe } from 'vitest';
+import { DelayedDatabase } from '../../src/platform/storage/delayed-database.js';
 import { EmbeddedDatabase, MongoDatabase } from '../../src/platform/storage/index.js';
 import { describeDatabaseContract } from './contract.js';
 import { memoryLogger } from './support/memory-logger.js';
@@ -11,6 +12,30 @@ describeDatabaseContract('EmbeddedDatabase', async () => {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'workmatch-contract-'));
   const open = () =>
     EmbeddedDatabase.open(dir, { logger: memoryLogger(), dbName: 'contract', ttlSweepMs: 100 });
+  return {
+    open,
+    reopen: async (db) => {
+      await db.close();
+      return open();
+    },
+    openAnother: open,
+    ttlWaitMs: 5_000,
+    cleanup: () => rm(dir, { recursive: true, force: true }),
+  };
+});
+
+// The bench-only delay (BENCH_DB_DELAY_MS) changes when a call runs, never what it answers.
+describeDatabaseContract('DelayedDatabase over EmbeddedDatabase', async () => {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'workmatch-contract-delayed-'));
+  const open = async () =>
+    new DelayedDatabase(
+      await EmbeddedDatabase.open(dir, {
+        logger: memoryLogger(),
+        dbName: 'contract',
+        ttlSweepMs: 100,
+      }),
+      1,
+    );
   return {
     open,
     reopen: async (db) => {

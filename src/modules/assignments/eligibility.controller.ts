@@ -37,10 +37,19 @@ export class EligibilityController {
     @Param() params: EligibilityParamsDto,
   ): Promise<VerdictResponse> {
     const shift = await this.eligibility.requireShift(params.id);
-    if (!p.groups.includes('operator') && !p.groups.includes('admin')) {
-      await this.businesses.assertStaff(shift.businessId, p.sub);
+    // The staff check and the verdict's reads go to the database at once: two round trips in
+    // all (the shift, then the rest), not three (issue 11, bench eligibility-latency). The check
+    // is still awaited first, so a stranger gets 403 whatever the worker id and sees no verdict.
+    const staff =
+      p.groups.includes('operator') || p.groups.includes('admin')
+        ? undefined
+        : this.businesses.assertStaff(shift.businessId, p.sub);
+    const evaluation = this.eligibility.evaluate(shift, params.workerId);
+    if (staff) {
+      evaluation.catch(() => undefined); // awaited below, or dropped when the check refuses
+      await staff;
     }
-    const { verdict } = await this.eligibility.evaluate(shift, params.workerId);
+    const { verdict } = await evaluation;
     return mapVerdict(verdict);
   }
 

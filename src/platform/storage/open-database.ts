@@ -1,5 +1,6 @@
 import type { AppConfig } from '../../config/config.js';
 import type { Database, StorageLogger } from './database.js';
+import { DelayedDatabase } from './delayed-database.js';
 import { EmbeddedDatabase } from './embedded/embedded-database.js';
 import { MongoDatabase } from './mongo-database.js';
 
@@ -8,6 +9,13 @@ export async function openDatabase(
   config: AppConfig['database'],
   logger: StorageLogger,
 ): Promise<Database> {
+  const db = await openConfigured(config, logger);
+  if (!config.benchDelayMs) return db;
+  logger.warn({ delayMs: config.benchDelayMs }, 'bench-only: every database call is delayed');
+  return new DelayedDatabase(db, config.benchDelayMs);
+}
+
+function openConfigured(config: AppConfig['database'], logger: StorageLogger): Promise<Database> {
   switch (config.kind) {
     case 'mongodb':
       return MongoDatabase.connect(
