@@ -552,7 +552,4 @@ export class AssignmentsService {
     if (assignment.workerId === principal.sub) return;
     await this.authorizeBusiness(principal, assignment.businessId);
   }
-
-  /** States in which an assignment holds the worker's time (exported for the repair job). */
-  static readonly holdingStates = HOLDING_STATES;
 }
