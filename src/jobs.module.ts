@@ -35,7 +35,7 @@ class CliDatabaseModule {
 
 /** The application context `cli jobs run` runs in: the job modules, no loops, no HTTP. */
 @Module({})
-export class JobsContextModule {
+class JobsContextModule {
   static forRoot(options: { config: AppConfig; logger: Logger; db: Database }): DynamicModule {
     return {
       module: JobsContextModule,

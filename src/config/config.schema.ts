@@ -6,7 +6,7 @@ import {
 } from './firebase-hash-config.js';
 
 /** The values of `MESSAGE_SENDER`: `recording` only, until the provider senders exist. */
-export const MESSAGE_SENDER_KINDS = ['recording'] as const;
+const MESSAGE_SENDER_KINDS = ['recording'] as const;
 export type MessageSenderKind = (typeof MESSAGE_SENDER_KINDS)[number];
 
 /**

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { FirebaseHashParameters } from './firebase-hash-config.js';
 import { envSchema, type Env } from './config.schema.js';
 
-export type AppMode = 'local' | 'aws';
+type AppMode = 'local' | 'aws';
 
 /** The typed, nested configuration every part of the service reads. */
 export interface AppConfig {

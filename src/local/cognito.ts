@@ -18,7 +18,7 @@ import { LOOPBACK } from './ports.js';
  * with absolute directories instead.
  */
 
-export const MEMBER_GROUPS = [
+const MEMBER_GROUPS = [
   { GroupName: 'worker', Description: 'Workers who take shifts', Precedence: 40 },
   { GroupName: 'business', Description: 'Members of a business that posts shifts', Precedence: 30 },
   { GroupName: 'operator', Description: 'Platform operators', Precedence: 20 },
@@ -26,7 +26,7 @@ export const MEMBER_GROUPS = [
 ] as const;
 
 /** Real Cognito's issuer host for a region; tokens carry `<this>/<poolId>` as `iss`. */
-export function cognitoIssuerDomain(region: string): string {
+function cognitoIssuerDomain(region: string): string {
   return `https://cognito-idp.${region}.amazonaws.com`;
 }
 
@@ -85,7 +85,7 @@ export function cognitoSeedFrom(config: AppConfig): CognitoSeed {
  * Idempotent: what exists (users, group members, other clients, added attributes) is kept;
  * only the pieces the stack relies on are (re)asserted.
  */
-export async function seedCognito(dbDir: string, seed: CognitoSeed): Promise<void> {
+async function seedCognito(dbDir: string, seed: CognitoSeed): Promise<void> {
   await fs.mkdir(dbDir, { recursive: true });
   const now = new Date().toISOString();
   const { USER_POOL_AWS_DEFAULTS } = internal('services/cognitoService.js') as {

@@ -14,7 +14,7 @@ import { LOOPBACK } from './ports.js';
  * `x-amz-function-error: Unhandled` and `{errorMessage, errorType}`, as Lambda does.
  */
 
-export type LocalLambdaFunction = (event: unknown) => Promise<unknown>;
+type LocalLambdaFunction = (event: unknown) => Promise<unknown>;
 
 export interface LambdaInvokeServerOptions {
   port: number;

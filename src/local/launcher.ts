@@ -22,7 +22,7 @@ import { ensureQueueWithDlq, queueNameFromUrl, startSqsStandIn } from './sqs.js'
 export const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /** How to run one of the app processes; the default is `node dist/<entry>.js`. */
-export interface AppCommand {
+interface AppCommand {
   command?: string;
   args: readonly string[];
 }
@@ -55,7 +55,7 @@ export interface LocalStackOptions {
   signal?: AbortSignal;
 }
 
-export interface StackUrls {
+interface StackUrls {
   /** The embedded database's file, which every process opens (not with MONGODB_URI). */
   database: string | undefined;
   api: string;
@@ -71,7 +71,7 @@ export interface StackUrls {
   eventsDeadLetterQueue: string;
 }
 
-export interface StackStop {
+interface StackStop {
   reason: 'stopped' | 'crashed';
   /** The child whose unexpected exit brought the stack down. */
   crashed?: ChildExit;
@@ -128,7 +128,7 @@ function stackEnv(options: LocalStackOptions): NodeJS.ProcessEnv {
  * What the API and worker are told: every endpoint and id spelled out from the one parsed
  * configuration, so they cannot disagree with the stand-ins the launcher started.
  */
-export function childEnvironment(base: NodeJS.ProcessEnv, config: AppConfig): NodeJS.ProcessEnv {
+function childEnvironment(base: NodeJS.ProcessEnv, config: AppConfig): NodeJS.ProcessEnv {
   const { aws, local } = config;
   const defined = (value: string | undefined) => value ?? '';
   return {

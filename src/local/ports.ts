@@ -8,7 +8,7 @@ export type StackService = 'cognito' | 'lambda' | 's3' | 'sqs' | 'api' | 'worker
 export type StackPorts = Record<StackService, number>;
 
 /** What an operator needs to read in a port conflict message. */
-export const SERVICE_PORTS: Record<StackService, { label: string; variable: string }> = {
+const SERVICE_PORTS: Record<StackService, { label: string; variable: string }> = {
   cognito: { label: 'Cognito stand-in (cognito-local)', variable: 'LOCAL_COGNITO_PORT' },
   lambda: { label: "Cognito triggers' Lambda endpoint", variable: 'LOCAL_LAMBDA_PORT' },
   s3: { label: 'S3 stand-in (s3rver)', variable: 'LOCAL_S3_PORT' },

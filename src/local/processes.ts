@@ -35,7 +35,7 @@ function parentWatchModule(): string | undefined {
 }
 
 /** `NODE_OPTIONS` with the parent watch preloaded (kept as given when it cannot be found). */
-export function withParentWatch(nodeOptions: string | undefined): string | undefined {
+function withParentWatch(nodeOptions: string | undefined): string | undefined {
   const watch = parentWatchModule();
   if (!watch) return nodeOptions;
   const flag = `--import=${pathToFileURL(watch).href}`;

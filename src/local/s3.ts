@@ -9,7 +9,7 @@ import { ManagedProcess } from './processes.js';
  * Browsers on any local origin may PUT to presigned URLs and read the ETag back. One wildcard
  * per origin is all S3 (and s3rver) allow, hence two rules' worth of origins.
  */
-export const S3_CORS_XML = `<?xml version="1.0" encoding="UTF-8"?>
+const S3_CORS_XML = `<?xml version="1.0" encoding="UTF-8"?>
 <CORSConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/">
   <CORSRule>
     <AllowedOrigin>http://localhost:*</AllowedOrigin>

@@ -7,7 +7,7 @@ import { LOOPBACK } from './ports.js';
 /** Receives after which a message moves to the dead-letter queue. */
 export const MAX_RECEIVE_COUNT = 5;
 
-export function deadLetterQueueName(queueName: string): string {
+function deadLetterQueueName(queueName: string): string {
   return `${queueName}-dlq`;
 }
 

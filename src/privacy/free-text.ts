@@ -9,7 +9,7 @@ export const PERSONAL_DATA_IN_FREE_TEXT = 'personal_data_in_free_text';
  * that are a person's on their own (and the law requires encrypted wherever they are kept).
  * Phones and emails are allowed: in public text they are a business's own contact.
  */
-export const REFUSED_IN_FREE_TEXT: ReadonlySet<PersonalDataKind> = new Set([
+const REFUSED_IN_FREE_TEXT: ReadonlySet<PersonalDataKind> = new Set([
   'resident_registration_number',
   'foreigner_registration_number',
   'card_number',
@@ -36,7 +36,7 @@ const KIND_NAMES: Record<PersonalDataKind, string> = {
 export type FreeTextHolds = 'public' | 'personal' | 'purpose';
 
 /** The OpenAPI extension that marks a free-text field; a test requires it on every one. */
-export const FREE_TEXT_EXTENSION = 'x-free-text';
+const FREE_TEXT_EXTENSION = 'x-free-text';
 
 /**
  * A free-text request field: `text()` (NFC, no controls, well-formed) that refuses, with 422

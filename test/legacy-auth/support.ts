@@ -44,7 +44,7 @@ export interface ExportUserInput {
 }
 
 /** One user as `firebase auth:export` writes it, hashed the way Firebase hashes. */
-export async function exportUser(
+async function exportUser(
   input: ExportUserInput,
   params: FirebaseHashParameters,
 ): Promise<Record<string, unknown>> {

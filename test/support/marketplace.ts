@@ -47,17 +47,3 @@ export async function registerBusiness(
   })) as { id: string };
   return view.id;
 }
-
-/**
- * Adds `memberId` to the business's staff as a manager (`POST /businesses/:id/staff`, as its
- * owner). The member must exist as an active `business` member; insert it first when the test
- * has not signed it up.
- */
-export async function addManager(
-  api: TestApi,
-  businessId: string,
-  ownerToken: string,
-  memberId: string,
-): Promise<void> {
-  await send(api, `/businesses/${businessId}/staff`, ownerToken, { memberId });
-}

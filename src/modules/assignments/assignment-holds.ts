@@ -7,7 +7,7 @@ import {
 } from './worker-schedules.repository.js';
 
 /** Attempts of a schedule write that lost a race with another decision for the same worker. */
-export const SCHEDULE_ATTEMPTS = 8;
+const SCHEDULE_ATTEMPTS = 8;
 
 /**
  * What an assignment holds outside its own document: an entry in the worker's schedule and a

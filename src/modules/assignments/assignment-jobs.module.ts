@@ -12,7 +12,7 @@ import { AssignmentsService } from './assignments.service.js';
 import { HoldsRepair } from './holds-repair.js';
 import { SHIFT_EVENTS } from '../shifts/shifts.events.js';
 
-export const HOLDS_REPAIR_JOB = 'holds-repair';
+const HOLDS_REPAIR_JOB = 'holds-repair';
 const REPAIR_EVERY_MS = 60_000;
 
 /**

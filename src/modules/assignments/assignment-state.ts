@@ -22,7 +22,7 @@ export type AssignmentAction =
   'propose' | 'withdraw' | 'reject' | 'accept' | 'decline' | 'cancel' | 'complete' | 'no_show';
 
 /** Which state each action leads to, from which states. Anything else is refused. */
-export const TRANSITIONS: Readonly<
+const TRANSITIONS: Readonly<
   Record<AssignmentAction, { from: readonly AssignmentState[]; to: AssignmentState }>
 > = {
   propose: { from: ['applied'], to: 'proposed' },
@@ -40,7 +40,7 @@ export const HOLDING_STATES: readonly AssignmentState[] = ['proposed', 'confirme
 /** States in which the worker is on the shift in any way (one such assignment per pair). */
 export const ACTIVE_STATES: readonly AssignmentState[] = ['applied', 'proposed', 'confirmed'];
 
-export class IllegalTransitionError extends ConflictError {
+class IllegalTransitionError extends ConflictError {
   constructor(action: AssignmentAction, from: AssignmentState) {
     const allowed = TRANSITIONS[action].from;
     super(

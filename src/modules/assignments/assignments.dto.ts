@@ -8,7 +8,7 @@ import { toKstIso } from '../../platform/time/kst.js';
 import { ASSIGNMENT_STATES } from './assignment-state.js';
 import type { Assignment } from './assignments.repository.js';
 
-export const RuleFailureSchema = z
+const RuleFailureSchema = z
   .object({
     code: z.string(),
     message: z.object({ ko: z.string(), en: z.string() }),
@@ -96,16 +96,16 @@ export function mapAssignment(a: Assignment): AssignmentResponse {
   };
 }
 
-export const ShiftIdParams = z.object({ id: ObjectIdText });
+const ShiftIdParams = z.object({ id: ObjectIdText });
 export class ShiftIdParamsDto extends zodDto(ShiftIdParams) {}
 
-export const AssignmentIdParams = z.object({ id: ObjectIdText });
+const AssignmentIdParams = z.object({ id: ObjectIdText });
 export class AssignmentIdParamsDto extends zodDto(AssignmentIdParams) {}
 
-export const EligibilityParams = z.object({ id: ObjectIdText, workerId: MemberId });
+const EligibilityParams = z.object({ id: ObjectIdText, workerId: MemberId });
 export class EligibilityParamsDto extends zodDto(EligibilityParams) {}
 
-export const ProposeRequest = z.object({ workerId: MemberId }).strict();
+const ProposeRequest = z.object({ workerId: MemberId }).strict();
 export class ProposeRequestDto extends zodDto(ProposeRequest, {
   example: () => ({ workerId: '5f0c6b1e-8a2d-4c3b-9e7f-1a2b3c4d5e6f' }),
 }) {}
@@ -114,24 +114,24 @@ export class ProposeRequestDto extends zodDto(ProposeRequest, {
 const Reason = freeText({ min: 2, max: 500, multiline: true, holds: 'personal' }).meta({
   example: '개인 사정으로 출근이 어렵습니다.',
 });
-export const CancelRequest = z.object({ reason: Reason }).strict();
+const CancelRequest = z.object({ reason: Reason }).strict();
 export class CancelRequestDto extends zodDto(CancelRequest, {
   example: () => ({ reason: '개인 사정으로 출근이 어렵습니다.' }),
 }) {}
 
-export const RejectRequest = z.object({ reason: Reason.optional() }).strict();
+const RejectRequest = z.object({ reason: Reason.optional() }).strict();
 export class RejectRequestDto extends zodDto(RejectRequest, {
   example: () => ({ reason: '이번 근무는 경력자만 모집합니다.' }),
 }) {}
 
-export const CompleteRequest = z
+const CompleteRequest = z
   .object({ hoursWorked: z.number().positive().max(24).multipleOf(0.25) })
   .strict();
 export class CompleteRequestDto extends zodDto(CompleteRequest, {
   example: () => ({ hoursWorked: 8.5 }),
 }) {}
 
-export const PageQuery = z
+const PageQuery = z
   .object({
     before: ObjectIdText.optional().meta({ description: 'The last id of the page before' }),
     limit: queryInteger({ min: 1, max: 100 }).default(20),
@@ -139,9 +139,7 @@ export const PageQuery = z
   .strict();
 export class PageQueryDto extends zodDto(PageQuery) {}
 
-export const CandidatesRequest = z
-  .object({ workerIds: z.array(MemberId).min(1).max(1_000) })
-  .strict();
+const CandidatesRequest = z.object({ workerIds: z.array(MemberId).min(1).max(1_000) }).strict();
 export class CandidatesRequestDto extends zodDto(CandidatesRequest, {
   example: () => ({
     workerIds: ['5f0c6b1e-8a2d-4c3b-9e7f-1a2b3c4d5e6f', '9b1d2c3e-4f5a-4b6c-8d7e-0f1a2b3c4d5e'],

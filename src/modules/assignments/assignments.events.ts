@@ -69,11 +69,11 @@ const Ids = {
 };
 
 /** The worker did not come: a no-show on the worker (at the shift's start), holds given back. */
-export const NoShowOutcome = z.object({ ...Ids, at: z.iso.datetime() });
+const NoShowOutcome = z.object({ ...Ids, at: z.iso.datetime() });
 /** The worker worked the shift: the schedule entry counts as worked (hours and rest rules). */
-export const CompletedOutcome = z.object({ ...Ids, hoursWorked: z.number().positive() });
+const CompletedOutcome = z.object({ ...Ids, hoursWorked: z.number().positive() });
 
-export const OUTCOME_EVENT_CATALOG = defineEvents({
+const OUTCOME_EVENT_CATALOG = defineEvents({
   'assignment_outcome.no_show': NoShowOutcome,
   'assignment_outcome.completed': CompletedOutcome,
 });

@@ -19,7 +19,7 @@ export interface Actor {
   role: Role | 'system';
 }
 
-export interface HistoryEntry {
+interface HistoryEntry {
   from: AssignmentState | null;
   to: AssignmentState;
   at: Date;

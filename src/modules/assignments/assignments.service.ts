@@ -50,7 +50,7 @@ const DECIDE_ATTEMPTS = 8;
 const HOUR_MS = 3_600_000;
 
 /** The platform acting on its own (on a cancelled shift): never a member. */
-export const SYSTEM: Principal = {
+const SYSTEM: Principal = {
   sub: 'system',
   username: 'system',
   groups: [],

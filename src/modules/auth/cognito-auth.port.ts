@@ -100,7 +100,7 @@ export interface SignedIn {
 }
 
 /** The password was right, but the user must choose a new one before any token is issued. */
-export interface NewPasswordRequired {
+interface NewPasswordRequired {
   kind: 'new_password_required';
   /** Cognito's challenge session: proves the sign-in to `completeNewPassword`, for minutes. */
   session: string;

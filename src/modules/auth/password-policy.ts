@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
  * a clear message before Cognito sees it. It must equal the pool's: Cognito's default policy,
  * which cognito-local also reports (and the CDK app is to set explicitly).
  */
-export const PASSWORD_POLICY = {
+const PASSWORD_POLICY = {
   minLength: 8,
   maxLength: 256,
   requireUppercase: true,

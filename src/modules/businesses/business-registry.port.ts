@@ -1,7 +1,5 @@
 import type { NtsStatus } from '../eligibility/engine/types.js';
 
-export type { NtsStatus };
-
 /**
  * The National Tax Service register (국세청 사업자등록정보 진위확인 및 상태조회, the public data
  * portal's `nts-businessman/v1` API): `lookup` is its `POST /status`, `validate` its
@@ -38,7 +36,7 @@ export interface BusinessAuthenticityQuery {
  * The `/validate` answer: `valid` `01` (일치) → `valid` with the status object the register
  * includes; `02` (불일치, "확인할 수 없습니다") → `invalid`, and the register says no more.
  */
-export type BusinessAuthenticity =
+type BusinessAuthenticity =
   | { result: 'valid'; status: BusinessStatus | undefined }
   | { result: 'invalid'; message: string | undefined };
 

@@ -28,7 +28,7 @@ const NtsStatusName = z.enum(['active', 'suspended', 'closed']).meta({
  * 과세유형 as the NTS status API writes it (`tax_type`, codes 01–07): an operator copies it from
  * 홈택스, so it is one of these, not free text.
  */
-export const NTS_TAX_TYPES = [
+const NTS_TAX_TYPES = [
   '부가가치세 일반과세자',
   '부가가치세 간이과세자',
   '부가가치세 과세특례자',
@@ -138,9 +138,9 @@ export class NtsCheckDto extends zodDto(NtsCheck, {
   example: () => ({ validate: true }),
 }) {}
 
-export const BusinessParams = z.object({ id: ObjectIdText });
+const BusinessParams = z.object({ id: ObjectIdText });
 export class BusinessParamsDto extends zodDto(BusinessParams) {}
-export const BlockedWorkerParams = z.object({ id: ObjectIdText, workerId: MemberId });
+const BlockedWorkerParams = z.object({ id: ObjectIdText, workerId: MemberId });
 export class BlockedWorkerParamsDto extends zodDto(BlockedWorkerParams) {}
 
 export const BusinessView = z

@@ -14,7 +14,7 @@ import { BUSINESS_PERSONAL_DATA, type BusinessPersonalField } from './businesses
 
 export type StaffRole = 'owner' | 'manager';
 
-export interface StaffMember {
+interface StaffMember {
   memberId: string;
   role: StaffRole;
   /** The member who added them (the owner, or themselves when they registered the business). */
@@ -22,7 +22,7 @@ export interface StaffMember {
   addedAt: Date;
 }
 
-export interface BlockedWorker {
+interface BlockedWorker {
   workerId: string;
   reason: string;
   /** The staff member or operator who blocked. */
@@ -42,7 +42,7 @@ export interface NtsState {
 }
 
 /** Whether the registration is verified, and by whom on what. */
-export interface Verification {
+interface Verification {
   verified: boolean;
   method: 'nts' | 'manual';
   /** The operator's id (for an NTS check too: the operator who ran it). */
@@ -133,8 +133,6 @@ interface MemberRoleDocument {
 }
 
 const COLLECTION = BUSINESS_PERSONAL_DATA.collection;
-/** The unique sparse index of `businessNumberLookup` (migration 1795600000000-CreateBusinesses). */
-export const BUSINESS_NUMBER_INDEX = 'businessNumberLookup_unique';
 const FACTS_PROJECTION = { verification: 1, nts: 1, blockedWorkers: 1 } as const;
 
 /**
@@ -344,5 +342,5 @@ export class BusinessesRepository {
   }
 }
 
-export const businessExists = (): ConflictError =>
+const businessExists = (): ConflictError =>
   new ConflictError('business_exists', 'A business with this registration number is registered.');

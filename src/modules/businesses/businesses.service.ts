@@ -37,7 +37,7 @@ export async function withRetry<R>(attempt: () => Promise<R>, attempts = 4): Pro
 export const businessNotFound = (): NotFoundError =>
   new NotFoundError('The business', 'business_not_found');
 
-export const businessChanged = (version?: number): ConflictError =>
+const businessChanged = (version?: number): ConflictError =>
   new ConflictError(
     'business_changed',
     'The business changed meanwhile; read it again and retry.',

@@ -8,7 +8,7 @@ import { businessNumberCheckDigit, formatBusinessNumber } from '../businesses/bu
  * up; the emails sit under a domain of our own, stable, so a second run finds them.
  */
 
-export const DEMO_EMAIL_DOMAIN = 'demo.workmatch.kr';
+const DEMO_EMAIL_DOMAIN = 'demo.workmatch.kr';
 
 const email = (local: string) => `${local}@${DEMO_EMAIL_DOMAIN}`;
 
@@ -293,7 +293,7 @@ export function shiftWindow(shift: DemoShift, now: Date): { startsAt: Date; ends
   return { startsAt, endsAt: new Date(startsAt.getTime() + shift.hours * HOUR_MS) };
 }
 
-export type DemoAssignmentState = 'applied' | 'proposed' | 'confirmed';
+type DemoAssignmentState = 'applied' | 'proposed' | 'confirmed';
 
 export interface DemoAssignment {
   worker: string;

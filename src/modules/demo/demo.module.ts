@@ -33,7 +33,7 @@ import { DemoSeed } from './demo-seed.js';
   ],
   exports: [DemoSeed],
 })
-export class DemoModule {}
+class DemoModule {}
 
 /**
  * What the CLI hands the seed: its open database (the CLI opens and closes it, so the context

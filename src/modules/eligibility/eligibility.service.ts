@@ -25,7 +25,7 @@ export interface Evaluation {
   schedule: Schedule;
 }
 
-export interface Candidate {
+interface Candidate {
   workerId: string;
   rank: number;
   /** Hours already held in the shift's KST week (less ranks higher). */

@@ -4,7 +4,7 @@
  * requirement and a worker's certificate always spell the same thing the same way. Adding one is
  * a code change, reviewed like any other.
  */
-export const QUALIFICATIONS = {
+const QUALIFICATIONS = {
   'health-certificate': { ko: '보건증 (건강진단결과서)', en: 'Health certificate' },
   'food-hygiene-training': { ko: '위생교육 이수증', en: 'Food hygiene training' },
   'construction-safety-training': {

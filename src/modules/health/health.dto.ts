@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-export const DependencyCheck = z
+const DependencyCheck = z
   .object({
     status: z.enum(['up', 'down']),
     latencyMs: z.number(),

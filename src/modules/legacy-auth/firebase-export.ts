@@ -32,7 +32,7 @@ const email = z
 /** What Firebase writes in place of a hash the exporting account may not read. */
 const REDACTED_HASH = 'UkVEQUNURUQ=';
 
-export const firebaseProviderSchema = z.looseObject({
+const firebaseProviderSchema = z.looseObject({
   providerId: z.string().min(1),
   rawId: z.string().optional(),
   email: z.string().optional(),
@@ -60,7 +60,7 @@ const customClaims = z.string().refine(
   { message: 'expected a JSON object (the custom claims)' },
 );
 
-export const firebaseUserSchema = z
+const firebaseUserSchema = z
   .looseObject({
     localId: z.string().min(1).max(128),
     email: email.optional(),
@@ -88,7 +88,7 @@ export const firebaseUserSchema = z
     }
   });
 
-export const firebaseExportSchema = z.object({ users: z.array(firebaseUserSchema) });
+const firebaseExportSchema = z.object({ users: z.array(firebaseUserSchema) });
 
 export type FirebaseUser = z.infer<typeof firebaseUserSchema>;
 export type FirebaseExport = z.infer<typeof firebaseExportSchema>;

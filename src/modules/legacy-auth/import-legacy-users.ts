@@ -7,7 +7,7 @@ import {
   type LegacyUsersRepository,
 } from './legacy-users.repository.js';
 
-export const SKIP_REASONS = {
+const SKIP_REASONS = {
   no_email: 'no email address (Cognito usernames are emails here): phone-only or anonymous',
   no_role: 'no role claim in customAttributes ({"role":"worker"} or {"role":"business"})',
   unknown_role:
@@ -16,7 +16,7 @@ export const SKIP_REASONS = {
   email_taken: 'email already stored for another Firebase uid (an earlier import)',
 } as const;
 
-export type SkipReason = keyof typeof SKIP_REASONS;
+type SkipReason = keyof typeof SKIP_REASONS;
 
 export interface ImportReport {
   total: number;

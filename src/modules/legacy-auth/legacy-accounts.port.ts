@@ -19,7 +19,7 @@ export interface LegacyAccounts {
   linkMember(firebaseUid: string, memberId: string): Promise<void>;
 }
 
-export interface LegacyProfile {
+interface LegacyProfile {
   firebaseUid: string;
   role: LegacyRole;
   email: string;

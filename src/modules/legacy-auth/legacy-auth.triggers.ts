@@ -19,8 +19,7 @@ interface CognitoTriggerCommon {
   callerContext: { awsSdkVersion: string; clientId: string | null };
 }
 
-export type UserMigrationTriggerSource =
-  'UserMigration_Authentication' | 'UserMigration_ForgotPassword';
+type UserMigrationTriggerSource = 'UserMigration_Authentication' | 'UserMigration_ForgotPassword';
 
 export interface UserMigrationEvent extends CognitoTriggerCommon {
   triggerSource: UserMigrationTriggerSource;
@@ -40,7 +39,7 @@ export interface UserMigrationEvent extends CognitoTriggerCommon {
   };
 }
 
-export type PreSignUpTriggerSource =
+type PreSignUpTriggerSource =
   'PreSignUp_SignUp' | 'PreSignUp_AdminCreateUser' | 'PreSignUp_ExternalProvider';
 
 export interface PreSignUpEvent extends CognitoTriggerCommon {
@@ -56,7 +55,7 @@ export interface PreSignUpEvent extends CognitoTriggerCommon {
 export type LegacyAuthTriggerEvent = UserMigrationEvent | PreSignUpEvent;
 
 /** The attribute that carries the Firebase uid; the pool must define it (immutable string). */
-export const FIREBASE_UID_ATTRIBUTE = 'custom:firebase_uid';
+const FIREBASE_UID_ATTRIBUTE = 'custom:firebase_uid';
 
 /**
  * The one answer to every failed migration, whatever the cause (unknown email, wrong password,
@@ -89,7 +88,7 @@ function refusal(user: LegacyUser | undefined, ready: boolean, valid: boolean): 
   return valid ? 'no_role' : 'wrong_password';
 }
 
-export class UnsupportedTriggerError extends Error {
+class UnsupportedTriggerError extends Error {
   constructor(readonly triggerSource: string) {
     super(`this function does not handle the ${triggerSource} trigger`);
     this.name = 'UnsupportedTriggerError';

@@ -55,7 +55,7 @@ export function mapSummary(member: Member): MemberSummary {
   };
 }
 
-export const MemberIdParams = z.object({ id: MemberId });
+const MemberIdParams = z.object({ id: MemberId });
 export class MemberIdParamsDto extends zodDto(MemberIdParams) {}
 
 /**

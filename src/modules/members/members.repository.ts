@@ -9,7 +9,7 @@ import { MEMBER_PERSONAL_DATA } from './members.policy.js';
 
 type PersonalField = keyof typeof MEMBER_PERSONAL_DATA.fields;
 
-export type MemberStatus = 'active' | 'withdrawn';
+type MemberStatus = 'active' | 'withdrawn';
 
 /**
  * A member's profile as the rest of the code sees it (never the stored shape). `email` and

@@ -15,7 +15,7 @@ import { MEMBER_PERSONAL_DATA } from './members.policy.js';
 import { type Member, MembersRepository } from './members.repository.js';
 
 /** Exports larger than this must be narrowed (by role or status) or split. */
-export const EXPORT_LIMIT = 10_000;
+const EXPORT_LIMIT = 10_000;
 const EXPORT_PAGE = 500;
 
 /** The personal fields a member record shows (masked), for the access record. */

@@ -29,4 +29,4 @@ export const MESSAGE_SENDER = Symbol('MESSAGE_SENDER');
 export const InjectMessageSender = () => Inject(MESSAGE_SENDER);
 
 // The values of `MESSAGE_SENDER` are configuration's to declare (config imports nothing above it).
-export { MESSAGE_SENDER_KINDS, type MessageSenderKind } from '../../config/config.schema.js';
+export { type MessageSenderKind } from '../../config/config.schema.js';

@@ -6,14 +6,14 @@
  * not apply, e.g. `1168000000` for 강남구 as a whole). Browsing filters by a prefix of 2 (시도),
  * 5 (시군구), 8 (읍면동) or 10 digits, so "all of Seoul" is `11` and "강남구" is `11680`.
  */
-export const REGION_CODE = /^\d{10}$/;
-export const REGION_PREFIX = /^(?:\d{2}|\d{5}|\d{8}|\d{10})$/;
+const REGION_CODE = /^\d{10}$/;
+const REGION_PREFIX = /^(?:\d{2}|\d{5}|\d{8}|\d{10})$/;
 
 /**
  * The 시도 codes in use (2026), including 강원특별자치도 (51, was 42) and 전북특별자치도 (52, was
  * 45); the old codes stay valid because addresses recorded before the change still carry them.
  */
-export const SIDO_CODES: ReadonlySet<string> = new Set([
+const SIDO_CODES: ReadonlySet<string> = new Set([
   '11', // 서울특별시
   '26', // 부산광역시
   '27', // 대구광역시

@@ -138,7 +138,7 @@ export class EditShiftDto extends zodDto(EditShift, {
   }),
 }) {}
 
-export const CancelShift = z
+const CancelShift = z
   .object({
     reason: freeText({ min: 2, max: 500, multiline: true, holds: 'public' }).meta({
       description: 'Shown to the workers assigned',
@@ -146,15 +146,15 @@ export const CancelShift = z
     }),
   })
   .strict();
-export type CancelShift = z.output<typeof CancelShift>;
+type CancelShift = z.output<typeof CancelShift>;
 export class CancelShiftDto extends zodDto(CancelShift, {
   example: () => ({ reason: '기상 악화로 행사가 취소되었습니다.' }),
 }) {}
 
-export const ShiftIdParams = z.object({ id: ObjectIdText });
+const ShiftIdParams = z.object({ id: ObjectIdText });
 export class ShiftIdParamsDto extends zodDto(ShiftIdParams) {}
 
-export const BusinessIdParams = z.object({ businessId: ObjectIdText });
+const BusinessIdParams = z.object({ businessId: ObjectIdText });
 export class BusinessIdParamsDto extends zodDto(BusinessIdParams) {}
 
 const KstDate = z.iso.date({ message: 'Expected a KST date, YYYY-MM-DD.' });

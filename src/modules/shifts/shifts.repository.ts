@@ -11,7 +11,7 @@ import { regionRange } from './region-code.js';
 export type { ShiftStatus };
 
 /** Where the work is. A business's workplace address is not personal data. */
-export interface Place {
+interface Place {
   address: string;
   /** 10-digit 법정동코드 (see region-code.ts). */
   regionCode: string;

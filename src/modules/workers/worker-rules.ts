@@ -30,7 +30,7 @@ export function holderMatches(
 }
 
 /** The oldest age a birth date may give (older is a typo, not a worker). */
-export const MAX_PLAUSIBLE_AGE = 120;
+const MAX_PLAUSIBLE_AGE = 120;
 
 /**
  * Why `value` cannot be a worker's birth date, or undefined when it can: a real calendar date,

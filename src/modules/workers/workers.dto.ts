@@ -55,11 +55,11 @@ export class AddQualificationDto extends zodDto(AddQualification, {
   example: () => ({ code: 'health-certificate', expiresAt: futureKst(300, '00:00') }),
 }) {}
 
-export const WorkerIdParams = z.object({ id: MemberId });
+const WorkerIdParams = z.object({ id: MemberId });
 export class WorkerIdParamsDto extends zodDto(WorkerIdParams) {}
-export const QualificationParams = z.object({ code: QualificationCode });
+const QualificationParams = z.object({ code: QualificationCode });
 export class QualificationParamsDto extends zodDto(QualificationParams) {}
-export const WorkerQualificationParams = z.object({
+const WorkerQualificationParams = z.object({
   id: MemberId,
   code: QualificationCode,
 });
@@ -389,7 +389,7 @@ export class ConfirmIdentityDto extends zodDto(ConfirmIdentity, {
 }) {}
 
 /** The personal fields of a worker an operator may reveal (the CI is never stored to reveal). */
-export const WORKER_REVEALABLE = [
+const WORKER_REVEALABLE = [
   'legalName',
   'birthDate',
   'phone',

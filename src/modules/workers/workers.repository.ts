@@ -10,10 +10,8 @@ import { PersonalData } from '../../privacy/personal-data/personal-data.service.
 import type { WorkerFacts, WorkerStatus } from '../eligibility/engine/types.js';
 import { WORKER_PERSONAL_DATA, type WorkerPersonalField } from './workers.policy.js';
 
-export type { WorkerStatus };
-
 /** The identity verification (본인인증) of a worker: by a provider, or by an operator on evidence. */
-export interface IdentityState {
+interface IdentityState {
   provider: 'nice' | 'danal' | 'manual';
   verifiedAt: Date;
   /** The operator who verified by hand. */
@@ -27,7 +25,7 @@ export interface IdentityState {
 }
 
 /** A provider verification the worker started and has not confirmed yet. */
-export interface IdentitySession {
+interface IdentitySession {
   provider: 'nice' | 'danal';
   transactionId: string;
   requestId: string;
@@ -54,7 +52,7 @@ export interface BankAccountState {
   holderMismatchOverride?: { by: string; at: Date; reason: string };
 }
 
-export interface Qualification {
+interface Qualification {
   code: string;
   expiresAt?: Date;
   verifiedAt?: Date;
@@ -153,7 +151,7 @@ interface WorkerDocument {
 
 const COLLECTION = WORKER_PERSONAL_DATA.collection;
 /** The unique sparse index of `ciLookup` (migration 1795600100000-CreateWorkers). */
-export const CI_INDEX = 'ciLookup_unique';
+const CI_INDEX = 'ciLookup_unique';
 /** One `$in` query per this many ids. */
 const FACTS_CHUNK = 1_000;
 /** What eligibility reads: no personal field but the birth date (the only one it decrypts). */

@@ -7,7 +7,7 @@ import { TokenRefusedError, type TokenVerifier } from './token-verifier.js';
  * it is hashed for the cache or parsed and verified, so an attacker cannot make us spend work in
  * proportion to what they send.
  */
-export const MAX_AUTHORIZATION_BYTES = 16 * 1024;
+const MAX_AUTHORIZATION_BYTES = 16 * 1024;
 
 /**
  * All request headers together (Node's `maxHeaderSize`). Node's default is 16 KiB for every

@@ -11,8 +11,7 @@ import type { Role } from './principal.js';
  * - `admin`: admins only.
  * - `internal`: never exposed through API Gateway (called inside the VPC or on loopback).
  */
-export const ROUTE_CLASSES = ['public', 'member', 'operator', 'admin', 'internal'] as const;
-export type RouteClass = (typeof ROUTE_CLASSES)[number];
+export type RouteClass = 'public' | 'member' | 'operator' | 'admin' | 'internal';
 
 export const ROUTE_CLASS = 'workmatch:route-class';
 
@@ -21,7 +20,7 @@ export const ROUTE_CLASS = 'workmatch:route-class';
  * controller is refused when the code loads; one on a controller and another on one of its
  * handlers is refused by the route table (see route-manifest.ts).
  */
-export function RouteClassOf(routeClass: RouteClass): MethodDecorator & ClassDecorator {
+function RouteClassOf(routeClass: RouteClass): MethodDecorator & ClassDecorator {
   return (target: object, key?: string | symbol, descriptor?: PropertyDescriptor) => {
     const holder: object = descriptor?.value ?? target;
     const existing = Reflect.getMetadata(ROUTE_CLASS, holder) as RouteClass | undefined;
@@ -62,7 +61,7 @@ export function routeRolesOf(controller: Type, handlerName: string): readonly Ro
     Reflect.getMetadata(ROUTE_ROLES, controller)) as readonly Role[] | undefined;
 }
 
-export class RouteClassError extends Error {}
+class RouteClassError extends Error {}
 
 /** The route class of a handler: its own or its controller's, exactly one of them. */
 export function routeClassOf(controller: Type, handlerName: string): RouteClass {

@@ -3,7 +3,7 @@ import { describeRoutes } from '../http/route-table.js';
 import type { RouteClass } from './route-class.decorator.js';
 import { EDGE_HEADER } from './route-class.guard.js';
 
-export interface ManifestRoute {
+interface ManifestRoute {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** API Gateway's form: `/shifts/{id}`. */
   path: string;

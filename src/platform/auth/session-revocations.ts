@@ -4,9 +4,9 @@ import { InjectLogger } from '../logging/logging.module.js';
 import { SessionRevocationsRepository } from './session-revocations.repository.js';
 
 /** How often every task picks up the revocations other tasks wrote. */
-export const REVOCATION_SYNC_MS = 2_000;
+const REVOCATION_SYNC_MS = 2_000;
 /** Longer than any access token lives (Cognito allows at most 24 h). */
-export const REVOCATION_KEEP_MS = 24 * 60 * 60 * 1000;
+const REVOCATION_KEEP_MS = 24 * 60 * 60 * 1000;
 
 /**
  * "Every token of this member issued up to now is void": written on logout (a global sign-out)

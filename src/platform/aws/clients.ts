@@ -11,7 +11,7 @@ import type { AppConfig } from '../../config/config.js';
  */
 
 /** s3rver accepts any secret but only this access key id (standins.md §2). */
-export const S3RVER_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
+const S3RVER_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
 
 /** cognito-local and local-aws-sqs check no credentials; the SDK still needs some to sign. */
 export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;

@@ -4,7 +4,7 @@ import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import type { AppConfig } from '../../config/config.js';
 import { createCognitoClient, createS3Client, createSqsClient } from './clients.js';
 
-export type DependencyName = 'cognito' | 's3' | 'sqs';
+type DependencyName = 'cognito' | 's3' | 'sqs';
 
 export interface DependencyStatus {
   name: DependencyName;
@@ -20,7 +20,7 @@ export interface ProbeOptions {
   timeoutMs?: number;
 }
 
-export const DEFAULT_PROBE_TIMEOUT_MS = 1_000;
+const DEFAULT_PROBE_TIMEOUT_MS = 1_000;
 
 type Probe = { name: DependencyName; url: string; call: (signal: AbortSignal) => Promise<unknown> };
 

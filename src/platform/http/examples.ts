@@ -11,6 +11,6 @@ export function futureKst(days: number, hhmm: string): string {
 }
 
 /** A KST calendar day `days` from now, `YYYY-MM-DD`. */
-export function futureKstDay(days: number): string {
+function futureKstDay(days: number): string {
   return kstDayKey(Date.now() + days * DAY_MS);
 }

@@ -4,7 +4,7 @@ import { ConflictError, DomainError, ValidationError } from '../errors/domain.er
 import { fingerprint } from './fingerprint.js';
 import { IdempotencyRepository, type IdempotencyRecord } from './idempotency.repository.js';
 
-export const IDEMPOTENCY_HEADER = 'idempotency-key';
+const IDEMPOTENCY_HEADER = 'idempotency-key';
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 /** A pending claim older than this belongs to a request that died; a retry may take it over. */

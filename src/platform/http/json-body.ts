@@ -6,7 +6,7 @@ import { DomainError } from '../errors/domain.error.js';
  * levels; the bound leaves room for growth while keeping any recursive walk of a body (zod,
  * logging, the idempotency fingerprint) far from the stack's limit.
  */
-export const MAX_JSON_DEPTH = 32;
+const MAX_JSON_DEPTH = 32;
 
 const OPEN_BRACE = 0x7b;
 const OPEN_BRACKET = 0x5b;
@@ -20,7 +20,7 @@ const BACKSLASH = 0x5c;
  * inside strings do not count. (No maintained JSON parser for Node bounds depth; V8's parser does
  * not overflow, but everything that walks the parsed value afterwards may.)
  */
-export function jsonNestsDeeperThan(text: string, max: number): boolean {
+function jsonNestsDeeperThan(text: string, max: number): boolean {
   let depth = 0;
   let inString = false;
   for (let i = 0; i < text.length; i++) {
@@ -43,7 +43,7 @@ export function jsonNestsDeeperThan(text: string, max: number): boolean {
 const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
 
 /** Whether every string (values and keys) in a parsed JSON value is well-formed UTF-16. */
-export function isWellFormedJson(value: unknown): boolean {
+function isWellFormedJson(value: unknown): boolean {
   const stack: unknown[] = [value];
   while (stack.length > 0) {
     const item = stack.pop();
@@ -62,7 +62,7 @@ export function isWellFormedJson(value: unknown): boolean {
 }
 
 /** `charset` of a Content-Type header, lower-cased and unquoted; undefined when absent. */
-export function charsetOf(contentType: string | undefined): string | undefined {
+function charsetOf(contentType: string | undefined): string | undefined {
   if (!contentType) return undefined;
   for (const parameter of contentType.split(';').slice(1)) {
     const [name, ...rest] = parameter.split('=');

@@ -15,7 +15,7 @@ import { PROBLEM_CONTENT_TYPE } from './problem.js';
 import { describeRoutes, type RouteDescription } from './route-table.js';
 import { isZodDto, type ZodDto } from './zod-dto.js';
 
-export const ProblemSchema = z
+const ProblemSchema = z
   .object({
     type: z.string(),
     title: z.string(),

@@ -6,7 +6,7 @@ export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 const PROBLEM_TYPE_BASE = 'https://workmatch.kr/problems/';
 
 /** RFC 9457 problem details, with our stable `code` and the request id. */
-export interface ProblemBody {
+interface ProblemBody {
   type: string;
   title: string;
   status: number;

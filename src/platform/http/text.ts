@@ -60,7 +60,7 @@ export function queryInteger({ min, max }: { min: number; max: number }) {
 }
 
 /** The OpenAPI extension that marks a string this API never stores or shows as written. */
-export const OPAQUE_EXTENSION = 'x-opaque';
+const OPAQUE_EXTENSION = 'x-opaque';
 
 /**
  * Marks a string that is neither an identifier nor free text: a password, a token, a code or a

@@ -58,7 +58,7 @@ function paramsOf(issue: z.core.$ZodIssue): IssueParams {
   return issue.code === 'custom' ? ((issue.params ?? {}) as IssueParams) : {};
 }
 
-export function toFieldIssues(location: string, error: z.ZodError): FieldIssue[] {
+function toFieldIssues(location: string, error: z.ZodError): FieldIssue[] {
   return error.issues.flatMap((issue): FieldIssue[] => {
     const base = issue.path.map(String);
     if (issue.code === 'unrecognized_keys') {

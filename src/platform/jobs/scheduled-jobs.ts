@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { type JobSchedule, scheduleProblem } from './job-schedule.js';
 
 /** What a run reports: a few counts, recorded as the job's last result (never personal data). */
-export type JobSummary = Record<string, number | string | boolean>;
+type JobSummary = Record<string, number | string | boolean>;
 
 /**
  * A named piece of scheduled work. `run` should look at `signal` between steps and stop when it

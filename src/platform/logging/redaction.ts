@@ -7,7 +7,7 @@ import { scrub } from '../masking/scrub.js';
  * searches, and each wildcard level costs time on every log call). Generic names such as `name`
  * or `code` are left out on purpose: `err.name` and problem `code`s are what an operator needs.
  */
-export const SECRET_KEYS = [
+const SECRET_KEYS = [
   'authorization',
   'cookie',
   'set-cookie',
@@ -28,7 +28,7 @@ export const SECRET_KEYS = [
   'otp',
 ] as const;
 
-export const PERSONAL_KEYS = [
+const PERSONAL_KEYS = [
   'email',
   'phone',
   'phoneNumber',

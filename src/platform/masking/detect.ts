@@ -23,16 +23,14 @@
  * pattern; fields meant to hold them are encrypted instead (the personal data policies).
  */
 
-export const PERSONAL_DATA_KINDS = [
-  'email',
-  'phone',
-  'resident_registration_number',
-  'foreigner_registration_number',
-  'card_number',
-  'business_registration_number',
-  'bank_account_number',
-] as const;
-export type PersonalDataKind = (typeof PERSONAL_DATA_KINDS)[number];
+export type PersonalDataKind =
+  | 'email'
+  | 'phone'
+  | 'resident_registration_number'
+  | 'foreigner_registration_number'
+  | 'card_number'
+  | 'business_registration_number'
+  | 'bank_account_number';
 
 export interface PersonalDataMatch {
   kind: PersonalDataKind;
@@ -70,7 +68,7 @@ const CANDIDATE = /@|%40|\d[\d .-]{6,}\d/i;
 
 const EPOCH_SECONDS = [1_420_070_400, 2_208_988_800] as const;
 
-export function isLuhnValid(digits: string): boolean {
+function isLuhnValid(digits: string): boolean {
   let sum = 0;
   for (let i = 0; i < digits.length; i++) {
     let d = digits.charCodeAt(digits.length - 1 - i) - 48;

@@ -11,7 +11,7 @@ import { PermanentOutboxError } from './outbox-errors.js';
 export type EventCatalog = Readonly<Record<string, z.ZodType<Record<string, unknown>>>>;
 
 /** The payload a catalogue's event type carries (what a consumer gets once parsed). */
-export type EventPayload<C extends EventCatalog, K extends keyof C> = z.output<C[K]>;
+type EventPayload<C extends EventCatalog, K extends keyof C> = z.output<C[K]>;
 
 /** One event of a catalogue, parsed: its type and its typed payload. */
 export type CatalogEvent<C extends EventCatalog> = {

@@ -1,7 +1,7 @@
 import { ConfigError, loadConfig, type AppConfig } from '../../config/config.js';
 
 /** EX_CONFIG from sysexits.h: the orchestrator sees a configuration error, not a crash. */
-export const EXIT_CONFIG = 78;
+const EXIT_CONFIG = 78;
 
 /** Reads the configuration once; a bad variable stops the process with a message naming it. */
 export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): AppConfig {

@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
  * here, before a command loads configuration or opens anything.
  */
 
-export interface CliOption {
+interface CliOption {
   type: 'string' | 'boolean';
   /** One line: what the option means. */
   description: string;
@@ -20,7 +20,7 @@ export interface CliOption {
 export type CliOptions = Readonly<Record<string, CliOption>>;
 
 /** A required positional argument, after the command's words: `jobs run <name>`. */
-export interface CliArgument {
+interface CliArgument {
   /** Its placeholder in the usage line, without the brackets: `name`. */
   name: string;
   /** One line: what it is. */
@@ -192,10 +192,7 @@ function isHelpFlag(arg: string | undefined): boolean {
 }
 
 /** The list of commands (or of one group's, `db …`), one line each. */
-export function commandList(
-  commands: Record<string, { spec: CliCommand }>,
-  group?: string,
-): string {
+function commandList(commands: Record<string, { spec: CliCommand }>, group?: string): string {
   const names = Object.keys(commands).filter((name) => !group || name.startsWith(`${group} `));
   const width = Math.max(...names.map((name) => name.length));
   const lines = names.map((name) => `  ${name.padEnd(width)}  ${commands[name]?.spec.summary}`);

@@ -30,15 +30,11 @@ export type {
   DeleteResult,
   Document,
   Filter,
-  Flatten,
   IndexSpecification,
-  InferIdType,
   InsertManyResult,
   InsertOneResult,
-  OptionalId,
   OptionalUnlessRequiredId,
   Sort,
-  SortDirection,
   UpdateFilter,
   UpdateResult,
   WithId,
@@ -46,7 +42,7 @@ export type {
 } from 'mongodb';
 export type { ObjectId } from 'bson';
 
-export type DatabaseKind = 'mongodb' | 'embedded';
+type DatabaseKind = 'mongodb' | 'embedded';
 
 /** What storage logs through; a pino logger fits. */
 export interface StorageLogger {

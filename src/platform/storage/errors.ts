@@ -2,7 +2,7 @@ import { EJSON, ObjectId } from 'bson';
 import type { BulkWriteSummary, Document } from './database.js';
 
 /** The server's duplicate key code; 11001 is its pre-2.6 spelling, still seen through some proxies. */
-export const DUPLICATE_KEY_CODES: ReadonlySet<number> = new Set([11000, 11001]);
+const DUPLICATE_KEY_CODES: ReadonlySet<number> = new Set([11000, 11001]);
 
 /**
  * What the embedded engine throws where the server would answer with an error: the same `code`,

@@ -7,7 +7,7 @@ import {
   type AccessRecord,
 } from './access-record.js';
 
-export type ChainProblemKind =
+type ChainProblemKind =
   /** The record's content (or its MAC) changed since it was written. */
   | 'mac_mismatch'
   /** The record does not link to the MAC of the record before it (or to the anchor/genesis). */

@@ -20,7 +20,7 @@ export const ACCESS_ACTIONS = [
 ] as const;
 export type AccessAction = (typeof ACCESS_ACTIONS)[number];
 
-export type AccessActorRole = Role | 'system';
+type AccessActorRole = Role | 'system';
 
 export interface AccessEntry {
   actor: { id: string; role: AccessActorRole };

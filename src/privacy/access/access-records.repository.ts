@@ -3,7 +3,7 @@ import { isDuplicateKeyError } from '../../platform/storage/errors.js';
 import type { AccessAnchor, AccessRecord } from './access-record.js';
 
 /** A stored record: `_id` is the sequence number. */
-export type AccessRecordDocument = Omit<AccessRecord, 'seq'> & { _id: number };
+type AccessRecordDocument = Omit<AccessRecord, 'seq'> & { _id: number };
 
 /** Where the chain ended the last time an append finished; a tripwire for tail truncation. */
 interface AccessHeadDocument {
@@ -22,7 +22,7 @@ const ANCHOR = 'privacy_access_anchor';
 /** Type bracketing: `$gt: 0` matches positive numbers only, so strings or ObjectIds never count. */
 const CHAINED: Filter<AccessRecordDocument> = { _id: { $gt: 0 } };
 
-export const toAccessRecord = ({ _id, ...rest }: AccessRecordDocument): AccessRecord => ({
+const toAccessRecord = ({ _id, ...rest }: AccessRecordDocument): AccessRecord => ({
   seq: _id,
   ...rest,
 });

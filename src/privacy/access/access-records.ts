@@ -21,7 +21,7 @@ import {
 } from './access-review.js';
 
 /** 안전성 확보조치 기준 제8조: two years when 50,000+ subjects or 고유식별정보 are processed. */
-export const MIN_ACCESS_RECORD_RETENTION_DAYS = 730;
+const MIN_ACCESS_RECORD_RETENTION_DAYS = 730;
 
 const DAY_MS = 86_400_000;
 const VERIFY_BATCH = 1_000;

@@ -43,7 +43,7 @@ const FINDING_ORDER: readonly ReviewFindingKind[] = [
   'bulk_access',
 ];
 
-export interface ReviewFinding {
+interface ReviewFinding {
   kind: ReviewFindingKind;
   actorId: string;
   /** The KST day (`YYYY-MM-DD`) of the record, or of the count for `reveals_per_day`. */
@@ -55,7 +55,7 @@ export interface ReviewFinding {
   detail: string;
 }
 
-export interface ActorSummary {
+interface ActorSummary {
   actorId: string;
   roles: string[];
   counts: Record<AccessAction, number>;

@@ -96,7 +96,7 @@ export async function verifyAccessLogCommand(context: AccessCommandContext): Pro
   return result.ok ? 0 : 1;
 }
 
-export function formatVerifyResult(result: VerifyResult): string {
+function formatVerifyResult(result: VerifyResult): string {
   const span =
     result.firstSeq === null ? 'no records' : `records ${result.firstSeq}–${result.lastSeq}`;
   const lines = [
@@ -216,7 +216,7 @@ const formatSeqs = (seqs: number[]): string =>
     ? `${seqs.slice(0, MAX_SEQS_SHOWN).join(',')},… (${seqs.length})`
     : seqs.join(',');
 
-export function formatReview(review: AccessReview): string {
+function formatReview(review: AccessReview): string {
   const t = review.thresholds;
   const kst = (d: Date) => {
     const k = kstTime(d);

@@ -73,7 +73,7 @@ export function normalizeIp(value: string): string {
   return ip;
 }
 
-export const NORMALIZERS: Record<BlindIndexKind, (value: string) => string> = {
+const NORMALIZERS: Record<BlindIndexKind, (value: string) => string> = {
   phone: normalizePhone,
   ci: normalizeCi,
   bankAccount: normalizeBankAccount,
@@ -88,7 +88,7 @@ export const NORMALIZERS: Record<BlindIndexKind, (value: string) => string> = {
  * truncation gives up nothing that matters: the inputs are low-entropy (phone numbers), so what
  * protects them is the secrecy of the key, not the length of the tag.
  */
-export const BLIND_INDEX_BYTES = 16;
+const BLIND_INDEX_BYTES = 16;
 
 /**
  * HMAC-SHA256 blind indexes for equality lookups on encrypted fields, under a key used for

@@ -81,7 +81,7 @@ export interface KmsClientConfig {
  * A cold data key holds up the request that needs it, so KMS calls are bounded unless the
  * caller says otherwise: better a quick 503 than a request hanging on a network fault.
  */
-export const KMS_DEFAULT_TIMEOUT_MS = 3_000;
+const KMS_DEFAULT_TIMEOUT_MS = 3_000;
 
 /**
  * The KMS client, built like the clients of `platform/aws/clients.ts`: region from the

@@ -10,7 +10,7 @@ interface Segment {
   each: boolean;
 }
 
-export function parseNotePath(path: string): Segment[] {
+function parseNotePath(path: string): Segment[] {
   return path
     .split('.')
     .map((part) =>

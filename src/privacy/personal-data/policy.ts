@@ -37,7 +37,7 @@ export const MASKINGS = {
    */
   note: (value: string) => `${FULLY_MASKED} (${[...value].length}자)`,
 } as const satisfies Record<string, (value: string) => string>;
-export type Masking = keyof typeof MASKINGS;
+type Masking = keyof typeof MASKINGS;
 
 /**
  * Retention classes: how long personal data is kept once its purpose ends. The periods come from
@@ -58,7 +58,7 @@ export const RETENTION_CLASSES = {
 } as const;
 export type RetentionClass = keyof typeof RETENTION_CLASSES;
 
-export interface PersonalField {
+interface PersonalField {
   /** What the value is, in words (docs/personal-data.md is checked against it). */
   description: string;
   /**
@@ -79,7 +79,7 @@ export interface PersonalField {
  * `history[].evidence` (`[]`: each element of an array). Always encrypted (bound to the
  * collection, the path and the document), shown masked, revealed only through the audited path.
  */
-export interface PersonalNote {
+interface PersonalNote {
   /** What the text is, in words (docs/personal-data.md is checked against it). */
   description: string;
 }

@@ -4,7 +4,7 @@ import type { PersonalDataCodec } from '../personal-data/codec.js';
 import { RETENTION_CLASSES, type RetentionClass } from '../personal-data/policy.js';
 import { type ExpirySelector, RetentionRepository } from './retention.repository.js';
 
-export const DEFAULT_BATCH_SIZE = 200;
+const DEFAULT_BATCH_SIZE = 200;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** The configured retention period of every class, in days. */
@@ -29,14 +29,14 @@ export interface PurgeOptions {
 }
 
 /** A document that is (or, in a dry run, would be) destroyed. */
-export interface PurgedDocument {
+interface PurgedDocument {
   collection: string;
   id: string;
   /** The date its retention period ran from. */
   from: Date;
 }
 
-export interface CollectionPurge {
+interface CollectionPurge {
   collection: string;
   method: 'anonymize' | 'delete';
   /** The date field the period runs from. */
@@ -44,7 +44,7 @@ export interface CollectionPurge {
   count: number;
 }
 
-export interface ClassPurge {
+interface ClassPurge {
   retentionClass: RetentionClass;
   periodDays: number;
   /** Documents whose period began before this are past it. */

@@ -11,7 +11,7 @@ import {
   type StoredDocument,
 } from './reencryption.repository.js';
 
-export const DEFAULT_BATCH_SIZE = 500;
+const DEFAULT_BATCH_SIZE = 500;
 /** Conditional writes that lost to a concurrent API write are retried on a fresh read this often. */
 const WRITE_ATTEMPTS = 5;
 

@@ -52,7 +52,7 @@ export interface StoredDocument {
 }
 
 /** The string a document's field ciphertexts are bound to: the `_id`, as text. */
-export function documentIdOf(id: unknown): string {
+function documentIdOf(id: unknown): string {
   if (typeof id === 'string') return id;
   if (isId(id)) return id.toHexString();
   return String(id);

@@ -7,7 +7,7 @@ import { transformFile } from '@swc/core';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const STORAGE_SRC = path.join(ROOT, 'src/platform/storage');
-export const CHILD_SCRIPT = path.join(ROOT, 'test/storage/support/durability-child.mjs');
+const CHILD_SCRIPT = path.join(ROOT, 'test/storage/support/durability-child.mjs');
 
 /**
  * Child processes cannot import the TypeScript sources (Node strips types but does not map the

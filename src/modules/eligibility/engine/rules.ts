@@ -217,11 +217,6 @@ const RULES = [
 
 export type RuleCode = (typeof RULES)[number]['code'];
 
-/** Each code's place in a verdict's order. */
-export const RULE_ORDER: ReadonlyMap<RuleCode, number> = new Map(
-  RULES.map((rule, index) => [rule.code, index]),
-);
-
 const MESSAGES = new Map<RuleCode, { ko: string; en: string }>(
   RULES.map((rule) => [rule.code, rule.message]),
 );

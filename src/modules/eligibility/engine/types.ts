@@ -69,7 +69,7 @@ export interface ShiftFacts {
   requiredQualifications: readonly string[];
 }
 
-export type ScheduleStatus = 'proposed' | 'confirmed' | 'completed';
+type ScheduleStatus = 'proposed' | 'confirmed' | 'completed';
 
 /**
  * One of the worker's other assignments that counts: proposed and confirmed ones block the time;

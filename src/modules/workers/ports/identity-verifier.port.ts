@@ -9,7 +9,7 @@ export const IDENTITY_VERIFIER = Symbol('IDENTITY_VERIFIER');
 
 export type IdentityProvider = 'nice' | 'danal';
 
-export interface IdentityVerificationStart {
+interface IdentityVerificationStart {
   provider: IdentityProvider;
   /** Our request number (NICE `requestno` ≤ 30 chars, Danal `ORDERID`); echoed back. */
   requestId: string;
@@ -17,7 +17,7 @@ export interface IdentityVerificationStart {
   returnUrl: string;
 }
 
-export interface IdentityVerificationSession {
+interface IdentityVerificationSession {
   provider: IdentityProvider;
   /** What identifies the session at `confirm`: NICE `token_version_id`, Danal `TID`. */
   transactionId: string;
@@ -27,7 +27,7 @@ export interface IdentityVerificationSession {
   expiresAt: Date;
 }
 
-export interface IdentityVerificationCallback {
+interface IdentityVerificationCallback {
   provider: IdentityProvider;
   transactionId: string;
   /**

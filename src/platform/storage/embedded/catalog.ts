@@ -7,7 +7,7 @@ import type { Direction } from './key-encoding.js';
 import type { SqliteStore } from './sqlite-store.js';
 
 /** Version of the file layout below; a file of another version is refused. */
-export const FORMAT_VERSION = 1;
+const FORMAT_VERSION = 1;
 
 export interface IndexMeta {
   readonly def: IndexDefinition;

@@ -30,15 +30,6 @@ export function serializeDocument(doc: Document): Uint8Array {
   return bytes;
 }
 
-/**
- * What the driver would store and read back: a BSON round trip with the driver's defaults
- * (`undefined` → null, Int32/Double → number, Long → number when it fits 53 bits, Buffer → Binary,
- * class instances → plain documents).
- */
-export function normalizeDocument(doc: Document): Document {
-  return BSON.deserialize(serializeDocument(doc));
-}
-
 export interface StoredForm {
   /** The document as it reads back (the driver's promoted values). */
   doc: Document;
@@ -116,7 +107,7 @@ export function normalizeSort(sort: Sort | undefined): SortSpec | undefined {
   return Object.keys(out).length === 0 ? undefined : out;
 }
 
-export function isOperatorDocument(doc: Document): boolean {
+function isOperatorDocument(doc: Document): boolean {
   const keys = Object.keys(doc);
   return keys.length > 0 && keys.every((k) => k.startsWith('$'));
 }

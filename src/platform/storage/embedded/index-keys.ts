@@ -19,7 +19,7 @@ export interface IndexDefinition {
 export const ID_INDEX_NAME = '_id_';
 
 /** The driver accepts `'a'`, `['a', 1]`, `{ a: 1, b: -1 }`, a Map, or a list of those. */
-export function normalizeIndexSpec(spec: IndexSpecification): IndexField[] {
+function normalizeIndexSpec(spec: IndexSpecification): IndexField[] {
   const fields: IndexField[] = [];
   const add = (path: string, direction: unknown) => {
     if (direction !== 1 && direction !== -1) {

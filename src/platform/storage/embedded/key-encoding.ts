@@ -26,7 +26,7 @@ import {
  * keys, and a descending field is its component with every byte inverted. No component starts
  * with 0x00 or 0xFF, which lets a bound "just after every key starting with X" be `X + 0xFF`.
  */
-export const Bracket = {
+const Bracket = {
   minKey: 0x01,
   /** MongoDB indexes an empty array as `undefined`, which sorts before null. */
   emptyArray: 0x03,

@@ -31,7 +31,7 @@ type Predicate =
   { kind: 'points'; values: unknown[] } | { kind: 'range'; op: RangeOp; value: unknown };
 
 /** Key interval [lo, hi) in an index's byte order; `point` when it is one value's keys. */
-export interface Interval {
+interface Interval {
   lo: Buffer;
   hi: Buffer;
   point: boolean;
@@ -94,7 +94,7 @@ function isOperatorObject(value: unknown): value is Document {
 }
 
 /** Per path, the conditions of `filter` that every match satisfies. */
-export function collectPredicates(filter: Document): Map<string, Predicate[]> {
+function collectPredicates(filter: Document): Map<string, Predicate[]> {
   const out = new Map<string, Predicate[]>();
   const add = (path: string, predicate: Predicate) => {
     const list = out.get(path);
@@ -366,7 +366,7 @@ export function choosePlan(
   return chosen;
 }
 
-export function collectionScan(sort: SortSpec | undefined): Plan {
+function collectionScan(sort: SortSpec | undefined): Plan {
   return {
     stage: 'COLLSCAN',
     index: undefined,

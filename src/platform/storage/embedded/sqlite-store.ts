@@ -8,7 +8,7 @@ import { DatabaseCorruptError, DatabaseUnavailableError } from '../errors.js';
 const SQLITE = { BUSY: 5, LOCKED: 6, CORRUPT: 11, NOTADB: 26, CONSTRAINT: 19 } as const;
 
 /** Marks this file as ours (`PRAGMA application_id`): "WMDB". */
-export const APPLICATION_ID = 0x574d4442;
+const APPLICATION_ID = 0x574d4442;
 
 export interface SqliteStoreOptions {
   file: string;
@@ -32,7 +32,7 @@ interface SqliteError extends Error {
   errstr: string;
 }
 
-export function sqliteCode(error: unknown): number | undefined {
+function sqliteCode(error: unknown): number | undefined {
   const e = error as Partial<SqliteError> | null;
   return e && e.code === 'ERR_SQLITE_ERROR' && typeof e.errcode === 'number'
     ? e.errcode & 0xff

@@ -66,10 +66,6 @@ export function decodeDocument(text: string): Document {
   return revive(JSON.parse(text)) as Document;
 }
 
-export function decodeValue(text: string): unknown {
-  return revive(JSON.parse(text));
-}
-
 const MAX_SAFE = Long.fromNumber(Number.MAX_SAFE_INTEGER + 1);
 const MIN_SAFE = Long.fromNumber(-(Number.MAX_SAFE_INTEGER + 1));
 

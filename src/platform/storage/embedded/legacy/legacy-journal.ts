@@ -17,12 +17,12 @@ import { decodeDocument } from './ejson-codec.js';
  * data after it is corruption, and the import stops naming the file and the offset.
  */
 
-export const SNAPSHOT_FILE = 'snapshot.wmdb';
+const SNAPSHOT_FILE = 'snapshot.wmdb';
 const JOURNAL = /^journal-(\d{8})\.log$/;
 const HEADER_BYTES = 8;
 const SNAPSHOT_FORMAT = 'workmatch-embedded-snapshot';
 
-export interface LegacyCollection {
+interface LegacyCollection {
   name: string;
   indexes: IndexDefinition[];
   docs: Document[];
@@ -33,7 +33,7 @@ export interface LegacyImage {
   documents: number;
 }
 
-export class LegacyJournalError extends Error {
+class LegacyJournalError extends Error {
   constructor(file: string, detail: string) {
     super(
       `The old embedded database file ${file} is damaged (${detail}); it was not imported. ` +
