@@ -7,7 +7,7 @@ import { QueueConsumer } from '../../src/platform/jobs/queue-consumer.js';
 import { QueueHandlers } from '../../src/platform/jobs/queue-handlers.js';
 import type { QueueEnvelope } from '../../src/platform/jobs/queue-message.js';
 import { LogCapture } from '../support/log-capture.js';
-import { QueuePublisher } from '../../src/platform/jobs/queue-publisher.js';
+import { QueuePublisher } from '../support/queue-publisher.js';
 import { until } from '../support/until.js';
 
 let sqsServer: SqsStandInHandle;
