@@ -11,12 +11,9 @@ import {
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import {
-  BlindIndex,
-  FieldCipher,
-  KeyRing,
-  KeyRingBlindIndex,
-} from '../dist/privacy/crypto/index.js';
+import { BlindIndex, KeyRingBlindIndex } from '../dist/privacy/crypto/blind-index.js';
+import { FieldCipher } from '../dist/privacy/crypto/field-cipher.js';
+import { KeyRing } from '../dist/privacy/crypto/key-ring.js';
 import { PersonalDataCodec } from '../dist/privacy/personal-data/codec.js';
 import { MEMBER_PERSONAL_DATA } from '../dist/modules/members/members.policy.js';
 import { median, report } from './lib.mjs';

@@ -9,7 +9,7 @@ import { WorkerSchedulesRepository } from '../../dist/modules/assignments/worker
 import { BusinessesRepository } from '../../dist/modules/businesses/businesses.repository.js';
 import { evaluateEligibility } from '../../dist/modules/eligibility/engine/evaluate.js';
 import { ShiftsRepository } from '../../dist/modules/shifts/shifts.repository.js';
-import { FieldCipher } from '../../dist/privacy/crypto/index.js';
+import { FieldCipher } from '../../dist/privacy/crypto/field-cipher.js';
 import { WorkersRepository } from '../../dist/modules/workers/workers.repository.js';
 
 /**
