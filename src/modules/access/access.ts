@@ -17,7 +17,7 @@ export type AccessRequest =
   | { permission: 'assignment.worker'; workerId: string };
 
 /** A member's place on a business's staff; undefined when not on it. */
-export type StaffRole = 'owner' | 'manager';
+type StaffRole = 'owner' | 'manager';
 
 /**
  * What can be decided without asking the database: yes, the refusal, or the business whose

@@ -5,7 +5,7 @@ import type { Principal } from './principal.js';
  * every assignment. Which business or assignment a member may touch is the access module's
  * question (src/modules/access), which starts from here.
  */
-export type PlatformRole = 'operator' | 'admin';
+type PlatformRole = 'operator' | 'admin';
 
 /** The caller's platform role (admin wins over operator); undefined for members. */
 export function platformRole(principal: Principal): PlatformRole | undefined {
