@@ -1,6 +1,7 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { DomainError } from '../platform/errors/domain.error.js';
+import { platformRole } from '../platform/auth/access.js';
 import type { Role } from '../platform/auth/principal.js';
 
 /** Who is handling personal data, for the access records: a staff member and where from. */
@@ -16,12 +17,7 @@ export interface StaffActor {
 export const CurrentStaff = createParamDecorator(
   (_data: unknown, context: ExecutionContext): StaffActor => {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
-    const groups = request.principal?.groups ?? [];
-    const role = groups.includes('admin')
-      ? 'admin'
-      : groups.includes('operator')
-        ? 'operator'
-        : undefined;
+    const role = request.principal && platformRole(request.principal);
     if (!request.principal || !role) {
       throw new DomainError('forbidden', 'staff_only', 'Only operators and admins may do this.');
     }

@@ -26,9 +26,6 @@ export class NotEligibleError extends DomainError {
 export const workersOnly = () =>
   new DomainError('forbidden', 'workers_only', 'Only workers apply for shifts.');
 
-export const notYourAssignment = () =>
-  new DomainError('forbidden', 'not_your_assignment', 'This assignment is not yours.');
-
 export const assignmentNotFound = () => new NotFoundError('The assignment', 'assignment_not_found');
 
 export const alreadyOnShift = () =>

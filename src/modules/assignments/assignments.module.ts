@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AccessModule } from '../access/access.module.js';
 import { BusinessesModule } from '../businesses/businesses.module.js';
 import { EligibilityService } from '../eligibility/eligibility.service.js';
 import { WORKER_SCHEDULES } from '../eligibility/worker-schedules.port.js';
@@ -10,6 +11,7 @@ import { AssignmentsController } from './assignments.controller.js';
 import { AssignmentsRepository } from './assignments.repository.js';
 import { AssignmentsService } from './assignments.service.js';
 import { EligibilityController } from './eligibility.controller.js';
+import { EligibilityVerdicts } from './eligibility-verdicts.service.js';
 import { HoldsRepair } from './holds-repair.js';
 import { StaffAssignmentsController } from './staff-assignments.controller.js';
 import { StaffAssignmentsService } from './staff-assignments.service.js';
@@ -18,7 +20,7 @@ import { WorkerSchedulesRepository } from './worker-schedules.repository.js';
 
 /** Applications, assignments and the eligibility routes, on workers, businesses and shifts. */
 @Module({
-  imports: [WorkersModule, BusinessesModule, ShiftsModule],
+  imports: [AccessModule, WorkersModule, BusinessesModule, ShiftsModule],
   controllers: [AssignmentsController, EligibilityController, StaffAssignmentsController],
   providers: [
     AssignmentsRepository,
@@ -29,6 +31,7 @@ import { WorkerSchedulesRepository } from './worker-schedules.repository.js';
     AssignmentsService,
     StaffAssignmentsService,
     EligibilityService,
+    EligibilityVerdicts,
     HoldsRepair,
     WorkerExit,
   ],

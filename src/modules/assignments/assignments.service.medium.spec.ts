@@ -17,6 +17,7 @@ import { parseId } from '../../platform/storage/ids.js';
 import { openPrivacy } from '../../privacy/privacy.js';
 import { StaffAccess } from '../../privacy/staff-access.service.js';
 import { BusinessesRepository } from '../businesses/businesses.repository.js';
+import { AccessService } from '../access/access.service.js';
 import { BusinessesService } from '../businesses/businesses.service.js';
 import { EligibilityService } from '../eligibility/eligibility.service.js';
 import { ShiftSlots } from '../shifts/shift-slots.service.js';
@@ -117,7 +118,7 @@ describe(`${AssignmentsService.name} on the embedded engine`, () => {
       holds,
       outcomes,
       eligibility,
-      businesses,
+      new AccessService(businesses),
       config,
       silent,
     );

@@ -5,6 +5,7 @@ import { loadConfig } from '../../config/config.js';
 import type { Principal } from '../../platform/auth/principal.js';
 import { DomainError } from '../../platform/errors/domain.error.js';
 import { ConcurrentModificationError } from '../../platform/storage/errors.js';
+import { AccessService } from '../access/access.service.js';
 import type { BusinessesService } from '../businesses/businesses.service.js';
 import type { Verdict } from '../eligibility/engine/types.js';
 import type { EligibilityService, Evaluation } from '../eligibility/eligibility.service.js';
@@ -145,7 +146,7 @@ describe(AssignmentsService.name, () => {
       holds,
       new AssignmentOutcomes(workers, holds),
       eligibility,
-      businesses,
+      new AccessService(businesses),
       loadConfig({ DATA_DIR: '/tmp/unused', LATE_CANCELLATION_HOURS: '24' }),
       root,
     );

@@ -2,12 +2,13 @@ import { Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { InjectConfig } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.js';
+import { isPlatformStaff, platformRole } from '../../platform/auth/access.js';
 import type { Principal } from '../../platform/auth/principal.js';
 import { InjectLogger } from '../../platform/logging/logging.module.js';
 import type { OutboxEvent } from '../../platform/outbox/outbox-event.js';
 import { ConcurrentModificationError } from '../../platform/storage/errors.js';
 import { retryOnConflict } from '../../platform/storage/optimistic.js';
-import { BusinessesService } from '../businesses/businesses.service.js';
+import { AccessService } from '../access/access.service.js';
 import type { Verdict } from '../eligibility/engine/types.js';
 import { EligibilityService } from '../eligibility/eligibility.service.js';
 import { type Shift, ShiftSlots } from '../shifts/shift-slots.service.js';
@@ -25,7 +26,6 @@ import {
   assignmentNotFound,
   invalidHoursWorked,
   NotEligibleError,
-  notYourAssignment,
   shiftNotStarted,
   slotRefused,
   workersOnly,
@@ -58,24 +58,16 @@ const SYSTEM: Principal = {
   expiresAt: Number.MAX_SAFE_INTEGER,
 };
 
-const isStaff = (principal: Principal) =>
-  principal.groups.includes('operator') || principal.groups.includes('admin');
-
 /**
  * How a caller reads an assignment's reasons: the worker and the business's staff (the parties,
  * once authorized) as written; operators masked (they reveal them with a reason).
  */
-const readFor = (principal: Principal): ReadOptions => ({ notes: !isStaff(principal) });
+const readFor = (principal: Principal): ReadOptions => ({ notes: !isPlatformStaff(principal) });
 
 function actorOf(principal: Principal): Actor {
   if (principal === SYSTEM) return { id: 'system', role: 'system' };
-  const role = principal.groups.includes('admin')
-    ? 'admin'
-    : principal.groups.includes('operator')
-      ? 'operator'
-      : principal.groups.includes('business')
-        ? 'business'
-        : 'worker';
+  const role =
+    platformRole(principal) ?? (principal.groups.includes('business') ? 'business' : 'worker');
   return { id: principal.sub, role };
 }
 
@@ -99,7 +91,7 @@ export class AssignmentsService {
     private readonly holds: AssignmentHolds,
     private readonly outcomes: AssignmentOutcomes,
     private readonly eligibility: EligibilityService,
-    private readonly businesses: BusinessesService,
+    private readonly access: AccessService,
     @InjectConfig() config: AppConfig,
     @InjectLogger() logger: Logger,
   ) {
@@ -533,7 +525,10 @@ export class AssignmentsService {
   /** The caller's own assignment; a worker acting on another worker's gets 403. */
   private async requireOwn(principal: Principal, id: string): Promise<Assignment> {
     const assignment = await this.require(id);
-    if (assignment.workerId !== principal.sub) throw notYourAssignment();
+    await this.access.require(principal, {
+      permission: 'assignment.worker',
+      workerId: assignment.workerId,
+    });
     return assignment;
   }
 
@@ -543,13 +538,12 @@ export class AssignmentsService {
     return assignment;
   }
 
-  private async authorizeBusiness(principal: Principal, businessId: string): Promise<void> {
-    if (isStaff(principal)) return;
-    await this.businesses.assertStaff(businessId, principal.sub);
+  private authorizeBusiness(principal: Principal, businessId: string): Promise<void> {
+    return this.access.require(principal, { permission: 'business.act', businessId });
   }
 
-  private async authorizeEither(principal: Principal, assignment: Assignment): Promise<void> {
-    if (assignment.workerId === principal.sub) return;
-    await this.authorizeBusiness(principal, assignment.businessId);
+  private authorizeEither(principal: Principal, assignment: Assignment): Promise<void> {
+    const { workerId, businessId } = assignment;
+    return this.access.require(principal, { permission: 'assignment.party', workerId, businessId });
   }
 }

@@ -3,7 +3,6 @@ import { CurrentPrincipal } from '../../platform/auth/current-principal.decorato
 import type { Principal } from '../../platform/auth/principal.js';
 import { Member, Operator, Roles } from '../../platform/auth/route-class.decorator.js';
 import { ApiDoc } from '../../platform/http/api-doc.decorator.js';
-import { BusinessesService } from '../businesses/businesses.service.js';
 import { EligibilityService } from '../eligibility/eligibility.service.js';
 import {
   CandidatesRequestDto,
@@ -14,12 +13,13 @@ import {
   VerdictSchema,
   type VerdictResponse,
 } from './assignments.dto.js';
+import { EligibilityVerdicts } from './eligibility-verdicts.service.js';
 
 @Controller('shifts/:id')
 export class EligibilityController {
   constructor(
     private readonly eligibility: EligibilityService,
-    private readonly businesses: BusinessesService,
+    private readonly verdicts: EligibilityVerdicts,
   ) {}
 
   @Get('eligibility/:workerId')
@@ -36,20 +36,7 @@ export class EligibilityController {
     @CurrentPrincipal() p: Principal,
     @Param() params: EligibilityParamsDto,
   ): Promise<VerdictResponse> {
-    const shift = await this.eligibility.requireShift(params.id);
-    // The staff check and the verdict's reads go to the database at once: two round trips in
-    // all (the shift, then the rest), not three (issue 11, bench eligibility-latency). The check
-    // is still awaited first, so a stranger gets 403 whatever the worker id and sees no verdict.
-    const staff =
-      p.groups.includes('operator') || p.groups.includes('admin')
-        ? undefined
-        : this.businesses.assertStaff(shift.businessId, p.sub);
-    const evaluation = this.eligibility.evaluate(shift, params.workerId);
-    if (staff) {
-      evaluation.catch(() => undefined); // awaited below, or dropped when the check refuses
-      await staff;
-    }
-    const { verdict } = await evaluation;
+    const verdict = await this.verdicts.verdict(p, params.id, params.workerId);
     return mapVerdict(verdict);
   }
 

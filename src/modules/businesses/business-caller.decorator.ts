@@ -1,5 +1,6 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
+import { platformRole } from '../../platform/auth/access.js';
 import type { Principal } from '../../platform/auth/principal.js';
 import { DomainError } from '../../platform/errors/domain.error.js';
 import type { StaffActor } from '../../privacy/staff-actor.decorator.js';
@@ -19,11 +20,7 @@ export const CurrentBusinessCaller = createParamDecorator(
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     const principal = request.principal;
     if (!principal) throw new DomainError('unauthorized', 'unauthenticated', 'Sign in first.');
-    const role = principal.groups.includes('admin')
-      ? 'admin'
-      : principal.groups.includes('operator')
-        ? 'operator'
-        : undefined;
+    const role = platformRole(principal);
     return {
       principal,
       staff: role && {

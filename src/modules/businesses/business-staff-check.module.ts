@@ -1,9 +1,9 @@
 import { Global, Module } from '@nestjs/common';
-import { BUSINESS_STAFF_CHECK } from '../shifts/business-staff.port.js';
+import { BUSINESS_STAFF_CHECK } from '../access/business-staff.port.js';
 import { BusinessesModule } from './businesses.module.js';
 import { BusinessesService } from './businesses.service.js';
 
-/** Answers the shifts module's staff check (`BUSINESS_STAFF_CHECK`) with the businesses' staff. */
+/** Answers the access layer's staff check (`BUSINESS_STAFF_CHECK`) with the businesses' staff. */
 @Global()
 @Module({
   imports: [BusinessesModule],

@@ -4,6 +4,8 @@ import { ConflictError, DomainError, NotFoundError } from '../../platform/errors
 import { ConcurrentModificationError } from '../../platform/storage/errors.js';
 import { retryOnConflict } from '../../platform/storage/optimistic.js';
 import { StaffAccess } from '../../privacy/staff-access.service.js';
+import { notBusinessStaff } from '../access/access.errors.js';
+import { requireBusinessRole } from '../access/access.js';
 import type { BusinessFacts } from '../eligibility/engine/types.js';
 import type { BusinessCaller } from './business-caller.decorator.js';
 import { invalidOpeningDate, openingDateProblem, requireBusinessNumber } from './business-rules.js';
@@ -43,9 +45,6 @@ const businessChanged = (version?: number): ConflictError =>
     'The business changed meanwhile; read it again and retry.',
     version === undefined ? {} : { version },
   );
-
-const notStaff = (): DomainError =>
-  new DomainError('forbidden', 'not_business_staff', 'You are not on this business’s staff.');
 
 /** The personal fields a view shows (masked), for access records. */
 export function shownFields(business: Business): BusinessPersonalField[] {
@@ -220,7 +219,7 @@ export class BusinessesService {
   async assertStaff(businessId: string, memberId: string): Promise<void> {
     const role = await this.businesses.staffRole(businessId, memberId);
     if (role === null) throw businessNotFound();
-    if (role === undefined) throw notStaff();
+    if (role === undefined) throw notBusinessStaff();
   }
 
   /** Who on the business's side hears about its assignments: its staff (NotificationRecipients). */
@@ -248,14 +247,8 @@ export class BusinessesService {
   ): Promise<Business> {
     const business = await this.businesses.getById(id, read);
     if (!business) throw businessNotFound();
-    if (caller.staff) return business;
-    const role = caller.principal.groups.includes('business')
-      ? business.staff.find((s) => s.memberId === caller.principal.sub)?.role
-      : undefined;
-    if (!role) throw notStaff();
-    if (options.ownerOnly && role !== 'owner') {
-      throw new DomainError('forbidden', 'owner_only', 'Only the business’s owner may do this.');
-    }
+    const role = business.staff.find((s) => s.memberId === caller.principal.sub)?.role;
+    requireBusinessRole(caller.principal, role, options);
     return business;
   }
 

@@ -4,7 +4,8 @@ import { loadConfig } from '../../config/config.js';
 import type { Principal } from '../../platform/auth/principal.js';
 import { DomainError, NotFoundError } from '../../platform/errors/domain.error.js';
 import { ConcurrentModificationError } from '../../platform/storage/errors.js';
-import type { BusinessStaffCheck } from './business-staff.port.js';
+import type { BusinessStaffCheck } from '../access/business-staff.port.js';
+import { AccessService } from '../access/access.service.js';
 import type { Shift, ShiftsRepository } from './shifts.repository.js';
 import { ShiftsService } from './shifts.service.js';
 
@@ -50,7 +51,11 @@ describe(ShiftsService.name, () => {
   beforeEach(() => {
     shifts = strictFake<ShiftsRepository>('ShiftsRepository');
     staff = strictFake<BusinessStaffCheck>('BusinessStaffCheck');
-    sut = new ShiftsService(shifts, staff, loadConfig({ DATA_DIR: '/tmp/unused' }));
+    sut = new ShiftsService(
+      shifts,
+      new AccessService(staff),
+      loadConfig({ DATA_DIR: '/tmp/unused' }),
+    );
   });
 
   it('browses the KST days as [from 00:00 KST, the day after to 00:00 KST)', async () => {

@@ -5,7 +5,6 @@ import type { Principal } from '../../platform/auth/principal.js';
 import { ConflictError, DomainError, NotFoundError } from '../../platform/errors/domain.error.js';
 import { makeEvent } from '../../platform/outbox/event-catalog.js';
 import { ConcurrentModificationError } from '../../platform/storage/errors.js';
-import { type BusinessStaffCheck, InjectBusinessStaffCheck } from './business-staff.port.js';
 import { kstDayRange, kstDaysInclusive, toKstIso } from '../../platform/time/kst.js';
 import {
   type BrowseShiftsQuery,
@@ -28,16 +27,11 @@ import {
   ShiftsRepository,
 } from './shifts.repository.js';
 import { SHIFT_EVENTS } from './shifts.events.js';
+import { AccessService } from '../access/access.service.js';
 
 const HOUR_MS = 3_600_000;
 const MAX_SHIFT_HOURS = 24;
 const MAX_BROWSE_DAYS = 31;
-
-const isOperator = (principal: Principal) =>
-  principal.groups.includes('operator') || principal.groups.includes('admin');
-
-const notStaff = () =>
-  new DomainError('forbidden', 'not_business_staff', 'Only the business’s staff may do this.');
 
 /**
  * Shifts a business posts: the time window (KST at the edges, instants inside), place, headcount,
@@ -50,7 +44,7 @@ export class ShiftsService {
 
   constructor(
     private readonly shifts: ShiftsRepository,
-    @InjectBusinessStaffCheck() private readonly staff: BusinessStaffCheck,
+    private readonly access: AccessService,
     @InjectConfig() config: AppConfig,
   ) {
     this.minimumWage = config.shifts.minimumHourlyWageKrw;
@@ -207,7 +201,7 @@ export class ShiftsService {
     businessId: string,
     query: BusinessShiftsQuery,
   ): Promise<ShiftPageResponse> {
-    if (!isOperator(principal)) await this.assertStaff(principal, businessId);
+    await this.access.require(principal, { permission: 'business.act', businessId });
     const page = await this.shifts.findByBusiness(businessId, {
       after: this.cursor(query.cursor),
       limit: query.limit,
@@ -222,22 +216,13 @@ export class ShiftsService {
     return shift;
   }
 
-  /** Writes: a member in the business role who is on the business's staff. */
-  private async assertStaff(principal: Principal, businessId: string): Promise<void> {
-    if (!principal.groups.includes('business')) throw notStaff();
-    await this.staff.assertStaff(businessId, principal.sub);
+  /** Writes: a member in the business role who is on the business's staff (not operators). */
+  private assertStaff(principal: Principal, businessId: string): Promise<void> {
+    return this.access.require(principal, { permission: 'business.post', businessId });
   }
 
-  private async seesAll(principal: Principal, businessId: string): Promise<boolean> {
-    if (isOperator(principal)) return true;
-    if (!principal.groups.includes('business')) return false;
-    try {
-      await this.staff.assertStaff(businessId, principal.sub);
-      return true;
-    } catch (error) {
-      if (error instanceof DomainError && error.kind === 'forbidden') return false;
-      throw error;
-    }
+  private seesAll(principal: Principal, businessId: string): Promise<boolean> {
+    return this.access.allows(principal, { permission: 'business.act', businessId });
   }
 
   private cursor(text: string | undefined): ShiftCursor | undefined {

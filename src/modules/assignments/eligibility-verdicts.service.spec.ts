@@ -5,11 +5,10 @@ import { DomainError, NotFoundError } from '../../platform/errors/domain.error.j
 import type { BusinessesService } from '../businesses/businesses.service.js';
 import type { Evaluation, EligibilityService } from '../eligibility/eligibility.service.js';
 import type { Shift } from '../shifts/shifts.repository.js';
-import { EligibilityController } from './eligibility.controller.js';
-import type { EligibilityParamsDto } from './assignments.dto.js';
+import { AccessService } from '../access/access.service.js';
+import { EligibilityVerdicts } from './eligibility-verdicts.service.js';
 
 const shift = { id: 'shift-1', businessId: 'biz-1' } as Shift;
-const params = { id: 'shift-1', workerId: 'w-1' } as EligibilityParamsDto;
 const evaluatedAt = new Date('2026-12-05T00:00:00Z');
 const evaluation = {
   verdict: { eligible: true, failures: [], ruleSetVersion: '2026.1', evaluatedAt },
@@ -34,19 +33,20 @@ function setup() {
   const eligibility = strictFake<EligibilityService>('eligibility');
   const businesses = strictFake<BusinessesService>('businesses');
   eligibility.requireShift.mockResolvedValue(shift);
-  return { eligibility, businesses, sut: new EligibilityController(eligibility, businesses) };
+  const sut = new EligibilityVerdicts(eligibility, new AccessService(businesses));
+  return { eligibility, businesses, sut };
 }
 
 const flush = () => new Promise((resolve) => setImmediate(resolve));
 
-describe('EligibilityController.verdict', () => {
+describe('EligibilityVerdicts.verdict', () => {
   it("reads the verdict's facts while the business staff check is still out (one round trip, not two)", async () => {
     const { eligibility, businesses, sut } = setup();
     const staff = deferred();
     businesses.assertStaff.mockReturnValue(staff.promise);
     eligibility.evaluate.mockResolvedValue(evaluation);
 
-    const answer = sut.verdict(principal('owner-1', ['business']), params);
+    const answer = sut.verdict(principal('owner-1', ['business']), 'shift-1', 'w-1');
     await flush();
     expect(businesses.assertStaff).toHaveBeenCalledWith('biz-1', 'owner-1');
     expect(eligibility.evaluate).toHaveBeenCalledWith(shift, 'w-1');
@@ -56,7 +56,7 @@ describe('EligibilityController.verdict', () => {
       eligible: true,
       failures: [],
       ruleSetVersion: '2026.1',
-      evaluatedAt: evaluatedAt.toISOString(),
+      evaluatedAt,
     });
   });
 
@@ -66,7 +66,7 @@ describe('EligibilityController.verdict', () => {
     businesses.assertStaff.mockReturnValue(staff.promise);
     eligibility.evaluate.mockRejectedValue(new NotFoundError('The worker', 'worker_not_found'));
 
-    const answer = sut.verdict(principal('stranger', ['business']), params);
+    const answer = sut.verdict(principal('stranger', ['business']), 'shift-1', 'w-1');
     await flush();
     staff.reject(new DomainError('forbidden', 'not_business_staff', 'Not on the staff.'));
     await expect(answer).rejects.toMatchObject({ code: 'not_business_staff' });
@@ -75,10 +75,14 @@ describe('EligibilityController.verdict', () => {
   it('does not check staff for operators and admins', async () => {
     const { eligibility, sut } = setup();
     eligibility.evaluate.mockResolvedValue(evaluation);
-    await expect(sut.verdict(principal('op-1', ['operator']), params)).resolves.toMatchObject({
+    await expect(
+      sut.verdict(principal('op-1', ['operator']), 'shift-1', 'w-1'),
+    ).resolves.toMatchObject({
       eligible: true,
     });
-    await expect(sut.verdict(principal('admin-1', ['admin']), params)).resolves.toMatchObject({
+    await expect(
+      sut.verdict(principal('admin-1', ['admin']), 'shift-1', 'w-1'),
+    ).resolves.toMatchObject({
       eligible: true,
     });
   });

@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 
 /**
- * Whether a member is on a business's staff: the one thing shifts need from businesses.
+ * Whether a member is on a business's staff: the one thing the access layer needs from businesses.
  * `BusinessesService.assertStaff` implements it; the module that assembles the app binds this
  * token to it (`{ provide: BUSINESS_STAFF_CHECK, useExisting: BusinessesService }`).
  */
