@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineEvents, makeEvent, parseEvent } from '../../platform/outbox/event-catalog.js';
 import type { OutboxEvent } from '../../platform/outbox/outbox-event.js';
-import type { AssignmentState } from './assignment-state.js';
+import { ASSIGNMENT_STATES, type AssignmentState } from './assignment-state.js';
 
 /**
  * An assignment changed state (`assignment.<new state>`): the notifications module tells the
@@ -21,32 +21,25 @@ export const AssignmentChanged = z.object({
 });
 export type AssignmentChanged = z.infer<typeof AssignmentChanged>;
 
-/** The states an assignment moves into (every state but the first, `applied`). */
-const TARGETS = [
-  'withdrawn',
-  'rejected',
-  'proposed',
-  'declined',
-  'confirmed',
-  'cancelled',
-  'completed',
-  'no_show',
-] as const satisfies readonly AssignmentState[];
+/** The states an assignment moves into: every state but the first, `applied`. */
+type Target = Exclude<AssignmentState, 'applied'>;
+const TARGETS = ASSIGNMENT_STATES.filter((state): state is Target => state !== 'applied');
 
 /** `assignment.<state>`: the assignments module's change events, one schema for all. */
 export const ASSIGNMENT_EVENTS = defineEvents(
   Object.fromEntries(TARGETS.map((to) => [`assignment.${to}`, AssignmentChanged])) as Record<
-    `assignment.${(typeof TARGETS)[number]}`,
+    `assignment.${Target}`,
     typeof AssignmentChanged
   >,
 );
 
 /** The change event of a move into `to`. */
 export function changeEvent(
-  to: (typeof TARGETS)[number],
+  to: AssignmentState,
   payload: AssignmentChanged,
   occurredAt: Date,
 ): OutboxEvent {
+  if (to === 'applied') throw new Error('an assignment never moves into applied');
   return makeEvent(ASSIGNMENT_EVENTS, `assignment.${to}`, payload, occurredAt);
 }
 

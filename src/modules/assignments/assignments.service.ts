@@ -14,12 +14,7 @@ import { EligibilityService } from '../eligibility/eligibility.service.js';
 import { type Shift, ShiftSlots } from '../shifts/shift-slots.service.js';
 import { AssignmentHolds } from './assignment-holds.js';
 import { AssignmentOutcomes } from './assignment-outcomes.js';
-import {
-  type AssignmentAction,
-  type AssignmentState,
-  HOLDING_STATES,
-  transition,
-} from './assignment-state.js';
+import { type AssignmentAction, HOLDING_STATES, transition } from './assignment-state.js';
 import {
   alreadyOnShift,
   assignmentChanged,
@@ -449,7 +444,7 @@ export class AssignmentsService {
     const events: OutboxEvent[] = [
       ...(options.outcome ? [outcomeEvent(options.outcome, now)] : []),
       changeEvent(
-        to as Exclude<AssignmentState, 'applied'>,
+        to,
         {
           ...this.payload(assignment, assignment.workerId, assignment.id, assignment.state, to),
           ...options.extra,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ROLES } from '../../platform/auth/principal.js';
-import { Email, MemberId } from '../../platform/http/fields.js';
+import { Email, KoreanPhone, MemberId } from '../../platform/http/fields.js';
 import { zodDto } from '../../platform/http/zod-dto.js';
 import { AccessReason } from '../../privacy/free-text.js';
 import type { Member } from './members.repository.js';
@@ -65,13 +65,7 @@ export class MemberIdParamsDto extends zodDto(MemberIdParams) {}
 export const MemberSearch = z
   .object({
     email: Email.optional(),
-    phone: z
-      .string()
-      .trim()
-      .regex(/^(?:\+82[- ]?|0)\d{1,2}[- ]?\d{3,4}[- ]?\d{4}$/, {
-        message: 'Expected a Korean phone number such as 010-1234-5678.',
-      })
-      .optional(),
+    phone: KoreanPhone.optional(),
     role: z.enum(ROLES).optional(),
     status: z.enum(['active', 'withdrawn']).optional(),
     after: MemberId.optional().meta({ description: 'The last id of the page before' }),

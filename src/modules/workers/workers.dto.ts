@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CalendarDate, MemberId, PersonName } from '../../platform/http/fields.js';
+import { CalendarDate, KoreanPhone, MemberId, PersonName } from '../../platform/http/fields.js';
 import { opaque } from '../../platform/http/text.js';
 import { futureKst } from '../../platform/http/examples.js';
 import { zodDto } from '../../platform/http/zod-dto.js';
@@ -11,14 +11,7 @@ import type { Worker } from './workers.repository.js';
 const LegalName = PersonName;
 /** Shape only; the service checks it is a real date, not in the future and plausible. */
 const BirthDate = CalendarDate.meta({ example: '1998-04-17' });
-/** A Korean phone number, mobile or landline, digits with optional `-` or spaces. */
-const Phone = z
-  .string()
-  .trim()
-  .regex(/^(?:\+82[- ]?|0)\d{1,2}[- ]?\d{3,4}[- ]?\d{4}$/, {
-    message: 'Expected a Korean phone number such as 010-1234-5678.',
-  })
-  .meta({ example: '010-1234-5678' });
+const Phone = KoreanPhone;
 const QualificationCode = z.enum(QUALIFICATION_CODES, {
   message: 'Expected a qualification code of the catalogue, e.g. health-certificate.',
 });

@@ -44,3 +44,12 @@ export const Email = z
   .toLowerCase()
   .meta({ format: 'email', example: 'minsu.kim@example.com' })
   .pipe(z.email({ message: 'Expected an email address.' }).max(254));
+
+/** A Korean phone number, mobile or landline, digits with optional `-` or spaces. */
+export const KoreanPhone = z
+  .string()
+  .trim()
+  .regex(/^(?:\+82[- ]?|0)\d{1,2}[- ]?\d{3,4}[- ]?\d{4}$/, {
+    message: 'Expected a Korean phone number such as 010-1234-5678.',
+  })
+  .meta({ example: '010-1234-5678' });
