@@ -167,6 +167,7 @@ export function evaluateEligibility(
   // This shift's working day (its KST start day) and that day's span; the latest end of an
   // earlier working day and the earliest start of a later one.
   const workDay = firstDay;
+  const workDayEnd = firstDay + DAY_MS;
   let daySpanStart = startMs;
   let daySpanEnd = endMs;
   let before: ScheduleEntry | undefined;
@@ -184,11 +185,12 @@ export function evaluateEligibility(
     if (from - bufferMs < endMs && to + bufferMs > startMs) {
       (conflicts ??= []).push(entryRef(entry));
     } else {
-      const entryDay = kstDayStartMs(from);
-      if (entryDay === workDay) {
+      // Compared with the working day's bounds, not by computing each entry's KST day: that
+      // is two floating-point modulos per entry, and halved the engine's speed.
+      if (from >= workDay && from < workDayEnd) {
         if (from < daySpanStart) daySpanStart = from;
         if (to > daySpanEnd) daySpanEnd = to;
-      } else if (entryDay < workDay) {
+      } else if (from < workDay) {
         if (to > beforeEnd) {
           beforeEnd = to;
           before = entry;
