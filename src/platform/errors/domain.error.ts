@@ -13,6 +13,10 @@ export type DomainErrorKind =
   | 'unsupported_media_type'
   | 'rate_limited'
   | 'unavailable'
+  /** An upstream provider answered with something we cannot use (502). */
+  | 'bad_gateway'
+  /** An upstream provider did not answer in time (504). */
+  | 'gateway_timeout'
   /** A fault in our own data or code that we can name (500, logged as an error). */
   | 'internal';
 
