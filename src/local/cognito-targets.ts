@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { meetsPasswordPolicy } from '../modules/auth/password-policy.js';
+import { meetsPasswordPolicy } from '../platform/auth/password-policy.js';
 import { maskEmail } from '../platform/masking/masking.js';
 
 /**

@@ -20,7 +20,7 @@ import { freePort } from '../../src/local/ports.js';
 import { MIGRATIONS } from '../../src/migrations/index.js';
 import { AssignmentsService } from '../../src/modules/assignments/assignments.service.js';
 import { AwsCognitoAuth } from '../../src/modules/auth/aws-cognito-auth.js';
-import { meetsPasswordPolicy } from '../../src/modules/auth/password-policy.js';
+import { meetsPasswordPolicy } from '../../src/platform/auth/password-policy.js';
 import { BusinessesService } from '../../src/modules/businesses/businesses.service.js';
 import {
   DEMO_OPERATOR,

@@ -3,7 +3,10 @@ import type { Database } from '../../platform/storage/database.js';
 import { isDuplicateKeyError, ConcurrentModificationError } from '../../platform/storage/errors.js';
 import { updateWithVersion } from '../../platform/storage/optimistic.js';
 import { InjectDatabase } from '../../platform/storage/storage.module.js';
-import type { Schedule, ScheduleEntryRecord as StoredEntry } from './worker-schedule.js';
+import type {
+  Schedule,
+  ScheduleEntryRecord as StoredEntry,
+} from '../eligibility/worker-schedules.port.js';
 
 /**
  * A worker's schedule: the assignments that hold their time (proposed, confirmed) or count

@@ -18,7 +18,7 @@ import {
   TokensResponse,
 } from './auth.dto.js';
 import { AuthService } from './auth.service.js';
-import { PASSWORD_POLICY_TEXT } from './password-policy.js';
+import { PASSWORD_POLICY_TEXT } from '../../platform/auth/password-policy.js';
 
 const POLICY = `Password policy (the user pool's): ${PASSWORD_POLICY_TEXT}.`;
 const CODE_REQUESTS =

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { Email } from '../../platform/http/fields.js';
 import { opaque } from '../../platform/http/text.js';
 import { zodDto } from '../../platform/http/zod-dto.js';
-import { meetsPasswordPolicy, PASSWORD_POLICY_TEXT } from './password-policy.js';
+import { meetsPasswordPolicy, PASSWORD_POLICY_TEXT } from '../../platform/auth/password-policy.js';
 import type { AuthTokens } from './cognito-auth.port.js';
 
 /** A new password: the user pool's policy, checked here as well as by Cognito. */

@@ -1,5 +1,5 @@
 import { DomainError } from '../../platform/errors/domain.error.js';
-import { PASSWORD_POLICY_TEXT } from './password-policy.js';
+import { PASSWORD_POLICY_TEXT } from '../../platform/auth/password-policy.js';
 
 /** Unknown user and wrong password alike: nothing tells whether the account exists. */
 export class InvalidCredentialsError extends DomainError {

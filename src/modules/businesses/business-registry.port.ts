@@ -1,4 +1,4 @@
-import type { NtsStatus } from '../eligibility/engine/types.js';
+import type { NtsStatus } from './business-facts.js';
 
 /**
  * The National Tax Service register (국세청 사업자등록정보 진위확인 및 상태조회, the public data

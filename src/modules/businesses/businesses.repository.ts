@@ -9,7 +9,7 @@ import { updateWithVersion } from '../../platform/storage/optimistic.js';
 import { InjectDatabase } from '../../platform/storage/storage.module.js';
 import type { PersonalDataCodec } from '../../privacy/personal-data/codec.js';
 import { PersonalData } from '../../privacy/personal-data/personal-data.service.js';
-import type { BusinessFacts, NtsStatus } from '../eligibility/engine/types.js';
+import type { BusinessFacts, NtsStatus } from './business-facts.js';
 import { BUSINESS_PERSONAL_DATA, type BusinessPersonalField } from './businesses.policy.js';
 
 export type StaffRole = 'owner' | 'manager';

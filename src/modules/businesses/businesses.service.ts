@@ -6,7 +6,7 @@ import { retryOnConflict } from '../../platform/storage/optimistic.js';
 import { StaffAccess } from '../../privacy/staff-access.service.js';
 import { notBusinessStaff } from '../access/access.errors.js';
 import { requireBusinessRole } from '../access/access.js';
-import type { BusinessFacts } from '../eligibility/engine/types.js';
+import type { BusinessFacts } from './business-facts.js';
 import type { BusinessCaller } from './business-caller.decorator.js';
 import { invalidOpeningDate, openingDateProblem, requireBusinessNumber } from './business-rules.js';
 import {

@@ -1,5 +1,5 @@
 import { DAY_MS, HOUR_MS, kstDayKey, kstDayStart } from '../../platform/time/kst.js';
-import type { QualificationCode } from '../eligibility/qualifications.js';
+import type { QualificationCode } from '../qualifications/qualifications.js';
 import { businessNumberCheckDigit, formatBusinessNumber } from '../businesses/business-number.js';
 
 /**

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectConfig } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.js';
 import { NotFoundError } from '../../platform/errors/domain.error.js';
-import type { Schedule } from '../assignments/worker-schedule.js';
+import type { Schedule } from './worker-schedules.port.js';
 import { BusinessesService } from '../businesses/businesses.service.js';
 import { type Shift, ShiftSlots } from '../shifts/shift-slots.service.js';
 import { WorkersService } from '../workers/workers.service.js';

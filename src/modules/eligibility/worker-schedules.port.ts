@@ -1,5 +1,23 @@
 import { Inject } from '@nestjs/common';
-import type { Schedule } from '../assignments/worker-schedule.js';
+import type { ScheduleEntry } from './engine/types.js';
+
+/** A schedule entry as stored: the engine's entry and when it was written. */
+export interface ScheduleEntryRecord extends ScheduleEntry {
+  /** When the entry was written (orphans of an interrupted write are repaired after a while). */
+  heldAt: Date;
+}
+
+/**
+ * A worker's schedule, as the assignments module keeps it (one document per worker, written with
+ * optimistic concurrency on `version`). Eligibility reads it; assignments writes it back on the
+ * version it read, so the shape is declared here, on the reading side of the port.
+ */
+export interface Schedule {
+  workerId: string;
+  /** 0 when the worker has no schedule document yet. */
+  version: number;
+  entries: ScheduleEntryRecord[];
+}
 
 /**
  * The workers' schedules eligibility reads (other assignments: hours, rest, overlaps). The

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { DomainError } from '../../platform/errors/domain.error.js';
 import { maskEmail } from '../../platform/masking/masking.js';
-import { meetsPasswordPolicy } from '../auth/password-policy.js';
+import { meetsPasswordPolicy } from '../../platform/auth/password-policy.js';
 import type { FirebaseHashParameters } from './firebase-scrypt.js';
 import { LegacyPasswords } from './legacy-passwords.js';
 import type { LegacyUser, LegacyUsersRepository } from './legacy-users.repository.js';

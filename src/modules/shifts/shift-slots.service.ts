@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { ShiftFacts } from '../eligibility/engine/types.js';
+import type { ShiftFacts } from './shift-facts.js';
 import {
   ShiftsRepository,
   type Shift,

@@ -4,7 +4,7 @@ import { queryInteger } from '../../platform/http/text.js';
 import { futureKst } from '../../platform/http/examples.js';
 import { zodDto } from '../../platform/http/zod-dto.js';
 import { freeText } from '../../privacy/free-text.js';
-import { QUALIFICATION_CODES } from '../eligibility/qualifications.js';
+import { QUALIFICATION_CODES } from '../qualifications/qualifications.js';
 import { toKstIso } from '../../platform/time/kst.js';
 import { isRegionCode, isRegionPrefix, KOREA_BOUNDS } from './region-code.js';
 import type { Shift, ShiftCursor } from './shifts.repository.js';

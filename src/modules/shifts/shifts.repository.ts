@@ -5,7 +5,7 @@ import type { Database, UpdateFilter } from '../../platform/storage/database.js'
 import { newId, parseId } from '../../platform/storage/ids.js';
 import { updateWithVersion } from '../../platform/storage/optimistic.js';
 import { InjectDatabase } from '../../platform/storage/storage.module.js';
-import type { ShiftFacts, ShiftStatus } from '../eligibility/engine/types.js';
+import type { ShiftFacts, ShiftStatus } from './shift-facts.js';
 import { regionRange } from './region-code.js';
 
 export type { ShiftStatus };

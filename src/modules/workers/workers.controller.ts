@@ -103,7 +103,7 @@ export class WorkersController {
     summary:
       'Declare a qualification (e.g. health-certificate); unverified until an operator checks',
     description:
-      'The code is one of the catalogue (src/modules/eligibility/qualifications.ts); declaring it again replaces it. It counts for eligibility once an operator verifies it.',
+      'The code is one of the catalogue (src/modules/qualifications/qualifications.ts); declaring it again replaces it. It counts for eligibility once an operator verifies it.',
     tags: ['workers'],
     responses: PROFILE,
     problems: [403, 404, 409],

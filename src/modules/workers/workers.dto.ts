@@ -5,7 +5,7 @@ import { futureKst } from '../../platform/http/examples.js';
 import { zodDto } from '../../platform/http/zod-dto.js';
 import { Evidence, freeText } from '../../privacy/free-text.js';
 import { RevealedNote, revealRequest } from '../../privacy/reveal.js';
-import { QUALIFICATION_CODES } from '../eligibility/qualifications.js';
+import { QUALIFICATION_CODES } from '../qualifications/qualifications.js';
 import type { Worker } from './workers.repository.js';
 
 const LegalName = PersonName;

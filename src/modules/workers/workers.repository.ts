@@ -7,7 +7,7 @@ import { updateWithVersion } from '../../platform/storage/optimistic.js';
 import { InjectDatabase } from '../../platform/storage/storage.module.js';
 import type { PersonalDataCodec, PersonalValues } from '../../privacy/personal-data/codec.js';
 import { PersonalData } from '../../privacy/personal-data/personal-data.service.js';
-import type { WorkerFacts, WorkerStatus } from '../eligibility/engine/types.js';
+import type { WorkerFacts, WorkerStatus } from './worker-facts.js';
 import { WORKER_PERSONAL_DATA, type WorkerPersonalField } from './workers.policy.js';
 
 /** The identity verification (본인인증) of a worker: by a provider, or by an operator on evidence. */

@@ -8,7 +8,7 @@ import {
 } from '../../platform/errors/domain.error.js';
 import { ConcurrentModificationError } from '../../platform/storage/errors.js';
 import { retryOnConflict } from '../../platform/storage/optimistic.js';
-import type { WorkerFacts } from '../eligibility/engine/types.js';
+import type { WorkerFacts } from './worker-facts.js';
 import {
   BANK_ACCOUNT_VERIFIER,
   type BankAccountVerifier,

@@ -9,65 +9,13 @@ import type { EligibilityPolicy } from '../../../config/eligibility-policy.js';
 // Configuration owns the numbers it reads (ARCHITECTURE: config imports nothing above it).
 export type { EligibilityPolicy };
 
-export type WorkerStatus = 'active' | 'suspended' | 'withdrawn';
+// The facts are the owning modules' read models, named there (the engine's callers import them
+// from there; the engine's own files from here).
+import type { BusinessFacts } from '../../businesses/business-facts.js';
+import type { ShiftFacts } from '../../shifts/shift-facts.js';
+import type { WorkerFacts } from '../../workers/worker-facts.js';
 
-/** What the engine needs to know of a worker. */
-export interface WorkerFacts {
-  id: string;
-  status: WorkerStatus;
-  /** `YYYY-MM-DD` (from identity verification); unknown → the age rules fail. */
-  birthDate: string | undefined;
-  /** The identity verification (본인인증) stands: verified and not revoked. */
-  identityVerified: boolean;
-  /** The payout account: undefined when none is registered. */
-  bankAccount:
-    | {
-        verified: boolean;
-        /** The account holder's name matches the worker's legal name (Popbill or by hand). */
-        holderMatchesLegalName: boolean;
-        /**
-         * The match stands by an operator's explicit override of the system's comparison: the
-         * verdict says so (`overrides`).
-         */
-        holderMismatchOverride?: { by: string; at: Date };
-      }
-    | undefined;
-  /** Qualifications held (e.g. `health-certificate`); `expiresAt` undefined = does not expire. */
-  qualifications: readonly { code: string; expiresAt: Date | undefined }[];
-  /** When each of the worker's no-shows happened (the shift's start). */
-  noShows: readonly Date[];
-}
-
-export type NtsStatus = 'active' | 'suspended' | 'closed';
-
-/** What the engine needs to know of the business that posted the shift. */
-export interface BusinessFacts {
-  id: string;
-  /** Registration verified (NTS authenticity check or an operator, on evidence). */
-  verified: boolean;
-  /** 계속 / 휴업 / 폐업 at the last NTS check; undefined when never checked. */
-  ntsStatus: NtsStatus | undefined;
-  /** Workers this business does not want. */
-  blockedWorkerIds: ReadonlySet<string>;
-}
-
-export type ShiftStatus = 'open' | 'cancelled';
-
-/** The shift a worker would be assigned to. */
-export interface ShiftFacts {
-  id: string;
-  businessId: string;
-  status: ShiftStatus;
-  startsAt: Date;
-  endsAt: Date;
-  headcount: number;
-  /** Slots taken by proposed and confirmed assignments. */
-  filled: number;
-  /** Minimum age at the shift's start (the engine also applies the legal minimum). */
-  minimumAge: number;
-  /** Qualification codes that must be held and unexpired at the shift's end. */
-  requiredQualifications: readonly string[];
-}
+export type { BusinessFacts, ShiftFacts, WorkerFacts };
 
 type ScheduleStatus = 'proposed' | 'confirmed' | 'completed';
 

@@ -3,7 +3,7 @@ import { CurrentPrincipal } from '../../platform/auth/current-principal.decorato
 import type { Principal } from '../../platform/auth/principal.js';
 import { Member, Operator, Roles } from '../../platform/auth/route-class.decorator.js';
 import { ApiDoc } from '../../platform/http/api-doc.decorator.js';
-import { EligibilityService } from '../eligibility/eligibility.service.js';
+import { EligibilityService } from './eligibility.service.js';
 import {
   CandidatesRequestDto,
   CandidatesResponse,
@@ -12,7 +12,7 @@ import {
   ShiftIdParamsDto,
   VerdictSchema,
   type VerdictResponse,
-} from './assignments.dto.js';
+} from './eligibility.dto.js';
 import { EligibilityVerdicts } from './eligibility-verdicts.service.js';
 
 @Controller('shifts/:id')

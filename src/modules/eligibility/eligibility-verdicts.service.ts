@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '../../platform/auth/principal.js';
 import { AccessService } from '../access/access.service.js';
-import type { Verdict } from '../eligibility/engine/types.js';
-import { EligibilityService } from '../eligibility/eligibility.service.js';
+import type { Verdict } from './engine/types.js';
+import { EligibilityService } from './eligibility.service.js';
 
 /** The eligibility route's use case: a verdict for the shift's business staff and operators. */
 @Injectable()

@@ -3,7 +3,7 @@ import { strictFake } from '../../../test/support/strict-fake.js';
 import type { Principal } from '../../platform/auth/principal.js';
 import { DomainError, NotFoundError } from '../../platform/errors/domain.error.js';
 import type { BusinessesService } from '../businesses/businesses.service.js';
-import type { Evaluation, EligibilityService } from '../eligibility/eligibility.service.js';
+import type { Evaluation, EligibilityService } from './eligibility.service.js';
 import type { Shift } from '../shifts/shifts.repository.js';
 import { AccessService } from '../access/access.service.js';
 import { EligibilityVerdicts } from './eligibility-verdicts.service.js';
