@@ -8,7 +8,7 @@ import { OutboxHandlersModule } from '../../platform/outbox/outbox-dispatch.modu
 import { AssignmentOutcomes } from './assignment-outcomes.js';
 import { OUTCOME_EVENTS } from './assignments.events.js';
 import { AssignmentsModule } from './assignments.module.js';
-import { AssignmentsService } from './assignments.service.js';
+import { AssignmentEndings } from './assignment-endings.js';
 import { HoldsRepair } from './holds-repair.js';
 import { SHIFT_EVENTS } from '../shifts/shifts.events.js';
 
@@ -28,7 +28,7 @@ export class AssignmentJobsModule implements OnModuleInit {
 
   constructor(
     private readonly handlers: OutboxHandlers,
-    private readonly assignments: AssignmentsService,
+    private readonly endings: AssignmentEndings,
     private readonly outcomes: AssignmentOutcomes,
     private readonly repair: HoldsRepair,
     private readonly jobs: ScheduledJobs,
@@ -39,7 +39,7 @@ export class AssignmentJobsModule implements OnModuleInit {
 
   onModuleInit(): void {
     this.handlers.on(SHIFT_EVENTS, 'shift.cancelled', async ({ payload, event }) => {
-      const ended = await this.assignments.endForCancelledShift(payload.shiftId);
+      const ended = await this.endings.endForCancelledShift(payload.shiftId);
       this.log.info(
         { shiftId: payload.shiftId, ended, eventId: event.id },
         'assignments of a cancelled shift ended',

@@ -25,10 +25,13 @@ import { ShiftsRepository } from '../shifts/shifts.repository.js';
 import { WorkersRepository } from '../workers/workers.repository.js';
 import { WorkersService } from '../workers/workers.service.js';
 import { AssignmentHolds } from './assignment-holds.js';
+import { AssignmentEndings } from './assignment-endings.js';
 import { AssignmentOutcomes } from './assignment-outcomes.js';
+import { AssignmentTransitions } from './assignment-transitions.js';
 import { OUTCOME_EVENTS } from './assignments.events.js';
 import { AssignmentsRepository } from './assignments.repository.js';
 import { AssignmentsService } from './assignments.service.js';
+import { ProposalHold } from './proposal-hold.js';
 import { WorkerSchedulesRepository } from './worker-schedules.repository.js';
 
 const silent = pino({ level: 'silent' });
@@ -89,6 +92,7 @@ describe(`${AssignmentsService.name} on the embedded engine`, () => {
   let notified: string[];
   let business: string;
   let sut: AssignmentsService;
+  let endings: AssignmentEndings;
 
   beforeEach(async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'wm-assignments-'));
@@ -111,17 +115,20 @@ describe(`${AssignmentsService.name} on the embedded engine`, () => {
     const holds = new AssignmentHolds(schedules, slots);
     outcomes = new AssignmentOutcomes(workers, holds);
     eligibility = new EligibilityService(workers, businesses, slots, schedules, config);
+    const assignments = new AssignmentsRepository(db, privacy.personalData);
+    const transitions = new AssignmentTransitions(assignments, config);
     sut = new AssignmentsService(
-      new AssignmentsRepository(db, privacy.personalData),
+      assignments,
       schedules,
-      slots,
+      transitions,
+      new ProposalHold(assignments, schedules, slots, holds, eligibility),
       holds,
       outcomes,
       eligibility,
       new AccessService(businesses),
-      config,
       silent,
     );
+    endings = new AssignmentEndings(assignments, transitions, holds);
     // The worker process's handlers: notifications (recorded here) and the outcomes.
     notified = [];
     const handlers = new OutboxHandlers();
@@ -441,8 +448,8 @@ describe(`${AssignmentsService.name} on the embedded engine`, () => {
     await eligibleWorker('w-applied');
     const applied = await sut.apply(worker('w-applied'), held.shiftId, T0);
 
-    expect(await sut.endForCancelledShift(held.shiftId, T0)).toBe(2);
-    expect(await sut.endForCancelledShift(held.shiftId, T0)).toBe(0);
+    expect(await endings.endForCancelledShift(held.shiftId, T0)).toBe(2);
+    expect(await endings.endForCancelledShift(held.shiftId, T0)).toBe(0);
 
     expect(await stored(held.id)).toMatchObject({ state: 'cancelled' });
     expect(await stored(applied.id)).toMatchObject({ state: 'rejected' });
