@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { retryOnConflict } from '../../platform/storage/optimistic.js';
+import { EligibilityService } from '../eligibility/eligibility.service.js';
 import { AssignmentHolds } from './assignment-holds.js';
 import { HOLDING_STATES } from './assignment-state.js';
 import {
@@ -22,7 +23,57 @@ export class AssignmentEndings {
     private readonly assignments: AssignmentsRepository,
     private readonly transitions: AssignmentTransitions,
     private readonly holds: AssignmentHolds,
+    private readonly eligibility: EligibilityService,
   ) {}
+
+  /**
+   * A business the NTS register now calls suspended or closed: each of its assignments whose shift
+   * has not started is decided again, and one that is no longer eligible ends (applications
+   * rejected, holds cancelled by the system, both sides told). Safe to run again.
+   */
+  async reconsiderForBusiness(businessId: string, now = new Date()): Promise<number> {
+    const reason = 'The business is not trading at the NTS (휴업 or 폐업).';
+    let ended = 0;
+    for (const found of await this.assignments.active({ businessId })) {
+      if (found.startsAt.getTime() <= now.getTime()) continue;
+      await retryOnConflict(
+        async () => {
+          const assignment = await this.transitions.require(found.id);
+          const holding = HOLDING_STATES.includes(assignment.state);
+          if (assignment.state !== 'applied' && !holding) return;
+          const { verdict } = await this.eligibility.evaluate(
+            assignment.shiftId,
+            assignment.workerId,
+            { now, ...(holding ? { holding: assignment.id } : {}) },
+          );
+          if (verdict.eligible) return;
+          if (!holding) {
+            await this.transitions.move(SYSTEM, assignment, 'reject', now, { reason }, true);
+          } else {
+            const late = this.transitions.isLate(assignment, now);
+            const changed = await this.transitions.move(
+              SYSTEM,
+              assignment,
+              'cancel',
+              now,
+              {
+                reason,
+                verdict,
+                cancellation: { by: actorOf(SYSTEM), reason, late, at: now },
+                // No side cancelled: both are told.
+                extra: { late },
+              },
+              true,
+            );
+            await this.holds.release(changed.shiftId, changed.workerId, changed.id, now);
+          }
+          ended += 1;
+        },
+        { attempts: DECIDE_ATTEMPTS },
+      );
+    }
+    return ended;
+  }
 
   /**
    * A cancelled shift ends its assignments: applications are rejected, proposed and confirmed

@@ -108,6 +108,7 @@ describe(`${AssignmentsService.name} on the embedded engine`, () => {
     const businesses = new BusinessesService(
       businessesRepository,
       new StaffAccess(privacy.accessRecords),
+      silent,
     );
     // Through the shifts module's service, as the app wires it; the spies below sit on the
     // repository underneath.
@@ -128,7 +129,7 @@ describe(`${AssignmentsService.name} on the embedded engine`, () => {
       new AccessService(businesses),
       silent,
     );
-    endings = new AssignmentEndings(assignments, transitions, holds);
+    endings = new AssignmentEndings(assignments, transitions, holds, eligibility);
     // The worker process's handlers: notifications (recorded here) and the outcomes.
     notified = [];
     const handlers = new OutboxHandlers();
@@ -455,5 +456,56 @@ describe(`${AssignmentsService.name} on the embedded engine`, () => {
     expect(await stored(applied.id)).toMatchObject({ state: 'rejected' });
     expect(await scheduleOf('w-ended')).toEqual([]);
     expect(await shiftDoc(held.shiftId)).toMatchObject({ filled: 0 });
+  });
+
+  it('ends the not-yet-started assignments of a business the NTS now calls closed, telling both sides', async () => {
+    const held = await confirmed('w-closed');
+    await eligibleWorker('w-applied');
+    const applied = await sut.apply(worker('w-applied'), held.shiftId, T0);
+    const current = await businessesRepository.getById(business);
+    await businessesRepository.update(
+      business,
+      current!.version,
+      {
+        nts: {
+          status: 'closed',
+          taxType: '부가가치세 일반과세자',
+          checkedAt: T0,
+          source: 'nts',
+        },
+      },
+      T0,
+    );
+
+    expect(await endings.reconsiderForBusiness(business, T0)).toBe(2);
+    expect(await endings.reconsiderForBusiness(business, T0)).toBe(0);
+
+    expect(await stored(held.id)).toMatchObject({
+      state: 'cancelled',
+      cancellation: { by: { id: 'system', role: 'system' } },
+    });
+    expect(await stored(applied.id)).toMatchObject({ state: 'rejected' });
+    expect(await scheduleOf('w-closed')).toEqual([]);
+    expect(await shiftDoc(held.shiftId)).toMatchObject({ filled: 0 });
+    const cancelled = (await db.collection('assignments').findOne({ _id: parseId(held.id)! }))
+      ?.outbox as { type: string; payload: Record<string, unknown> }[];
+    const event = cancelled.find((e) => e.type === 'assignment.cancelled');
+    // No side cancelled it: the notifications go to the worker and the business.
+    expect(event?.payload).not.toHaveProperty('cancelledBy');
+  });
+
+  it('leaves the assignments of a business that is still eligible, and those whose shift has started', async () => {
+    const held = await confirmed('w-kept');
+
+    expect(await endings.reconsiderForBusiness(business, T0)).toBe(0);
+    const current = await businessesRepository.getById(business);
+    await businessesRepository.update(
+      business,
+      current!.version,
+      { nts: { status: 'closed', taxType: '부가가치세 일반과세자', checkedAt: T0, source: 'nts' } },
+      T0,
+    );
+    expect(await endings.reconsiderForBusiness(business, new Date(START.getTime() + 1))).toBe(0);
+    expect(await stored(held.id)).toMatchObject({ state: 'confirmed' });
   });
 });

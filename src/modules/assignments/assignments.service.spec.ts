@@ -161,7 +161,7 @@ describe(AssignmentsService.name, () => {
       new AccessService(businesses),
       root,
     );
-    endings = new AssignmentEndings(assignments, transitions, holds);
+    endings = new AssignmentEndings(assignments, transitions, holds, eligibility);
   });
 
   /** `change` answers the assignment as the change makes it. */
