@@ -206,6 +206,36 @@ function decodeEntityMessage(bytes: Uint8Array): FsFields {
   return fieldsOf(EntityProtoType.decode(bytes) as unknown as EntityMessage);
 }
 
+const ReferenceType = root.lookupType('storage_onestore_v3.Reference');
+/** `EntityProto.key`: field 13, length-delimited. */
+const KEY_FIELD = 13;
+
+/**
+ * Only the document's path, without decoding its properties: a stage reads every record of an
+ * export and decodes just those of its collection groups.
+ */
+export function decodeEntityPath(bytes: Uint8Array): string {
+  try {
+    const reader = protobuf.Reader.create(bytes);
+    while (reader.pos < reader.len) {
+      const tag = reader.uint32();
+      if (tag >>> 3 === KEY_FIELD && (tag & 7) === 2) {
+        const key = ReferenceType.decode(reader.bytes()) as unknown as {
+          path: { element?: PathElementMessage[] };
+        };
+        const elements = key.path.element ?? [];
+        if (elements.length === 0) break;
+        return pathOf(elements);
+      }
+      reader.skipType(tag & 7);
+    }
+  } catch (error) {
+    if (error instanceof EntityDecodeError) throw error;
+    throw new EntityDecodeError(`not an EntityProto: ${(error as Error).message}`);
+  }
+  throw new EntityDecodeError('an entity without a key');
+}
+
 /** One export record: the document's path and its fields. */
 export function decodeEntity(bytes: Uint8Array): { path: string; fields: FsFields } {
   let entity: EntityMessage;
