@@ -27,3 +27,14 @@ export const QUALIFICATION_CODES = Object.keys(QUALIFICATIONS) as [
   QualificationCode,
   ...QualificationCode[],
 ];
+
+/** The code of a qualification by its Korean name as written (`보건증`, `지게차운전기능사`), if any. */
+export function qualificationByKoreanName(name: string): QualificationCode | undefined {
+  const wanted = name.normalize('NFC').replaceAll(/\s+/g, '');
+  for (const [code, label] of Object.entries(QUALIFICATIONS)) {
+    const ko = label.ko.normalize('NFC').replaceAll(/\s+/g, '');
+    // The catalogue's names carry a gloss in parentheses (`보건증 (건강진단결과서)`).
+    if (ko === wanted || ko.replace(/\(.*\)$/, '') === wanted) return code as QualificationCode;
+  }
+  return undefined;
+}
