@@ -1,4 +1,4 @@
-import { escapeHtml } from './stub-http.js';
+import { escapeHtml } from '../../stub-http.js';
 
 /**
  * One message the stub's "phone network" delivered: what a person would see on the phone, for the

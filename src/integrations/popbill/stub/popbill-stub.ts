@@ -28,7 +28,7 @@ import {
   sendJson,
   type StubFailureSwitches,
   StubRefusal,
-} from './stub-http.js';
+} from '../../stub-http.js';
 
 export interface PopbillStubOptions {
   port?: number;

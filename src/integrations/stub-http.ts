@@ -1,3 +1,4 @@
+/** HTTP helpers shared by the provider stub servers (loopback only, for the local stack and tests). */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /** A refusal in the provider's shape; the stub's handlers throw it. */
