@@ -71,6 +71,18 @@ describe('PopbillMessageClient against the stub', () => {
     ]);
   });
 
+  it('finds the same result by the receipt number Popbill gave', async () => {
+    const { clients } = await setUp();
+    const { receiptNum } = await clients.messages.sendSms({
+      id: 'by-receipt',
+      receiver: RECEIVER,
+      content: '안내',
+    });
+    expect(await clients.messages.resultsByReceipt(receiptNum)).toEqual([
+      expect.objectContaining({ state: 'delivered', receiptNum }),
+    ]);
+  });
+
   it('sends an LMS with its subject', async () => {
     const { clients, stub } = await setUp();
     const content = '가'.repeat(200);

@@ -111,10 +111,20 @@ export class PopbillMessageClient {
 
   /** `GET /Message/Get/{requestNum}`: the messages sent under our id (one per receiver). */
   results(messageId: string): Promise<MessageResult[]> {
+    return this.lookup(`/Message/Get/${encodeURIComponent(popbillRequestNum(messageId))}`);
+  }
+
+  /** `GET /Message/{receiptNum}`: the messages of one 접수번호. */
+  resultsByReceipt(receiptNum: string): Promise<MessageResult[]> {
+    if (!/^\d{18}$/.test(receiptNum)) throw new RangeError('receipt number must be 18 digits');
+    return this.lookup(`/Message/${receiptNum}`);
+  }
+
+  private lookup(path: string): Promise<MessageResult[]> {
     return this.api.request({
       operation: 'message.result',
       method: 'GET',
-      path: `/Message/Get/${encodeURIComponent(popbillRequestNum(messageId))}`,
+      path,
       scopes: MESSAGE_SCOPES,
       idempotent: true,
       parse: (json) =>
