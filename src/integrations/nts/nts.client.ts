@@ -76,7 +76,7 @@ export function toBusinessStatus(item: StatusItem): BusinessStatus | undefined {
 export class NtsBusinessRegistryClient implements BusinessRegistry {
   constructor(
     private readonly settings: NtsSettings,
-    private readonly gateway: ProviderGateway,
+    readonly gateway: ProviderGateway,
   ) {}
 
   async lookup(businessNumber: string): Promise<BusinessStatus | undefined> {
