@@ -1,7 +1,7 @@
 import type { Env } from './config.schema.js';
 
 /** One Popbill member's connection (Linkhub auth + the Popbill API). */
-export interface PopbillConfig {
+interface PopbillConfig {
   linkId: string;
   /** Base64, as Linkhub issues it. Secret. */
   secretKey: string;

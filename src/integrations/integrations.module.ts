@@ -15,9 +15,7 @@ import { createPopbillClients, type PopbillClients } from './popbill/popbill.cli
 /** The Popbill clients of this process (one gateway, one token cache), when Popbill is configured. */
 export const POPBILL_CLIENTS = Symbol('POPBILL_CLIENTS');
 /** The NTS client, when a serviceKey is configured. */
-export const NTS_CLIENT = Symbol('NTS_CLIENT');
-/** Every provider gateway of this process, for health and metrics. */
-export const PROVIDER_GATEWAYS = Symbol('PROVIDER_GATEWAYS');
+const NTS_CLIENT = Symbol('NTS_CLIENT');
 
 /** One log line per provider call: ids, outcome, latency and codes (the record has nothing else). */
 function logCalls(gateway: ProviderGateway, logger: Logger): void {
@@ -62,14 +60,8 @@ export class IntegrationsModule {
           return new NtsBusinessRegistryClient(settings, gateway);
         },
       },
-      {
-        provide: PROVIDER_GATEWAYS,
-        inject: [POPBILL_CLIENTS, NTS_CLIENT],
-        useFactory: (p: PopbillClients | undefined, n: NtsBusinessRegistryClient | undefined) =>
-          [p?.gateway, n?.gateway].filter((g): g is ProviderGateway => g !== undefined),
-      },
     ];
-    const exported: Array<symbol> = [POPBILL_CLIENTS, NTS_CLIENT, PROVIDER_GATEWAYS];
+    const exported: Array<symbol> = [POPBILL_CLIENTS, NTS_CLIENT];
     if (popbill) {
       providers.push({
         provide: BANK_ACCOUNT_VERIFIER,

@@ -34,7 +34,7 @@ export function sendJson(response: ServerResponse, status: number, body: unknown
 }
 
 /** A failure switch: matches calls whose path starts with `path` (all when absent). */
-export interface StubSwitch {
+interface StubSwitch {
   path?: string | undefined;
   /** How many calls it applies to; every call until cleared when absent. */
   times?: number | undefined;

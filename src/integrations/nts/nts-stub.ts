@@ -27,7 +27,7 @@ export interface NtsStub {
   readonly calls: number;
 }
 
-export interface NtsStubControl extends StubFailureSwitches {
+interface NtsStubControl extends StubFailureSwitches {
   /** Answer the gateway's quota refusal (`{code, msg}`, HTTP 429) until cleared. */
   quotaExceeded?: boolean;
 }

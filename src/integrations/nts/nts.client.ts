@@ -12,7 +12,7 @@ import {
 import { type ProviderGateway, providerFetch } from '../../platform/providers/provider-gateway.js';
 
 /** The API takes at most 100 numbers per call (`TOO_LARGE_REQUEST` beyond; research §4.2). */
-export const NTS_BATCH_SIZE = 100;
+const NTS_BATCH_SIZE = 100;
 
 export interface NtsSettings {
   /** `https://api.odcloud.kr/api/nts-businessman/v1`, or the stub's. */
@@ -57,7 +57,7 @@ const apiError = z.object({ status_code: z.string().min(1) });
 const STATUS_CODES = { '01': 'active', '02': 'suspended', '03': 'closed' } as const;
 
 /** A `/status` item in our terms; undefined for a number the NTS does not have (empty `b_stt_cd`). */
-export function toBusinessStatus(item: StatusItem): BusinessStatus | undefined {
+function toBusinessStatus(item: StatusItem): BusinessStatus | undefined {
   const code = item.b_stt_cd ?? '';
   if (code === '') return undefined;
   const status = STATUS_CODES[code as keyof typeof STATUS_CODES];

@@ -9,13 +9,13 @@ import { parseOffsetInstant } from '../../platform/time/kst.js';
 import { type PopbillApi, parseWith } from './popbill-http.js';
 
 /** AccountCheck scopes (research §3.2): 182 예금주 성명, 183 실명. */
-export const ACCOUNT_CHECK_SCOPES = ['member', '182'] as const;
+const ACCOUNT_CHECK_SCOPES = ['member', '182'] as const;
 
 /**
  * The `result` that means the bank found the account and named its holder. **[U]**: believed
  * `0000`; the failure-code table was not read. Configurable (`foundResults`).
  */
-export const DEFAULT_FOUND_RESULTS = ['0000'] as const;
+const DEFAULT_FOUND_RESULTS = ['0000'] as const;
 
 const accountCheckInfo = z.object({
   accountName: z.string().nullish(),

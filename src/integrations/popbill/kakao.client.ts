@@ -9,13 +9,13 @@ import {
 import { type PopbillApi, parseWith } from './popbill-http.js';
 
 /** KakaoService scopes (research §3.2): ATS, FTS, FMS. */
-export const KAKAO_SCOPES = ['member', '153', '154', '155'] as const;
+const KAKAO_SCOPES = ['member', '153', '154', '155'] as const;
 
 /**
  * The AlimTalk `result` that means delivered in KakaoTalk. **[U]**: the result tables (research
  * §3.6) were not read; configurable (`deliveredResults`), the stub answers `0000`.
  */
-export const DEFAULT_ALIMTALK_DELIVERED_RESULTS = ['0000'] as const;
+const DEFAULT_ALIMTALK_DELIVERED_RESULTS = ['0000'] as const;
 
 /**
  * `altSendType` `C`: when KakaoTalk cannot deliver (no KakaoTalk on that number, blocked, …)
@@ -38,7 +38,7 @@ const kakaoSentInfo = z.object({
   ),
 });
 
-export type AlimTalkDeliveryState =
+type AlimTalkDeliveryState =
   'pending' | 'delivered' | 'fallback_delivered' | 'failed' | 'cancelled';
 
 /** One AlimTalk's state; no number and no text. */

@@ -5,7 +5,7 @@ import type { ProviderGateway } from '../../platform/providers/provider-gateway.
 import { popbillFetch } from './popbill-http.js';
 
 /** The Linkhub API version the signature and the `x-lh-version` header name. */
-export const LINKHUB_VERSION = '2.0';
+const LINKHUB_VERSION = '2.0';
 
 export interface LinkhubSignatureInput {
   /** The exact request body sent (the digest is of these bytes). */

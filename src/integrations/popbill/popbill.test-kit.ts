@@ -10,7 +10,7 @@ import {
 import { type PopbillStub, startPopbillStub } from './stub/popbill-stub.js';
 
 /** A clock both the clients and the stub read, so a spec can move time for both. */
-export function testClock(start = Date.parse('2026-12-05T00:00:00Z')) {
+function testClock(start = Date.parse('2026-12-05T00:00:00Z')) {
   let at = start;
   return {
     now: () => at,

@@ -25,7 +25,7 @@ import { RecordingMessageSender } from './recording-message-sender.js';
 import { SentMessagesRepository } from './sent-messages.repository.js';
 
 /** Builds the provider sender (`popbill`) from the member contacts and what it injects. */
-export interface MessageDelivery {
+interface MessageDelivery {
   imports?: ModuleMetadata['imports'];
   inject?: InjectionToken[];
   useFactory: (contacts: MemberContacts, ...deps: never[]) => MessageSender;

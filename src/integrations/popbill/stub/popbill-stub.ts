@@ -49,7 +49,7 @@ export interface PopbillStubOptions {
 }
 
 /** What `POST /_control` accepts: the failure switches, the member's points, token revocation. */
-export interface PopbillStubControl extends StubFailureSwitches {
+interface PopbillStubControl extends StubFailureSwitches {
   points?: number;
   /** Forget every issued token (Popbill then answers `-10000033`). */
   revokeTokens?: boolean;
