@@ -1,4 +1,3 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { toKstIso } from '../../../platform/time/kst.js';
@@ -7,8 +6,8 @@ import {
   type AlimTalkTemplate,
   matchesTemplate,
 } from '../alimtalk-templates.js';
-import { linkhubSignature } from '../linkhub-token.js';
 import { type InboxEntry, inboxPage } from './inbox-page.js';
+import { StubLinkhubAuth, type StubToken } from './linkhub-stub-auth.js';
 import {
   STUB_ACCOUNT_RESULTS,
   STUB_ACCOUNTS,
@@ -63,12 +62,6 @@ export interface PopbillStub {
   inbox(): InboxEntry[];
   /** Token requests it answered (issued or refused), for the cache specs. */
   readonly tokenRequests: number;
-}
-
-interface Token {
-  corpNum: string;
-  scopes: ReadonlySet<string>;
-  expiresAtMs: number;
 }
 
 interface SentText {
@@ -129,88 +122,31 @@ const REQUEST_NUM = /^[A-Za-z0-9_-]{1,36}$/;
  */
 export async function startPopbillStub(options: PopbillStubOptions = {}): Promise<PopbillStub> {
   const now = options.now ?? Date.now;
-  const linkId = options.linkId ?? STUB_LINK_ID;
-  const secretKey = options.secretKey ?? STUB_SECRET_KEY;
   const serviceId = options.serviceId ?? STUB_SERVICE_ID;
-  const corpNums = new Set(options.corpNums ?? [STUB_CORP_NUM]);
   const senders = new Set(options.senderNumbers ?? STUB_SENDER_NUMBERS);
   const accounts = options.accounts ?? STUB_ACCOUNTS;
   const templates = new Map((options.templates ?? ALIMTALK_TEMPLATES).map((t) => [t.code, t]));
   const withoutKakao = new Set(options.numbersWithoutKakaoTalk ?? STUB_NUMBERS_WITHOUT_KAKAOTALK);
-  const tokenTtlMs = options.tokenTtlMs ?? 3 * 3_600_000;
-  const maxSkewMs = options.maxClockSkewMs ?? 5 * 60_000;
+  const auth = new StubLinkhubAuth({
+    linkId: options.linkId ?? STUB_LINK_ID,
+    secretKey: options.secretKey ?? STUB_SECRET_KEY,
+    serviceId,
+    corpNums: options.corpNums ?? [STUB_CORP_NUM],
+    tokenTtlMs: options.tokenTtlMs ?? 3 * 3_600_000,
+    maxClockSkewMs: options.maxClockSkewMs ?? 5 * 60_000,
+    now,
+  });
+  const authorize = (request: IncomingMessage, scope: string) => auth.authorize(request, scope);
   let points = options.points ?? 1_000_000;
   const switches: StubFailureSwitches = {};
-  const tokens = new Map<string, Token>();
   const texts = new Map<string, SentText[]>(); // by `${corpNum}|${requestNum or receiptNum}`
   const ats = new Map<string, SentAts>();
   const requestNums = new Set<string>();
   const inbox: InboxEntry[] = [];
   let receipts = 0;
-  let tokenRequests = 0;
 
   const stamp = () => toKstIso(new Date(now())).replace(/\D/g, '').slice(0, 14);
   const nextReceipt = () => `${stamp().slice(0, 8)}${String((receipts += 1)).padStart(10, '0')}`;
-
-  function issueToken(request: IncomingMessage, path: string, body: string) {
-    tokenRequests += 1;
-    const [scheme, id, signature] = (request.headers.authorization ?? '').split(' ');
-    if (scheme !== 'LINKHUB' || id !== linkId || !signature) {
-      throw refuse(401, STUB_CODES.linkhubUnknownLinkId, '링크아이디가 올바르지 않습니다.');
-    }
-    const xDate = header(request, 'x-lh-date');
-    const dateMs = Date.parse(xDate ?? '');
-    if (header(request, 'x-lh-version') !== '2.0' || Number.isNaN(dateMs)) {
-      throw refuse(400, STUB_CODES.badRequest, '요청 헤더가 올바르지 않습니다.');
-    }
-    if (Math.abs(dateMs - now()) > maxSkewMs) {
-      throw refuse(401, STUB_CODES.linkhubClockSkew, '요청 시간이 허용 범위를 벗어났습니다.');
-    }
-    const expected = linkhubSignature(
-      { body, xDate: xDate!, forwardIp: header(request, 'x-lh-forwarded'), path },
-      secretKey,
-    );
-    const a = Buffer.from(signature);
-    const b = Buffer.from(expected);
-    if (a.length !== b.length || !timingSafeEqual(a, b)) {
-      throw refuse(401, STUB_CODES.linkhubBadSignature, '서명이 올바르지 않습니다.');
-    }
-    const parsed = parseJson(body) as { access_id?: unknown; scope?: unknown };
-    if (typeof parsed.access_id !== 'string' || !Array.isArray(parsed.scope)) {
-      throw refuse(400, STUB_CODES.badRequest, '요청 본문이 올바르지 않습니다.');
-    }
-    if (!corpNums.has(parsed.access_id)) {
-      throw refuse(401, STUB_CODES.linkhubUnknownMember, '연동회원이 아닙니다.');
-    }
-    const token = randomBytes(24).toString('base64url');
-    const expiresAtMs = now() + tokenTtlMs;
-    tokens.set(token, {
-      corpNum: parsed.access_id,
-      scopes: new Set(parsed.scope.map(String)),
-      expiresAtMs,
-    });
-    return {
-      session_token: token,
-      serviceID: serviceId,
-      linkID: linkId,
-      usercode: parsed.access_id,
-      scope: parsed.scope,
-      expiration: new Date(expiresAtMs).toISOString(),
-    };
-  }
-
-  function authorize(request: IncomingMessage, scope: string): Token {
-    const bearer = /^Bearer (\S+)$/.exec(request.headers.authorization ?? '')?.[1];
-    if (!bearer) throw refuse(401, STUB_CODES.tokenMissing, '인증 토큰이 없습니다.');
-    const token = tokens.get(bearer);
-    if (!token || token.expiresAtMs <= now()) {
-      throw refuse(401, STUB_CODES.tokenInvalid, '인증 토큰을 해석할 수 없습니다.');
-    }
-    if (!token.scopes.has(scope)) {
-      throw refuse(403, STUB_CODES.scopeDenied, '권한이 없는 서비스입니다.');
-    }
-    return token;
-  }
 
   function charge(cost: number) {
     if (points < cost) throw refuse(400, STUB_CODES.outOfPoints, '포인트가 부족합니다.');
@@ -247,7 +183,7 @@ export async function startPopbillStub(options: PopbillStubOptions = {}): Promis
     return msgs as Msg[];
   }
 
-  function sendText(type: 'SMS' | 'LMS', token: Token, body: Record<string, unknown>) {
+  function sendText(type: 'SMS' | 'LMS', token: StubToken, body: Record<string, unknown>) {
     checkSender(body.snd);
     const msgs = receivers(body.msgs);
     for (const m of msgs) {
@@ -290,7 +226,7 @@ export async function startPopbillStub(options: PopbillStubOptions = {}): Promis
     return { receiptNum };
   }
 
-  function sendAts(token: Token, body: Record<string, unknown>) {
+  function sendAts(token: StubToken, body: Record<string, unknown>) {
     const template = templates.get(String(body.templateCode ?? ''));
     if (!template) throw refuse(400, STUB_CODES.templateNotFound, '승인된 템플릿이 아닙니다.');
     const msgs = receivers(body.msgs);
@@ -363,7 +299,7 @@ export async function startPopbillStub(options: PopbillStubOptions = {}): Promis
     inbox.push({ id: String(inbox.length + 1), at: new Date(now()).toISOString(), ...entry });
   }
 
-  function lookup<T>(map: Map<string, T>, token: Token, key: string): T {
+  function lookup<T>(map: Map<string, T>, token: StubToken, key: string): T {
     const found = map.get(`${token.corpNum}|${key}`);
     if (!found) throw refuse(404, STUB_CODES.notFound, '해당 전송내역이 없습니다.');
     return found;
@@ -388,7 +324,7 @@ export async function startPopbillStub(options: PopbillStubOptions = {}): Promis
     if (applySwitches(switches, path, response)) return;
     const json = () => parseJson(body) as Record<string, unknown>;
     if (method === 'POST' && path === `/${serviceId}/Token`) {
-      return sendJson(response, 200, issueToken(request, path, body));
+      return sendJson(response, 200, auth.issue(request, path, body));
     }
     let answer: unknown;
     if (method === 'POST' && path === '/SMS')
@@ -430,7 +366,7 @@ export async function startPopbillStub(options: PopbillStubOptions = {}): Promis
       if (name in control) Object.assign(switches, { [name]: control[name] ?? null });
     }
     if (typeof control.points === 'number') points = control.points;
-    if (control.revokeTokens) tokens.clear();
+    if (control.revokeTokens) auth.revokeAll();
   }
 
   const server = createServer((request, response) => {
@@ -446,7 +382,7 @@ export async function startPopbillStub(options: PopbillStubOptions = {}): Promis
     control: applyControl,
     inbox: () => inbox.toReversed(),
     get tokenRequests() {
-      return tokenRequests;
+      return auth.requests;
     },
     close: () =>
       new Promise<void>((resolve) => {
@@ -454,11 +390,6 @@ export async function startPopbillStub(options: PopbillStubOptions = {}): Promis
         server.close(() => resolve());
       }),
   };
-}
-
-function header(request: IncomingMessage, name: string): string | undefined {
-  const value = request.headers[name];
-  return Array.isArray(value) ? value[0] : value;
 }
 
 function parseJson(body: string): unknown {
