@@ -4,9 +4,13 @@ import {
   ProviderRejectedError,
   ProviderTimeoutError,
 } from '../../platform/providers/provider-errors.js';
-import { alimTalkTemplate } from './alimtalk-templates.js';
+import { ALIMTALK_TEMPLATES, alimTalkTemplate } from './alimtalk-templates.js';
 import { popbillUnderTest } from './popbill.test-kit.js';
-import { STUB_CODES, STUB_NUMBERS_WITHOUT_KAKAOTALK } from './stub/popbill-stub-fixtures.js';
+import {
+  STUB_CODES,
+  STUB_KAKAO_CHANNEL,
+  STUB_NUMBERS_WITHOUT_KAKAOTALK,
+} from './stub/popbill-stub-fixtures.js';
 
 let close: (() => Promise<void>) | undefined;
 afterEach(async () => {
@@ -120,5 +124,28 @@ describe('PopbillKakaoClient against the stub', () => {
     await expect(
       clients.kakao.sendAlimTalk({ id: 'a-7', template, params, receiver: RECEIVER }),
     ).rejects.toBeInstanceOf(ProviderBadResponseError);
+  });
+
+  it('finds every template in code approved, with the same text, under the channel', async () => {
+    const { clients } = await setUp();
+    expect(await clients.kakao.templateProblems(ALIMTALK_TEMPLATES, STUB_KAKAO_CHANNEL)).toEqual(
+      [],
+    );
+  });
+
+  it('names a template Popbill does not have approved, or has with other text or channel', async () => {
+    const { clients } = await setUp({}, { templates: ALIMTALK_TEMPLATES.slice(1) });
+    const changed = { ...template, body: `${template.body}!` };
+    const problems = await clients.kakao.templateProblems(
+      [ALIMTALK_TEMPLATES[0]!, changed],
+      STUB_KAKAO_CHANNEL,
+    );
+    expect(problems).toEqual([
+      expect.stringMatching(/^WM_ASGN_PROPOSED_W .* not an approved template$/),
+      expect.stringMatching(/^WM_ASGN_CONFIRMED_W .* differs from the approved text$/),
+    ]);
+    expect(await clients.kakao.templateProblems([template], '@another')).toEqual([
+      expect.stringMatching(/approved under another channel$/),
+    ]);
   });
 });

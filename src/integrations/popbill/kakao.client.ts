@@ -129,6 +129,45 @@ export class PopbillKakaoClient {
     });
   }
 
+  /**
+   * What keeps the templates in code from being sent: each one Popbill does not list as approved
+   * under `channel` (`GET /KakaoTalk/ListATSTemplate`), or lists with another body. Kakao refuses
+   * such a message, so the worker reports them at start instead of at the first send.
+   */
+  async templateProblems(
+    templates: readonly AlimTalkTemplate[],
+    channel: string | undefined,
+  ): Promise<string[]> {
+    const approved = await this.api.request({
+      operation: 'alimtalk.templates',
+      method: 'GET',
+      path: '/KakaoTalk/ListATSTemplate',
+      scopes: KAKAO_SCOPES,
+      idempotent: true,
+      parse: parseWith(
+        z.array(
+          z.object({
+            templateCode: z.string(),
+            template: z.string().nullish(),
+            plusFriendID: z.string().nullish(),
+          }),
+        ),
+        'ATS template list',
+      ),
+    });
+    const byCode = new Map(approved.map((t) => [t.templateCode, t]));
+    return templates.flatMap((t) => {
+      const found = byCode.get(t.code);
+      if (!found) return [`${t.code} (${t.name}) is not an approved template`];
+      if (channel && found.plusFriendID && found.plusFriendID !== channel) {
+        return [`${t.code} (${t.name}) is approved under another channel`];
+      }
+      return found.template === t.body
+        ? []
+        : [`${t.code} (${t.name}) differs from the approved text`];
+    });
+  }
+
   private sentInfo(messageId: string) {
     return this.api.request({
       operation: 'alimtalk.result',
