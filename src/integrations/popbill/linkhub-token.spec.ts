@@ -81,6 +81,32 @@ describe('LinkhubTokenSource against the stub', () => {
     expect(stub.tokenRequests).toBe(2);
   });
 
+  it.each([STUB_CODES.tokenGenerationFailed, STUB_CODES.tokenInvalid, STUB_CODES.tokenMissing])(
+    'treats Popbill code %i as a token error: a new token, the call made once more',
+    async (code) => {
+      const { clients, stub } = await setUp();
+      await clients.tokens.get(STUB_CORP_NUM, ['member', '182']);
+      stub.control({
+        fail: { path: '/EasyFin', status: 401, body: { code, message: 'x' }, times: 1 },
+      });
+      const check = await clients.accountCheck.check({
+        bankCode: '004',
+        accountNumber: '12345678901234',
+      });
+      expect(check.found).toBe(true);
+      expect(stub.tokenRequests).toBe(2);
+    },
+  );
+
+  it('does not refresh the token for any other refusal', async () => {
+    const { clients, stub } = await setUp();
+    stub.control({ points: 0 });
+    await expect(
+      clients.accountCheck.check({ bankCode: '004', accountNumber: '12345678901234' }),
+    ).rejects.toMatchObject({ providerCode: String(STUB_CODES.outOfPoints) });
+    expect(stub.tokenRequests).toBe(1);
+  });
+
   it('gives up after one refresh when the new token is refused too', async () => {
     const { clients, stub } = await setUp();
     stub.control({
@@ -147,6 +173,12 @@ describe('LinkhubTokenSource against the stub', () => {
     const error = await skewed.tokens.get(STUB_CORP_NUM, MESSAGE_SCOPES).catch((e: unknown) => e);
     expect(error).toMatchObject({ providerCode: String(STUB_CODES.linkhubClockSkew) });
     expect(stub.tokenRequests).toBe(1);
+  });
+
+  it('is refused for a LinkID Linkhub does not know', async () => {
+    const { clients } = await setUp({ linkId: 'SOMEONE_ELSE' });
+    const error = await clients.tokens.get(STUB_CORP_NUM, MESSAGE_SCOPES).catch((e: unknown) => e);
+    expect(error).toMatchObject({ providerCode: String(STUB_CODES.linkhubUnknownLinkId) });
   });
 
   it('is refused for a member Linkhub does not know', async () => {

@@ -69,4 +69,15 @@ describe('Popbill stub', () => {
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({ code: STUB_CODES.badRequest });
   });
+
+  it('refuses an account check with a bank code that is not 4 digits', async () => {
+    const { stub, clients, settings } = await setUp();
+    const token = await clients.tokens.get(settings.corpNum, ['member', '182']);
+    const response = await fetch(`${stub.url}/EasyFin/AccountCheck?c=004&n=1234`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ code: STUB_CODES.badBankAccount });
+  });
 });
