@@ -49,7 +49,7 @@ try {
     const popbill = context.get<PopbillClients | undefined>(POPBILL_CLIENTS);
     // Not awaited: a Popbill outage must not hold the worker's start.
     if (popbill) {
-      void checkAlimTalkTemplates(popbill.kakao, config.providers.popbill?.kakaoChannel, logger);
+      void checkAlimTalkTemplates(popbill, config.providers.popbill?.kakaoChannel, logger);
     }
   }
 } catch (error) {

@@ -21,12 +21,12 @@ describe(checkAlimTalkTemplates.name, () => {
     close = stub.close;
     const logs = new LogCapture();
     const problems = await checkAlimTalkTemplates(
-      clients.kakao,
+      clients,
       STUB_KAKAO_CHANNEL,
       pino({ level: 'info' }, logs),
     );
     expect(problems).toHaveLength(2);
-    expect(logs.text()).toContain('AlimTalk template not sendable');
+    expect(logs.text()).toContain('AlimTalk not sendable');
   });
 
   it('only warns when Popbill cannot be asked, and the start goes on', async () => {
@@ -35,8 +35,20 @@ describe(checkAlimTalkTemplates.name, () => {
     stub.control({ fail: { path: '/KakaoTalk', status: 400, body: { code: -1, message: 'x' } } });
     const logs = new LogCapture();
     await expect(
-      checkAlimTalkTemplates(clients.kakao, STUB_KAKAO_CHANNEL, pino({ level: 'info' }, logs)),
+      checkAlimTalkTemplates(clients, STUB_KAKAO_CHANNEL, pino({ level: 'info' }, logs)),
     ).resolves.toEqual([]);
     expect(logs.text()).toContain('could not check the AlimTalk templates');
+  });
+
+  it('warns when the sender number of the SMS fallback is not registered', async () => {
+    const { clients, stub } = await popbillUnderTest({ sender: '0299999999' });
+    close = stub.close;
+    const logs = new LogCapture();
+    const problems = await checkAlimTalkTemplates(
+      clients,
+      STUB_KAKAO_CHANNEL,
+      pino({ level: 'info' }, logs),
+    );
+    expect(problems).toEqual([expect.stringMatching(/POPBILL_SENDER_NUMBER/)]);
   });
 });

@@ -195,4 +195,12 @@ describe('PopbillMessageClient against the stub', () => {
     expect(seen).not.toContain(RECEIVER);
     expect(seen).not.toContain('비밀');
   });
+
+  it('says whether the sender number is registered with Popbill', async () => {
+    const registered = await setUp();
+    expect(await registered.clients.messages.senderRegistered()).toBe(true);
+    await close?.();
+    const unregistered = await setUp({ sender: '0299999999' });
+    expect(await unregistered.clients.messages.senderRegistered()).toBe(false);
+  });
 });

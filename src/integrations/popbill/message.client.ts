@@ -19,6 +19,8 @@ export const DEFAULT_DUPLICATE_REQUEST_NUM_CODE = '-14000030';
 export const DEFAULT_DELIVERED_RESULTS = ['100'] as const;
 
 const REQUEST_NUM = /^[A-Za-z0-9_-]{1,36}$/;
+/** Linkhub/Popbill auth and member codes (`-10…`, `-11…`) and points (`-99…`): not an answer. */
+const TOKEN_OR_AUTH = /^-(10|11|99)\d{6}$/;
 
 /**
  * Our outgoing message id as a Popbill `requestNum` (1–36 of `A-Z a-z 0-9 - _`, unique per
@@ -139,6 +141,30 @@ export class PopbillMessageClient {
           resultAt: m.resultDT ?? undefined,
         })),
     });
+  }
+
+  /**
+   * Whether the configured 발신번호 is registered with Popbill (`GET /Message/CheckSenderNumber/
+   * {number}`): `{code: 1}` when it is; Popbill refuses with a code when it is not (the code is
+   * **[U]**), which is answered here as false rather than thrown.
+   */
+  async senderRegistered(): Promise<boolean> {
+    try {
+      await this.api.request({
+        operation: 'message.sender-check',
+        method: 'GET',
+        path: `/Message/CheckSenderNumber/${encodeURIComponent(this.options.sender)}`,
+        scopes: MESSAGE_SCOPES,
+        idempotent: true,
+        parse: parseWith(z.object({ code: z.literal(1) }), 'sender check'),
+      });
+      return true;
+    } catch (error) {
+      if (error instanceof ProviderRejectedError && error.providerCode !== undefined) {
+        if (!TOKEN_OR_AUTH.test(error.providerCode)) return false;
+      }
+      throw error;
+    }
   }
 
   private get delivered(): readonly string[] {

@@ -340,6 +340,10 @@ export async function startPopbillStub(options: PopbillStubOptions = {}): Promis
       answer = lookup(texts, authorize(request, '150'), `q:${decodeURIComponent(path.slice(13))}`);
     } else if (method === 'GET' && /^\/Message\/\d{18}$/.test(path)) {
       answer = lookup(texts, authorize(request, '150'), `r:${path.slice(9)}`);
+    } else if (method === 'GET' && path.startsWith('/Message/CheckSenderNumber/')) {
+      authorize(request, '150');
+      checkSender(decodeURIComponent(path.slice(27)));
+      answer = { code: 1, message: '등록된 발신번호입니다.' };
     } else if (method === 'GET' && path.startsWith('/KakaoTalk/Get/')) {
       answer = lookup(ats, authorize(request, '153'), `q:${decodeURIComponent(path.slice(15))}`);
     } else if (method === 'GET' && /^\/KakaoTalk\/\d{18}$/.test(path)) {
