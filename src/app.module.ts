@@ -2,6 +2,7 @@ import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { ConfigModule } from './config/config.module.js';
 import type { AppConfig } from './config/config.js';
+import { IntegrationsModule } from './integrations/integrations.module.js';
 import { AssignmentsModule } from './modules/assignments/assignments.module.js';
 import { AuthModule } from './modules/auth/auth.module.js';
 import { BusinessStaffCheckModule } from './modules/businesses/business-staff-check.module.js';
@@ -40,6 +41,7 @@ export class AppModule {
         PrivacyModule,
         HttpPlatformModule,
         AuthPlatformModule,
+        IntegrationsModule.forRoot(config),
         ...FEATURE_MODULES,
         ...extra,
       ],

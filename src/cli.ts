@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { DEV_INBOX_COMMAND, devInboxCommand } from './integrations/popbill/stub/inbox.command.js';
 import { openJobs } from './jobs.module.js';
 import { MIGRATIONS } from './migrations/index.js';
 import { CREATE_STAFF_COMMAND, createStaff } from './modules/auth/create-staff.command.js';
@@ -241,6 +242,11 @@ when all is well, 1 naming each problem, 2 on any other database.`,
       }
       return withDatabaseCommand(DEMO_SEED_COMMAND, demoSeedCommand).run(context);
     },
+  },
+  'dev inbox': {
+    spec: DEV_INBOX_COMMAND,
+    run: ({ config, argv }) =>
+      devInboxCommand({ config, argv, out: process.stdout, err: process.stderr }),
   },
   'config check': {
     spec: defineCommand({

@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { Logger } from 'pino';
 import { ConfigModule } from './config/config.module.js';
 import type { AppConfig } from './config/config.js';
+import { IntegrationsModule } from './integrations/integrations.module.js';
 import { AssignmentJobsModule } from './modules/assignments/assignment-jobs.module.js';
 import { BusinessJobsModule } from './modules/businesses/business-jobs.module.js';
 import { BusinessStaffCheckModule } from './modules/businesses/business-staff-check.module.js';
@@ -45,6 +46,8 @@ class JobsContextModule {
         LoggingModule.forRoot(options.logger),
         CliDatabaseModule.forRoot(options.db),
         PrivacyModule,
+        // The providers jobs call (the NTS register for the daily re-check).
+        IntegrationsModule.forRoot(options.config),
         BusinessStaffCheckModule,
         ScheduledJobsModule,
         ...JOB_MODULES,

@@ -7,6 +7,12 @@ import { BusinessesModule } from './modules/businesses/businesses.module.js';
 import { BusinessesService } from './modules/businesses/businesses.service.js';
 import { JOB_MODULES } from './jobs.module.js';
 import { HealthChecksModule } from './modules/health/health.module.js';
+import { IntegrationsModule, POPBILL_CLIENTS } from './integrations/integrations.module.js';
+import type { PopbillClients } from './integrations/popbill/popbill.clients.js';
+import { PopbillMessageSender } from './integrations/popbill/popbill-message-sender.js';
+import { MemberContactsService } from './modules/members/member-contacts.service.js';
+import { MembersModule } from './modules/members/members.module.js';
+import type { MemberContacts } from './modules/notifications/member-contacts.port.js';
 import { NotificationsModule } from './modules/notifications/notifications.module.js';
 import { JobSchedulerModule } from './platform/jobs/scheduler.module.js';
 import { OutboxDispatchModule } from './platform/outbox/outbox-dispatch.module.js';
@@ -34,9 +40,18 @@ export class WorkerModule implements OnApplicationShutdown {
         // Outbox events of assignments (notifications), shifts (a cancelled shift) and businesses
         // (a status change at the NTS).
         OutboxDispatchModule.forRoot({ sources: ['assignments', 'shifts', 'businesses'] }),
+        IntegrationsModule.forRoot(config),
         NotificationsModule.forRoot({
           sender: config.notifications.sender,
           recipients: { imports: [BusinessesModule], useExisting: BusinessesService },
+          contacts: { imports: [MembersModule], useExisting: MemberContactsService },
+          delivery: {
+            inject: [POPBILL_CLIENTS],
+            useFactory: (contacts: MemberContacts, clients: PopbillClients | undefined) => {
+              if (!clients) throw new Error('MESSAGE_SENDER=popbill but Popbill is not configured');
+              return new PopbillMessageSender(clients.kakao, contacts);
+            },
+          },
         }),
         ...JOB_MODULES,
         // Runs the named jobs JOB_MODULES register (holds repair), one task at a time.

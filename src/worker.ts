@@ -10,6 +10,9 @@ import { describeListenError, loadConfigOrExit } from './platform/process/bootst
 import { exitOnSignals } from './platform/process/shutdown.js';
 import { workerHealthServer } from './worker-health.js';
 import { WorkerModule } from './worker.module.js';
+import { POPBILL_CLIENTS } from './integrations/integrations.module.js';
+import { checkAlimTalkTemplates } from './integrations/popbill/alimtalk-template-check.js';
+import type { PopbillClients } from './integrations/popbill/popbill.clients.js';
 
 const config = loadConfigOrExit();
 const logger = createLogger(config, { name: 'worker' });
@@ -42,6 +45,13 @@ try {
     { healthUrl: `http://${config.http.host}:${config.worker.port}/health/ready` },
     'worker started',
   );
+  if (config.notifications.sender === 'popbill') {
+    const popbill = context.get<PopbillClients | undefined>(POPBILL_CLIENTS);
+    // Not awaited: a Popbill outage must not hold the worker's start.
+    if (popbill) {
+      void checkAlimTalkTemplates(popbill, config.providers.popbill?.kakaoChannel, logger);
+    }
+  }
 } catch (error) {
   const hint = describeListenError(error, config.worker.port, 'WORKER_PORT');
   logger.fatal(hint ? { hint } : { err: error }, hint ?? 'worker failed to start');

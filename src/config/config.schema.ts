@@ -5,8 +5,11 @@ import {
   NOT_JSON,
 } from './firebase-hash-config.js';
 
-/** The values of `MESSAGE_SENDER`: `recording` only, until the provider senders exist. */
-const MESSAGE_SENDER_KINDS = ['recording'] as const;
+/**
+ * The values of `MESSAGE_SENDER`: `popbill` (AlimTalk with SMS fallback) or `recording` (kept in
+ * `sent_messages`, for tests).
+ */
+const MESSAGE_SENDER_KINDS = ['popbill', 'recording'] as const;
 export type MessageSenderKind = (typeof MESSAGE_SENDER_KINDS)[number];
 
 /**
@@ -70,6 +73,8 @@ export const envSchema = z
     LOCAL_S3_PORT: port.default(4568),
     LOCAL_SQS_PORT: port.default(9324),
     LOCAL_LAMBDA_PORT: port.default(9330),
+    LOCAL_POPBILL_PORT: port.default(9340),
+    LOCAL_NTS_PORT: port.default(9341),
     ENABLE_DOCS: flag.optional(),
     ENABLE_ACCESS_LOG: flag.optional(),
     // `all`, `none`, or job names separated by commas: the name rule of platform/jobs'
@@ -132,7 +137,31 @@ export const envSchema = z
     ELIGIBILITY_MAX_NO_SHOWS: positiveInt.default(3),
     ELIGIBILITY_NO_SHOW_WINDOW_DAYS: positiveInt.default(90),
     OUTBOX_POLL_MS: positiveInt.default(1_000),
-    MESSAGE_SENDER: z.enum(MESSAGE_SENDER_KINDS).default('recording'),
+    // Default: popbill when Popbill is configured (always locally: the stub), else recording.
+    MESSAGE_SENDER: z.enum(MESSAGE_SENDER_KINDS).optional(),
+    // Popbill (Linkhub): messages and 예금주 조회. Locally they default to the stub's fixtures.
+    POPBILL_LINK_ID: z.string().min(1).optional(),
+    POPBILL_SECRET_KEY: z
+      .base64({ message: 'expected the base64 secret key Linkhub issued' })
+      .optional(),
+    POPBILL_CORP_NUM: z
+      .string()
+      .regex(/^\d{10}$/, { message: "expected the Popbill member's 10-digit 사업자등록번호" })
+      .optional(),
+    POPBILL_SERVICE_ID: z.enum(['POPBILL_TEST', 'POPBILL']).optional(),
+    POPBILL_AUTH_URL: url.optional(),
+    POPBILL_API_URL: url.optional(),
+    POPBILL_USER_ID: z.string().min(1).optional(),
+    POPBILL_SENDER_NUMBER: z
+      .string()
+      .regex(/^0\d{7,10}$/, { message: 'expected a registered 발신번호, digits only' })
+      .optional(),
+    POPBILL_KAKAO_CHANNEL: z.string().min(1).optional(),
+    POPBILL_IP_RESTRICTED: flag.optional(),
+    // The NTS register (data.go.kr odcloud): the portal's Decoding key.
+    NTS_BASE_URL: url.optional(),
+    NTS_SERVICE_KEY: z.string().min(1).optional(),
+    BANK_CHECK_TTL_DAYS: positiveInt.max(3_650).default(30),
     WITHDRAWN_MEMBER_RETENTION_DAYS: z.coerce.number().int().min(0).max(1_825).default(30),
     // 근로기준법 제42조 keeps employment records 3 years; less is not allowed.
     WORK_RECORD_RETENTION_DAYS: z.coerce.number().int().min(1_095).max(3_650).default(1_095),
@@ -181,6 +210,26 @@ export const envSchema = z
         message:
           'required in aws mode: the KMS key that wraps the field encryption keys (or set FIELD_KEYS_DIR to keep them in a local key file)',
       });
+    }
+    // Popbill is optional in aws mode (without it the bank check stays manual and messages are
+    // recorded), but once any of it is given, or MESSAGE_SENDER=popbill, all of it is needed.
+    const popbill: Array<[keyof typeof env, string]> = [
+      ['POPBILL_LINK_ID', 'the Linkhub LinkID'],
+      ['POPBILL_SECRET_KEY', 'the Linkhub secret key'],
+      ['POPBILL_CORP_NUM', "the Popbill member's 사업자등록번호"],
+      ['POPBILL_SERVICE_ID', 'POPBILL (production) or POPBILL_TEST (test bed)'],
+      ['POPBILL_SENDER_NUMBER', 'the registered sender number'],
+    ];
+    if (env.MESSAGE_SENDER === 'popbill' || popbill.some(([name]) => env[name] !== undefined)) {
+      for (const [name, what] of popbill) {
+        if (env[name] === undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [name],
+            message: `required in aws mode when Popbill is used: ${what}`,
+          });
+        }
+      }
     }
     if (!env.MONGODB_URI && !env.EMBEDDED_DB_DIR) {
       ctx.addIssue({

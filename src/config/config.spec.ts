@@ -189,3 +189,78 @@ describe('.env.example', () => {
     expect(read.filter((name) => !documented.has(name))).toEqual([]);
   });
 });
+
+describe('provider settings', () => {
+  it('locally points Popbill and the NTS at the stubs and sends messages through Popbill', () => {
+    const sut = loadConfig({});
+    expect(sut.notifications.sender).toBe('popbill');
+    expect(sut.providers.popbill).toMatchObject({
+      authUrl: 'http://127.0.0.1:9340',
+      apiUrl: 'http://127.0.0.1:9340',
+      serviceId: 'POPBILL_TEST',
+      forwardIp: '*',
+    });
+    expect(sut.providers.nts?.baseUrl).toBe('http://127.0.0.1:9341/api/nts-businessman/v1');
+    expect(sut.providers.bankCheckTtlDays).toBe(30);
+  });
+
+  it('uses the stubs’ own fixture credentials by default', async () => {
+    const popbill = await import('../integrations/popbill/stub/popbill-stub-fixtures.js');
+    const nts = await import('../integrations/nts/nts-stub-fixtures.js');
+    const { LOCAL_PROVIDER_DEFAULTS: d } = await import('./providers-config.js');
+    expect(d).toEqual({
+      popbillLinkId: popbill.STUB_LINK_ID,
+      popbillSecretKey: popbill.STUB_SECRET_KEY,
+      popbillCorpNum: popbill.STUB_CORP_NUM,
+      popbillSender: popbill.STUB_SENDER_NUMBERS[0],
+      popbillKakaoChannel: popbill.STUB_KAKAO_CHANNEL,
+      ntsServiceKey: nts.STUB_SERVICE_KEY,
+    });
+  });
+
+  it('in aws mode without Popbill leaves it unconfigured and records messages', () => {
+    const sut = loadConfig(awsEnv);
+    expect(sut.providers.popbill).toBeUndefined();
+    expect(sut.providers.nts).toBeUndefined();
+    expect(sut.notifications.sender).toBe('recording');
+  });
+
+  it('in aws mode with Popbill uses the real hosts of the service chosen and sends through it', () => {
+    const sut = loadConfig({
+      ...awsEnv,
+      POPBILL_LINK_ID: 'LINK',
+      POPBILL_SECRET_KEY: Buffer.from('secret').toString('base64'),
+      POPBILL_CORP_NUM: '1248100998',
+      POPBILL_SERVICE_ID: 'POPBILL',
+      POPBILL_SENDER_NUMBER: '0212345678',
+      NTS_SERVICE_KEY: 'k+e/y=',
+    });
+    expect(sut.notifications.sender).toBe('popbill');
+    expect(sut.providers.popbill).toMatchObject({
+      authUrl: 'https://auth.linkhub.co.kr',
+      apiUrl: 'https://popbill.linkhub.co.kr',
+    });
+    expect(sut.providers.nts).toEqual({
+      baseUrl: 'https://api.odcloud.kr/api/nts-businessman/v1',
+      serviceKey: 'k+e/y=',
+    });
+  });
+
+  it('in aws mode names every Popbill variable missing once one is given, or MESSAGE_SENDER=popbill', () => {
+    for (const env of [{ POPBILL_LINK_ID: 'LINK' }, { MESSAGE_SENDER: 'popbill' }]) {
+      const issues = issuesOf({ ...awsEnv, ...env });
+      for (const name of ['POPBILL_SECRET_KEY', 'POPBILL_CORP_NUM', 'POPBILL_SERVICE_ID']) {
+        expect(issues).toContainEqual(
+          expect.stringMatching(new RegExp(`^${name} is not set: required in aws mode`)),
+        );
+      }
+    }
+  });
+
+  it('refuses a secret that is not base64 and a corp number that is not ten digits, unechoed', () => {
+    const issues = issuesOf({ POPBILL_SECRET_KEY: 'not base64!', POPBILL_CORP_NUM: '123' });
+    expect(issues).toContainEqual(expect.stringMatching(/^POPBILL_SECRET_KEY is malformed/));
+    expect(issues).toContainEqual(expect.stringMatching(/^POPBILL_CORP_NUM is malformed/));
+    expect(issues.join(' ')).not.toContain('not base64!');
+  });
+});

@@ -3,6 +3,7 @@ import type { EligibilityPolicy } from './eligibility-policy.js';
 import { z } from 'zod';
 import type { FirebaseHashParameters } from './firebase-hash-config.js';
 import { envSchema, type Env } from './config.schema.js';
+import { providersConfig, type ProvidersConfig } from './providers-config.js';
 
 type AppMode = 'local' | 'aws';
 
@@ -58,6 +59,9 @@ export interface AppConfig {
     sqsPort: number;
     /** The Lambda Invoke endpoint through which cognito-local calls the legacy-auth triggers. */
     lambdaPort: number;
+    /** The Popbill and NTS stub servers the launcher starts. */
+    popbillPort: number;
+    ntsPort: number;
   };
   auth: {
     /** Failed logins allowed per username and per client IP in one fixed window. */
@@ -82,10 +86,12 @@ export interface AppConfig {
    */
   scheduler: { jobs: 'all' | readonly string[] };
   /**
-   * Who sends members their messages. `recording` keeps them in `sent_messages` (the local stack
-   * and the tests read them there); the SMS and KakaoTalk senders come with the provider issue.
+   * Who sends members their messages: `popbill` (AlimTalk with SMS fallback; the default
+   * wherever Popbill is configured, so always locally) or `recording` (kept in `sent_messages`).
    */
-  notifications: { sender: Env['MESSAGE_SENDER'] };
+  notifications: { sender: NonNullable<Env['MESSAGE_SENDER']> };
+  /** Popbill, the NTS register, and how long a bank account check holds. */
+  providers: ProvidersConfig;
   legacyAuth: {
     /** The Firebase project's password hash parameters (the signer key is a secret). */
     hashParameters: FirebaseHashParameters | undefined;
@@ -165,6 +171,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
         ...benchDelay,
       };
   const region = e.AWS_REGION ?? (local ? LOCAL_DEFAULTS.region : 'ap-northeast-2');
+  const providers = providersConfig(e, local);
   const sqsEndpoint = e.SQS_ENDPOINT ?? (local ? loopback(e.LOCAL_SQS_PORT) : undefined);
 
   return {
@@ -213,6 +220,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       s3Port: e.LOCAL_S3_PORT,
       sqsPort: e.LOCAL_SQS_PORT,
       lambdaPort: e.LOCAL_LAMBDA_PORT,
+      popbillPort: e.LOCAL_POPBILL_PORT,
+      ntsPort: e.LOCAL_NTS_PORT,
     },
     auth: {
       loginThrottle: {
@@ -243,7 +252,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     outbox: { pollMs: e.OUTBOX_POLL_MS },
     scheduler: { jobs: e.WORKER_JOBS },
-    notifications: { sender: e.MESSAGE_SENDER },
+    notifications: { sender: e.MESSAGE_SENDER ?? (providers.popbill ? 'popbill' : 'recording') },
+    providers,
     legacyAuth: { hashParameters: e.LEGACY_AUTH_HASH_CONFIG },
     privacy: {
       fieldCipher: e.FIELD_CIPHER,

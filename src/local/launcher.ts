@@ -16,6 +16,8 @@ import {
 } from './ports.js';
 import { describeExit, ManagedProcess, type ChildExit } from './processes.js';
 import { spawnS3rver } from './s3.js';
+import { startNtsStub } from '../integrations/nts/nts-stub.js';
+import { startPopbillStub } from '../integrations/popbill/stub/popbill-stub.js';
 import { ensureQueueWithDlq, queueNameFromUrl, startSqsStandIn } from './sqs.js';
 
 /** The repository root, from `src/local` and from `dist/local` alike. */
@@ -67,6 +69,10 @@ interface StackUrls {
   lambda: string;
   s3: string;
   sqs: string;
+  popbill: string;
+  /** The Popbill stub's page of every message it delivered. */
+  inbox: string;
+  nts: string;
   eventsQueue: string;
   eventsDeadLetterQueue: string;
 }
@@ -102,6 +108,9 @@ const DERIVED_VARIABLES = [
   'S3_ENDPOINT',
   'SQS_ENDPOINT',
   'SQS_EVENTS_QUEUE_URL',
+  'POPBILL_AUTH_URL',
+  'POPBILL_API_URL',
+  'NTS_BASE_URL',
 ] as const;
 
 const PORT_VARIABLES: Record<StackService, string> = {
@@ -111,6 +120,8 @@ const PORT_VARIABLES: Record<StackService, string> = {
   lambda: 'LOCAL_LAMBDA_PORT',
   s3: 'LOCAL_S3_PORT',
   sqs: 'LOCAL_SQS_PORT',
+  popbill: 'LOCAL_POPBILL_PORT',
+  nts: 'LOCAL_NTS_PORT',
 };
 
 /** The stack's input environment: local mode, the chosen ports and data directory. */
@@ -153,6 +164,11 @@ function childEnvironment(base: NodeJS.ProcessEnv, config: AppConfig): NodeJS.Pr
     LOCAL_S3_PORT: String(local.s3Port),
     LOCAL_SQS_PORT: String(local.sqsPort),
     LOCAL_LAMBDA_PORT: String(local.lambdaPort),
+    LOCAL_POPBILL_PORT: String(local.popbillPort),
+    LOCAL_NTS_PORT: String(local.ntsPort),
+    POPBILL_AUTH_URL: defined(config.providers.popbill?.authUrl),
+    POPBILL_API_URL: defined(config.providers.popbill?.apiUrl),
+    NTS_BASE_URL: defined(config.providers.nts?.baseUrl),
   };
 }
 
@@ -203,6 +219,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     lambda: config.local.lambdaPort,
     s3: config.local.s3Port,
     sqs: config.local.sqsPort,
+    popbill: config.local.popbillPort,
+    nts: config.local.ntsPort,
     api: config.http.port,
     worker: config.worker.port,
   };
@@ -213,7 +231,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const migrate = options.migrate ?? {
     args: [path.join(PROJECT_ROOT, 'dist', 'cli.js'), 'db', 'migrate'],
   };
-  const services: StackService[] = ['cognito', 'lambda', 's3', 'sqs'];
+  const services: StackService[] = ['cognito', 'lambda', 's3', 'sqs', 'popbill', 'nts'];
   if (apps.api) services.push('api');
   if (apps.worker) services.push('worker');
 
@@ -319,6 +337,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         region: config.aws.region,
         accountId: LOCAL_DEFAULTS.sqsAccountId,
       }).then((handle) => closers.push(handle.close)),
+      // The provider stubs, in this process: the Popbill stub plays the phone network, so every
+      // message the stack sends lands in its inbox.
+      startPopbillStub({ port: ports.popbill }).then((handle) => closers.push(handle.close)),
+      startNtsStub({ port: ports.nts }).then((handle) => closers.push(handle.close)),
       spawnS3rver({
         dir: path.join(config.dataDir, 's3'),
         configDir: path.join(config.dataDir, 'local-stack'),
@@ -368,6 +390,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       lambda: `http://${LOOPBACK}:${ports.lambda}`,
       s3: config.aws.s3.endpoint ?? '',
       sqs: config.aws.sqs.endpoint ?? '',
+      popbill: `http://${LOOPBACK}:${ports.popbill}`,
+      inbox: `http://${LOOPBACK}:${ports.popbill}/inbox`,
+      nts: `http://${LOOPBACK}:${ports.nts}`,
       eventsQueue: queues.queueUrl,
       eventsDeadLetterQueue: queues.deadLetterQueueUrl,
     };

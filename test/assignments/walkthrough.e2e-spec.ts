@@ -267,6 +267,17 @@ describe('from sign-up to a completed shift', () => {
     );
     const toBusiness = (await sent.getMany({ memberId: business.userId })).map((m) => m.template);
     expect(toBusiness).toContain('assignment.confirmed.business');
+    // Locally they went out as AlimTalk through the Popbill stub, and are in its inbox.
+    const alimTalk = harness.popbill.inbox().filter((m) => m.channel === 'ALIMTALK');
+    expect(alimTalk.map((m) => m.templateCode)).toEqual(
+      expect.arrayContaining([
+        'WM_ASGN_PROPOSED_W',
+        'WM_ASGN_CONFIRMED_W',
+        'WM_ASGN_COMPLETED_W',
+        'WM_ASGN_CONFIRMED_B',
+      ]),
+    );
+    expect(alimTalk.every((m) => m.receiver === '01022223333')).toBe(true);
     await until(async () => {
       const doc = await engine
         .collection<{ _id: unknown; outbox: unknown[] }>('assignments')

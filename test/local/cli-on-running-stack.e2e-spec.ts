@@ -33,6 +33,8 @@ function stackEnv(): NodeJS.ProcessEnv {
     LOCAL_S3_PORT: String(ports.s3),
     LOCAL_SQS_PORT: String(ports.sqs),
     LOCAL_LAMBDA_PORT: String(ports.lambda),
+    LOCAL_POPBILL_PORT: String(ports.popbill),
+    LOCAL_NTS_PORT: String(ports.nts),
     LOG_CONSOLE_LEVEL: 'warn',
   };
 }
@@ -119,6 +121,16 @@ describe('the CLI against a running stack', () => {
     await writeFile(config, hashConfigJson(params));
     await expectOk(['legacy-auth', 'import', '--users', users, '--hash-config', config], /1/);
   }, 180_000);
+
+  it("prints the stack's inbox: the demo's assignments went out as AlimTalk", async () => {
+    // The worker delivers the seeded assignments' events within a poll or two.
+    const deadline = Date.now() + 20_000;
+    while (!/AlimTalk WM_ASGN_/.test((await cli('dev', 'inbox')).out) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    const out = await expectOk(['dev', 'inbox'], /AlimTalk WM_ASGN_/);
+    expect(out).toMatch(/to 010\d{8}/);
+  }, 60_000);
 
   it('runs the privacy and retention commands on the data the stack wrote', async () => {
     const month = new Date().toISOString().slice(0, 7);

@@ -31,6 +31,8 @@ export function launch(
       LOCAL_S3_PORT: String(ports.s3),
       LOCAL_SQS_PORT: String(ports.sqs),
       LOCAL_LAMBDA_PORT: String(ports.lambda),
+      LOCAL_POPBILL_PORT: String(ports.popbill),
+      LOCAL_NTS_PORT: String(ports.nts),
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

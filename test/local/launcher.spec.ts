@@ -55,6 +55,8 @@ describe('startLocalStack', () => {
       ['cognito', 'up'],
       ['s3', 'up'],
       ['sqs', 'up'],
+      ['popbill', 'up'],
+      ['nts', 'up'],
     ]);
     expect(apiEnv).toEqual({
       APP_MODE: 'local',

@@ -3,6 +3,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Type } from '@nestjs/common';
 import { LOCAL_DEFAULTS } from '../../src/config/config.js';
+import { type NtsStub, startNtsStub } from '../../src/integrations/nts/nts-stub.js';
+import {
+  type PopbillStub,
+  startPopbillStub,
+} from '../../src/integrations/popbill/stub/popbill-stub.js';
 import { startCognitoLocal } from '../../src/local/cognito.js';
 import { freePort } from '../../src/local/ports.js';
 import { startTestApi, type TestApi } from './test-api.js';
@@ -13,10 +18,16 @@ export interface CognitoApi {
   cognitoLines: string[];
   /** The latest confirmation or reset code cognito-local delivered for this user. */
   codeFor(userId: string): string;
+  /** The provider stubs the local stack runs: what Popbill delivered is in `popbill.inbox()`. */
+  popbill: PopbillStub;
+  nts: NtsStub;
   close(): Promise<void>;
 }
 
-/** The real app in local mode against cognito-local on a free port, with the seeded pool. */
+/**
+ * The real app in local mode against cognito-local on a free port, with the seeded pool, and the
+ * Popbill and NTS stubs on free ports (as `npm start` runs them).
+ */
 export async function startApiWithCognito(
   options: { env?: Record<string, string>; modules?: Type[] } = {},
 ): Promise<CognitoApi> {
@@ -33,6 +44,8 @@ export async function startApiWithCognito(
     },
     log: (line) => cognitoLines.push(line),
   });
+  const popbill = await startPopbillStub();
+  const nts = await startNtsStub();
   const api = await startTestApi({
     modules: options.modules ?? [],
     env: {
@@ -42,12 +55,17 @@ export async function startApiWithCognito(
       COGNITO_CLIENT_ID: LOCAL_DEFAULTS.clientId,
       COGNITO_ENDPOINT: cognito.url,
       LOCAL_COGNITO_PORT: String(port),
+      POPBILL_AUTH_URL: popbill.url,
+      POPBILL_API_URL: popbill.url,
+      NTS_BASE_URL: nts.baseUrl,
       ...options.env,
     },
   });
   return {
     api,
     cognitoLines,
+    popbill,
+    nts,
     codeFor(userId) {
       const line = cognitoLines.findLast((l) => l.includes(`for user ${userId} `));
       const code = line?.match(/^code (\d+) /)?.[1];
@@ -57,6 +75,8 @@ export async function startApiWithCognito(
     async close() {
       await api.close();
       await cognito.close();
+      await popbill.close();
+      await nts.close();
       await rm(cognitoDir, { recursive: true, force: true });
     },
   };

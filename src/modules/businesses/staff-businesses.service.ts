@@ -7,10 +7,7 @@ import {
 import { NOTES } from '../../privacy/reveal.js';
 import type { StaffActor } from '../../privacy/staff-actor.decorator.js';
 import { StaffAccess } from '../../privacy/staff-access.service.js';
-import {
-  BUSINESS_REGISTRY,
-  type BusinessRegistry,
-} from './business-registry.port.js';
+import { BUSINESS_REGISTRY, type BusinessRegistry } from './business-registry.port.js';
 import {
   mapStaffBusiness,
   type NtsCheck,

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { MemberContactsService } from './member-contacts.service.js';
 import { MembersController } from './members.controller.js';
 import { MembersRepository } from './members.repository.js';
 import { MembersService } from './members.service.js';
@@ -7,7 +8,7 @@ import { StaffMembersService } from './staff-members.service.js';
 
 @Module({
   controllers: [MembersController, StaffMembersController],
-  providers: [MembersRepository, MembersService, StaffMembersService],
-  exports: [MembersService],
+  providers: [MembersRepository, MembersService, StaffMembersService, MemberContactsService],
+  exports: [MembersService, MemberContactsService],
 })
 export class MembersModule {}

@@ -9,18 +9,38 @@ import {
 } from '@nestjs/common';
 import { OutboxHandlersModule } from '../../platform/outbox/outbox-dispatch.module.js';
 import { OutboxHandlers } from '../../platform/outbox/outbox-handlers.js';
-import { MESSAGE_SENDER, type MessageSenderKind } from './message-sender.port.js';
+import { MEMBER_CONTACTS, type MemberContacts } from './member-contacts.port.js';
+import {
+  MESSAGE_SENDER,
+  type MessageSender,
+  type MessageSenderKind,
+} from './message-sender.port.js';
 import {
   NOTIFICATION_RECIPIENTS,
   type NotificationRecipients,
 } from './notification-recipients.port.js';
 import { NotificationsService } from './notifications.service.js';
+import { OnceMessageSender } from './once-message-sender.js';
 import { RecordingMessageSender } from './recording-message-sender.js';
 import { SentMessagesRepository } from './sent-messages.repository.js';
 
+/** Builds the provider sender (`popbill`) from the member contacts and what it injects. */
+interface MessageDelivery {
+  imports?: ModuleMetadata['imports'];
+  inject?: InjectionToken[];
+  useFactory: (contacts: MemberContacts, ...deps: never[]) => MessageSender;
+}
+
 export interface NotificationsModuleOptions {
-  /** `MESSAGE_SENDER`: which sender delivers (`recording` until the provider senders exist). */
+  /**
+   * `MESSAGE_SENDER`: `recording` keeps messages in `sent_messages`; `popbill` hands them to
+   * `delivery`, once per id (`OnceMessageSender`).
+   */
   sender: MessageSenderKind;
+  /** Required for `popbill`: the provider sender, made by the composition root. */
+  delivery?: MessageDelivery;
+  /** Required for `popbill`: where members' phone numbers come from. */
+  contacts?: { imports?: ModuleMetadata['imports']; useExisting: InjectionToken };
   /**
    * Where business staff recipients come from: a provider of `NotificationRecipients` made here
    * (`useClass`, its dependencies from `imports`) or taken from `imports` (`useExisting`). Without
@@ -47,11 +67,16 @@ export class NotificationsModule implements OnModuleInit {
   static forRoot(options: NotificationsModuleOptions): DynamicModule {
     return {
       module: NotificationsModule,
-      imports: [OutboxHandlersModule, ...(options.recipients?.imports ?? [])],
+      imports: [
+        OutboxHandlersModule,
+        ...(options.recipients?.imports ?? []),
+        ...(options.contacts?.imports ?? []),
+        ...(options.delivery?.imports ?? []),
+      ],
       providers: [
         NotificationsService,
         SentMessagesRepository,
-        senderProvider(options.sender),
+        ...senderProviders(options),
         ...recipientsProvider(options.recipients),
       ],
       exports: [MESSAGE_SENDER, SentMessagesRepository],
@@ -63,10 +88,32 @@ export class NotificationsModule implements OnModuleInit {
   }
 }
 
-function senderProvider(kind: MessageSenderKind): Provider {
-  switch (kind) {
+const PROVIDER_SENDER = Symbol('PROVIDER_SENDER');
+
+function senderProviders(options: NotificationsModuleOptions): Provider[] {
+  switch (options.sender) {
     case 'recording':
-      return { provide: MESSAGE_SENDER, useClass: RecordingMessageSender };
+      return [{ provide: MESSAGE_SENDER, useClass: RecordingMessageSender }];
+    case 'popbill': {
+      const { delivery, contacts } = options;
+      if (!delivery || !contacts) {
+        throw new Error('MESSAGE_SENDER=popbill needs a delivery and the member contacts');
+      }
+      return [
+        { provide: MEMBER_CONTACTS, useExisting: contacts.useExisting },
+        {
+          provide: PROVIDER_SENDER,
+          inject: [MEMBER_CONTACTS, ...(delivery.inject ?? [])],
+          useFactory: delivery.useFactory as (...args: unknown[]) => MessageSender,
+        },
+        {
+          provide: MESSAGE_SENDER,
+          inject: [PROVIDER_SENDER, SentMessagesRepository],
+          useFactory: (sender: MessageSender, sent: SentMessagesRepository) =>
+            new OnceMessageSender(sender, sent),
+        },
+      ];
+    }
   }
 }
 

@@ -45,6 +45,11 @@ export class SentMessagesRepository {
     }
   }
 
+  /** Whether a message with this id was accepted already. */
+  async has(id: string): Promise<boolean> {
+    return (await this.collection.findOne({ _id: id }, { projection: { _id: 1 } })) !== null;
+  }
+
   /** Messages to one member (or all), oldest first. */
   async getMany(filter: { memberId?: string } = {}): Promise<SentMessage[]> {
     const docs = await this.collection

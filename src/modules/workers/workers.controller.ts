@@ -87,10 +87,13 @@ export class WorkersController {
     summary: 'Verify my payout account with the bank (예금주 조회)',
     description:
       'Found: verified, with the holder name as the bank has it. Not found: unverified, with ' +
-      "the bank's answer in `lastCheck`. 503 `verifier_unavailable` while no verifier is set up.",
+      "the bank's answer in `lastCheck`. The bank is asked once per account per " +
+      '`BANK_CHECK_TTL_DAYS` (lookups cost money); within it the last answer stands. 503 ' +
+      '`verifier_unavailable` while no verifier is set up; 502/503/504 `provider_*` when the ' +
+      'bank could not be asked, leaving the account unverified (retry later).',
     tags: ['workers'],
     responses: PROFILE,
-    problems: [403, 404, 409, 503],
+    problems: [403, 404, 409, 502, 503, 504],
   })
   verifyBankAccount(@CurrentPrincipal() principal: Principal): Promise<WorkerProfile> {
     return this.workers.verifyBankAccount(principal);

@@ -13,6 +13,7 @@ import { StaffAccess } from '../../privacy/staff-access.service.js';
 import type { BankAccountCheck, BankAccountVerifier } from './ports/bank-account-verifier.port.js';
 import { StaffWorkersService } from './staff-workers.service.js';
 import { WorkersRepository } from './workers.repository.js';
+import { ProviderUnavailableError } from '../../platform/providers/provider-errors.js';
 import { WorkersService } from './workers.service.js';
 
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
@@ -294,5 +295,78 @@ describe(WorkersService.name, () => {
       holderMatchesLegalName: false,
       lastCheck: { result: '9999', resultMessage: 'no account' },
     });
+  });
+  it('asks the bank once per account per BANK_CHECK_TTL_DAYS: within it the last answer stands', async () => {
+    verifier = {
+      check: vi.fn<BankAccountVerifier['check']>().mockResolvedValue({
+        found: false,
+        holderName: undefined,
+        result: '0001',
+        resultMessage: 'no account',
+        checkedAt: T1,
+      }),
+    };
+    build();
+    await sut.putProfile(KIM, PROFILE, T0);
+    await sut.putBankAccount(KIM, ACCOUNT, T0);
+    await sut.verifyBankAccount(KIM, T1);
+    const again = await sut.verifyBankAccount(KIM, new Date(T1.getTime() + 29 * 86_400_000));
+    expect(verifier.check).toHaveBeenCalledTimes(1);
+    expect(again.bankAccount).toMatchObject({ verified: false, lastCheck: { result: '0001' } });
+    expect(JSON.stringify(again)).not.toContain('123456789012');
+
+    await sut.verifyBankAccount(KIM, new Date(T1.getTime() + 30 * 86_400_000));
+    expect(verifier.check).toHaveBeenCalledTimes(2);
+  });
+
+  it('asks at once about a newly registered account, whatever the last check of the old one', async () => {
+    verifier = {
+      check: vi.fn<BankAccountVerifier['check']>().mockResolvedValue({
+        found: true,
+        holderName: '김민수',
+        result: '0000',
+        resultMessage: 'OK',
+        checkedAt: T1,
+      }),
+    };
+    build();
+    await sut.putProfile(KIM, PROFILE, T0);
+    await sut.putBankAccount(KIM, ACCOUNT, T0);
+    await sut.verifyBankAccount(KIM, T1);
+    await sut.putBankAccount(KIM, { ...ACCOUNT, number: '999-000-111' }, T1);
+    const profile = await sut.verifyBankAccount(KIM, T1);
+    expect(verifier.check).toHaveBeenCalledTimes(2);
+    expect(verifier.check).toHaveBeenLastCalledWith({
+      bankCode: '004',
+      accountNumber: '999000111',
+    });
+    expect(profile.bankAccount).toMatchObject({ verified: true });
+  });
+
+  it('leaves the account unverified, with no check recorded, when the bank could not be asked', async () => {
+    verifier = {
+      check: vi
+        .fn<BankAccountVerifier['check']>()
+        .mockRejectedValueOnce(new ProviderUnavailableError('popbill'))
+        .mockResolvedValue({
+          found: true,
+          holderName: '김민수',
+          result: '0000',
+          resultMessage: 'OK',
+          checkedAt: T1,
+        }),
+    };
+    build();
+    await sut.putProfile(KIM, PROFILE, T0);
+    await sut.putBankAccount(KIM, ACCOUNT, T0);
+
+    await expect(sut.verifyBankAccount(KIM, T1)).rejects.toMatchObject({
+      code: 'provider_unavailable',
+      retryAfterSeconds: 5,
+    });
+    expect((await sut.getMe(KIM)).bankAccount).toMatchObject({ verified: false, lastCheck: null });
+
+    // The retry is not held back by the TTL: nothing was checked.
+    expect((await sut.verifyBankAccount(KIM, T1)).bankAccount).toMatchObject({ verified: true });
   });
 });

@@ -1,4 +1,7 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
+import { InjectConfig } from '../../config/config.module.js';
+import type { AppConfig } from '../../config/config.js';
+import { DAY_MS } from '../../platform/time/kst.js';
 import type { Principal } from '../../platform/auth/principal.js';
 import {
   ConflictError,
@@ -86,7 +89,15 @@ export class WorkersService {
     @Optional()
     @Inject(BANK_ACCOUNT_VERIFIER)
     private readonly bankVerifier?: BankAccountVerifier,
-  ) {}
+    @Optional()
+    @InjectConfig()
+    config?: AppConfig,
+  ) {
+    this.bankCheckTtlMs = (config?.providers.bankCheckTtlDays ?? 30) * DAY_MS;
+  }
+
+  /** How long a bank check of an account holds before the bank is asked again. */
+  private readonly bankCheckTtlMs: number;
 
   // --- the worker's own profile --------------------------------------------------------------
 
@@ -187,6 +198,13 @@ export class WorkersService {
     const account = existing.bankAccount;
     if (!account?.number) {
       throw new ConflictError('no_bank_account', 'Register a bank account before verifying it.');
+    }
+    // Each lookup costs money: an account the bank answered for within the TTL keeps that answer
+    // (a new account clears `lastCheck`, so it is asked about at once). A provider error leaves
+    // no `lastCheck`, so the worker may try again right away.
+    if (account.lastCheck && now.getTime() - account.lastCheck.at.getTime() < this.bankCheckTtlMs) {
+      // Read again without the plaintext fields the check needed: the answer shows them masked.
+      return mapWorkerProfile(await this.requireWorker(id));
     }
     const check = await verifier.check({
       bankCode: account.bankCode,

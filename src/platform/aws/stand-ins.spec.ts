@@ -2,6 +2,8 @@ import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/config.js';
 import { freePort } from '../../local/ports.js';
+import { startNtsStub } from '../../integrations/nts/nts-stub.js';
+import { startPopbillStub } from '../../integrations/popbill/stub/popbill-stub.js';
 import { probeDependencies } from './stand-ins.js';
 
 describe('probeDependencies', () => {
@@ -29,6 +31,8 @@ describe('probeDependencies', () => {
       LOCAL_COGNITO_PORT: port,
       LOCAL_S3_PORT: port,
       LOCAL_SQS_PORT: port,
+      LOCAL_POPBILL_PORT: port,
+      LOCAL_NTS_PORT: port,
     });
 
     const started = performance.now();
@@ -39,6 +43,8 @@ describe('probeDependencies', () => {
       ['cognito', 'down', 'no answer within 300 ms'],
       ['s3', 'down', 'no answer within 300 ms'],
       ['sqs', 'down', 'no answer within 300 ms'],
+      ['popbill', 'down', 'no answer within 300 ms'],
+      ['nts', 'down', 'no answer within 300 ms'],
     ]);
     expect(elapsed).toBeLessThan(1_000);
   });
@@ -52,6 +58,40 @@ describe('probeDependencies', () => {
 
     expect(s3).toMatchObject({ status: 'down', url: `http://127.0.0.1:${port}` });
     expect(s3?.error).toMatch(/ECONNREFUSED|connect/);
+  });
+
+  it('in local mode reports the Popbill and NTS stubs up when they answer their protocol', async () => {
+    const popbill = await startPopbillStub();
+    const nts = await startNtsStub();
+    try {
+      const config = loadConfig({
+        APP_MODE: 'local',
+        LOCAL_POPBILL_PORT: new URL(popbill.url).port,
+        LOCAL_NTS_PORT: new URL(nts.url).port,
+      });
+      const sut = await probeDependencies(config, { timeoutMs: 500 });
+      expect(sut.filter((p) => p.name === 'popbill' || p.name === 'nts')).toEqual([
+        expect.objectContaining({ name: 'popbill', status: 'up', url: popbill.url }),
+        expect.objectContaining({ name: 'nts', status: 'up', url: nts.baseUrl }),
+      ]);
+    } finally {
+      await popbill.close();
+      await nts.close();
+    }
+  });
+
+  it('reports the NTS stub down when it refuses the configured serviceKey', async () => {
+    const nts = await startNtsStub({ serviceKey: 'another key' });
+    try {
+      const config = loadConfig({ APP_MODE: 'local', LOCAL_NTS_PORT: new URL(nts.url).port });
+      const sut = await probeDependencies(config, { timeoutMs: 500 });
+      expect(sut.find((p) => p.name === 'nts')).toMatchObject({
+        status: 'down',
+        error: 'HTTP 401',
+      });
+    } finally {
+      await nts.close();
+    }
   });
 
   it('names the default AWS endpoints in aws mode', async () => {

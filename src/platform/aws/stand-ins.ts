@@ -4,7 +4,7 @@ import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import type { AppConfig } from '../../config/config.js';
 import { createCognitoClient, createS3Client, createSqsClient } from './clients.js';
 
-type DependencyName = 'cognito' | 's3' | 'sqs';
+type DependencyName = 'cognito' | 's3' | 'sqs' | 'popbill' | 'nts';
 
 export interface DependencyStatus {
   name: DependencyName;
@@ -66,7 +66,51 @@ function buildProbes(config: AppConfig, timeoutMs: number): Probe[] {
             )
           : Promise.reject(new Error('SQS_EVENTS_QUEUE_URL is not configured')),
     },
+    ...providerStubProbes(config),
   ];
+}
+
+/**
+ * Local mode's provider stubs (the launcher runs them): Popbill answers its inbox, and the NTS
+ * register answers a `/status` call with the configured serviceKey, which proves the key too.
+ * Outside local mode the real providers are not probed (a readiness poll must not spend their
+ * quota or points).
+ */
+function providerStubProbes(config: AppConfig): Probe[] {
+  if (config.mode !== 'local') return [];
+  const probes: Probe[] = [];
+  const { popbill, nts } = config.providers;
+  if (popbill) {
+    probes.push({
+      name: 'popbill',
+      url: popbill.apiUrl,
+      call: (signal) => expectOk(fetch(new URL('/_inbox', popbill.apiUrl), { signal })),
+    });
+  }
+  if (nts) {
+    const url = new URL(`${nts.baseUrl}/status`);
+    url.searchParams.set('serviceKey', nts.serviceKey);
+    probes.push({
+      name: 'nts',
+      url: nts.baseUrl,
+      call: (signal) =>
+        expectOk(
+          fetch(url, {
+            method: 'POST',
+            signal,
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ b_no: ['0000000000'] }),
+          }),
+        ),
+    });
+  }
+  return probes;
+}
+
+async function expectOk(response: Promise<Response>): Promise<void> {
+  const answer = await response;
+  await answer.body?.cancel();
+  if (!answer.ok) throw new Error(`HTTP ${answer.status}`);
 }
 
 function describeError(error: unknown): string {

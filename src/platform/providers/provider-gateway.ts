@@ -31,7 +31,7 @@ export interface ProviderPolicyOptions {
   halfOpenAfterMs: number;
 }
 
-const DEFAULT_PROVIDER_POLICY: ProviderPolicyOptions = {
+export const DEFAULT_PROVIDER_POLICY: ProviderPolicyOptions = {
   timeoutMs: 10_000,
   retries: 2,
   failuresToOpen: 5,

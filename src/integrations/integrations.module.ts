@@ -1,0 +1,79 @@
+import { Global, Module, type DynamicModule, type Provider } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { APP_CONFIG } from '../config/config.module.js';
+import type { AppConfig } from '../config/config.js';
+import { BUSINESS_REGISTRY } from '../modules/businesses/business-registry.port.js';
+import { BANK_ACCOUNT_VERIFIER } from '../modules/workers/ports/bank-account-verifier.port.js';
+import { ROOT_LOGGER } from '../platform/logging/logging.module.js';
+import {
+  ProviderGateway,
+  type ProviderCallRecord,
+} from '../platform/providers/provider-gateway.js';
+import { NtsBusinessRegistryClient } from './nts/nts.client.js';
+import { createPopbillClients, type PopbillClients } from './popbill/popbill.clients.js';
+
+/** The Popbill clients of this process (one gateway, one token cache), when Popbill is configured. */
+export const POPBILL_CLIENTS = Symbol('POPBILL_CLIENTS');
+/** The NTS client, when a serviceKey is configured. */
+const NTS_CLIENT = Symbol('NTS_CLIENT');
+
+/** One log line per provider call: ids, outcome, latency and codes (the record has nothing else). */
+function logCalls(gateway: ProviderGateway, logger: Logger): void {
+  const log = logger.child({ component: 'provider' });
+  gateway.onCall((record: ProviderCallRecord) => {
+    if (record.outcome === 'ok') log.debug(record, 'provider call');
+    else log.warn(record, 'provider call failed');
+  });
+}
+
+/**
+ * Binds the ports the provider clients implement, from configuration: `BANK_ACCOUNT_VERIFIER` →
+ * Popbill 예금주 조회, `BUSINESS_REGISTRY` → the NTS register. A port whose provider is not
+ * configured (aws mode without its credentials) stays unbound, and its routes answer 503 as
+ * before. Global, so the modules' optional injections see the bindings.
+ */
+@Global()
+@Module({})
+export class IntegrationsModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    const { popbill, nts } = config.providers;
+    const providers: Provider[] = [
+      {
+        provide: POPBILL_CLIENTS,
+        inject: [APP_CONFIG, ROOT_LOGGER],
+        useFactory: (cfg: AppConfig, logger: Logger): PopbillClients | undefined => {
+          const settings = cfg.providers.popbill;
+          if (!settings) return undefined;
+          const clients = createPopbillClients(settings);
+          logCalls(clients.gateway, logger);
+          return clients;
+        },
+      },
+      {
+        provide: NTS_CLIENT,
+        inject: [APP_CONFIG, ROOT_LOGGER],
+        useFactory: (cfg: AppConfig, logger: Logger) => {
+          const settings = cfg.providers.nts;
+          if (!settings) return undefined;
+          const gateway = new ProviderGateway('nts');
+          logCalls(gateway, logger);
+          return new NtsBusinessRegistryClient(settings, gateway);
+        },
+      },
+    ];
+    const exported: Array<symbol> = [POPBILL_CLIENTS, NTS_CLIENT];
+    if (popbill) {
+      providers.push({
+        provide: BANK_ACCOUNT_VERIFIER,
+        inject: [POPBILL_CLIENTS],
+        useFactory: (clients: PopbillClients) => clients.accountCheck,
+      });
+      exported.push(BANK_ACCOUNT_VERIFIER);
+    }
+    if (nts) {
+      providers.push({ provide: BUSINESS_REGISTRY, useExisting: NTS_CLIENT });
+      exported.push(BUSINESS_REGISTRY);
+    }
+    return { module: IntegrationsModule, providers, exports: exported };
+  }
+}
