@@ -99,6 +99,34 @@ describe(IdentityVerificationService.name, () => {
     expect(stored?.history.at(-1)).toMatchObject({ subject: 'identity', by: 'nice' });
   });
 
+  it("keeps the verifier's session secret encrypted, hands it back at confirm, then drops it", async () => {
+    const secret = '{"tokenVal":"key-material-of-the-session"}';
+    verifier.start.mockResolvedValue({ ...SESSION, secret });
+    verifier.confirm.mockResolvedValue(VERIFIED);
+    await sut.start(KIM, { provider: 'nice', returnUrl: 'https://app.invalid/back' }, T0);
+
+    const raw = await db
+      .collection<{ _id: string; identitySessionSecret?: unknown }>('workers')
+      .findOne({ _id: 'w-kim' });
+    expect(raw?.identitySessionSecret).toBeDefined();
+    expect(JSON.stringify(raw)).not.toContain('key-material-of-the-session');
+
+    await sut.confirm(KIM, { provider: 'nice', transactionId: 'tv-1', fields: {} }, T1);
+    expect(verifier.confirm).toHaveBeenCalledWith(expect.objectContaining({ secret }));
+    const after = await db
+      .collection<{ _id: string; identitySessionSecret?: unknown }>('workers')
+      .findOne({ _id: 'w-kim' });
+    expect(after?.identitySessionSecret ?? null).toBeNull();
+  });
+
+  it('confirms a session once: a replayed confirm is 409 identity_session_unknown', async () => {
+    await startAndConfirm(KIM, VERIFIED);
+    await expect(
+      sut.confirm(KIM, { provider: 'nice', transactionId: 'tv-1', fields: { a: 'b' } }, T1),
+    ).rejects.toMatchObject({ code: 'identity_session_unknown' });
+    expect(verifier.confirm).toHaveBeenCalledTimes(1);
+  });
+
   it('refuses a second worker account of the same person (same CI)', async () => {
     await startAndConfirm(KIM, VERIFIED);
     await workers.putProfile(LEE, PROFILE, T0);

@@ -67,7 +67,14 @@ export class IdentityVerificationService {
         requestId,
         expiresAt: session.expiresAt,
       };
-      await this.workers.update(id, current.version, { identitySession }, now);
+      // The secret is key material: it goes through the codec (encrypted), never beside the
+      // session in clear; a verifier without one clears an earlier session's.
+      await this.workers.update(
+        id,
+        current.version,
+        { identitySession, personal: { identitySessionSecret: session.secret ?? null } },
+        now,
+      );
     });
     return {
       provider: session.provider,
@@ -84,7 +91,7 @@ export class IdentityVerificationService {
   ): Promise<WorkerProfile> {
     const verifier = this.requireVerifier();
     const id = workerOf(principal);
-    const existing = await this.workers.getById(id);
+    const existing = await this.workers.getById(id, { plaintext: ['identitySessionSecret'] });
     if (!existing) throw workerNotFound();
     const session = existing.identitySession;
     if (
@@ -104,6 +111,7 @@ export class IdentityVerificationService {
         provider: body.provider,
         transactionId: body.transactionId,
         fields: body.fields,
+        ...(existing.identitySessionSecret ? { secret: existing.identitySessionSecret } : {}),
       });
     } catch (error) {
       if (error instanceof IdentityVerificationFailed) {
@@ -148,6 +156,7 @@ export class IdentityVerificationService {
             legalName: identity.name,
             birthDate: identity.birthDate,
             phone: identity.phone,
+            identitySessionSecret: null,
           },
           ci: identity.ci,
           identity: {

@@ -96,6 +96,8 @@ export interface Worker {
   hasCi: boolean;
   identity: IdentityState | undefined;
   identitySession: IdentitySession | undefined;
+  /** The session's `secret` from the verifier; hidden unless read in plaintext by name. */
+  identitySessionSecret: string | undefined;
   bankAccount:
     (BankAccountState & { number: string | undefined; holderName: string | undefined }) | undefined;
   qualifications: Qualification[];
@@ -133,6 +135,7 @@ interface WorkerDocument {
   phone?: Binary | null;
   phoneLookup?: string | null;
   ciLookup?: string;
+  identitySessionSecret?: Binary | null;
   accountNumber?: Binary | null;
   accountNumberLookup?: string | null;
   accountHolderName?: Binary | null;
@@ -375,6 +378,7 @@ export class WorkersRepository {
       hasCi: typeof doc.ciLookup === 'string',
       identity: doc.identity,
       identitySession: doc.identitySession,
+      identitySessionSecret: p.identitySessionSecret,
       bankAccount: doc.bankAccount && {
         ...doc.bankAccount,
         number: p.accountNumber,
