@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import iconv from 'iconv-lite';
 import { choicePage, startStubServer, type StubHandler } from '../identity-stub-http.js';
 import {
   deriveNiceKeys,
@@ -60,6 +61,17 @@ export const NICE_WINDOW_FAILURES: readonly { code: string; label: string }[] = 
   { code: '0099', label: '기타 오류 (other error)' },
 ];
 
+/**
+ * The register the stub's 실명확인 answers from (made-up numbers): a listed RRN with its name is
+ * result 1, with another name 2, an unlisted RRN 3; the blocked ones answer 7 and 8.
+ */
+export const NICE_NAME_REGISTER: readonly { rrn: string; name: string; resultCd?: '7' | '8' }[] = [
+  { rrn: '9001011000001', name: '홍길동' },
+  { rrn: '9505052000002', name: '김영희' },
+  { rrn: '8001011000007', name: '도용된', resultCd: '7' },
+  { rrn: '8001011000008', name: '의심된', resultCd: '8' },
+];
+
 /** What the stub answers wrongly, for tests (also `POST /_control` with this JSON). */
 export interface NiceStubFaults {
   /** Every API call answers this `GW_RSLT_CD` (e.g. `1500`) instead of 1200. */
@@ -83,6 +95,8 @@ export interface NiceStubOptions {
   clientId?: string;
   clientSecret?: string;
   productId?: string;
+  /** The 실명확인 product's id. */
+  nameCheckProductId?: string;
   siteCode?: string;
   /** Seconds a crypto token is usable (`period`). */
   periodSeconds?: number;
@@ -100,6 +114,7 @@ export interface NiceStub {
   clientId: string;
   clientSecret: string;
   productId: string;
+  nameCheckProductId: string;
   setFaults(faults: NiceStubFaults): void;
   /** NICE forgets every access token it issued (the client must fetch a new one). */
   revokeAccessTokens(): void;
@@ -131,6 +146,7 @@ const GW = {
 
 const TOKEN_PATH = '/digital/niceid/oauth/oauth/token';
 const CRYPTO_PATH = '/digital/niceid/api/v1.0/common/crypto/token';
+const NAME_CHECK_PATH = '/digital/niceid/api/v1.0/name/national/check';
 const WINDOW_PATH = '/CheckPlusSafeModel/service.cb';
 const CHOOSE_PATH = '/CheckPlusSafeModel/choose';
 
@@ -144,6 +160,7 @@ export async function startNiceStub(options: NiceStubOptions = {}): Promise<Nice
   const clientId = options.clientId ?? 'stub-client-id';
   const clientSecret = options.clientSecret ?? 'stub-client-secret';
   const productId = options.productId ?? '2101979031';
+  const nameCheckProductId = options.nameCheckProductId ?? '2101466024';
   const siteCode = options.siteCode ?? 'AB123';
   const period = options.periodSeconds ?? 3600;
   const tokenTtl = options.accessTokenTtlSeconds ?? 50 * 365 * 86_400;
@@ -201,7 +218,11 @@ export async function startNiceStub(options: NiceStubOptions = {}): Promise<Nice
   };
 
   /** Checks `bearer base64(token:epochSeconds:clientId)` and ProductID; false when refused. */
-  const authorized = (req: IncomingMessage, res: ServerResponse, product: string): boolean => {
+  const authorized = (
+    req: IncomingMessage,
+    res: ServerResponse,
+    products: readonly string[],
+  ): boolean => {
     const match = /^bearer ([A-Za-z0-9+/=]+)$/i.exec(req.headers.authorization ?? '');
     const parts = match ? Buffer.from(match[1]!, 'base64').toString('utf8').split(':') : [];
     const [token, seconds, id] = parts;
@@ -218,7 +239,7 @@ export async function startNiceStub(options: NiceStubOptions = {}): Promise<Nice
       envelope(res, 401, GW.tokenRefused);
       return false;
     }
-    if (req.headers.productid !== product) {
+    if (!products.includes(String(req.headers.productid))) {
       envelope(res, 403, GW.badProduct);
       return false;
     }
@@ -235,7 +256,7 @@ export async function startNiceStub(options: NiceStubOptions = {}): Promise<Nice
   };
 
   const cryptoToken = (req: IncomingMessage, body: Buffer, res: ServerResponse) => {
-    if (!authorized(req, res, productId)) return;
+    if (!authorized(req, res, [productId, nameCheckProductId])) return;
     const data = dataBodyOf(body);
     if (!data) return envelope(res, 400, GW.badRequest);
     const reqDtim = data.req_dtim;
@@ -257,7 +278,7 @@ export async function startNiceStub(options: NiceStubOptions = {}): Promise<Nice
       reqDtim: reqDtim as string,
       reqNo: reqNo as string,
       tokenVal,
-      productId,
+      productId: String(req.headers.productid),
       expiresAt: now().getTime() + period * 1000,
       state: 'issued',
     });
@@ -269,6 +290,42 @@ export async function startNiceStub(options: NiceStubOptions = {}): Promise<Nice
       token_val: tokenVal,
       period,
     });
+  };
+
+  /** 실명확인: the integrity value over token_version_id + enc_jumin_id + enc_name, then the register. */
+  const nameCheck = (req: IncomingMessage, body: Buffer, res: ServerResponse) => {
+    if (!authorized(req, res, [nameCheckProductId])) return;
+    const data = dataBodyOf(body) ?? {};
+    const id = typeof data.token_version_id === 'string' ? data.token_version_id : '';
+    const session = sessions.get(id);
+    if (
+      !session ||
+      session.productId !== nameCheckProductId ||
+      session.expiresAt <= now().getTime()
+    ) {
+      return envelope(res, 200, GW.ok, { rsp_cd: 'EAPI2510', res_msg: 'unknown token' });
+    }
+    const keys = deriveNiceKeys(session.reqDtim, session.reqNo, session.tokenVal, 'end');
+    const encJumin = String(data.enc_jumin_id ?? '');
+    const encName = String(data.enc_name ?? '');
+    if (
+      !niceIntegrityMatches(
+        keys,
+        id.trim() + encJumin + encName,
+        String(data.integrity_value ?? ''),
+      )
+    ) {
+      return envelope(res, 200, GW.ok, { rsp_cd: 'EAPI2520', res_msg: 'integrity' });
+    }
+    const rrn = niceDecrypt(keys, encJumin)?.toString('ascii') ?? '';
+    const nameBytes = niceDecrypt(keys, encName);
+    if (!/^\d{13}$/.test(rrn) || !nameBytes) {
+      return envelope(res, 200, GW.ok, { rsp_cd: 'EAPI2530', res_msg: 'decrypt' });
+    }
+    const name = iconv.decode(nameBytes, 'EUC-KR');
+    const entry = NICE_NAME_REGISTER.find((e) => e.rrn === rrn);
+    const resultCd = !entry ? '3' : (entry.resultCd ?? (entry.name === name ? '1' : '2'));
+    envelope(res, 200, GW.ok, { rsp_cd: 'P000', res_msg: '정상', result_cd: resultCd });
   };
 
   const page = (res: ServerResponse, status: number, html: string) => {
@@ -393,6 +450,9 @@ export async function startNiceStub(options: NiceStubOptions = {}): Promise<Nice
       return faulty(res) ? undefined : issueToken(req, body, res);
     if (req.method === 'POST' && path === CRYPTO_PATH)
       return faulty(res) ? undefined : cryptoToken(req, body, res);
+    if (req.method === 'POST' && path === NAME_CHECK_PATH) {
+      return faulty(res) ? undefined : nameCheck(req, body, res);
+    }
     if (req.method === 'GET' && path === '/health') return void res.writeHead(200).end('ok');
     envelope(res, 404, GW.badRequest);
   };
@@ -404,6 +464,7 @@ export async function startNiceStub(options: NiceStubOptions = {}): Promise<Nice
     clientId,
     clientSecret,
     productId,
+    nameCheckProductId,
     setFaults: (next) => (faults = { ...next }),
     revokeAccessTokens: () => accessTokens.clear(),
     get tokensIssued() {
