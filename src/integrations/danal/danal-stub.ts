@@ -9,7 +9,7 @@ import {
 import { type DanalCharset, decodeDanalForm, encodeDanalForm } from './danal-form.js';
 
 /** A person the stub's window can verify. */
-export interface DanalTestPerson {
+interface DanalTestPerson {
   id: string;
   name: string;
   /** YYYYMMDD */
@@ -19,7 +19,7 @@ export interface DanalTestPerson {
   telecom: string;
 }
 
-export const DANAL_TEST_PERSONS: readonly DanalTestPerson[] = [
+const DANAL_TEST_PERSONS: readonly DanalTestPerson[] = [
   { id: 'park', name: '박서준', dob: '19920714', sex: '1', phone: '01023456789', telecom: 'SKT' },
   { id: 'choi', name: '최지우', dob: '19881120', sex: '2', phone: '01034567890', telecom: 'KTF' },
 ];
@@ -44,12 +44,12 @@ export const DANAL_CODES = {
 } as const;
 
 /** Failures the window offers (stand-in codes, see {@link DANAL_CODES}). */
-export const DANAL_WINDOW_FAILURES: readonly { code: string; label: string }[] = [
+const DANAL_WINDOW_FAILURES: readonly { code: string; label: string }[] = [
   { code: DANAL_CODES.cancelled, label: '사용자 취소 (cancelled)' },
   { code: DANAL_CODES.authFailed, label: '인증 실패 (authentication failed)' },
 ];
 
-export interface DanalStubFaults {
+interface DanalStubFaults {
   /** Every server call answers this RETURNCODE (e.g. `0086`, Danal's IP block). */
   returnCode?: string;
   /** Server calls are accepted and never answered. */

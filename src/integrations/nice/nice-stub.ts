@@ -11,7 +11,7 @@ import {
 } from './nice-crypto.js';
 
 /** A person the stub's window can verify (fixed, so tests and people know what comes back). */
-export interface NiceTestPerson {
+interface NiceTestPerson {
   id: string;
   name: string;
   /** YYYYMMDD */
@@ -22,7 +22,7 @@ export interface NiceTestPerson {
   mobileno: string;
 }
 
-export const NICE_TEST_PERSONS: readonly NiceTestPerson[] = [
+const NICE_TEST_PERSONS: readonly NiceTestPerson[] = [
   {
     id: 'hong',
     name: '홍길동',
@@ -56,7 +56,7 @@ export const NICE_TEST_PERSONS: readonly NiceTestPerson[] = [
  * Failures the window offers. NICE's table of window result codes is not public ([U] in
  * providers.md): these are the stub's stand-ins; the client passes any non-0000 code through.
  */
-export const NICE_WINDOW_FAILURES: readonly { code: string; label: string }[] = [
+const NICE_WINDOW_FAILURES: readonly { code: string; label: string }[] = [
   { code: '0001', label: '인증 실패 (authentication failed)' },
   { code: '0099', label: '기타 오류 (other error)' },
 ];
@@ -65,7 +65,7 @@ export const NICE_WINDOW_FAILURES: readonly { code: string; label: string }[] = 
  * The register the stub's 실명확인 answers from (made-up numbers): a listed RRN with its name is
  * result 1, with another name 2, an unlisted RRN 3; the blocked ones answer 7 and 8.
  */
-export const NICE_NAME_REGISTER: readonly { rrn: string; name: string; resultCd?: '7' | '8' }[] = [
+const NICE_NAME_REGISTER: readonly { rrn: string; name: string; resultCd?: '7' | '8' }[] = [
   { rrn: '9001011000001', name: '홍길동' },
   { rrn: '9505052000002', name: '김영희' },
   { rrn: '8001011000007', name: '도용된', resultCd: '7' },
@@ -73,7 +73,7 @@ export const NICE_NAME_REGISTER: readonly { rrn: string; name: string; resultCd?
 ];
 
 /** What the stub answers wrongly, for tests (also `POST /_control` with this JSON). */
-export interface NiceStubFaults {
+interface NiceStubFaults {
   /** Every API call answers this `GW_RSLT_CD` (e.g. `1500`) instead of 1200. */
   gatewayError?: string;
   /** The crypto token answers this `rsp_cd` (e.g. `EAPI2500`). */
