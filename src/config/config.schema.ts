@@ -4,6 +4,7 @@ import {
   firebaseHashConfigSchema,
   NOT_JSON,
 } from './firebase-hash-config.js';
+import { IDENTITY_ENV, refineIdentityEnv } from './identity-config.js';
 
 /** The values of `MESSAGE_SENDER`: `recording` only, until the provider senders exist. */
 const MESSAGE_SENDER_KINDS = ['recording'] as const;
@@ -153,8 +154,10 @@ export const envSchema = z
         return z.NEVER;
       })
       .optional(),
+    ...IDENTITY_ENV,
   })
   .superRefine((env, ctx) => {
+    refineIdentityEnv(env, ctx);
     if (env.APP_MODE !== 'aws') return;
     if (env.BENCH_DB_DELAY_MS !== undefined) {
       ctx.addIssue({

@@ -3,6 +3,7 @@ import type { EligibilityPolicy } from './eligibility-policy.js';
 import { z } from 'zod';
 import type { FirebaseHashParameters } from './firebase-hash-config.js';
 import { envSchema, type Env } from './config.schema.js';
+import { identityConfig, type IdentityConfig } from './identity-config.js';
 
 type AppMode = 'local' | 'aws';
 
@@ -86,6 +87,8 @@ export interface AppConfig {
    * and the tests read them there); the SMS and KakaoTalk senders come with the provider issue.
    */
   notifications: { sender: Env['MESSAGE_SENDER'] };
+  /** NICE and Danal 본인인증: preference order, hosts and credentials (identity-config.ts). */
+  identity: IdentityConfig;
   legacyAuth: {
     /** The Firebase project's password hash parameters (the signer key is a secret). */
     hashParameters: FirebaseHashParameters | undefined;
@@ -244,6 +247,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     outbox: { pollMs: e.OUTBOX_POLL_MS },
     scheduler: { jobs: e.WORKER_JOBS },
     notifications: { sender: e.MESSAGE_SENDER },
+    identity: identityConfig(e),
     legacyAuth: { hashParameters: e.LEGACY_AUTH_HASH_CONFIG },
     privacy: {
       fieldCipher: e.FIELD_CIPHER,
