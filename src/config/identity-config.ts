@@ -53,7 +53,7 @@ export const IDENTITY_ENV = {
 type IdentityEnv = z.infer<z.ZodObject<typeof IDENTITY_ENV>> & { APP_MODE: 'local' | 'aws' };
 
 /** What the local stubs accept; the launcher starts them with these. */
-export const LOCAL_IDENTITY_DEFAULTS = {
+const LOCAL_IDENTITY_DEFAULTS = {
   nice: { clientId: 'stub-client-id', clientSecret: 'stub-client-secret', productId: '2101979031' },
   danal: { cpId: 'B010000000', cpPwd: 'stub-cp-password' },
 } as const;

@@ -119,6 +119,14 @@ describe(IdentityVerificationService.name, () => {
     expect(after?.identitySessionSecret ?? null).toBeNull();
   });
 
+  it('starts without a preferred provider and answers the one the verifier used', async () => {
+    verifier.start.mockResolvedValue({ ...SESSION, provider: 'danal' });
+    const answer = await sut.start(KIM, { returnUrl: 'https://app.invalid/back' }, T0);
+    expect(verifier.start.mock.calls[0]?.[0]).not.toHaveProperty('provider');
+    expect(answer.provider).toBe('danal');
+    expect((await repository.getById('w-kim'))?.identitySession?.provider).toBe('danal');
+  });
+
   it('confirms a session once: a replayed confirm is 409 identity_session_unknown', async () => {
     await startAndConfirm(KIM, VERIFIED);
     await expect(

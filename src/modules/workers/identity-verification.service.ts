@@ -54,7 +54,7 @@ export class IdentityVerificationService {
     // NICE takes at most 30 characters of request number.
     const requestId = randomUUID().replaceAll('-', '').slice(0, 30);
     const session = await verifier.start({
-      provider: body.provider,
+      ...(body.provider ? { provider: body.provider } : {}),
       requestId,
       returnUrl: body.returnUrl,
     });

@@ -327,7 +327,14 @@ export function mapStaffWorkerView(worker: Worker): StaffWorkerView {
 
 export const StartIdentity = z
   .object({
-    provider: z.enum(['nice', 'danal']),
+    provider: z
+      .enum(['nice', 'danal'])
+      .optional()
+      .meta({
+        description:
+          'The provider preferred; while it is failing another is used (the answer says which). ' +
+          'Without it, the configured order (IDENTITY_PROVIDERS) decides.',
+      }),
     returnUrl: z
       .url({ protocol: /^https?$/ })
       .max(500)

@@ -10,7 +10,11 @@ export const IDENTITY_VERIFIER = Symbol('IDENTITY_VERIFIER');
 export type IdentityProvider = 'nice' | 'danal';
 
 export interface IdentityVerificationStart {
-  provider: IdentityProvider;
+  /**
+   * The provider the caller prefers; the bound verifier starts with another while this one is
+   * failing (the session says which). Without it, the configured order decides.
+   */
+  provider?: IdentityProvider;
   /** Our request number (NICE `requestno` ≤ 30 chars, Danal `ORDERID`); echoed back. */
   requestId: string;
   /** Where the provider returns the browser (NICE `returnurl`, Danal `TARGETURL`). */
