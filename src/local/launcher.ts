@@ -2,6 +2,8 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LOCAL_DEFAULTS, loadConfig, type AppConfig } from '../config/config.js';
+import { startDanalStub } from '../integrations/danal/danal-stub.js';
+import { startNiceStub } from '../integrations/nice/nice-stub.js';
 import { createSqsClient } from '../platform/aws/clients.js';
 import { probeDependencies, type DependencyStatus } from '../platform/aws/stand-ins.js';
 import { cognitoSeedFrom, startCognitoLocal } from './cognito.js';
@@ -67,6 +69,9 @@ interface StackUrls {
   lambda: string;
   s3: string;
   sqs: string;
+  /** The identity verification stubs (their windows are under these too). */
+  nice: string;
+  danal: string;
   eventsQueue: string;
   eventsDeadLetterQueue: string;
 }
@@ -102,6 +107,10 @@ const DERIVED_VARIABLES = [
   'S3_ENDPOINT',
   'SQS_ENDPOINT',
   'SQS_EVENTS_QUEUE_URL',
+  'NICE_API_URL',
+  'NICE_WINDOW_URL',
+  'DANAL_UAS_URL',
+  'DANAL_WINDOW_URL',
 ] as const;
 
 const PORT_VARIABLES: Record<StackService, string> = {
@@ -111,6 +120,8 @@ const PORT_VARIABLES: Record<StackService, string> = {
   lambda: 'LOCAL_LAMBDA_PORT',
   s3: 'LOCAL_S3_PORT',
   sqs: 'LOCAL_SQS_PORT',
+  nice: 'LOCAL_NICE_PORT',
+  danal: 'LOCAL_DANAL_PORT',
 };
 
 /** The stack's input environment: local mode, the chosen ports and data directory. */
@@ -153,6 +164,13 @@ function childEnvironment(base: NodeJS.ProcessEnv, config: AppConfig): NodeJS.Pr
     LOCAL_S3_PORT: String(local.s3Port),
     LOCAL_SQS_PORT: String(local.sqsPort),
     LOCAL_LAMBDA_PORT: String(local.lambdaPort),
+    IDENTITY_PROVIDERS: config.identity.providers.join(','),
+    NICE_API_URL: config.identity.nice.apiUrl,
+    NICE_WINDOW_URL: config.identity.nice.windowUrl,
+    DANAL_UAS_URL: config.identity.danal.uasUrl,
+    DANAL_WINDOW_URL: config.identity.danal.windowUrl,
+    LOCAL_NICE_PORT: String(config.identity.localPorts.nice),
+    LOCAL_DANAL_PORT: String(config.identity.localPorts.danal),
   };
 }
 
@@ -203,6 +221,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     lambda: config.local.lambdaPort,
     s3: config.local.s3Port,
     sqs: config.local.sqsPort,
+    nice: config.identity.localPorts.nice,
+    danal: config.identity.localPorts.danal,
     api: config.http.port,
     worker: config.worker.port,
   };
@@ -213,7 +233,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const migrate = options.migrate ?? {
     args: [path.join(PROJECT_ROOT, 'dist', 'cli.js'), 'db', 'migrate'],
   };
-  const services: StackService[] = ['cognito', 'lambda', 's3', 'sqs'];
+  const services: StackService[] = ['cognito', 'lambda', 's3', 'sqs', 'nice', 'danal'];
   if (apps.api) services.push('api');
   if (apps.worker) services.push('worker');
 
@@ -319,6 +339,18 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         region: config.aws.region,
         accountId: LOCAL_DEFAULTS.sqsAccountId,
       }).then((handle) => closers.push(handle.close)),
+      // The identity providers' stubs, with the credentials the apps are configured with.
+      startNiceStub({
+        port: ports.nice,
+        clientId: config.identity.nice.clientId,
+        clientSecret: config.identity.nice.clientSecret,
+        productId: config.identity.nice.productId,
+      }).then((stub) => closers.push(stub.close)),
+      startDanalStub({
+        port: ports.danal,
+        cpId: config.identity.danal.cpId,
+        cpPwd: config.identity.danal.cpPwd,
+      }).then((stub) => closers.push(stub.close)),
       spawnS3rver({
         dir: path.join(config.dataDir, 's3'),
         configDir: path.join(config.dataDir, 'local-stack'),
@@ -368,6 +400,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       lambda: `http://${LOOPBACK}:${ports.lambda}`,
       s3: config.aws.s3.endpoint ?? '',
       sqs: config.aws.sqs.endpoint ?? '',
+      nice: `http://${LOOPBACK}:${ports.nice}`,
+      danal: `http://${LOOPBACK}:${ports.danal}`,
       eventsQueue: queues.queueUrl,
       eventsDeadLetterQueue: queues.deadLetterQueueUrl,
     };

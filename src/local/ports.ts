@@ -3,7 +3,8 @@ import net from 'node:net';
 export const LOOPBACK = '127.0.0.1';
 
 /** The services the local stack listens for, in start order. */
-export type StackService = 'cognito' | 'lambda' | 's3' | 'sqs' | 'api' | 'worker';
+export type StackService =
+  'cognito' | 'lambda' | 's3' | 'sqs' | 'nice' | 'danal' | 'api' | 'worker';
 
 export type StackPorts = Record<StackService, number>;
 
@@ -13,6 +14,8 @@ const SERVICE_PORTS: Record<StackService, { label: string; variable: string }> =
   lambda: { label: "Cognito triggers' Lambda endpoint", variable: 'LOCAL_LAMBDA_PORT' },
   s3: { label: 'S3 stand-in (s3rver)', variable: 'LOCAL_S3_PORT' },
   sqs: { label: 'SQS stand-in (local-aws-sqs)', variable: 'LOCAL_SQS_PORT' },
+  nice: { label: 'NICE identity verification stub', variable: 'LOCAL_NICE_PORT' },
+  danal: { label: 'Danal identity verification stub', variable: 'LOCAL_DANAL_PORT' },
   api: { label: 'API', variable: 'PORT' },
   worker: { label: "worker's health server", variable: 'WORKER_PORT' },
 };

@@ -25,6 +25,8 @@ function banner(stack: LocalStack): string {
     `  triggers      ${urls.lambda}  Firebase migration${config.legacyAuth.hashParameters ? '' : ' (LEGACY_AUTH_HASH_CONFIG unset: legacy sign-ins refused)'}, pre-sign-up`,
     `  S3            ${urls.s3}  bucket ${config.aws.s3.bucket}`,
     `  SQS           ${urls.eventsQueue}  (dead letters: ${urls.eventsDeadLetterQueue})`,
+    `  NICE stub     ${urls.nice}  (identity window: test persons to pick; order ${config.identity.providers.join(', ') || 'none'})`,
+    `  Danal stub    ${urls.danal}`,
     `  database      ${urls.database ?? 'MongoDB (MONGODB_URI)'}`,
     `  data          ${config.dataDir}`,
     'Press Ctrl-C to stop.',

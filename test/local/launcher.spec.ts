@@ -55,6 +55,8 @@ describe('startLocalStack', () => {
       ['cognito', 'up'],
       ['s3', 'up'],
       ['sqs', 'up'],
+      ['nice', 'up'],
+      ['danal', 'up'],
     ]);
     expect(apiEnv).toEqual({
       APP_MODE: 'local',
@@ -72,6 +74,8 @@ describe('startLocalStack', () => {
       api: `http://127.0.0.1:${ports.api}`,
       docs: `http://127.0.0.1:${ports.api}/docs`,
       workerReady: `http://127.0.0.1:${ports.worker}/health/ready`,
+      nice: `http://127.0.0.1:${ports.nice}`,
+      danal: `http://127.0.0.1:${ports.danal}`,
     });
     expect(stack.config.database).toMatchObject({ kind: 'embedded' });
     expect(stack.urls.database).toBe(`${stack.config.dataDir}/db/workmatch.sqlite`);

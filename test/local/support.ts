@@ -12,7 +12,9 @@ export function tempDir(prefix = 'workmatch-local-'): Promise<string> {
 }
 
 export async function stackPorts(): Promise<StackPorts> {
-  const [cognito, lambda, s3, sqs, api, worker] = (await freePorts(6)) as [
+  const [cognito, lambda, s3, sqs, nice, danal, api, worker] = (await freePorts(8)) as [
+    number,
+    number,
     number,
     number,
     number,
@@ -20,7 +22,7 @@ export async function stackPorts(): Promise<StackPorts> {
     number,
     number,
   ];
-  return { cognito, lambda, s3, sqs, api, worker };
+  return { cognito, lambda, s3, sqs, nice, danal, api, worker };
 }
 
 /** Process ids whose parent is this process (the launcher's children when it runs in-process). */
