@@ -46,11 +46,21 @@ export const IDENTITY_ENV = {
   DANAL_CPID: secret.optional(),
   DANAL_CPPWD: secret.optional(),
   DANAL_CP_TITLE: z.string().min(1).max(100).default('workmatch'),
+  // Our public callback route's prefix, where the providers send the browser back (a state
+  // segment follows). Local default: the API on loopback; unset in aws mode: the providers return
+  // to the app's URL and the app confirms through the member route.
+  IDENTITY_CALLBACK_URL: z
+    .url({ protocol: /^https?$/, message: 'expected the absolute URL of the callback route' })
+    .transform((u) => u.replace(/\/+$/, ''))
+    .optional(),
   LOCAL_NICE_PORT: port.default(9350),
   LOCAL_DANAL_PORT: port.default(9351),
 };
 
-type IdentityEnv = z.infer<z.ZodObject<typeof IDENTITY_ENV>> & { APP_MODE: 'local' | 'aws' };
+type IdentityEnv = z.infer<z.ZodObject<typeof IDENTITY_ENV>> & {
+  APP_MODE: 'local' | 'aws';
+  PORT: number;
+};
 
 /** What the local stubs accept; the launcher starts them with these. */
 const LOCAL_IDENTITY_DEFAULTS = {
@@ -84,6 +94,11 @@ export interface IdentityConfig {
     cpPwd: string;
     cpTitle: string;
   };
+  /**
+   * The prefix of our public callback route (`…/identity-verifications/callback`), or undefined:
+   * the providers then return to the app's URL and the app confirms through the member route.
+   */
+  callbackUrl: string | undefined;
   /** Where the launcher starts the stubs (local mode). */
   localPorts: { nice: number; danal: number };
 }
@@ -140,6 +155,9 @@ export function identityConfig(e: IdentityEnv): IdentityConfig {
       cpPwd: e.DANAL_CPPWD ?? LOCAL_IDENTITY_DEFAULTS.danal.cpPwd,
       cpTitle: e.DANAL_CP_TITLE,
     },
+    callbackUrl:
+      e.IDENTITY_CALLBACK_URL ??
+      (local ? `http://127.0.0.1:${e.PORT}/identity-verifications/callback` : undefined),
     localPorts: { nice: e.LOCAL_NICE_PORT, danal: e.LOCAL_DANAL_PORT },
   };
 }

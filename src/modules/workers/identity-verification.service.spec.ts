@@ -174,6 +174,61 @@ describe(IdentityVerificationService.name, () => {
     expect((await repository.getById('w-kim'))?.identity).toBeUndefined();
   });
 
+  describe('with the callback route', () => {
+    const CALLBACK = 'https://api.example/identity-verifications/callback';
+    const withCallback = () =>
+      new IdentityVerificationService(repository, verifier, {
+        identity: { callbackUrl: CALLBACK } as never,
+      });
+
+    const startWithCallback = async (service: IdentityVerificationService) => {
+      verifier.start.mockResolvedValue(SESSION);
+      await service.start(KIM, { returnUrl: 'https://app.invalid/back' }, T0);
+      const returnUrl = verifier.start.mock.calls[0]![0].returnUrl;
+      expect(returnUrl.startsWith(`${CALLBACK}/`)).toBe(true);
+      return returnUrl.slice(CALLBACK.length + 1);
+    };
+
+    it('gives the provider our callback with a state, and keeps only its hash', async () => {
+      const state = await startWithCallback(withCallback());
+      expect(state).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      const raw = await db.collection<{ _id: string }>('workers').findOne({ _id: 'w-kim' });
+      expect(JSON.stringify(raw)).not.toContain(state);
+      expect(raw).toMatchObject({
+        identitySession: {
+          appReturnUrl: 'https://app.invalid/back',
+          stateHash: expect.any(String),
+        },
+      });
+    });
+
+    it('confirms once and sends the browser to the app with only the result', async () => {
+      const service = withCallback();
+      const state = await startWithCallback(service);
+      verifier.confirm.mockResolvedValue(VERIFIED);
+      await expect(service.callback(state, { a: 'b' }, T1)).resolves.toEqual({
+        location: 'https://app.invalid/back?result=verified',
+      });
+      expect(verifier.confirm).toHaveBeenCalledWith(
+        expect.objectContaining({ provider: 'nice', transactionId: 'tv-1', fields: { a: 'b' } }),
+      );
+      await expect(service.callback(state, { a: 'b' }, T1)).rejects.toMatchObject({
+        code: 'identity_session_unknown',
+      });
+      expect(verifier.confirm).toHaveBeenCalledTimes(1);
+    });
+
+    it('sends an expired session back as identity_session_expired without asking the provider', async () => {
+      const service = withCallback();
+      const state = await startWithCallback(service);
+      await expect(service.callback(state, {}, new Date('2026-03-01T01:00:00Z'))).resolves.toEqual({
+        location: 'https://app.invalid/back?result=identity_session_expired',
+      });
+      expect(verifier.confirm).not.toHaveBeenCalled();
+      expect((await repository.getById('w-kim'))?.identitySession).toBeUndefined();
+    });
+  });
+
   it('answers 503 verifier_unavailable while no verifier is configured', async () => {
     const without = new IdentityVerificationService(repository);
     await expect(

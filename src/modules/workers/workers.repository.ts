@@ -30,6 +30,13 @@ interface IdentitySession {
   transactionId: string;
   requestId: string;
   expiresAt: Date;
+  /**
+   * With the callback route: SHA-256 (base64url) of the unguessable state in the callback URL,
+   * which finds the session; the state itself is never stored.
+   */
+  stateHash?: string;
+  /** With the callback route: where the browser goes with the result. */
+  appReturnUrl?: string;
 }
 
 /** The payout account's state; its number and holder name are personal fields beside it. */
@@ -261,6 +268,15 @@ export class WorkersRepository {
     } catch (error) {
       throw this.mapWriteError(error);
     }
+  }
+
+  /** The worker whose identity session has this state hash (index `identitySession_stateHash`). */
+  async getByIdentityState(
+    stateHash: string,
+    options: ReadOptions = {},
+  ): Promise<Worker | undefined> {
+    const doc = await this.collection.findOne({ 'identitySession.stateHash': stateHash });
+    return doc ? this.toWorker(doc, options) : undefined;
   }
 
   /** Whether another worker than `exceptId` holds this CI. */
