@@ -33,6 +33,8 @@ function stackEnv(): NodeJS.ProcessEnv {
     LOCAL_S3_PORT: String(ports.s3),
     LOCAL_SQS_PORT: String(ports.sqs),
     LOCAL_LAMBDA_PORT: String(ports.lambda),
+    LOCAL_NICE_PORT: String(ports.nice),
+    LOCAL_DANAL_PORT: String(ports.danal),
     LOG_CONSOLE_LEVEL: 'warn',
   };
 }

@@ -32,7 +32,10 @@ describe('npm start (dist/local/stack.js)', () => {
         cognito: { status: 'up' },
         s3: { status: 'up' },
         sqs: { status: 'up' },
+        nice: { status: 'up' },
+        danal: { status: 'up' },
       });
+      expect(launched.output()).toContain(`NICE stub     http://127.0.0.1:${ports.nice}`);
       expect(docs.status).toBe(200);
       expect(worker.status).toBe(200);
       expect(children).toHaveLength(3); // s3rver, api, worker
