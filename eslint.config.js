@@ -98,6 +98,8 @@ export default tseslint.config(
       'src/**/*.repository.ts',
       'src/**/*.spec.ts',
       'src/privacy/personal-data/codec.ts',
+      // The Firestore migration's lossless codec is the mapping of legacy values to stored BSON.
+      'src/modules/firestore-migration/codec/**',
     ],
     rules: {
       'no-restricted-imports': [

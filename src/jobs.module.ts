@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { ConfigModule } from './config/config.module.js';
 import type { AppConfig } from './config/config.js';
 import { AssignmentJobsModule } from './modules/assignments/assignment-jobs.module.js';
+import { BusinessJobsModule } from './modules/businesses/business-jobs.module.js';
 import { BusinessStaffCheckModule } from './modules/businesses/business-staff-check.module.js';
 import { ScheduledJobs } from './platform/jobs/scheduled-jobs.js';
 import { ScheduledJobsModule } from './platform/jobs/scheduler.module.js';
@@ -18,7 +19,7 @@ import { PrivacyModule } from './privacy/privacy.module.js';
  * schedules; `cli jobs run` builds them to run one. The daily migration, the monthly statistics
  * and the retention purge join here.
  */
-export const JOB_MODULES = [AssignmentJobsModule];
+export const JOB_MODULES = [AssignmentJobsModule, BusinessJobsModule];
 
 /** The CLI's open database, as the context's `DATABASE` (it must not open a second one). */
 @Global()

@@ -31,8 +31,9 @@ export class WorkerModule implements OnApplicationShutdown {
         PrivacyModule,
         HealthChecksModule,
         BusinessStaffCheckModule,
-        // Outbox events of assignments (notifications) and shifts (a cancelled shift).
-        OutboxDispatchModule.forRoot({ sources: ['assignments', 'shifts'] }),
+        // Outbox events of assignments (notifications), shifts (a cancelled shift) and businesses
+        // (a status change at the NTS).
+        OutboxDispatchModule.forRoot({ sources: ['assignments', 'shifts', 'businesses'] }),
         NotificationsModule.forRoot({
           sender: config.notifications.sender,
           recipients: { imports: [BusinessesModule], useExisting: BusinessesService },

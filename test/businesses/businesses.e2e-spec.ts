@@ -48,6 +48,11 @@ class FakeRegistry implements BusinessRegistry {
     this.looked.push(businessNumber);
     return Promise.resolve({ status: 'suspended', taxType: '부가가치세 일반과세자' });
   }
+  async lookupMany(numbers: readonly string[]) {
+    const answers = new Map<string, BusinessStatus | undefined>();
+    for (const number of numbers) answers.set(number, await this.lookup(number));
+    return answers;
+  }
   validate(query: BusinessAuthenticityQuery) {
     this.validated.push(query);
     return Promise.resolve({ result: 'valid' as const, status: undefined });
@@ -379,7 +384,8 @@ describe('businesses: the NTS check through a configured register', () => {
     );
     expect(checked.status).toBe(200);
     const view = (await checked.json()) as View;
-    expect(registry.looked).toEqual(['1248100998']);
+    // Asked at registration, and again by the operator's check, with the digits.
+    expect(registry.looked).toEqual(['1248100998', '1248100998']);
     expect(view.ntsStatus).toMatchObject({
       status: 'suspended',
       taxType: '부가가치세 일반과세자',

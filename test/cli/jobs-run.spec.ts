@@ -98,7 +98,9 @@ describe('cli jobs run', () => {
     const result = await run(['holds-repiar']);
 
     expect(result).toMatchObject({ code: 2, out: '' });
-    expect(result.err).toBe('unknown job: holds-repiar\njobs: holds-repair\n');
+    expect(result.err).toBe(
+      'unknown job: holds-repiar\njobs: holds-repair, businesses-nts-recheck\n',
+    );
     expect(await db.collection(JOB_LEASES).countDocuments()).toBe(0);
   });
 

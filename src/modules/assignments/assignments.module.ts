@@ -4,12 +4,15 @@ import { BusinessesModule } from '../businesses/businesses.module.js';
 import { EligibilityModule } from '../eligibility/eligibility.module.js';
 import { ShiftsModule } from '../shifts/shifts.module.js';
 import { WorkersModule } from '../workers/workers.module.js';
+import { AssignmentEndings } from './assignment-endings.js';
 import { AssignmentHolds } from './assignment-holds.js';
 import { AssignmentOutcomes } from './assignment-outcomes.js';
+import { AssignmentTransitions } from './assignment-transitions.js';
 import { AssignmentsController } from './assignments.controller.js';
 import { AssignmentsRepository } from './assignments.repository.js';
 import { AssignmentsService } from './assignments.service.js';
 import { HoldsRepair } from './holds-repair.js';
+import { ProposalHold } from './proposal-hold.js';
 import { StaffAssignmentsController } from './staff-assignments.controller.js';
 import { StaffAssignmentsService } from './staff-assignments.service.js';
 import { WorkerExit } from './worker-exit.js';
@@ -33,11 +36,14 @@ import { WorkerSchedulesModule } from './worker-schedules.module.js';
     AssignmentsRepository,
     AssignmentHolds,
     AssignmentOutcomes,
+    AssignmentTransitions,
+    ProposalHold,
+    AssignmentEndings,
     AssignmentsService,
     StaffAssignmentsService,
     HoldsRepair,
     WorkerExit,
   ],
-  exports: [AssignmentsService, AssignmentOutcomes, HoldsRepair, WorkerExit],
+  exports: [AssignmentsService, AssignmentEndings, AssignmentOutcomes, HoldsRepair, WorkerExit],
 })
 export class AssignmentsModule {}

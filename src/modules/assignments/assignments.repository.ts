@@ -259,7 +259,9 @@ export class AssignmentsRepository {
   }
 
   /** A shift's or a worker's active assignments (applied, proposed, confirmed). */
-  async active(by: { shiftId: string } | { workerId: string }): Promise<Assignment[]> {
+  async active(
+    by: { shiftId: string } | { workerId: string } | { businessId: string },
+  ): Promise<Assignment[]> {
     const docs = await this.collection
       .find({ ...by, state: { $in: [...ACTIVE_STATES] } })
       .toArray();

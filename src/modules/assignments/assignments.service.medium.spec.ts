@@ -25,10 +25,13 @@ import { ShiftsRepository } from '../shifts/shifts.repository.js';
 import { WorkersRepository } from '../workers/workers.repository.js';
 import { WorkersService } from '../workers/workers.service.js';
 import { AssignmentHolds } from './assignment-holds.js';
+import { AssignmentEndings } from './assignment-endings.js';
 import { AssignmentOutcomes } from './assignment-outcomes.js';
+import { AssignmentTransitions } from './assignment-transitions.js';
 import { OUTCOME_EVENTS } from './assignments.events.js';
 import { AssignmentsRepository } from './assignments.repository.js';
 import { AssignmentsService } from './assignments.service.js';
+import { ProposalHold } from './proposal-hold.js';
 import { WorkerSchedulesRepository } from './worker-schedules.repository.js';
 
 const silent = pino({ level: 'silent' });
@@ -89,6 +92,7 @@ describe(`${AssignmentsService.name} on the embedded engine`, () => {
   let notified: string[];
   let business: string;
   let sut: AssignmentsService;
+  let endings: AssignmentEndings;
 
   beforeEach(async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'wm-assignments-'));
@@ -104,6 +108,7 @@ describe(`${AssignmentsService.name} on the embedded engine`, () => {
     const businesses = new BusinessesService(
       businessesRepository,
       new StaffAccess(privacy.accessRecords),
+      silent,
     );
     // Through the shifts module's service, as the app wires it; the spies below sit on the
     // repository underneath.
@@ -111,17 +116,20 @@ describe(`${AssignmentsService.name} on the embedded engine`, () => {
     const holds = new AssignmentHolds(schedules, slots);
     outcomes = new AssignmentOutcomes(workers, holds);
     eligibility = new EligibilityService(workers, businesses, slots, schedules, config);
+    const assignments = new AssignmentsRepository(db, privacy.personalData);
+    const transitions = new AssignmentTransitions(assignments, config);
     sut = new AssignmentsService(
-      new AssignmentsRepository(db, privacy.personalData),
+      assignments,
       schedules,
-      slots,
+      transitions,
+      new ProposalHold(assignments, schedules, slots, holds, eligibility),
       holds,
       outcomes,
       eligibility,
       new AccessService(businesses),
-      config,
       silent,
     );
+    endings = new AssignmentEndings(assignments, transitions, holds, eligibility);
     // The worker process's handlers: notifications (recorded here) and the outcomes.
     notified = [];
     const handlers = new OutboxHandlers();
@@ -441,12 +449,63 @@ describe(`${AssignmentsService.name} on the embedded engine`, () => {
     await eligibleWorker('w-applied');
     const applied = await sut.apply(worker('w-applied'), held.shiftId, T0);
 
-    expect(await sut.endForCancelledShift(held.shiftId, T0)).toBe(2);
-    expect(await sut.endForCancelledShift(held.shiftId, T0)).toBe(0);
+    expect(await endings.endForCancelledShift(held.shiftId, T0)).toBe(2);
+    expect(await endings.endForCancelledShift(held.shiftId, T0)).toBe(0);
 
     expect(await stored(held.id)).toMatchObject({ state: 'cancelled' });
     expect(await stored(applied.id)).toMatchObject({ state: 'rejected' });
     expect(await scheduleOf('w-ended')).toEqual([]);
     expect(await shiftDoc(held.shiftId)).toMatchObject({ filled: 0 });
+  });
+
+  it('ends the not-yet-started assignments of a business the NTS now calls closed, telling both sides', async () => {
+    const held = await confirmed('w-closed');
+    await eligibleWorker('w-applied');
+    const applied = await sut.apply(worker('w-applied'), held.shiftId, T0);
+    const current = await businessesRepository.getById(business);
+    await businessesRepository.update(
+      business,
+      current!.version,
+      {
+        nts: {
+          status: 'closed',
+          taxType: '부가가치세 일반과세자',
+          checkedAt: T0,
+          source: 'nts',
+        },
+      },
+      T0,
+    );
+
+    expect(await endings.reconsiderForBusiness(business, T0)).toBe(2);
+    expect(await endings.reconsiderForBusiness(business, T0)).toBe(0);
+
+    expect(await stored(held.id)).toMatchObject({
+      state: 'cancelled',
+      cancellation: { by: { id: 'system', role: 'system' } },
+    });
+    expect(await stored(applied.id)).toMatchObject({ state: 'rejected' });
+    expect(await scheduleOf('w-closed')).toEqual([]);
+    expect(await shiftDoc(held.shiftId)).toMatchObject({ filled: 0 });
+    const cancelled = (await db.collection('assignments').findOne({ _id: parseId(held.id)! }))
+      ?.outbox as { type: string; payload: Record<string, unknown> }[];
+    const event = cancelled.find((e) => e.type === 'assignment.cancelled');
+    // No side cancelled it: the notifications go to the worker and the business.
+    expect(event?.payload).not.toHaveProperty('cancelledBy');
+  });
+
+  it('leaves the assignments of a business that is still eligible, and those whose shift has started', async () => {
+    const held = await confirmed('w-kept');
+
+    expect(await endings.reconsiderForBusiness(business, T0)).toBe(0);
+    const current = await businessesRepository.getById(business);
+    await businessesRepository.update(
+      business,
+      current!.version,
+      { nts: { status: 'closed', taxType: '부가가치세 일반과세자', checkedAt: T0, source: 'nts' } },
+      T0,
+    );
+    expect(await endings.reconsiderForBusiness(business, new Date(START.getTime() + 1))).toBe(0);
+    expect(await stored(held.id)).toMatchObject({ state: 'confirmed' });
   });
 });

@@ -12,7 +12,9 @@ import type { EligibilityService, Evaluation } from '../eligibility/eligibility.
 import type { Shift, ShiftSlots } from '../shifts/shift-slots.service.js';
 import type { WorkersService } from '../workers/workers.service.js';
 import { AssignmentHolds } from './assignment-holds.js';
+import { AssignmentEndings } from './assignment-endings.js';
 import { AssignmentOutcomes } from './assignment-outcomes.js';
+import { AssignmentTransitions } from './assignment-transitions.js';
 import {
   AlreadyOnShiftError,
   type Assignment,
@@ -20,6 +22,7 @@ import {
   type Change,
 } from './assignments.repository.js';
 import { AssignmentsService } from './assignments.service.js';
+import { ProposalHold } from './proposal-hold.js';
 import type { Schedule, WorkerSchedulesRepository } from './worker-schedules.repository.js';
 
 const HOUR = 3_600_000;
@@ -117,7 +120,10 @@ const evaluation = (verdict: Verdict, schedule = EMPTY_SCHEDULE, shift = SHIFT):
   schedule,
 });
 
-/** Unit: the service with strict fakes of its repositories and of the services it asks. */
+/**
+ * Unit: the service (with the proposal hold and the system endings it is made with) on strict
+ * fakes of its repositories and of the services it asks.
+ */
 describe(AssignmentsService.name, () => {
   let assignments: StrictFake<AssignmentsRepository>;
   let schedules: StrictFake<WorkerSchedulesRepository>;
@@ -127,6 +133,7 @@ describe(AssignmentsService.name, () => {
   let workers: StrictFake<WorkersService>;
   let log: StrictFake<Pick<Logger, 'warn'>>;
   let sut: AssignmentsService;
+  let endings: AssignmentEndings;
 
   beforeEach(() => {
     assignments = strictFake<AssignmentsRepository>('AssignmentsRepository');
@@ -139,17 +146,22 @@ describe(AssignmentsService.name, () => {
     // The service logs through a child of the root logger.
     const root = { child: () => log } as unknown as Logger;
     const holds = new AssignmentHolds(schedules, shifts);
+    const transitions = new AssignmentTransitions(
+      assignments,
+      loadConfig({ DATA_DIR: '/tmp/unused', LATE_CANCELLATION_HOURS: '24' }),
+    );
     sut = new AssignmentsService(
       assignments,
       schedules,
-      shifts,
+      transitions,
+      new ProposalHold(assignments, schedules, shifts, holds, eligibility),
       holds,
       new AssignmentOutcomes(workers, holds),
       eligibility,
       new AccessService(businesses),
-      loadConfig({ DATA_DIR: '/tmp/unused', LATE_CANCELLATION_HOURS: '24' }),
       root,
     );
+    endings = new AssignmentEndings(assignments, transitions, holds, eligibility);
   });
 
   /** `change` answers the assignment as the change makes it. */
@@ -728,7 +740,7 @@ describe(AssignmentsService.name, () => {
       schedules.get.mockResolvedValue({ ...EMPTY_SCHEDULE, version: 1, entries: [] });
       shifts.releaseSlot.mockResolvedValue();
 
-      const count = await sut.endForCancelledShift(SHIFT_ID, NOW);
+      const count = await endings.endForCancelledShift(SHIFT_ID, NOW);
 
       expect(count).toBe(2);
       expect(assignments.change.mock.calls.map(([a, c]) => [a.id, c.state, c.history.by])).toEqual([

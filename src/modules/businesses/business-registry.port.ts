@@ -4,8 +4,8 @@ import type { NtsStatus } from './business-facts.js';
  * The National Tax Service register (국세청 사업자등록정보 진위확인 및 상태조회, the public data
  * portal's `nts-businessman/v1` API): `lookup` is its `POST /status`, `validate` its
  * `POST /validate`. The NTS client comes in a later issue; until one is bound to
- * {@link BUSINESS_REGISTRY} the routes needing it answer 503 `registry_unavailable`. Both calls
- * take one number; the API's batches of up to 100 are the client's business.
+ * {@link BUSINESS_REGISTRY} the routes needing it answer 503 `registry_unavailable`. The API's
+ * batches of up to 100 are the client's business.
  *
  * Rejects only when the register could not be asked (auth, quota, network, `status_code` other
  * than `OK`); an unregistered number or a mismatch is an answer.
@@ -46,6 +46,11 @@ export interface BusinessRegistry {
    * empty `b_stt_cd` with `tax_type` "국세청에 등록되지 않은 사업자등록번호입니다").
    */
   lookup(businessNumber: string): Promise<BusinessStatus | undefined>;
+  /**
+   * Many numbers at once (the daily re-check): by number, undefined for one the register does not
+   * know. The client splits them into the API's batches of 100.
+   */
+  lookupMany(businessNumbers: readonly string[]): Promise<Map<string, BusinessStatus | undefined>>;
   /** Whether number, representative and opening date match the register (진위확인). */
   validate(query: BusinessAuthenticityQuery): Promise<BusinessAuthenticity>;
 }

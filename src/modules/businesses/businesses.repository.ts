@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Binary, ObjectId } from 'mongodb';
 import type { Role } from '../../platform/auth/principal.js';
 import { ConflictError } from '../../platform/errors/domain.error.js';
+import { OUTBOX_FIELD, type OutboxEvent } from '../../platform/outbox/outbox-event.js';
 import type { Database, Document, UpdateFilter } from '../../platform/storage/database.js';
 import { isDuplicateKeyError } from '../../platform/storage/errors.js';
 import { newId, parseId } from '../../platform/storage/ids.js';
@@ -55,8 +56,9 @@ interface Verification {
 export interface VerificationEvent {
   action: 'verify' | 'revoke' | 'nts-check';
   method: 'nts' | 'manual';
+  /** The operator's id, or `system` for the daily NTS re-check. */
   by: string;
-  byRole: 'operator' | 'admin';
+  byRole: 'operator' | 'admin' | 'system';
   at: Date;
   evidence: string;
   reason?: string;
@@ -92,6 +94,8 @@ export interface NewBusiness {
   openingDate: string;
   address: string | undefined;
   owner: string;
+  /** The NTS register's answer at registration, when it could be asked. */
+  nts?: NtsState;
 }
 
 /** A change of a business; `null` removes. */
@@ -104,6 +108,17 @@ export interface BusinessPatch {
   event?: VerificationEvent;
   staff?: StaffMember[];
   blockedWorkers?: BlockedWorker[];
+  /** Outbox events written in the same document write (businesses.events.ts). */
+  events?: OutboxEvent[];
+}
+
+/** What the daily NTS re-check needs of a business: its number in plaintext, its last answer. */
+export interface NtsCheckTarget {
+  id: string;
+  businessNumber: string;
+  nts: NtsState | undefined;
+  closedAt: Date | undefined;
+  version: number;
 }
 
 interface BusinessDocument {
@@ -173,6 +188,9 @@ export class BusinessesRepository {
       name: input.name,
       openingDate: input.openingDate,
       ...(input.address === undefined ? {} : { address: input.address }),
+      ...(input.nts
+        ? { nts: input.nts, ...(input.nts.status === 'closed' ? { closedAt: at } : {}) }
+        : {}),
       history: [],
       staff: [{ memberId: input.owner, role: 'owner', addedBy: input.owner, addedAt: at }],
       blockedWorkers: [],
@@ -266,6 +284,35 @@ export class BusinessesRepository {
     return doc ? this.toBusiness(doc, options) : undefined;
   }
 
+  /**
+   * A page of the businesses the NTS re-check asks about (every one whose number is still held),
+   * in id order after `after`, with the number decrypted: the register is asked by number.
+   */
+  async forNtsCheck(page: { after?: string; limit: number }): Promise<NtsCheckTarget[]> {
+    const after = page.after === undefined ? null : parseId(page.after);
+    const docs = await this.collection
+      .find({
+        businessNumber: { $ne: null },
+        ...(after ? { _id: { $gt: after } } : {}),
+      })
+      .sort({ _id: 1 })
+      .limit(page.limit)
+      .toArray();
+    const targets: NtsCheckTarget[] = [];
+    for (const doc of docs) {
+      const business = await this.toBusiness(doc, { plaintext: ['businessNumber'] });
+      if (!business.businessNumber) continue;
+      targets.push({
+        id: business.id,
+        businessNumber: business.businessNumber,
+        nts: business.nts,
+        closedAt: business.closedAt,
+        version: business.version,
+      });
+    }
+    return targets;
+  }
+
   /** What the eligibility engine needs; nothing personal is read. */
   async getFacts(id: string): Promise<BusinessFacts | undefined> {
     const _id = parseId(id);
@@ -309,10 +356,13 @@ export class BusinessesRepository {
     if (patch.blockedWorkers) set.blockedWorkers = patch.blockedWorkers;
     const update: Document = { $set: await this.personal.sealNotes(id, set) };
     if (Object.keys(unset).length) update.$unset = unset;
+    const push: Document = {};
     if (patch.event) {
       const { history } = await this.personal.sealNotes(id, { history: [patch.event] });
-      update.$push = { history: history[0] };
+      push.history = history[0];
     }
+    if (patch.events?.length) push[OUTBOX_FIELD] = { $each: patch.events };
+    if (Object.keys(push).length) update.$push = push;
     return update as UpdateFilter<BusinessDocument>;
   }
 

@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../../config/config.js';
 import { migration } from '../../migrations/1795600000000-CreateBusinesses.js';
@@ -17,6 +18,7 @@ import { BusinessesService } from './businesses.service.js';
 import { StaffBusinessesService } from './staff-businesses.service.js';
 
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
+const silent = pino({ level: 'silent' });
 const T0 = new Date('2026-03-01T00:00:00Z');
 const T1 = new Date('2026-03-02T00:00:00Z');
 const member = (sub: string, groups: Principal['groups'] = ['business']): Principal => ({
@@ -39,9 +41,14 @@ const BAKERY = {
 };
 
 function fakeRegistry(lookup?: BusinessRegistry['lookup']) {
+  const lookupOne = vi.fn<BusinessRegistry['lookup']>(
+    lookup ?? (() => Promise.resolve({ status: 'active', taxType: '부가가치세 일반과세자' })),
+  );
   return {
-    lookup: vi.fn<BusinessRegistry['lookup']>(
-      lookup ?? (() => Promise.resolve({ status: 'active', taxType: '부가가치세 일반과세자' })),
+    lookup: lookupOne,
+    lookupMany: vi.fn<BusinessRegistry['lookupMany']>(
+      async (numbers) =>
+        new Map(await Promise.all(numbers.map(async (n) => [n, await lookupOne(n)] as const))),
     ),
     validate: vi.fn<BusinessRegistry['validate']>(() =>
       Promise.resolve({ result: 'valid', status: undefined }),
@@ -66,7 +73,7 @@ describe(BusinessesService.name, () => {
     const privacy = await openPrivacy(loadConfig({ DATA_DIR: dir }), db);
     repository = new BusinessesRepository(db, privacy.personalData);
     access = new StaffAccess(privacy.accessRecords);
-    sut = new BusinessesService(repository, access);
+    sut = new BusinessesService(repository, access, silent);
   });
 
   afterEach(async () => {
@@ -375,5 +382,43 @@ describe(BusinessesService.name, () => {
       staffWith(down).checkNts(OPERATOR, id, { validate: false }, T1),
     ).rejects.toMatchObject({ kind: 'unavailable', code: 'registry_unavailable' });
     expect(await repository.getById(id)).toMatchObject({ version: 0, nts: undefined, history: [] });
+  });
+
+  describe('registration asks the NTS register first', () => {
+    const registeringWith = (registry: BusinessRegistry) =>
+      new BusinessesService(repository, access, silent, registry);
+
+    it('stores the status the register answers, with the time, as the business’s first NTS state', async () => {
+      const registry = fakeRegistry();
+
+      const view = await registeringWith(registry).register(OWNER, BAKERY, T0);
+
+      expect(registry.lookup).toHaveBeenCalledWith('1248100998');
+      expect(view.ntsStatus).toMatchObject({
+        status: 'active',
+        taxType: '부가가치세 일반과세자',
+        checkedAt: T0.toISOString(),
+        source: 'nts',
+      });
+    });
+
+    it('refuses a number the register does not know with 422 not_registered_at_nts, writing nothing', async () => {
+      const registry = fakeRegistry(() => Promise.resolve(undefined));
+
+      await expect(registeringWith(registry).register(OWNER, BAKERY, T0)).rejects.toMatchObject({
+        kind: 'unprocessable',
+        code: 'not_registered_at_nts',
+      });
+      expect(await businesses().countDocuments({})).toBe(0);
+    });
+
+    it('registers the business unchecked when the register cannot be asked (the daily re-check asks again)', async () => {
+      const registry = fakeRegistry(() => Promise.reject(new Error('ECONNRESET')));
+
+      const view = await registeringWith(registry).register(OWNER, BAKERY, T0);
+
+      expect(view.ntsStatus).toBeNull();
+      expect(await businesses().countDocuments({})).toBe(1);
+    });
   });
 });

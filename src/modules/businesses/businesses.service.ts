@@ -1,13 +1,16 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import type { Logger } from 'pino';
 import type { Principal } from '../../platform/auth/principal.js';
 import { ConflictError, DomainError, NotFoundError } from '../../platform/errors/domain.error.js';
 import { ConcurrentModificationError } from '../../platform/storage/errors.js';
 import { retryOnConflict } from '../../platform/storage/optimistic.js';
+import { InjectLogger } from '../../platform/logging/logging.module.js';
 import { StaffAccess } from '../../privacy/staff-access.service.js';
 import { notBusinessStaff } from '../access/access.errors.js';
 import { requireBusinessRole } from '../access/access.js';
 import type { BusinessFacts } from './business-facts.js';
 import type { BusinessCaller } from './business-caller.decorator.js';
+import { BUSINESS_REGISTRY, type BusinessRegistry } from './business-registry.port.js';
 import { invalidOpeningDate, openingDateProblem, requireBusinessNumber } from './business-rules.js';
 import {
   type AddStaff,
@@ -23,8 +26,10 @@ import {
   type Business,
   type BusinessPatch,
   BusinessesRepository,
+  type NtsState,
   type ReadOptions,
 } from './businesses.repository.js';
+import { ntsState } from './nts-state.js';
 
 /** The read-modify-write of a business, again when another write moved its version. */
 export async function withRetry<R>(attempt: () => Promise<R>, attempts = 4): Promise<R> {
@@ -62,15 +67,25 @@ export function shownFields(business: Business): BusinessPersonalField[] {
  */
 @Injectable()
 export class BusinessesService {
+  private readonly log: Logger;
+
   constructor(
     private readonly businesses: BusinessesRepository,
     private readonly access: StaffAccess,
-  ) {}
+    @InjectLogger() logger: Logger,
+    @Optional()
+    @Inject(BUSINESS_REGISTRY)
+    private readonly registry?: BusinessRegistry,
+  ) {
+    this.log = logger.child({ component: 'businesses' });
+  }
 
   /**
    * A business member registers a business and becomes its owner. The number is checked (check
    * digit) and stored encrypted; one already registered, in any spelling, is 409
-   * `business_exists`.
+   * `business_exists`. The NTS register is asked first: a number it does not know is 422
+   * `not_registered_at_nts` and nothing is written; when it cannot be asked, the business is
+   * registered unchecked and the daily re-check asks again.
    */
   async register(
     principal: Principal,
@@ -87,6 +102,7 @@ export class BusinessesService {
     const businessNumber = requireBusinessNumber(body.businessNumber);
     const problem = openingDateProblem(body.openingDate, now);
     if (problem) throw invalidOpeningDate(problem);
+    const nts = await this.askRegister(businessNumber, now);
     const business = await this.businesses.create(
       {
         businessNumber,
@@ -95,10 +111,35 @@ export class BusinessesService {
         openingDate: body.openingDate,
         address: body.address,
         owner: principal.sub,
+        ...(nts ? { nts } : {}),
       },
       now,
     );
     return mapBusiness(business);
+  }
+
+  /** The register's answer for a new business; undefined when it could not be asked. */
+  private async askRegister(businessNumber: string, now: Date): Promise<NtsState | undefined> {
+    if (!this.registry) return undefined;
+    let status;
+    try {
+      status = await this.registry.lookup(businessNumber);
+    } catch (error) {
+      // Registration does not wait on the register: the daily re-check asks again.
+      this.log.warn(
+        { code: error instanceof DomainError ? error.code : 'error' },
+        'the NTS register could not be asked at registration; the daily re-check will',
+      );
+      return undefined;
+    }
+    if (!status) {
+      throw new DomainError(
+        'unprocessable',
+        'not_registered_at_nts',
+        'The NTS register does not know this business registration number.',
+      );
+    }
+    return ntsState(status, now);
   }
 
   async get(caller: BusinessCaller, id: string): Promise<BusinessView> {

@@ -10,7 +10,6 @@ import { StaffAccess } from '../../privacy/staff-access.service.js';
 import {
   BUSINESS_REGISTRY,
   type BusinessRegistry,
-  type BusinessStatus,
 } from './business-registry.port.js';
 import {
   mapStaffBusiness,
@@ -29,11 +28,7 @@ import {
   type VerificationEvent,
 } from './businesses.repository.js';
 import { businessNotFound, shownFields, withRetry } from './businesses.service.js';
-
-/** `closedAt` follows the NTS status: kept from the first time closed, removed when trading. */
-function closedAtFor(business: Business, nts: NtsState, now: Date): Date | null {
-  return nts.status === 'closed' ? (business.closedAt ?? now) : null;
-}
+import { closedAtFor, ntsState } from './nts-state.js';
 
 /**
  * What operators do with businesses: read them with their history, verify or revoke the
@@ -303,14 +298,4 @@ export class StaffBusinessesService {
     if (!business) throw businessNotFound();
     return business;
   }
-}
-
-function ntsState(status: BusinessStatus, now: Date): NtsState {
-  return {
-    status: status.status,
-    taxType: status.taxType,
-    checkedAt: now,
-    source: 'nts',
-    ...(status.closedAt ? { closedOn: status.closedAt } : {}),
-  };
 }
