@@ -1,7 +1,7 @@
 import type { SchemaMigration } from '../platform/schema/schema-migration.js';
 
 export const migration: SchemaMigration = {
-  id: '1795601300000-CreateWorkerIdentityStateIndex',
+  id: '1796486400000-CreateWorkerIdentityStateIndex',
   async up(db) {
     // The providers' callback finds the worker's identity session by its state's hash. Sparse:
     // only workers with a verification in progress have one.
