@@ -99,6 +99,11 @@ export class DanalIdentityClient implements IdentityVerifier {
   }
 
   async confirm(callback: IdentityVerificationCallback): Promise<VerifiedIdentity> {
+    if (callback.fields.TID === undefined) {
+      // Danal sends the browser to BackURL (our return URL) without a TID when the person
+      // cancelled or the window failed: nobody was verified.
+      throw new IdentityVerificationFailed('danal', 'cancelled', 'Danal: cancelled or failed.');
+    }
     if (callback.fields.TID !== callback.transactionId) {
       throw new ProviderBadResponseError('danal', 'TID of another session');
     }

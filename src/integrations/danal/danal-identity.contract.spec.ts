@@ -148,6 +148,15 @@ describe('Danal UAS client against the Danal stub', () => {
     },
   );
 
+  it('reads a return without a TID (BackURL: cancelled or failed) as not verified, without a call', async () => {
+    const sut = client();
+    const session = await start(sut);
+    const error = await confirm(sut, session, {}).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(IdentityVerificationFailed);
+    expect(error).toMatchObject({ providerCode: 'cancelled' });
+    expect(stub.calls.confirm).toBe(0);
+  });
+
   describe('the TID', () => {
     it('confirms once: a replayed callback is refused as used', async () => {
       const sut = client();
