@@ -221,6 +221,15 @@ describe('loadConfig: identity providers', () => {
     expect(sut.identity.providers).toEqual(['danal']);
     expect(sut.identity.danal.uasUrl).toBe('https://uas.teledit.com/uas/');
     expect(loadConfig(awsEnv).identity.providers).toEqual([]);
+    expect(
+      issuesOf({
+        ...awsEnv,
+        IDENTITY_CALLBACK_URL: 'https://api.example/identity-verifications/callback',
+      }),
+    ).toEqual([expect.stringMatching(/^IDENTITY_RETURN_ORIGINS is not set: required in aws mode/)]);
+    expect(issuesOf({ IDENTITY_RETURN_ORIGINS: 'https://app.example/path' })[0]).toMatch(
+      /^IDENTITY_RETURN_ORIGINS is malformed/,
+    );
   });
 });
 

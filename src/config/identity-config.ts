@@ -53,6 +53,21 @@ export const IDENTITY_ENV = {
     .url({ protocol: /^https?$/, message: 'expected the absolute URL of the callback route' })
     .transform((u) => u.replace(/\/+$/, ''))
     .optional(),
+  // The app origins the callback may send the browser back to (comma-separated), so the callback
+  // cannot be made an open redirect. Required in aws mode with IDENTITY_CALLBACK_URL; unset
+  // locally: any.
+  IDENTITY_RETURN_ORIGINS: z
+    .string()
+    .transform((text) =>
+      text
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
+    )
+    .refine((origins) => origins.every((o) => URL.canParse(o) && new URL(o).origin === o), {
+      message: 'expected origins such as https://app.workmatch.kr, separated by commas',
+    })
+    .optional(),
   LOCAL_NICE_PORT: port.default(9350),
   LOCAL_DANAL_PORT: port.default(9351),
 };
@@ -99,6 +114,8 @@ export interface IdentityConfig {
    * the providers then return to the app's URL and the app confirms through the member route.
    */
   callbackUrl: string | undefined;
+  /** The origins a start's `returnUrl` may have; undefined: any (local mode). */
+  returnOrigins: readonly string[] | undefined;
   /** Where the launcher starts the stubs (local mode). */
   localPorts: { nice: number; danal: number };
 }
@@ -118,6 +135,14 @@ const REQUIRED: Record<IdentityProviderName, Array<[keyof IdentityEnv, string]>>
 /** In aws mode, each provider in IDENTITY_PROVIDERS needs its credentials. */
 export function refineIdentityEnv(env: IdentityEnv, ctx: z.RefinementCtx): void {
   if (env.APP_MODE !== 'aws') return;
+  if (env.IDENTITY_CALLBACK_URL && !env.IDENTITY_RETURN_ORIGINS) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['IDENTITY_RETURN_ORIGINS'],
+      message:
+        'required in aws mode with IDENTITY_CALLBACK_URL: the app origins the callback may redirect to',
+    });
+  }
   for (const provider of env.IDENTITY_PROVIDERS ?? []) {
     for (const [name, what] of REQUIRED[provider]) {
       if (env[name] === undefined) {
@@ -158,6 +183,7 @@ export function identityConfig(e: IdentityEnv): IdentityConfig {
     callbackUrl:
       e.IDENTITY_CALLBACK_URL ??
       (local ? `http://127.0.0.1:${e.PORT}/identity-verifications/callback` : undefined),
+    returnOrigins: e.IDENTITY_RETURN_ORIGINS,
     localPorts: { nice: e.LOCAL_NICE_PORT, danal: e.LOCAL_DANAL_PORT },
   };
 }

@@ -45,6 +45,7 @@ describe('identity verification through NICE and Danal (e2e)', () => {
         DANAL_CPID: danal.cpId,
         DANAL_CPPWD: danal.cpPwd,
         IDENTITY_CALLBACK_URL: PUBLIC_CALLBACK,
+        IDENTITY_RETURN_ORIGINS: 'https://app.example',
       },
     });
     api.app.get(TokenVerifier).trustKeySet(mint.jwks);
@@ -216,6 +217,15 @@ describe('identity verification through NICE and Danal (e2e)', () => {
       body: 'TID=123',
     });
     expect(unknown.status).toBe(409);
+  });
+
+  it('refuses a returnUrl outside the app origins (400 return_url_not_allowed): no open redirect', async () => {
+    const token = await newWorker();
+    const response = await call('POST', '/workers/me/identity-verifications', token, {
+      returnUrl: 'https://evil.example/collect',
+    });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ code: 'return_url_not_allowed' });
   });
 
   it('still refuses form bodies on every other route (415)', async () => {

@@ -202,6 +202,20 @@ describe(IdentityVerificationService.name, () => {
       });
     });
 
+    it('refuses a returnUrl outside the allowed origins with 400, starting nothing', async () => {
+      const service = new IdentityVerificationService(repository, verifier, {
+        identity: { callbackUrl: CALLBACK, returnOrigins: ['https://app.invalid'] } as never,
+      });
+      await expect(
+        service.start(KIM, { returnUrl: 'https://evil.example/steal' }, T0),
+      ).rejects.toMatchObject({ kind: 'invalid', code: 'return_url_not_allowed' });
+      expect(verifier.start).not.toHaveBeenCalled();
+      verifier.start.mockResolvedValue(SESSION);
+      await expect(
+        service.start(KIM, { returnUrl: 'https://app.invalid/back' }, T0),
+      ).resolves.toMatchObject({ provider: 'nice' });
+    });
+
     it('confirms once and sends the browser to the app with only the result', async () => {
       const service = withCallback();
       const state = await startWithCallback(service);

@@ -66,6 +66,15 @@ export class IdentityVerificationService {
   ): Promise<IdentitySessionResponse> {
     const verifier = this.requireVerifier();
     const id = workerOf(principal);
+    const origins = this.config?.identity.returnOrigins;
+    if (origins && !origins.includes(new URL(body.returnUrl).origin)) {
+      // The callback redirects the browser there: only to the app, never an open redirect.
+      throw new DomainError(
+        'invalid',
+        'return_url_not_allowed',
+        "returnUrl must be one of the app's pages (IDENTITY_RETURN_ORIGINS).",
+      );
+    }
     const existing = await this.workers.getById(id);
     if (!existing) throw workerNotFound();
     // NICE takes at most 30 characters of request number.
