@@ -7,6 +7,7 @@ import { AssignmentsModule } from './modules/assignments/assignments.module.js';
 import { AuthModule } from './modules/auth/auth.module.js';
 import { BusinessStaffCheckModule } from './modules/businesses/business-staff-check.module.js';
 import { BusinessesModule } from './modules/businesses/businesses.module.js';
+import { IdentityProvidersModule } from './integrations/identity/identity-providers.module.js';
 import { HealthModule } from './modules/health/health.module.js';
 import { MembersModule } from './modules/members/members.module.js';
 import { ShiftsModule } from './modules/shifts/shifts.module.js';
@@ -42,6 +43,7 @@ export class AppModule {
         HttpPlatformModule,
         AuthPlatformModule,
         IntegrationsModule.forRoot(config),
+        IdentityProvidersModule.forRoot(config),
         ...FEATURE_MODULES,
         ...extra,
       ],

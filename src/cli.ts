@@ -270,6 +270,16 @@ it) and prints the mode, addresses, database and AWS resources it resolves to.`,
         userPoolId: config.aws.cognito.userPoolId,
         bucket: config.aws.s3.bucket,
         eventsQueueUrl: config.aws.sqs.eventsQueueUrl,
+        // Hosts and order only: the providers' credentials are secrets.
+        identity: {
+          providers: config.identity.providers,
+          callbackUrl: config.identity.callbackUrl,
+          nice: { apiUrl: config.identity.nice.apiUrl, windowUrl: config.identity.nice.windowUrl },
+          danal: {
+            uasUrl: config.identity.danal.uasUrl,
+            windowUrl: config.identity.danal.windowUrl,
+          },
+        },
       };
       process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
       return 0;

@@ -14,6 +14,7 @@ import { TokenVerifier } from './platform/auth/token-verifier.js';
 import { Idempotency } from './platform/http/idempotency.js';
 import { IdempotencyRepository } from './platform/http/idempotency.repository.js';
 import { registerJsonBodyParser } from './platform/http/json-body.js';
+import { registerFormBodyParser } from './platform/http/form-body.js';
 import { MAX_PATH_PARAM_LENGTH } from './platform/http/limits.js';
 import { buildOpenApiDocument } from './platform/http/openapi.js';
 import { sendProblem } from './platform/http/problem.filter.js';
@@ -128,6 +129,8 @@ export async function createApiApp({
   // JSON bodies through our parser (charset, encoding, depth and UTF-16 checks around Fastify's
   // own, which enforces bodyLimit); plain text is refused with 415.
   registerJsonBodyParser(fastify);
+  // The identity providers return the browser with a form post to the callback route only.
+  registerFormBodyParser(fastify, ['/identity-verifications/callback/']);
   fastify.removeContentTypeParser('text/plain');
 
   registerAuthentication(fastify, app.get(TokenVerifier));

@@ -4,6 +4,7 @@ import {
   firebaseHashConfigSchema,
   NOT_JSON,
 } from './firebase-hash-config.js';
+import { IDENTITY_ENV, refineIdentityEnv } from './identity-config.js';
 
 /**
  * The values of `MESSAGE_SENDER`: `popbill` (AlimTalk with SMS fallback) or `recording` (kept in
@@ -182,8 +183,10 @@ export const envSchema = z
         return z.NEVER;
       })
       .optional(),
+    ...IDENTITY_ENV,
   })
   .superRefine((env, ctx) => {
+    refineIdentityEnv(env, ctx);
     if (env.APP_MODE !== 'aws') return;
     if (env.BENCH_DB_DELAY_MS !== undefined) {
       ctx.addIssue({

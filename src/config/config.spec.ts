@@ -179,6 +179,60 @@ describe('personal data protection settings', () => {
   });
 });
 
+describe('loadConfig: identity providers', () => {
+  it('points at the local stubs by default, NICE first', () => {
+    const sut = loadConfig({}).identity;
+    expect(sut.providers).toEqual(['nice', 'danal']);
+    expect(sut.nice).toMatchObject({
+      apiUrl: 'http://127.0.0.1:9350',
+      windowUrl: 'http://127.0.0.1:9350/CheckPlusSafeModel/service.cb',
+    });
+    expect(sut.danal.uasUrl).toBe('http://127.0.0.1:9351/uas/');
+  });
+
+  it('reads the preference order and refuses an unknown or repeated provider, naming the variable', () => {
+    expect(loadConfig({ IDENTITY_PROVIDERS: 'danal, nice' }).identity.providers).toEqual([
+      'danal',
+      'nice',
+    ]);
+    expect(issuesOf({ IDENTITY_PROVIDERS: 'nice,pass' })).toEqual([
+      expect.stringMatching(/^IDENTITY_PROVIDERS is malformed: /),
+    ]);
+    expect(issuesOf({ IDENTITY_PROVIDERS: 'nice,nice' })[0]).toMatch(/^IDENTITY_PROVIDERS/);
+  });
+
+  it("in aws mode needs each named provider's credentials, and uses the providers' hosts", () => {
+    const issues = issuesOf({ ...awsEnv, IDENTITY_PROVIDERS: 'nice,danal', NICE_CLIENT_ID: 'id' });
+    expect(issues).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^NICE_CLIENT_SECRET is not set: required in aws mode/),
+        expect.stringMatching(/^NICE_PRODUCT_ID is not set/),
+        expect.stringMatching(/^DANAL_CPID is not set/),
+        expect.stringMatching(/^DANAL_CPPWD is not set/),
+      ]),
+    );
+    expect(issues.join('\n')).not.toContain('NICE_CLIENT_ID');
+    const sut = loadConfig({
+      ...awsEnv,
+      IDENTITY_PROVIDERS: 'danal',
+      DANAL_CPID: 'B01',
+      DANAL_CPPWD: 'pw',
+    });
+    expect(sut.identity.providers).toEqual(['danal']);
+    expect(sut.identity.danal.uasUrl).toBe('https://uas.teledit.com/uas/');
+    expect(loadConfig(awsEnv).identity.providers).toEqual([]);
+    expect(
+      issuesOf({
+        ...awsEnv,
+        IDENTITY_CALLBACK_URL: 'https://api.example/identity-verifications/callback',
+      }),
+    ).toEqual([expect.stringMatching(/^IDENTITY_RETURN_ORIGINS is not set: required in aws mode/)]);
+    expect(issuesOf({ IDENTITY_RETURN_ORIGINS: 'https://app.example/path' })[0]).toMatch(
+      /^IDENTITY_RETURN_ORIGINS is malformed/,
+    );
+  });
+});
+
 describe('.env.example', () => {
   it('documents every variable the schema reads', async () => {
     const { readFile } = await import('node:fs/promises');

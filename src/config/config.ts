@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { FirebaseHashParameters } from './firebase-hash-config.js';
 import { envSchema, type Env } from './config.schema.js';
 import { providersConfig, type ProvidersConfig } from './providers-config.js';
+import { identityConfig, type IdentityConfig } from './identity-config.js';
 
 type AppMode = 'local' | 'aws';
 
@@ -92,6 +93,8 @@ export interface AppConfig {
   notifications: { sender: NonNullable<Env['MESSAGE_SENDER']> };
   /** Popbill, the NTS register, and how long a bank account check holds. */
   providers: ProvidersConfig;
+  /** NICE and Danal 본인인증: preference order, hosts and credentials (identity-config.ts). */
+  identity: IdentityConfig;
   legacyAuth: {
     /** The Firebase project's password hash parameters (the signer key is a secret). */
     hashParameters: FirebaseHashParameters | undefined;
@@ -254,6 +257,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     scheduler: { jobs: e.WORKER_JOBS },
     notifications: { sender: e.MESSAGE_SENDER ?? (providers.popbill ? 'popbill' : 'recording') },
     providers,
+    identity: identityConfig(e),
     legacyAuth: { hashParameters: e.LEGACY_AUTH_HASH_CONFIG },
     privacy: {
       fieldCipher: e.FIELD_CIPHER,

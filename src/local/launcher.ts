@@ -2,6 +2,8 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LOCAL_DEFAULTS, loadConfig, type AppConfig } from '../config/config.js';
+import { startDanalStub } from '../integrations/danal/danal-stub.js';
+import { startNiceStub } from '../integrations/nice/nice-stub.js';
 import { createSqsClient } from '../platform/aws/clients.js';
 import { probeDependencies, type DependencyStatus } from '../platform/aws/stand-ins.js';
 import { cognitoSeedFrom, startCognitoLocal } from './cognito.js';
@@ -73,6 +75,9 @@ interface StackUrls {
   /** The Popbill stub's page of every message it delivered. */
   inbox: string;
   nts: string;
+  /** The identity verification stubs (their windows are under these too). */
+  nice: string;
+  danal: string;
   eventsQueue: string;
   eventsDeadLetterQueue: string;
 }
@@ -111,6 +116,10 @@ const DERIVED_VARIABLES = [
   'POPBILL_AUTH_URL',
   'POPBILL_API_URL',
   'NTS_BASE_URL',
+  'NICE_API_URL',
+  'NICE_WINDOW_URL',
+  'DANAL_UAS_URL',
+  'DANAL_WINDOW_URL',
 ] as const;
 
 const PORT_VARIABLES: Record<StackService, string> = {
@@ -122,6 +131,8 @@ const PORT_VARIABLES: Record<StackService, string> = {
   sqs: 'LOCAL_SQS_PORT',
   popbill: 'LOCAL_POPBILL_PORT',
   nts: 'LOCAL_NTS_PORT',
+  nice: 'LOCAL_NICE_PORT',
+  danal: 'LOCAL_DANAL_PORT',
 };
 
 /** The stack's input environment: local mode, the chosen ports and data directory. */
@@ -169,6 +180,13 @@ function childEnvironment(base: NodeJS.ProcessEnv, config: AppConfig): NodeJS.Pr
     POPBILL_AUTH_URL: defined(config.providers.popbill?.authUrl),
     POPBILL_API_URL: defined(config.providers.popbill?.apiUrl),
     NTS_BASE_URL: defined(config.providers.nts?.baseUrl),
+    IDENTITY_PROVIDERS: config.identity.providers.join(','),
+    NICE_API_URL: config.identity.nice.apiUrl,
+    NICE_WINDOW_URL: config.identity.nice.windowUrl,
+    DANAL_UAS_URL: config.identity.danal.uasUrl,
+    DANAL_WINDOW_URL: config.identity.danal.windowUrl,
+    LOCAL_NICE_PORT: String(config.identity.localPorts.nice),
+    LOCAL_DANAL_PORT: String(config.identity.localPorts.danal),
   };
 }
 
@@ -221,6 +239,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     sqs: config.local.sqsPort,
     popbill: config.local.popbillPort,
     nts: config.local.ntsPort,
+    nice: config.identity.localPorts.nice,
+    danal: config.identity.localPorts.danal,
     api: config.http.port,
     worker: config.worker.port,
   };
@@ -231,7 +251,16 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const migrate = options.migrate ?? {
     args: [path.join(PROJECT_ROOT, 'dist', 'cli.js'), 'db', 'migrate'],
   };
-  const services: StackService[] = ['cognito', 'lambda', 's3', 'sqs', 'popbill', 'nts'];
+  const services: StackService[] = [
+    'cognito',
+    'lambda',
+    's3',
+    'sqs',
+    'popbill',
+    'nts',
+    'nice',
+    'danal',
+  ];
   if (apps.api) services.push('api');
   if (apps.worker) services.push('worker');
 
@@ -341,6 +370,18 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       // message the stack sends lands in its inbox.
       startPopbillStub({ port: ports.popbill }).then((handle) => closers.push(handle.close)),
       startNtsStub({ port: ports.nts }).then((handle) => closers.push(handle.close)),
+      // The identity providers' stubs, with the credentials the apps are configured with.
+      startNiceStub({
+        port: ports.nice,
+        clientId: config.identity.nice.clientId,
+        clientSecret: config.identity.nice.clientSecret,
+        productId: config.identity.nice.productId,
+      }).then((stub) => closers.push(stub.close)),
+      startDanalStub({
+        port: ports.danal,
+        cpId: config.identity.danal.cpId,
+        cpPwd: config.identity.danal.cpPwd,
+      }).then((stub) => closers.push(stub.close)),
       spawnS3rver({
         dir: path.join(config.dataDir, 's3'),
         configDir: path.join(config.dataDir, 'local-stack'),
@@ -393,6 +434,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       popbill: `http://${LOOPBACK}:${ports.popbill}`,
       inbox: `http://${LOOPBACK}:${ports.popbill}/inbox`,
       nts: `http://${LOOPBACK}:${ports.nts}`,
+      nice: `http://${LOOPBACK}:${ports.nice}`,
+      danal: `http://${LOOPBACK}:${ports.danal}`,
       eventsQueue: queues.queueUrl,
       eventsDeadLetterQueue: queues.deadLetterQueueUrl,
     };

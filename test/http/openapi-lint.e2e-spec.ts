@@ -73,7 +73,14 @@ describe('the OpenAPI document', () => {
       .filter((p) => p.severity === 'error')
       .map((p) => `${p.ruleId}: ${p.message} at ${p.location[0]?.pointer ?? '?'}`);
     expect(errors).toEqual([]);
-    // Warnings too: today there are none, and a new one should be a decision, not drift.
-    expect(report.problems.map((p) => `${p.severity} ${p.ruleId}`)).toEqual([]);
+    // Warnings too: today there are none, and a new one should be a decision, not drift. The
+    // decision made: the providers' callback answers only a 303 to the app (a browser redirect,
+    // no body), so it has no 2xx response.
+    const decided = (p: LintProblem) =>
+      p.ruleId === 'operation-2xx-response' &&
+      (p.location[0]?.pointer ?? '').includes('identity-verifications~1callback');
+    expect(
+      report.problems.filter((p) => !decided(p)).map((p) => `${p.severity} ${p.ruleId}`),
+    ).toEqual([]);
   }, 60_000);
 });

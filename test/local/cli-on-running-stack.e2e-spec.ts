@@ -35,6 +35,8 @@ function stackEnv(): NodeJS.ProcessEnv {
     LOCAL_LAMBDA_PORT: String(ports.lambda),
     LOCAL_POPBILL_PORT: String(ports.popbill),
     LOCAL_NTS_PORT: String(ports.nts),
+    LOCAL_NICE_PORT: String(ports.nice),
+    LOCAL_DANAL_PORT: String(ports.danal),
     LOG_CONSOLE_LEVEL: 'warn',
   };
 }
@@ -140,8 +142,13 @@ describe('the CLI against a running stack', () => {
     await expectOk(['retention', 'purge', '--dry-run']);
   }, 120_000);
 
-  it("runs a named job through the worker's lease, and the worker's /health/ready shows it", async () => {
+  it("runs named jobs through the worker's lease, and the worker's /health/ready shows them", async () => {
     await expectOk(['jobs', 'run', 'holds-repair'], /^holds-repair: ok in \d+ ms /m);
+    // The daily NTS re-check asks the NTS stub about the demo seed's business.
+    await expectOk(
+      ['jobs', 'run', 'businesses-nts-recheck'],
+      /^businesses-nts-recheck: ok in \d+ ms .*"checked":[1-9]/m,
+    );
 
     const ready = await fetch(`http://127.0.0.1:${ports.worker}/health/ready`);
     const body = (await ready.json()) as { jobs?: JobStatus[] };
@@ -150,6 +157,11 @@ describe('the CLI against a running stack', () => {
       expect.objectContaining({
         name: 'holds-repair',
         schedule: 'every 1 min',
+        lastResult: expect.objectContaining({ status: 'ok' }) as unknown,
+      }),
+      expect.objectContaining({
+        name: 'businesses-nts-recheck',
+        schedule: 'daily at 03:00 KST',
         lastResult: expect.objectContaining({ status: 'ok' }) as unknown,
       }),
     ]);

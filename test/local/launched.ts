@@ -33,6 +33,8 @@ export function launch(
       LOCAL_LAMBDA_PORT: String(ports.lambda),
       LOCAL_POPBILL_PORT: String(ports.popbill),
       LOCAL_NTS_PORT: String(ports.nts),
+      LOCAL_NICE_PORT: String(ports.nice),
+      LOCAL_DANAL_PORT: String(ports.danal),
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -57,6 +57,8 @@ describe('startLocalStack', () => {
       ['sqs', 'up'],
       ['popbill', 'up'],
       ['nts', 'up'],
+      ['nice', 'up'],
+      ['danal', 'up'],
     ]);
     expect(apiEnv).toEqual({
       APP_MODE: 'local',
@@ -74,6 +76,8 @@ describe('startLocalStack', () => {
       api: `http://127.0.0.1:${ports.api}`,
       docs: `http://127.0.0.1:${ports.api}/docs`,
       workerReady: `http://127.0.0.1:${ports.worker}/health/ready`,
+      nice: `http://127.0.0.1:${ports.nice}`,
+      danal: `http://127.0.0.1:${ports.danal}`,
     });
     expect(stack.config.database).toMatchObject({ kind: 'embedded' });
     expect(stack.urls.database).toBe(`${stack.config.dataDir}/db/workmatch.sqlite`);

@@ -34,8 +34,11 @@ describe('npm start (dist/local/stack.js)', () => {
         sqs: { status: 'up' },
         popbill: { status: 'up' },
         nts: { status: 'up' },
+        nice: { status: 'up' },
+        danal: { status: 'up' },
       });
       expect(launched.output()).toContain(`http://127.0.0.1:${ports.popbill}/inbox`);
+      expect(launched.output()).toContain(`NICE stub     http://127.0.0.1:${ports.nice}`);
       expect(docs.status).toBe(200);
       expect(worker.status).toBe(200);
       expect(children).toHaveLength(3); // s3rver, api, worker

@@ -99,6 +99,42 @@ describe(IdentityVerificationService.name, () => {
     expect(stored?.history.at(-1)).toMatchObject({ subject: 'identity', by: 'nice' });
   });
 
+  it("keeps the verifier's session secret encrypted, hands it back at confirm, then drops it", async () => {
+    const secret = '{"tokenVal":"key-material-of-the-session"}';
+    verifier.start.mockResolvedValue({ ...SESSION, secret });
+    verifier.confirm.mockResolvedValue(VERIFIED);
+    await sut.start(KIM, { provider: 'nice', returnUrl: 'https://app.invalid/back' }, T0);
+
+    const raw = await db
+      .collection<{ _id: string; identitySessionSecret?: unknown }>('workers')
+      .findOne({ _id: 'w-kim' });
+    expect(raw?.identitySessionSecret).toBeDefined();
+    expect(JSON.stringify(raw)).not.toContain('key-material-of-the-session');
+
+    await sut.confirm(KIM, { provider: 'nice', transactionId: 'tv-1', fields: {} }, T1);
+    expect(verifier.confirm).toHaveBeenCalledWith(expect.objectContaining({ secret }));
+    const after = await db
+      .collection<{ _id: string; identitySessionSecret?: unknown }>('workers')
+      .findOne({ _id: 'w-kim' });
+    expect(after?.identitySessionSecret ?? null).toBeNull();
+  });
+
+  it('starts without a preferred provider and answers the one the verifier used', async () => {
+    verifier.start.mockResolvedValue({ ...SESSION, provider: 'danal' });
+    const answer = await sut.start(KIM, { returnUrl: 'https://app.invalid/back' }, T0);
+    expect(verifier.start.mock.calls[0]?.[0]).not.toHaveProperty('provider');
+    expect(answer.provider).toBe('danal');
+    expect((await repository.getById('w-kim'))?.identitySession?.provider).toBe('danal');
+  });
+
+  it('confirms a session once: a replayed confirm is 409 identity_session_unknown', async () => {
+    await startAndConfirm(KIM, VERIFIED);
+    await expect(
+      sut.confirm(KIM, { provider: 'nice', transactionId: 'tv-1', fields: { a: 'b' } }, T1),
+    ).rejects.toMatchObject({ code: 'identity_session_unknown' });
+    expect(verifier.confirm).toHaveBeenCalledTimes(1);
+  });
+
   it('refuses a second worker account of the same person (same CI)', async () => {
     await startAndConfirm(KIM, VERIFIED);
     await workers.putProfile(LEE, PROFILE, T0);
@@ -136,6 +172,75 @@ describe(IdentityVerificationService.name, () => {
       extensions: { providerCode: '0001' },
     });
     expect((await repository.getById('w-kim'))?.identity).toBeUndefined();
+  });
+
+  describe('with the callback route', () => {
+    const CALLBACK = 'https://api.example/identity-verifications/callback';
+    const withCallback = () =>
+      new IdentityVerificationService(repository, verifier, {
+        identity: { callbackUrl: CALLBACK } as never,
+      });
+
+    const startWithCallback = async (service: IdentityVerificationService) => {
+      verifier.start.mockResolvedValue(SESSION);
+      await service.start(KIM, { returnUrl: 'https://app.invalid/back' }, T0);
+      const returnUrl = verifier.start.mock.calls[0]![0].returnUrl;
+      expect(returnUrl.startsWith(`${CALLBACK}/`)).toBe(true);
+      return returnUrl.slice(CALLBACK.length + 1);
+    };
+
+    it('gives the provider our callback with a state, and keeps only its hash', async () => {
+      const state = await startWithCallback(withCallback());
+      expect(state).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      const raw = await db.collection<{ _id: string }>('workers').findOne({ _id: 'w-kim' });
+      expect(JSON.stringify(raw)).not.toContain(state);
+      expect(raw).toMatchObject({
+        identitySession: {
+          appReturnUrl: 'https://app.invalid/back',
+          stateHash: expect.any(String),
+        },
+      });
+    });
+
+    it('refuses a returnUrl outside the allowed origins with 400, starting nothing', async () => {
+      const service = new IdentityVerificationService(repository, verifier, {
+        identity: { callbackUrl: CALLBACK, returnOrigins: ['https://app.invalid'] } as never,
+      });
+      await expect(
+        service.start(KIM, { returnUrl: 'https://evil.example/steal' }, T0),
+      ).rejects.toMatchObject({ kind: 'invalid', code: 'return_url_not_allowed' });
+      expect(verifier.start).not.toHaveBeenCalled();
+      verifier.start.mockResolvedValue(SESSION);
+      await expect(
+        service.start(KIM, { returnUrl: 'https://app.invalid/back' }, T0),
+      ).resolves.toMatchObject({ provider: 'nice' });
+    });
+
+    it('confirms once and sends the browser to the app with only the result', async () => {
+      const service = withCallback();
+      const state = await startWithCallback(service);
+      verifier.confirm.mockResolvedValue(VERIFIED);
+      await expect(service.callback(state, { a: 'b' }, T1)).resolves.toEqual({
+        location: 'https://app.invalid/back?result=verified',
+      });
+      expect(verifier.confirm).toHaveBeenCalledWith(
+        expect.objectContaining({ provider: 'nice', transactionId: 'tv-1', fields: { a: 'b' } }),
+      );
+      await expect(service.callback(state, { a: 'b' }, T1)).rejects.toMatchObject({
+        code: 'identity_session_unknown',
+      });
+      expect(verifier.confirm).toHaveBeenCalledTimes(1);
+    });
+
+    it('sends an expired session back as identity_session_expired without asking the provider', async () => {
+      const service = withCallback();
+      const state = await startWithCallback(service);
+      await expect(service.callback(state, {}, new Date('2026-03-01T01:00:00Z'))).resolves.toEqual({
+        location: 'https://app.invalid/back?result=identity_session_expired',
+      });
+      expect(verifier.confirm).not.toHaveBeenCalled();
+      expect((await repository.getById('w-kim'))?.identitySession).toBeUndefined();
+    });
   });
 
   it('answers 503 verifier_unavailable while no verifier is configured', async () => {

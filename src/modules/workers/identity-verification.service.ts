@@ -1,5 +1,7 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Inject, Injectable, Optional } from '@nestjs/common';
+import { APP_CONFIG } from '../../config/config.module.js';
+import type { AppConfig } from '../../config/config.js';
 import type { Principal } from '../../platform/auth/principal.js';
 import {
   ConflictError,
@@ -22,6 +24,18 @@ import {
 } from './workers.dto.js';
 import { WorkersRepository } from './workers.repository.js';
 import { withRetry, workerNotFound, workerOf } from './workers.service.js';
+import { ConcurrentModificationError } from '../../platform/storage/errors.js';
+
+/** The state segment of a callback URL: 32 random bytes, base64url. */
+const STATE = /^[A-Za-z0-9_-]{43}$/;
+
+const hashState = (state: string) => createHash('sha256').update(state).digest('base64url');
+
+const sessionUnknown = () =>
+  new ConflictError(
+    'identity_session_unknown',
+    'No identity verification is waiting with this transaction (or it expired).',
+  );
 
 /**
  * 본인인증 through the `IdentityVerifier` port (NICE or Danal): the worker starts a session (the
@@ -40,6 +54,9 @@ export class IdentityVerificationService {
     @Optional()
     @Inject(IDENTITY_VERIFIER)
     private readonly verifier?: IdentityVerifier,
+    @Optional()
+    @Inject(APP_CONFIG)
+    private readonly config?: Pick<AppConfig, 'identity'>,
   ) {}
 
   async start(
@@ -49,14 +66,27 @@ export class IdentityVerificationService {
   ): Promise<IdentitySessionResponse> {
     const verifier = this.requireVerifier();
     const id = workerOf(principal);
+    const origins = this.config?.identity.returnOrigins;
+    if (origins && !origins.includes(new URL(body.returnUrl).origin)) {
+      // The callback redirects the browser there: only to the app, never an open redirect.
+      throw new DomainError(
+        'invalid',
+        'return_url_not_allowed',
+        "returnUrl must be one of the app's pages (IDENTITY_RETURN_ORIGINS).",
+      );
+    }
     const existing = await this.workers.getById(id);
     if (!existing) throw workerNotFound();
     // NICE takes at most 30 characters of request number.
     const requestId = randomUUID().replaceAll('-', '').slice(0, 30);
+    // With the callback route, the provider returns the browser to us with an unguessable state
+    // in the path (kept only as its hash), and we send it on to the app with the result.
+    const callbackUrl = this.config?.identity.callbackUrl;
+    const state = callbackUrl ? randomBytes(32).toString('base64url') : undefined;
     const session = await verifier.start({
-      provider: body.provider,
+      ...(body.provider ? { provider: body.provider } : {}),
       requestId,
-      returnUrl: body.returnUrl,
+      returnUrl: state ? `${callbackUrl}/${state}` : body.returnUrl,
     });
     await withRetry(async () => {
       const current = await this.workers.getById(id);
@@ -66,8 +96,16 @@ export class IdentityVerificationService {
         transactionId: session.transactionId,
         requestId,
         expiresAt: session.expiresAt,
+        ...(state ? { stateHash: hashState(state), appReturnUrl: body.returnUrl } : {}),
       };
-      await this.workers.update(id, current.version, { identitySession }, now);
+      // The secret is key material: it goes through the codec (encrypted), never beside the
+      // session in clear; a verifier without one clears an earlier session's.
+      await this.workers.update(
+        id,
+        current.version,
+        { identitySession, personal: { identitySessionSecret: session.secret ?? null } },
+        now,
+      );
     });
     return {
       provider: session.provider,
@@ -84,7 +122,7 @@ export class IdentityVerificationService {
   ): Promise<WorkerProfile> {
     const verifier = this.requireVerifier();
     const id = workerOf(principal);
-    const existing = await this.workers.getById(id);
+    const existing = await this.workers.getById(id, { plaintext: ['identitySessionSecret'] });
     if (!existing) throw workerNotFound();
     const session = existing.identitySession;
     if (
@@ -104,6 +142,7 @@ export class IdentityVerificationService {
         provider: body.provider,
         transactionId: body.transactionId,
         fields: body.fields,
+        ...(existing.identitySessionSecret ? { secret: existing.identitySessionSecret } : {}),
       });
     } catch (error) {
       if (error instanceof IdentityVerificationFailed) {
@@ -117,6 +156,59 @@ export class IdentityVerificationService {
       throw error;
     }
     return mapWorkerProfile(await this.apply(id, identity, now));
+  }
+
+  /**
+   * The provider's return through the browser (the public callback route): the state finds the
+   * session, which is taken off the profile before the provider's answer is read, so a replayed
+   * callback finds nothing. Answers where to send the browser: the app's URL with `result`
+   * `verified` or a stable error code, never more. An unknown state has no app to go back to:
+   * 409 `identity_session_unknown`.
+   */
+  async callback(
+    state: string,
+    fields: Record<string, string>,
+    now = new Date(),
+  ): Promise<{ location: string }> {
+    const verifier = this.requireVerifier();
+    if (!STATE.test(state)) throw sessionUnknown();
+    const worker = await this.workers.getByIdentityState(hashState(state), {
+      plaintext: ['identitySessionSecret'],
+    });
+    const session = worker?.identitySession;
+    if (!worker || !session?.appReturnUrl) throw sessionUnknown();
+    try {
+      await this.workers.update(
+        worker.id,
+        worker.version,
+        { identitySession: null, personal: { identitySessionSecret: null } },
+        now,
+      );
+    } catch (error) {
+      // Another request changed the profile first (a concurrent replay took the session).
+      if (error instanceof ConcurrentModificationError) throw sessionUnknown();
+      throw error;
+    }
+    const back = (result: string) => {
+      const url = new URL(session.appReturnUrl!);
+      url.searchParams.set('result', result);
+      return { location: url.toString() };
+    };
+    if (session.expiresAt <= now) return back('identity_session_expired');
+    try {
+      const identity = await verifier.confirm({
+        provider: session.provider,
+        transactionId: session.transactionId,
+        fields,
+        ...(worker.identitySessionSecret ? { secret: worker.identitySessionSecret } : {}),
+      });
+      await this.apply(worker.id, identity, now);
+      return back('verified');
+    } catch (error) {
+      if (error instanceof IdentityVerificationFailed) return back('identity_verification_failed');
+      if (error instanceof DomainError) return back(error.code);
+      throw error;
+    }
   }
 
   /** Applies a provider's verified identity to the worker's profile. */
@@ -148,6 +240,7 @@ export class IdentityVerificationService {
             legalName: identity.name,
             birthDate: identity.birthDate,
             phone: identity.phone,
+            identitySessionSecret: null,
           },
           ci: identity.ci,
           identity: {

@@ -140,11 +140,14 @@ export class WorkersController {
   @ApiDoc({
     summary: 'Start identity verification (본인인증) with NICE or Danal',
     description:
-      "Answers the form the browser posts to the provider's window. 503 " +
-      '`verifier_unavailable` while no verifier is set up (an operator can verify on evidence).',
+      "Answers the form the browser posts to the provider's window. `provider` is a preference: " +
+      'while it is failing the next configured provider is used, and the answer says which. ' +
+      'The provider returns the browser to our callback, which redirects to `returnUrl` with ' +
+      'the result. 503 `verifier_unavailable` while no verifier is set up (an operator can ' +
+      'verify on evidence); 502/503/504 `provider_*` when no provider could start.',
     tags: ['workers'],
     responses: { 200: { description: 'The provider session', schema: IdentitySessionResponse } },
-    problems: [403, 404, 503],
+    problems: [403, 404, 502, 503, 504],
   })
   startIdentity(
     @CurrentPrincipal() principal: Principal,

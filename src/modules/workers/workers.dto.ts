@@ -327,7 +327,14 @@ export function mapStaffWorkerView(worker: Worker): StaffWorkerView {
 
 export const StartIdentity = z
   .object({
-    provider: z.enum(['nice', 'danal']),
+    provider: z
+      .enum(['nice', 'danal'])
+      .optional()
+      .meta({
+        description:
+          'The provider preferred; while it is failing another is used (the answer says which). ' +
+          'Without it, the configured order (IDENTITY_PROVIDERS) decides.',
+      }),
     returnUrl: z
       .url({ protocol: /^https?$/ })
       .max(500)
@@ -353,19 +360,33 @@ export const IdentitySessionResponse = z
   .meta({ id: 'IdentitySession' });
 export type IdentitySessionResponse = z.infer<typeof IdentitySessionResponse>;
 
+/** What a provider sends back through the browser, as received (a query or a form body). */
+const ProviderFields = z
+  .record(
+    z.string().regex(/^[A-Za-z0-9_]{1,64}$/, { message: 'Expected a field name.' }),
+    opaque(z.string().max(10_000), "the provider's sealed result, read once, never stored"),
+  )
+  .refine((fields) => Object.keys(fields).length <= 30, { message: 'At most 30 fields' })
+  .meta({ description: 'What the provider sent back through the browser, as received' });
+export class ProviderCallbackFieldsDto extends zodDto(ProviderFields, {
+  example: () => ({ TID: '202612051200001234abcd' }),
+}) {}
+
+const ProviderCallbackParams = z.object({
+  state: z
+    .string()
+    .max(43)
+    .regex(/^[A-Za-z0-9_-]{43}$/, { message: 'Expected the state of a verification we started.' }),
+});
+export class ProviderCallbackParamsDto extends zodDto(ProviderCallbackParams) {}
+
 export const ConfirmIdentity = z
   .object({
     provider: z.enum(['nice', 'danal']),
     transactionId: z
       .string()
       .regex(/^[A-Za-z0-9_.:-]{1,200}$/, { message: 'Expected the transaction id we gave.' }),
-    fields: z
-      .record(
-        z.string().regex(/^[A-Za-z0-9_]{1,64}$/, { message: 'Expected a field name.' }),
-        opaque(z.string().max(10_000), "the provider's sealed result, read once, never stored"),
-      )
-      .refine((fields) => Object.keys(fields).length <= 30, { message: 'At most 30 fields' })
-      .meta({ description: 'What the provider sent back through the browser, as received' }),
+    fields: ProviderFields,
   })
   .strict();
 export type ConfirmIdentity = z.infer<typeof ConfirmIdentity>;

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { IdentityCallbackController } from './identity-callback.controller.js';
 import { IdentityVerificationService } from './identity-verification.service.js';
 import { StaffWorkersController } from './staff-workers.controller.js';
 import { StaffWorkersService } from './staff-workers.service.js';
@@ -13,7 +14,7 @@ import { WorkersService } from './workers.service.js';
  * decisions `cli demo seed` makes.
  */
 @Module({
-  controllers: [WorkersController, StaffWorkersController],
+  controllers: [WorkersController, StaffWorkersController, IdentityCallbackController],
   providers: [WorkersRepository, WorkersService, StaffWorkersService, IdentityVerificationService],
   exports: [WorkersService, StaffWorkersService],
 })

@@ -33,6 +33,13 @@ export const WORKER_PERSONAL_DATA = definePersonalData({
       masking: 'hidden',
       blindIndex: 'ci',
     },
+    identitySessionSecret: {
+      description:
+        'Key material of a provider identity verification in progress (NICE: what derives its ' +
+        'AES and HMAC keys); removed when the verification is confirmed',
+      storage: 'encrypted',
+      masking: 'hidden',
+    },
     accountNumber: {
       description: 'Payout bank account number',
       storage: 'encrypted',

@@ -30,6 +30,13 @@ interface IdentitySession {
   transactionId: string;
   requestId: string;
   expiresAt: Date;
+  /**
+   * With the callback route: SHA-256 (base64url) of the unguessable state in the callback URL,
+   * which finds the session; the state itself is never stored.
+   */
+  stateHash?: string;
+  /** With the callback route: where the browser goes with the result. */
+  appReturnUrl?: string;
 }
 
 /** The payout account's state; its number and holder name are personal fields beside it. */
@@ -96,6 +103,8 @@ export interface Worker {
   hasCi: boolean;
   identity: IdentityState | undefined;
   identitySession: IdentitySession | undefined;
+  /** The session's `secret` from the verifier; hidden unless read in plaintext by name. */
+  identitySessionSecret: string | undefined;
   bankAccount:
     (BankAccountState & { number: string | undefined; holderName: string | undefined }) | undefined;
   qualifications: Qualification[];
@@ -133,6 +142,7 @@ interface WorkerDocument {
   phone?: Binary | null;
   phoneLookup?: string | null;
   ciLookup?: string;
+  identitySessionSecret?: Binary | null;
   accountNumber?: Binary | null;
   accountNumberLookup?: string | null;
   accountHolderName?: Binary | null;
@@ -260,6 +270,15 @@ export class WorkersRepository {
     }
   }
 
+  /** The worker whose identity session has this state hash (index `identitySession_stateHash`). */
+  async getByIdentityState(
+    stateHash: string,
+    options: ReadOptions = {},
+  ): Promise<Worker | undefined> {
+    const doc = await this.collection.findOne({ 'identitySession.stateHash': stateHash });
+    return doc ? this.toWorker(doc, options) : undefined;
+  }
+
   /** Whether another worker than `exceptId` holds this CI. */
   async ciHeldByAnother(ci: string, exceptId: string): Promise<boolean> {
     const ciLookup = await this.personal.lookup('ci', ci);
@@ -375,6 +394,7 @@ export class WorkersRepository {
       hasCi: typeof doc.ciLookup === 'string',
       identity: doc.identity,
       identitySession: doc.identitySession,
+      identitySessionSecret: p.identitySessionSecret,
       bankAccount: doc.bankAccount && {
         ...doc.bankAccount,
         number: p.accountNumber,

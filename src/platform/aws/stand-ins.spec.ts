@@ -33,6 +33,8 @@ describe('probeDependencies', () => {
       LOCAL_SQS_PORT: port,
       LOCAL_POPBILL_PORT: port,
       LOCAL_NTS_PORT: port,
+      LOCAL_NICE_PORT: port,
+      LOCAL_DANAL_PORT: port,
     });
 
     const started = performance.now();
@@ -45,6 +47,8 @@ describe('probeDependencies', () => {
       ['sqs', 'down', 'no answer within 300 ms'],
       ['popbill', 'down', 'no answer within 300 ms'],
       ['nts', 'down', 'no answer within 300 ms'],
+      ['nice', 'down', 'no answer within 300 ms'],
+      ['danal', 'down', 'no answer within 300 ms'],
     ]);
     expect(elapsed).toBeLessThan(1_000);
   });

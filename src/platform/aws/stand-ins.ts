@@ -4,7 +4,7 @@ import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import type { AppConfig } from '../../config/config.js';
 import { createCognitoClient, createS3Client, createSqsClient } from './clients.js';
 
-type DependencyName = 'cognito' | 's3' | 'sqs' | 'popbill' | 'nts';
+type DependencyName = 'cognito' | 's3' | 'sqs' | 'popbill' | 'nts' | 'nice' | 'danal';
 
 export interface DependencyStatus {
   name: DependencyName;
@@ -67,6 +67,13 @@ function buildProbes(config: AppConfig, timeoutMs: number): Probe[] {
           : Promise.reject(new Error('SQS_EVENTS_QUEUE_URL is not configured')),
     },
     ...providerStubProbes(config),
+    // The identity providers' stubs, which the local stack runs on loopback (in aws mode the
+    // providers are not probed: their health is their circuit, not a probe that costs money).
+    ...(config.mode === 'local'
+      ? (['nice', 'danal'] as const).map((name) =>
+          stubProbe(name, config.identity.localPorts[name]),
+        )
+      : []),
   ];
 }
 
@@ -111,6 +118,19 @@ async function expectOk(response: Promise<Response>): Promise<void> {
   const answer = await response;
   await answer.body?.cancel();
   if (!answer.ok) throw new Error(`HTTP ${answer.status}`);
+}
+
+function stubProbe(name: 'nice' | 'danal', port: number): Probe {
+  const url = `http://127.0.0.1:${port}`;
+  return {
+    name,
+    url,
+    call: async (signal) => {
+      const response = await fetch(`${url}/health`, { signal });
+      await response.body?.cancel();
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    },
+  };
 }
 
 function describeError(error: unknown): string {

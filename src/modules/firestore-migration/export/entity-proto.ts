@@ -1,5 +1,4 @@
 import protobuf from 'protobufjs';
-import type Long from 'long';
 import { type FsFields, type FsValue, fs, kindOf, timestampMicros } from '../firestore/value.js';
 import { setOwn } from '../codec/legacy-codec.js';
 
@@ -83,7 +82,8 @@ const VECTOR_TYPE = '__vector__';
 const root = protobuf.parse(ENTITY_PROTO, { keepCase: true }).root;
 const EntityProtoType = root.lookupType('storage_onestore_v3.EntityProto');
 
-type Int64 = number | Long;
+/** protobufjs reads int64 as a Long (its `long` dependency) or, without it, a number. */
+type Int64 = number | { toString(): string };
 
 interface PathElementMessage {
   type: string;

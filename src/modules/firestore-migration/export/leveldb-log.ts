@@ -1,5 +1,5 @@
 import { open } from 'node:fs/promises';
-import { createRequire } from 'node:module';
+import crc32c from 'crc-32/crc32c.js';
 
 /**
  * The LevelDB log format that a Firestore managed export's `output-N` files (and its overall
@@ -10,10 +10,6 @@ import { createRequire } from 'node:module';
  * with zeros. Written here because no maintained npm package reads log files rather than LevelDB
  * databases (firestore-source.md §2); CRC32C comes from `crc-32` (SheetJS).
  */
-const crc32c = createRequire(import.meta.url)('crc-32/crc32c.js') as {
-  buf(data: Uint8Array, seed?: number): number;
-};
-
 export const BLOCK_SIZE = 32 * 1024;
 const HEADER_SIZE = 7;
 const FULL = 1;

@@ -3,21 +3,25 @@
  * prepares what the browser posts to the provider's window, the provider sends the browser back,
  * and `confirm` turns what came back into the verified person (NICE: decrypt `enc_data` after
  * checking `integrity_value`; Danal: the CONFIRM call with the TID). The provider clients come in
- * a later issue; until one is bound to {@link IDENTITY_VERIFIER}, routes needing it answer 503.
+ * `src/integrations/nice|danal`; until one is bound to {@link IDENTITY_VERIFIER}, routes needing it answer 503.
  */
 export const IDENTITY_VERIFIER = Symbol('IDENTITY_VERIFIER');
 
 export type IdentityProvider = 'nice' | 'danal';
 
-interface IdentityVerificationStart {
-  provider: IdentityProvider;
+export interface IdentityVerificationStart {
+  /**
+   * The provider the caller prefers; the bound verifier starts with another while this one is
+   * failing (the session says which). Without it, the configured order decides.
+   */
+  provider?: IdentityProvider;
   /** Our request number (NICE `requestno` ≤ 30 chars, Danal `ORDERID`); echoed back. */
   requestId: string;
   /** Where the provider returns the browser (NICE `returnurl`, Danal `TARGETURL`). */
   returnUrl: string;
 }
 
-interface IdentityVerificationSession {
+export interface IdentityVerificationSession {
   provider: IdentityProvider;
   /** What identifies the session at `confirm`: NICE `token_version_id`, Danal `TID`. */
   transactionId: string;
@@ -25,9 +29,15 @@ interface IdentityVerificationSession {
   form: { action: string; method: 'POST'; fields: Record<string, string> };
   /** After this the session cannot be confirmed (NICE token `period`, Danal TID expiry). */
   expiresAt: Date;
+  /**
+   * What the client needs back at `confirm` (NICE: what derives the session's AES key and HMAC
+   * key), opaque to the caller. Key material: the caller stores it encrypted with the session and
+   * passes it back, so a callback may reach another task or come after a restart.
+   */
+  secret?: string;
 }
 
-interface IdentityVerificationCallback {
+export interface IdentityVerificationCallback {
   provider: IdentityProvider;
   transactionId: string;
   /**
@@ -35,6 +45,8 @@ interface IdentityVerificationCallback {
    * `enc_data`, `integrity_value` (GET or POST); Danal `TID` and the bypass fields.
    */
   fields: Record<string, string>;
+  /** The session's `secret` as `start` returned it. */
+  secret?: string;
 }
 
 /** The person the provider verified. */
