@@ -11,6 +11,8 @@ import type { Database } from '../../src/platform/storage/database.js';
 import { EmbeddedDatabase } from '../../src/platform/storage/embedded/embedded-database.js';
 import { DATABASE } from '../../src/platform/storage/storage.module.js';
 import { openPrivacy } from '../../src/privacy/privacy.js';
+import { NTS_RECHECK_JOB } from '../../src/modules/businesses/nts-recheck.js';
+import { ScheduledJobs } from '../../src/platform/jobs/scheduled-jobs.js';
 import { WorkerModule } from '../../src/worker.module.js';
 import { type CognitoApi, startApiWithCognito } from '../support/cognito-api.js';
 import { businessNumber, caller, json, kst } from './setup.js';
@@ -48,6 +50,7 @@ describe('from sign-up to a completed shift', () => {
     business: { userId: '', token: '' },
     worker: { userId: '', token: '' },
     businessId: '',
+    businessNumber: '',
   };
 
   beforeAll(async () => {
@@ -149,9 +152,10 @@ describe('from sign-up to a completed shift', () => {
     Object.assign(people, { business, worker: member });
 
     // The business registers; an operator verifies it by hand on the registration certificate.
+    people.businessNumber = businessNumber();
     const { id: businessId } = await json<{ id: string }>(
       await call('POST', '/businesses', business.token, {
-        businessNumber: businessNumber(),
+        businessNumber: people.businessNumber,
         name: '행복베이커리',
         representativeName: '박서준',
         openingDate: '2019-03-02',
@@ -336,5 +340,62 @@ describe('from sign-up to a completed shift', () => {
         (m) => m.template === 'assignment.cancelled.worker',
       ),
     );
+  }, 30_000);
+
+  it('ends the confirmed assignment of a business the daily NTS check finds closed, telling both sides', async () => {
+    const { business, worker: member, businessId } = people;
+    const startsAt = new Date(Date.now() + 72 * HOUR);
+    const shift = await json<{ id: string }>(
+      await call('POST', `/businesses/${businessId}/shifts`, business.token, {
+        title: 'Weekend bakery shift',
+        startsAt: kst(startsAt),
+        endsAt: kst(new Date(startsAt.getTime() + 4 * HOUR)),
+        place: {
+          address: '서울 강남구 테헤란로 152',
+          regionCode: '1168010100',
+          lat: 37.5,
+          lng: 127.04,
+        },
+        headcount: 1,
+        hourlyPayKrw: 11_000,
+      }),
+      201,
+    );
+    const proposed = await json<{ id: string }>(
+      await call('POST', `/shifts/${shift.id}/assignments`, business.token, {
+        workerId: member.userId,
+      }),
+      201,
+    );
+    await json(await call('POST', `/assignments/${proposed.id}/accept`, member.token), 200);
+
+    // The business closes (폐업) at the NTS; the daily re-check finds it.
+    const digits = people.businessNumber.replaceAll('-', '');
+    harness.nts.control({ register: { [digits]: { statusCode: '03', endDate: '20261204' } } });
+    const job = worker.get(ScheduledJobs).get(NTS_RECHECK_JOB);
+    expect(await job?.run(new AbortController().signal)).toMatchObject({ changed: 1 });
+
+    await until(async () => {
+      const view = await json<{ state: string }>(
+        await call('GET', `/assignments/${proposed.id}`, member.token),
+        200,
+      );
+      return view.state === 'cancelled';
+    });
+    const view = await json<{ cancellation: { by: { role: string } } }>(
+      await call('GET', `/assignments/${proposed.id}`, member.token),
+      200,
+    );
+    expect(view.cancellation).toMatchObject({ by: { role: 'system' } });
+    const mine = await json<{ ntsStatus: { status: string; source: string } }>(
+      await call('GET', `/businesses/${businessId}`, business.token),
+      200,
+    );
+    expect(mine.ntsStatus).toMatchObject({ status: 'closed', source: 'nts' });
+    // Both sides hear of it, as AlimTalk through the Popbill stub.
+    await until(async () => {
+      const codes = harness.popbill.inbox().map((m) => m.templateCode);
+      return codes.includes('WM_ASGN_CANCELLED_W') && codes.includes('WM_ASGN_CANCELLED_B');
+    });
   }, 30_000);
 });
