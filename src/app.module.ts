@@ -5,6 +5,7 @@ import type { AppConfig } from './config/config.js';
 import { IntegrationsModule } from './integrations/integrations.module.js';
 import { AssignmentsModule } from './modules/assignments/assignments.module.js';
 import { AuthModule } from './modules/auth/auth.module.js';
+import { LegacyMemberIdsModule } from './modules/legacy-auth/legacy-member-ids.module.js';
 import { BusinessStaffCheckModule } from './modules/businesses/business-staff-check.module.js';
 import { BusinessesModule } from './modules/businesses/businesses.module.js';
 import { IdentityProvidersModule } from './integrations/identity/identity-providers.module.js';
@@ -42,6 +43,8 @@ export class AppModule {
         PrivacyModule,
         HttpPlatformModule,
         AuthPlatformModule,
+        // Migrated members act under their Firebase uid (platform/auth/member-ids.ts).
+        LegacyMemberIdsModule,
         IntegrationsModule.forRoot(config),
         IdentityProvidersModule.forRoot(config),
         ...FEATURE_MODULES,

@@ -11,6 +11,7 @@ import { migration as createWorkers } from './1795600100000-CreateWorkers.js';
 import { migration as createOutboxIndexes } from './1795600200000-CreateOutboxIndexes.js';
 import { migration as createAssignments } from './1795600400000-CreateAssignments.js';
 import { migration as createBusinessOutboxIndexes } from './1796482800000-CreateBusinessOutboxIndexes.js';
+import { migration as linkLegacyUsersToCognito } from './1796490000000-LinkLegacyUsersToCognito.js';
 import { migration as createWorkerIdentityStateIndex } from './1796486400000-CreateWorkerIdentityStateIndex.js';
 
 /** Every schema migration, in any order (the migrator sorts by id). A test checks none is missing. */
@@ -27,5 +28,6 @@ export const MIGRATIONS: readonly SchemaMigration[] = [
   createBusinesses,
   createAssignments,
   createBusinessOutboxIndexes,
+  linkLegacyUsersToCognito,
   createWorkerIdentityStateIndex,
 ];

@@ -97,7 +97,7 @@ describe('cli legacy-auth import', () => {
       role: 'worker',
       phone: '+821012345678',
       migratedAt: undefined,
-      memberId: undefined,
+      cognitoId: undefined,
     });
     expect(kim?.password?.hash).toMatch(/^[A-Za-z0-9+/]{86}==$/);
     expect(await users.getByEmail('goo@example.com')).toMatchObject({

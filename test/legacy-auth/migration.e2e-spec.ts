@@ -305,8 +305,10 @@ describe('Firebase → Cognito lazy migration through cognito-local', () => {
         }),
       });
       expect(workerProfile.status).toBe(200);
-      // The data migration finds which member the Firebase user became.
-      expect((await users.getByUid('fb-lim'))?.memberId).toBe(profile.id);
+      // The member keeps its Firebase uid as its id (the data migration writes under it), and
+      // the Cognito user the trigger made is linked to it.
+      expect(profile.id).toBe('fb-lim');
+      expect((await users.getByUid('fb-lim'))?.cognitoId).toEqual(expect.any(String));
       // A migrated user's token has no `sub` on cognito-local; the API keys them by username.
       const logout = await fetch(`${api.url}/auth/logout`, {
         method: 'POST',

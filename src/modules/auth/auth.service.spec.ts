@@ -274,20 +274,42 @@ describe(AuthService.name, () => {
         });
         cognito.addToGroup.mockResolvedValue();
         members.ensureProfile.mockResolvedValue();
-        legacy.linkMember.mockResolvedValue();
+        // The link the first sign-in makes is what the second sign-in's member lookup finds.
+        const links = new Map<string, string>();
+        legacy.linkCognitoUser.mockImplementation((uid: string, cognitoId: string) => {
+          links.set(cognitoId, uid);
+          return Promise.resolve();
+        });
         logger.info.mockReturnValue();
+        const withLinks = new AuthService(
+          cognito,
+          members,
+          throttle,
+          revocations,
+          logger,
+          legacy,
+          undefined,
+          {
+            memberIdOf: (cognitoId) => Promise.resolve(links.get(cognitoId)),
+          },
+        );
 
-        const result = await sut.login({ email: EMAIL, password: PASSWORD }, IP);
+        const result = await withLinks.login({ email: EMAIL, password: PASSWORD }, IP);
 
         expect(cognito.addToGroup).toHaveBeenCalledWith('legacy-uuid', 'business');
+        // The member keeps its Firebase uid as its id, at the first sign-in and every one after.
+        expect(members.ensureProfile.mock.calls.map(([profile]) => profile.id)).toEqual([
+          'fb-1',
+          'fb-1',
+        ]);
         expect(members.ensureProfile).toHaveBeenCalledWith({
-          id: 'legacy-uuid',
+          id: 'fb-1',
           username: 'legacy-uuid',
           role: 'business',
           email: EMAIL,
           phone: '+821055556666',
         });
-        expect(legacy.linkMember).toHaveBeenCalledWith('fb-1', 'legacy-uuid');
+        expect(legacy.linkCognitoUser).toHaveBeenCalledWith('fb-1', 'legacy-uuid');
         expect(cognito.login).toHaveBeenCalledTimes(2);
         expect(result).toMatchObject({ accessToken: 'with-role', refreshToken: 'r2' });
       });

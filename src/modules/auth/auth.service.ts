@@ -1,5 +1,6 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { Logger } from 'pino';
+import { MEMBER_IDS, type MemberIds } from '../../platform/auth/member-ids.js';
 import { ROLES, type Principal, type Role } from '../../platform/auth/principal.js';
 import { SessionRevocations } from '../../platform/auth/session-revocations.js';
 import { InjectLogger } from '../../platform/logging/logging.module.js';
@@ -53,6 +54,7 @@ export class AuthService {
     @InjectLogger() private readonly logger: Logger,
     @Inject(LEGACY_ACCOUNTS) private readonly legacy: LegacyAccounts,
     @Optional() private readonly workerExit?: WorkerExit,
+    @Optional() @Inject(MEMBER_IDS) private readonly memberIds?: MemberIds,
   ) {}
 
   async signUp(input: z.output<typeof SignUp>): Promise<SignUpResponse> {
@@ -180,16 +182,18 @@ export class AuthService {
       return false;
     }
     await this.cognito.addToGroup(identity.username, legacy.role);
+    // The member keeps the Firebase uid as its id: the data migration writes its data under it,
+    // before or after this sign-in; the link makes the Cognito user's tokens act as it.
     await this.members.ensureProfile({
-      id: identity.id,
+      id: legacy.firebaseUid,
       username: identity.username,
       role: legacy.role,
       email: user.email ?? legacy.email,
       phone: legacy.phone,
     });
-    await this.legacy.linkMember(legacy.firebaseUid, identity.id);
+    await this.legacy.linkCognitoUser(legacy.firebaseUid, identity.id);
     this.logger.info(
-      { memberId: identity.id, firebaseUid: legacy.firebaseUid, role: legacy.role },
+      { memberId: legacy.firebaseUid, role: legacy.role },
       'migrated member given its role and profile',
     );
     return true;
@@ -219,7 +223,7 @@ export class AuthService {
     const role = roleFrom(identity.groups);
     if (role) {
       await this.members.ensureProfile({
-        id: identity.id,
+        id: (await this.memberIds?.memberIdOf(identity.id)) ?? identity.id,
         username: identity.username,
         role,
         email: identity.email ?? email,

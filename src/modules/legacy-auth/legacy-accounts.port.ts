@@ -15,8 +15,11 @@ export interface LegacyAccounts {
   passwordMatches(email: string, password: string): Promise<boolean>;
   /** What a migrated account's first sign-in needs of its record, by Firebase uid. */
   profileOf(firebaseUid: string): Promise<LegacyProfile | undefined>;
-  /** Records the member the Firebase user became (the data migration looks it up). */
-  linkMember(firebaseUid: string, memberId: string): Promise<void>;
+  /**
+   * Links the Cognito user the migration trigger made to the Firebase user: from then on the
+   * Cognito user's tokens act as the member whose id is the Firebase uid (platform/auth/member-ids.ts).
+   */
+  linkCognitoUser(firebaseUid: string, cognitoId: string): Promise<void>;
 }
 
 interface LegacyProfile {

@@ -31,7 +31,8 @@ import { LegacyUsersRepository } from './legacy-users.repository.js';
             if (!user?.role || user.disabled) return undefined;
             return { firebaseUid, role: user.role, email: user.email, phone: user.phone };
           },
-          linkMember: (firebaseUid, memberId) => users.linkMember(firebaseUid, memberId),
+          linkCognitoUser: (firebaseUid, cognitoId) =>
+            users.linkCognitoUser(firebaseUid, cognitoId),
         };
       },
     },

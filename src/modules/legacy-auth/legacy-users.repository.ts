@@ -32,11 +32,14 @@ export interface LegacyUser {
   phone: string | undefined;
   /** Set once, when a trigger first hands the user to Cognito. */
   migratedAt: Date | undefined;
-  /** The member the account became (the Cognito `sub`), once its first sign-in made the record. */
-  memberId: string | undefined;
+  /**
+   * The Cognito user the account became (its `sub`), linked at its first sign-in. The member id
+   * stays the Firebase uid: the data migration writes the member's data under it.
+   */
+  cognitoId: string | undefined;
 }
 
-export type LegacyUserRecord = Omit<LegacyUser, 'migratedAt' | 'memberId'>;
+export type LegacyUserRecord = Omit<LegacyUser, 'migratedAt' | 'cognitoId'>;
 
 interface LegacyUserDocument {
   _id: string;
@@ -50,7 +53,7 @@ interface LegacyUserDocument {
   phone?: string | null;
   importedAt: Date;
   migratedAt: Date | null;
-  memberId?: string | null;
+  cognitoId?: string | null;
 }
 
 /** One document: a fingerprint of the hash parameters the users were imported with. */
@@ -84,7 +87,7 @@ function toLegacyUser(doc: LegacyUserDocument): LegacyUser {
     role: doc.role ?? undefined,
     phone: doc.phone ?? undefined,
     migratedAt: doc.migratedAt ?? undefined,
-    memberId: doc.memberId ?? undefined,
+    cognitoId: doc.cognitoId ?? undefined,
   };
 }
 
@@ -177,9 +180,15 @@ export class LegacyUsersRepository {
     await this.users.updateOne({ _id: uid, migratedAt: null }, { $set: { migratedAt: at } });
   }
 
-  /** The member record the first sign-in made for this user (for the data migration to find). */
-  async linkMember(uid: string, memberId: string): Promise<void> {
-    await this.users.updateOne({ _id: uid }, { $set: { memberId } });
+  /** The Cognito user the first sign-in made of this Firebase user. */
+  async linkCognitoUser(uid: string, cognitoId: string): Promise<void> {
+    await this.users.updateOne({ _id: uid }, { $set: { cognitoId } });
+  }
+
+  /** The Firebase uid (= member id) a Cognito user was linked to, if any. */
+  async uidOfCognitoUser(cognitoId: string): Promise<string | undefined> {
+    const doc = await this.users.findOne({ cognitoId }, { projection: { _id: 1 } });
+    return doc?._id;
   }
 
   async countMigrated(): Promise<{ total: number; migrated: number }> {

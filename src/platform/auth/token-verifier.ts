@@ -1,5 +1,5 @@
 import { hash } from 'node:crypto';
-import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleInit, Optional } from '@nestjs/common';
 import { CognitoJwtVerifier } from 'aws-jwt-verify';
 import { JwtExpiredError } from 'aws-jwt-verify/error';
 import { LRUCache } from 'lru-cache';
@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { InjectConfig } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.js';
 import { InjectLogger } from '../logging/logging.module.js';
+import { MEMBER_IDS, type MemberIds } from './member-ids.js';
 import { ROLES, type Principal, type Role } from './principal.js';
 import { SessionRevocations } from './session-revocations.js';
 
@@ -51,10 +52,20 @@ export class TokenVerifier implements OnModuleInit {
   });
   private jwksLoaded: Promise<void> | undefined;
 
+  /**
+   * Cognito user → member id, for the members migrated from Firebase (member-ids.ts). A link is
+   * made once, at a member's first sign-in, before any token of theirs reaches us, so an answer
+   * (a link or none) holds for good.
+   */
+  private readonly memberIdCache = new LRUCache<string, { memberId: string }>({
+    max: CACHE_ENTRIES,
+  });
+
   constructor(
     @InjectConfig() private readonly config: AppConfig,
     private readonly revocations: SessionRevocations,
     @InjectLogger() private readonly logger: Logger,
+    @Optional() @Inject(MEMBER_IDS) private readonly memberIds?: MemberIds,
   ) {
     this.verifier = CognitoJwtVerifier.create({
       userPoolId: config.aws.cognito.userPoolId,
@@ -112,9 +123,10 @@ export class TokenVerifier implements OnModuleInit {
     }
     const username = claims.username ?? claims.sub;
     if (!username) throw new TokenRefusedError('token_invalid');
+    // Users created by the migration trigger on cognito-local carry no `sub` (standins.md).
+    const cognitoId = claims.sub ?? username;
     const principal = {
-      // Users created by the migration trigger on cognito-local carry no `sub` (standins.md).
-      sub: claims.sub ?? username,
+      sub: await this.memberIdOf(cognitoId),
       username,
       groups: (claims['cognito:groups'] ?? []).filter((g): g is Role =>
         (ROLES as readonly string[]).includes(g),
@@ -127,6 +139,16 @@ export class TokenVerifier implements OnModuleInit {
     const ttl = claims.exp * 1000 - Date.now();
     if (ttl > 0) this.cache.set(cacheKey(token), principal, { ttl });
     return principal;
+  }
+
+  /** The member the Cognito user is: a migrated member's own id, else the Cognito id itself. */
+  private async memberIdOf(cognitoId: string): Promise<string> {
+    if (!this.memberIds) return cognitoId;
+    const cached = this.memberIdCache.get(cognitoId);
+    if (cached) return cached.memberId;
+    const memberId = (await this.memberIds.memberIdOf(cognitoId)) ?? cognitoId;
+    this.memberIdCache.set(cognitoId, { memberId });
+    return memberId;
   }
 
   private refuseIfVoid(principal: Principal, issuedAt: number): void {
