@@ -12,6 +12,7 @@ import { migration as createOutboxIndexes } from './1795600200000-CreateOutboxIn
 import { migration as createAssignments } from './1795600400000-CreateAssignments.js';
 import { migration as createBusinessOutboxIndexes } from './1796482800000-CreateBusinessOutboxIndexes.js';
 import { migration as linkLegacyUsersToCognito } from './1796490000000-LinkLegacyUsersToCognito.js';
+import { migration as createMigrationState } from './1796493600000-CreateMigrationState.js';
 import { migration as createWorkerIdentityStateIndex } from './1796486400000-CreateWorkerIdentityStateIndex.js';
 
 /** Every schema migration, in any order (the migrator sorts by id). A test checks none is missing. */
@@ -29,5 +30,6 @@ export const MIGRATIONS: readonly SchemaMigration[] = [
   createAssignments,
   createBusinessOutboxIndexes,
   linkLegacyUsersToCognito,
+  createMigrationState,
   createWorkerIdentityStateIndex,
 ];

@@ -67,6 +67,10 @@ describe('npm run lint: imports run down the floors', () => {
     ['src/modules/shifts/planted.ts', "import { freePort } from '../../local/ports.js';"],
     ['src/modules/shifts/planted.ts', "import { seedDemo } from '../demo/demo-seed.command.js';"],
     [
+      'src/modules/workers/planted.ts',
+      "import { phone } from '../firestore-migration/mapping/coerce.js';",
+    ],
+    [
       'src/migrations/planted.ts',
       "import { WORKER_PERSONAL_DATA } from '../modules/workers/workers.policy.js';",
     ],
@@ -141,6 +145,14 @@ describe('npm run lint: imports run down the floors', () => {
     [
       'src/modules/demo/planted.ts',
       "import { ShiftsRepository } from '../shifts/shifts.repository.js';",
+    ],
+    [
+      'src/modules/firestore-migration/mapping/planted.ts',
+      "import { WorkersRepository } from '../../workers/workers.repository.js';",
+    ],
+    [
+      'src/cli.ts',
+      "import { MigrationEngine } from './modules/firestore-migration/engine/migration-engine.js';",
     ],
     // A test may reach any floor to build its fixtures.
     ['src/platform/http/planted.spec.ts', "import { AppModule } from '../../app.module.js';"],

@@ -13,8 +13,8 @@ import { describe, expect, it } from 'vitest';
  */
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const MODULES = path.join(ROOT, 'src/modules');
-/** Composition-level (the demo seed wires every module together, as main.ts does). */
-const COMPOSITION = new Set(['demo']);
+/** Composition-level (the demo seed and the Firestore migration reach every module, as main.ts does). */
+const COMPOSITION = new Set(['demo', 'firestore-migration']);
 
 type Graph = Map<string, Map<string, string[]>>;
 

@@ -15,6 +15,7 @@ import {
   encodeFields,
   encodeValue,
   escapeKey,
+  LegacyCodecError,
   unescapeKey,
 } from './legacy-codec.js';
 
@@ -60,6 +61,18 @@ describe('the legacy codec keeps every Firestore value exactly', () => {
     ['a vector with -0', fs.vector([1.5, -0])],
   ])('keeps %s', (_, value) => {
     same(value, decodeValue(BSON.deserialize(BSON.serialize({ v: encodeValue(value) })).v));
+  });
+
+  it('refuses what it never writes, rather than guessing', () => {
+    for (const stored of [
+      { t: 'decimal', v: '1' },
+      { t: 'bytes', v: 'AAE=' },
+      5,
+      { t: 'ts', at: 'x', ns: 0 },
+    ]) {
+      expect(() => decodeValue(stored)).toThrow(LegacyCodecError);
+    }
+    expect(() => decodeFields([])).toThrow(LegacyCodecError);
   });
 
   it('tells a legacy map with a field named t apart from a tagged value', () => {

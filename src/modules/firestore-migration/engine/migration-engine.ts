@@ -31,7 +31,7 @@ export interface EngineOptions {
   writeAttempts: number;
 }
 
-export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
+const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
   partitionsPerGroup: 8,
   batchDocuments: 500,
   batchBytes: 4 * 1024 * 1024,

@@ -4,10 +4,11 @@ import { isDuplicateKeyError } from '../../../platform/storage/errors.js';
 import type { Partition, Snapshot } from '../source/firestore-source.js';
 import type { MigrationIssue, StageName } from './stages.js';
 
-export const MIGRATION_STAGES = 'migration_stages';
-export const MIGRATION_PARTITIONS = 'migration_partitions';
-export const MIGRATION_ISSUES = 'migration_issues';
-export const MIGRATION_RUNS = 'migration_runs';
+/** The collections of the migration's state (their indexes: migrations/…-CreateMigrationState). */
+const MIGRATION_STAGES = 'migration_stages';
+const MIGRATION_PARTITIONS = 'migration_partitions';
+const MIGRATION_ISSUES = 'migration_issues';
+const MIGRATION_RUNS = 'migration_runs';
 
 /**
  * A stage's life: `pending` → `copying` (a pass over its groups at one snapshot, partition by
@@ -83,7 +84,7 @@ export interface RunRecord {
   error?: string;
 }
 
-export function storeSnapshot(snapshot: Snapshot): StoredSnapshot {
+function storeSnapshot(snapshot: Snapshot): StoredSnapshot {
   return {
     id: snapshot.id,
     readTime: snapshot.readTime

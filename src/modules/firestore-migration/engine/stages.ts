@@ -60,7 +60,7 @@ export interface WriteResult {
   issues: MigrationIssue[];
 }
 
-export interface WriteContext {
+interface WriteContext {
   runId: string;
   now: Date;
 }
@@ -76,7 +76,3 @@ export interface StageWriter {
 }
 
 export type StageWriters = Readonly<Record<StageName, StageWriter>>;
-
-export function stageNamed(name: string): StageDefinition | undefined {
-  return STAGES.find((s) => s.name === name);
-}

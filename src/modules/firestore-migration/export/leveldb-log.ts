@@ -43,7 +43,7 @@ export class CorruptLogError extends Error {
  * fragment out of sequence throws {@link CorruptLogError}: a reader that skipped it would lose a
  * document without saying so.
  */
-export class RecordSplitter {
+class RecordSplitter {
   private pending: Uint8Array[] | undefined;
   private offset = 0;
 

@@ -6,16 +6,23 @@ import {
   businessNumber,
   calendarDate,
   count,
+  applicationState,
   flag,
   hours,
+  identityProvider,
   instant,
   krw,
   kstWindow,
   matchState,
+  ntsStatus,
+  oneOf,
   phone,
   qualification,
   regionCode,
   role,
+  shiftStatus,
+  side,
+  text,
   workerStatus,
 } from './coerce.js';
 
@@ -159,5 +166,44 @@ describe('coercion of the old app’s unclear fields (docs/legacy-firestore.md)'
       expect(rule(undefined)).toEqual({ ok: true, value: undefined });
       expect(rule(null)).toEqual({ ok: true, value: undefined });
     }
+  });
+
+  it('reads post, application, side, NTS and provider spellings of the old app', () => {
+    expect([shiftStatus('모집중'), shiftStatus('마감'), shiftStatus('취소')].map(value)).toEqual([
+      'open',
+      'open',
+      'cancelled',
+    ]);
+    expect(
+      [applicationState('지원'), applicationState('거절'), applicationState('취소')].map(value),
+    ).toEqual(['applied', 'rejected', 'withdrawn']);
+    expect([side('알바'), side('사장님'), side('business')].map(value)).toEqual([
+      'worker',
+      'business',
+      'business',
+    ]);
+    expect([ntsStatus('계속사업자'), ntsStatus('02'), ntsStatus('폐업자')].map(value)).toEqual([
+      'active',
+      'suspended',
+      'closed',
+    ]);
+    expect([identityProvider('NICE'), identityProvider('DANAL')].map(value)).toEqual([
+      'nice',
+      'danal',
+    ]);
+  });
+
+  it('matches a closed set by its spellings in any case, and refuses a non-string by its type', () => {
+    const colour = oneOf({ 빨강: 'red', red: 'red' } as const, 'a colour');
+    expect(value(colour(' RED '))).toBe('red');
+    expect(colour(fs.int(1))).toEqual({ ok: false, problem: 'a colour as int' });
+  });
+
+  it('reads text trimmed and NFC-normalised, empty text as absent, and refuses a number', () => {
+    expect(value(text('  김민수 '))).toBe('김민수');
+    // 가 written as two jamo (NFD) reads as the one precomposed syllable.
+    expect(value(text('\u1100\u1161'))).toBe('가');
+    expect(text('   ')).toEqual({ ok: true, value: undefined });
+    expect(text(fs.double(1.5))).toEqual({ ok: false, problem: 'text as double' });
   });
 });

@@ -6,7 +6,12 @@ import { fs } from '../firestore/value.js';
 import { ExportWriter } from '../export/export-directory.js';
 import { ExportSource } from './export-source.js';
 import { describeSourceContract } from './firestore-source.contract.js';
-import { comparePaths, SnapshotExpiredError } from './firestore-source.js';
+import {
+  collectionGroupOf,
+  comparePaths,
+  parentOf,
+  SnapshotExpiredError,
+} from './firestore-source.js';
 import { InMemorySource } from './in-memory-source.js';
 
 const dirs: string[] = [];
@@ -101,5 +106,11 @@ describe('document order', () => {
       'users/b',
       'users/가',
     ]);
+  });
+
+  it('names a document’s collection group and parent document', () => {
+    expect(collectionGroupOf('users/u1/bankAccounts/b1')).toBe('bankAccounts');
+    expect(parentOf('users/u1/bankAccounts/b1')).toBe('users/u1');
+    expect(parentOf('users/u1')).toBeNull();
   });
 });
