@@ -16,6 +16,7 @@ import { WorkersModule } from './modules/workers/workers.module.js';
 import { AuthPlatformModule } from './platform/auth/auth.module.js';
 import { HttpPlatformModule } from './platform/http/http-platform.module.js';
 import { LoggingModule } from './platform/logging/logging.module.js';
+import { ProviderGatewaysModule } from './platform/providers/provider-gateways.js';
 import { StorageModule } from './platform/storage/storage.module.js';
 import { PrivacyModule } from './privacy/privacy.module.js';
 
@@ -45,6 +46,7 @@ export class AppModule {
         AuthPlatformModule,
         // Migrated members act under their Firebase uid (platform/auth/member-ids.ts).
         LegacyMemberIdsModule,
+        ProviderGatewaysModule,
         IntegrationsModule.forRoot(config),
         IdentityProvidersModule.forRoot(config),
         ...FEATURE_MODULES,

@@ -10,6 +10,7 @@ import { BusinessStaffCheckModule } from './modules/businesses/business-staff-ch
 import { ScheduledJobs } from './platform/jobs/scheduled-jobs.js';
 import { ScheduledJobsModule } from './platform/jobs/scheduler.module.js';
 import { LoggingModule } from './platform/logging/logging.module.js';
+import { ProviderGatewaysModule } from './platform/providers/provider-gateways.js';
 import { PinoNestLogger } from './platform/logging/nest-logger.js';
 import type { Database } from './platform/storage/database.js';
 import { DATABASE } from './platform/storage/storage.module.js';
@@ -47,6 +48,7 @@ class JobsContextModule {
         CliDatabaseModule.forRoot(options.db),
         PrivacyModule,
         // The providers jobs call (the NTS register for the daily re-check).
+        ProviderGatewaysModule,
         IntegrationsModule.forRoot(options.config),
         BusinessStaffCheckModule,
         ScheduledJobsModule,

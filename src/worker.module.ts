@@ -21,6 +21,7 @@ import { createSqsClient } from './platform/aws/clients.js';
 import { QueueConsumer } from './platform/jobs/queue-consumer.js';
 import { QueueHandlers } from './platform/jobs/queue-handlers.js';
 import { LoggingModule, ROOT_LOGGER } from './platform/logging/logging.module.js';
+import { ProviderGatewaysModule } from './platform/providers/provider-gateways.js';
 import { StorageModule } from './platform/storage/storage.module.js';
 
 @Module({})
@@ -40,6 +41,7 @@ export class WorkerModule implements OnApplicationShutdown {
         // Outbox events of assignments (notifications), shifts (a cancelled shift) and businesses
         // (a status change at the NTS).
         OutboxDispatchModule.forRoot({ sources: ['assignments', 'shifts', 'businesses'] }),
+        ProviderGatewaysModule,
         IntegrationsModule.forRoot(config),
         NotificationsModule.forRoot({
           sender: config.notifications.sender,

@@ -1,14 +1,10 @@
 import { Global, Module, type DynamicModule, type Provider } from '@nestjs/common';
-import type { Logger } from 'pino';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
 import { BUSINESS_REGISTRY } from '../modules/businesses/business-registry.port.js';
 import { BANK_ACCOUNT_VERIFIER } from '../modules/workers/ports/bank-account-verifier.port.js';
-import { ROOT_LOGGER } from '../platform/logging/logging.module.js';
-import {
-  ProviderGateway,
-  type ProviderCallRecord,
-} from '../platform/providers/provider-gateway.js';
+import { ProviderGateway } from '../platform/providers/provider-gateway.js';
+import { ProviderGateways } from '../platform/providers/provider-gateways.js';
 import { NtsBusinessRegistryClient } from './nts/nts.client.js';
 import { createPopbillClients, type PopbillClients } from './popbill/popbill.clients.js';
 
@@ -16,15 +12,6 @@ import { createPopbillClients, type PopbillClients } from './popbill/popbill.cli
 export const POPBILL_CLIENTS = Symbol('POPBILL_CLIENTS');
 /** The NTS client, when a serviceKey is configured. */
 const NTS_CLIENT = Symbol('NTS_CLIENT');
-
-/** One log line per provider call: ids, outcome, latency and codes (the record has nothing else). */
-function logCalls(gateway: ProviderGateway, logger: Logger): void {
-  const log = logger.child({ component: 'provider' });
-  gateway.onCall((record: ProviderCallRecord) => {
-    if (record.outcome === 'ok') log.debug(record, 'provider call');
-    else log.warn(record, 'provider call failed');
-  });
-}
 
 /**
  * Binds the ports the provider clients implement, from configuration: `BANK_ACCOUNT_VERIFIER` →
@@ -40,24 +27,25 @@ export class IntegrationsModule {
     const providers: Provider[] = [
       {
         provide: POPBILL_CLIENTS,
-        inject: [APP_CONFIG, ROOT_LOGGER],
-        useFactory: (cfg: AppConfig, logger: Logger): PopbillClients | undefined => {
+        inject: [APP_CONFIG, ProviderGateways],
+        useFactory: (cfg: AppConfig, gateways: ProviderGateways): PopbillClients | undefined => {
           const settings = cfg.providers.popbill;
           if (!settings) return undefined;
           const clients = createPopbillClients(settings);
-          logCalls(clients.gateway, logger);
+          gateways.track(clients.gateway);
           return clients;
         },
       },
       {
         provide: NTS_CLIENT,
-        inject: [APP_CONFIG, ROOT_LOGGER],
-        useFactory: (cfg: AppConfig, logger: Logger) => {
+        inject: [APP_CONFIG, ProviderGateways],
+        useFactory: (cfg: AppConfig, gateways: ProviderGateways) => {
           const settings = cfg.providers.nts;
           if (!settings) return undefined;
-          const gateway = new ProviderGateway('nts');
-          logCalls(gateway, logger);
-          return new NtsBusinessRegistryClient(settings, gateway);
+          return new NtsBusinessRegistryClient(
+            settings,
+            gateways.track(new ProviderGateway('nts')),
+          );
         },
       },
     ];

@@ -150,4 +150,19 @@ describe('provider ports through the API, against the Popbill and NTS stubs', ()
     const checked = await call('POST', `/operator/businesses/${id}/nts-check`, operator, {});
     expect(await checked.json()).toMatchObject({ ntsStatus: { status: 'closed', source: 'nts' } });
   });
+
+  it('shows each provider gateway in /health/ready, informational only: its circuit and counters', async () => {
+    const ready = await fetch(`${api.url}/health/ready`);
+    const body = (await ready.json()) as {
+      status: string;
+      providers?: { provider: string; circuit: string; calls: number; errors: number }[];
+    };
+    expect(ready.status).toBe(200);
+    expect(body.providers?.map((p) => p.provider)).toEqual(['nts', 'popbill']);
+    // The tests above called both, and Popbill failed three times before the retry succeeded.
+    const popbillState = body.providers?.find((p) => p.provider === 'popbill');
+    expect(popbillState).toMatchObject({ circuit: 'closed' });
+    expect(popbillState!.calls).toBeGreaterThan(0);
+    expect(popbillState!.errors).toBeGreaterThan(0);
+  });
 });

@@ -1,8 +1,7 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
-import type { Logger } from 'pino';
 import type { AppConfig } from '../../config/config.js';
-import { ROOT_LOGGER } from '../../platform/logging/logging.module.js';
 import { ProviderGateway } from '../../platform/providers/provider-gateway.js';
+import { ProviderGateways } from '../../platform/providers/provider-gateways.js';
 import { IDENTITY_VERIFIER } from '../../modules/workers/ports/identity-verifier.port.js';
 import { DanalIdentityClient } from '../danal/danal-identity.client.js';
 import { NiceIdentityClient } from '../nice/nice-identity.client.js';
@@ -21,12 +20,10 @@ const START_POLICY = { timeoutMs: 5_000, retries: 1, failuresToOpen: 5, halfOpen
 /** One client per configured provider, each with its gateway, in the configured order. */
 function identityProviderEntries(
   identity: AppConfig['identity'],
-  logger?: Logger,
+  gateways: ProviderGateways,
 ): IdentityProviderEntry[] {
   return identity.providers.map((provider) => {
-    const gateway = new ProviderGateway(provider, START_POLICY);
-    // The call record holds ids, codes and timings only (ProviderCallRecord), never payloads.
-    if (logger) gateway.onCall((record) => logger.info({ providerCall: record }, 'provider call'));
+    const gateway = gateways.track(new ProviderGateway(provider, START_POLICY));
     const verifier =
       provider === 'nice'
         ? new NiceIdentityClient({
@@ -64,9 +61,9 @@ export class IdentityProvidersModule {
       providers: [
         {
           provide: IDENTITY_VERIFIER,
-          inject: [ROOT_LOGGER],
-          useFactory: (logger: Logger) =>
-            new FailoverIdentityVerifier(identityProviderEntries(config.identity, logger)),
+          inject: [ProviderGateways],
+          useFactory: (gateways: ProviderGateways) =>
+            new FailoverIdentityVerifier(identityProviderEntries(config.identity, gateways)),
         },
       ],
       exports: [IDENTITY_VERIFIER],

@@ -3,6 +3,7 @@ import { InjectConfig } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.js';
 import { MIGRATIONS } from '../../migrations/index.js';
 import { probeDependencies } from '../../platform/aws/stand-ins.js';
+import { ProviderGateways } from '../../platform/providers/provider-gateways.js';
 import { SchemaMigrator } from '../../platform/schema/schema-migrator.js';
 import type { Database } from '../../platform/storage/database.js';
 import { InjectDatabase } from '../../platform/storage/storage.module.js';
@@ -27,6 +28,7 @@ export class HealthService {
     @InjectConfig() private readonly config: AppConfig,
     @InjectDatabase() private readonly db: Database,
     @Optional() private readonly keys?: KeyRing,
+    @Optional() private readonly gateways?: ProviderGateways,
   ) {}
 
   /**
@@ -103,6 +105,12 @@ export class HealthService {
       };
     }
     const ok = Object.values(checks).every((c) => c.status === 'up');
-    return { status: ok ? 'ok' : 'unavailable', mode: this.config.mode, checks };
+    const providers = this.gateways?.health() ?? [];
+    return {
+      status: ok ? 'ok' : 'unavailable',
+      mode: this.config.mode,
+      checks,
+      ...(providers.length ? { providers } : {}),
+    };
   }
 }

@@ -61,6 +61,8 @@ export interface ProviderHealth {
   circuit: CircuitStatus;
   calls: number;
   errors: number;
+  /** Mean and last call latency (a call: every attempt, retries included). */
+  latencyMs: { mean: number; last: number } | null;
   /** Of the last call that failed, and when. */
   lastError?: { outcome: ProviderError['outcome']; at: string };
 }
@@ -87,6 +89,8 @@ export class ProviderGateway {
   private readonly listeners: Array<(record: ProviderCallRecord) => void> = [];
   private calls = 0;
   private errors = 0;
+  private latencyTotalMs = 0;
+  private lastLatencyMs = 0;
   private lastError: ProviderHealth['lastError'];
 
   constructor(
@@ -140,6 +144,13 @@ export class ProviderGateway {
       circuit: this.circuit,
       calls: this.calls,
       errors: this.errors,
+      latencyMs:
+        this.calls === 0
+          ? null
+          : {
+              mean: Math.round((this.latencyTotalMs / this.calls) * 10) / 10,
+              last: this.lastLatencyMs,
+            },
       ...(this.lastError ? { lastError: this.lastError } : {}),
     };
   }
@@ -207,11 +218,14 @@ export class ProviderGateway {
       this.lastError = { outcome: error.outcome, at: new Date().toISOString() };
     }
     const reqId = requestContext.current()?.requestId;
+    const latencyMs = Math.round((this.now() - started) * 10) / 10;
+    this.latencyTotalMs += latencyMs;
+    this.lastLatencyMs = latencyMs;
     const record: ProviderCallRecord = {
       provider: this.provider,
       operation,
       outcome: error ? error.outcome : 'ok',
-      latencyMs: Math.round((this.now() - started) * 10) / 10,
+      latencyMs,
       attempts,
       ...(reqId ? { reqId } : {}),
       ...(error ? { code: error.code } : {}),

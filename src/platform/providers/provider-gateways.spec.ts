@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { pino } from 'pino';
+import { LogCapture } from '../../../test/support/log-capture.js';
+import { ProviderUnavailableError } from './provider-errors.js';
+import { ProviderGateway } from './provider-gateway.js';
+import { ProviderGateways } from './provider-gateways.js';
+
+describe('ProviderGateways', () => {
+  it('logs every call by its record only (a failure at warn) and reports each gateway’s state', async () => {
+    const logs = new LogCapture();
+    const sut = new ProviderGateways(pino({ level: 'debug' }, logs));
+    const nts = sut.track(
+      new ProviderGateway('nts', {
+        timeoutMs: 100,
+        retries: 0,
+        failuresToOpen: 1,
+        halfOpenAfterMs: 60_000,
+      }),
+    );
+    const popbill = sut.track(new ProviderGateway('popbill'));
+
+    await popbill.call('account.check', { idempotent: true }, () =>
+      Promise.resolve({ holder: '홍길동' }),
+    );
+    await nts
+      .call('status', { idempotent: true }, () =>
+        Promise.reject(new ProviderUnavailableError('nts')),
+      )
+      .catch(() => undefined);
+
+    expect(sut.health()).toEqual([
+      expect.objectContaining({ provider: 'nts', circuit: 'open', calls: 1, errors: 1 }),
+      expect.objectContaining({
+        provider: 'popbill',
+        circuit: 'closed',
+        calls: 1,
+        errors: 0,
+        latencyMs: { mean: expect.any(Number) as number, last: expect.any(Number) as number },
+      }),
+    ]);
+    expect(logs.lines.find((l) => l.msg === 'provider call failed')).toMatchObject({
+      level: 40,
+      providerCall: { provider: 'nts', operation: 'status', outcome: 'unavailable' },
+    });
+    expect(logs.text()).not.toContain('홍길동');
+  });
+
+  it('tracks a gateway once, however often it is given', () => {
+    const sut = new ProviderGateways(pino({ level: 'silent' }));
+    const gateway = new ProviderGateway('nice');
+    sut.track(gateway);
+    sut.track(gateway);
+    expect(sut.health()).toHaveLength(1);
+  });
+});
