@@ -19,6 +19,11 @@ export const DOCUMENTDB_LIMITS = {
   indexKeyBytes: 2_048,
 } as const;
 
+/** The BSON size of a document as it would be written. */
+export function bsonSize(doc: Record<string, unknown>): number {
+  return BSON.calculateObjectSize(doc);
+}
+
 export interface PreflightProblem {
   code:
     | 'document_too_large'
