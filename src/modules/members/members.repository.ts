@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Binary, Filter } from 'mongodb';
 import type { Role } from '../../platform/auth/principal.js';
 import type { Database } from '../../platform/storage/database.js';
+import { importFromLegacy, type LegacyCopy } from '../../platform/storage/legacy-copy.js';
 import { InjectDatabase } from '../../platform/storage/storage.module.js';
 import type { PersonalDataCodec } from '../../privacy/personal-data/codec.js';
 import { PersonalData } from '../../privacy/personal-data/personal-data.service.js';
@@ -18,8 +19,11 @@ type MemberStatus = 'active' | 'withdrawn';
 export interface Member {
   /** Cognito's `sub`; for users without one (migrated on cognito-local), their username. */
   id: string;
-  /** Cognito's username (a uuid; equal to the sub for users who signed up). */
-  username: string;
+  /**
+   * Cognito's username (a uuid; equal to the sub for users who signed up). Undefined for a member
+   * migrated from Firebase who has not signed in yet (no Cognito user exists for them).
+   */
+  username: string | undefined;
   role: Role;
   status: MemberStatus;
   email: string | undefined;
@@ -45,7 +49,7 @@ export interface NewMember {
  */
 interface MemberDocument {
   _id: string;
-  username: string;
+  username?: string;
   role: Role;
   status: MemberStatus;
   email?: Binary | null;
@@ -131,6 +135,38 @@ export class MembersRepository {
     return Promise.all(docs.map((doc) => this.toMember(doc, options)));
   }
 
+  /**
+   * A member from the old app (the Firestore migration), by its Firebase uid: written, or left as
+   * it is when it already holds this source copy (legacy-copy.ts). Email and phone are sealed as
+   * ever; a member without them in Firebase (a phone sign-up without email) has none here either.
+   */
+  async importLegacy(
+    member: { id: string; role: Role; status: MemberStatus; email?: string; phone?: string },
+    copy: LegacyCopy,
+    at: Date,
+  ): Promise<'written' | 'unchanged'> {
+    const personal = await this.personal.seal(member.id, {
+      email: member.email ?? null,
+      phone: member.phone ?? null,
+    });
+    return importFromLegacy(
+      this.collection,
+      member.id,
+      copy,
+      {
+        $set: {
+          role: member.role,
+          status: member.status,
+          ...personal,
+          updatedAt: at,
+          ...(member.status === 'withdrawn' ? { withdrawnAt: at } : {}),
+        },
+        $setOnInsert: { createdAt: at },
+      },
+      at,
+    );
+  }
+
   /** Creates the profile unless it exists; an existing one is left exactly as it is. */
   async createIfAbsent(member: NewMember, at: Date): Promise<void> {
     const personal = await this.personal.seal(member.id, {
@@ -150,6 +186,11 @@ export class MembersRepository {
         },
       },
       { upsert: true },
+    );
+    // A member the migration wrote before its first sign-in gets its Cognito username now.
+    await this.collection.updateOne(
+      { _id: member.id, username: { $exists: false } },
+      { $set: { username: member.username, updatedAt: at } },
     );
   }
 

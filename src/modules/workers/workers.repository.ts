@@ -4,6 +4,7 @@ import { ConflictError } from '../../platform/errors/domain.error.js';
 import type { Database, Document, UpdateFilter } from '../../platform/storage/database.js';
 import { ConcurrentModificationError, isDuplicateKeyError } from '../../platform/storage/errors.js';
 import { updateWithVersion } from '../../platform/storage/optimistic.js';
+import { importFromLegacy, type LegacyCopy } from '../../platform/storage/legacy-copy.js';
 import { InjectDatabase } from '../../platform/storage/storage.module.js';
 import type { PersonalDataCodec, PersonalValues } from '../../privacy/personal-data/codec.js';
 import { PersonalData } from '../../privacy/personal-data/personal-data.service.js';
@@ -265,6 +266,51 @@ export class WorkersRepository {
     try {
       const doc = await updateWithVersion(this.collection, { _id: id }, expectedVersion, update);
       return doc ? this.toWorker(doc, {}) : undefined;
+    } catch (error) {
+      throw this.mapWriteError(error);
+    }
+  }
+
+  /**
+   * A worker profile from the old app (the Firestore migration), by the member's Firebase uid: the
+   * patch applied and the source copy kept, or nothing done when it already holds this copy
+   * (legacy-copy.ts). A CI another worker holds is refused as by `update`
+   * (`identity_already_used`): the caller reports it and imports without it.
+   */
+  async importLegacy(
+    id: string,
+    patch: WorkerPatch,
+    copy: LegacyCopy,
+    at: Date,
+  ): Promise<'written' | 'unchanged'> {
+    const update = (await this.toUpdate(id, patch, at)) as {
+      $set?: Document;
+      $unset?: Document;
+    };
+    const set = { ...update.$set };
+    // New profiles start as `create` makes them; what the patch sets wins.
+    const onInsert: Document = {
+      status: 'active',
+      qualifications: [],
+      noShows: [],
+      history: [],
+      createdAt: at,
+    };
+    for (const key of Object.keys(set)) delete onInsert[key];
+    try {
+      return await importFromLegacy(
+        this.collection,
+        id,
+        copy,
+        {
+          $set: set,
+          $setOnInsert: onInsert,
+          // The app's writes are optimistic on the version: one in flight fails, and retries.
+          $inc: { version: 1 },
+          ...(update.$unset ? { $unset: update.$unset } : {}),
+        },
+        at,
+      );
     } catch (error) {
       throw this.mapWriteError(error);
     }

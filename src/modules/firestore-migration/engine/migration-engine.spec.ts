@@ -191,7 +191,7 @@ describe('the staged migration engine', () => {
     await state.report(
       'members',
       'later',
-      [{ path: 'users/u0007', code: 'ci_collision', detail: 'again' }],
+      [{ path: 'users/u0007', code: 'ci_collision', detail: 'reported by the test writer' }],
       new Date(),
     );
     expect(await state.issuesOf('members')).toEqual([

@@ -299,17 +299,23 @@ export class MigrationStateRepository {
     );
   }
 
-  /** Issues, once per (stage, path, code): a repeat moves its `lastSeenAt`. */
+  /** Issues, once per (stage, path, code, detail): a repeat moves its `lastSeenAt`. */
   async report(stage: StageName, runId: string, issues: readonly MigrationIssue[], now: Date) {
     for (const issue of issues) {
       const _id = createHash('sha256')
-        .update(`${stage}\n${issue.path}\n${issue.code}`)
+        .update(`${stage}\n${issue.path}\n${issue.code}\n${issue.detail}`)
         .digest('hex');
       await this.issues.updateOne(
         { _id },
         {
-          $set: { detail: issue.detail, lastSeenAt: now, runId },
-          $setOnInsert: { stage, path: issue.path, code: issue.code, firstSeenAt: now },
+          $set: { lastSeenAt: now, runId },
+          $setOnInsert: {
+            stage,
+            path: issue.path,
+            code: issue.code,
+            detail: issue.detail,
+            firstSeenAt: now,
+          },
         },
         { upsert: true },
       );

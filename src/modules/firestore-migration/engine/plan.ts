@@ -5,7 +5,7 @@ import type { FirestoreSource } from '../source/firestore-source.js';
 import { STAGES, type StageName } from './stages.js';
 
 /** What `migrate plan` reports of one collection group. Nothing is written anywhere. */
-export interface GroupPlan {
+interface GroupPlan {
   collectionGroup: string;
   stage: StageName | null;
   documents: number;

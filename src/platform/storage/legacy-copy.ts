@@ -1,0 +1,92 @@
+import { createHash } from 'node:crypto';
+import type { Collection, Document, UpdateFilter } from './database.js';
+import { isDuplicateKeyError } from './errors.js';
+
+/**
+ * What a document migrated from the old app keeps of its source until the migration's cleanup
+ * (docs/legacy-firestore.md, "How it maps into our model"): under `_legacy.sources.<key>`, the
+ * source document's values in the migration's lossless stored form, its path, its update time
+ * when the source knows it, and the canonical hash the verifier compares. A repository that
+ * imports legacy documents stores this as given: it never reads inside `fields`.
+ */
+export interface LegacyCopy {
+  /** The source document's path (`users/u1/bankAccounts/b1`). */
+  path: string;
+  /** SHA-256 (hex) of the source document's canonical form: unchanged source, nothing to write. */
+  hash: string;
+  /** The source values, already in stored form (escaped names, tagged values). */
+  fields: Document;
+  updateTime?: Date;
+  /** The mapping's version: a new mapping rewrites what an older one wrote. */
+  mappingVersion: number;
+}
+
+const LEGACY_FIELD = '_legacy';
+
+/** The key of a source under `_legacy.sources`: a short hash of its path (no dots, fixed length). */
+export function legacySourceKey(path: string): string {
+  return createHash('sha256').update(path).digest('base64url').slice(0, 22);
+}
+
+/** Where a copy's marker sits: the hash and mapping version it was written with. */
+function markerPath(copy: LegacyCopy): string {
+  return `${LEGACY_FIELD}.sources.${legacySourceKey(copy.path)}.marker`;
+}
+
+const markerOf = (copy: LegacyCopy) => `${copy.mappingVersion}:${copy.hash}`;
+
+/** The `$set` entries that store a legacy copy, and its `$setOnInsert` (the first migration time). */
+function legacyUpdate(copy: LegacyCopy, at: Date): { set: Document; setOnInsert: Document } {
+  const key = legacySourceKey(copy.path);
+  return {
+    set: {
+      [`${LEGACY_FIELD}.sources.${key}`]: {
+        path: copy.path,
+        fields: copy.fields,
+        ...(copy.updateTime ? { updateTime: copy.updateTime } : {}),
+        marker: markerOf(copy),
+        writtenAt: at,
+      },
+    },
+    setOnInsert: { [`${LEGACY_FIELD}.migratedAt`]: at },
+  };
+}
+
+/**
+ * Writes a document made from a legacy source: the mapped fields (`update`, whose `$set` and
+ * `$setOnInsert` the caller built, personal data sealed) and the legacy copy, unless the target
+ * already holds this copy written by this mapping version. One round trip when something is to
+ * write; an unchanged source costs one failed update and one refused insert (the filter on the
+ * marker makes the upsert try to insert the existing `_id`). Answers what happened.
+ */
+export async function importFromLegacy<T extends Document>(
+  collection: Collection<T>,
+  id: unknown,
+  copy: LegacyCopy,
+  update: { $set?: Document; $setOnInsert?: Document; $unset?: Document; $inc?: Document },
+  at: Date,
+): Promise<'written' | 'unchanged'> {
+  const legacy = legacyUpdate(copy, at);
+  const filter = { _id: id, [markerPath(copy)]: { $ne: markerOf(copy) } };
+  const write = {
+    ...(update.$unset ? { $unset: update.$unset } : {}),
+    ...(update.$inc ? { $inc: update.$inc } : {}),
+    $set: { ...update.$set, ...legacy.set },
+    $setOnInsert: { ...update.$setOnInsert, ...legacy.setOnInsert },
+  } as unknown as UpdateFilter<T>;
+  try {
+    await collection.updateOne(filter as never, write, { upsert: true });
+    return 'written';
+  } catch (error) {
+    // The document exists and already carries this copy: the upsert tried to insert its `_id`.
+    if (isDuplicateKeyError(error) && isIdConflict(error)) return 'unchanged';
+    throw error;
+  }
+}
+
+/** A duplicate key on `_id` (the marker case), as opposed to a unique index of the collection. */
+function isIdConflict(error: unknown): boolean {
+  const e = error as { keyPattern?: Record<string, unknown>; message?: string };
+  if (e.keyPattern) return Object.keys(e.keyPattern).length === 1 && '_id' in e.keyPattern;
+  return /_id_|\b_id\b/.test(e.message ?? '');
+}
