@@ -58,6 +58,12 @@ export interface BankAccountState {
    * legal name changes, or the verification is revoked.
    */
   holderMismatchOverride?: { by: string; at: Date; reason: string };
+  /**
+   * Set by the Firestore migration: how it ranked this account among the worker's accounts in
+   * the old app (`1:` primary, then the creation time), so a lower-ranked one read later does
+   * not replace it. Gone when the worker registers an account.
+   */
+  legacyRank?: string;
 }
 
 interface Qualification {
@@ -282,6 +288,8 @@ export class WorkersRepository {
     patch: WorkerPatch,
     copy: LegacyCopy,
     at: Date,
+    /** The version the patch was computed from (a merge into an existing profile). */
+    expectedVersion?: number,
   ): Promise<'written' | 'unchanged'> {
     const update = (await this.toUpdate(id, patch, at)) as {
       $set?: Document;
@@ -310,6 +318,7 @@ export class WorkersRepository {
           ...(update.$unset ? { $unset: update.$unset } : {}),
         },
         at,
+        expectedVersion === undefined ? {} : { version: expectedVersion },
       );
     } catch (error) {
       throw this.mapWriteError(error);

@@ -5,7 +5,7 @@ import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from './database.js';
 import { EmbeddedDatabase } from './embedded/embedded-database.js';
-import { isDuplicateKeyError } from './errors.js';
+import { ConcurrentModificationError, isDuplicateKeyError } from './errors.js';
 import { importFromLegacy, legacySourceKey, type LegacyCopy } from './legacy-copy.js';
 
 const T0 = new Date('2026-12-01T00:00:00Z');
@@ -93,5 +93,36 @@ describe('importFromLegacy', () => {
       T0,
     ).catch((e: unknown) => e);
     expect(isDuplicateKeyError(error)).toBe(true);
+  });
+
+  it('writes only while the document still meets what the update was computed from, else says it changed', async () => {
+    const versioned = () => db.collection<{ _id: string; version?: number; n?: number }>('workers');
+    await importFromLegacy(
+      versioned(),
+      'w1',
+      copy('h1'),
+      { $set: { n: 1 }, $inc: { version: 1 } },
+      T0,
+    );
+    const other = { ...copy('h2'), path: 'users/w1/bankAccounts/b1' };
+
+    const stale = await importFromLegacy(versioned(), 'w1', other, { $set: { n: 2 } }, T0, {
+      version: 0,
+    }).catch((e: unknown) => e);
+    expect(stale).toBeInstanceOf(ConcurrentModificationError);
+    expect(
+      await importFromLegacy(
+        versioned(),
+        'w1',
+        other,
+        { $set: { n: 2 }, $inc: { version: 1 } },
+        T0,
+        { version: 1 },
+      ),
+    ).toBe('written');
+    expect(
+      await importFromLegacy(versioned(), 'w1', other, { $set: { n: 2 } }, T0, { version: 1 }),
+    ).toBe('unchanged');
+    expect(await versioned().findOne({ _id: 'w1' })).toMatchObject({ n: 2, version: 2 });
   });
 });

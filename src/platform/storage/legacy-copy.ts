@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Collection, Document, UpdateFilter } from './database.js';
-import { isDuplicateKeyError } from './errors.js';
+import { ConcurrentModificationError, isDuplicateKeyError } from './errors.js';
 
 /**
  * What a document migrated from the old app keeps of its source until the migration's cleanup
@@ -65,9 +65,14 @@ export async function importFromLegacy<T extends Document>(
   copy: LegacyCopy,
   update: { $set?: Document; $setOnInsert?: Document; $unset?: Document; $inc?: Document },
   at: Date,
+  /**
+   * Conditions the existing document must still meet (its `version` as read, when the update was
+   * computed from it): when it no longer does, `ConcurrentModificationError` (read again, retry).
+   */
+  expected: Document = {},
 ): Promise<'written' | 'unchanged'> {
   const legacy = legacyUpdate(copy, at);
-  const filter = { _id: id, [markerPath(copy)]: { $ne: markerOf(copy) } };
+  const filter = { ...expected, _id: id, [markerPath(copy)]: { $ne: markerOf(copy) } };
   const write = {
     ...(update.$unset ? { $unset: update.$unset } : {}),
     ...(update.$inc ? { $inc: update.$inc } : {}),
@@ -78,9 +83,17 @@ export async function importFromLegacy<T extends Document>(
     await collection.updateOne(filter as never, write, { upsert: true });
     return 'written';
   } catch (error) {
-    // The document exists and already carries this copy: the upsert tried to insert its `_id`.
-    if (isDuplicateKeyError(error) && isIdConflict(error)) return 'unchanged';
-    throw error;
+    // The document exists, and either carries this copy already or no longer meets `expected`:
+    // the upsert tried to insert its `_id`.
+    if (!(isDuplicateKeyError(error) && isIdConflict(error))) throw error;
+    if (Object.keys(expected).length === 0) return 'unchanged';
+    const held = await collection.countDocuments({
+      _id: id,
+      [markerPath(copy)]: markerOf(copy),
+    } as never);
+    if (held > 0) return 'unchanged';
+    const version = typeof expected.version === 'number' ? expected.version : -1;
+    throw new ConcurrentModificationError(collection.collectionName, version, undefined);
   }
 }
 
