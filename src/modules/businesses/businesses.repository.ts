@@ -6,6 +6,7 @@ import { OUTBOX_FIELD, type OutboxEvent } from '../../platform/outbox/outbox-eve
 import type { Database, Document, UpdateFilter } from '../../platform/storage/database.js';
 import { isDuplicateKeyError } from '../../platform/storage/errors.js';
 import { newId, parseId } from '../../platform/storage/ids.js';
+import { importFromLegacy, type LegacyCopy } from '../../platform/storage/legacy-copy.js';
 import { updateWithVersion } from '../../platform/storage/optimistic.js';
 import { InjectDatabase } from '../../platform/storage/storage.module.js';
 import type { PersonalDataCodec } from '../../privacy/personal-data/codec.js';
@@ -173,6 +174,59 @@ export class BusinessesRepository {
 
   private get collection() {
     return this.db.collection<BusinessDocument>(COLLECTION);
+  }
+
+  /**
+   * A business from the old app (the Firestore migration), under the id the migration derived
+   * from its source path: written, or left as it is when it already holds this source copy
+   * (legacy-copy.ts). Its number is sealed and blind-indexed as ever: a number another business
+   * holds is refused (`business_exists`) for the caller to report.
+   */
+  async importLegacy(
+    id: string,
+    input: Omit<NewBusiness, 'owner'> & {
+      staff: StaffMember[];
+      blockedWorkers: BlockedWorker[];
+      verification?: Verification;
+    },
+    copy: LegacyCopy,
+    at: Date,
+  ): Promise<'written' | 'unchanged'> {
+    const _id = parseId(id);
+    if (!_id) throw new Error(`not an id: ${id}`);
+    const personal = await this.personal.seal(id, {
+      businessNumber: input.businessNumber,
+      representativeName: input.representativeName,
+    });
+    const set = await this.personal.sealNotes(id, {
+      ...personal,
+      name: input.name,
+      openingDate: input.openingDate,
+      ...(input.address === undefined ? {} : { address: input.address }),
+      ...(input.nts ? { nts: input.nts } : {}),
+      ...(input.nts?.status === 'closed' ? { closedAt: input.nts.checkedAt } : {}),
+      ...(input.verification ? { verification: input.verification } : {}),
+      staff: input.staff,
+      blockedWorkers: input.blockedWorkers,
+      updatedAt: at,
+    });
+    try {
+      return await importFromLegacy(
+        this.collection,
+        _id,
+        copy,
+        {
+          $set: set,
+          $setOnInsert: { history: [], createdAt: at },
+          $inc: { version: 1 },
+        },
+        at,
+      );
+    } catch (error) {
+      if (isDuplicateKeyError(error) && !('_id' in (error.keyPattern ?? {})))
+        throw businessExists();
+      throw error;
+    }
   }
 
   /** Registers a business with its owner; a number already registered is 409 `business_exists`. */

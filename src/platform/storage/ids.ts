@@ -1,8 +1,18 @@
+import { createHash } from 'node:crypto';
 import { ObjectId } from 'bson';
 
 /** A new document id; repositories call this instead of importing the driver. */
 export function newId(): ObjectId {
   return new ObjectId();
+}
+
+/**
+ * The id of a document the Firestore migration made from the source document at `path`: the
+ * first 12 bytes of SHA-256 of `firestore:<path>`, so writing it again is an upsert of the same
+ * document, and a reference to the source document is rewritten without a lookup table.
+ */
+export function idFromLegacyPath(path: string): string {
+  return createHash('sha256').update(`firestore:${path}`).digest('hex').slice(0, 24);
 }
 
 /**

@@ -18,6 +18,7 @@ import {
   oneOf,
   phone,
   qualification,
+  refId,
   regionCode,
   role,
   shiftStatus,
@@ -205,5 +206,19 @@ describe('coercion of the old app’s unclear fields (docs/legacy-firestore.md)'
     expect(value(text('\u1100\u1161'))).toBe('가');
     expect(text('   ')).toEqual({ ok: true, value: undefined });
     expect(text(fs.double(1.5))).toEqual({ ok: false, problem: 'text as double' });
+  });
+
+  it('reads a reference written as a DocumentReference, a path string or a bare id', () => {
+    const user = refId('users');
+    expect([user(fs.ref('users/abc')), user('users/abc'), user('abc')].map(value)).toEqual([
+      'abc',
+      'abc',
+      'abc',
+    ]);
+    expect(user(fs.ref('businesses/abc'))).toEqual({
+      ok: false,
+      problem: 'a reference that is not to users',
+    });
+    expect(user(fs.int(5)).ok).toBe(false);
   });
 });

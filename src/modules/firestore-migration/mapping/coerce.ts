@@ -404,3 +404,24 @@ export function regionCode(value: FsValue | undefined): Coerced<string> {
   const code = SIDO[stem];
   return code ? ok(`${code}00000000`) : refuse('a region the old app did not list');
 }
+
+/**
+ * The id of a document of `collection` that a field refers to, written as the old code did: a
+ * DocumentReference, the full path as a string (`users/abc`), or the bare id.
+ */
+export function refId(collection: string) {
+  return (value: FsValue | undefined): Coerced<string> => {
+    if (value === undefined || value === null) return absent();
+    const written =
+      typeof value === 'string'
+        ? value.trim()
+        : typeof value === 'object' && !Array.isArray(value) && 'ref' in value
+          ? value.ref
+          : undefined;
+    if (written === undefined) return refuse(`a reference as ${describe(value)}`);
+    const parts = written.split('/');
+    if (parts.length === 1 && /^[A-Za-z0-9_-]{1,128}$/.test(written)) return ok(written);
+    if (parts.length === 2 && parts[0] === collection && parts[1]) return ok(parts[1]);
+    return refuse(`a reference that is not to ${collection}`);
+  };
+}
