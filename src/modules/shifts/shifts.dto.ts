@@ -197,8 +197,10 @@ export class BusinessShiftsQueryDto extends zodDto(BusinessShiftsQuery) {}
 const PlaceResponse = z.object({
   address: z.string(),
   regionCode: z.string(),
-  lat: z.number(),
-  lng: z.number(),
+  lat: z.number().nullable().meta({
+    description: 'null for a shift migrated from the old app, which recorded no coordinates',
+  }),
+  lng: z.number().nullable(),
 });
 
 /** What any signed-in member sees of a shift. */
@@ -256,7 +258,7 @@ export function mapPublicShift(shift: Shift): PublicShiftResponse {
     description: shift.description ?? null,
     startsAt: toKstIso(shift.startsAt),
     endsAt: toKstIso(shift.endsAt),
-    place: { ...shift.place },
+    place: { ...shift.place, lat: shift.place.lat ?? null, lng: shift.place.lng ?? null },
     headcount: shift.headcount,
     slotsLeft: Math.max(0, shift.headcount - shift.filled),
     hourlyPayKrw: shift.hourlyPayKrw,

@@ -3,6 +3,7 @@ import type { Filter, ObjectId } from 'mongodb';
 import { type OutboxEvent, OUTBOX_FIELD } from '../../platform/outbox/outbox-event.js';
 import type { Database, UpdateFilter } from '../../platform/storage/database.js';
 import { newId, parseId } from '../../platform/storage/ids.js';
+import { importFromLegacy, type LegacyCopy } from '../../platform/storage/legacy-copy.js';
 import { updateWithVersion } from '../../platform/storage/optimistic.js';
 import { InjectDatabase } from '../../platform/storage/storage.module.js';
 import type { ShiftFacts, ShiftStatus } from './shift-facts.js';
@@ -15,8 +16,12 @@ interface Place {
   address: string;
   /** 10-digit 법정동코드 (see region-code.ts). */
   regionCode: string;
-  lat: number;
-  lng: number;
+  /**
+   * Coordinates: given with every shift posted here; absent on a shift migrated from the old
+   * app, which recorded an address and a 시도 only (nothing is made up for it).
+   */
+  lat?: number;
+  lng?: number;
 }
 
 /** A shift as the rest of the code sees it (never the stored shape). */
@@ -190,6 +195,43 @@ export class ShiftsRepository {
     if (!_id) return undefined;
     const doc = await this.collection.findOne({ _id });
     return doc ? toShift(doc) : undefined;
+  }
+
+  /**
+   * A shift from the old app (the Firestore migration), under the id the migration derived from
+   * its source path: written, or left as it is when it already holds this source copy. Its slots
+   * (`filled`, `holders`) start empty and stay the assignments' to move: a second import never
+   * resets them.
+   */
+  async importLegacy(
+    id: string,
+    shift: NewShift & {
+      status: ShiftStatus;
+      cancelledAt?: Date;
+      cancelReason?: string;
+    },
+    copy: LegacyCopy,
+    now: Date,
+  ): Promise<'written' | 'unchanged'> {
+    const _id = parseId(id);
+    if (!_id) throw new Error(`not an id: ${id}`);
+    const { description, cancelledAt, cancelReason, ...fields } = shift;
+    return importFromLegacy(
+      this.collection,
+      _id,
+      copy,
+      {
+        $set: {
+          ...fields,
+          ...(description === undefined ? {} : { description }),
+          ...(cancelledAt ? { cancelledAt, cancelReason, cancelledBy: 'legacy' } : {}),
+          updatedAt: now,
+        },
+        $setOnInsert: { filled: 0, holders: [], createdAt: now },
+        $inc: { version: 1 },
+      },
+      now,
+    );
   }
 
   async create(shift: NewShift, now: Date): Promise<Shift> {

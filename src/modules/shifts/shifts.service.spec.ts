@@ -156,7 +156,12 @@ describe(ShiftsService.name, () => {
           title: 'x',
           startsAt: SHIFT.startsAt,
           endsAt: SHIFT.endsAt,
-          place: SHIFT.place,
+          place: {
+            address: SHIFT.place.address,
+            regionCode: SHIFT.place.regionCode,
+            lat: 37.5,
+            lng: 127,
+          },
           headcount: 1,
           hourlyPayKrw: 12_000,
           requiredQualifications: [],
