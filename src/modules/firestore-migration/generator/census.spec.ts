@@ -483,7 +483,7 @@ describe('legacy generate: references hold, except the documented irregularities
 });
 
 describe("legacy generate: the migration's coercion rules read every shape", () => {
-  const refused = (group: string, rule: (f: FsFields) => ReturnType<typeof coerce.text>) =>
+  const refused = (group: string, rule: (f: FsFields) => { ok: boolean }) =>
     docs.filter((d) => groupOf(d.path) === group).filter((d) => !rule(d.fields).ok).length;
 
   it('every user, account, identity and post field the model reads coerces', () => {

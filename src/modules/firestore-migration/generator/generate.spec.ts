@@ -33,10 +33,10 @@ async function filesOf(root: string): Promise<Map<string, Buffer>> {
 
 /** Everything a source holds, by path. */
 async function readAll(source: FirestoreSource): Promise<Map<string, SourceDoc>> {
-  const snapshot = await source.openSnapshot();
+  const snapshot = await source.openSnapshot(undefined);
   const docs = new Map<string, SourceDoc>();
-  for (const group of await source.listCollectionGroups()) {
-    for (const partition of await source.partition(snapshot, group)) {
+  for (const group of await source.listCollectionGroups(snapshot)) {
+    for (const partition of await source.partition(snapshot, group, 8)) {
       for await (const { doc } of source.scan(snapshot, partition)) docs.set(doc.path, doc);
     }
   }
