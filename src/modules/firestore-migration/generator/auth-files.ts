@@ -17,7 +17,7 @@ import { Random } from './random.js';
  */
 
 /** Firebase's usual cost parameters; the signer key and salt separator are the project's own. */
-export function testHashParameters(seed: string): FirebaseHashParameters {
+function testHashParameters(seed: string): FirebaseHashParameters {
   return {
     signerKey: Random.for(seed, 'signer-key').bytes(64),
     saltSeparator: Buffer.from('Bw==', 'base64'),
@@ -26,7 +26,7 @@ export function testHashParameters(seed: string): FirebaseHashParameters {
   };
 }
 
-export function hashConfigJson(seed: string, params: FirebaseHashParameters): string {
+function hashConfigJson(seed: string, params: FirebaseHashParameters): string {
   return `${JSON.stringify(
     {
       algorithm: 'SCRYPT',

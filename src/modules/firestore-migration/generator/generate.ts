@@ -36,7 +36,7 @@ export interface GenerateOptions {
   onProgress?: (progress: { pass: Pass; done: number; total: number; documents: number }) => void;
 }
 
-export type Pass = (typeof PASSES)[number];
+type Pass = (typeof PASSES)[number];
 export const PASSES = [
   'users',
   'businesses',

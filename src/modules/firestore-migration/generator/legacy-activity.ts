@@ -50,21 +50,20 @@ const doc = (
   updateTime: ts(updatedMs),
 });
 
-export const businessId = (d: Dataset, owner: number) =>
-  autoId(Random.for(d.seed, 'business', owner));
+const businessId = (d: Dataset, owner: number) => autoId(Random.for(d.seed, 'business', owner));
 
 /** How many posts owner `owner`'s business has (0–7). */
 export const postCount = (d: Dataset, owner: number) =>
   Random.for(d.seed, 'post-count', owner).int(0, 7);
 
-export interface PostCore {
+interface PostCore {
   id: string;
   owner: UserCore;
   startMs: number;
   endMs: number;
 }
 
-export function postCore(d: Dataset, owner: UserCore, k: number): PostCore {
+function postCore(d: Dataset, owner: UserCore, k: number): PostCore {
   const rng = Random.for(d.seed, 'post', owner.index, k);
   const id = autoId(rng);
   const startMs = Math.floor(instantBetween(rng, owner.createdMs) / 1_800_000) * 1_800_000;
@@ -238,9 +237,9 @@ const MATCH_STATUS = {
 };
 
 /** Share of matches naming a post or worker deleted by hand in the console. */
-export const DANGLING_SHARE = 0.003;
+const DANGLING_SHARE = 0.003;
 /** Share of applications written twice by a double tap. */
-export const DUPLICATE_SHARE = 0.005;
+const DUPLICATE_SHARE = 0.005;
 
 /**
  * Worker `worker`'s applications (one per post, ~0.5% written twice), the matches made of some

@@ -36,7 +36,7 @@ export interface UserCore {
 
 const ROLE_SPELLINGS = { worker: 55, 알바: 15, WORKER: 5, business: 15, 사장님: 10 };
 /** Share of identity-verified workers whose CI is another verified user's (two accounts). */
-export const CI_COLLISION_SHARE = 0.001;
+const CI_COLLISION_SHARE = 0.001;
 
 export function userCore(seed: string, index: number): UserCore {
   const rng = Random.for(seed, 'user', index);
@@ -72,7 +72,7 @@ function ciOf(seed: string, index: number): string {
  * The CI of verified worker `core`: its own, or for ~0.1% another verified user's (the same
  * person with two accounts, which the migration reports as a collision).
  */
-export function ciOfUser(seed: string, users: number, core: UserCore): string {
+function ciOfUser(seed: string, users: number, core: UserCore): string {
   const rng = Random.for(seed, 'ci-collision', core.index);
   if (rng.chance(CI_COLLISION_SHARE)) {
     const other = drawUser(seed, users, rng, (u) => u.verified && u.index !== core.index);

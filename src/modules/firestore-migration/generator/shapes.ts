@@ -21,7 +21,7 @@ export function kstMidnight(y: number, m: number, d: number): number {
 }
 
 /** The old app's lifetime: launched in March 2019; the generated data ends in November 2025. */
-export const APP_LAUNCH_MS = kstMidnight(2019, 3, 1);
+const APP_LAUNCH_MS = kstMidnight(2019, 3, 1);
 export const DATA_END_MS = kstMidnight(2025, 11, 30);
 
 /** A Firestore Timestamp of a millisecond instant with a microsecond rest, as serverTimestamp() writes. */
@@ -50,7 +50,7 @@ export function instantBetween(rng: Random, from = APP_LAUNCH_MS, to = DATA_END_
   return from + rng.int(0, Math.max(0, Math.floor((to - from) / 1000))) * 1000 + rng.int(0, 999);
 }
 
-export type TimeShape = 'timestamp' | 'iso' | 'millis';
+type TimeShape = 'timestamp' | 'iso' | 'millis';
 
 /** A time in one of the three shapes: Timestamp 60%, ISO with +09:00 25%, epoch millis 15%. */
 export function mixedTime(
