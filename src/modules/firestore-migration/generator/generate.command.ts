@@ -7,7 +7,7 @@ import {
 import {
   generateLegacyDataset,
   type GenerateSummary,
-  OutputNotEmptyError,
+  OutputDirectoryError,
   PASSES,
 } from './generate.js';
 
@@ -146,7 +146,7 @@ export async function generateCommand(context: GenerateCommandContext): Promise<
     return 0;
   } catch (error) {
     bar?.stop();
-    if (error instanceof OutputNotEmptyError) {
+    if (error instanceof OutputDirectoryError) {
       context.err.write(`${error.message}\n`);
       return 1;
     }

@@ -7,7 +7,7 @@ import { NdjsonSource } from '../ndjson/ndjson-source.js';
 import { ExportSource } from '../source/export-source.js';
 import type { FirestoreSource } from '../source/firestore-source.js';
 import { formatGenerateSummary, generateCommand } from './generate.command.js';
-import { generateLegacyDataset, legacyDocuments, OutputNotEmptyError } from './generate.js';
+import { generateLegacyDataset, legacyDocuments, OutputDirectoryError } from './generate.js';
 
 const dirs: string[] = [];
 afterAll(() => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
@@ -124,8 +124,23 @@ describe('legacy generate and its --out directory', () => {
     await writeFile(path.join(out, 'notes.txt'), 'mine');
     await expect(
       generateLegacyDataset({ ...base, users: 5, seed: 's', format: 'ndjson', out }),
-    ).rejects.toBeInstanceOf(OutputNotEmptyError);
+    ).rejects.toBeInstanceOf(OutputDirectoryError);
     expect(await readdir(out)).toEqual(['notes.txt']);
+  });
+
+  it('refuses an --out that is a file', async () => {
+    const file = path.join(await tempDir(), 'file');
+    await writeFile(file, '');
+    await expect(
+      generateLegacyDataset({
+        ...base,
+        users: 5,
+        seed: 's',
+        format: 'export',
+        out: file,
+        force: true,
+      }),
+    ).rejects.toThrow(/is a file, not a directory/);
   });
 
   it("--force replaces an earlier run's files and keeps anything else", async () => {

@@ -68,8 +68,8 @@ const OWN_ENTRIES = [
   /^auth$/,
 ];
 
-export class OutputNotEmptyError extends Error {
-  override readonly name = 'OutputNotEmptyError';
+export class OutputDirectoryError extends Error {
+  override readonly name = 'OutputDirectoryError';
 }
 
 async function prepareOutput(out: string, force: boolean): Promise<void> {
@@ -77,12 +77,14 @@ async function prepareOutput(out: string, force: boolean): Promise<void> {
   try {
     entries = await readdir(out);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return;
+    if (code === 'ENOTDIR') throw new OutputDirectoryError(`${out} is a file, not a directory`);
     throw error;
   }
   if (entries.length === 0) return;
   if (!force)
-    throw new OutputNotEmptyError(
+    throw new OutputDirectoryError(
       `${out} is not empty (--force replaces what an earlier run wrote there)`,
     );
   // Only the generator's own files: --force on a directory holding anything else keeps it.

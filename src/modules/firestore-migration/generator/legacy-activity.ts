@@ -81,6 +81,9 @@ function drawPost(d: Dataset, rng: Random): PostCore | undefined {
   return undefined;
 }
 
+/** `10,320`: written out rather than by toLocaleString, whose output depends on the ICU data. */
+const thousands = (n: number) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+
 /** A 사업자등록번호 (first digit non-zero); ~1% with a check digit that does not match. */
 function businessNumber(rng: Random): string {
   const nine = `${rng.int(1, 9)}${rng.digits(8)}`;
@@ -195,11 +198,7 @@ export function generatePost(d: Dataset, owner: UserCore, k: number): SourceDoc 
   const wage = rng.int(986, 1500) * 10;
   const pay = rng.weighted({ won: 35, number: 45, text: 20 });
   f[rng.chance(0.6) ? 'wage' : 'pay'] =
-    pay === 'won'
-      ? `${wage.toLocaleString('en-US')}원`
-      : pay === 'number'
-        ? fs.int(wage)
-        : String(wage);
+    pay === 'won' ? `${thousands(wage)}원` : pay === 'number' ? fs.int(wage) : String(wage);
   const headcount = rng.int(1, 10);
   f[rng.chance(0.7) ? 'headcount' : 'needCount'] = rng.chance(0.8)
     ? fs.int(headcount)
