@@ -20,7 +20,6 @@ import {
   BUSINESS_WORDS,
   CANCEL_REASONS,
   CERTIFICATES,
-  DISTRICTS,
   JOB_TITLES,
   NOTIFICATION_TEXT,
   SIDO,
@@ -95,7 +94,7 @@ function address(rng: Random): { address: string; sido: (typeof SIDO)[number] } 
   const sido = rng.pick(SIDO);
   return {
     sido,
-    address: `${sido.full} ${rng.pick(DISTRICTS)} ${rng.pick(STREETS)} ${rng.int(1, 300)}`,
+    address: `${sido.full} ${rng.pick(sido.districts)} ${rng.pick(STREETS)} ${rng.int(1, 300)}`,
   };
 }
 

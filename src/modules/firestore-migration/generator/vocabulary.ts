@@ -45,38 +45,36 @@ export const GIVEN_SYLLABLES = [
   '유',
 ] as const;
 
-/** 시도: the names the old client wrote (short and full) and the 2-digit codes an admin script wrote. */
+/**
+ * 시도: the names the old client wrote (short and full), the 2-digit codes an admin script wrote,
+ * and a few of each one's 시군구 for addresses that read as real places.
+ */
 export const SIDO = [
-  { short: '서울', full: '서울특별시', code: '11' },
-  { short: '부산', full: '부산광역시', code: '26' },
-  { short: '대구', full: '대구광역시', code: '27' },
-  { short: '인천', full: '인천광역시', code: '28' },
-  { short: '광주', full: '광주광역시', code: '29' },
-  { short: '대전', full: '대전광역시', code: '30' },
-  { short: '울산', full: '울산광역시', code: '31' },
-  { short: '세종', full: '세종특별자치시', code: '36' },
-  { short: '경기', full: '경기도', code: '41' },
-  { short: '충북', full: '충청북도', code: '43' },
-  { short: '충남', full: '충청남도', code: '44' },
-  { short: '전남', full: '전라남도', code: '46' },
-  { short: '경북', full: '경상북도', code: '47' },
-  { short: '경남', full: '경상남도', code: '48' },
-  { short: '제주', full: '제주특별자치도', code: '50' },
-] as const;
-
-export const DISTRICTS = [
-  '중구',
-  '동구',
-  '서구',
-  '남구',
-  '북구',
-  '강남구',
-  '송파구',
-  '해운대구',
-  '수원시',
-  '성남시',
-  '청주시',
-  '천안시',
+  {
+    short: '서울',
+    full: '서울특별시',
+    code: '11',
+    districts: ['종로구', '마포구', '강남구', '송파구'],
+  },
+  { short: '부산', full: '부산광역시', code: '26', districts: ['해운대구', '부산진구', '사하구'] },
+  { short: '대구', full: '대구광역시', code: '27', districts: ['수성구', '달서구', '북구'] },
+  { short: '인천', full: '인천광역시', code: '28', districts: ['연수구', '남동구', '부평구'] },
+  { short: '광주', full: '광주광역시', code: '29', districts: ['서구', '북구', '광산구'] },
+  { short: '대전', full: '대전광역시', code: '30', districts: ['유성구', '서구', '중구'] },
+  { short: '울산', full: '울산광역시', code: '31', districts: ['남구', '중구', '울주군'] },
+  { short: '세종', full: '세종특별자치시', code: '36', districts: ['한솔동', '조치원읍'] },
+  {
+    short: '경기',
+    full: '경기도',
+    code: '41',
+    districts: ['수원시 팔달구', '성남시 분당구', '고양시 일산동구', '화성시'],
+  },
+  { short: '충북', full: '충청북도', code: '43', districts: ['청주시 상당구', '충주시'] },
+  { short: '충남', full: '충청남도', code: '44', districts: ['천안시 서북구', '아산시'] },
+  { short: '전남', full: '전라남도', code: '46', districts: ['여수시', '순천시', '목포시'] },
+  { short: '경북', full: '경상북도', code: '47', districts: ['포항시 남구', '구미시', '경주시'] },
+  { short: '경남', full: '경상남도', code: '48', districts: ['창원시 성산구', '김해시', '진주시'] },
+  { short: '제주', full: '제주특별자치도', code: '50', districts: ['제주시', '서귀포시'] },
 ] as const;
 
 export const STREETS = [
