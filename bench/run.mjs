@@ -8,6 +8,7 @@ const ALL = [
   'eligibility',
   'eligibility-route',
   'eligibility-latency',
+  'legacy-generate',
 ];
 const wanted = process.argv.slice(2).length ? process.argv.slice(2) : ALL;
 for (const name of wanted) {

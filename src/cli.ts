@@ -8,6 +8,10 @@ import {
   demoSeedCommand,
   localModeProblem,
 } from './modules/demo/demo-seed.command.js';
+import {
+  GENERATE_COMMAND,
+  generateCommand,
+} from './modules/firestore-migration/generator/generate.command.js';
 import { IMPORT_COMMAND, importCommand } from './modules/legacy-auth/import.command.js';
 import { JOBS_RUN_COMMAND, jobsRunCommand } from './platform/jobs/jobs-run.command.js';
 import { createLogger, flushLogger, type Logger } from './platform/logging/logger.js';
@@ -192,6 +196,11 @@ when all is well, 1 naming each problem, 2 on any other database.`,
   },
   'members create-staff': withDatabaseCommand(CREATE_STAFF_COMMAND, createStaff),
   'legacy-auth import': withDatabaseCommand(IMPORT_COMMAND, importCommand),
+  // Writes files only: no database is opened.
+  'legacy generate': {
+    spec: GENERATE_COMMAND,
+    run: ({ argv }) => generateCommand({ argv, out: process.stdout, err: process.stderr }),
+  },
   'privacy rotate-keys': withDatabaseCommand(ROTATE_KEYS_COMMAND, async (context) =>
     rotateKeysCommand(await privacyContext(context)),
   ),

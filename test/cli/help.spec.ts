@@ -82,6 +82,7 @@ describe('cli help (the built CLI)', () => {
         'db check',
         'members create-staff',
         'legacy-auth import',
+        'legacy generate',
         'privacy rotate-keys',
         'privacy verify-access-log',
         'privacy access-review',
@@ -117,7 +118,7 @@ describe('cli help (the built CLI)', () => {
   }, 90_000);
 
   it('prints the same usage for cli help <command> and <command> -h', async () => {
-    for (const name of ['members create-staff', 'demo seed', 'db migrate']) {
+    for (const name of ['members create-staff', 'demo seed', 'db migrate', 'legacy generate']) {
       const byHelp = await cli(['help', ...name.split(' ')]);
       const byFlag = await cli([...name.split(' '), '-h']);
 
@@ -126,6 +127,17 @@ describe('cli help (the built CLI)', () => {
     }
     expect(await fs.readdir(dataDir)).toEqual([]);
   }, 60_000);
+
+  it('cli help legacy generate shows its options', async () => {
+    const help = await cli(['help', 'legacy', 'generate']);
+
+    expect(help.code).toBe(0);
+    for (const option of ['--users <N>', '--seed <S>', '--format export|ndjson', '--out <dir>']) {
+      expect(help.out).toContain(option);
+    }
+    expect(help.out).toContain('--auth-users <K>');
+    expect(help.out).toContain('--force');
+  });
 
   it("refuses a command's unknown option with its usage on stderr, exit 2, before running it", async () => {
     for (const name of commandsIn(list.out)) {
