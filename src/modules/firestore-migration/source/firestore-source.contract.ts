@@ -21,6 +21,18 @@ export function withoutNestedArrays(value: FsValue, inArray = false): boolean {
   return true;
 }
 
+/** Firestore refuses field names of the form `__…__` (reserved), at any depth. */
+function withoutReservedNames(value: FsValue): boolean {
+  const kind = kindOf(value);
+  if (kind === 'array') return (value as FsValue[]).every(withoutReservedNames);
+  if (kind === 'map') {
+    return Object.entries((value as { map: FsFields }).map).every(
+      ([name, v]) => !/^__.*__$/.test(name) && withoutReservedNames(v),
+    );
+  }
+  return true;
+}
+
 const SEED: SeedDoc[] = [
   ...Array.from({ length: 25 }, (_, i) => ({
     path: `users/u${String(i).padStart(2, '0')}`,
@@ -45,6 +57,8 @@ async function drain(iterable: AsyncIterable<ScannedDoc>): Promise<ScannedDoc[]>
 export function describeSourceContract(
   name: string,
   open: (docs: SeedDoc[]) => Promise<FirestoreSource>,
+  /** reservedNamesRefused: the adapter writes through a server that refuses `__…__` names. */
+  options: { reservedNamesRefused?: boolean } = {},
 ): void {
   describe(`${name}: the FirestoreSource contract`, () => {
     let source: FirestoreSource | undefined;
@@ -119,7 +133,11 @@ export function describeSourceContract(
     it('keeps every value of generated documents exactly', async () => {
       const docs = fc
         .sample(
-          fsFields.filter((fields) => withoutNestedArrays({ map: fields })),
+          fsFields.filter(
+            (fields) =>
+              withoutNestedArrays({ map: fields }) &&
+              (!options.reservedNamesRefused || withoutReservedNames({ map: fields })),
+          ),
           { numRuns: 60, seed: 12 },
         )
         .map((fields, i) => ({ path: `things/t${String(i).padStart(3, '0')}`, fields }));
