@@ -1,3 +1,4 @@
+import { Firestore, Timestamp } from '@google-cloud/firestore';
 import { describe, expect, it } from 'vitest';
 import { fs } from '../firestore/value.js';
 import { describeSourceContract } from './firestore-source.contract.js';
@@ -354,5 +355,52 @@ describe('LiveFirestoreSource: discovery, counts, deltas', () => {
     const { fake, sut } = setup();
     await sut.close();
     expect(fake.isTerminated).toBe(true);
+  });
+});
+
+describe('LiveFirestoreSource: the queries it builds are ones the real SDK accepts', () => {
+  it('builds partition-bounded, resumed and watermark queries through a real client without error', async () => {
+    // A real (never connected) client; only runTransaction is intercepted to answer pages.
+    const real = new Firestore({ projectId: 'query-shapes', useBigInt: true });
+    const doc = (path: string) => ({
+      ref: real.doc(path),
+      data: () => ({ updatedAt: new Timestamp(300, 0) }),
+      get: () => new Timestamp(300, 0),
+      createTime: new Timestamp(1, 0),
+      updateTime: new Timestamp(2, 0),
+    });
+    let pages = 0;
+    const built: unknown[] = [];
+    const client = new Proxy(real, {
+      get(target, property, receiver) {
+        if (property !== 'runTransaction')
+          return Reflect.get(target, property, receiver) as unknown;
+        return (fn: (tx: unknown) => Promise<unknown>, options: { readOnly: boolean }) => {
+          expect(options.readOnly).toBe(true);
+          return fn({
+            get: (query: unknown) => {
+              built.push(query);
+              pages += 1;
+              const docs = pages % 2 === 1 ? [doc(`users/u1/bankAccounts/b${pages}`)] : [];
+              return Promise.resolve({ docs, size: docs.length });
+            },
+          });
+        };
+      },
+    });
+    const clock = virtualClock(Date.now());
+    const sut = new LiveFirestoreSource(client, { pageSize: 1, clock });
+    const snapshot = await sut.openSnapshot();
+    const partition: Partition = {
+      collectionGroup: 'bankAccounts',
+      index: 1,
+      bounds: { startAt: 'users/u0/bankAccounts/b0', endBefore: 'users/u9/bankAccounts/b9' },
+    };
+    await drain(sut.scan(snapshot, partition, { resumeAfter: 'users/u1/bankAccounts/b0' }));
+    await drain(
+      sut.changedSince(snapshot, 'bankAccounts', 'meta.updatedAt', { seconds: 1n, nanos: 0 }),
+    );
+    expect(built).toHaveLength(4);
+    await real.terminate();
   });
 });
