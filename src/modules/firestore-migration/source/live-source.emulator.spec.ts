@@ -1,8 +1,7 @@
-import { createRequire } from 'node:module';
-import { FirestoreServer } from '@firestore-emulator/server';
 import { Firestore } from '@google-cloud/firestore';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { canonicalText, fs, type FsFields } from '../firestore/value.js';
+import { startFirestoreEmulator } from './firestore-emulator.fixture.js';
 import { LiveFirestoreSource } from './live-source.js';
 import { toSdkFields } from './live-values.js';
 
@@ -18,31 +17,19 @@ import { toSdkFields } from './live-values.js';
  * SDK cannot write: a double with an integral value (it sends 5.0 as the integer 5).
  */
 
-// The emulator's start() binds 0.0.0.0 on a fixed port; bind its gRPC server to loopback on a
-// free port instead, with the grpc-js copy the emulator itself was built against.
-const emulatorRequire = createRequire(
-  createRequire(import.meta.url).resolve('@firestore-emulator/server'),
-);
-const grpc = emulatorRequire('@grpc/grpc-js') as typeof import('@grpc/grpc-js');
-
-let server: FirestoreServer;
+let emulator: Awaited<ReturnType<typeof startFirestoreEmulator>>;
 let client: Firestore;
 let sut: LiveFirestoreSource;
 
 beforeAll(async () => {
   // No probe of a cloud metadata server: the only traffic is to the emulator on 127.0.0.1.
   vi.stubEnv('METADATA_SERVER_DETECTION', 'none');
-  server = new FirestoreServer();
-  const grpcServer = (server as unknown as { server: import('@grpc/grpc-js').Server }).server;
-  const port = await new Promise<number>((resolve, reject) =>
-    grpcServer.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (error, p) =>
-      error ? reject(error) : resolve(p),
-    ),
-  );
+  emulator = await startFirestoreEmulator();
+  const [host, port] = emulator.host.split(':');
   client = new Firestore({
     projectId: 'workmatch-legacy',
-    host: '127.0.0.1',
-    port,
+    host: host!,
+    port: Number(port),
     ssl: false,
     useBigInt: true,
     customHeaders: { Authorization: 'Bearer owner' },
@@ -52,7 +39,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await sut?.close();
-  server?.stop();
+  emulator?.stop();
   vi.unstubAllEnvs();
 });
 

@@ -24,7 +24,7 @@ const CODE_NAMES: Record<number, string> = {
   14: 'UNAVAILABLE',
 };
 
-export function grpcError(code: number, message = 'injected by the fake'): Error {
+function grpcError(code: number, message = 'injected by the fake'): Error {
   return Object.assign(new Error(`${code} ${CODE_NAMES[code] ?? 'UNKNOWN'}: ${message}`), {
     code,
   });
