@@ -217,6 +217,26 @@ describe('LiveFirestoreSource: retries and backoff', () => {
     expect(clock.sleeps.every((ms) => ms > 0 && ms <= 2_000)).toBe(true);
   });
 
+  it('retries partitioning and counting as it retries pages', async () => {
+    const { fake, sut, seed } = setup({ collectionGroups: ['users'] });
+    for (let i = 0; i < 8; i += 1) seed(userPath(i), {});
+    const snapshot = await sut.openSnapshot();
+    fake.failNext(14, 1, 'partitions');
+    const partitions = await sut.partition(snapshot, 'users', 2);
+    fake.failNext(4, 1, 'count');
+    expect(await sut.count(snapshot, partitions[0]!)).toBe(4);
+    fake.failNext(8, 1, 'doc');
+    expect(await sut.get(snapshot, userPath(7))).toBeDefined();
+    expect(fake.reads.map((r) => [r.op, r.failedWith])).toEqual([
+      ['partitions', 14],
+      ['partitions', undefined],
+      ['count', 4],
+      ['count', undefined],
+      ['doc', 8],
+      ['doc', undefined],
+    ]);
+  });
+
   it('answers SourceUnavailableError when the retries run out', async () => {
     const { fake, sut, seed } = setup({ maxAttempts: 4, collectionGroups: ['users'] });
     seed('users/a', {});
@@ -273,6 +293,16 @@ describe('LiveFirestoreSource: the read-time retention window', () => {
     await expect(sut.openSnapshot(new Date(T0 - 8 * 86_400_000))).rejects.toThrow(
       SnapshotExpiredError,
     );
+  });
+
+  it('with PITR, pins the default snapshot to a whole minute, so it stays readable past the hour', async () => {
+    const { clock, sut, seed } = setup({ pitr: true, collectionGroups: ['users'] });
+    clock.advance(42_500);
+    seed('users/a', {});
+    const snapshot = await sut.openSnapshot();
+    expect(snapshot.readTime).toEqual({ seconds: BigInt(T0 / 1000), nanos: 0 });
+    clock.advance(2 * 86_400_000);
+    expect(await sut.get(snapshot, 'users/a')).toBeDefined();
   });
 
   it('expires a run whose read time falls out of retention mid-scan', async () => {
@@ -349,6 +379,13 @@ describe('LiveFirestoreSource: discovery, counts, deltas', () => {
       sut.changedSince(await sut.openSnapshot(), 'users', 'updatedAt', { seconds: 200n, nanos: 0 }),
     );
     expect(found.map((d) => d.path)).toEqual(['users/f', 'users/b', 'users/c', 'users/d']);
+  });
+
+  it('refuses a path that names no document', async () => {
+    const { sut } = setup();
+    const snapshot = await sut.openSnapshot();
+    await expect(sut.get(snapshot, 'users')).rejects.toThrow(RangeError);
+    await expect(sut.get(snapshot, 'users//x/y')).rejects.toThrow(RangeError);
   });
 
   it('terminates the client on close', async () => {

@@ -124,9 +124,12 @@ export class LiveFirestoreSource implements FirestoreSource {
   }
 
   async openSnapshot(at?: Date): Promise<Snapshot> {
-    const millis = at
+    let millis = at
       ? at.getTime()
       : Math.floor(this.clock.now() - (this.options.snapshotLagMs ?? 5_000));
+    // With PITR a whole-minute read time stays readable for 7 days, any other for an hour: a
+    // run that may outlast the hour (or be re-run tomorrow) pins the minute.
+    if (!at && this.options.pitr) millis -= millis % 60_000;
     if (!Number.isFinite(millis)) throw new RangeError('not a valid read time');
     if (millis > this.clock.now()) throw new RangeError('a snapshot cannot be in the future');
     const readTime = tsOf(Timestamp.fromMillis(millis));
@@ -153,6 +156,7 @@ export class LiveFirestoreSource implements FirestoreSource {
         for (const doc of docs) {
           await this.throttle.ready();
           next.push(...(await this.withRetry(() => doc.listCollections())));
+          this.throttle.charge(1);
         }
       }
       level = next;
@@ -237,6 +241,9 @@ export class LiveFirestoreSource implements FirestoreSource {
     field: string,
     since: Ts,
   ): AsyncIterable<SourceDoc> {
+    // A dotted field is a nested one (`meta.updatedAt`). A collection group query on a field
+    // needs that field's single-field index enabled for collection group scope (not automatic);
+    // without it Firestore answers FAILED_PRECONDITION with a link to create it (SourceReadError).
     const fieldPath = new FieldPath(...field.split('.'));
     // An inequality orders by its field first; the path breaks ties, so the cursor is exact.
     const base = this.db
@@ -257,6 +264,10 @@ export class LiveFirestoreSource implements FirestoreSource {
   }
 
   async get(snapshot: Snapshot, path: string): Promise<SourceDoc | undefined> {
+    const segments = path.split('/');
+    if (segments.length % 2 !== 0 || segments.some((s) => s === '')) {
+      throw new RangeError('not a document path (collection/id pairs)');
+    }
     const ref = this.db.doc(path);
     const doc = await this.attempt(
       snapshot,
