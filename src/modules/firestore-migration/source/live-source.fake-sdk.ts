@@ -125,7 +125,12 @@ export class FakeFirestoreSdk {
   private terminated = false;
 
   constructor(
-    private readonly options: { now: () => number; retentionMs?: number } = {
+    private readonly options: {
+      now: () => number;
+      retentionMs?: number;
+      /** Serve queries as if they had no start cursor (as @firestore-emulator/server does). */
+      ignoreStartCursors?: boolean;
+    } = {
       now: () => Date.now(),
     },
   ) {}
@@ -279,7 +284,7 @@ export class FakeFirestoreSdk {
     matching.sort((a, b) => this.compareKeys(orders, keyOf(a), keyOf(b)));
     const cut = matching.filter((d) => {
       const key = keyOf(d);
-      if (state.start) {
+      if (state.start && !this.options.ignoreStartCursors) {
         const c = this.compareKeys(orders, key, state.start.values);
         if (state.start.before ? c < 0 : c <= 0) return false;
       }

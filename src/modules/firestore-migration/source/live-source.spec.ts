@@ -1,8 +1,10 @@
 import { Firestore, Timestamp } from '@google-cloud/firestore';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fs } from '../firestore/value.js';
 import { describeSourceContract } from './firestore-source.contract.js';
 import {
+  comparePaths,
   type Partition,
   type ScannedDoc,
   SnapshotExpiredError,
@@ -381,6 +383,24 @@ describe('LiveFirestoreSource: discovery, counts, deltas', () => {
     expect(found.map((d) => d.path)).toEqual(['users/f', 'users/b', 'users/c', 'users/d']);
   });
 
+  it('stops with SourceReadError when a server answers pages that do not move past the cursor', async () => {
+    const clock = virtualClock();
+    const fake = new FakeFirestoreSdk({ now: clock.now, ignoreStartCursors: true });
+    for (const id of ['a', 'b', 'c'])
+      fake.set(`users/${id}`, { updatedAt: new Timestamp(300, 0) }, T0 - 60_000);
+    const sut = new LiveFirestoreSource(fake.client(), {
+      pageSize: 2,
+      clock,
+      collectionGroups: ['users'],
+    });
+    const snapshot = await sut.openSnapshot();
+    const [partition] = await sut.partition(snapshot, 'users', 1);
+    await expect(drain(sut.scan(snapshot, partition!))).rejects.toThrow(/does not move past/);
+    await expect(
+      drain(sut.changedSince(snapshot, 'users', 'updatedAt', { seconds: 0n, nanos: 0 })),
+    ).rejects.toThrow(SourceReadError);
+  });
+
   it('refuses a path that names no document', async () => {
     const { sut } = setup();
     const snapshot = await sut.openSnapshot();
@@ -439,5 +459,40 @@ describe('LiveFirestoreSource: the queries it builds are ones the real SDK accep
     );
     expect(built).toHaveLength(4);
     await real.terminate();
+  });
+});
+
+describe('LiveFirestoreSource: exactly once, whatever the sizes and failures', () => {
+  it('emits every document of the group once, in order, for any partition count, page size and injected retryable errors', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.uniqueArray(fc.stringMatching(/^[a-z0-9]{1,6}$/), { maxLength: 60 }),
+        fc.integer({ min: 1, max: 8 }),
+        fc.integer({ min: 1, max: 7 }),
+        fc.array(fc.constantFrom(4, 8, 14), { maxLength: 6 }),
+        async (ids, desired, pageSize, faults) => {
+          const { fake, sut, seed } = setup({
+            pageSize,
+            maxAttempts: 10,
+            collectionGroups: ['users'],
+          });
+          for (const id of ids) seed(`users/${id}`, {});
+          seed('users/x/users/nested', {});
+          seed('shifts/s1', {});
+          const snapshot = await sut.openSnapshot();
+          const partitions = await sut.partition(snapshot, 'users', desired);
+          for (const code of faults) fake.failNext(code, 1, 'query');
+          const seen: string[] = [];
+          for (const p of partitions) {
+            for await (const { doc } of sut.scan(snapshot, p)) seen.push(doc.path);
+          }
+          const expected = [...ids.map((id) => `users/${id}`), 'users/x/users/nested'].sort(
+            comparePaths,
+          );
+          expect(seen).toEqual(expected);
+        },
+      ),
+      { numRuns: 60, seed: 12 },
+    );
   });
 });

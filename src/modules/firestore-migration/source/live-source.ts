@@ -215,6 +215,7 @@ export class LiveFirestoreSource implements FirestoreSource {
       if (cursor !== undefined) query = query.startAfter(cursor);
       const page = await this.readPage(snapshot, query.limit(pageSize));
       for (const doc of page.docs) {
+        if (cursor !== undefined && comparePaths(doc.ref.path, cursor) <= 0) throw notAdvancing();
         cursor = doc.ref.path;
         if (collectionGroupOf(cursor) !== partition.collectionGroup) continue;
         yield { doc: toSourceDoc(doc), cursor };
@@ -256,7 +257,9 @@ export class LiveFirestoreSource implements FirestoreSource {
       const query = cursor ? base.startAfter(...cursor) : base;
       const page = await this.readPage(snapshot, query.limit(this.pageSize));
       for (const doc of page.docs) {
-        cursor = [doc.get(fieldPath) as Timestamp, doc.ref.path];
+        const key: [Timestamp, string] = [doc.get(fieldPath) as Timestamp, doc.ref.path];
+        if (cursor && compareWatermarkKeys(key, cursor) <= 0) throw notAdvancing();
+        cursor = key;
         if (collectionGroupOf(doc.ref.path) === collectionGroup) yield toSourceDoc(doc);
       }
       if (page.size < this.pageSize) return;
@@ -385,6 +388,23 @@ function toSourceDoc(doc: DocumentSnapshot): SourceDoc {
     ...(doc.createTime ? { createTime: tsOf(doc.createTime) } : {}),
     ...(doc.updateTime ? { updateTime: tsOf(doc.updateTime) } : {}),
   };
+}
+
+/**
+ * A page that does not move past its cursor would be read forever (a server or emulator that
+ * ignores cursors, such as @firestore-emulator/server): stop instead.
+ */
+function notAdvancing(): SourceReadError {
+  return new SourceReadError(
+    'Firestore answered a page that does not move past its cursor',
+    undefined,
+  );
+}
+
+function compareWatermarkKeys(a: [Timestamp, string], b: [Timestamp, string]): number {
+  const x = timestampMicros(tsOf(a[0]));
+  const y = timestampMicros(tsOf(b[0]));
+  return x < y ? -1 : x > y ? 1 : comparePaths(a[1], b[1]);
 }
 
 function refPath(value: unknown): string | undefined {
