@@ -21,6 +21,7 @@ const CODE_NAMES: Record<number, string> = {
   7: 'PERMISSION_DENIED',
   8: 'RESOURCE_EXHAUSTED',
   9: 'FAILED_PRECONDITION',
+  12: 'UNIMPLEMENTED',
   14: 'UNAVAILABLE',
 };
 

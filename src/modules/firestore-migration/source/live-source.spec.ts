@@ -2,7 +2,7 @@ import { Firestore, Timestamp } from '@google-cloud/firestore';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fs } from '../firestore/value.js';
-import { describeSourceContract } from './firestore-source.contract.js';
+import { describeSourceContract, firestoreCanHold } from './firestore-source.contract.js';
 import {
   comparePaths,
   type Partition,
@@ -71,7 +71,7 @@ describeSourceContract(
     for (const doc of docs) seed(doc.path, doc.fields);
     return Promise.resolve(sut);
   },
-  { reservedNamesRefused: true },
+  { seedable: (fields) => firestoreCanHold({ map: fields }) },
 );
 
 describe('LiveFirestoreSource: keyset paging at the pinned read time', () => {
@@ -174,6 +174,16 @@ describe('LiveFirestoreSource: partitions', () => {
       seen.push(...(await drain(sut.scan(snapshot, p))).map((d) => d.doc.path));
     }
     expect(seen).toEqual(Array.from({ length: 12 }, (_, i) => userPath(i * 2)));
+  });
+
+  it('reads the whole group as one partition from a server without PartitionQuery', async () => {
+    const { fake, sut, seed } = setup();
+    for (let i = 0; i < 5; i += 1) seed(userPath(i), {});
+    const snapshot = await sut.openSnapshot();
+    fake.failNext(12, 1, 'partitions');
+    const partitions = await sut.partition(snapshot, 'users', 4);
+    expect(partitions).toEqual([{ collectionGroup: 'users', index: 0, bounds: {} }]);
+    expect(await drain(sut.scan(snapshot, partitions[0]!))).toHaveLength(5);
   });
 
   it('never widens a partition for a cursor from before its start', async () => {

@@ -52,6 +52,7 @@ const GRPC = {
   DEADLINE_EXCEEDED: 4,
   RESOURCE_EXHAUSTED: 8,
   FAILED_PRECONDITION: 9,
+  UNIMPLEMENTED: 12,
   UNAVAILABLE: 14,
 } as const;
 const RETRYABLE = new Set<number>([
@@ -185,6 +186,12 @@ export class LiveFirestoreSource implements FirestoreSource {
         paths.push(refPath(piece.endBefore?.[0]));
       }
       return paths;
+    }).catch((error: unknown) => {
+      // A server without PartitionQuery (the official emulator): the whole group is one piece.
+      if (error instanceof SourceReadError && error.grpcCode === GRPC.UNIMPLEMENTED) {
+        return [undefined];
+      }
+      throw error;
     });
     return splits.map((endBefore, index) => {
       const startAt = index === 0 ? undefined : splits[index - 1];

@@ -63,7 +63,7 @@ export function sourceFromConfig(input: SourceOptions): FirestoreSource {
  * A client as the live source needs it: `useBigInt` (every integer exact), REST when asked.
  * `FIRESTORE_EMULATOR_HOST`, when set, points it at an emulator (the SDK's own rule).
  */
-function createLiveFirestore(options: {
+export function createLiveFirestore(options: {
   projectId: string;
   databaseId?: string | undefined;
   credentialsFile?: string | undefined;
