@@ -10,10 +10,10 @@ import { toSdkFields } from './live-values.js';
  * real SDK over gRPC to `@firestore-emulator/server`, read back through the live source (a pinned
  * read-only transaction and the converter). Only values: that emulator ignores cursors and has
  * no listCollections, so paging, partitions and discovery are tested against the SDK fake
- * (live-source.spec.ts).
+ * (live-source.spec.ts) and Google's own emulator (live-source.official-emulator.spec.ts).
  *
- * What the emulator cannot hold, and so is covered by the SDK-object tests (live-values.spec.ts):
- * an int64 beyond ±2^53 (it keeps integers as JS numbers and fails the commit). And what the Node
+ * What this emulator cannot hold, and so is covered by the SDK-object tests (live-values.spec.ts)
+ * and the official emulator's contract run: an int64 beyond ±2^53 (it keeps integers as JS numbers and fails the commit). And what the Node
  * SDK cannot write: a double with an integral value (it sends 5.0 as the integer 5).
  */
 

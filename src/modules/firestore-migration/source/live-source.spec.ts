@@ -411,11 +411,15 @@ describe('LiveFirestoreSource: discovery, counts, deltas', () => {
     ).rejects.toThrow(SourceReadError);
   });
 
-  it('refuses a path that names no document', async () => {
+  it('refuses a path that names no document, and a page size below one', async () => {
     const { sut } = setup();
     const snapshot = await sut.openSnapshot();
     await expect(sut.get(snapshot, 'users')).rejects.toThrow(RangeError);
     await expect(sut.get(snapshot, 'users//x/y')).rejects.toThrow(RangeError);
+    const [partition] = await sut.partition(snapshot, 'users', 1);
+    await expect(drain(sut.scan(snapshot, partition!, { pageSize: 0 }))).rejects.toThrow(
+      RangeError,
+    );
   });
 
   it('terminates the client on close', async () => {

@@ -209,6 +209,7 @@ export class LiveFirestoreSource implements FirestoreSource {
     options: { resumeAfter?: string; pageSize?: number } = {},
   ): AsyncIterable<ScannedDoc> {
     const pageSize = options.pageSize ?? this.pageSize;
+    if (!(pageSize >= 1)) throw new RangeError('pageSize must be at least 1');
     const { startAt } = partition.bounds;
     // A cursor before the partition (a stale checkpoint) must not widen it: startAfter replaces
     // startAt in a Firestore query.
