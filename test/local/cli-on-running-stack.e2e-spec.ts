@@ -122,6 +122,14 @@ describe('the CLI against a running stack', () => {
     );
     await writeFile(config, hashConfigJson(params));
     await expectOk(['legacy-auth', 'import', '--users', users, '--hash-config', config], /1/);
+
+    // Made-up legacy data for the Firestore migration (its auth export is another project's,
+    // with other hash parameters: test/legacy-auth/generated-users.spec.ts imports it).
+    const legacy = path.join(dataDir, 'legacy');
+    await expectOk(
+      ['legacy', 'generate', '--users', '20', '--seed', '7', '--format', 'ndjson', '--out', legacy],
+      /users/,
+    );
   }, 180_000);
 
   it("prints the stack's inbox: the demo's assignments went out as AlimTalk", async () => {
