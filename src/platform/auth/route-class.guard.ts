@@ -27,13 +27,33 @@ const REFUSALS: Record<string, string> = {
 /** The one guard: enforces each route's class (401 without a valid token, 403 for a wrong role). */
 @Injectable()
 export class RouteClassGuard implements CanActivate {
+  /**
+   * A handler's class and roles, read once: decorators are fixed when the app starts, and the
+   * metadata lookups were a cost of every request (issue 11: the `http` bench).
+   */
+  private readonly routes = new WeakMap<
+    object,
+    { routeClass: RouteClass | undefined; roles: readonly Role[] | undefined }
+  >();
+
   constructor(private readonly reflector: Reflector) {}
 
+  private routeOf(context: ExecutionContext) {
+    const handler = context.getHandler();
+    let route = this.routes.get(handler);
+    if (!route) {
+      const targets = [handler, context.getClass()];
+      route = {
+        routeClass: this.reflector.getAllAndOverride<RouteClass | undefined>(ROUTE_CLASS, targets),
+        roles: this.reflector.getAllAndOverride<readonly Role[] | undefined>(ROUTE_ROLES, targets),
+      };
+      this.routes.set(handler, route);
+    }
+    return route;
+  }
+
   canActivate(context: ExecutionContext): boolean {
-    const routeClass = this.reflector.getAllAndOverride<RouteClass | undefined>(ROUTE_CLASS, [
-      context.getHandler(),
-      context.getClass(),
-    ]);
+    const { routeClass, roles } = this.routeOf(context);
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     // Fail closed: a route without a class (a test forbids it) serves nobody.
     if (!routeClass)
@@ -55,10 +75,6 @@ export class RouteClassGuard implements CanActivate {
       throw new DomainError('unauthorized', reason, REFUSALS[reason] ?? REFUSALS.unauthenticated!);
     }
     if (routeClass === 'member') {
-      const roles = this.reflector.getAllAndOverride<readonly Role[] | undefined>(ROUTE_ROLES, [
-        context.getHandler(),
-        context.getClass(),
-      ]);
       if (!roles || principal.groups.some((group) => roles.includes(group))) return true;
       throw new DomainError(
         'forbidden',
