@@ -13,7 +13,7 @@ const T1 = new Date('2026-12-02T00:00:00Z');
 const copy = (hash: string, mappingVersion = 1): LegacyCopy => ({
   path: 'users/u1',
   hash,
-  fields: { name: '김민수' },
+  sealed: 'ciphertext of the source values',
   mappingVersion,
 });
 
@@ -49,7 +49,7 @@ describe('importFromLegacy', () => {
         sources: {
           [legacySourceKey('users/u1')]: {
             path: 'users/u1',
-            fields: { name: '김민수' },
+            sealed: 'ciphertext of the source values',
             marker: '1:h1',
           },
         },

@@ -5,17 +5,18 @@ import { ConcurrentModificationError, isDuplicateKeyError } from './errors.js';
 /**
  * What a document migrated from the old app keeps of its source until the migration's cleanup
  * (docs/legacy-firestore.md, "How it maps into our model"): under `_legacy.sources.<key>`, the
- * source document's values in the migration's lossless stored form, its path, its update time
- * when the source knows it, and the canonical hash the verifier compares. A repository that
- * imports legacy documents stores this as given: it never reads inside `fields`.
+ * source document's values, encrypted by the migration (they hold whatever the old app stored,
+ * personal data among it), its path, its update time when the source knows it, and the marker
+ * (canonical hash and mapping version) that makes a second import of the same source a no-op.
+ * A repository stores this as given: it cannot read inside `sealed`.
  */
 export interface LegacyCopy {
   /** The source document's path (`users/u1/bankAccounts/b1`). */
   path: string;
   /** SHA-256 (hex) of the source document's canonical form: unchanged source, nothing to write. */
   hash: string;
-  /** The source values, already in stored form (escaped names, tagged values). */
-  fields: Document;
+  /** The source values, encrypted by the migration (firestore-migration/codec/legacy-sealer.ts). */
+  sealed: unknown;
   updateTime?: Date;
   /** The mapping's version: a new mapping rewrites what an older one wrote. */
   mappingVersion: number;
@@ -42,7 +43,7 @@ function legacyUpdate(copy: LegacyCopy, at: Date): { set: Document; setOnInsert:
     set: {
       [`${LEGACY_FIELD}.sources.${key}`]: {
         path: copy.path,
-        fields: copy.fields,
+        sealed: copy.sealed,
         ...(copy.updateTime ? { updateTime: copy.updateTime } : {}),
         marker: markerOf(copy),
         writtenAt: at,

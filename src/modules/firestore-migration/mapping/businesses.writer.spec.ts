@@ -17,6 +17,7 @@ import { MigrationEngine } from '../engine/migration-engine.js';
 import { MigrationStateRepository } from '../engine/migration-state.repository.js';
 import { STAGE_NAMES, type StageName, type StageWriter } from '../engine/stages.js';
 import { fs } from '../firestore/value.js';
+import { LegacySealer } from '../codec/legacy-sealer.js';
 import { InMemorySource } from '../source/in-memory-source.js';
 import { BusinessesWriter } from './businesses.writer.js';
 import { MembersWriter } from './members.writer.js';
@@ -37,6 +38,7 @@ describe('the businesses stage', () => {
   let members: MembersRepository;
   let workers: WorkersRepository;
   let source: InMemorySource;
+  let sealer: LegacySealer;
   let state: MigrationStateRepository;
 
   beforeEach(async () => {
@@ -44,6 +46,7 @@ describe('the businesses stage', () => {
     db = await EmbeddedDatabase.open(dir, { logger: silent, dbName: 'test' });
     await new SchemaMigrator(db, MIGRATIONS).migrate(silent);
     const privacy = await openPrivacy(loadConfig({ DATA_DIR: dir }), db);
+    sealer = new LegacySealer(privacy.cipher);
     businesses = new BusinessesRepository(db, privacy.personalData);
     members = new MembersRepository(db, privacy.personalData);
     workers = new WorkersRepository(db, privacy.personalData);
@@ -66,9 +69,9 @@ describe('the businesses stage', () => {
         STAGE_NAMES.map((name) => [
           name,
           name === 'members'
-            ? new MembersWriter(members, workers)
+            ? new MembersWriter(members, workers, sealer)
             : name === 'businesses'
-              ? new BusinessesWriter(businesses, members)
+              ? new BusinessesWriter(businesses, members, sealer)
               : never,
         ]),
       ) as Record<StageName, StageWriter>,
@@ -151,7 +154,7 @@ describe('the businesses stage', () => {
       writers: Object.fromEntries(
         STAGE_NAMES.map((name) => [
           name,
-          name === 'businesses' ? new BusinessesWriter(businesses, members) : never,
+          name === 'businesses' ? new BusinessesWriter(businesses, members, sealer) : never,
         ]),
       ) as Record<StageName, StageWriter>,
       logger: silent,

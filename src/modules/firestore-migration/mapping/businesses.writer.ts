@@ -14,7 +14,7 @@ import {
   refId,
   text,
 } from './coerce.js';
-import { legacyCopyOf } from './legacy-copies.js';
+import type { LegacySealer } from '../codec/legacy-sealer.js';
 
 const LEGACY = 'legacy';
 const userRef = refId('users');
@@ -30,6 +30,7 @@ export class BusinessesWriter implements StageWriter {
   constructor(
     private readonly businesses: BusinessesRepository,
     private readonly members: MembersRepository,
+    private readonly sealer: LegacySealer,
   ) {}
 
   async write(docs: readonly SourceDoc[], context: { now: Date }): Promise<WriteResult> {
@@ -72,9 +73,11 @@ export class BusinessesWriter implements StageWriter {
     const blocked = await this.existingMembers('blocked', f.blocked, owner, report);
     const status = read('ntsStatus', ntsStatus(f.ntsStatus));
     const verified = read('verified', flag(f.verified)) === true;
+    const id = idFromLegacyPath(doc.path);
+    const copy = await this.sealer.copyOf(doc, { collection: 'businesses', id });
     try {
       return await this.businesses.importLegacy(
-        idFromLegacyPath(doc.path),
+        id,
         {
           businessNumber: number.value,
           representativeName,
@@ -111,7 +114,7 @@ export class BusinessesWriter implements StageWriter {
             at: createdAt,
           })),
         },
-        legacyCopyOf(doc),
+        copy,
         now,
       );
     } catch (error) {

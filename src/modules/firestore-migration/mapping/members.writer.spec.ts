@@ -12,11 +12,11 @@ import { legacySourceKey } from '../../../platform/storage/legacy-copy.js';
 import { openPrivacy } from '../../../privacy/privacy.js';
 import { MembersRepository } from '../../members/members.repository.js';
 import { WorkersRepository } from '../../workers/workers.repository.js';
-import { decodeFields } from '../codec/legacy-codec.js';
 import { MigrationEngine } from '../engine/migration-engine.js';
 import { MigrationStateRepository } from '../engine/migration-state.repository.js';
 import { STAGE_NAMES, type StageName, type StageWriter } from '../engine/stages.js';
 import { canonicalText, fs, type FsFields } from '../firestore/value.js';
+import { LegacySealer } from '../codec/legacy-sealer.js';
 import { InMemorySource } from '../source/in-memory-source.js';
 import { MembersWriter } from './members.writer.js';
 
@@ -33,6 +33,7 @@ describe('the members stage', () => {
   let members: MembersRepository;
   let workers: WorkersRepository;
   let source: InMemorySource;
+  let sealer: LegacySealer;
   let state: MigrationStateRepository;
 
   beforeEach(async () => {
@@ -40,6 +41,7 @@ describe('the members stage', () => {
     db = await EmbeddedDatabase.open(dir, { logger: silent, dbName: 'test' });
     await new SchemaMigrator(db, MIGRATIONS).migrate(silent);
     const privacy = await openPrivacy(loadConfig({ DATA_DIR: dir }), db);
+    sealer = new LegacySealer(privacy.cipher);
     members = new MembersRepository(db, privacy.personalData);
     workers = new WorkersRepository(db, privacy.personalData);
     source = new InMemorySource();
@@ -57,7 +59,7 @@ describe('the members stage', () => {
       writers: Object.fromEntries(
         STAGE_NAMES.map((name) => [
           name,
-          name === 'members' ? new MembersWriter(members, workers) : never,
+          name === 'members' ? new MembersWriter(members, workers, sealer) : never,
         ]),
       ) as Record<StageName, StageWriter>,
       logger: silent,
@@ -110,18 +112,36 @@ describe('the members stage', () => {
       expect(stored).not.toContain(plain);
   });
 
-  it('keeps the original values in _legacy, exactly, unread fields and unclear types included', async () => {
+  it('keeps the original values in _legacy, encrypted, and exactly: unread fields and unclear types included', async () => {
     source.set('users/UidWorker00000000000000001', worker);
     await run();
 
     const doc = (await db
       .collection('members')
       .findOne({ _id: 'UidWorker00000000000000001' as never })) as unknown as {
-      _legacy: { sources: Record<string, { path: string; fields: unknown }> };
+      _legacy: { sources: Record<string, { path: string; sealed: unknown }> };
     };
     const copy = doc._legacy.sources[legacySourceKey('users/UidWorker00000000000000001')]!;
     expect(copy.path).toBe('users/UidWorker00000000000000001');
-    expect(canonicalText({ map: decodeFields(copy.fields) })).toBe(canonicalText({ map: worker }));
+    // Nothing of the old document is readable in the database: not the name, the phone, the CI.
+    const stored = JSON.stringify(doc);
+    for (const plain of ['김민수', '1012345678', CI_A.slice(0, 20), 'unread-by-our-code']) {
+      expect(stored).not.toContain(plain);
+    }
+    const opened = await sealer.open(
+      { collection: 'members', id: 'UidWorker00000000000000001' },
+      copy.path,
+      copy.sealed,
+    );
+    expect(canonicalText({ map: opened })).toBe(canonicalText({ map: worker }));
+    // Bound to its document: the same copy does not open as another member's.
+    await expect(
+      sealer.open(
+        { collection: 'members', id: 'UidSomeoneElse000000000001' },
+        copy.path,
+        copy.sealed,
+      ),
+    ).rejects.toThrow();
   });
 
   it('reports a CI another worker holds and imports the second worker without it', async () => {

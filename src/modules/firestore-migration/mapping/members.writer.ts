@@ -5,7 +5,7 @@ import { ConflictError } from '../../../platform/errors/domain.error.js';
 import type { SourceDoc } from '../firestore/value.js';
 import type { MigrationIssue, StageWriter, WriteResult } from '../engine/stages.js';
 import { calendarDate, type Coerced, phone, role, text, workerStatus } from './coerce.js';
-import { legacyCopyOf } from './legacy-copies.js';
+import type { LegacySealer } from '../codec/legacy-sealer.js';
 
 /** A Firebase uid, as `users/{uid}` names it (28 letters and digits; older ones differ). */
 const UID = /^[A-Za-z0-9_-]{1,128}$/;
@@ -23,6 +23,7 @@ export class MembersWriter implements StageWriter {
   constructor(
     private readonly members: MembersRepository,
     private readonly workers: WorkersRepository,
+    private readonly sealer: LegacySealer,
   ) {}
 
   async write(docs: readonly SourceDoc[], context: { now: Date }): Promise<WriteResult> {
@@ -72,7 +73,7 @@ export class MembersWriter implements StageWriter {
       email = undefined;
     }
     const mobile = read('phone', phone(f.phone));
-    const copy = legacyCopyOf(doc);
+    const copy = await this.sealer.copyOf(doc, { collection: 'members', id: uid });
     const member = await this.members.importLegacy(
       {
         id: uid,
@@ -106,9 +107,10 @@ export class MembersWriter implements StageWriter {
       ...(ci ? { ci } : {}),
       ...(status === 'withdrawn' ? { withdrawnAt: now } : {}),
     };
+    const workerCopy = await this.sealer.copyOf(doc, { collection: 'workers', id: uid });
     let worker: 'written' | 'unchanged';
     try {
-      worker = await this.workers.importLegacy(uid, patch, copy, now);
+      worker = await this.workers.importLegacy(uid, patch, workerCopy, now);
     } catch (error) {
       if (!(error instanceof ConflictError && error.code === 'identity_already_used')) throw error;
       // One person, two accounts in the old app: the first keeps the CI; this one is imported
@@ -119,7 +121,7 @@ export class MembersWriter implements StageWriter {
         detail: 'ci: another migrated worker holds the same CI',
       });
       const { ci: _dropped, ...withoutCi } = patch;
-      worker = await this.workers.importLegacy(uid, withoutCi, copy, now);
+      worker = await this.workers.importLegacy(uid, withoutCi, workerCopy, now);
     }
     return member === 'written' || worker === 'written' ? 'written' : 'unchanged';
   }

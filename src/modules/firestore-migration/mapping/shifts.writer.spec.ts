@@ -19,6 +19,7 @@ import { MigrationEngine } from '../engine/migration-engine.js';
 import { MigrationStateRepository } from '../engine/migration-state.repository.js';
 import { STAGE_NAMES, type StageName, type StageWriter } from '../engine/stages.js';
 import { fs, type FsFields } from '../firestore/value.js';
+import { LegacySealer } from '../codec/legacy-sealer.js';
 import { InMemorySource } from '../source/in-memory-source.js';
 import { BusinessesWriter } from './businesses.writer.js';
 import { MembersWriter } from './members.writer.js';
@@ -37,6 +38,7 @@ describe('the shifts stage', () => {
   let db: Database;
   let shifts: ShiftsRepository;
   let source: InMemorySource;
+  let sealer: LegacySealer;
   let state: MigrationStateRepository;
   let writers: Record<StageName, StageWriter>;
 
@@ -45,6 +47,7 @@ describe('the shifts stage', () => {
     db = await EmbeddedDatabase.open(dir, { logger: silent, dbName: 'test' });
     await new SchemaMigrator(db, MIGRATIONS).migrate(silent);
     const privacy = await openPrivacy(loadConfig({ DATA_DIR: dir }), db);
+    sealer = new LegacySealer(privacy.cipher);
     const members = new MembersRepository(db, privacy.personalData);
     const workers = new WorkersRepository(db, privacy.personalData);
     const businesses = new BusinessesRepository(db, privacy.personalData);
@@ -55,9 +58,9 @@ describe('the shifts stage', () => {
       StageName,
       StageWriter
     >;
-    writers.members = new MembersWriter(members, workers);
-    writers.businesses = new BusinessesWriter(businesses, members);
-    writers.shifts = new ShiftsWriter(shifts, businesses);
+    writers.members = new MembersWriter(members, workers, sealer);
+    writers.businesses = new BusinessesWriter(businesses, members, sealer);
+    writers.shifts = new ShiftsWriter(shifts, businesses, sealer);
     source.set(`users/${OWNER}`, { role: '사장님', name: '박사장' });
     source.set(BAKERY, {
       bizNo: '124-81-00998',

@@ -16,7 +16,7 @@ import {
   shiftStatus,
   text,
 } from './coerce.js';
-import { legacyCopyOf } from './legacy-copies.js';
+import type { LegacySealer } from '../codec/legacy-sealer.js';
 
 /** The age a post without `minAge` asked for (the old app's default). */
 const DEFAULT_MINIMUM_AGE = 18;
@@ -34,6 +34,7 @@ export class ShiftsWriter implements StageWriter {
   constructor(
     private readonly shifts: ShiftsRepository,
     private readonly businesses: BusinessesRepository,
+    private readonly sealer: LegacySealer,
   ) {}
 
   async write(docs: readonly SourceDoc[], context: { now: Date }): Promise<WriteResult> {
@@ -98,8 +99,9 @@ export class ShiftsWriter implements StageWriter {
     const status = read('status', shiftStatus(f.status)) ?? 'open';
     const updatedAt = read('updatedAt', instant(f.updatedAt)) ?? now;
     const description = read('description', text(f.description ?? f.desc));
+    const id = idFromLegacyPath(doc.path);
     return this.shifts.importLegacy(
-      idFromLegacyPath(doc.path),
+      id,
       {
         businessId,
         title,
@@ -117,7 +119,7 @@ export class ShiftsWriter implements StageWriter {
           ? { cancelledAt: updatedAt, cancelReason: 'Cancelled in the old app' }
           : {}),
       },
-      legacyCopyOf(doc),
+      await this.sealer.copyOf(doc, { collection: 'shifts', id }),
       now,
     );
   }

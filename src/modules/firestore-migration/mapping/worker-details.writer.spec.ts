@@ -15,6 +15,7 @@ import { MigrationEngine } from '../engine/migration-engine.js';
 import { MigrationStateRepository } from '../engine/migration-state.repository.js';
 import { STAGE_NAMES, type StageName, type StageWriter } from '../engine/stages.js';
 import { fs } from '../firestore/value.js';
+import { LegacySealer } from '../codec/legacy-sealer.js';
 import { InMemorySource } from '../source/in-memory-source.js';
 import { MembersWriter } from './members.writer.js';
 import { WorkerDetailsWriter } from './worker-details.writer.js';
@@ -33,6 +34,7 @@ describe('the worker-details stage', () => {
   let workers: WorkersRepository;
   let members: MembersRepository;
   let source: InMemorySource;
+  let sealer: LegacySealer;
   let state: MigrationStateRepository;
 
   beforeEach(async () => {
@@ -40,6 +42,7 @@ describe('the worker-details stage', () => {
     db = await EmbeddedDatabase.open(dir, { logger: silent, dbName: 'test' });
     await new SchemaMigrator(db, MIGRATIONS).migrate(silent);
     const privacy = await openPrivacy(loadConfig({ DATA_DIR: dir }), db);
+    sealer = new LegacySealer(privacy.cipher);
     members = new MembersRepository(db, privacy.personalData);
     workers = new WorkersRepository(db, privacy.personalData);
     source = new InMemorySource();
@@ -65,9 +68,9 @@ describe('the worker-details stage', () => {
         STAGE_NAMES.map((name) => [
           name,
           name === 'members'
-            ? new MembersWriter(members, workers)
+            ? new MembersWriter(members, workers, sealer)
             : name === 'worker-details'
-              ? new WorkerDetailsWriter(workers)
+              ? new WorkerDetailsWriter(workers, sealer)
               : never,
         ]),
       ) as Record<StageName, StageWriter>,
@@ -207,7 +210,7 @@ describe('the worker-details stage', () => {
       writers: Object.fromEntries(
         STAGE_NAMES.map((name) => [
           name,
-          name === 'worker-details' ? new WorkerDetailsWriter(workers) : never,
+          name === 'worker-details' ? new WorkerDetailsWriter(workers, sealer) : never,
         ]),
       ) as Record<StageName, StageWriter>,
       logger: silent,

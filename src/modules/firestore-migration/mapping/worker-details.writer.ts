@@ -21,7 +21,7 @@ import {
   qualification,
   text,
 } from './coerce.js';
-import { legacyCopyOf } from './legacy-copies.js';
+import type { LegacySealer } from '../codec/legacy-sealer.js';
 
 const CI = /^[A-Za-z0-9+/]{86}==$/;
 /** What the old identity flow wrote for a person it verified. */
@@ -39,7 +39,10 @@ type Outcome = 'written' | 'unchanged' | 'skipped';
  * the profile's version (a concurrent change makes it read again) and kept in `_legacy`.
  */
 export class WorkerDetailsWriter implements StageWriter {
-  constructor(private readonly workers: WorkersRepository) {}
+  constructor(
+    private readonly workers: WorkersRepository,
+    private readonly sealer: LegacySealer,
+  ) {}
 
   async write(docs: readonly SourceDoc[], context: { now: Date }): Promise<WriteResult> {
     const result: WriteResult = { written: 0, unchanged: 0, skipped: 0, issues: [] };
@@ -82,7 +85,7 @@ export class WorkerDetailsWriter implements StageWriter {
           ? this.identity(doc, worker, read, issues)
           : this.certificate(doc, worker, read, issues, now);
     if (patch === undefined) return 'skipped';
-    const copy = legacyCopyOf(doc);
+    const copy = await this.sealer.copyOf(doc, { collection: 'workers', id: uid });
     try {
       return await this.workers.importLegacy(uid, patch, copy, now, worker.version);
     } catch (error) {
