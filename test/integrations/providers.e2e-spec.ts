@@ -103,17 +103,21 @@ describe('provider ports through the API, against the Popbill and NTS stubs', ()
     });
   });
 
-  it('answers a problem when Popbill fails, leaving the account unverified, and verifies on retry', async () => {
-    const token = await workerWithAccount('worker-retry', '110-123-456789', '088');
+  it('asks the bank at registration; when Popbill fails the account stays unverified with no check, and the verify route asks again', async () => {
+    const token = mint.access('worker-retry', ['worker']);
+    const profile = { legalName: '홍길동', birthDate: '1990-01-01', phone: '010-1234-5678' };
+    expect((await call('PUT', '/workers/me', token, profile)).status).toBe(200);
+    // Three failures: the gateway's attempts at one lookup (a lookup may be repeated).
     popbill.control({ fail: { path: '/EasyFin', status: 500, body: {}, times: 3 } });
-    const failed = await call('POST', '/workers/me/bank-account/verify', token);
-    expect(failed.status).toBe(503);
-    expect(failed.headers.get('content-type')).toContain('application/problem+json');
-    expect(await failed.json()).toMatchObject({ code: 'provider_unavailable' });
-    expect(failed.headers.get('retry-after')).toBe('5');
-    const me = (await (await call('GET', '/workers/me', token)).json()) as Profile;
-    expect(me.bankAccount).toMatchObject({ verified: false, lastCheck: null });
+    const account = { bankCode: '088', number: '110-123-456789', holderName: '홍길동' };
+    const registered = await call('PUT', '/workers/me/bank-account', token, account);
 
+    // The registration stands; only the check failed, and nothing holds the retry back.
+    expect(registered.status).toBe(200);
+    expect(((await registered.json()) as Profile).bankAccount).toMatchObject({
+      verified: false,
+      lastCheck: null,
+    });
     const retried = await call('POST', '/workers/me/bank-account/verify', token);
     expect(((await retried.json()) as Profile).bankAccount).toMatchObject({ verified: true });
   });
@@ -159,7 +163,7 @@ describe('provider ports through the API, against the Popbill and NTS stubs', ()
     };
     expect(ready.status).toBe(200);
     expect(body.providers?.map((p) => p.provider)).toEqual(['nts', 'popbill']);
-    // The tests above called both, and Popbill failed three times before the retry succeeded.
+    // The tests above called both, and Popbill failed three times before a lookup succeeded.
     const popbillState = body.providers?.find((p) => p.provider === 'popbill');
     expect(popbillState).toMatchObject({ circuit: 'closed' });
     expect(popbillState!.calls).toBeGreaterThan(0);

@@ -253,10 +253,11 @@ describe(WorkersService.name, () => {
       resultMessage: 'OK',
       checkedAt: T1,
     };
-    verifier = { check: vi.fn<BankAccountVerifier['check']>().mockResolvedValue(answer) };
-    build();
+    // Registered while no verifier was configured: unverified until the verify route asks.
     await sut.putProfile(KIM, PROFILE, T0);
     await sut.putBankAccount(KIM, { ...ACCOUNT, holderName: '김민' }, T0);
+    verifier = { check: vi.fn<BankAccountVerifier['check']>().mockResolvedValue(answer) };
+    build();
     expect((await sut.eligibilityFacts(['w-kim'])).get('w-kim')?.bankAccount).toEqual({
       verified: false,
       holderMatchesLegalName: false,
@@ -343,7 +344,30 @@ describe(WorkersService.name, () => {
     expect(profile.bankAccount).toMatchObject({ verified: true });
   });
 
-  it('leaves the account unverified, with no check recorded, when the bank could not be asked', async () => {
+  it('asks the bank when an account is registered or changed: the answer is on the registration', async () => {
+    verifier = {
+      check: vi.fn<BankAccountVerifier['check']>().mockResolvedValue({
+        found: true,
+        holderName: '김민수',
+        result: '0000',
+        resultMessage: 'OK',
+        checkedAt: T1,
+      }),
+    };
+    build();
+    await sut.putProfile(KIM, PROFILE, T0);
+
+    const profile = await sut.putBankAccount(KIM, ACCOUNT, T0);
+
+    expect(verifier.check).toHaveBeenCalledWith({ bankCode: '004', accountNumber: '123456789012' });
+    expect(profile.bankAccount).toMatchObject({
+      verified: true,
+      method: 'popbill',
+      holderMatchesLegalName: true,
+    });
+  });
+
+  it('registers the account unverified, with no check recorded, when the bank cannot be asked at registration', async () => {
     verifier = {
       check: vi
         .fn<BankAccountVerifier['check']>()
@@ -358,7 +382,29 @@ describe(WorkersService.name, () => {
     };
     build();
     await sut.putProfile(KIM, PROFILE, T0);
+
+    const registered = await sut.putBankAccount(KIM, ACCOUNT, T0);
+
+    expect(registered.bankAccount).toMatchObject({ verified: false, lastCheck: null });
+    expect((await sut.verifyBankAccount(KIM, T1)).bankAccount).toMatchObject({ verified: true });
+  });
+
+  it('leaves the account unverified, with no check recorded, when the bank could not be asked', async () => {
+    verifier = {
+      check: vi
+        .fn<BankAccountVerifier['check']>()
+        .mockRejectedValueOnce(new ProviderUnavailableError('popbill'))
+        .mockResolvedValue({
+          found: true,
+          holderName: '김민수',
+          result: '0000',
+          resultMessage: 'OK',
+          checkedAt: T1,
+        }),
+    };
+    await sut.putProfile(KIM, PROFILE, T0);
     await sut.putBankAccount(KIM, ACCOUNT, T0);
+    build();
 
     await expect(sut.verifyBankAccount(KIM, T1)).rejects.toMatchObject({
       code: 'provider_unavailable',

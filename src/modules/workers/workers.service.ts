@@ -151,7 +151,12 @@ export class WorkersService {
     return mapWorkerProfile(await this.requireWorker(this.workerOf(principal)));
   }
 
-  /** Registers (or replaces) the payout account, unverified until the bank or an operator says. */
+  /**
+   * Registers (or replaces) the payout account, and asks the bank at once who holds it when a
+   * verifier is configured (예금주 조회 on registration and on change). The bank's answer is on
+   * this answer; when the bank could not be asked, the account stays unverified, with no check
+   * recorded, and the verify route asks again.
+   */
   async putBankAccount(
     principal: Principal,
     body: PutBankAccount,
@@ -175,6 +180,15 @@ export class WorkersService {
         now,
       );
     });
+    if (this.bankVerifier) {
+      try {
+        return await this.verifyBankAccount(principal, now);
+      } catch (error) {
+        // The registration stands; only the check failed (a provider fault, or the account was
+        // changed again meanwhile): the worker or the app asks again through the verify route.
+        if (!(error instanceof DomainError) || error.kind === 'internal') throw error;
+      }
+    }
     return mapWorkerProfile(saved);
   }
 
