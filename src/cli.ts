@@ -13,6 +13,14 @@ import {
   generateCommand,
 } from './modules/firestore-migration/generator/generate.command.js';
 import { IMPORT_COMMAND, importCommand } from './modules/legacy-auth/import.command.js';
+import {
+  MIGRATE_PLAN_COMMAND,
+  MIGRATE_RUN_COMMAND,
+  MIGRATE_STATUS_COMMAND,
+  migratePlanCommand,
+  migrateRunCommand,
+  migrateStatusCommand,
+} from './modules/firestore-migration/migrate.command.js';
 import { JOBS_RUN_COMMAND, jobsRunCommand } from './platform/jobs/jobs-run.command.js';
 import { createLogger, flushLogger, type Logger } from './platform/logging/logger.js';
 import { loadConfigOrExit } from './platform/process/bootstrap.js';
@@ -196,6 +204,9 @@ when all is well, 1 naming each problem, 2 on any other database.`,
   },
   'members create-staff': withDatabaseCommand(CREATE_STAFF_COMMAND, createStaff),
   'legacy-auth import': withDatabaseCommand(IMPORT_COMMAND, importCommand),
+  'migrate plan': withDatabaseCommand(MIGRATE_PLAN_COMMAND, migratePlanCommand),
+  'migrate run': withDatabaseCommand(MIGRATE_RUN_COMMAND, migrateRunCommand),
+  'migrate status': withDatabaseCommand(MIGRATE_STATUS_COMMAND, migrateStatusCommand),
   // Writes files only: no database is opened.
   'legacy generate': {
     spec: GENERATE_COMMAND,

@@ -5,6 +5,7 @@ import {
   NOT_JSON,
 } from './firebase-hash-config.js';
 import { IDENTITY_ENV, refineIdentityEnv } from './identity-config.js';
+import { MIGRATION_ENV, refineMigrationEnv } from './migration-config.js';
 
 /**
  * The values of `MESSAGE_SENDER`: `popbill` (AlimTalk with SMS fallback) or `recording` (kept in
@@ -184,9 +185,11 @@ export const envSchema = z
       })
       .optional(),
     ...IDENTITY_ENV,
+    ...MIGRATION_ENV,
   })
   .superRefine((env, ctx) => {
     refineIdentityEnv(env, ctx);
+    refineMigrationEnv(env, ctx);
     if (env.APP_MODE !== 'aws') return;
     if (env.BENCH_DB_DELAY_MS !== undefined) {
       ctx.addIssue({

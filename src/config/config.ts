@@ -5,6 +5,7 @@ import type { FirebaseHashParameters } from './firebase-hash-config.js';
 import { envSchema, type Env } from './config.schema.js';
 import { providersConfig, type ProvidersConfig } from './providers-config.js';
 import { identityConfig, type IdentityConfig } from './identity-config.js';
+import { migrationConfig, type MigrationConfig } from './migration-config.js';
 
 type AppMode = 'local' | 'aws';
 
@@ -95,6 +96,8 @@ export interface AppConfig {
   providers: ProvidersConfig;
   /** NICE and Danal 본인인증: preference order, hosts and credentials (identity-config.ts). */
   identity: IdentityConfig;
+  /** The Firestore migration: on or off, its source, a run's quota (migration-config.ts). */
+  migration: MigrationConfig;
   legacyAuth: {
     /** The Firebase project's password hash parameters (the signer key is a secret). */
     hashParameters: FirebaseHashParameters | undefined;
@@ -258,6 +261,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     notifications: { sender: e.MESSAGE_SENDER ?? (providers.popbill ? 'popbill' : 'recording') },
     providers,
     identity: identityConfig(e),
+    migration: migrationConfig(e),
     legacyAuth: { hashParameters: e.LEGACY_AUTH_HASH_CONFIG },
     privacy: {
       fieldCipher: e.FIELD_CIPHER,

@@ -130,6 +130,13 @@ describe('the CLI against a running stack', () => {
       ['legacy', 'generate', '--users', '20', '--seed', '7', '--format', 'ndjson', '--out', legacy],
       /users/,
     );
+    // …which the migration plans, copies (a day's quota) and reports on, beside the running apps.
+    await expectOk(['migrate', 'plan', '--source', 'ndjson', '--path', legacy], /users\s+members/);
+    await expectOk(
+      ['migrate', 'run', '--source', 'ndjson', '--path', legacy, '--documents', '1000'],
+      /members\s+copied/,
+    );
+    await expectOk(['migrate', 'status'], /members\s+copied/);
   }, 180_000);
 
   it("prints the stack's inbox: the demo's assignments went out as AlimTalk", async () => {

@@ -54,6 +54,8 @@ export interface RunReport {
   stages: { stage: StageName; counts: Counts; status: StageState['status'] }[];
   /** Stages that could not start because what they depend on is not verified. */
   blocked: { stage: StageName; waitingFor: StageName[] }[];
+  /** Stages this build has no writer for yet. */
+  unavailable: StageName[];
 }
 
 /** A rough size of a document's values, for batching by bytes (the exact BSON size comes later). */
@@ -133,6 +135,7 @@ export class MigrationEngine {
         total.read >= (options.quota?.documents ?? Infinity) || now().getTime() >= deadline,
     };
     const blocked: RunReport['blocked'] = [];
+    const unavailable: StageName[] = [];
     let outcome: RunReport['outcome'] = 'done';
     try {
       for (const stage of STAGES) {
@@ -140,6 +143,10 @@ export class MigrationEngine {
         const states = await state.stageStates(STAGES.map((s) => s.name));
         const current = states.get(stage.name)!;
         if (current.status !== 'pending' && current.status !== 'copying') continue;
+        if (!this.deps.writers[stage.name]) {
+          unavailable.push(stage.name);
+          continue;
+        }
         const waitingFor = stage.dependsOn.filter(
           (d) => states.get(d)?.status !== 'verified' && states.get(d)?.status !== 'cleaned',
         );
@@ -195,6 +202,7 @@ export class MigrationEngine {
         status: after.get(stage)!.status,
       })),
       blocked,
+      unavailable,
     };
   }
 
@@ -353,7 +361,7 @@ export class MigrationEngine {
   ): Promise<WriteResult> {
     for (let attempt = 1; ; attempt += 1) {
       try {
-        return await this.deps.writers[stage].write(batch, { runId: run.runId, now: run.now() });
+        return await this.deps.writers[stage]!.write(batch, { runId: run.runId, now: run.now() });
       } catch (error) {
         if (attempt >= this.options.writeAttempts) throw error;
         const backoff = Math.min(100 * 2 ** attempt, 2_000) * (0.5 + Math.random() / 2);

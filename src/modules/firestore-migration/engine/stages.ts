@@ -75,4 +75,8 @@ export interface StageWriter {
   write(docs: readonly SourceDoc[], context: WriteContext): Promise<WriteResult>;
 }
 
-export type StageWriters = Readonly<Record<StageName, StageWriter>>;
+/**
+ * The writers of the stages this build can run; a stage without one is reported as not available
+ * and waits (the stages after it wait with it).
+ */
+export type StageWriters = Readonly<Partial<Record<StageName, StageWriter>>>;

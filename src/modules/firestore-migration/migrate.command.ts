@@ -1,0 +1,249 @@
+import type { Privacy } from '../../privacy/privacy.js';
+import { defineCommand, readCommandArgs, usageError } from '../../platform/process/cli-command.js';
+import type { DatabaseCommandContext } from '../../platform/process/command-context.js';
+import { MigrationEngine } from './engine/migration-engine.js';
+import { MigrationStateRepository } from './engine/migration-state.repository.js';
+import { planMigration } from './engine/plan.js';
+import { STAGE_NAMES, type StageName } from './engine/stages.js';
+import type { FirestoreSource } from './source/firestore-source.js';
+import { sourceFromConfig } from './source/source-from-config.js';
+import { stageWriters } from './stage-writers.js';
+
+const SOURCE_OPTIONS = {
+  source: {
+    type: 'string',
+    value: '<export|ndjson>',
+    description: 'where the old data is read (default: MIGRATION_SOURCE)',
+  },
+  path: {
+    type: 'string',
+    value: '<dir>',
+    description: 'the export directory or NDJSON location (default: MIGRATION_SOURCE_PATH)',
+  },
+  json: { type: 'boolean', description: 'print JSON for machines' },
+} as const;
+
+export const MIGRATE_PLAN_COMMAND = defineCommand({
+  name: 'migrate plan',
+  summary: 'read the old data once and report what the migration will meet (writes nothing)',
+  description: `
+Reads every document of the source once: documents and bytes per collection group and the stage
+that reads it, the type census, field names to escape, documents DocumentDB would refuse (by
+path), collection groups no stage reads, and the Firestore reads a full copy costs. Writes
+nothing. Exit 0, or 2 when the source is not given or cannot be read.`,
+  options: SOURCE_OPTIONS,
+  examples: [
+    'npm run cli -- migrate plan --source export --path ./legacy',
+    'npm run cli -- migrate plan --json',
+  ],
+});
+
+export const MIGRATE_RUN_COMMAND = defineCommand({
+  name: 'migrate run',
+  summary: "copy today's share of the old data, stage by stage (what the daily job runs)",
+  description: `
+Copies each stage's documents (members, worker details, businesses, shifts, …) into our
+collections through their repositories, a stage once the ones it depends on are verified, within
+the quota (MIGRATION_QUOTA_DOCUMENTS / MIGRATION_QUOTA_MINUTES, or the options). A crash or the
+quota stops it at a batch boundary; the next run goes on from there. Exit 0 (done or quota), 1
+when a run failed, 2 on bad arguments, 3 when MIGRATION_ENABLED=false.`,
+  options: {
+    ...SOURCE_OPTIONS,
+    documents: { type: 'string', value: '<n>', description: "today's share, in documents read" },
+    minutes: { type: 'string', value: '<n>', description: "today's share, in minutes" },
+  },
+  examples: ['npm run cli -- migrate run', 'npm run cli -- migrate run --documents 50000'],
+});
+
+export const MIGRATE_STATUS_COMMAND = defineCommand({
+  name: 'migrate status',
+  summary: 'the stages, their counts, the last runs and the latest issues',
+  description: `
+Each stage's state (pending, copying, copied, verified, cleaned) with what it read, wrote, found
+unchanged and skipped, its open partitions, the issues reported (by path and code, never a
+value) and the last runs. Reads only. Exit 0.`,
+  options: { json: SOURCE_OPTIONS.json },
+  examples: ['npm run cli -- migrate status', 'npm run cli -- migrate status --json'],
+});
+
+export interface MigrateCommandContext extends DatabaseCommandContext {
+  privacy(): Promise<Privacy>;
+  /** Tests and the e2e pass a source of their own; otherwise the options and configuration. */
+  source?: FirestoreSource;
+}
+
+function sourceOf(
+  context: MigrateCommandContext,
+  values: { source?: string; path?: string },
+): FirestoreSource | string {
+  if (context.source) return context.source;
+  const kind = values.source ?? context.config.migration.source?.kind;
+  if (kind === undefined) return 'no source: give --source and --path, or set MIGRATION_SOURCE';
+  if (kind === 'live') {
+    if (values.source) return '--source live takes its settings from MIGRATION_FIRESTORE_*';
+    return sourceFromConfig(context.config.migration.source!);
+  }
+  if (kind !== 'export' && kind !== 'ndjson') return '--source must be export or ndjson';
+  const configured = context.config.migration.source;
+  const path = values.path ?? (configured && 'path' in configured ? configured.path : undefined);
+  if (!path) return `--path is required with --source ${kind}`;
+  return sourceFromConfig({ kind, path });
+}
+
+const pad = (text: string | number, width: number) => String(text).padEnd(width);
+
+/** `cli migrate plan`. */
+export async function migratePlanCommand(context: MigrateCommandContext): Promise<number> {
+  const args = readCommandArgs(MIGRATE_PLAN_COMMAND, context.argv, context);
+  if ('exitCode' in args) return args.exitCode;
+  const source = sourceOf(context, args.values);
+  if (typeof source === 'string') return usageError(MIGRATE_PLAN_COMMAND, context.err, source);
+  try {
+    const plan = await planMigration(source);
+    if (args.values.json) {
+      context.out.write(`${JSON.stringify(plan, null, 2)}\n`);
+      return 0;
+    }
+    const lines = [`source: ${plan.source} (snapshot ${plan.snapshot})`];
+    for (const g of plan.groups) {
+      const problems = g.problems.map((p) => `${p.code} ${p.count}`).join(', ');
+      lines.push(
+        `  ${pad(g.collectionGroup, 16)} ${pad(g.stage ?? '(no stage)', 16)} ${pad(g.documents, 9)} documents ` +
+          `${pad(Math.round(g.bytes / 1024), 8)} KiB  names to escape ${g.escapedNames}` +
+          (problems ? `  refused: ${problems}` : ''),
+      );
+    }
+    lines.push(
+      `total: ${plan.totals.documents} documents, ${Math.round(plan.totals.bytes / 1024)} KiB`,
+    );
+    if (plan.unmapped.length)
+      lines.push(`not migrated (no stage reads them): ${plan.unmapped.join(', ')}`);
+    lines.push(`Firestore reads for a full copy: ${plan.estimatedReads}`);
+    context.out.write(`${lines.join('\n')}\n`);
+    return 0;
+  } finally {
+    await source.close();
+  }
+}
+
+function positive(text: string | undefined): number | undefined | 'bad' {
+  if (text === undefined) return undefined;
+  return /^\d+$/.test(text) && Number(text) > 0 ? Number(text) : 'bad';
+}
+
+/** `cli migrate run`. */
+export async function migrateRunCommand(context: MigrateCommandContext): Promise<number> {
+  const args = readCommandArgs(MIGRATE_RUN_COMMAND, context.argv, context);
+  if ('exitCode' in args) return args.exitCode;
+  if (!context.config.migration.enabled) {
+    context.err.write('the migration is switched off (MIGRATION_ENABLED=false)\n');
+    return 3;
+  }
+  const documents = positive(args.values.documents);
+  const minutes = positive(args.values.minutes);
+  if (documents === 'bad' || minutes === 'bad') {
+    return usageError(
+      MIGRATE_RUN_COMMAND,
+      context.err,
+      '--documents and --minutes are whole numbers',
+    );
+  }
+  const source = sourceOf(context, args.values);
+  if (typeof source === 'string') return usageError(MIGRATE_RUN_COMMAND, context.err, source);
+  try {
+    const engine = new MigrationEngine({
+      source,
+      state: new MigrationStateRepository(context.db),
+      writers: stageWriters(context.db, await context.privacy()),
+      logger: context.logger,
+    });
+    const report = await engine.run({
+      quota: {
+        documents: documents ?? context.config.migration.quota.documents,
+        minutes: minutes ?? context.config.migration.quota.minutes,
+      },
+    });
+    if (args.values.json) {
+      context.out.write(`${JSON.stringify(report, null, 2)}\n`);
+      return 0;
+    }
+    const lines = [
+      `run ${report.runId}: ${report.outcome}; read ${report.counts.read}, written ${report.counts.written}, ` +
+        `unchanged ${report.counts.unchanged}, skipped ${report.counts.skipped}`,
+      ...report.stages.map(
+        (s) =>
+          `  ${pad(s.stage, 16)} ${pad(s.status, 8)} read ${s.counts.read}, written ${s.counts.written}, skipped ${s.counts.skipped}`,
+      ),
+      ...report.blocked.map(
+        (b) => `  ${pad(b.stage, 16)} waits for ${b.waitingFor.join(', ')} to be verified`,
+      ),
+      ...report.unavailable.map((s) => `  ${pad(s, 16)} not available in this build yet`),
+    ];
+    context.out.write(`${lines.join('\n')}\n`);
+    return 0;
+  } catch (error) {
+    context.err.write(
+      `the run failed: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
+    return 1;
+  } finally {
+    await source.close();
+  }
+}
+
+/** `cli migrate status`. */
+export async function migrateStatusCommand(context: MigrateCommandContext): Promise<number> {
+  const args = readCommandArgs(MIGRATE_STATUS_COMMAND, context.argv, context);
+  if ('exitCode' in args) return args.exitCode;
+  const state = new MigrationStateRepository(context.db);
+  const stages = await state.stageStates(STAGE_NAMES);
+  const rows = [];
+  for (const name of STAGE_NAMES) {
+    const stage = stages.get(name)!;
+    const partitions = stage.pass ? await state.partitionsOf(name as StageName, stage.pass) : [];
+    rows.push({
+      stage: name,
+      status: stage.status,
+      counts: stage.counts,
+      partitions: { total: partitions.length, done: partitions.filter((p) => p.done).length },
+      issues: await state.countIssues(name),
+    });
+  }
+  const issues = (await state.issuesOf(undefined, 20)).map(({ stage, path, code, detail }) => ({
+    stage,
+    path,
+    code,
+    detail,
+  }));
+  const runs = (await state.lastRuns(5)).map(({ _id, startedAt, finishedAt, outcome, counts }) => ({
+    runId: _id,
+    startedAt,
+    finishedAt,
+    outcome,
+    counts,
+  }));
+  if (args.values.json) {
+    context.out.write(
+      `${JSON.stringify({ enabled: context.config.migration.enabled, stages: rows, issues, runs }, null, 2)}\n`,
+    );
+    return 0;
+  }
+  const lines = [`migration ${context.config.migration.enabled ? 'enabled' : 'switched off'}`];
+  for (const r of rows) {
+    lines.push(
+      `  ${pad(r.stage, 16)} ${pad(r.status, 9)} read ${pad(r.counts.read, 8)} written ${pad(r.counts.written, 8)} ` +
+        `skipped ${pad(r.counts.skipped, 6)} partitions ${r.partitions.done}/${r.partitions.total}  issues ${r.issues}`,
+    );
+  }
+  if (issues.length) {
+    lines.push('latest issues:');
+    for (const i of issues) lines.push(`  ${i.stage} ${i.path} ${i.code}: ${i.detail}`);
+  }
+  if (runs.length) {
+    lines.push('last runs:');
+    for (const r of runs)
+      lines.push(`  ${r.runId} ${r.outcome} read ${r.counts.read} written ${r.counts.written}`);
+  }
+  context.out.write(`${lines.join('\n')}\n`);
+  return 0;
+}

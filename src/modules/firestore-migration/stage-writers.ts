@@ -1,0 +1,33 @@
+import type { Database } from '../../platform/storage/database.js';
+import type { Privacy } from '../../privacy/privacy.js';
+import { BusinessesRepository } from '../businesses/businesses.repository.js';
+import { MembersRepository } from '../members/members.repository.js';
+import { ShiftsRepository } from '../shifts/shifts.repository.js';
+import { WorkersRepository } from '../workers/workers.repository.js';
+import { LegacySealer } from './codec/legacy-sealer.js';
+import type { StageWriters } from './engine/stages.js';
+import { BusinessesWriter } from './mapping/businesses.writer.js';
+import { MembersWriter } from './mapping/members.writer.js';
+import { ShiftsWriter } from './mapping/shifts.writer.js';
+import { WorkerDetailsWriter } from './mapping/worker-details.writer.js';
+
+/**
+ * The stages' writers on this database, through the modules' repositories and the privacy layer
+ * (so the migration seals and indexes as the app does). The assignments and archive stages have
+ * no writer yet: the engine reports them as not available and they wait.
+ */
+export function stageWriters(
+  db: Database,
+  privacy: Pick<Privacy, 'personalData' | 'cipher'>,
+): StageWriters {
+  const sealer = new LegacySealer(privacy.cipher);
+  const members = new MembersRepository(db, privacy.personalData);
+  const workers = new WorkersRepository(db, privacy.personalData);
+  const businesses = new BusinessesRepository(db, privacy.personalData);
+  return {
+    members: new MembersWriter(members, workers, sealer),
+    'worker-details': new WorkerDetailsWriter(workers, sealer),
+    businesses: new BusinessesWriter(businesses, members, sealer),
+    shifts: new ShiftsWriter(new ShiftsRepository(db), businesses, sealer),
+  };
+}
