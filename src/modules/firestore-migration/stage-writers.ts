@@ -6,6 +6,8 @@ import { ShiftsRepository } from '../shifts/shifts.repository.js';
 import { WorkersRepository } from '../workers/workers.repository.js';
 import { LegacySealer } from './codec/legacy-sealer.js';
 import type { StageWriters } from './engine/stages.js';
+import { ArchiveWriter } from './mapping/archive.writer.js';
+import { LegacyNotificationsRepository } from './mapping/legacy-notifications.repository.js';
 import { BusinessesWriter } from './mapping/businesses.writer.js';
 import { MembersWriter } from './mapping/members.writer.js';
 import { ShiftsWriter } from './mapping/shifts.writer.js';
@@ -13,8 +15,8 @@ import { WorkerDetailsWriter } from './mapping/worker-details.writer.js';
 
 /**
  * The stages' writers on this database, through the modules' repositories and the privacy layer
- * (so the migration seals and indexes as the app does). The assignments and archive stages have
- * no writer yet: the engine reports them as not available and they wait.
+ * (so the migration seals and indexes as the app does). The assignments stage has no writer
+ * yet: the engine reports it as not available and it waits.
  */
 export function stageWriters(
   db: Database,
@@ -29,5 +31,6 @@ export function stageWriters(
     'worker-details': new WorkerDetailsWriter(workers, sealer),
     businesses: new BusinessesWriter(businesses, members, sealer),
     shifts: new ShiftsWriter(new ShiftsRepository(db), businesses, sealer),
+    archive: new ArchiveWriter(new LegacyNotificationsRepository(db), members, sealer),
   };
 }

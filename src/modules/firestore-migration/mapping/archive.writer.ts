@@ -1,0 +1,69 @@
+import { idFromLegacyPath } from '../../../platform/storage/ids.js';
+import type { MembersRepository } from '../../members/members.repository.js';
+import type { LegacySealer } from '../codec/legacy-sealer.js';
+import type { MigrationIssue, StageWriter, WriteResult } from '../engine/stages.js';
+import type { SourceDoc } from '../firestore/value.js';
+import { type Coerced, flag, instant, refId, text } from './coerce.js';
+import {
+  LEGACY_NOTIFICATIONS,
+  type LegacyNotificationsRepository,
+} from './legacy-notifications.repository.js';
+
+const userRef = refId('users');
+
+/**
+ * The archive stage: our model keeps no inbox, so each `notifications/{id}` is kept in
+ * `legacy_notifications` with what an operator may need to find it (the member, its type, whether
+ * it was read, when it was sent) and its whole source in the encrypted `_legacy` copy (title and
+ * body are free text of the old app: they are never stored in clear). This collection belongs to
+ * the migration module and goes with it.
+ */
+export class ArchiveWriter implements StageWriter {
+  constructor(
+    private readonly notifications: LegacyNotificationsRepository,
+    private readonly members: MembersRepository,
+    private readonly sealer: LegacySealer,
+  ) {}
+
+  async write(docs: readonly SourceDoc[], context: { now: Date }): Promise<WriteResult> {
+    const result: WriteResult = { written: 0, unchanged: 0, skipped: 0, issues: [] };
+    for (const doc of docs) result[await this.writeOne(doc, context.now, result.issues)] += 1;
+    return result;
+  }
+
+  private async writeOne(doc: SourceDoc, now: Date, issues: MigrationIssue[]) {
+    const read = <T>(field: string, coerced: Coerced<T>): T | undefined => {
+      if (coerced.ok) return coerced.value;
+      issues.push({
+        path: doc.path,
+        code: 'unclear_value',
+        detail: `${field}: ${coerced.problem}`,
+      });
+      return undefined;
+    };
+    const f = doc.fields;
+    const memberId = read('uid', userRef(f.uid));
+    if (!memberId || !(await this.members.getById(memberId))) {
+      issues.push({
+        path: doc.path,
+        code: 'dangling_reference',
+        detail: 'uid: no migrated member',
+      });
+      return 'skipped' as const;
+    }
+    const id = idFromLegacyPath(doc.path);
+    const sentAt = read('sentAt', instant(f.sentAt));
+    const type = read('type', text(f.type));
+    return this.notifications.importLegacy(
+      id,
+      {
+        memberId,
+        ...(type ? { type } : {}),
+        read: read('read', flag(f.read)) ?? false,
+        ...(sentAt ? { sentAt } : {}),
+      },
+      await this.sealer.copyOf(doc, { collection: LEGACY_NOTIFICATIONS, id }),
+      now,
+    );
+  }
+}
