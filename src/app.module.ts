@@ -5,6 +5,7 @@ import type { AppConfig } from './config/config.js';
 import { IntegrationsModule } from './integrations/integrations.module.js';
 import { AssignmentsModule } from './modules/assignments/assignments.module.js';
 import { AuthModule } from './modules/auth/auth.module.js';
+import { FirestoreMigrationModule } from './modules/firestore-migration/migration.controller.js';
 import { LegacyMemberIdsModule } from './modules/legacy-auth/legacy-member-ids.module.js';
 import { BusinessStaffCheckModule } from './modules/businesses/business-staff-check.module.js';
 import { BusinessesModule } from './modules/businesses/businesses.module.js';
@@ -30,6 +31,8 @@ export const FEATURE_MODULES: Type[] = [
   BusinessStaffCheckModule,
   ShiftsModule,
   AssignmentsModule,
+  // Composition-level: its routes answer 404 while MIGRATION_ENABLED=false.
+  FirestoreMigrationModule,
 ];
 
 @Module({})

@@ -84,6 +84,7 @@ const API_TAGS = [
     name: 'operator',
     description: 'For operators and admins: verifications, masked reads and audited reveals',
   },
+  { name: 'migration', description: 'The Firestore migration, for admins' },
   { name: 'health', description: 'Liveness and readiness for the load balancer and ECS' },
 ];
 

@@ -4,7 +4,7 @@ import type { DatabaseCommandContext } from '../../platform/process/command-cont
 import { MigrationEngine } from './engine/migration-engine.js';
 import { MigrationStateRepository } from './engine/migration-state.repository.js';
 import { planMigration } from './engine/plan.js';
-import { STAGE_NAMES, type StageName } from './engine/stages.js';
+import { migrationStatus } from './engine/status.js';
 import type { FirestoreSource } from './source/firestore-source.js';
 import { sourceFromConfig } from './source/source-from-config.js';
 import { stageWriters } from './stage-writers.js';
@@ -195,33 +195,14 @@ export async function migrateRunCommand(context: MigrateCommandContext): Promise
 export async function migrateStatusCommand(context: MigrateCommandContext): Promise<number> {
   const args = readCommandArgs(MIGRATE_STATUS_COMMAND, context.argv, context);
   if ('exitCode' in args) return args.exitCode;
-  const state = new MigrationStateRepository(context.db);
-  const stages = await state.stageStates(STAGE_NAMES);
-  const rows = [];
-  for (const name of STAGE_NAMES) {
-    const stage = stages.get(name)!;
-    const partitions = stage.pass ? await state.partitionsOf(name as StageName, stage.pass) : [];
-    rows.push({
-      stage: name,
-      status: stage.status,
-      counts: stage.counts,
-      partitions: { total: partitions.length, done: partitions.filter((p) => p.done).length },
-      issues: await state.countIssues(name),
-    });
-  }
-  const issues = (await state.issuesOf(undefined, 20)).map(({ stage, path, code, detail }) => ({
-    stage,
-    path,
-    code,
-    detail,
-  }));
-  const runs = (await state.lastRuns(5)).map(({ _id, startedAt, finishedAt, outcome, counts }) => ({
-    runId: _id,
-    startedAt,
-    finishedAt,
-    outcome,
-    counts,
-  }));
+  const {
+    stages: rows,
+    issues,
+    runs,
+  } = await migrationStatus(
+    new MigrationStateRepository(context.db),
+    context.config.migration.enabled,
+  );
   if (args.values.json) {
     context.out.write(
       `${JSON.stringify({ enabled: context.config.migration.enabled, stages: rows, issues, runs }, null, 2)}\n`,

@@ -1,0 +1,56 @@
+import { type Counts, MigrationStateRepository } from './migration-state.repository.js';
+import { STAGE_NAMES } from './stages.js';
+
+export interface MigrationStatus {
+  enabled: boolean;
+  stages: {
+    stage: string;
+    status: string;
+    counts: Counts;
+    partitions: { total: number; done: number };
+    issues: number;
+  }[];
+  /** The latest issues: where and what, never a value. */
+  issues: { stage: string; path: string; code: string; detail: string }[];
+  runs: {
+    runId: string;
+    startedAt: Date;
+    finishedAt: Date | null;
+    outcome: string;
+    counts: Counts;
+  }[];
+}
+
+/** Where the migration stands: for `migrate status` and `GET /admin/migrations/status`. */
+export async function migrationStatus(
+  state: MigrationStateRepository,
+  enabled: boolean,
+): Promise<MigrationStatus> {
+  const stages = await state.stageStates(STAGE_NAMES);
+  const rows: MigrationStatus['stages'] = [];
+  for (const name of STAGE_NAMES) {
+    const stage = stages.get(name)!;
+    const partitions = stage.pass ? await state.partitionsOf(name, stage.pass) : [];
+    rows.push({
+      stage: name,
+      status: stage.status,
+      counts: stage.counts,
+      partitions: { total: partitions.length, done: partitions.filter((p) => p.done).length },
+      issues: await state.countIssues(name),
+    });
+  }
+  const issues = (await state.issuesOf(undefined, 20)).map(({ stage, path, code, detail }) => ({
+    stage,
+    path,
+    code,
+    detail,
+  }));
+  const runs = (await state.lastRuns(5)).map(({ _id, startedAt, finishedAt, outcome, counts }) => ({
+    runId: _id,
+    startedAt,
+    finishedAt,
+    outcome,
+    counts,
+  }));
+  return { enabled, stages: rows, issues, runs };
+}
