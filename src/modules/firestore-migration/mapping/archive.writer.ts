@@ -1,9 +1,10 @@
 import { idFromLegacyPath } from '../../../platform/storage/ids.js';
 import type { MembersRepository } from '../../members/members.repository.js';
 import type { LegacySealer } from '../codec/legacy-sealer.js';
+import { readerFor, writeEach } from './document-writer.js';
 import type { MigrationIssue, StageWriter, WriteResult } from '../engine/stages.js';
 import type { SourceDoc } from '../firestore/value.js';
-import { type Coerced, flag, instant, refId, text } from './coerce.js';
+import { flag, instant, refId, text } from './coerce.js';
 import {
   LEGACY_NOTIFICATIONS,
   type LegacyNotificationsRepository,
@@ -25,22 +26,12 @@ export class ArchiveWriter implements StageWriter {
     private readonly sealer: LegacySealer,
   ) {}
 
-  async write(docs: readonly SourceDoc[], context: { now: Date }): Promise<WriteResult> {
-    const result: WriteResult = { written: 0, unchanged: 0, skipped: 0, issues: [] };
-    for (const doc of docs) result[await this.writeOne(doc, context.now, result.issues)] += 1;
-    return result;
+  write(docs: readonly SourceDoc[], context: { now: Date }): Promise<WriteResult> {
+    return writeEach(docs, (doc, issues) => this.writeOne(doc, context.now, issues));
   }
 
   private async writeOne(doc: SourceDoc, now: Date, issues: MigrationIssue[]) {
-    const read = <T>(field: string, coerced: Coerced<T>): T | undefined => {
-      if (coerced.ok) return coerced.value;
-      issues.push({
-        path: doc.path,
-        code: 'unclear_value',
-        detail: `${field}: ${coerced.problem}`,
-      });
-      return undefined;
-    };
+    const { read } = readerFor(doc, issues);
     const f = doc.fields;
     const memberId = read('uid', userRef(f.uid));
     if (!memberId || !(await this.members.getById(memberId))) {

@@ -4,17 +4,9 @@ import { BusinessesRepository } from '../../businesses/businesses.repository.js'
 import { MembersRepository } from '../../members/members.repository.js';
 import type { MigrationIssue, StageWriter, WriteResult } from '../engine/stages.js';
 import type { FsValue, SourceDoc } from '../firestore/value.js';
-import {
-  businessNumber,
-  calendarDate,
-  type Coerced,
-  flag,
-  instant,
-  ntsStatus,
-  refId,
-  text,
-} from './coerce.js';
+import { businessNumber, calendarDate, flag, instant, ntsStatus, refId, text } from './coerce.js';
 import type { LegacySealer } from '../codec/legacy-sealer.js';
+import { type Outcome, readerFor, writeEach } from './document-writer.js';
 
 const LEGACY = 'legacy';
 const userRef = refId('users');
@@ -33,23 +25,12 @@ export class BusinessesWriter implements StageWriter {
     private readonly sealer: LegacySealer,
   ) {}
 
-  async write(docs: readonly SourceDoc[], context: { now: Date }): Promise<WriteResult> {
-    const result: WriteResult = { written: 0, unchanged: 0, skipped: 0, issues: [] };
-    for (const doc of docs) result[await this.writeOne(doc, context.now, result.issues)] += 1;
-    return result;
+  write(docs: readonly SourceDoc[], context: { now: Date }): Promise<WriteResult> {
+    return writeEach(docs, (doc, issues) => this.writeOne(doc, context.now, issues));
   }
 
-  private async writeOne(
-    doc: SourceDoc,
-    now: Date,
-    issues: MigrationIssue[],
-  ): Promise<'written' | 'unchanged' | 'skipped'> {
-    const report = (code: string, detail: string) => issues.push({ path: doc.path, code, detail });
-    const read = <T>(field: string, coerced: Coerced<T>): T | undefined => {
-      if (coerced.ok) return coerced.value;
-      report('unclear_value', `${field}: ${coerced.problem}`);
-      return undefined;
-    };
+  private async writeOne(doc: SourceDoc, now: Date, issues: MigrationIssue[]): Promise<Outcome> {
+    const { read, report } = readerFor(doc, issues);
     const f = doc.fields;
     const number = businessNumber(f.bizNo);
     if (!number.ok || number.value === undefined) {

@@ -5,6 +5,7 @@ import {
   bankCode,
   businessNumber,
   calendarDate,
+  connectingInformation,
   count,
   applicationState,
   flag,
@@ -163,7 +164,17 @@ describe('coercion of the old app’s unclear fields (docs/legacy-firestore.md)'
   });
 
   it('treats an absent field as absent, not as a problem', () => {
-    for (const rule of [phone, calendarDate, instant, krw, count, flag, bankCode, businessNumber]) {
+    for (const rule of [
+      phone,
+      calendarDate,
+      instant,
+      krw,
+      count,
+      flag,
+      bankCode,
+      businessNumber,
+      connectingInformation,
+    ]) {
       expect(rule(undefined)).toEqual({ ok: true, value: undefined });
       expect(rule(null)).toEqual({ ok: true, value: undefined });
     }
@@ -220,5 +231,16 @@ describe('coercion of the old app’s unclear fields (docs/legacy-firestore.md)'
       problem: 'a reference that is not to users',
     });
     expect(user(fs.int(5)).ok).toBe(false);
+  });
+
+  it('keeps a CI of 88 base64 characters as written and refuses any other shape without echoing it', () => {
+    const ci = `${'A'.repeat(43)}+/${'z'.repeat(41)}==`;
+    expect(value(connectingInformation(ci))).toBe(ci);
+    for (const bad of [ci.slice(1), `${ci.slice(0, -2)}!=`, '', fs.int(1)]) {
+      expect(connectingInformation(bad)).toEqual({
+        ok: false,
+        problem: 'not 88 characters of base64',
+      });
+    }
   });
 });

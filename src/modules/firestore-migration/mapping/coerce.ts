@@ -190,6 +190,15 @@ export function flag(value: FsValue | undefined): Coerced<boolean> {
   return refuse(`a flag as ${describe(value)}`);
 }
 
+const CI = /^[A-Za-z0-9+/]{86}==$/;
+
+/** A CI (연계정보, connecting information): 88 characters of base64, kept as written. */
+export function connectingInformation(value: FsValue | undefined): Coerced<string> {
+  if (value === undefined || value === null) return absent();
+  if (typeof value !== 'string' || !CI.test(value)) return refuse('not 88 characters of base64');
+  return ok(value);
+}
+
 /** Trimmed, NFC text; empty counts as absent. */
 export function text(value: FsValue | undefined): Coerced<string> {
   if (value === undefined || value === null) return absent();

@@ -4,13 +4,12 @@ import type { WorkerPatch } from '../../workers/workers.repository.js';
 import { ConflictError } from '../../../platform/errors/domain.error.js';
 import type { SourceDoc } from '../firestore/value.js';
 import type { MigrationIssue, StageWriter, WriteResult } from '../engine/stages.js';
-import { calendarDate, type Coerced, phone, role, text, workerStatus } from './coerce.js';
+import { calendarDate, connectingInformation, phone, role, text, workerStatus } from './coerce.js';
 import type { LegacySealer } from '../codec/legacy-sealer.js';
+import { type Outcome, readerFor, writeEach } from './document-writer.js';
 
 /** A Firebase uid, as `users/{uid}` names it (28 letters and digits; older ones differ). */
 const UID = /^[A-Za-z0-9_-]{1,128}$/;
-/** 연계정보: 88 characters of base64. */
-const CI = /^[A-Za-z0-9+/]{86}==$/;
 const EMAIL = /^[^\s@]+@[^\s@]+$/;
 
 /**
@@ -26,20 +25,11 @@ export class MembersWriter implements StageWriter {
     private readonly sealer: LegacySealer,
   ) {}
 
-  async write(docs: readonly SourceDoc[], context: { now: Date }): Promise<WriteResult> {
-    const result: WriteResult = { written: 0, unchanged: 0, skipped: 0, issues: [] };
-    for (const doc of docs) {
-      const outcome = await this.writeOne(doc, context.now, result.issues);
-      result[outcome] += 1;
-    }
-    return result;
+  write(docs: readonly SourceDoc[], context: { now: Date }): Promise<WriteResult> {
+    return writeEach(docs, (doc, issues) => this.writeOne(doc, context.now, issues));
   }
 
-  private async writeOne(
-    doc: SourceDoc,
-    now: Date,
-    issues: MigrationIssue[],
-  ): Promise<'written' | 'unchanged' | 'skipped'> {
+  private async writeOne(doc: SourceDoc, now: Date, issues: MigrationIssue[]): Promise<Outcome> {
     const uid = doc.path.split('/')[1] ?? '';
     if (!UID.test(uid)) {
       issues.push({
@@ -49,15 +39,7 @@ export class MembersWriter implements StageWriter {
       });
       return 'skipped';
     }
-    const read = <T>(field: string, coerced: Coerced<T>): T | undefined => {
-      if (coerced.ok) return coerced.value;
-      issues.push({
-        path: doc.path,
-        code: 'unclear_value',
-        detail: `${field}: ${coerced.problem}`,
-      });
-      return undefined;
-    };
+    const { read } = readerFor(doc, issues);
     const f = doc.fields;
     const memberRole = read('role', role(f.role));
     if (!memberRole) {
@@ -89,14 +71,7 @@ export class MembersWriter implements StageWriter {
 
     const legalName = read('name', text(f.name ?? f.userName));
     const birthDate = read('birth', calendarDate(f.birth));
-    const ci = typeof f.ci === 'string' && CI.test(f.ci) ? f.ci : undefined;
-    if (f.ci !== undefined && f.ci !== null && !ci) {
-      issues.push({
-        path: doc.path,
-        code: 'unclear_value',
-        detail: 'ci: not 88 characters of base64',
-      });
-    }
+    const ci = read('ci', connectingInformation(f.ci));
     const patch: WorkerPatch = {
       status,
       personal: {

@@ -5,7 +5,6 @@ import { ShiftsRepository } from '../../shifts/shifts.repository.js';
 import type { MigrationIssue, StageWriter, WriteResult } from '../engine/stages.js';
 import type { SourceDoc } from '../firestore/value.js';
 import {
-  type Coerced,
   count,
   instant,
   krw,
@@ -17,6 +16,7 @@ import {
   text,
 } from './coerce.js';
 import type { LegacySealer } from '../codec/legacy-sealer.js';
+import { type Outcome, readerFor, writeEach } from './document-writer.js';
 
 /** The age a post without `minAge` asked for (the old app's default). */
 const DEFAULT_MINIMUM_AGE = 18;
@@ -37,23 +37,12 @@ export class ShiftsWriter implements StageWriter {
     private readonly sealer: LegacySealer,
   ) {}
 
-  async write(docs: readonly SourceDoc[], context: { now: Date }): Promise<WriteResult> {
-    const result: WriteResult = { written: 0, unchanged: 0, skipped: 0, issues: [] };
-    for (const doc of docs) result[await this.writeOne(doc, context.now, result.issues)] += 1;
-    return result;
+  write(docs: readonly SourceDoc[], context: { now: Date }): Promise<WriteResult> {
+    return writeEach(docs, (doc, issues) => this.writeOne(doc, context.now, issues));
   }
 
-  private async writeOne(
-    doc: SourceDoc,
-    now: Date,
-    issues: MigrationIssue[],
-  ): Promise<'written' | 'unchanged' | 'skipped'> {
-    const report = (code: string, detail: string) => issues.push({ path: doc.path, code, detail });
-    const read = <T>(field: string, coerced: Coerced<T>): T | undefined => {
-      if (coerced.ok) return coerced.value;
-      report('unclear_value', `${field}: ${coerced.problem}`);
-      return undefined;
-    };
+  private async writeOne(doc: SourceDoc, now: Date, issues: MigrationIssue[]): Promise<Outcome> {
+    const { read, report } = readerFor(doc, issues);
     const f = doc.fields;
     const legacyBusiness = read('business', businessRef(f.business ?? f.businessId));
     const businessId = legacyBusiness && idFromLegacyPath(`businesses/${legacyBusiness}`);

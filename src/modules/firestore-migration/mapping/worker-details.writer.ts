@@ -14,6 +14,7 @@ import {
   bankCode,
   calendarDate,
   type Coerced,
+  connectingInformation,
   flag,
   identityProvider,
   instant,
@@ -22,14 +23,12 @@ import {
   text,
 } from './coerce.js';
 import type { LegacySealer } from '../codec/legacy-sealer.js';
+import { type Outcome, readerFor, writeEach } from './document-writer.js';
 
-const CI = /^[A-Za-z0-9+/]{86}==$/;
 /** What the old identity flow wrote for a person it verified. */
 const VERIFIED_RESULTS = new Set(['0000', 'success']);
 /** Who a verification carried over from the old app is attributed to. */
 const LEGACY = 'legacy';
-
-type Outcome = 'written' | 'unchanged' | 'skipped';
 
 /**
  * The worker-details stage: each worker's subcollections merged into the profile the members
@@ -44,15 +43,10 @@ export class WorkerDetailsWriter implements StageWriter {
     private readonly sealer: LegacySealer,
   ) {}
 
-  async write(docs: readonly SourceDoc[], context: { now: Date }): Promise<WriteResult> {
-    const result: WriteResult = { written: 0, unchanged: 0, skipped: 0, issues: [] };
-    for (const doc of docs) {
-      const outcome = await retryOnConflict(() => this.writeOne(doc, context.now, result.issues), {
-        attempts: 5,
-      });
-      result[outcome] += 1;
-    }
-    return result;
+  write(docs: readonly SourceDoc[], context: { now: Date }): Promise<WriteResult> {
+    return writeEach(docs, (doc, issues) =>
+      retryOnConflict(() => this.writeOne(doc, context.now, issues), { attempts: 5 }),
+    );
   }
 
   private async writeOne(doc: SourceDoc, now: Date, issues: MigrationIssue[]): Promise<Outcome> {
@@ -68,15 +62,7 @@ export class WorkerDetailsWriter implements StageWriter {
       });
       return 'skipped';
     }
-    const read = <T>(field: string, coerced: Coerced<T>): T | undefined => {
-      if (coerced.ok) return coerced.value;
-      issues.push({
-        path: doc.path,
-        code: 'unclear_value',
-        detail: `${field}: ${coerced.problem}`,
-      });
-      return undefined;
-    };
+    const { read } = readerFor(doc, issues);
     const group = collectionGroupOf(doc.path);
     const patch =
       group === 'bankAccounts'
@@ -159,14 +145,8 @@ export class WorkerDetailsWriter implements StageWriter {
     const provider = read('provider', identityProvider(f.provider));
     const verifiedAt = read('verifiedAt', instant(f.verifiedAt));
     if (!provider || !verifiedAt) return undefined;
-    const ci = typeof f.ci === 'string' && CI.test(f.ci) ? f.ci : undefined;
-    if (!ci) {
-      issues.push({
-        path: doc.path,
-        code: 'unclear_value',
-        detail: 'ci: not 88 characters of base64',
-      });
-    }
+    // An identity record without a CI is as unclear as one with a malformed CI.
+    const ci = read('ci', connectingInformation(f.ci ?? ''));
     const legalName = read('name', text(f.name));
     const birthDate = read('birth', calendarDate(f.birth));
     const mobile = read('phone', phone(f.phone));
