@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { retryOnConflict } from '../../platform/storage/optimistic.js';
-import { ShiftSlots } from '../shifts/shift-slots.service.js';
+import { ShiftSlots, type SlotReservation } from '../shifts/shift-slots.service.js';
 import {
   type ScheduleEntryRecord,
   WorkerSchedulesRepository,
@@ -20,6 +20,28 @@ export class AssignmentHolds {
     private readonly schedules: WorkerSchedulesRepository,
     private readonly shifts: ShiftSlots,
   ) {}
+
+  /**
+   * Takes the slot and the time for an assignment that already exists and holds them (one the
+   * migration brought from the old app): the worker's schedule entry, then the shift's slot.
+   * Answers how the slot went (`full`, `not_open`, … are the caller's to report); the schedule
+   * entry stays either way, as the old app had the worker on the shift.
+   */
+  async take(
+    entry: Omit<ScheduleEntryRecord, 'heldAt'>,
+    workerId: string,
+    now: Date,
+  ): Promise<SlotReservation> {
+    await this.rewrite(workerId, now, (entries) => {
+      const held = entries.find((e) => e.assignmentId === entry.assignmentId);
+      if (held?.status === entry.status) return undefined;
+      return [
+        ...entries.filter((e) => e.assignmentId !== entry.assignmentId),
+        { ...entry, heldAt: now },
+      ];
+    });
+    return this.shifts.reserveSlot(entry.shiftId, entry.assignmentId, now, entry);
+  }
 
   /** Gives back the slot and the time an assignment held. */
   async release(shiftId: string, workerId: string, assignmentId: string, now: Date) {

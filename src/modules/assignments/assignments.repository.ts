@@ -5,6 +5,7 @@ import { type OutboxEvent, OUTBOX_FIELD } from '../../platform/outbox/outbox-eve
 import type { Database } from '../../platform/storage/database.js';
 import { ConcurrentModificationError, isDuplicateKeyError } from '../../platform/storage/errors.js';
 import { newId, parseId } from '../../platform/storage/ids.js';
+import { importFromLegacy, type LegacyCopy } from '../../platform/storage/legacy-copy.js';
 import { updateWithVersion } from '../../platform/storage/optimistic.js';
 import { InjectDatabase } from '../../platform/storage/storage.module.js';
 import type { PersonalDataCodec } from '../../privacy/personal-data/codec.js';
@@ -127,6 +128,34 @@ export interface Change {
 /** Thrown when the worker already has an active assignment (applied, proposed, confirmed). */
 export class AlreadyOnShiftError extends Error {}
 
+/**
+ * An assignment as the old app recorded it (the Firestore migration). The old app kept a shift
+ * and worker's application, its match and its no-show record in three documents; here they are
+ * one assignment, and each of them brings what it knows:
+ * - `match`: the state, the outcome (cancellation, hours worked) and the history entry, always
+ *   (a match is what the old app decided last);
+ * - `application`: the origin (the worker applied), and the state only when the assignment is
+ *   new (a match written before it wins);
+ * - `no_show`: nothing of its own; it makes the assignment (state `no_show`) only when its match
+ *   never comes.
+ * So the three may be written in any order, and again, and end the same.
+ */
+export interface LegacyAssignment {
+  from: 'application' | 'match' | 'no_show';
+  shiftId: string;
+  businessId: string;
+  workerId: string;
+  state: AssignmentState;
+  startsAt: Date;
+  endsAt: Date;
+  cancellation?: Assignment['cancellation'];
+  hoursWorked?: number;
+  /** When the old app made this state (its update time, else its creation time). */
+  at: Date;
+}
+
+const LEGACY_ACTOR: Actor = { id: 'legacy', role: 'system' };
+
 @Injectable()
 export class AssignmentsRepository {
   private readonly personal: PersonalDataCodec<never>;
@@ -173,6 +202,85 @@ export class AssignmentsRepository {
   async findActive(shiftId: string, workerId: string): Promise<Assignment | undefined> {
     const doc = await this.collection.findOne({ activeKey: activeKey(shiftId, workerId) });
     return doc ? this.toAssignment(doc) : undefined;
+  }
+
+  /**
+   * An assignment from the old app under the id the migration derived from its shift and worker
+   * (see `LegacyAssignment` for what each source sets): written, or left as it is when it already
+   * holds this source copy. No outbox event: the old app told its users long ago.
+   * `AlreadyOnShiftError` when the worker has an active assignment made here on that shift.
+   */
+  async importLegacy(
+    id: string,
+    legacy: LegacyAssignment,
+    copy: LegacyCopy,
+    now: Date,
+  ): Promise<'written' | 'unchanged'> {
+    const _id = parseId(id);
+    if (!_id) throw new Error('an assignment id is a 24-hex-digit ObjectId');
+    const active = ACTIVE_STATES.includes(legacy.state);
+    const outcome = await this.personal.sealNotes(id, {
+      history: [{ from: null, to: legacy.state, at: legacy.at, by: LEGACY_ACTOR }],
+      ...(legacy.cancellation ? { cancellation: legacy.cancellation } : {}),
+    });
+    const made: Record<string, unknown> = {
+      shiftId: legacy.shiftId,
+      businessId: legacy.businessId,
+      workerId: legacy.workerId,
+      state: legacy.state,
+      startsAt: legacy.startsAt,
+      endsAt: legacy.endsAt,
+      ...outcome,
+      ...(legacy.hoursWorked === undefined ? {} : { hoursWorked: legacy.hoursWorked }),
+      ...(active ? { activeKey: activeKey(legacy.shiftId, legacy.workerId) } : {}),
+    };
+    const fresh = { [OUTBOX_FIELD]: [], createdAt: now };
+    const update =
+      legacy.from === 'match'
+        ? {
+            $set: { ...made, updatedAt: now },
+            $setOnInsert: { ...fresh, origin: 'proposal' },
+            ...(active
+              ? {}
+              : {
+                  $unset: {
+                    activeKey: '',
+                    ...(legacy.cancellation ? {} : { cancellation: '' }),
+                    ...(legacy.hoursWorked === undefined ? { hoursWorked: '' } : {}),
+                  },
+                }),
+          }
+        : legacy.from === 'application'
+          ? { $set: { origin: 'application', updatedAt: now }, $setOnInsert: { ...made, ...fresh } }
+          : {
+              $set: { updatedAt: now },
+              $setOnInsert: { ...made, ...fresh, origin: 'proposal' },
+            };
+    try {
+      return await importFromLegacy(
+        this.collection,
+        _id,
+        copy,
+        { ...update, $inc: { version: 1 } },
+        now,
+      );
+    } catch (error) {
+      if (isDuplicateKeyError(error)) throw new AlreadyOnShiftError();
+      throw error;
+    }
+  }
+
+  /** The source paths an assignment from the old app was made of (its `_legacy` copies). */
+  async legacySourcePaths(id: string): Promise<string[]> {
+    const _id = parseId(id);
+    const doc = _id
+      ? await this.db
+          .collection<{ _id: ObjectId; _legacy?: { sources?: Record<string, { path: string }> } }>(
+            COLLECTION,
+          )
+          .findOne({ _id }, { projection: { '_legacy.sources': 1 } })
+      : null;
+    return Object.values(doc?._legacy?.sources ?? {}).map((s) => s.path);
   }
 
   /** Inserts an assignment; `AlreadyOnShiftError` when the worker has an active one there. */

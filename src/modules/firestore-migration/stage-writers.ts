@@ -1,11 +1,16 @@
 import type { Database } from '../../platform/storage/database.js';
 import type { Privacy } from '../../privacy/privacy.js';
+import { AssignmentHolds } from '../assignments/assignment-holds.js';
+import { AssignmentsRepository } from '../assignments/assignments.repository.js';
+import { WorkerSchedulesRepository } from '../assignments/worker-schedules.repository.js';
+import { ShiftSlots } from '../shifts/shift-slots.service.js';
 import { BusinessesRepository } from '../businesses/businesses.repository.js';
 import { MembersRepository } from '../members/members.repository.js';
 import { ShiftsRepository } from '../shifts/shifts.repository.js';
 import { WorkersRepository } from '../workers/workers.repository.js';
 import { LegacySealer } from './codec/legacy-sealer.js';
 import type { StageWriters } from './engine/stages.js';
+import { AssignmentsWriter } from './mapping/assignments.writer.js';
 import { ArchiveWriter } from './mapping/archive.writer.js';
 import { LegacyNotificationsRepository } from './mapping/legacy-notifications.repository.js';
 import { BusinessesWriter } from './mapping/businesses.writer.js';
@@ -15,8 +20,7 @@ import { WorkerDetailsWriter } from './mapping/worker-details.writer.js';
 
 /**
  * The stages' writers on this database, through the modules' repositories and the privacy layer
- * (so the migration seals and indexes as the app does). The assignments stage has no writer
- * yet: the engine reports it as not available and it waits.
+ * (so the migration seals and indexes as the app does).
  */
 export function stageWriters(
   db: Database,
@@ -26,11 +30,19 @@ export function stageWriters(
   const members = new MembersRepository(db, privacy.personalData);
   const workers = new WorkersRepository(db, privacy.personalData);
   const businesses = new BusinessesRepository(db, privacy.personalData);
+  const shifts = new ShiftsRepository(db);
   return {
     members: new MembersWriter(members, workers, sealer),
     'worker-details': new WorkerDetailsWriter(workers, sealer),
     businesses: new BusinessesWriter(businesses, members, sealer),
-    shifts: new ShiftsWriter(new ShiftsRepository(db), businesses, sealer),
+    shifts: new ShiftsWriter(shifts, businesses, sealer),
+    assignments: new AssignmentsWriter(
+      new AssignmentsRepository(db, privacy.personalData),
+      shifts,
+      workers,
+      new AssignmentHolds(new WorkerSchedulesRepository(db), new ShiftSlots(shifts)),
+      sealer,
+    ),
     archive: new ArchiveWriter(new LegacyNotificationsRepository(db), members, sealer),
   };
 }
