@@ -14,12 +14,16 @@ import {
 } from './modules/firestore-migration/generator/generate.command.js';
 import { IMPORT_COMMAND, importCommand } from './modules/legacy-auth/import.command.js';
 import {
+  MIGRATE_CLEANUP_COMMAND,
   MIGRATE_PLAN_COMMAND,
   MIGRATE_RUN_COMMAND,
   MIGRATE_STATUS_COMMAND,
+  MIGRATE_VERIFY_COMMAND,
+  migrateCleanupCommand,
   migratePlanCommand,
   migrateRunCommand,
   migrateStatusCommand,
+  migrateVerifyCommand,
 } from './modules/firestore-migration/migrate.command.js';
 import { JOBS_RUN_COMMAND, jobsRunCommand } from './platform/jobs/jobs-run.command.js';
 import { createLogger, flushLogger, type Logger } from './platform/logging/logger.js';
@@ -207,6 +211,8 @@ when all is well, 1 naming each problem, 2 on any other database.`,
   'migrate plan': withDatabaseCommand(MIGRATE_PLAN_COMMAND, migratePlanCommand),
   'migrate run': withDatabaseCommand(MIGRATE_RUN_COMMAND, migrateRunCommand),
   'migrate status': withDatabaseCommand(MIGRATE_STATUS_COMMAND, migrateStatusCommand),
+  'migrate verify': withDatabaseCommand(MIGRATE_VERIFY_COMMAND, migrateVerifyCommand),
+  'migrate cleanup': withDatabaseCommand(MIGRATE_CLEANUP_COMMAND, migrateCleanupCommand),
   // Writes files only: no database is opened.
   'legacy generate': {
     spec: GENERATE_COMMAND,

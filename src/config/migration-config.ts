@@ -31,6 +31,8 @@ export const MIGRATION_ENV = {
   // Today's share of a daily run: documents read (Firestore reads are billed) and minutes.
   MIGRATION_QUOTA_DOCUMENTS: z.coerce.number().int().positive().default(200_000),
   MIGRATION_QUOTA_MINUTES: z.coerce.number().int().positive().default(60),
+  // How long a verified stage keeps the original values in `_legacy` before cleanup drops them.
+  MIGRATION_LEGACY_RETENTION_DAYS: z.coerce.number().int().nonnegative().default(90),
 };
 
 type MigrationEnv = z.output<z.ZodObject<typeof MIGRATION_ENV>>;
@@ -52,6 +54,8 @@ export interface MigrationConfig {
   /** Undefined: not configured (the commands take `--source` and `--path`). */
   source: MigrationSourceConfig | undefined;
   quota: { documents: number; minutes: number };
+  /** Days a verified stage keeps `_legacy` before `migrate cleanup` may drop it. */
+  legacyRetentionDays: number;
 }
 
 export function refineMigrationEnv(env: MigrationEnv, ctx: z.RefinementCtx): void {
@@ -91,5 +95,6 @@ export function migrationConfig(e: MigrationEnv): MigrationConfig {
     enabled: e.MIGRATION_ENABLED,
     source,
     quota: { documents: e.MIGRATION_QUOTA_DOCUMENTS, minutes: e.MIGRATION_QUOTA_MINUTES },
+    legacyRetentionDays: e.MIGRATION_LEGACY_RETENTION_DAYS,
   };
 }

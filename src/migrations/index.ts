@@ -14,6 +14,7 @@ import { migration as createBusinessOutboxIndexes } from './1796482800000-Create
 import { migration as linkLegacyUsersToCognito } from './1796490000000-LinkLegacyUsersToCognito.js';
 import { migration as createMigrationState } from './1796493600000-CreateMigrationState.js';
 import { migration as createWorkerIdentityStateIndex } from './1796486400000-CreateWorkerIdentityStateIndex.js';
+import { migration as indexMigrationIssuesByPath } from './1796497200000-IndexMigrationIssuesByPath.js';
 
 /** Every schema migration, in any order (the migrator sorts by id). A test checks none is missing. */
 export const MIGRATIONS: readonly SchemaMigration[] = [
@@ -32,4 +33,5 @@ export const MIGRATIONS: readonly SchemaMigration[] = [
   linkLegacyUsersToCognito,
   createMigrationState,
   createWorkerIdentityStateIndex,
+  indexMigrationIssuesByPath,
 ];

@@ -1,10 +1,14 @@
 import type { Privacy } from '../../privacy/privacy.js';
 import { defineCommand, readCommandArgs, usageError } from '../../platform/process/cli-command.js';
 import type { DatabaseCommandContext } from '../../platform/process/command-context.js';
+import { LegacySealer } from './codec/legacy-sealer.js';
+import { MigrationCleanup } from './engine/cleanup.js';
 import { MigrationEngine } from './engine/migration-engine.js';
 import { MigrationStateRepository } from './engine/migration-state.repository.js';
 import { planMigration } from './engine/plan.js';
+import { STAGE_NAMES, type StageName } from './engine/stages.js';
 import { migrationStatus } from './engine/status.js';
+import { MigrationVerifier } from './engine/verify.js';
 import type { FirestoreSource } from './source/firestore-source.js';
 import { sourceFromConfig } from './source/source-from-config.js';
 import { stageWriters } from './stage-writers.js';
@@ -64,6 +68,49 @@ unchanged and skipped, its open partitions, the issues reported (by path and cod
 value) and the last runs. Reads only. Exit 0.`,
   options: { json: SOURCE_OPTIONS.json },
   examples: ['npm run cli -- migrate status', 'npm run cli -- migrate status --json'],
+});
+
+const STAGE_OPTION = {
+  stage: {
+    type: 'string',
+    value: '<name>',
+    description: `one stage only (${STAGE_NAMES.join(', ')}); default: every stage it applies to`,
+  },
+} as const;
+
+export const MIGRATE_VERIFY_COMMAND = defineCommand({
+  name: 'migrate verify',
+  summary: 'compare each copied stage with the source; a clean one is marked verified',
+  description: `
+For each copied stage: per collection group, the source's documents and what became of them
+(matched, reported and left out, missing, altered, extra); per document, the canonical hash of the
+source value against the copy kept in \`_legacy\` (its marker and the copy decoded back), a
+sample compared field by field, and copies whose source is gone. A clean stage becomes verified:
+the stages after it may run, and cleanup may drop its copies. Paths and field names only, never a
+value. Exit 0 when every stage verified is clean, 1 when one is not, 2 on bad arguments, 3 when
+MIGRATION_ENABLED=false.`,
+  options: { ...SOURCE_OPTIONS, ...STAGE_OPTION },
+  examples: [
+    'npm run cli -- migrate verify',
+    'npm run cli -- migrate verify --stage members --json',
+  ],
+});
+
+export const MIGRATE_CLEANUP_COMMAND = defineCommand({
+  name: 'migrate cleanup',
+  summary: 'drop the original values (_legacy) of verified stages once their retention has passed',
+  description: `
+For each stage verified clean at least MIGRATION_LEGACY_RETENTION_DAYS ago: drops its source copies
+from \`_legacy\` in batches (the archive's documents are removed), and marks it cleaned. A stage
+not verified is refused; one still within its retention is kept. Idempotent. --dry-run counts what
+would go and changes nothing. Exit 0, 1 when a stage named or any stage was refused, 2 on bad
+arguments, 3 when MIGRATION_ENABLED=false.`,
+  options: {
+    ...STAGE_OPTION,
+    'dry-run': { type: 'boolean', description: 'count what would be dropped; change nothing' },
+    json: SOURCE_OPTIONS.json,
+  },
+  examples: ['npm run cli -- migrate cleanup --dry-run', 'npm run cli -- migrate cleanup'],
 });
 
 export interface MigrateCommandContext extends DatabaseCommandContext {
@@ -227,4 +274,101 @@ export async function migrateStatusCommand(context: MigrateCommandContext): Prom
   }
   context.out.write(`${lines.join('\n')}\n`);
   return 0;
+}
+
+function stageOption(value: string | undefined): StageName[] | undefined | 'bad' {
+  if (value === undefined) return undefined;
+  return (STAGE_NAMES as readonly string[]).includes(value) ? [value as StageName] : 'bad';
+}
+
+function switchedOff(context: MigrateCommandContext): boolean {
+  if (context.config.migration.enabled) return false;
+  context.err.write('the migration is switched off (MIGRATION_ENABLED=false)\n');
+  return true;
+}
+
+/** `cli migrate verify`. */
+export async function migrateVerifyCommand(context: MigrateCommandContext): Promise<number> {
+  const args = readCommandArgs(MIGRATE_VERIFY_COMMAND, context.argv, context);
+  if ('exitCode' in args) return args.exitCode;
+  if (switchedOff(context)) return 3;
+  const stages = stageOption(args.values.stage);
+  if (stages === 'bad') {
+    return usageError(
+      MIGRATE_VERIFY_COMMAND,
+      context.err,
+      `--stage is one of ${STAGE_NAMES.join(', ')}`,
+    );
+  }
+  const source = sourceOf(context, args.values);
+  if (typeof source === 'string') return usageError(MIGRATE_VERIFY_COMMAND, context.err, source);
+  try {
+    const privacy = await context.privacy();
+    const reports = await new MigrationVerifier({
+      source,
+      db: context.db,
+      state: new MigrationStateRepository(context.db),
+      writers: stageWriters(context.db, privacy),
+      sealer: new LegacySealer(privacy.cipher),
+    }).verify(stages ? { stages } : {});
+    const clean = reports.every((r) => r.clean);
+    if (args.values.json) {
+      context.out.write(`${JSON.stringify({ clean, stages: reports }, null, 2)}\n`);
+      return clean ? 0 : 1;
+    }
+    const lines = reports.length ? [] : ['no stage is copied yet: nothing to verify'];
+    for (const r of reports) {
+      lines.push(
+        `${pad(r.stage, 16)} ${r.clean ? 'clean: verified' : 'NOT clean'} (sampled ${r.sampled})`,
+      );
+      for (const g of r.groups) {
+        lines.push(
+          `  ${pad(g.collectionGroup, 14)} source ${pad(g.source, 8)} matched ${pad(g.matched, 8)} reported ${pad(g.reported, 6)} ` +
+            `missing ${pad(g.missing, 5)} altered ${pad(g.altered, 5)} extra ${g.extra}`,
+        );
+      }
+      for (const p of r.missing) lines.push(`  missing ${p}`);
+      for (const a of r.altered)
+        lines.push(`  altered ${a.path} (${a.reason}: ${a.fields.join(', ')})`);
+      for (const p of r.extra) lines.push(`  extra   ${p}`);
+    }
+    context.out.write(`${lines.join('\n')}\n`);
+    return clean ? 0 : 1;
+  } finally {
+    await source.close();
+  }
+}
+
+/** `cli migrate cleanup`. */
+export async function migrateCleanupCommand(context: MigrateCommandContext): Promise<number> {
+  const args = readCommandArgs(MIGRATE_CLEANUP_COMMAND, context.argv, context);
+  if ('exitCode' in args) return args.exitCode;
+  if (switchedOff(context)) return 3;
+  const stages = stageOption(args.values.stage);
+  if (stages === 'bad') {
+    return usageError(
+      MIGRATE_CLEANUP_COMMAND,
+      context.err,
+      `--stage is one of ${STAGE_NAMES.join(', ')}`,
+    );
+  }
+  const report = await new MigrationCleanup({
+    db: context.db,
+    state: new MigrationStateRepository(context.db),
+    retentionDays: context.config.migration.legacyRetentionDays,
+  }).cleanup({ dryRun: args.values['dry-run'] ?? false, ...(stages ? { stages } : {}) });
+  const refused = report.stages.some((s) => s.outcome === 'refused');
+  if (args.values.json) {
+    context.out.write(`${JSON.stringify(report, null, 2)}\n`);
+    return refused ? 1 : 0;
+  }
+  const lines = [report.dryRun ? 'dry run: nothing changed' : 'cleanup'];
+  for (const s of report.stages) {
+    lines.push(
+      `  ${pad(s.stage, 16)} ${pad(s.outcome, 9)} documents ${pad(s.documents, 8)} copies ${s.copies}` +
+        (s.reason ? `  (${s.reason})` : ''),
+    );
+  }
+  context.out.write(`${lines.join('\n')}\n`);
+  return refused ? 1 : 0;
 }

@@ -25,6 +25,9 @@ class RecordingWriter implements StageWriter {
     private readonly db: Database,
     private readonly report: (doc: SourceDoc) => string | undefined = () => undefined,
   ) {}
+  targetsOf(doc: SourceDoc) {
+    return [{ collection: 'target', id: doc.path }];
+  }
   async write(docs: readonly SourceDoc[]) {
     this.batches += 1;
     if (this.batches > this.failAfterBatches) throw new Error('the target went away');

@@ -330,6 +330,21 @@ export class MigrationStateRepository {
       .toArray();
   }
 
+  /** Which of these source paths have an issue in this stage (reported, so not lost). */
+  async reportedPaths(stage: StageName, paths: readonly string[]): Promise<Set<string>> {
+    if (paths.length === 0) return new Set();
+    const found = await this.issues
+      .find({ path: { $in: [...paths] }, stage })
+      .project<{ path: string }>({ path: 1 })
+      .toArray();
+    return new Set(found.map((i) => i.path));
+  }
+
+  /** The issues of one source document, every stage. */
+  async issuesAt(path: string): Promise<IssueRecord[]> {
+    return this.issues.find({ path }).toArray();
+  }
+
   async countIssues(stage: StageName): Promise<number> {
     return this.issues.countDocuments({ stage });
   }

@@ -1,3 +1,4 @@
+import type { CopyTarget } from '../codec/legacy-sealer.js';
 import type { SourceDoc } from '../firestore/value.js';
 
 /**
@@ -22,23 +23,48 @@ export interface StageDefinition {
   dependsOn: readonly StageName[];
   /** The source's collection groups this stage reads (the last collection id of a path). */
   collectionGroups: readonly string[];
+  /** Our collections its documents are written into (where their `_legacy` copies sit). */
+  targets: readonly string[];
+  /**
+   * The target holds nothing but these copies (an archive the migration keeps): cleanup removes
+   * its documents instead of their copies.
+   */
+  archive?: true;
 }
 
 export const STAGES: readonly StageDefinition[] = [
-  { name: 'members', dependsOn: [], collectionGroups: ['users'] },
+  { name: 'members', dependsOn: [], collectionGroups: ['users'], targets: ['members', 'workers'] },
   {
     name: 'worker-details',
     dependsOn: ['members'],
     collectionGroups: ['bankAccounts', 'identity', 'certificates'],
+    targets: ['workers'],
   },
-  { name: 'businesses', dependsOn: ['members'], collectionGroups: ['businesses'] },
-  { name: 'shifts', dependsOn: ['businesses'], collectionGroups: ['jobPosts'] },
+  {
+    name: 'businesses',
+    dependsOn: ['members'],
+    collectionGroups: ['businesses'],
+    targets: ['businesses'],
+  },
+  {
+    name: 'shifts',
+    dependsOn: ['businesses'],
+    collectionGroups: ['jobPosts'],
+    targets: ['shifts'],
+  },
   {
     name: 'assignments',
     dependsOn: ['shifts', 'worker-details'],
     collectionGroups: ['applications', 'matches', 'noShows'],
+    targets: ['assignments'],
   },
-  { name: 'archive', dependsOn: ['members'], collectionGroups: ['notifications'] },
+  {
+    name: 'archive',
+    dependsOn: ['members'],
+    collectionGroups: ['notifications'],
+    targets: ['legacy_notifications'],
+    archive: true,
+  },
 ];
 
 /** A problem with one source document, reported with its path and never its values. */
@@ -73,6 +99,11 @@ interface WriteContext {
  */
 export interface StageWriter {
   write(docs: readonly SourceDoc[], context: WriteContext): Promise<WriteResult>;
+  /**
+   * Where `write` keeps the document's `_legacy` copy (the verifier looks there): the documents
+   * it writes it into, none when the document names no target it can read (it was reported).
+   */
+  targetsOf(doc: SourceDoc): CopyTarget[];
 }
 
 /**

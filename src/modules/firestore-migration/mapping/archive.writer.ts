@@ -1,6 +1,6 @@
 import { idFromLegacyPath } from '../../../platform/storage/ids.js';
 import type { MembersRepository } from '../../members/members.repository.js';
-import type { LegacySealer } from '../codec/legacy-sealer.js';
+import type { CopyTarget, LegacySealer } from '../codec/legacy-sealer.js';
 import { readerFor, writeEach } from './document-writer.js';
 import type { MigrationIssue, StageWriter, WriteResult } from '../engine/stages.js';
 import type { SourceDoc } from '../firestore/value.js';
@@ -25,6 +25,10 @@ export class ArchiveWriter implements StageWriter {
     private readonly members: MembersRepository,
     private readonly sealer: LegacySealer,
   ) {}
+
+  targetsOf(doc: SourceDoc): CopyTarget[] {
+    return [{ collection: LEGACY_NOTIFICATIONS, id: idFromLegacyPath(doc.path) }];
+  }
 
   write(docs: readonly SourceDoc[], context: { now: Date }): Promise<WriteResult> {
     return writeEach(docs, (doc, issues) => this.writeOne(doc, context.now, issues));

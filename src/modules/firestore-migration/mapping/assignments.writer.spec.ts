@@ -36,6 +36,7 @@ const BAKERY = 'businesses/Bakery00000000000001';
 const POST = 'Post0000000000000001';
 const never: StageWriter = {
   write: () => Promise.reject(new Error('this stage does not run in this test')),
+  targetsOf: () => [],
 };
 /** The post's window: 2026-04-24 12:06:40 to 16:06:40 KST. */
 const STARTS = new Date(1_777_000_000_000);
@@ -132,7 +133,7 @@ describe('the assignments stage', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  const write = (docs: SourceDoc[], now = AFTER_END) => writer.write(docs, { runId: 'r', now });
+  const write = (docs: SourceDoc[], now = AFTER_END) => writer.write(docs, { now });
   const shiftId = idFromLegacyPath(`jobPosts/${POST}`);
 
   it.each([

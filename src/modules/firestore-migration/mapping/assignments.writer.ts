@@ -8,7 +8,7 @@ import {
 } from '../../assignments/assignments.repository.js';
 import type { ShiftsRepository } from '../../shifts/shifts.repository.js';
 import type { WorkersRepository } from '../../workers/workers.repository.js';
-import type { LegacySealer } from '../codec/legacy-sealer.js';
+import type { CopyTarget, LegacySealer } from '../codec/legacy-sealer.js';
 import type { MigrationIssue, StageWriter, WriteResult } from '../engine/stages.js';
 import type { SourceDoc } from '../firestore/value.js';
 import { applicationState, hours, instant, matchState, refId, side, text } from './coerce.js';
@@ -28,6 +28,27 @@ export function legacyAssignmentId(legacyPostId: string, uid: string): string {
 }
 
 const legacyActor = { id: 'legacy', role: 'system' } as const;
+
+const kindOf = (doc: SourceDoc) => {
+  const kind = doc.path.split('/').at(-2);
+  return kind === 'applications' ? 'application' : kind === 'matches' ? 'match' : 'no_show';
+};
+
+/** The post and the worker a document names, in the fields its kind wrote them in. */
+function pairOf(doc: SourceDoc) {
+  const f = doc.fields;
+  const from = kindOf(doc);
+  return {
+    post: {
+      field: from === 'application' ? 'jobPost' : 'postId',
+      value: postRef(f.jobPost ?? f.postId),
+    },
+    worker: {
+      field: from === 'match' ? 'workerUid' : 'uid',
+      value: userRef(from === 'match' ? (f.workerUid ?? f.worker) : (f.user ?? f.uid)),
+    },
+  };
+}
 
 /** Cancellations the old app recorded after this long before the start are not late. */
 const LATE_CANCELLATION_MS = 24 * 3_600_000;
@@ -50,6 +71,13 @@ export class AssignmentsWriter implements StageWriter {
     private readonly sealer: LegacySealer,
   ) {}
 
+  targetsOf(doc: SourceDoc): CopyTarget[] {
+    const { post, worker } = pairOf(doc);
+    return post.value.ok && post.value.value && worker.value.ok && worker.value.value
+      ? [{ collection: ASSIGNMENTS, id: legacyAssignmentId(post.value.value, worker.value.value) }]
+      : [];
+  }
+
   write(docs: readonly SourceDoc[], context: { now: Date }): Promise<WriteResult> {
     return writeEach(docs, (doc, issues) => this.writeOne(doc, context.now, issues));
   }
@@ -57,16 +85,10 @@ export class AssignmentsWriter implements StageWriter {
   private async writeOne(doc: SourceDoc, now: Date, issues: MigrationIssue[]): Promise<Outcome> {
     const { read, report } = readerFor(doc, issues);
     const f = doc.fields;
-    const kind = doc.path.split('/').at(-2);
-    const from = kind === 'applications' ? 'application' : kind === 'matches' ? 'match' : 'no_show';
-    const legacyPost = read(
-      from === 'application' ? 'jobPost' : 'postId',
-      postRef(f.jobPost ?? f.postId),
-    );
-    const uid = read(
-      from === 'match' ? 'workerUid' : 'uid',
-      userRef(from === 'match' ? (f.workerUid ?? f.worker) : (f.user ?? f.uid)),
-    );
+    const from = kindOf(doc);
+    const pair = pairOf(doc);
+    const legacyPost = read(pair.post.field, pair.post.value);
+    const uid = read(pair.worker.field, pair.worker.value);
     if (!legacyPost || !uid) {
       report('missing_value', 'an assignment needs its post and its worker');
       return 'skipped';

@@ -28,6 +28,7 @@ const MANAGER = 'UidManager0000000000000001';
 const WORKER = 'UidWorker00000000000000001';
 const never: StageWriter = {
   write: () => Promise.reject(new Error('this stage does not run in this test')),
+  targetsOf: () => [],
 };
 
 /** Medium: the businesses stage after the members stage, on the real repositories. */

@@ -5,7 +5,7 @@ import { MembersRepository } from '../../members/members.repository.js';
 import type { MigrationIssue, StageWriter, WriteResult } from '../engine/stages.js';
 import type { FsValue, SourceDoc } from '../firestore/value.js';
 import { businessNumber, calendarDate, flag, instant, ntsStatus, refId, text } from './coerce.js';
-import type { LegacySealer } from '../codec/legacy-sealer.js';
+import type { CopyTarget, LegacySealer } from '../codec/legacy-sealer.js';
 import { type Outcome, readerFor, writeEach } from './document-writer.js';
 
 const LEGACY = 'legacy';
@@ -24,6 +24,10 @@ export class BusinessesWriter implements StageWriter {
     private readonly members: MembersRepository,
     private readonly sealer: LegacySealer,
   ) {}
+
+  targetsOf(doc: SourceDoc): CopyTarget[] {
+    return [{ collection: 'businesses', id: idFromLegacyPath(doc.path) }];
+  }
 
   write(docs: readonly SourceDoc[], context: { now: Date }): Promise<WriteResult> {
     return writeEach(docs, (doc, issues) => this.writeOne(doc, context.now, issues));

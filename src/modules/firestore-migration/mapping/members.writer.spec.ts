@@ -24,6 +24,7 @@ const silent = pino({ level: 'silent' });
 const CI_A = `${'A'.repeat(86)}==`;
 const never: StageWriter = {
   write: () => Promise.reject(new Error('this stage does not run in this test')),
+  targetsOf: () => [],
 };
 
 /** Medium: the members stage on the real repositories, privacy layer and embedded engine. */

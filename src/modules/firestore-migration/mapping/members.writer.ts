@@ -5,7 +5,7 @@ import { ConflictError } from '../../../platform/errors/domain.error.js';
 import type { SourceDoc } from '../firestore/value.js';
 import type { MigrationIssue, StageWriter, WriteResult } from '../engine/stages.js';
 import { calendarDate, connectingInformation, phone, role, text, workerStatus } from './coerce.js';
-import type { LegacySealer } from '../codec/legacy-sealer.js';
+import type { CopyTarget, LegacySealer } from '../codec/legacy-sealer.js';
 import { type Outcome, readerFor, writeEach } from './document-writer.js';
 
 /** A Firebase uid, as `users/{uid}` names it (28 letters and digits; older ones differ). */
@@ -24,6 +24,18 @@ export class MembersWriter implements StageWriter {
     private readonly workers: WorkersRepository,
     private readonly sealer: LegacySealer,
   ) {}
+
+  targetsOf(doc: SourceDoc): CopyTarget[] {
+    const uid = doc.path.split('/')[1] ?? '';
+    if (!UID.test(uid)) return [];
+    const memberRole = role(doc.fields.role);
+    return [
+      { collection: 'members', id: uid },
+      ...(memberRole.ok && memberRole.value === 'worker'
+        ? [{ collection: 'workers', id: uid }]
+        : []),
+    ];
+  }
 
   write(docs: readonly SourceDoc[], context: { now: Date }): Promise<WriteResult> {
     return writeEach(docs, (doc, issues) => this.writeOne(doc, context.now, issues));

@@ -29,6 +29,7 @@ const silent = pino({ level: 'silent' });
 const OWNER = 'UidOwner000000000000000001';
 const never: StageWriter = {
   write: () => Promise.reject(new Error('this stage does not run in this test')),
+  targetsOf: () => [],
 };
 const BAKERY = 'businesses/Bakery00000000000001';
 

@@ -15,7 +15,7 @@ import {
   shiftStatus,
   text,
 } from './coerce.js';
-import type { LegacySealer } from '../codec/legacy-sealer.js';
+import type { CopyTarget, LegacySealer } from '../codec/legacy-sealer.js';
 import { type Outcome, readerFor, writeEach } from './document-writer.js';
 
 /** The age a post without `minAge` asked for (the old app's default). */
@@ -36,6 +36,10 @@ export class ShiftsWriter implements StageWriter {
     private readonly businesses: BusinessesRepository,
     private readonly sealer: LegacySealer,
   ) {}
+
+  targetsOf(doc: SourceDoc): CopyTarget[] {
+    return [{ collection: 'shifts', id: idFromLegacyPath(doc.path) }];
+  }
 
   write(docs: readonly SourceDoc[], context: { now: Date }): Promise<WriteResult> {
     return writeEach(docs, (doc, issues) => this.writeOne(doc, context.now, issues));

@@ -25,6 +25,7 @@ const UID = 'UidWorker00000000000000001';
 const CI = `${'B'.repeat(86)}==`;
 const never: StageWriter = {
   write: () => Promise.reject(new Error('this stage does not run in this test')),
+  targetsOf: () => [],
 };
 
 /** Medium: the worker-details stage after the members stage, on the real repositories. */

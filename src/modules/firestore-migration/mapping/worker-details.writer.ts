@@ -22,7 +22,7 @@ import {
   qualification,
   text,
 } from './coerce.js';
-import type { LegacySealer } from '../codec/legacy-sealer.js';
+import type { CopyTarget, LegacySealer } from '../codec/legacy-sealer.js';
 import { type Outcome, readerFor, writeEach } from './document-writer.js';
 
 /** What the old identity flow wrote for a person it verified. */
@@ -42,6 +42,10 @@ export class WorkerDetailsWriter implements StageWriter {
     private readonly workers: WorkersRepository,
     private readonly sealer: LegacySealer,
   ) {}
+
+  targetsOf(doc: SourceDoc): CopyTarget[] {
+    return [{ collection: 'workers', id: doc.path.split('/')[1] ?? '' }];
+  }
 
   write(docs: readonly SourceDoc[], context: { now: Date }): Promise<WriteResult> {
     return writeEach(docs, (doc, issues) =>
