@@ -18,11 +18,13 @@ import {
   MIGRATE_PLAN_COMMAND,
   MIGRATE_RUN_COMMAND,
   MIGRATE_STATUS_COMMAND,
+  MIGRATE_USER_COMMAND,
   MIGRATE_VERIFY_COMMAND,
   migrateCleanupCommand,
   migratePlanCommand,
   migrateRunCommand,
   migrateStatusCommand,
+  migrateUserCommand,
   migrateVerifyCommand,
 } from './modules/firestore-migration/migrate.command.js';
 import { JOBS_RUN_COMMAND, jobsRunCommand } from './platform/jobs/jobs-run.command.js';
@@ -213,6 +215,7 @@ when all is well, 1 naming each problem, 2 on any other database.`,
   'migrate status': withDatabaseCommand(MIGRATE_STATUS_COMMAND, migrateStatusCommand),
   'migrate verify': withDatabaseCommand(MIGRATE_VERIFY_COMMAND, migrateVerifyCommand),
   'migrate cleanup': withDatabaseCommand(MIGRATE_CLEANUP_COMMAND, migrateCleanupCommand),
+  'migrate user': withDatabaseCommand(MIGRATE_USER_COMMAND, migrateUserCommand),
   // Writes files only: no database is opened.
   'legacy generate': {
     spec: GENERATE_COMMAND,

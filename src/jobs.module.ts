@@ -7,6 +7,7 @@ import { IntegrationsModule } from './integrations/integrations.module.js';
 import { AssignmentJobsModule } from './modules/assignments/assignment-jobs.module.js';
 import { BusinessJobsModule } from './modules/businesses/business-jobs.module.js';
 import { BusinessStaffCheckModule } from './modules/businesses/business-staff-check.module.js';
+import { MigrationJobsModule } from './modules/firestore-migration/migration-jobs.module.js';
 import { ScheduledJobs } from './platform/jobs/scheduled-jobs.js';
 import { ScheduledJobsModule } from './platform/jobs/scheduler.module.js';
 import { LoggingModule } from './platform/logging/logging.module.js';
@@ -18,10 +19,10 @@ import { PrivacyModule } from './privacy/privacy.module.js';
 
 /**
  * Every module that registers a named job. The worker imports them and runs the jobs on their
- * schedules; `cli jobs run` builds them to run one. The daily migration, the monthly statistics
- * and the retention purge join here.
+ * schedules; `cli jobs run` builds them to run one. The monthly statistics and the retention
+ * purge join here.
  */
-export const JOB_MODULES = [AssignmentJobsModule, BusinessJobsModule];
+export const JOB_MODULES = [AssignmentJobsModule, BusinessJobsModule, MigrationJobsModule];
 
 /** The CLI's open database, as the context's `DATABASE` (it must not open a second one). */
 @Global()

@@ -7,9 +7,12 @@ import { loadConfig, type AppConfig } from '../../src/config/config.js';
 import { MIGRATIONS } from '../../src/migrations/index.js';
 import { generateLegacyDataset } from '../../src/modules/firestore-migration/generator/generate.js';
 import {
+  migrateCleanupCommand,
   migratePlanCommand,
   migrateRunCommand,
   migrateStatusCommand,
+  migrateUserCommand,
+  migrateVerifyCommand,
 } from '../../src/modules/firestore-migration/migrate.command.js';
 import { SchemaMigrator } from '../../src/platform/schema/schema-migrator.js';
 import { EmbeddedDatabase } from '../../src/platform/storage/embedded/embedded-database.js';
@@ -17,7 +20,7 @@ import { openPrivacy, type Privacy } from '../../src/privacy/privacy.js';
 
 const quiet = pino({ level: 'silent' });
 
-/** `cli migrate plan|run|status` over a generated dataset of the old app, on the embedded engine. */
+/** `cli migrate plan|run|status|verify|cleanup|user` over a generated dataset of the old app, on the embedded engine. */
 describe('cli migrate', () => {
   let dir: string;
   let legacy: string;
@@ -104,7 +107,7 @@ describe('cli migrate', () => {
     expect(day2.code).toBe(0);
     expect(day2.out).toMatch(/members\s+copied/);
     expect(day2.out).toMatch(/worker-details\s+waits for members to be verified/);
-    expect(day2.out).toMatch(/assignments\s+not available in this build yet/);
+    expect(day2.out).toMatch(/assignments\s+waits for shifts, worker-details to be verified/);
     expect(await db.collection('members').countDocuments({})).toBeGreaterThan(30);
 
     const status = await run(migrateStatusCommand, ['--json']);
@@ -118,7 +121,56 @@ describe('cli migrate', () => {
     expect(parsed.stages.find((s) => s.stage === 'shifts')).toMatchObject({ status: 'pending' });
   });
 
+  it('verifies the copied stages (a clean one becomes verified, and the next stages run), then cleans up after the retention', async () => {
+    const source = ['--source', 'ndjson', '--path', legacy];
+    const cleanupTooSoon = await run(migrateCleanupCommand, ['--stage', 'shifts']);
+    expect(cleanupTooSoon.code).toBe(1);
+    expect(cleanupTooSoon.out).toMatch(/shifts\s+refused .*not verified clean/);
+
+    for (let day = 0; day < 5; day++) {
+      await run(migrateRunCommand, source);
+      const verified = await run(migrateVerifyCommand, source);
+      expect(verified.code).toBe(0);
+    }
+    const report = await run(migrateVerifyCommand, [...source, '--stage', 'members', '--json']);
+    expect(JSON.parse(report.out)).toMatchObject({
+      clean: true,
+      stages: [{ stage: 'members', groups: [{ source: 40, missing: 0, altered: 0, extra: 0 }] }],
+    });
+    const status = JSON.parse((await run(migrateStatusCommand, ['--json'])).out) as {
+      stages: { status: string }[];
+    };
+    expect(status.stages.map((s) => s.status)).toEqual(Array(6).fill('verified'));
+
+    const kept = await run(migrateCleanupCommand, []);
+    expect(kept.out).toMatch(/members\s+retained .*kept until/);
+    const dry = await run(migrateCleanupCommand, ['--dry-run'], { legacyRetentionDays: 0 });
+    expect(dry.out).toMatch(/^dry run: nothing changed/);
+    expect(await db.collection('members').countDocuments({ _legacy: { $exists: true } })).toBe(40);
+    const cleaned = await run(migrateCleanupCommand, ['--json'], { legacyRetentionDays: 0 });
+    expect(cleaned.code).toBe(0);
+    expect(await db.collection('members').countDocuments({ _legacy: { $exists: true } })).toBe(0);
+    expect(await db.collection('members').countDocuments({})).toBe(40);
+  });
+
+  it('migrates one user on demand (nothing once the stages are cleaned), and says when the source has no such user', async () => {
+    const source = ['--source', 'ndjson', '--path', legacy];
+    const [first] = await db.collection<{ _id: string }>('members').find({}).limit(1).toArray();
+
+    const one = await run(migrateUserCommand, [first!._id, ...source]);
+    expect(one.code).toBe(0);
+    expect(one.out).toMatch(new RegExp(`^user ${first!._id}: done in \\d+ ms; moved 0,`));
+    expect(await db.collection('members').countDocuments({ _legacy: { $exists: true } })).toBe(0);
+
+    const none = await run(migrateUserCommand, ['NoSuchLegacyUser', ...source]);
+    expect(none).toMatchObject({ code: 1, err: 'the source has no user NoSuchLegacyUser\n' });
+  });
+
   it('refuses to run when the migration is switched off, and without a source', async () => {
+    for (const command of [migrateVerifyCommand, migrateCleanupCommand]) {
+      expect((await run(command, [], { enabled: false })).code).toBe(3);
+    }
+    expect((await run(migrateUserCommand, ['u1'], { enabled: false })).code).toBe(3);
     expect(
       (await run(migrateRunCommand, ['--source', 'ndjson', '--path', legacy], { enabled: false }))
         .code,

@@ -7,6 +7,10 @@ import { InjectLogger } from '../../platform/logging/logging.module.js';
 import { maskEmail } from '../../platform/masking/masking.js';
 import { WorkerExit } from '../assignments/worker-exit.js';
 import { LEGACY_ACCOUNTS, type LegacyAccounts } from '../legacy-auth/legacy-accounts.port.js';
+import {
+  LEGACY_DATA_MIGRATION,
+  type LegacyDataMigration,
+} from '../legacy-auth/legacy-data.port.js';
 import { MembersService } from '../members/members.service.js';
 import {
   InvalidCredentialsError,
@@ -55,6 +59,9 @@ export class AuthService {
     @Inject(LEGACY_ACCOUNTS) private readonly legacy: LegacyAccounts,
     @Optional() private readonly workerExit?: WorkerExit,
     @Optional() @Inject(MEMBER_IDS) private readonly memberIds?: MemberIds,
+    @Optional()
+    @Inject(LEGACY_DATA_MIGRATION)
+    private readonly legacyData?: LegacyDataMigration,
   ) {}
 
   async signUp(input: z.output<typeof SignUp>): Promise<SignUpResponse> {
@@ -192,6 +199,9 @@ export class AuthService {
       phone: legacy.phone,
     });
     await this.legacy.linkCognitoUser(legacy.firebaseUid, identity.id);
+    // The data step: the member's profile, shifts and history from the old app, now (bounded;
+    // it never fails the sign-in, and the daily batch brings what it does not).
+    await this.legacyData?.migrateOnFirstSignIn(legacy.firebaseUid);
     this.logger.info(
       { memberId: legacy.firebaseUid, role: legacy.role },
       'migrated member given its role and profile',

@@ -8,6 +8,7 @@ import { MigrationStateRepository } from './engine/migration-state.repository.js
 import { planMigration } from './engine/plan.js';
 import { STAGE_NAMES, type StageName } from './engine/stages.js';
 import { migrationStatus } from './engine/status.js';
+import { UserMigration } from './engine/user-migration.js';
 import { MigrationVerifier } from './engine/verify.js';
 import type { FirestoreSource } from './source/firestore-source.js';
 import { sourceFromConfig } from './source/source-from-config.js';
@@ -111,6 +112,20 @@ arguments, 3 when MIGRATION_ENABLED=false.`,
     json: SOURCE_OPTIONS.json,
   },
   examples: ['npm run cli -- migrate cleanup --dry-run', 'npm run cli -- migrate cleanup'],
+});
+
+export const MIGRATE_USER_COMMAND = defineCommand({
+  name: 'migrate user',
+  summary: "migrate one user's whole graph now, whatever the stages' progress",
+  description: `
+The user, their subcollections, their businesses and posts, their applications, matches, no-shows
+and notifications, and what those name (the posts they worked, those posts' businesses and
+owners), through the same writers as the daily batch: idempotent, so a second run moves nothing
+and says so. The CLI twin of POST /admin/migrations/users/:uid. Exit 0 (done), 1 when the user is
+not in the source, 2 on bad arguments, 3 when MIGRATION_ENABLED=false.`,
+  arguments: [{ name: 'uid', description: "the user's Firebase uid" }],
+  options: SOURCE_OPTIONS,
+  examples: ['npm run cli -- migrate user Xk3fPq9RtUv2WyZa1Bc4De5Fg6H7'],
 });
 
 export interface MigrateCommandContext extends DatabaseCommandContext {
@@ -371,4 +386,51 @@ export async function migrateCleanupCommand(context: MigrateCommandContext): Pro
   }
   context.out.write(`${lines.join('\n')}\n`);
   return refused ? 1 : 0;
+}
+
+/** `cli migrate user <uid>`. */
+export async function migrateUserCommand(context: MigrateCommandContext): Promise<number> {
+  const args = readCommandArgs(MIGRATE_USER_COMMAND, context.argv, context);
+  if ('exitCode' in args) return args.exitCode;
+  if (switchedOff(context)) return 3;
+  const [uid = ''] = args.positionals;
+  if (!/^[A-Za-z0-9_-]{1,128}$/.test(uid)) {
+    return usageError(
+      MIGRATE_USER_COMMAND,
+      context.err,
+      '<uid> is a Firebase uid (letters, digits, - and _)',
+    );
+  }
+  const source = sourceOf(context, args.values);
+  if (typeof source === 'string') return usageError(MIGRATE_USER_COMMAND, context.err, source);
+  try {
+    const report = await new UserMigration({
+      source,
+      state: new MigrationStateRepository(context.db),
+      writers: stageWriters(context.db, await context.privacy()),
+      logger: context.logger,
+    }).migrate(uid);
+    if (args.values.json) {
+      context.out.write(`${JSON.stringify(report, null, 2)}\n`);
+      return report.outcome === 'not_found' ? 1 : 0;
+    }
+    if (report.outcome === 'not_found') {
+      context.err.write(`the source has no user ${uid}\n`);
+      return 1;
+    }
+    const lines = [
+      `user ${uid}: ${report.outcome} in ${report.elapsedMs} ms; moved ${report.moved.length}, ` +
+        `already there ${report.alreadyThere}, not moved ${report.failed.length}`,
+      ...report.stages.map(
+        (s) =>
+          `  ${pad(s.stage, 16)} documents ${pad(s.documents, 5)} written ${pad(s.written, 5)} unchanged ${pad(s.unchanged, 5)} skipped ${s.skipped}`,
+      ),
+      ...report.moved.map((p) => `  moved   ${p}`),
+      ...report.failed.map((f) => `  failed  ${f.path} ${f.code}: ${f.detail}`),
+    ];
+    context.out.write(`${lines.join('\n')}\n`);
+    return 0;
+  } finally {
+    await source.close();
+  }
 }

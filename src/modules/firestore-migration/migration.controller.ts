@@ -1,13 +1,14 @@
-import { Controller, Get, Injectable, Module, NotFoundException } from '@nestjs/common';
+import { Controller, Get, Global, HttpCode, Module, Param, Post } from '@nestjs/common';
 import { z } from 'zod';
-import { InjectConfig } from '../../config/config.module.js';
-import type { AppConfig } from '../../config/config.js';
 import { Admin } from '../../platform/auth/route-class.decorator.js';
+import { MemberId } from '../../platform/http/fields.js';
 import { ApiDoc } from '../../platform/http/api-doc.decorator.js';
-import type { Database } from '../../platform/storage/database.js';
-import { InjectDatabase } from '../../platform/storage/storage.module.js';
-import { MigrationStateRepository } from './engine/migration-state.repository.js';
-import { migrationStatus } from './engine/status.js';
+import { zodDto } from '../../platform/http/zod-dto.js';
+import { CurrentStaff, type StaffActor } from '../../privacy/staff-actor.decorator.js';
+import { LEGACY_DATA_MIGRATION } from '../legacy-auth/legacy-data.port.js';
+import { STAGE_NAMES } from './engine/stages.js';
+import type { UserMigrationReport } from './engine/user-migration.js';
+import { FirestoreMigrationService } from './migration.service.js';
 
 const Counts = z.object({
   read: z.number().int(),
@@ -46,38 +47,42 @@ const MigrationStatusResponse = z
   .meta({ id: 'MigrationStatus' });
 type MigrationStatusResponse = z.infer<typeof MigrationStatusResponse>;
 
-@Injectable()
-class MigrationStatusService {
-  private readonly state: MigrationStateRepository;
+const Issue = z.object({ path: z.string(), code: z.string(), detail: z.string() });
 
-  constructor(
-    @InjectDatabase() db: Database,
-    @InjectConfig() private readonly config: AppConfig,
-  ) {
-    this.state = new MigrationStateRepository(db);
-  }
+const UserMigrationResponse = z
+  .object({
+    uid: z.string(),
+    outcome: z.enum(['done', 'partial']).meta({
+      description:
+        'partial: the time ran out; the daily batch brings the rest, and asking again goes on',
+    }),
+    startedAt: z.iso.datetime(),
+    elapsedMs: z.number().int(),
+    stages: z.array(
+      z.object({
+        stage: z.enum(STAGE_NAMES),
+        documents: z.number().int(),
+        written: z.number().int(),
+        unchanged: z.number().int(),
+        skipped: z.number().int(),
+      }),
+    ),
+    moved: z.array(z.string()).meta({ description: 'Source paths written now (the first 200)' }),
+    alreadyThere: z.number().int().meta({ description: 'Documents already migrated as they are' }),
+    failed: z
+      .array(Issue)
+      .meta({ description: 'What was not moved or left out, by path and code, never a value' }),
+  })
+  .meta({ id: 'UserMigrationReport' });
+type UserMigrationResponse = z.infer<typeof UserMigrationResponse>;
 
-  async status(): Promise<MigrationStatusResponse> {
-    // Switched off, the migration's routes are as if absent: the router's own 404.
-    if (!this.config.migration.enabled) throw new NotFoundException();
-    const status = await migrationStatus(this.state, this.config.migration.enabled);
-    return {
-      ...status,
-      stages: status.stages as MigrationStatusResponse['stages'],
-      runs: status.runs.map((r) => ({
-        ...r,
-        startedAt: r.startedAt.toISOString(),
-        finishedAt: r.finishedAt?.toISOString() ?? null,
-      })),
-    };
-  }
-}
+class LegacyUidParamsDto extends zodDto(z.object({ uid: MemberId })) {}
 
 /** The Firestore migration for admins: where it stands (the same as `cli migrate status`). */
 @Controller('admin/migrations')
 @Admin()
 class MigrationController {
-  constructor(private readonly migration: MigrationStatusService) {}
+  constructor(private readonly migration: FirestoreMigrationService) {}
 
   @Get('status')
   @ApiDoc({
@@ -88,11 +93,56 @@ class MigrationController {
     responses: { 200: { description: 'The migration', schema: MigrationStatusResponse } },
     problems: [401, 403],
   })
-  status(): Promise<MigrationStatusResponse> {
-    return this.migration.status();
+  async status(): Promise<MigrationStatusResponse> {
+    const status = await this.migration.status();
+    return {
+      ...status,
+      stages: status.stages as MigrationStatusResponse['stages'],
+      runs: status.runs.map((r) => ({
+        ...r,
+        startedAt: r.startedAt.toISOString(),
+        finishedAt: r.finishedAt?.toISOString() ?? null,
+      })),
+    };
+  }
+
+  @Post('users/:uid')
+  @HttpCode(200)
+  @ApiDoc({
+    summary: "Migrate one user's whole graph from the old app now (admins)",
+    description:
+      'The user, their subcollections, their businesses and posts, their applications, matches, ' +
+      'no-shows and notifications, and what those name, whatever the stages’ progress, through ' +
+      'the same writers as the daily batch: idempotent (a second call moves nothing and says ' +
+      'so; an `Idempotency-Key` replays the first answer). Recorded as a staff action on the ' +
+      'member’s personal data before anything is read. 404 legacy_user_not_found for a uid the ' +
+      'old app never had; 409 migration_source_not_configured without a source; 404 while ' +
+      'MIGRATION_ENABLED=false.',
+    tags: ['migration'],
+    responses: { 200: { description: 'What moved', schema: UserMigrationResponse } },
+    problems: [401, 403, 404, 409, 422],
+  })
+  async migrateUser(
+    @CurrentStaff() actor: StaffActor,
+    @Param() params: LegacyUidParamsDto,
+  ): Promise<UserMigrationResponse> {
+    const report: UserMigrationReport = await this.migration.migrateUser(actor, params.uid);
+    return { ...report, outcome: report.outcome === 'partial' ? 'partial' : 'done' };
   }
 }
 
-/** The migration's routes (with MIGRATION_ENABLED=false they answer 404, as if absent). */
-@Module({ controllers: [MigrationController], providers: [MigrationStatusService] })
+/**
+ * The migration's routes (with MIGRATION_ENABLED=false they answer 404, as if absent) and the
+ * first sign-in's data step, offered to the auth module under its port's token. Only the
+ * composition root imports this module; deleting it leaves sign-in without the step.
+ */
+@Global()
+@Module({
+  controllers: [MigrationController],
+  providers: [
+    FirestoreMigrationService,
+    { provide: LEGACY_DATA_MIGRATION, useExisting: FirestoreMigrationService },
+  ],
+  exports: [FirestoreMigrationService, LEGACY_DATA_MIGRATION],
+})
 export class FirestoreMigrationModule {}

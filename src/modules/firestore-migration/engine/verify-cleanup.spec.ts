@@ -124,8 +124,9 @@ describe('verification and cleanup', () => {
     const key = legacySourceKey(`users/${WORKER}`);
     // The copy of another document, sealed for that one: it opens under no other binding.
     const other = await db.collection('members').findOne({ _id: OWNER as never });
-    const sealed = (other as unknown as { _legacy: { sources: Record<string, { sealed: unknown }> } })._legacy
-      .sources[legacySourceKey(`users/${OWNER}`)]!.sealed;
+    const sealed = (
+      other as unknown as { _legacy: { sources: Record<string, { sealed: unknown }> } }
+    )._legacy.sources[legacySourceKey(`users/${OWNER}`)]!.sealed;
     await db
       .collection('members')
       .updateOne({ _id: WORKER as never }, { $set: { [`_legacy.sources.${key}.sealed`]: sealed } });

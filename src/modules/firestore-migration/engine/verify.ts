@@ -82,7 +82,13 @@ export class MigrationVerifier {
 
   /** Verifies each copied stage (or the ones named), in dependency order. */
   async verify(
-    options: { stages?: readonly StageName[]; now?: () => Date; signal?: AbortSignal } = {},
+    options: {
+      stages?: readonly StageName[];
+      /** Verified stages are verified again too (the command), unless this is false (the job). */
+      reverify?: boolean;
+      now?: () => Date;
+      signal?: AbortSignal;
+    } = {},
   ): Promise<StageVerification[]> {
     const now = options.now ?? (() => new Date());
     const states = await this.deps.state.stageStates(STAGES.map((s) => s.name));
@@ -91,7 +97,7 @@ export class MigrationVerifier {
     for (const stage of STAGES) {
       if (options.stages && !options.stages.includes(stage.name)) continue;
       const status = states.get(stage.name)?.status;
-      if (status !== 'copied' && status !== 'verified') continue;
+      if (status !== 'copied' && (status !== 'verified' || options.reverify === false)) continue;
       snapshot ??= await this.deps.source.openSnapshot();
       const report = await this.verifyStage(stage, snapshot, now(), options.signal);
       // A stage verified before and unclean now goes back to copied: cleanup must not drop it.

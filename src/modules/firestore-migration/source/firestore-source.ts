@@ -1,4 +1,4 @@
-import type { FsTimestamp, SourceDoc } from '../firestore/value.js';
+import { type FsTimestamp, type FsValue, sameValue, type SourceDoc } from '../firestore/value.js';
 
 /**
  * Where the old app's documents are read from: one narrow port (firestore-source.md §5) and an
@@ -44,6 +44,17 @@ export interface SourceCapabilities {
   changedSince: boolean;
 }
 
+/**
+ * The documents of a collection group that one user's graph holds (the per-user migration):
+ * those directly under `parent` (a document path), or those whose `field` holds one of `values`
+ * (a reference as the old code wrote it: a DocumentReference, a path, a bare id), or both.
+ */
+export interface SourceQuery {
+  collectionGroup: string;
+  parent?: string;
+  where?: { field: string; values: readonly FsValue[] };
+}
+
 /** Retryable: try again from the last cursor. */
 export class SourceUnavailableError extends Error {
   override readonly name = 'SourceUnavailableError';
@@ -81,9 +92,89 @@ export interface FirestoreSource {
     field: string,
     since: Ts,
   ): AsyncIterable<SourceDoc>;
+  /**
+   * The documents a query selects, each once (the per-user migration). Optional: a source that
+   * cannot query (a file) is read whole by `selectFrom`, one group at a time.
+   */
+  select?(snapshot: Snapshot, query: SourceQuery): AsyncIterable<SourceDoc>;
   /** One document by path, or undefined (the per-user migration reads a user's graph). */
   get(snapshot: Snapshot, path: string): Promise<SourceDoc | undefined>;
   close(): Promise<void>;
+}
+
+/** Whether a document is one the query selects. */
+function selects(query: SourceQuery, doc: SourceDoc): boolean {
+  if (collectionGroupOf(doc.path) !== query.collectionGroup) return false;
+  if (query.parent !== undefined && parentOf(doc.path) !== query.parent) return false;
+  if (query.where) {
+    const value = doc.fields[query.where.field];
+    if (value === undefined || !query.where.values.some((v) => sameValue(v, value))) return false;
+  }
+  return true;
+}
+
+/**
+ * The documents each query selects, by query: through the source's own `select` when it has
+ * one, else by reading each collection group once for all the queries on it (a file source has
+ * no index to ask; a group read costs its size, so queries on one group share the read).
+ */
+export async function selectFrom(
+  source: FirestoreSource,
+  snapshot: Snapshot,
+  queries: readonly SourceQuery[],
+  signal?: AbortSignal,
+): Promise<SourceDoc[][]> {
+  const found: SourceDoc[][] = queries.map(() => []);
+  if (source.select) {
+    for (const [i, query] of queries.entries()) {
+      for await (const doc of source.select(snapshot, query)) {
+        signal?.throwIfAborted();
+        found[i]!.push(doc);
+      }
+    }
+    return found;
+  }
+  for (const group of new Set(queries.map((q) => q.collectionGroup))) {
+    const mine = [...queries.entries()].filter(([, q]) => q.collectionGroup === group);
+    for (const partition of await source.partition(snapshot, group, 1)) {
+      for await (const { doc } of source.scan(snapshot, partition)) {
+        signal?.throwIfAborted();
+        for (const [i, query] of mine) if (selects(query, doc)) found[i]!.push(doc);
+      }
+    }
+  }
+  return found;
+}
+
+/**
+ * Documents by path (those that exist): one `get` each from a source that can query, else one
+ * read of each group for all its paths, as `selectFrom` does.
+ */
+export async function getMany(
+  source: FirestoreSource,
+  snapshot: Snapshot,
+  paths: Iterable<string>,
+  signal?: AbortSignal,
+): Promise<SourceDoc[]> {
+  const wanted = new Set(paths);
+  const found: SourceDoc[] = [];
+  if (source.select) {
+    for (const path of wanted) {
+      signal?.throwIfAborted();
+      const doc = await source.get(snapshot, path);
+      if (doc) found.push(doc);
+    }
+    return found;
+  }
+  for (const group of new Set([...wanted].map(collectionGroupOf))) {
+    for (const partition of await source.partition(snapshot, group, 1)) {
+      for await (const { doc } of source.scan(snapshot, partition)) {
+        signal?.throwIfAborted();
+        if (wanted.has(doc.path)) found.push(doc);
+      }
+    }
+  }
+  return found;
 }
 
 /** `accounts` for `users/u1/accounts/a1`. */

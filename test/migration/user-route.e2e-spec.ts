@@ -1,0 +1,123 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { generateLegacyDataset } from '../../src/modules/firestore-migration/generator/generate.js';
+import { TokenVerifier } from '../../src/platform/auth/token-verifier.js';
+import type { Database } from '../../src/platform/storage/database.js';
+import { DATABASE } from '../../src/platform/storage/storage.module.js';
+import { lastAccessRecord } from '../support/access-records.js';
+import { AWS_LIKE_ENV, startTestApi, type TestApi } from '../support/test-api.js';
+import { TokenMint } from '../support/tokens.js';
+
+const mint = new TokenMint(AWS_LIKE_ENV.COGNITO_USER_POOL_ID, AWS_LIKE_ENV.COGNITO_CLIENT_ID);
+const ADMIN = mint.access('admin-1', ['admin']);
+
+/** `POST /admin/migrations/users/:uid` through the whole app, over a generated NDJSON source. */
+describe('migrating one user on demand', () => {
+  let legacy: string;
+  let api: TestApi | undefined;
+  /** The first generated user (users are written first, in order). */
+  let uid: string;
+
+  beforeAll(async () => {
+    legacy = await mkdtemp(path.join(tmpdir(), 'wm-user-route-'));
+    await generateLegacyDataset({
+      users: 20,
+      seed: 'route',
+      format: 'ndjson',
+      out: legacy,
+      authUsers: 0,
+    });
+    const first = (await readFile(path.join(legacy, 'documents-00000.ndjson'), 'utf8')).split(
+      '\n',
+    )[0]!;
+    uid = /"path":"users\/([^"/]+)"/.exec(first)![1]!;
+  });
+  afterAll(() => rm(legacy, { recursive: true, force: true }));
+  afterEach(() => api?.close());
+
+  async function start(env: Record<string, string> = {}) {
+    api = await startTestApi({
+      env: { MIGRATION_SOURCE: 'ndjson', MIGRATION_SOURCE_PATH: legacy, ...env },
+    });
+    api.app.get(TokenVerifier).trustKeySet(mint.jwks);
+    return api;
+  }
+  const post = (id: string, token = ADMIN, headers: Record<string, string> = {}) =>
+    fetch(`${api!.url}/admin/migrations/users/${id}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, ...headers },
+    });
+
+  it('moves the user’s graph, says what moved, records the staff action, and moves nothing the second time', async () => {
+    await start();
+
+    const response = await post(uid);
+
+    expect(response.status).toBe(200);
+    const report = (await response.json()) as {
+      outcome: string;
+      moved: string[];
+      alreadyThere: number;
+    };
+    expect(report.outcome).toBe('done');
+    expect(report.moved).toContain(`users/${uid}`);
+    const db = api!.app.get<Database>(DATABASE);
+    expect(await db.collection('members').countDocuments({ _id: uid as never })).toBe(1);
+    expect(await lastAccessRecord(db)).toEqual(
+      expect.objectContaining({
+        actor: expect.objectContaining({ id: 'admin-1' }),
+        action: 'create',
+        subjects: [uid],
+      }),
+    );
+
+    const again = (await (await post(uid)).json()) as typeof report;
+    expect(again).toMatchObject({ outcome: 'done', moved: [], alreadyThere: report.moved.length });
+  });
+
+  it('replays the first answer for the same Idempotency-Key', async () => {
+    await start();
+    const key = { 'idempotency-key': 'migrate-one-user-1' };
+
+    const first = await (await post(uid, ADMIN, key)).json();
+    const replay = await post(uid, ADMIN, key);
+
+    expect(replay.status).toBe(200);
+    expect(await replay.json()).toEqual(first);
+  });
+
+  it('answers 404 legacy_user_not_found for a uid the old app never had', async () => {
+    await start();
+
+    const response = await post('NoSuchLegacyUser');
+
+    expect(response.status).toBe(404);
+    expect(await response.json()).toMatchObject({ code: 'legacy_user_not_found' });
+  });
+
+  it('is for admins only', async () => {
+    await start();
+    expect((await post(uid, mint.access('op-1', ['operator']))).status).toBe(403);
+  });
+
+  it('answers 409 migration_source_not_configured without a source', async () => {
+    api = await startTestApi();
+    api.app.get(TokenVerifier).trustKeySet(mint.jwks);
+
+    const response = await post(uid);
+
+    expect(response.status).toBe(409);
+    expect(await response.json()).toMatchObject({ code: 'migration_source_not_configured' });
+  });
+
+  it('answers 404, as if the route were absent, while MIGRATION_ENABLED=false', async () => {
+    await start({ MIGRATION_ENABLED: 'false' });
+
+    const response = await post(uid);
+
+    expect(response.status).toBe(404);
+    expect(await response.json()).toMatchObject({ code: 'not_found' });
+  });
+});
