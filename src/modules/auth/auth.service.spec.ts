@@ -5,6 +5,7 @@ import type { Principal } from '../../platform/auth/principal.js';
 import type { SessionRevocations } from '../../platform/auth/session-revocations.js';
 import { DomainError } from '../../platform/errors/domain.error.js';
 import type { LegacyAccounts } from '../legacy-auth/legacy-accounts.port.js';
+import type { LegacyDataMigration } from '../legacy-auth/legacy-data.port.js';
 import type { MembersService } from '../members/members.service.js';
 import {
   InvalidCredentialsError,
@@ -312,6 +313,51 @@ describe(AuthService.name, () => {
         expect(legacy.linkCognitoUser).toHaveBeenCalledWith('fb-1', 'legacy-uuid');
         expect(cognito.login).toHaveBeenCalledTimes(2);
         expect(result).toMatchObject({ accessToken: 'with-role', refreshToken: 'r2' });
+      });
+
+      it('brings the member’s data from the old app (the data step) once it is linked, before answering', async () => {
+        cognito.login.mockResolvedValueOnce(migrated).mockResolvedValueOnce(withRole);
+        cognito.getUser.mockResolvedValue({
+          username: 'legacy-uuid',
+          sub: undefined,
+          email: EMAIL,
+          phone: undefined,
+          firebaseUid: 'fb-1',
+        });
+        legacy.profileOf.mockResolvedValue({
+          firebaseUid: 'fb-1',
+          role: 'worker',
+          email: EMAIL,
+          phone: undefined,
+        });
+        cognito.addToGroup.mockResolvedValue();
+        members.ensureProfile.mockResolvedValue();
+        const order: string[] = [];
+        legacy.linkCognitoUser.mockImplementation(() => {
+          order.push('link');
+          return Promise.resolve();
+        });
+        logger.info.mockReturnValue();
+        const data = strictFake<LegacyDataMigration>('legacy data');
+        data.migrateOnFirstSignIn.mockImplementation((uid: string) => {
+          order.push(`data ${uid}`);
+          return Promise.resolve();
+        });
+        const withData = new AuthService(
+          cognito,
+          members,
+          throttle,
+          revocations,
+          logger,
+          legacy,
+          undefined,
+          undefined,
+          data,
+        );
+
+        await withData.login({ email: EMAIL, password: PASSWORD }, IP);
+
+        expect(order).toEqual(['link', 'data fb-1']);
       });
 
       it('leaves an account without a group that did not come from Firebase as it is', async () => {
