@@ -107,6 +107,11 @@ export class MigrationEngine {
       signal?: AbortSignal;
       now?: () => Date;
       stages?: readonly StageName[];
+      /**
+       * Verified stages are copied again when the source moved on since their last pass (a live
+       * source's new read time, a new export): a delta pass (default true).
+       */
+      delta?: boolean;
     } = {},
   ): Promise<RunReport> {
     const now = options.now ?? (() => new Date());
@@ -142,7 +147,11 @@ export class MigrationEngine {
         if (options.stages && !options.stages.includes(stage.name)) continue;
         const states = await state.stageStates(STAGES.map((s) => s.name));
         const current = states.get(stage.name)!;
-        if (current.status !== 'pending' && current.status !== 'copying') continue;
+        if (current.status === 'verified' && options.delta !== false) {
+          if (!(await this.sourceMovedOn(current))) continue;
+        } else if (current.status !== 'pending' && current.status !== 'copying') {
+          continue;
+        }
         if (!this.deps.writers[stage.name]) {
           unavailable.push(stage.name);
           continue;
@@ -221,7 +230,7 @@ export class MigrationEngine {
     const { source, state } = this.deps;
     let pass = current.pass;
     let snapshot: Snapshot;
-    if (current.status === 'pending') {
+    if (current.status === 'pending' || current.status === 'verified') {
       snapshot = await source.openSnapshot();
       const partitions = [];
       for (const group of stage.collectionGroups) {
@@ -233,8 +242,13 @@ export class MigrationEngine {
       const fresh = (await state.stageStates([stage.name])).get(stage.name)!;
       snapshot = loadSnapshot(fresh.snapshot!);
       run.log.info(
-        { stage: stage.name, pass, partitions: partitions.length },
-        'stage pass started',
+        {
+          stage: stage.name,
+          pass,
+          partitions: partitions.length,
+          delta: current.status === 'verified',
+        },
+        current.status === 'verified' ? 'stage delta pass started' : 'stage pass started',
       );
     } else {
       snapshot = await this.reopen(loadSnapshot(current.snapshot!));
@@ -263,6 +277,19 @@ export class MigrationEngine {
       run.log.info({ stage: stage.name, pass }, 'stage copied');
     }
     return counts;
+  }
+
+  /**
+   * Whether the source is past a verified stage's last pass. A delta pass reads every document
+   * again and the writers write only what changed (the marker's canonical hash): the old app
+   * leaves `updatedAt` off some of its writes, so a watermark on it would miss changes (the
+   * full hash-compare rescan the issue allows where `updatedAt` is not reliable). Deletes are
+   * reconciled by `migrate verify` (copies whose source is gone).
+   */
+  private async sourceMovedOn(current: StageState): Promise<boolean> {
+    if (!current.watermark) return false;
+    const now = await this.deps.source.openSnapshot();
+    return now.id !== current.watermark.id;
   }
 
   /** The snapshot the pass began at; a file source must still be the same files. */

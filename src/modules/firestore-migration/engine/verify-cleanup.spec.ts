@@ -152,25 +152,88 @@ describe('verification and cleanup', () => {
     expect(JSON.stringify(members)).not.toContain('김민');
   });
 
-  it('finds a document the target lost (missing) and one the source deleted (extra)', async () => {
+  it('finds a document the target lost (missing)', async () => {
     await migrateAll();
     await db
       .collection('legacy_notifications')
       .deleteOne({ _id: parseId(idFromLegacyPath('notifications/Note0000000000000001')) as never });
-    source.delete(BAKERY);
 
-    const reports = await verifier().verify({ stages: ['businesses', 'archive'] });
+    const [archive] = await verifier().verify({ stages: ['archive'] });
 
-    expect(reports.find((r) => r.stage === 'archive')).toMatchObject({
+    expect(archive).toMatchObject({
       clean: false,
       missing: ['notifications/Note0000000000000001'],
     });
-    expect(reports.find((r) => r.stage === 'businesses')).toMatchObject({
-      clean: false,
-      extra: [BAKERY],
-      groups: [expect.objectContaining({ source: 0, extra: 1 })],
-    });
+  });
+
+  it('reconciles documents the old app deleted: reported, their copies dropped, the archived ones removed', async () => {
+    await migrateAll();
+    source.delete(BAKERY);
+    source.delete('notifications/Note0000000000000001');
+
+    const reports = await verifier().verify({ stages: ['businesses', 'archive'] });
+
+    expect(reports.map((r) => [r.stage, r.clean, r.deleted])).toEqual([
+      ['businesses', true, [BAKERY]],
+      ['archive', true, ['notifications/Note0000000000000001']],
+    ]);
+    expect(reports[0]!.groups).toEqual([
+      expect.objectContaining({ source: 0, deleted: 1, extra: 0 }),
+    ]);
+    // What the business became here stays, for review; the archive held only the copy.
+    const business = await db
+      .collection('businesses')
+      .findOne({ _id: parseId(idFromLegacyPath(BAKERY)) as never });
+    expect(business).not.toBeNull();
+    expect(business).not.toHaveProperty('_legacy');
+    expect(await db.collection('legacy_notifications').countDocuments({})).toBe(0);
+    expect((await state.issuesAt(BAKERY)).map((i) => i.code)).toEqual(['deleted_in_source']);
+    // Reconciled once: the next verification finds nothing more.
+    expect((await verifier().verify({ stages: ['businesses'] }))[0]!.deleted).toEqual([]);
+  });
+
+  it('lists a copy whose source is gone as extra, and stays unclean, when told not to reconcile', async () => {
+    await migrateAll();
+    source.delete(BAKERY);
+
+    const [businesses] = await new MigrationVerifier({
+      source,
+      db,
+      state,
+      writers,
+      sealer,
+      reconcileDeletes: false,
+    }).verify({ stages: ['businesses'] });
+
+    expect(businesses).toMatchObject({ clean: false, extra: [BAKERY], deleted: [] });
     expect(await status('businesses')).toBe('copied');
+  });
+
+  describe('a delta pass', () => {
+    it('copies a verified stage again once the source moved on, writing only what changed', async () => {
+      await migrateAll();
+      source.set(`users/${WORKER}`, { role: 'worker', name: '김민준', phone: '010-1234-5678' });
+
+      const delta = await engine().run({ stages: ['members'] });
+
+      expect(delta.stages).toEqual([
+        expect.objectContaining({
+          stage: 'members',
+          status: 'copied',
+          counts: expect.objectContaining({ read: 2, written: 1, unchanged: 1 }),
+        }),
+      ]);
+      const [members] = await verifier().verify({ stages: ['members'] });
+      expect(members).toMatchObject({ clean: true });
+    });
+
+    it('does nothing while the source is where the last pass left it', async () => {
+      await migrateAll();
+
+      const again = await engine().run();
+
+      expect(again.counts.read).toBe(0);
+    });
   });
 
   describe('cleanup', () => {

@@ -6,10 +6,17 @@ import { canonicalText, type FsFields, type FsValue, type SourceDoc } from '../f
 import {
   collectionGroupOf,
   type FirestoreSource,
+  getMany,
   type Snapshot,
 } from '../source/firestore-source.js';
 import type { MigrationStateRepository } from './migration-state.repository.js';
-import { STAGES, type StageDefinition, type StageName, type StageWriters } from './stages.js';
+import {
+  type MigrationIssue,
+  STAGES,
+  type StageDefinition,
+  type StageName,
+  type StageWriters,
+} from './stages.js';
 import { canonicalHash } from '../firestore/value.js';
 
 /** Collections keyed by a string id (the member's Firebase uid); every other one by ObjectId. */
@@ -34,8 +41,10 @@ export interface StageVerification {
     reported: number;
     missing: number;
     altered: number;
-    /** Copies in the target whose source document is gone. */
+    /** Copies in the target no source document matched, the source still holding it. */
     extra: number;
+    /** Copies whose source document the old app deleted since: reconciled (see `deleted`). */
+    deleted: number;
   }[];
   /** Unreported source documents with no copy (a target named, none there). */
   missing: string[];
@@ -46,6 +55,12 @@ export interface StageVerification {
    */
   altered: { path: string; reason: 'stale' | 'corrupt'; fields: string[] }[];
   extra: string[];
+  /**
+   * Source documents the old app deleted after they were copied: each reported
+   * (`deleted_in_source`) and its copy dropped, an archived one removed; what the document made
+   * here (a member, an assignment) stays for an operator to review.
+   */
+  deleted: string[];
   /** Documents whose every field was compared one by one after the hashes matched. */
   sampled: number;
 }
@@ -77,6 +92,8 @@ export class MigrationVerifier {
       sealer: LegacySealer;
       /** One in this many matched documents is compared field by field (default 100). */
       sampleEvery?: number;
+      /** Reconcile copies whose source was deleted (default true); false lists them as extra. */
+      reconcileDeletes?: boolean;
     },
   ) {}
 
@@ -128,6 +145,7 @@ export class MigrationVerifier {
       missing: [],
       altered: [],
       extra: [],
+      deleted: [],
       sampled: 0,
     };
     // The copies seen, by target collection: the scan for extras looks each one up here. A key is
@@ -143,6 +161,7 @@ export class MigrationVerifier {
         missing: 0,
         altered: 0,
         extra: 0,
+        deleted: 0,
       };
       for (const partition of await this.deps.source.partition(snapshot, group, 1)) {
         let batch: SourceDoc[] = [];
@@ -171,7 +190,7 @@ export class MigrationVerifier {
       }
       report.groups.push(counts);
     }
-    await this.findExtras(stage, seen, report);
+    await this.findExtras(stage, snapshot, seen, report, at);
     report.clean =
       report.groups.every((g) => g.missing === 0 && g.altered === 0 && g.extra === 0) &&
       report.altered.length === 0;
@@ -264,26 +283,64 @@ export class MigrationVerifier {
    */
   private async findExtras(
     stage: StageDefinition,
+    snapshot: Snapshot,
     seen: Map<string, Set<string>>,
     report: StageVerification,
+    at: Date,
   ) {
     const groups = new Set(stage.collectionGroups);
+    const found: { collection: string; id: unknown; key: string; path: string; copies: number }[] =
+      [];
     for (const collection of stage.targets) {
       const keys = seen.get(collection) ?? new Set<string>();
       const cursor = this.deps.db
         .collection<LegacyHolder>(collection)
         .find({ _legacy: { $exists: true } } as never, { projection: { '_legacy.sources': 1 } });
       for await (const doc of cursor) {
-        for (const [key, copy] of Object.entries(doc._legacy?.sources ?? {})) {
+        const copies = Object.entries(doc._legacy?.sources ?? {});
+        for (const [key, copy] of copies) {
           if (!groups.has(collectionGroupOf(copy.path)) || keys.has(key)) continue;
-          const counts = report.groups.find(
-            (g) => g.collectionGroup === collectionGroupOf(copy.path),
-          );
-          if (counts) counts.extra += 1;
-          if (report.extra.length < LISTED) report.extra.push(copy.path);
+          found.push({ collection, id: doc._id, key, path: copy.path, copies: copies.length });
         }
       }
     }
+    // A copy no source document matched: gone from the source (deleted in the old app since it
+    // was copied), or never there (a fault). Only the first is reconciled.
+    const present = new Set(
+      (await getMany(this.deps.source, snapshot, new Set(found.map((f) => f.path)))).map(
+        (d) => d.path,
+      ),
+    );
+    const deleted: MigrationIssue[] = [];
+    for (const extra of found) {
+      const counts = report.groups.find((g) => g.collectionGroup === collectionGroupOf(extra.path));
+      if (present.has(extra.path) || this.deps.reconcileDeletes === false) {
+        if (counts) counts.extra += 1;
+        if (report.extra.length < LISTED) report.extra.push(extra.path);
+        continue;
+      }
+      const collection = this.deps.db.collection<LegacyHolder>(extra.collection);
+      if (stage.archive) {
+        await collection.deleteOne({ _id: extra.id } as never);
+      } else if (extra.copies === 1) {
+        await collection.updateOne({ _id: extra.id } as never, { $unset: { _legacy: '' } });
+      } else {
+        await collection.updateOne({ _id: extra.id } as never, {
+          $unset: { [`_legacy.sources.${extra.key}`]: '' },
+        });
+      }
+      if (counts) counts.deleted += 1;
+      if (report.deleted.length < LISTED) report.deleted.push(extra.path);
+      deleted.push({
+        path: extra.path,
+        code: 'deleted_in_source',
+        detail: stage.archive
+          ? 'the old app deleted it: the archived copy is removed'
+          : 'the old app deleted it: its copy is dropped; what it made here stays, for review',
+      });
+    }
+    if (deleted.length)
+      await this.deps.state.report(stage.name, `verify:${report.verifiedAt}`, deleted, at);
   }
 }
 
