@@ -50,7 +50,9 @@ export const MIGRATE_RUN_COMMAND = defineCommand({
 Copies each stage's documents (members, worker details, businesses, shifts, …) into our
 collections through their repositories, a stage once the ones it depends on are verified, within
 the quota (MIGRATION_QUOTA_DOCUMENTS / MIGRATION_QUOTA_MINUTES, or the options). A crash or the
-quota stops it at a batch boundary; the next run goes on from there. Exit 0 (done or quota), 1
+quota stops it at a batch boundary; the next run goes on from there. A verified stage whose source
+moved on since its last pass (a new export, a live read time) is copied again: a delta pass, in
+which only the documents that changed are written. Exit 0 (done or quota), 1
 when a run failed, 2 on bad arguments, 3 when MIGRATION_ENABLED=false.`,
   options: {
     ...SOURCE_OPTIONS,
@@ -86,7 +88,8 @@ export const MIGRATE_VERIFY_COMMAND = defineCommand({
 For each copied stage: per collection group, the source's documents and what became of them
 (matched, reported and left out, missing, altered, extra); per document, the canonical hash of the
 source value against the copy kept in \`_legacy\` (its marker and the copy decoded back), a
-sample compared field by field, and copies whose source is gone. A clean stage becomes verified:
+sample compared field by field, and copies whose source is gone (one the old app deleted since is
+reconciled: reported as deleted_in_source and its copy dropped). A clean stage becomes verified:
 the stages after it may run, and cleanup may drop its copies. Paths and field names only, never a
 value. Exit 0 when every stage verified is clean, 1 when one is not, 2 on bad arguments, 3 when
 MIGRATION_ENABLED=false.`,
@@ -339,13 +342,14 @@ export async function migrateVerifyCommand(context: MigrateCommandContext): Prom
       for (const g of r.groups) {
         lines.push(
           `  ${pad(g.collectionGroup, 14)} source ${pad(g.source, 8)} matched ${pad(g.matched, 8)} reported ${pad(g.reported, 6)} ` +
-            `missing ${pad(g.missing, 5)} altered ${pad(g.altered, 5)} extra ${g.extra}`,
+            `missing ${pad(g.missing, 5)} altered ${pad(g.altered, 5)} extra ${pad(g.extra, 5)} deleted ${g.deleted}`,
         );
       }
       for (const p of r.missing) lines.push(`  missing ${p}`);
       for (const a of r.altered)
         lines.push(`  altered ${a.path} (${a.reason}: ${a.fields.join(', ')})`);
       for (const p of r.extra) lines.push(`  extra   ${p}`);
+      for (const p of r.deleted) lines.push(`  deleted ${p} (in the old app: reconciled)`);
     }
     context.out.write(`${lines.join('\n')}\n`);
     return clean ? 0 : 1;
