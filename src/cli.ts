@@ -13,6 +13,7 @@ import {
   generateCommand,
 } from './modules/firestore-migration/generator/generate.command.js';
 import { IMPORT_COMMAND, importCommand } from './modules/legacy-auth/import.command.js';
+import { legacyCopiesReencryption } from './modules/firestore-migration/engine/legacy-reseal.js';
 import {
   MIGRATE_CLEANUP_COMMAND,
   MIGRATE_PLAN_COMMAND,
@@ -222,7 +223,11 @@ when all is well, 1 naming each problem, 2 on any other database.`,
     run: ({ argv }) => generateCommand({ argv, out: process.stdout, err: process.stderr }),
   },
   'privacy rotate-keys': withDatabaseCommand(ROTATE_KEYS_COMMAND, async (context) =>
-    rotateKeysCommand(await privacyContext(context)),
+    rotateKeysCommand({
+      ...(await privacyContext(context)),
+      // The Firestore migration's sealed `_legacy` copies, while the migration exists.
+      extraReencryptions: [legacyCopiesReencryption(context.db, (await context.privacy()).cipher)],
+    }),
   ),
   'privacy verify-access-log': withDatabaseCommand(VERIFY_ACCESS_LOG_COMMAND, async (context) =>
     verifyAccessLogCommand(await privacyContext(context)),

@@ -75,6 +75,43 @@ describe(rotateKeysCommand.name, () => {
     return docs.map((doc) => keyVersionOf((doc.email as Binary).value()));
   }
 
+  it('runs the extra re-encryptions (the migration’s copies) after the records, to the new version, and fails when one has failures', async () => {
+    const seen: number[] = [];
+    const extra = (failed: number) => ({
+      name: 'extra copies',
+      run: (version: number) => {
+        seen.push(version);
+        return Promise.resolve({
+          scanned: 2,
+          reencrypted: 2 - failed,
+          failed: Array.from({ length: failed }, () => ({
+            collection: 'members',
+            documentId: 'member-0',
+            field: '_legacy:users/u0',
+            reason: 'FieldDecryptionError',
+          })),
+        });
+      },
+    });
+    const runWith = (failed: number) =>
+      rotateKeysCommand({
+        argv: ['--no-rotate'],
+        logger: pino({ level: 'silent' }),
+        db,
+        keys,
+        codecs: [codec],
+        out: { write: (text: string) => (out += text), isTTY: false },
+        err: { write: (text: string) => (err += text) },
+        extraReencryptions: [extra(failed)],
+      });
+
+    expect(await runWith(0)).toBe(0);
+    expect(out).toContain('extra copies: 2 records, 2 re-encrypted, 0 failed\n');
+    expect(await runWith(1)).toBe(1);
+    expect(err).toContain('  members member-0 _legacy:users/u0: FieldDecryptionError\n');
+    expect(seen).toEqual([keys.currentVersion, keys.currentVersion]);
+  });
+
   it('makes a new key version current and re-encrypts every record under it', async () => {
     expect(await run([])).toBe(0);
 

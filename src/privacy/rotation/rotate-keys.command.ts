@@ -36,6 +36,23 @@ export interface RotateKeysCommandContext extends Pick<
   out: Output;
   /** Stops after the batch in progress (SIGINT and SIGTERM do the same). */
   signal?: AbortSignal;
+  /**
+   * Ciphertexts the codecs do not know, re-encrypted to the current version after them (the
+   * composition root passes the Firestore migration's `_legacy` copies while it exists).
+   */
+  extraReencryptions?: readonly ExtraReencryption[];
+}
+
+export interface ExtraReencryption {
+  name: string;
+  run(
+    currentVersion: number,
+    signal: AbortSignal,
+  ): Promise<{
+    scanned: number;
+    reencrypted: number;
+    failed: { collection: string; documentId: string; field: string; reason: string }[];
+  }>;
 }
 
 /**
@@ -126,13 +143,26 @@ export async function rotateKeysCommand(context: RotateKeysCommandContext): Prom
       context.err.write(`  … and ${result.failed - result.failures.length} more\n`);
     }
   }
+  let extraFailed = 0;
+  if (result.finished) {
+    for (const extra of context.extraReencryptions ?? []) {
+      const done = await extra.run(result.keyVersion, controller.signal);
+      out.write(
+        `${extra.name}: ${done.scanned} records, ${done.reencrypted} re-encrypted, ${done.failed.length} failed\n`,
+      );
+      extraFailed += done.failed.length;
+      for (const f of done.failed) {
+        context.err.write(`  ${f.collection} ${f.documentId} ${f.field}: ${f.reason}\n`);
+      }
+    }
+  }
   if (!result.finished) {
     context.err.write(
       'interrupted: the position is saved; run `cli privacy rotate-keys` again to resume\n',
     );
     return 1;
   }
-  if (result.failed > 0) return 1;
+  if (result.failed > 0 || extraFailed > 0) return 1;
   out.write(`done: every record is under key version ${result.keyVersion}\n`);
   return 0;
 }

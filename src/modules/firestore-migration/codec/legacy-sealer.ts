@@ -1,6 +1,6 @@
 import { Binary, BSON } from 'bson';
 import type { LegacyCopy } from '../../../platform/storage/legacy-copy.js';
-import type { FieldCipher } from '../../../privacy/crypto/field-cipher.js';
+import { type FieldCipher, keyVersionOf } from '../../../privacy/crypto/field-cipher.js';
 import { canonicalHash, type FsFields, type SourceDoc } from '../firestore/value.js';
 import { decodeFields, encodeFields } from './legacy-codec.js';
 
@@ -50,6 +50,23 @@ export class LegacySealer {
         : {}),
       mappingVersion: MAPPING_VERSION,
     };
+  }
+
+  /**
+   * A stored copy sealed again under the current key version, or undefined when it already is
+   * (key rotation: an old version can be retired only once nothing is sealed under it).
+   */
+  async reseal(
+    target: CopyTarget,
+    sourcePath: string,
+    sealed: unknown,
+    currentVersion: number,
+  ): Promise<Binary | undefined> {
+    const bytes = sealed instanceof Binary ? sealed.value() : (sealed as Uint8Array);
+    if (keyVersionOf(bytes) === currentVersion) return undefined;
+    const binding = bindingOf(target, sourcePath);
+    const text = await this.cipher.decryptLoading(bytes, binding);
+    return new Binary(await this.cipher.encryptLoading(text, binding));
   }
 
   /** The source values a stored copy holds (the verifier compares them with the source). */
