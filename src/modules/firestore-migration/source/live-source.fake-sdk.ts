@@ -59,6 +59,8 @@ interface Bound {
 }
 interface QueryState {
   group: string;
+  /** A collection's query (`db.collection(path)`): only documents directly under this parent. */
+  parent?: string;
   filters: { segments: string[]; op: string; value: unknown }[];
   orders: Order[];
   start?: Bound;
@@ -107,6 +109,18 @@ function pathOfCursor(value: unknown): string {
 }
 
 /** Firestore orders values by type first; the live source only orders by timestamps. */
+/** Equality as a Firestore filter sees it, for the value types the migration queries on. */
+function sameFieldValue(a: unknown, b: unknown): boolean {
+  if (a instanceof Timestamp && b instanceof Timestamp) return micros(a) === micros(b);
+  const isRef = (v: unknown): v is DocumentReference =>
+    typeof v === 'object' &&
+    v !== null &&
+    typeof (v as DocumentReference).path === 'string' &&
+    typeof (v as DocumentReference).parent === 'object';
+  if (isRef(a) || isRef(b)) return isRef(a) && isRef(b) && a.path === b.path;
+  return a === b;
+}
+
 function compareFieldValues(a: unknown, b: unknown): number {
   if (a instanceof Timestamp && b instanceof Timestamp) {
     const x = micros(a);
@@ -164,6 +178,15 @@ export class FakeFirestoreSdk {
   client(): Firestore {
     return strict('Firestore', {
       collectionGroup: (id: string) => this.query({ group: id, filters: [], orders: [] }, true),
+      collection: (collectionPath: string) => {
+        const segments = collectionPath.split('/');
+        return this.query({
+          group: segments.at(-1)!,
+          parent: segments.slice(0, -1).join('/'),
+          filters: [],
+          orders: [],
+        });
+      },
       doc: (path: string) => this.refs.doc(path),
       listCollections: () => Promise.resolve(this.collectionsUnder('')),
       runTransaction: <T>(
@@ -266,6 +289,9 @@ export class FakeFirestoreSdk {
     const docs: { path: string; version: Version }[] = [];
     for (const path of this.history.keys()) {
       if (collectionGroupOf(path) !== state.group) continue;
+      if (state.parent !== undefined && path.split('/').slice(0, -2).join('/') !== state.parent) {
+        continue;
+      }
       const version = this.versionAt(path, readMicros);
       if (version) docs.push({ path, version });
     }
@@ -274,6 +300,13 @@ export class FakeFirestoreSdk {
     const matching = docs.filter(({ version }) =>
       state.filters.every((f) => {
         const value = valueAt(version.data!, f.segments);
+        if (f.op === '==') return sameFieldValue(value, f.value);
+        if (f.op === 'in') {
+          if (!Array.isArray(f.value) || f.value.length > 30) {
+            throw new Error('fake: `in` takes an array of at most 30 values');
+          }
+          return f.value.some((v) => sameFieldValue(value, v));
+        }
         if (f.op !== '>') throw new Error(`fake: unsupported operator ${f.op}`);
         // A range filter matches only values of the same type.
         return value instanceof Timestamp && f.value instanceof Timestamp
@@ -326,7 +359,18 @@ export class FakeFirestoreSdk {
       if (values.length === 0 || values.length > this.effectiveOrders(state.orders).length) {
         throw new Error('fake: too many cursor values for the orderings');
       }
-      return { values, before };
+      // On a collection's query a document id names a document of that collection; on a
+      // collection group's query only a full path does.
+      const named = values.map((v, i) =>
+        i === values.length - 1 && typeof v === 'string' && state.parent !== undefined
+          ? v.includes('/')
+            ? (() => {
+                throw new Error('fake: a collection query cursor is a document id, not a path');
+              })()
+            : `${state.parent ? `${state.parent}/` : ''}${state.group}/${v}`
+          : v,
+      );
+      return { values: named, before };
     };
     const next = (change: Partial<QueryState>) => this.query({ ...state, ...change });
     const surface: Record<string, unknown> = {

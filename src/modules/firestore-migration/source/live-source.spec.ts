@@ -135,6 +135,55 @@ describe('LiveFirestoreSource: keyset paging at the pinned read time', () => {
   });
 });
 
+describe('LiveFirestoreSource: one user’s documents (select)', () => {
+  it('selects the documents directly under a parent, page by page by document id, at the snapshot', async () => {
+    const { fake, sut, seed, clock } = setup({ pageSize: 2 });
+    for (const id of ['b1', 'b2', 'b3']) seed(`users/u1/bankAccounts/${id}`, { n: fs.int(1) });
+    seed('users/u2/bankAccounts/b1', {});
+    seed('users/u1/identity/i1', {});
+    const snapshot = await sut.openSnapshot();
+    clock.advance(1_000);
+    seed('users/u1/bankAccounts/b4', {}, clock.now());
+
+    const docs = await drain(
+      sut.select(snapshot, { collectionGroup: 'bankAccounts', parent: 'users/u1' }),
+    );
+
+    expect(docs.map((d) => d.path)).toEqual([
+      'users/u1/bankAccounts/b1',
+      'users/u1/bankAccounts/b2',
+      'users/u1/bankAccounts/b3',
+    ]);
+    const queries = fake.reads.filter((r) => r.op === 'query');
+    expect(queries.map((q) => [q.startAfter, q.returned])).toEqual([
+      [undefined, 2],
+      ['users/u1/bankAccounts/b2', 1],
+    ]);
+  });
+
+  it('selects the documents whose field holds one of the values, a reference or an id, across parents', async () => {
+    const { sut, seed } = setup({ pageSize: 10 });
+    seed('matches/m1', { worker: fs.ref('users/u1') });
+    seed('matches/m2', { worker: 'u1' });
+    seed('matches/m3', { worker: fs.ref('users/u2') });
+    seed('archive/2024/matches/m4', { worker: 'u1' });
+    const snapshot = await sut.openSnapshot();
+
+    const docs = await drain(
+      sut.select(snapshot, {
+        collectionGroup: 'matches',
+        where: { field: 'worker', values: ['u1', 'users/u1', fs.ref('users/u1')] },
+      }),
+    );
+
+    expect(docs.map((d) => d.path)).toEqual([
+      'archive/2024/matches/m4',
+      'matches/m1',
+      'matches/m2',
+    ]);
+  });
+});
+
 describe('LiveFirestoreSource: partitions', () => {
   it('persists partition bounds as document paths, so a restarted run rebuilds the same pieces', async () => {
     const first = setup({ pageSize: 5 });

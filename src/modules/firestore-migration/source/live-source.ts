@@ -20,10 +20,11 @@ import {
   type Snapshot,
   SnapshotExpiredError,
   type SourceCapabilities,
+  type SourceQuery,
   SourceUnavailableError,
   type Ts,
 } from './firestore-source.js';
-import { fromSdkFields, toSdkTimestamp, tsOf } from './live-values.js';
+import { fromSdkFields, toSdkTimestamp, toSdkValue, tsOf } from './live-values.js';
 import { ReadThrottle, type SourceClock, systemClock } from './read-throttle.js';
 
 export interface LiveSourceOptions {
@@ -269,6 +270,43 @@ export class LiveFirestoreSource implements FirestoreSource {
         if (cursor && compareWatermarkKeys(key, cursor) <= 0) throw notAdvancing();
         cursor = key;
         if (collectionGroupOf(doc.ref.path) === collectionGroup) yield toSourceDoc(doc);
+      }
+      if (page.size < this.pageSize) return;
+    }
+  }
+
+  /**
+   * A user's documents of one group (the per-user migration): those directly under `parent` (the
+   * collection's own query), or whose `field` holds one of `values` (`in`, at most 30 values;
+   * the caller chunks; the field needs its single-field index for collection group scope, which
+   * Firestore keeps by default). Paged by document id, at the snapshot, throttled.
+   */
+  async *select(snapshot: Snapshot, query: SourceQuery): AsyncIterable<SourceDoc> {
+    const collection = query.parent !== undefined;
+    let base: Query = collection
+      ? this.db.collection(`${query.parent}/${query.collectionGroup}`)
+      : this.db.collectionGroup(query.collectionGroup);
+    if (query.where) {
+      if (query.where.values.length === 0) return;
+      base = base.where(
+        new FieldPath(...query.where.field.split('.')),
+        'in',
+        query.where.values.map((v) => toSdkValue(v, (p) => this.db.doc(p))),
+      );
+    }
+    base = base.orderBy(FieldPath.documentId());
+    let cursor: string | undefined;
+    for (;;) {
+      // A collection's query takes a document id as its cursor, a group's the full path.
+      const after = cursor && (collection ? cursor.split('/').at(-1)! : cursor);
+      const page = await this.readPage(
+        snapshot,
+        (after ? base.startAfter(after) : base).limit(this.pageSize),
+      );
+      for (const doc of page.docs) {
+        if (cursor !== undefined && comparePaths(doc.ref.path, cursor) <= 0) throw notAdvancing();
+        cursor = doc.ref.path;
+        if (collectionGroupOf(cursor) === query.collectionGroup) yield toSourceDoc(doc);
       }
       if (page.size < this.pageSize) return;
     }
