@@ -105,6 +105,9 @@ describe('cli migrate', () => {
 
     const day2 = await run(migrateRunCommand, ['--source', 'ndjson', '--path', legacy]);
     expect(day2.code).toBe(0);
+    // Not a terminal: plain progress lines on stderr, the stage's last one at 100%.
+    expect(day2.err).toMatch(/^members: 15\/40 documents \(37%\)\n/);
+    expect(day2.err).toMatch(/members: 40\/40 documents \(100%\)\n$/);
     expect(day2.out).toMatch(/members\s+copied/);
     expect(day2.out).toMatch(/worker-details\s+waits for members to be verified/);
     expect(day2.out).toMatch(/assignments\s+waits for shifts, worker-details to be verified/);

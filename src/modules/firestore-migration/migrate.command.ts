@@ -1,9 +1,10 @@
+import { Presets, SingleBar } from 'cli-progress';
 import type { Privacy } from '../../privacy/privacy.js';
 import { defineCommand, readCommandArgs, usageError } from '../../platform/process/cli-command.js';
 import type { DatabaseCommandContext } from '../../platform/process/command-context.js';
 import { LegacySealer } from './codec/legacy-sealer.js';
 import { MigrationCleanup } from './engine/cleanup.js';
-import { MigrationEngine } from './engine/migration-engine.js';
+import { type CopyProgress, MigrationEngine } from './engine/migration-engine.js';
 import { MigrationStateRepository } from './engine/migration-state.repository.js';
 import { planMigration } from './engine/plan.js';
 import { STAGE_NAMES, type StageName } from './engine/stages.js';
@@ -131,7 +132,13 @@ not in the source, 2 on bad arguments, 3 when MIGRATION_ENABLED=false.`,
   examples: ['npm run cli -- migrate user Xk3fPq9RtUv2WyZa1Bc4De5Fg6H7'],
 });
 
+interface Output {
+  write(text: string): unknown;
+  isTTY?: boolean;
+}
+
 export interface MigrateCommandContext extends DatabaseCommandContext {
+  err: Output;
   privacy(): Promise<Privacy>;
   /** Tests and the e2e pass a source of their own; otherwise the options and configuration. */
   source?: FirestoreSource;
@@ -196,6 +203,63 @@ function positive(text: string | undefined): number | undefined | 'bad' {
   return /^\d+$/.test(text) && Number(text) > 0 ? Number(text) : 'bad';
 }
 
+/** Plain progress lines: at most one per stage every this often. */
+const PLAIN_EVERY_MS = 10_000;
+
+const minutes = (ms: number) =>
+  ms < 60_000 ? `${Math.ceil(ms / 1000)} s` : `${Math.round(ms / 60_000)} min`;
+
+/**
+ * Where the copy stands, on stderr (stdout keeps the report): a bar with an ETA per stage on a
+ * terminal, plain lines now and then otherwise, nothing with --json.
+ */
+function progressOn(err: Output, json: boolean, now = () => Date.now()) {
+  if (json) return { onProgress: undefined, stop: () => undefined };
+  if (err.isTTY) {
+    const bar = new SingleBar(
+      {
+        stream: err as Output & NodeJS.WritableStream,
+        format: '{stage} [{bar}] {percentage}% | {value}/{total} documents | ETA {eta_formatted}',
+        hideCursor: true,
+      },
+      Presets.shades_classic,
+    );
+    let stage: string | undefined;
+    return {
+      onProgress: (p: CopyProgress) => {
+        if (p.stage !== stage) {
+          if (stage) bar.stop();
+          stage = p.stage;
+          bar.start(p.total, p.read, { stage: pad(p.stage, 14) });
+        } else {
+          bar.update(p.read);
+        }
+      },
+      stop: () => {
+        if (stage) bar.stop();
+      },
+    };
+  }
+  let current: { stage: string; startedAt: number; readAtStart: number; lastAt: number } | null =
+    null;
+  return {
+    onProgress: (p: CopyProgress) => {
+      const at = now();
+      if (current?.stage !== p.stage) {
+        current = { stage: p.stage, startedAt: at, readAtStart: p.read, lastAt: -Infinity };
+      }
+      if (at - current.lastAt < PLAIN_EVERY_MS && p.read < p.total) return;
+      current.lastAt = at;
+      const rate = (p.read - current.readAtStart) / Math.max(1, at - current.startedAt);
+      const eta =
+        rate > 0 && p.read < p.total ? `, about ${minutes((p.total - p.read) / rate)} left` : '';
+      const percent = p.total ? Math.floor((p.read / p.total) * 100) : 100;
+      err.write(`${p.stage}: ${p.read}/${p.total} documents (${percent}%)${eta}\n`);
+    },
+    stop: () => undefined,
+  };
+}
+
 /** `cli migrate run`. */
 export async function migrateRunCommand(context: MigrateCommandContext): Promise<number> {
   const args = readCommandArgs(MIGRATE_RUN_COMMAND, context.argv, context);
@@ -205,8 +269,8 @@ export async function migrateRunCommand(context: MigrateCommandContext): Promise
     return 3;
   }
   const documents = positive(args.values.documents);
-  const minutes = positive(args.values.minutes);
-  if (documents === 'bad' || minutes === 'bad') {
+  const runMinutes = positive(args.values.minutes);
+  if (documents === 'bad' || runMinutes === 'bad') {
     return usageError(
       MIGRATE_RUN_COMMAND,
       context.err,
@@ -222,12 +286,16 @@ export async function migrateRunCommand(context: MigrateCommandContext): Promise
       writers: stageWriters(context.db, await context.privacy()),
       logger: context.logger,
     });
-    const report = await engine.run({
-      quota: {
-        documents: documents ?? context.config.migration.quota.documents,
-        minutes: minutes ?? context.config.migration.quota.minutes,
-      },
-    });
+    const progress = progressOn(context.err, args.values.json === true);
+    const report = await engine
+      .run({
+        quota: {
+          documents: documents ?? context.config.migration.quota.documents,
+          minutes: runMinutes ?? context.config.migration.quota.minutes,
+        },
+        onProgress: progress.onProgress,
+      })
+      .finally(() => progress.stop());
     if (args.values.json) {
       context.out.write(`${JSON.stringify(report, null, 2)}\n`);
       return 0;

@@ -58,6 +58,15 @@ export interface RunReport {
   unavailable: StageName[];
 }
 
+/** Where a stage's copy stands, after each bulk write (for progress bars and logs). */
+export interface CopyProgress {
+  stage: StageName;
+  /** Source documents of this pass read so far (by every task). */
+  read: number;
+  /** The pass's source documents, as the source counts them. */
+  total: number;
+}
+
 /** A rough size of a document's values, for batching by bytes (the exact BSON size comes later). */
 function estimateBytes(doc: SourceDoc): number {
   return JSON.stringify(doc.fields, (_, v: unknown) =>
@@ -112,6 +121,7 @@ export class MigrationEngine {
        * source's new read time, a new export): a delta pass (default true).
        */
       delta?: boolean;
+      onProgress?: (progress: CopyProgress) => void;
     } = {},
   ): Promise<RunReport> {
     const now = options.now ?? (() => new Date());
@@ -169,6 +179,7 @@ export class MigrationEngine {
           now,
           budget,
           signal: options.signal,
+          onProgress: options.onProgress,
           add: (c) => {
             total = sum(total, c);
           },
@@ -223,6 +234,7 @@ export class MigrationEngine {
       now: () => Date;
       budget: { left(): number; spent(): boolean };
       signal: AbortSignal | undefined;
+      onProgress: ((progress: CopyProgress) => void) | undefined;
       add(counts: Partial<Counts>): void;
       log: Logger;
     },
@@ -254,6 +266,14 @@ export class MigrationEngine {
       snapshot = await this.reopen(loadSnapshot(current.snapshot!));
     }
     let counts = zero();
+    const progress = run.onProgress && (await this.progressOf(stage.name, pass, snapshot));
+    const report = progress
+      ? (read: number) => {
+          progress.read += read;
+          run.onProgress!({ ...progress });
+        }
+      : undefined;
+    report?.(0);
     for (;;) {
       if (run.budget.spent()) throw new QuotaSpent();
       const partition = await state.claim(
@@ -265,7 +285,7 @@ export class MigrationEngine {
       );
       if (!partition) break;
       try {
-        const copied = await this.copyPartition(stage, partition, snapshot, run);
+        const copied = await this.copyPartition(stage, partition, snapshot, { ...run, report });
         counts = sum(counts, copied);
       } catch (error) {
         if (error instanceof LeaseLost) continue;
@@ -277,6 +297,18 @@ export class MigrationEngine {
       run.log.info({ stage: stage.name, pass }, 'stage copied');
     }
     return counts;
+  }
+
+  /** The pass's size (counted by the source: its census for files, an aggregate query live). */
+  private async progressOf(stage: StageName, pass: number, snapshot: Snapshot) {
+    const partitions = await this.deps.state.partitionsOf(stage, pass);
+    let total = 0;
+    let read = 0;
+    for (const p of partitions) {
+      total += await this.deps.source.count(snapshot, p);
+      read += p.counts.read;
+    }
+    return { stage, read, total };
   }
 
   /**
@@ -319,6 +351,7 @@ export class MigrationEngine {
       budget: { left(): number; spent(): boolean };
       signal: AbortSignal | undefined;
       add(counts: Partial<Counts>): void;
+      report: ((read: number) => void) | undefined;
     },
   ): Promise<Counts> {
     const { source, state } = this.deps;
@@ -347,6 +380,7 @@ export class MigrationEngine {
       if (!kept) throw new LeaseLost();
       counts = sum(counts, delta);
       run.add(delta);
+      run.report?.(delta.read);
       batch = [];
       bytes = 0;
     };
