@@ -346,7 +346,8 @@ export async function migrateStatusCommand(context: MigrateCommandContext): Prom
   for (const r of rows) {
     lines.push(
       `  ${pad(r.stage, 16)} ${pad(r.status, 9)} read ${pad(r.counts.read, 8)} written ${pad(r.counts.written, 8)} ` +
-        `skipped ${pad(r.counts.skipped, 6)} partitions ${r.partitions.done}/${r.partitions.total}  issues ${r.issues}`,
+        `skipped ${pad(r.counts.skipped, 6)} partitions ${r.partitions.done}/${r.partitions.total}  issues ${r.issues}` +
+        (r.lagSeconds === null ? '' : `  lag ${minutes(r.lagSeconds * 1000)}`),
     );
   }
   if (issues.length) {

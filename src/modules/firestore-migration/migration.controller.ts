@@ -27,6 +27,10 @@ const MigrationStatusResponse = z
         counts: Counts,
         partitions: z.object({ total: z.number().int(), done: z.number().int() }),
         issues: z.number().int(),
+        lagSeconds: z.number().int().nullable().meta({
+          description:
+            'Seconds since the read time of the last complete pass (a live source); null for files',
+        }),
       }),
     ),
     issues: z

@@ -9,6 +9,11 @@ export interface MigrationStatus {
     counts: Counts;
     partitions: { total: number; done: number };
     issues: number;
+    /**
+     * How far behind the old app the stage's copy is, in seconds: since the read time of its last
+     * complete pass (a live source); null for a file source (its own snapshot) or before a pass.
+     */
+    lagSeconds: number | null;
   }[];
   /** The latest issues: where and what, never a value. */
   issues: { stage: string; path: string; code: string; detail: string }[];
@@ -25,6 +30,7 @@ export interface MigrationStatus {
 export async function migrationStatus(
   state: MigrationStateRepository,
   enabled: boolean,
+  now = new Date(),
 ): Promise<MigrationStatus> {
   const stages = await state.stageStates(STAGE_NAMES);
   const rows: MigrationStatus['stages'] = [];
@@ -37,6 +43,9 @@ export async function migrationStatus(
       counts: stage.counts,
       partitions: { total: partitions.length, done: partitions.filter((p) => p.done).length },
       issues: await state.countIssues(name),
+      lagSeconds: stage.watermark?.readTime
+        ? Math.max(0, Math.floor(now.getTime() / 1000) - Number(stage.watermark.readTime.seconds))
+        : null,
     });
   }
   const issues = (await state.issuesOf(undefined, 20)).map(({ stage, path, code, detail }) => ({

@@ -19,6 +19,7 @@ import { MigrationCleanup } from './cleanup.js';
 import { MigrationEngine } from './migration-engine.js';
 import { MigrationStateRepository } from './migration-state.repository.js';
 import type { StageName, StageWriters } from './stages.js';
+import { migrationStatus } from './status.js';
 import { MigrationVerifier } from './verify.js';
 
 const silent = pino({ level: 'silent' });
@@ -207,6 +208,17 @@ describe('verification and cleanup', () => {
 
     expect(businesses).toMatchObject({ clean: false, extra: [BAKERY], deleted: [] });
     expect(await status('businesses')).toBe('copied');
+  });
+
+  it('tells in the status how far behind the old app a copied stage is (a source with read times)', async () => {
+    await engine().run({ stages: ['members'] });
+    const watermark = (await state.stageStates(['members'])).get('members')!.watermark!;
+    const later = new Date((Number(watermark.readTime!.seconds) + 90) * 1000);
+
+    const { stages } = await migrationStatus(state, true, later);
+
+    expect(stages.find((s) => s.stage === 'members')?.lagSeconds).toBe(90);
+    expect(stages.find((s) => s.stage === 'shifts')?.lagSeconds).toBeNull();
   });
 
   describe('a delta pass', () => {
