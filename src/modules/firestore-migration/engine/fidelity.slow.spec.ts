@@ -38,7 +38,7 @@ import { MigrationVerifier, type StageVerification } from './verify.js';
 const USERS = 200;
 const LEASE_MS = 500;
 /** Kills aimed at the batch of each round (a round ends with a verify that lets stages advance). */
-const KILLS_PER_ROUND = 4;
+const KILLS_PER_ROUND = 5;
 const SEED = Number(process.env.FIDELITY_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const CHILD = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fidelity-child.mjs');
 const silent = pino({ level: 'silent' });
@@ -244,6 +244,12 @@ async function cli(env: NodeJS.ProcessEnv, ...args: string[]) {
   return { ...exit, stdout: proc.stdout, stderr: proc.stderr };
 }
 
+/** `db migrate`, as before any deploy. */
+async function schema(env: NodeJS.ProcessEnv) {
+  const migrated = await cli(env, 'db', 'migrate');
+  expect(migrated.code, migrated.stderr).toBe(0);
+}
+
 interface VerifyOutput {
   clean: boolean;
   stages: StageVerification[];
@@ -256,7 +262,7 @@ const allVerified = (out: VerifyOutput | undefined) =>
 
 /** The control: the built CLI's `migrate run` then `migrate verify` until every stage is verified. */
 async function migrateWithoutKills(env: NodeJS.ProcessEnv) {
-  expect((await cli(env, 'db', 'migrate')).code).toBe(0);
+  await schema(env);
   for (let round = 0; round < 10; round++) {
     const run = await cli(env, 'migrate', 'run', '--json');
     expect(run.code, run.stderr).toBe(0);
@@ -272,11 +278,13 @@ interface Kill {
   /** The child's last line before the kill: inside a batch (`write`), after it (`wrote`), … */
   at: string;
   stage?: string;
+  /** It had begun copying (a batch was handed to a writer): a kill that interrupted a copy. */
+  copying?: boolean;
 }
 
 /** `migrate run` and `migrate verify`, killed at random points and resumed, until verified. */
 async function migrateWithKills(env: NodeJS.ProcessEnv, rng: () => number) {
-  expect((await cli(env, 'db', 'migrate')).code).toBe(0);
+  await schema(env);
   const kills: Kill[] = [];
   let owner = 'fidelity-task-0';
   let killsThisRound = 0;
@@ -288,21 +296,26 @@ async function migrateWithKills(env: NodeJS.ProcessEnv, rng: () => number) {
     const proc = new Proc([CHILD, String(batch), owner, String(LEASE_MS)], env);
     runs += 1;
     if (killsThisRound < KILLS_PER_ROUND) {
-      const writes = 1 + Math.floor(rng() * 3);
-      if (await proc.waitFor((l) => l.startsWith('write '), writes)) {
-        await sleep(Math.floor(rng() * 40));
-        const last = proc.lines.at(-1)!;
-        if (!last.startsWith('done') && (await proc.kill())) {
-          kills.push({ command: 'run', at: last.split(' ')[0]!, stage: last.split(' ')[1] });
-          killsThisRound += 1;
-          // Resume as the same task (it takes its partition back at once), or as another task
-          // once the dead one's lease has run out.
-          if (rng() < 0.5) {
-            owner = `fidelity-task-${attempt + 1}`;
-            await sleep(LEASE_MS + 50);
-          }
-          continue;
+      // Mostly aimed (0 to 40 ms after the 1st to 3rd batch was handed to a writer); now and then
+      // at any time from the start (opening, starting a pass, claiming).
+      let aimed = true;
+      if (rng() < 0.2) await sleep(400 + Math.floor(rng() * 800));
+      else {
+        aimed = await proc.waitFor((l) => l.startsWith('write '), 1 + Math.floor(rng() * 3));
+        if (aimed) await sleep(Math.floor(rng() * 40));
+      }
+      const last = proc.lines.at(-1) ?? 'start';
+      const copying = proc.lines.some((l) => l.startsWith('write '));
+      if (aimed && !last.startsWith('done') && (await proc.kill())) {
+        kills.push({ command: 'run', at: last.split(' ')[0]!, stage: last.split(' ')[1], copying });
+        if (copying) killsThisRound += 1;
+        // Resume as the same task (it takes its partition back at once), or as another task
+        // once the dead one's lease has run out.
+        if (rng() < 0.5) {
+          owner = `fidelity-task-${attempt + 1}`;
+          await sleep(LEASE_MS + 50);
         }
+        continue;
       }
     }
     const exit = await proc.exited;
@@ -332,20 +345,25 @@ async function migrateWithKills(env: NodeJS.ProcessEnv, rng: () => number) {
   }
 }
 
-/** A document in a form two migrations of the same data share (sealed values by length). */
-function normalize(value: unknown, since: Date): unknown {
+/**
+ * A document in a form two migrations of the same data share: the times the test ran at as
+ * `<now>`, sealed values by their length (the same keys, fresh IVs), keys sorted.
+ */
+function normalize(value: unknown, during: { since: Date; until: Date }): unknown {
   if (value === null || typeof value !== 'object') return value;
-  if (value instanceof Date) return value >= since ? '<now>' : value.toISOString();
+  if (value instanceof Date) {
+    return value >= during.since && value <= during.until ? '<now>' : value.toISOString();
+  }
   if (value instanceof Uint8Array) return `<sealed ${value.length}>`;
   const bson = (value as { _bsontype?: string })._bsontype;
   if (bson === 'Binary') return `<sealed ${(value as { length(): number }).length()}>`;
   if (bson === 'ObjectId') return `oid:${String(value)}`;
   if (bson !== undefined) return `${bson}:${String(value)}`;
-  if (Array.isArray(value)) return value.map((v) => normalize(v, since));
+  if (Array.isArray(value)) return value.map((v) => normalize(v, during));
   return Object.fromEntries(
     Object.keys(value)
       .sort()
-      .map((k) => [k, normalize((value as Record<string, unknown>)[k], since)]),
+      .map((k) => [k, normalize((value as Record<string, unknown>)[k], during)]),
   );
 }
 
@@ -431,7 +449,7 @@ describe(`the migration killed with SIGKILL and resumed (seed ${SEED})`, () => {
     await cp(path.join(control, 'keys'), path.join(fidelity, 'keys'), { recursive: true });
     const { kills, runs } = await migrateWithKills(envFor(fidelity, source), rng);
 
-    const runKills = kills.filter((k) => k.command === 'run');
+    const runKills = kills.filter((k) => k.command === 'run' && k.copying);
     const summary = {
       seed: SEED,
       documents: dataset.documents,
@@ -441,13 +459,15 @@ describe(`the migration killed with SIGKILL and resumed (seed ${SEED})`, () => {
       kills: runKills.length,
       insideBatch: runKills.filter((k) => k.at === 'write').length,
       stages: [...new Set(runKills.map((k) => k.stage))],
-      verifyKills: kills.length - runKills.length,
+      otherRunKills: kills.filter((k) => k.command === 'run' && !k.copying).length,
+      verifyKills: kills.filter((k) => k.command === 'verify').length,
     };
     console.info(`fidelity: ${JSON.stringify(summary)}`);
     expect(runKills.length, JSON.stringify(summary)).toBeGreaterThanOrEqual(10);
     expect(summary.insideBatch, JSON.stringify(summary)).toBeGreaterThanOrEqual(3);
     expect(summary.stages.length, JSON.stringify(summary)).toBeGreaterThanOrEqual(3);
 
+    const during = { since, until: new Date() };
     const a = await open(control, source);
     const b = await open(fidelity, source);
     try {
@@ -495,6 +515,11 @@ describe(`the migration killed with SIGKILL and resumed (seed ${SEED})`, () => {
         ).toBe(expected);
       }
 
+      const targets = [...new Set(STAGES.flatMap((s) => s.targets))];
+      for (const target of targets) {
+        expect(await b.db.collection(target).countDocuments({}), target).toBeGreaterThan(0);
+      }
+
       // 0 duplicated, in the target: every document of a stage's collections is a target its
       // sources name, holding the copies of exactly those sources, each copy in no other document.
       for (const stage of STAGES) {
@@ -533,7 +558,7 @@ describe(`the migration killed with SIGKILL and resumed (seed ${SEED})`, () => {
         );
         expect(new Set(noShows).size, String(worker._id)).toBe(noShows.length);
       }
-      for (const target of new Set(STAGES.flatMap((s) => s.targets))) {
+      for (const target of targets) {
         for (const [id, doc] of await dump(b.db, target)) {
           expect(
             Object.keys(copiesOf(doc)).length,
@@ -543,11 +568,16 @@ describe(`the migration killed with SIGKILL and resumed (seed ${SEED})`, () => {
       }
 
       // The same as the migration without kills: the same collections, the same documents.
-      const books = new Set(['migration_runs', 'migration_partitions', 'migration_stages']);
+      const books = [
+        'schema_migrations',
+        'migration_runs',
+        'migration_partitions',
+        'migration_stages',
+      ];
       expect(b.names).toEqual(a.names);
-      for (const name of a.names.filter((n) => !books.has(n))) {
+      for (const name of a.names.filter((n) => !books.includes(n))) {
         const strip = (d: Document) =>
-          normalize(name === 'migration_issues' ? { ...d, runId: null } : d, since);
+          normalize(name === 'migration_issues' ? { ...d, runId: null } : d, during);
         const [left, right] = [await dump(a.db, name), await dump(b.db, name)];
         const only = (x: Map<string, Document>, y: Map<string, Document>) =>
           [...x].filter(([id]) => !y.has(id)).map(([, d]) => strip(d));

@@ -184,6 +184,21 @@ describe('the assignments stage', () => {
     expect(await assignments.legacySourcePaths(ID)).toHaveLength(2);
   });
 
+  it('reports the same duplicate whichever application comes first, and when a batch is written again', async () => {
+    const one = application('App00000000000000001');
+    const two = application('App00000000000000002');
+
+    const first = await write([two, one]);
+    const replayed = await write([one, two]);
+
+    // Issues are kept once per path and code: a repeat within a batch is the same issue.
+    for (const result of [first, replayed]) {
+      expect(new Set(result.issues.map((i) => `${i.path} ${i.code}`))).toEqual(
+        new Set(['applications/App00000000000000002 duplicate_application']),
+      );
+    }
+  });
+
   it('takes the hours of a completed match, rounded to a quarter', async () => {
     const result = await write([match({ status: 'completed', hours: '3.9' })]);
 

@@ -124,11 +124,18 @@ export class AssignmentsWriter implements StageWriter {
         return 'skipped';
       }
       legacy.state = state;
-      const others = (await this.assignments.legacySourcePaths(id)).filter(
-        (p) => p !== doc.path && p.startsWith('applications/'),
+      // The pair's applications, this one among them: every one but the first (by path) is the
+      // duplicate, whichever was written first and however often a batch is written again.
+      const applications = new Set(
+        (await this.assignments.legacySourcePaths(id)).filter((p) => p.startsWith('applications/')),
       );
-      if (others.length) {
-        report('duplicate_application', 'the same post and worker applied twice: kept once');
+      applications.add(doc.path);
+      for (const path of [...applications].sort().slice(1)) {
+        issues.push({
+          path,
+          code: 'duplicate_application',
+          detail: 'the same post and worker applied twice: kept once',
+        });
       }
     } else if (from === 'match') {
       const state = read('status', matchState(f.status));
