@@ -137,6 +137,18 @@ describe('the CLI against a running stack', () => {
       /members\s+copied/,
     );
     await expectOk(['migrate', 'status'], /members\s+copied/);
+    await expectOk(
+      ['migrate', 'verify', '--source', 'ndjson', '--path', legacy],
+      /members\s+clean: verified/,
+    );
+    const uid = /"path":"users\/([^"/]+)"/.exec(
+      (await readFile(path.join(legacy, 'documents-00000.ndjson'), 'utf8')).split('\n')[0]!,
+    )![1]!;
+    await expectOk(
+      ['migrate', 'user', uid, '--source', 'ndjson', '--path', legacy],
+      new RegExp(`^user ${uid}: done`, 'm'),
+    );
+    await expectOk(['migrate', 'cleanup', '--dry-run', '--stage', 'members'], /members\s+retained/);
   }, 180_000);
 
   it("prints the stack's inbox: the demo's assignments went out as AlimTalk", async () => {
@@ -164,6 +176,11 @@ describe('the CLI against a running stack', () => {
       ['jobs', 'run', 'businesses-nts-recheck'],
       /^businesses-nts-recheck: ok in \d+ ms .*"checked":[1-9]/m,
     );
+    // The stack has no MIGRATION_SOURCE: the daily migration runs and says it did nothing.
+    await expectOk(
+      ['jobs', 'run', 'firestore-migration-daily'],
+      /^firestore-migration-daily: ok in \d+ ms \{"skipped":"no MIGRATION_SOURCE"\}/m,
+    );
 
     const ready = await fetch(`http://127.0.0.1:${ports.worker}/health/ready`);
     const body = (await ready.json()) as { jobs?: JobStatus[] };
@@ -176,6 +193,11 @@ describe('the CLI against a running stack', () => {
       }),
       expect.objectContaining({
         name: 'businesses-nts-recheck',
+        schedule: 'daily at 03:00 KST',
+        lastResult: expect.objectContaining({ status: 'ok' }) as unknown,
+      }),
+      expect.objectContaining({
+        name: 'firestore-migration-daily',
         schedule: 'daily at 03:00 KST',
         lastResult: expect.objectContaining({ status: 'ok' }) as unknown,
       }),
