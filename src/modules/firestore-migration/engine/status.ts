@@ -40,7 +40,19 @@ export async function migrationStatus(
     rows.push({
       stage: name,
       status: stage.status,
-      counts: stage.counts,
+      // The pass's counts are its partitions' (each kept with its checkpoint, in one write);
+      // the stage's own running total can trail them by a batch after a crash.
+      counts: partitions.length
+        ? partitions.reduce(
+            (sum, p) => ({
+              read: sum.read + p.counts.read,
+              written: sum.written + p.counts.written,
+              unchanged: sum.unchanged + p.counts.unchanged,
+              skipped: sum.skipped + p.counts.skipped,
+            }),
+            { read: 0, written: 0, unchanged: 0, skipped: 0 },
+          )
+        : stage.counts,
       partitions: { total: partitions.length, done: partitions.filter((p) => p.done).length },
       issues: await state.countIssues(name),
       lagSeconds: stage.watermark?.readTime

@@ -221,6 +221,24 @@ describe('verification and cleanup', () => {
     expect(stages.find((s) => s.stage === 'shifts')?.lagSeconds).toBeNull();
   });
 
+  it('counts a pass in the status from its partitions’ checkpoints, even when the stage’s total trails them', async () => {
+    await engine().run({ stages: ['members'] });
+    // A crash between a checkpoint and the stage's running total.
+    await db
+      .collection('migration_stages')
+      .updateOne(
+        { _id: 'members' as never },
+        { $inc: { 'counts.read': -1, 'counts.written': -1 } },
+      );
+
+    const { stages } = await migrationStatus(state, true);
+
+    expect(stages.find((s) => s.stage === 'members')?.counts).toMatchObject({
+      read: 2,
+      written: 2,
+    });
+  });
+
   describe('a delta pass', () => {
     it('copies a verified stage again once the source moved on, writing only what changed', async () => {
       await migrateAll();
