@@ -9,6 +9,7 @@ const ALL = [
   'eligibility-route',
   'eligibility-latency',
   'legacy-generate',
+  'migration',
 ];
 const wanted = process.argv.slice(2).length ? process.argv.slice(2) : ALL;
 for (const name of wanted) {
