@@ -77,6 +77,16 @@ describe('FieldCipher', () => {
     expect(sut.encrypt('01012345678', where).equals(sut.encrypt('01012345678', where))).toBe(false);
   });
 
+  it('never hands out an IV twice, across the refills of its pool of random bytes', () => {
+    const sut = new FieldCipher(keys);
+    const ivs = new Set<string>();
+    for (let i = 0; i < 2_000; i++) {
+      ivs.add(sut.encrypt('01012345678', where).subarray(6, 18).toString('hex'));
+    }
+    expect(ivs.size).toBe(2_000);
+    expect(ivs.has('0'.repeat(24))).toBe(false);
+  });
+
   it('decrypts what the other algorithm wrote (the algorithm comes from the ciphertext)', () => {
     const aria = new FieldCipher(keys, 'aria-256-gcm').encrypt('01012345678', where);
     expect(new FieldCipher(keys, 'aes-256-gcm').decrypt(aria, where)).toBe('01012345678');

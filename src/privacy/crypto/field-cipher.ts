@@ -63,6 +63,25 @@ function keyObject(key: Buffer): KeyObject {
   return object;
 }
 
+/**
+ * IVs cut from a pool of random bytes drawn 4 KiB at a time. One `randomBytes` call per IV
+ * entered OpenSSL's generator every time, a fifth of the migration's per-document cost (and of
+ * every sealed write); Node's `randomUUID` caches its random bytes the same way. Each IV is still
+ * fresh output of the CSPRNG, handed out once: the pool only moves forward.
+ */
+const IV_POOL_BYTES = IV_BYTES * 340;
+let ivPool = Buffer.alloc(0);
+let ivPoolAt = 0;
+function freshIv(target: Buffer, at: number): void {
+  if (ivPoolAt + IV_BYTES > ivPool.length) {
+    ivPool = randomBytes(IV_POOL_BYTES);
+    ivPoolAt = 0;
+  }
+  ivPool.copy(target, at, ivPoolAt, ivPoolAt + IV_BYTES);
+  ivPool.fill(0, ivPoolAt, ivPoolAt + IV_BYTES);
+  ivPoolAt += IV_BYTES;
+}
+
 export class FieldCipher {
   constructor(
     private readonly keys: KeyRing,
@@ -88,8 +107,8 @@ export class FieldCipher {
     out[0] = FORMAT_VERSION;
     out[1] = ALGORITHM_IDS[this.algorithm];
     out.writeUInt32BE(version, 2);
-    const iv = randomBytes(IV_BYTES);
-    iv.copy(out, IV_AT);
+    freshIv(out, IV_AT);
+    const iv = out.subarray(IV_AT, IV_AT + IV_BYTES);
     const cipher = createCipheriv(gcm(this.algorithm), keyObject(key), iv, {
       authTagLength: TAG_BYTES,
     });
