@@ -29,6 +29,7 @@ import {
   migrateVerifyCommand,
 } from './modules/firestore-migration/migrate.command.js';
 import { JOBS_RUN_COMMAND, jobsRunCommand } from './platform/jobs/jobs-run.command.js';
+import { installAlertSink } from './platform/alerts/alert-sink.js';
 import { createLogger, flushLogger, type Logger } from './platform/logging/logger.js';
 import { loadConfigOrExit } from './platform/process/bootstrap.js';
 import {
@@ -332,11 +333,17 @@ if (invocation.kind === 'exit') {
 const { name, command, argv } = invocation;
 const config = loadConfigOrExit();
 const logger = createLogger(config, { name: 'cli' });
+// A command that fails (a scheduled job's task among them) is an alert, as in the API and worker.
+const alerts = installAlertSink(config, logger, 'cli');
 let code = 1;
 try {
   code = await command.run({ config, logger, argv });
 } catch (error) {
-  logger.error({ err: error, command: name }, 'command failed');
+  logger.error(
+    { err: error, command: name, code: 'command_failed', component: `cli ${name}` },
+    'command failed',
+  );
 }
+await alerts?.drain();
 await flushLogger(logger);
 process.exit(code);

@@ -1,15 +1,24 @@
 import 'reflect-metadata';
 import { createApiApp } from './create-api-app.js';
+import { installAlertSink } from './platform/alerts/alert-sink.js';
 import { createLogger, flushLogger } from './platform/logging/logger.js';
 import { describeListenError, loadConfigOrExit } from './platform/process/bootstrap.js';
 import { exitOnSignals } from './platform/process/shutdown.js';
 
 const config = loadConfigOrExit();
 const logger = createLogger(config, { name: 'api' });
+const alerts = installAlertSink(config, logger, 'api');
 
 try {
   const app = await createApiApp({ config, logger });
-  exitOnSignals(() => app.close(), logger, config.http.shutdownGraceMs);
+  exitOnSignals(
+    async () => {
+      await app.close();
+      await alerts?.drain();
+    },
+    logger,
+    config.http.shutdownGraceMs,
+  );
   await app.listen({ port: config.http.port, host: config.http.host });
   logger.info(
     {

@@ -15,6 +15,8 @@ import { MembersModule } from './modules/members/members.module.js';
 import type { MemberContacts } from './modules/notifications/member-contacts.port.js';
 import { NotificationsModule } from './modules/notifications/notifications.module.js';
 import { JobSchedulerModule } from './platform/jobs/scheduler.module.js';
+import { AlertsWorkerModule } from './platform/alerts/alerts-worker.module.js';
+import { SlackAlertChannel } from './integrations/slack/slack-alert-channel.js';
 import { OutboxDispatchModule } from './platform/outbox/outbox-dispatch.module.js';
 import { PrivacyModule } from './privacy/privacy.module.js';
 import { createSqsClient } from './platform/aws/clients.js';
@@ -56,6 +58,10 @@ export class WorkerModule implements OnApplicationShutdown {
           },
         }),
         ...JOB_MODULES,
+        // The alerts queue's consumer and the notices' channels (Slack when configured).
+        AlertsWorkerModule.forRoot((cfg) =>
+          cfg.alerts.slack ? [new SlackAlertChannel(cfg.alerts.slack)] : [],
+        ),
         // Runs the named jobs JOB_MODULES register (holds repair), one task at a time.
         JobSchedulerModule.forRoot(),
       ],
@@ -72,6 +78,9 @@ export class WorkerModule implements OnApplicationShutdown {
               sqs: createSqsClient(cfg),
               handlers,
               logger: log.child({ component: 'queue', queue: 'events' }),
+              // local-aws-sqs answers a long poll only with a full batch or at the end of the
+              // wait (SQS answers at the first message): short polls locally.
+              ...(cfg.mode === 'local' ? { waitTimeSeconds: 1 } : {}),
             });
           },
         },

@@ -5,17 +5,20 @@ import { QueueConsumer } from './platform/jobs/queue-consumer.js';
 import { JobScheduler } from './platform/jobs/scheduler.js';
 import { OutboxDispatcher } from './platform/outbox/outbox-dispatcher.js';
 import { createLogger, flushLogger } from './platform/logging/logger.js';
+import { installAlertSink } from './platform/alerts/alert-sink.js';
 import { PinoNestLogger } from './platform/logging/nest-logger.js';
 import { describeListenError, loadConfigOrExit } from './platform/process/bootstrap.js';
 import { exitOnSignals } from './platform/process/shutdown.js';
 import { workerHealthServer } from './worker-health.js';
 import { WorkerModule } from './worker.module.js';
+import { AlertsWorkerModule } from './platform/alerts/alerts-worker.module.js';
 import { POPBILL_CLIENTS } from './integrations/integrations.module.js';
 import { checkAlimTalkTemplates } from './integrations/popbill/alimtalk-template-check.js';
 import type { PopbillClients } from './integrations/popbill/popbill.clients.js';
 
 const config = loadConfigOrExit();
 const logger = createLogger(config, { name: 'worker' });
+const alerts = installAlertSink(config, logger, 'worker');
 
 try {
   const context = await NestFactory.createApplicationContext(WorkerModule.forRoot(config, logger), {
@@ -33,8 +36,12 @@ try {
 
   exitOnSignals(
     async () => {
+      // The queues first: a poll aborted now is a stop, not a failure to log (the stand-ins or
+      // SQS may be going away with us).
+      await Promise.all([consumer.stop(), context.get(AlertsWorkerModule).stopConsuming()]);
       await server.close();
       await context.close();
+      await alerts?.drain();
     },
     logger,
     config.http.shutdownGraceMs,

@@ -6,6 +6,7 @@ import {
 } from './firebase-hash-config.js';
 import { IDENTITY_ENV, refineIdentityEnv } from './identity-config.js';
 import { MIGRATION_ENV, refineMigrationEnv } from './migration-config.js';
+import { refineSlackEnv, SLACK_ENV } from './slack-config.js';
 
 /**
  * The values of `MESSAGE_SENDER`: `popbill` (AlimTalk with SMS fallback) or `recording` (kept in
@@ -70,6 +71,19 @@ export const envSchema = z
     S3_BUCKET: z.string().min(3).optional(),
     SQS_ENDPOINT: url.optional(),
     SQS_EVENTS_QUEUE_URL: url.optional(),
+    // The alerts queue (its DLQ behind it): error-level events, failed jobs, circuits opening,
+    // CloudWatch alarms through SNS. Unset in aws mode: no alerts are queued.
+    SQS_ALERTS_QUEUE_URL: url.optional(),
+    // The alert pipeline: repeats of one fault within the window make one notice; a budget of
+    // notices per minute across all faults; the log group the notices' Logs Insights link reads.
+    ALERTS_GROUP_WINDOW_SECONDS: z.coerce.number().int().min(10).max(86_400).default(300),
+    ALERTS_MAX_NOTICES_PER_MINUTE: z.coerce.number().int().min(1).max(1_000).default(20),
+    ALERTS_LOG_GROUP: z.string().min(1).max(512).optional(),
+    // The environment alerts name (dev, prod); default: local, or aws in aws mode.
+    ALERTS_ENVIRONMENT: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]{0,29}$/)
+      .optional(),
 
     LOCAL_COGNITO_PORT: port.default(9229),
     LOCAL_S3_PORT: port.default(4568),
@@ -186,10 +200,12 @@ export const envSchema = z
       .optional(),
     ...IDENTITY_ENV,
     ...MIGRATION_ENV,
+    ...SLACK_ENV,
   })
   .superRefine((env, ctx) => {
     refineIdentityEnv(env, ctx);
     refineMigrationEnv(env, ctx);
+    refineSlackEnv(env, ctx);
     if (env.APP_MODE !== 'aws') return;
     if (env.BENCH_DB_DELAY_MS !== undefined) {
       ctx.addIssue({

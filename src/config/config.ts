@@ -6,6 +6,7 @@ import { envSchema, type Env } from './config.schema.js';
 import { providersConfig, type ProvidersConfig } from './providers-config.js';
 import { identityConfig, type IdentityConfig } from './identity-config.js';
 import { migrationConfig, type MigrationConfig } from './migration-config.js';
+import { slackConfig, type SlackAlertConfig } from './slack-config.js';
 
 type AppMode = 'local' | 'aws';
 
@@ -53,7 +54,12 @@ export interface AppConfig {
     region: string;
     cognito: { userPoolId: string; clientId: string; endpoint: string | undefined };
     s3: { bucket: string; endpoint: string | undefined };
-    sqs: { endpoint: string | undefined; eventsQueueUrl: string | undefined };
+    sqs: {
+      endpoint: string | undefined;
+      eventsQueueUrl: string | undefined;
+      /** Where alert events go (platform/alerts); undefined: none are queued. */
+      alertsQueueUrl: string | undefined;
+    };
   };
   local: {
     cognitoPort: number;
@@ -64,6 +70,8 @@ export interface AppConfig {
     /** The Popbill and NTS stub servers the launcher starts. */
     popbillPort: number;
     ntsPort: number;
+    /** The Slack stub (alerts) the launcher starts. */
+    slackPort: number;
   };
   auth: {
     /** Failed logins allowed per username and per client IP in one fixed window. */
@@ -98,6 +106,21 @@ export interface AppConfig {
   identity: IdentityConfig;
   /** The Firestore migration: on or off, its source, a run's quota (migration-config.ts). */
   migration: MigrationConfig;
+  alerts: {
+    /**
+     * Where alerts are posted on Slack (slack-config.ts): always locally (the Slack stub);
+     * undefined in aws mode without SLACK_BOT_TOKEN, and then there is no Slack channel.
+     */
+    slack: SlackAlertConfig | undefined;
+    /** Repeats of one fault within this many seconds make one notice with a count. */
+    groupWindowSeconds: number;
+    /** Notices across all faults per minute; the rest wait for the next minute. */
+    maxNoticesPerMinute: number;
+    /** The CloudWatch log group a notice's Logs Insights link reads (aws), else no link. */
+    logGroup: string | undefined;
+    /** The environment alerts name (`dev`, `prod`, `local`). */
+    environment: string;
+  };
   legacyAuth: {
     /** The Firebase project's password hash parameters (the signer key is a secret). */
     hashParameters: FirebaseHashParameters | undefined;
@@ -137,6 +160,7 @@ export const LOCAL_DEFAULTS = {
   clientId: 'workmatchlocalclient0000001',
   bucket: 'workmatch-local',
   eventsQueue: 'workmatch-events',
+  alertsQueue: 'workmatch-alerts',
   sqsAccountId: '000000000000',
 } as const;
 
@@ -219,6 +243,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
           (local && sqsEndpoint
             ? `${sqsEndpoint}/${LOCAL_DEFAULTS.sqsAccountId}/${LOCAL_DEFAULTS.eventsQueue}`
             : undefined),
+        alertsQueueUrl:
+          e.SQS_ALERTS_QUEUE_URL ??
+          (local && sqsEndpoint
+            ? `${sqsEndpoint}/${LOCAL_DEFAULTS.sqsAccountId}/${LOCAL_DEFAULTS.alertsQueue}`
+            : undefined),
       },
     },
     local: {
@@ -228,6 +257,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       lambdaPort: e.LOCAL_LAMBDA_PORT,
       popbillPort: e.LOCAL_POPBILL_PORT,
       ntsPort: e.LOCAL_NTS_PORT,
+      slackPort: e.LOCAL_SLACK_PORT,
     },
     auth: {
       loginThrottle: {
@@ -262,6 +292,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     providers,
     identity: identityConfig(e),
     migration: migrationConfig(e),
+    alerts: {
+      slack: slackConfig(e),
+      groupWindowSeconds: e.ALERTS_GROUP_WINDOW_SECONDS,
+      maxNoticesPerMinute: e.ALERTS_MAX_NOTICES_PER_MINUTE,
+      logGroup: e.ALERTS_LOG_GROUP,
+      environment: e.ALERTS_ENVIRONMENT ?? (local ? 'local' : 'aws'),
+    },
     legacyAuth: { hashParameters: e.LEGACY_AUTH_HASH_CONFIG },
     privacy: {
       fieldCipher: e.FIELD_CIPHER,

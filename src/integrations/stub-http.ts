@@ -24,11 +24,17 @@ export async function readBody(request: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-export function sendJson(response: ServerResponse, status: number, body: unknown): void {
+export function sendJson(
+  response: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body);
   response.writeHead(status, {
     'content-type': 'application/json;charset=utf-8',
     'content-length': Buffer.byteLength(text),
+    ...headers,
   });
   response.end(text);
 }
@@ -42,8 +48,15 @@ interface StubSwitch {
 
 /** The switches tests flip (options, or `POST /_control` with the same JSON). */
 export interface StubFailureSwitches {
-  /** Answer with the provider's error shape instead. */
-  fail?: (StubSwitch & { status?: number; body: Record<string, unknown> }) | null | undefined;
+  /** Answer with the provider's error shape instead (and headers, such as a `retry-after`). */
+  fail?:
+    | (StubSwitch & {
+        status?: number;
+        headers?: Record<string, string> | undefined;
+        body: Record<string, unknown>;
+      })
+    | null
+    | undefined;
   /** Accept the request and never answer. */
   hang?: StubSwitch | null | undefined;
   /** Answer 200 with a body that is not JSON. */
@@ -70,7 +83,7 @@ export function applySwitches(
   };
   const fail = switches.fail;
   if (take('fail') && fail) {
-    sendJson(response, fail.status ?? 500, fail.body);
+    sendJson(response, fail.status ?? 500, fail.body, fail.headers);
     return true;
   }
   if (take('hang')) return true;

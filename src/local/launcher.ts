@@ -20,6 +20,7 @@ import { describeExit, ManagedProcess, type ChildExit } from './processes.js';
 import { spawnS3rver } from './s3.js';
 import { startNtsStub } from '../integrations/nts/nts-stub.js';
 import { startPopbillStub } from '../integrations/popbill/stub/popbill-stub.js';
+import { startSlackStub } from '../integrations/slack/stub/slack-stub.js';
 import { ensureQueueWithDlq, queueNameFromUrl, startSqsStandIn } from './sqs.js';
 
 /** The repository root, from `src/local` and from `dist/local` alike. */
@@ -72,9 +73,11 @@ interface StackUrls {
   s3: string;
   sqs: string;
   popbill: string;
-  /** The Popbill stub's page of every message it delivered. */
+  /** The local inbox: every message the Popbill stub delivered and every alert on Slack. */
   inbox: string;
   nts: string;
+  /** The Slack stub's Web API (alerts). */
+  slack: string;
   /** The identity verification stubs (their windows are under these too). */
   nice: string;
   danal: string;
@@ -113,9 +116,11 @@ const DERIVED_VARIABLES = [
   'S3_ENDPOINT',
   'SQS_ENDPOINT',
   'SQS_EVENTS_QUEUE_URL',
+  'SQS_ALERTS_QUEUE_URL',
   'POPBILL_AUTH_URL',
   'POPBILL_API_URL',
   'NTS_BASE_URL',
+  'SLACK_API_URL',
   'NICE_API_URL',
   'NICE_WINDOW_URL',
   'DANAL_UAS_URL',
@@ -131,6 +136,7 @@ const PORT_VARIABLES: Record<StackService, string> = {
   sqs: 'LOCAL_SQS_PORT',
   popbill: 'LOCAL_POPBILL_PORT',
   nts: 'LOCAL_NTS_PORT',
+  slack: 'LOCAL_SLACK_PORT',
   nice: 'LOCAL_NICE_PORT',
   danal: 'LOCAL_DANAL_PORT',
 };
@@ -171,15 +177,18 @@ function childEnvironment(base: NodeJS.ProcessEnv, config: AppConfig): NodeJS.Pr
     S3_ENDPOINT: defined(aws.s3.endpoint),
     SQS_ENDPOINT: defined(aws.sqs.endpoint),
     SQS_EVENTS_QUEUE_URL: defined(aws.sqs.eventsQueueUrl),
+    SQS_ALERTS_QUEUE_URL: defined(aws.sqs.alertsQueueUrl),
     LOCAL_COGNITO_PORT: String(local.cognitoPort),
     LOCAL_S3_PORT: String(local.s3Port),
     LOCAL_SQS_PORT: String(local.sqsPort),
     LOCAL_LAMBDA_PORT: String(local.lambdaPort),
     LOCAL_POPBILL_PORT: String(local.popbillPort),
     LOCAL_NTS_PORT: String(local.ntsPort),
+    LOCAL_SLACK_PORT: String(local.slackPort),
     POPBILL_AUTH_URL: defined(config.providers.popbill?.authUrl),
     POPBILL_API_URL: defined(config.providers.popbill?.apiUrl),
     NTS_BASE_URL: defined(config.providers.nts?.baseUrl),
+    SLACK_API_URL: defined(config.alerts.slack?.apiUrl),
     IDENTITY_PROVIDERS: config.identity.providers.join(','),
     NICE_API_URL: config.identity.nice.apiUrl,
     NICE_WINDOW_URL: config.identity.nice.windowUrl,
@@ -239,6 +248,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     sqs: config.local.sqsPort,
     popbill: config.local.popbillPort,
     nts: config.local.ntsPort,
+    slack: config.local.slackPort,
     nice: config.identity.localPorts.nice,
     danal: config.identity.localPorts.danal,
     api: config.http.port,
@@ -258,6 +268,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     'sqs',
     'popbill',
     'nts',
+    'slack',
     'nice',
     'danal',
   ];
@@ -367,8 +378,18 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         accountId: LOCAL_DEFAULTS.sqsAccountId,
       }).then((handle) => closers.push(handle.close)),
       // The provider stubs, in this process: the Popbill stub plays the phone network, so every
-      // message the stack sends lands in its inbox.
-      startPopbillStub({ port: ports.popbill }).then((handle) => closers.push(handle.close)),
+      // message the stack sends lands in its inbox, and shows the alerts the Slack stub was
+      // posted beside them (one local inbox).
+      startSlackStub({ port: ports.slack, token: config.alerts.slack?.token }).then(
+        async (slack) => {
+          closers.push(slack.close);
+          const popbill = await startPopbillStub({
+            port: ports.popbill,
+            otherInboxes: [slack.inbox],
+          });
+          closers.push(popbill.close);
+        },
+      ),
       startNtsStub({ port: ports.nts }).then((handle) => closers.push(handle.close)),
       // The identity providers' stubs, with the credentials the apps are configured with.
       startNiceStub({
@@ -396,6 +417,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     const sqsClient = createSqsClient(config);
     const queues = await guard(ensureQueueWithDlq(sqsClient, queueNameFromUrl(eventsQueueUrl)));
+    const alertsQueueUrl = config.aws.sqs.alertsQueueUrl;
+    if (alertsQueueUrl) {
+      await guard(ensureQueueWithDlq(sqsClient, queueNameFromUrl(alertsQueueUrl)));
+    }
     sqsClient.destroy();
 
     await waitUntil('stand-ins', async () => {
@@ -434,6 +459,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       popbill: `http://${LOOPBACK}:${ports.popbill}`,
       inbox: `http://${LOOPBACK}:${ports.popbill}/inbox`,
       nts: `http://${LOOPBACK}:${ports.nts}`,
+      slack: `http://${LOOPBACK}:${ports.slack}`,
       nice: `http://${LOOPBACK}:${ports.nice}`,
       danal: `http://${LOOPBACK}:${ports.danal}`,
       eventsQueue: queues.queueUrl,

@@ -4,7 +4,17 @@ export const LOOPBACK = '127.0.0.1';
 
 /** The services the local stack listens for, in start order. */
 export type StackService =
-  'cognito' | 'lambda' | 's3' | 'sqs' | 'popbill' | 'nts' | 'nice' | 'danal' | 'api' | 'worker';
+  | 'cognito'
+  | 'lambda'
+  | 's3'
+  | 'sqs'
+  | 'popbill'
+  | 'nts'
+  | 'slack'
+  | 'nice'
+  | 'danal'
+  | 'api'
+  | 'worker';
 
 export type StackPorts = Record<StackService, number>;
 
@@ -16,6 +26,7 @@ const SERVICE_PORTS: Record<StackService, { label: string; variable: string }> =
   sqs: { label: 'SQS stand-in (local-aws-sqs)', variable: 'LOCAL_SQS_PORT' },
   popbill: { label: 'Popbill stub (and its inbox)', variable: 'LOCAL_POPBILL_PORT' },
   nts: { label: 'NTS business register stub', variable: 'LOCAL_NTS_PORT' },
+  slack: { label: 'Slack stub (alerts)', variable: 'LOCAL_SLACK_PORT' },
   nice: { label: 'NICE identity verification stub', variable: 'LOCAL_NICE_PORT' },
   danal: { label: 'Danal identity verification stub', variable: 'LOCAL_DANAL_PORT' },
   api: { label: 'API', variable: 'PORT' },

@@ -28,6 +28,7 @@ function banner(stack: LocalStack): string {
     `  Popbill stub  ${urls.popbill}  (SMS, LMS, AlimTalk; 예금주 조회)`,
     `  inbox         ${urls.inbox}  every message sent (or: npm run cli -- dev inbox)`,
     `  NTS stub      ${urls.nts}  (사업자 status and validate)`,
+    `  Slack stub    ${urls.slack}  (alerts${config.alerts.slack ? ` to ${config.alerts.slack.channel}` : ''}; they show in the inbox)`,
     `  NICE stub     ${urls.nice}  (identity window: test persons to pick; order ${config.identity.providers.join(', ') || 'none'})`,
     `  Danal stub    ${urls.danal}`,
     `  database      ${urls.database ?? 'MongoDB (MONGODB_URI)'}`,

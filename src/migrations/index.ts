@@ -15,6 +15,7 @@ import { migration as linkLegacyUsersToCognito } from './1796490000000-LinkLegac
 import { migration as createMigrationState } from './1796493600000-CreateMigrationState.js';
 import { migration as createWorkerIdentityStateIndex } from './1796486400000-CreateWorkerIdentityStateIndex.js';
 import { migration as indexMigrationIssuesByPath } from './1796497200000-IndexMigrationIssuesByPath.js';
+import { migration as createAlertState } from './1796500800000-CreateAlertState.js';
 
 /** Every schema migration, in any order (the migrator sorts by id). A test checks none is missing. */
 export const MIGRATIONS: readonly SchemaMigration[] = [
@@ -34,4 +35,5 @@ export const MIGRATIONS: readonly SchemaMigration[] = [
   createMigrationState,
   createWorkerIdentityStateIndex,
   indexMigrationIssuesByPath,
+  createAlertState,
 ];

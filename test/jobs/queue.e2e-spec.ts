@@ -138,6 +138,30 @@ describe('queue consumer', () => {
     expect(logs.lines.filter((line) => Number(line.level) >= 40)).toEqual([]);
   });
 
+  it('pauses between failed polls of an unreachable queue, and logs the failure once, not per poll', async () => {
+    const unreachable = new SQSClient({
+      endpoint: `http://127.0.0.1:${await freePort()}`,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      maxAttempts: 1,
+    });
+    const logs = new LogCapture();
+    const consumer = new QueueConsumer({
+      queueUrl: 'http://127.0.0.1:9/000000000000/gone',
+      sqs: unreachable,
+      handlers: new QueueHandlers(),
+      logger: pino({ level: 'debug' }, logs),
+      waitTimeSeconds: 1,
+    });
+    consumer.start();
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    await consumer.stop();
+    unreachable.destroy();
+
+    const failures = logs.lines.filter((line) => line.msg === 'queue polling failed');
+    expect(failures).toEqual([expect.objectContaining({ failedPolls: 1, nextPollInMs: 500 })]);
+  });
+
   it('refuses two handlers for one type', () => {
     const handlers = new QueueHandlers();
     handlers.register('a', async () => {});

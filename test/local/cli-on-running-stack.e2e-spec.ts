@@ -35,6 +35,7 @@ function stackEnv(): NodeJS.ProcessEnv {
     LOCAL_LAMBDA_PORT: String(ports.lambda),
     LOCAL_POPBILL_PORT: String(ports.popbill),
     LOCAL_NTS_PORT: String(ports.nts),
+    LOCAL_SLACK_PORT: String(ports.slack),
     LOCAL_NICE_PORT: String(ports.nice),
     LOCAL_DANAL_PORT: String(ports.danal),
     LOG_CONSOLE_LEVEL: 'warn',
@@ -201,6 +202,7 @@ describe('the CLI against a running stack', () => {
         schedule: 'daily at 03:00 KST',
         lastResult: expect.objectContaining({ status: 'ok' }) as unknown,
       }),
+      expect.objectContaining({ name: 'alerts-flush', schedule: 'every 1 min' }),
     ]);
     expect(Date.parse(body.jobs?.[0]?.nextRunAt ?? '')).toBeGreaterThan(Date.now() - 60_000);
   }, 60_000);

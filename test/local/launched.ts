@@ -33,6 +33,7 @@ export function launch(
       LOCAL_LAMBDA_PORT: String(ports.lambda),
       LOCAL_POPBILL_PORT: String(ports.popbill),
       LOCAL_NTS_PORT: String(ports.nts),
+      LOCAL_SLACK_PORT: String(ports.slack),
       LOCAL_NICE_PORT: String(ports.nice),
       LOCAL_DANAL_PORT: String(ports.danal),
       ...env,

@@ -76,12 +76,44 @@ describe('startLocalStack', () => {
       api: `http://127.0.0.1:${ports.api}`,
       docs: `http://127.0.0.1:${ports.api}/docs`,
       workerReady: `http://127.0.0.1:${ports.worker}/health/ready`,
+      slack: `http://127.0.0.1:${ports.slack}`,
       nice: `http://127.0.0.1:${ports.nice}`,
       danal: `http://127.0.0.1:${ports.danal}`,
     });
+    expect(stack.config.alerts.slack?.apiUrl).toBe(`http://127.0.0.1:${ports.slack}/api/`);
     expect(stack.config.database).toMatchObject({ kind: 'embedded' });
     expect(stack.urls.database).toBe(`${stack.config.dataDir}/db/workmatch.sqlite`);
     expect(Object.keys(stack.pids).sort()).toEqual(['api', 's3', 'worker']);
+  });
+
+  it('shows the alerts the Slack stub was posted in the local inbox, beside the messages', async () => {
+    const ports = await stackPorts();
+    stack = await startWithFakeApps(ports);
+    const slack = stack.config.alerts.slack;
+    if (!slack) throw new Error('local mode has a Slack channel');
+
+    const posted = await fetch(`${slack.apiUrl}chat.postMessage`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${slack.token}`,
+        'content-type': 'application/json; charset=utf-8',
+      },
+      body: JSON.stringify({ channel: slack.channel, text: 'db-timeout at GET /shifts' }),
+    });
+    const inbox = (await (await fetch(`${stack.urls.popbill}/_inbox`)).json()) as Array<{
+      channel: string;
+      receiver: string;
+      text: string;
+    }>;
+
+    expect(await posted.json()).toMatchObject({ ok: true, channel: slack.channel });
+    expect(inbox).toEqual([
+      expect.objectContaining({
+        channel: 'SLACK',
+        receiver: '#workmatch-alerts',
+        text: 'db-timeout at GET /shifts',
+      }),
+    ]);
   });
 
   it('starts no database server: another process opens and writes the database file while the stack runs', async () => {

@@ -39,6 +39,7 @@ describe('npm start (dist/local/stack.js)', () => {
       });
       expect(launched.output()).toContain(`http://127.0.0.1:${ports.popbill}/inbox`);
       expect(launched.output()).toContain(`NICE stub     http://127.0.0.1:${ports.nice}`);
+      expect(launched.output()).toContain(`Slack stub    http://127.0.0.1:${ports.slack}`);
       expect(docs.status).toBe(200);
       expect(worker.status).toBe(200);
       expect(children).toHaveLength(3); // s3rver, api, worker

@@ -12,10 +12,21 @@ export function tempDir(prefix = 'workmatch-local-'): Promise<string> {
 }
 
 export async function stackPorts(): Promise<StackPorts> {
-  const [cognito, lambda, s3, sqs, popbill, nts, nice, danal, api, worker] = (await freePorts(
-    10,
-  )) as [number, number, number, number, number, number, number, number, number, number];
-  return { cognito, lambda, s3, sqs, popbill, nts, nice, danal, api, worker };
+  const [cognito, lambda, s3, sqs, popbill, nts, slack, nice, danal, api, worker] =
+    (await freePorts(11)) as [
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
+  return { cognito, lambda, s3, sqs, popbill, nts, slack, nice, danal, api, worker };
 }
 
 /** Process ids whose parent is this process (the launcher's children when it runs in-process). */

@@ -14,7 +14,15 @@ export function sendProblem(
   problem.body.requestId = request.id;
 
   if (problem.unexpected) {
-    request.log.error({ err: exception, code: problem.body.code }, 'request failed unexpectedly');
+    request.log.error(
+      {
+        err: exception,
+        code: problem.body.code,
+        // The route's template, not the URL: ids in paths are not for alerts to carry.
+        route: `${request.method} ${request.routeOptions.url ?? '(no route)'}`,
+      },
+      'request failed unexpectedly',
+    );
   } else {
     request.log.info({ status: problem.status, code: problem.body.code }, 'request refused');
   }

@@ -40,11 +40,44 @@ export class QueueConsumer {
         options.logger.debug('queue polling stopped');
         return;
       }
-      options.logger.warn({ err: error }, 'queue polling failed');
+      this.pollFailed(error);
     });
+    // A poll that answered (messages or none): the queue is back.
+    const recovered = () => this.pollSucceeded();
+    this.consumer.on('response_processed', recovered);
+    this.consumer.on('empty', recovered);
     this.consumer.on('processing_error', (error) =>
       options.logger.warn({ err: error }, 'queue message processing failed'),
     );
+  }
+
+  /**
+   * sqs-consumer polls again at once after a failed receive: an unreachable queue would be
+   * polled (and logged) in a tight loop. The pause doubles from half a second to 30 s, and the
+   * failure is logged when it starts and then once a minute with a count.
+   */
+  private failedPolls = 0;
+  private lastFailureLogAt = 0;
+
+  private pollFailed(error: unknown): void {
+    this.failedPolls += 1;
+    const pause = Math.min(500 * 2 ** Math.min(this.failedPolls - 1, 6), 30_000);
+    this.consumer.updateOption('pollingWaitTimeMs', pause);
+    const now = Date.now();
+    if (this.failedPolls === 1 || now - this.lastFailureLogAt >= 60_000) {
+      this.lastFailureLogAt = now;
+      this.options.logger.warn(
+        { err: error, failedPolls: this.failedPolls, nextPollInMs: pause },
+        'queue polling failed',
+      );
+    }
+  }
+
+  private pollSucceeded(): void {
+    if (this.failedPolls === 0) return;
+    this.options.logger.info({ failedPolls: this.failedPolls }, 'queue polling recovered');
+    this.failedPolls = 0;
+    this.consumer.updateOption('pollingWaitTimeMs', 0);
   }
 
   get isRunning(): boolean {

@@ -307,7 +307,8 @@ export class JobScheduler {
     const fields = { ...result, nextRunAt: nextRunAt.toISOString() };
     if (!recorded)
       log.warn(fields, 'job ended after its lease was taken over; result not recorded');
-    else if (result.status === 'failed') log.error(fields, 'job failed; it runs again next time');
+    else if (result.status === 'failed')
+      log.error({ ...fields, code: 'job_failed' }, 'job failed; it runs again next time');
     else if (result.status === 'aborted') log.warn(fields, 'job aborted; due again at once');
     else log.info(fields, 'job finished');
     return result;

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 import type { AppConfig } from '../../config/config.js';
+import { alertTap } from '../alerts/alert-tap.js';
 import { redact, scrubLogArguments, serializeError } from './redaction.js';
 
 export type { Logger } from 'pino';
@@ -30,6 +31,8 @@ export function baseOptions(level: AppConfig['log']['level'], name: string): Log
       logMethod(args, method) {
         method.apply(this, scrubLogArguments(args) as Parameters<typeof method>);
       },
+      // Error-level lines, as written (redacted), also become alert events (platform/alerts).
+      streamWrite: alertTap,
     },
     // `formatters.log` has already turned errors into plain objects; an error in a child's
     // bindings (which skip that formatter) is serialized and scrubbed the same way.
@@ -95,6 +98,11 @@ export function createLogger(config: AppConfig, target: LoggerTarget): Logger {
 }
 
 /** Flushes buffered lines; call before the process exits. */
-export function flushLogger(logger: Logger): Promise<void> {
-  return new Promise((resolve) => logger.flush(() => resolve()));
+export function flushLogger(logger: Logger, timeoutMs = 1_000): Promise<void> {
+  // Bounded: a stdout nobody reads any more (the local stack's launcher killed) never drains,
+  // and must not hold the process's exit.
+  return new Promise((resolve) => {
+    setTimeout(resolve, timeoutMs).unref();
+    logger.flush(() => resolve());
+  });
 }

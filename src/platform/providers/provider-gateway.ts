@@ -122,6 +122,11 @@ export class ProviderGateway {
     );
   }
 
+  /** Subscribes to the circuit opening (the logger makes it an alert). */
+  onCircuitOpen(listener: () => void): void {
+    this.breaker.onBreak(() => listener());
+  }
+
   /** Subscribes to call records (the logger and the metrics do). */
   onCall(listener: (record: ProviderCallRecord) => void): void {
     this.listeners.push(listener);

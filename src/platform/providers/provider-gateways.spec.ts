@@ -43,6 +43,10 @@ describe('ProviderGateways', () => {
       providerCall: { provider: 'nts', operation: 'status', outcome: 'unavailable' },
     });
     expect(logs.text()).not.toContain('홍길동');
+    // The circuit opening is an error line, which the alert tap makes an alert of.
+    expect(logs.lines.filter((l) => l.code === 'provider_circuit_open')).toEqual([
+      expect.objectContaining({ level: 50, provider: 'nts' }),
+    ]);
   });
 
   it('tracks a gateway once, however often it is given', () => {

@@ -25,6 +25,13 @@ export class ProviderGateways {
       if (record.outcome === 'ok') this.log.debug({ providerCall: record }, 'provider call');
       else this.log.warn({ providerCall: record }, 'provider call failed');
     });
+    // An error line, so an alert (platform/alerts): calls to it fail fast until it half-opens.
+    gateway.onCircuitOpen(() =>
+      this.log.error(
+        { provider: gateway.provider, code: 'provider_circuit_open' },
+        'provider circuit opened: its calls fail fast until a trial call passes',
+      ),
+    );
     return gateway;
   }
 

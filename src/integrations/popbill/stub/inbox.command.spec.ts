@@ -35,6 +35,26 @@ describe('cli dev inbox', () => {
     expect(out).toContain('SMS');
   });
 
+  it('prints the Slack alerts the inbox shows, with their channel and thread replies marked', async () => {
+    const alert = {
+      at: '2999-01-01T00:00:00.000Z',
+      channel: 'SLACK' as const,
+      receiver: '#workmatch-alerts',
+      sender: 'workmatch-alerts',
+      requestNum: undefined,
+    };
+    const entries = [
+      { ...alert, id: 'slack-2', text: '×3 more', thread: '1.000001', receiptNum: '1.000002' },
+      { ...alert, id: 'slack-1', text: ':red_circle: db-timeout', receiptNum: '1.000001' },
+    ];
+    const { stub } = await popbillUnderTest({}, { otherInboxes: [() => entries] });
+    close = stub.close;
+    const { code, out } = await run({ LOCAL_POPBILL_PORT: new URL(stub.url).port });
+    expect(code).toBe(0);
+    expect(out).toContain('to #workmatch-alerts  Slack, in a thread\n  ×3 more');
+    expect(out).toContain('to #workmatch-alerts  Slack\n  :red_circle: db-timeout');
+  });
+
   it('prints at most --limit messages and says how many are older', async () => {
     const { stub, clients } = await popbillUnderTest();
     close = stub.close;

@@ -1,14 +1,15 @@
 import type { AppConfig } from '../../../config/config.js';
 import { defineCommand, readCommandArgs } from '../../../platform/process/cli-command.js';
-import type { InboxEntry } from './inbox-page.js';
+import { deliveryKind, type InboxEntry } from '../../stub-inbox.js';
 
 export const DEV_INBOX_COMMAND = defineCommand({
   name: 'dev inbox',
-  summary: 'print the messages the local stack sent (the Popbill stub inbox; local only)',
+  summary: 'print the messages the local stack sent (the local inbox; local only)',
   description: `
-Prints what the running local stack (npm start) sent to members, newest first: every SMS, LMS and
-KakaoTalk AlimTalk the Popbill stub accepted, with the number it went to, the template code, and
-whether KakaoTalk could not deliver and the SMS/LMS fallback did. The same list is a page at
+Prints what the running local stack (npm start) sent, newest first: every SMS, LMS and KakaoTalk
+AlimTalk the Popbill stub accepted, with the number it went to, the template code, and whether
+KakaoTalk could not deliver and the SMS/LMS fallback did; and every alert the Slack stub was
+posted, with its channel and whether it answered an earlier alert's thread. The same list is a page at
 http://127.0.0.1:<LOCAL_POPBILL_PORT>/inbox. Exit 1 when the stack is not running; refused in aws
 mode (exit 2): there the messages reach real phones.`,
   options: {
@@ -30,10 +31,7 @@ export interface DevInboxContext {
 }
 
 function describe(entry: InboxEntry): string {
-  const kind =
-    entry.channel === 'ALIMTALK'
-      ? `AlimTalk ${entry.templateCode ?? ''}${entry.fallback ? ` (KakaoTalk failed: sent as ${entry.fallback})` : ''}`
-      : entry.channel;
+  const kind = deliveryKind(entry);
   const subject = entry.subject ? `  [${entry.subject}]\n` : '';
   const text = entry.text
     .split('\n')

@@ -23,6 +23,28 @@ describe('Popbill stub', () => {
     expect(inbox.map((m) => m.text)).toEqual(['둘째', '첫째']);
   });
 
+  it("shows the other stubs' deliveries in its inbox beside its own, newest first", async () => {
+    const slack = {
+      id: 'slack-1',
+      at: '2999-01-01T00:00:00.000Z',
+      channel: 'SLACK' as const,
+      receiver: '#workmatch-alerts',
+      sender: 'workmatch-alerts',
+      text: ':red_circle: db-timeout',
+      requestNum: undefined,
+      receiptNum: '32472144000.000000',
+    };
+    const kit = await popbillUnderTest({}, { otherInboxes: [() => [slack]] });
+    close = kit.stub.close;
+    await kit.clients.messages.sendSms({ id: 'one', receiver: '01011112222', content: '첫째' });
+
+    const inbox = (await (await fetch(`${kit.stub.url}/_inbox`)).json()) as Array<{ text: string }>;
+    const page = await (await fetch(`${kit.stub.url}/inbox`)).text();
+
+    expect(inbox.map((m) => m.text)).toEqual([':red_circle: db-timeout', '첫째']);
+    expect(page).toContain('#workmatch-alerts</b> · Slack');
+  });
+
   it('serves its inbox as an HTML page, with the text escaped', async () => {
     const { clients, stub } = await setUp();
     await clients.messages.sendSms({

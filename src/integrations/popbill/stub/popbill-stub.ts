@@ -6,7 +6,7 @@ import {
   type AlimTalkTemplate,
   matchesTemplate,
 } from '../alimtalk-templates.js';
-import { type InboxEntry, inboxPage } from './inbox-page.js';
+import { type InboxEntry, inboxPage, mergeInboxes } from '../../stub-inbox.js';
 import { StubLinkhubAuth, type StubToken } from './linkhub-stub-auth.js';
 import {
   STUB_ACCOUNT_RESULTS,
@@ -45,6 +45,11 @@ export interface PopbillStubOptions {
   maxClockSkewMs?: number;
   /** The stub's clock (tests move it to expire tokens). */
   now?: () => number;
+  /**
+   * The other stubs' deliveries (the Slack stub's alerts), shown in this stub's inbox beside its
+   * own: the local stack has one inbox.
+   */
+  otherInboxes?: ReadonlyArray<() => readonly InboxEntry[]>;
 }
 
 /** What `POST /_control` accepts: the failure switches, the member's points, token revocation. */
@@ -58,7 +63,7 @@ export interface PopbillStub {
   url: string;
   close(): Promise<void>;
   control(control: PopbillStubControl): void;
-  /** What the stub's "phone network" delivered, newest first. */
+  /** What the stub's "phone network" delivered, and the other inboxes', newest first. */
   inbox(): InboxEntry[];
   /** Token requests it answered (issued or refused), for the cache specs. */
   readonly tokenRequests: number;
@@ -295,6 +300,10 @@ export async function startPopbillStub(options: PopbillStubOptions = {}): Promis
     };
   }
 
+  const otherInboxes = options.otherInboxes ?? [];
+  const allEntries = () =>
+    mergeInboxes(inbox.toReversed(), ...otherInboxes.map((entries) => entries()));
+
   function deliver(entry: Omit<InboxEntry, 'id' | 'at'>) {
     inbox.push({ id: String(inbox.length + 1), at: new Date(now()).toISOString(), ...entry });
   }
@@ -315,9 +324,9 @@ export async function startPopbillStub(options: PopbillStubOptions = {}): Promis
       applyControl(control);
       return sendJson(response, 200, { ok: true });
     }
-    if (path === '/_inbox' && method === 'GET') return sendJson(response, 200, inbox.toReversed());
+    if (path === '/_inbox' && method === 'GET') return sendJson(response, 200, allEntries());
     if (path === '/inbox' && method === 'GET') {
-      const html = inboxPage(inbox.toReversed());
+      const html = inboxPage(allEntries());
       response.writeHead(200, { 'content-type': 'text/html;charset=utf-8' });
       return void response.end(html);
     }
@@ -384,7 +393,7 @@ export async function startPopbillStub(options: PopbillStubOptions = {}): Promis
   return {
     url: `http://127.0.0.1:${port}`,
     control: applyControl,
-    inbox: () => inbox.toReversed(),
+    inbox: allEntries,
     get tokenRequests() {
       return auth.requests;
     },

@@ -1,0 +1,195 @@
+import type { Database } from '../storage/database.js';
+import { isDuplicateKeyError } from '../storage/errors.js';
+import type { AlertEvent, AlertSeverity } from './alert.js';
+
+/** The collections of the alert pipeline (their indexes: migrations/…-CreateAlertState). */
+const ALERT_EVENTS = 'alert_events';
+const ALERT_FINGERPRINTS = 'alert_fingerprints';
+const ALERT_MINUTES = 'alert_minutes';
+
+/** How long what the pipeline keeps lives (TTL): an event's id, a quiet fingerprint. */
+const EVENT_KEPT_MS = 7 * 86_400_000;
+const FINGERPRINT_KEPT_MS = 30 * 86_400_000;
+const MINUTE_KEPT_MS = 86_400_000;
+
+interface EventRecord {
+  _id: string;
+  state: 'counted' | 'done';
+  at: Date;
+  expiresAt: Date;
+}
+
+const SEVERITY_RANK: Record<AlertSeverity, number> = { warning: 0, error: 1, critical: 2 };
+
+/** A fault's state: what is pending for its next notice, what was noticed, the channels' threads. */
+export interface FingerprintState {
+  _id: string;
+  source: AlertEvent['source'];
+  code: string;
+  where: string;
+  summary: string;
+  environment: string;
+  /** The highest severity among the pending events. */
+  severity: AlertSeverity;
+  /** Events since the last notice. */
+  pending: number;
+  /** The first and last pending event. */
+  firstAt: Date | null;
+  lastAt: Date;
+  /** Request ids of the pending events, newest first (five at most). */
+  requestIds: string[];
+  /** When the last notice was claimed (delivered, or being delivered). */
+  noticeAt: Date | null;
+  notices: number;
+  threads: Partial<Record<'slack' | 'alimtalk', string>>;
+  expiresAt: Date;
+}
+
+/**
+ * What the alert pipeline keeps between messages (any worker may take any message): the event ids
+ * seen (a redelivered message counts once), each fingerprint's pending count and last notice (a
+ * claim on it lets one worker deliver), and a counter per minute for the global throttle.
+ */
+export class AlertStore {
+  constructor(private readonly db: Database) {}
+
+  private get events() {
+    return this.db.collection<EventRecord>(ALERT_EVENTS);
+  }
+  private get fingerprints() {
+    return this.db.collection<FingerprintState>(ALERT_FINGERPRINTS);
+  }
+  private get minutes() {
+    return this.db.collection<{ _id: string; count: number; expiresAt: Date }>(ALERT_MINUTES);
+  }
+
+  /**
+   * Counts the event into its fingerprint once: `false` when this event id was counted before
+   * (a redelivery), which then only retries the delivery.
+   */
+  async count(fingerprint: string, event: AlertEvent, now: Date): Promise<boolean> {
+    try {
+      await this.events.insertOne({
+        _id: event.id,
+        state: 'counted',
+        at: now,
+        expiresAt: new Date(now.getTime() + EVENT_KEPT_MS),
+      });
+    } catch (error) {
+      if (isDuplicateKeyError(error)) return false;
+      throw error;
+    }
+    const at = new Date(event.at);
+    const current = await this.fingerprints.findOne({ _id: fingerprint });
+    const severity =
+      current &&
+      current.pending > 0 &&
+      SEVERITY_RANK[current.severity] > SEVERITY_RANK[event.severity]
+        ? current.severity
+        : event.severity;
+    // The first event after a notice opens the next group (null sorts below any date: no $min).
+    const opensGroup = !current || current.pending <= 0 || current.firstAt === null;
+    await this.fingerprints.updateOne(
+      { _id: fingerprint },
+      {
+        $inc: { pending: 1 },
+        ...(opensGroup ? {} : { $min: { firstAt: at } }),
+        $set: {
+          ...(opensGroup ? { firstAt: at } : {}),
+          source: event.source,
+          code: event.code,
+          where: event.where,
+          summary: event.summary,
+          environment: event.environment,
+          severity,
+          lastAt: at,
+          expiresAt: new Date(now.getTime() + FINGERPRINT_KEPT_MS),
+        },
+        ...(event.requestId
+          ? { $push: { requestIds: { $each: [event.requestId], $position: 0, $slice: 5 } } }
+          : {}),
+        $setOnInsert: { noticeAt: null, notices: 0, threads: {} },
+      } as never,
+      { upsert: true },
+    );
+    return true;
+  }
+
+  /**
+   * Claims the fingerprint's next notice when none was claimed within `windowMs` and something
+   * is pending: one worker wins. Answers the state to deliver (and the claim to release on failure).
+   */
+  async claimNotice(
+    fingerprint: string,
+    now: Date,
+    windowMs: number,
+  ): Promise<{ state: FingerprintState; previous: Date | null } | undefined> {
+    const before = new Date(now.getTime() - windowMs);
+    const current = await this.fingerprints.findOne({ _id: fingerprint });
+    if (!current || current.pending <= 0) return undefined;
+    if (current.noticeAt && current.noticeAt > before) return undefined;
+    const claimed = await this.fingerprints.findOneAndUpdate(
+      { _id: fingerprint, noticeAt: current.noticeAt, pending: { $gt: 0 } } as never,
+      { $set: { noticeAt: now } },
+      { returnDocument: 'after' },
+    );
+    return claimed ? { state: claimed, previous: current.noticeAt } : undefined;
+  }
+
+  /** Gives a claim back (the delivery failed, or the global throttle held it). */
+  async releaseNotice(fingerprint: string, claimedAt: Date, previous: Date | null): Promise<void> {
+    await this.fingerprints.updateOne(
+      { _id: fingerprint, noticeAt: claimedAt },
+      { $set: { noticeAt: previous } },
+    );
+  }
+
+  /** The notice of `delivered` events went out: they leave the pending count. */
+  async delivered(
+    fingerprint: string,
+    delivered: number,
+    threads: FingerprintState['threads'],
+  ): Promise<void> {
+    const updated = await this.fingerprints.findOneAndUpdate(
+      { _id: fingerprint },
+      {
+        $inc: { pending: -delivered, notices: 1 },
+        $set: { threads, requestIds: [] },
+      },
+      { returnDocument: 'after' },
+    );
+    // Events counted while the notice was out start the next group.
+    if (updated && updated.pending <= 0) {
+      await this.fingerprints.updateOne({ _id: fingerprint }, { $set: { firstAt: null } });
+    }
+  }
+
+  async markDone(eventId: string): Promise<void> {
+    await this.events.updateOne({ _id: eventId }, { $set: { state: 'done' } });
+  }
+
+  /** Takes one of this minute's `max` notices; false when they are spent. */
+  async takeMinuteSlot(now: Date, max: number): Promise<boolean> {
+    const key = now.toISOString().slice(0, 16);
+    const slot = await this.minutes.findOneAndUpdate(
+      { _id: key },
+      {
+        $inc: { count: 1 },
+        $setOnInsert: { expiresAt: new Date(now.getTime() + MINUTE_KEPT_MS) },
+      },
+      { upsert: true, returnDocument: 'after' },
+    );
+    return (slot?.count ?? 1) <= max;
+  }
+
+  /** Fingerprints with pending events whose last notice is older than the window (the flush). */
+  async due(now: Date, windowMs: number, limit = 100): Promise<string[]> {
+    const before = new Date(now.getTime() - windowMs);
+    const docs = await this.fingerprints
+      .find({ pending: { $gt: 0 }, $or: [{ noticeAt: null }, { noticeAt: { $lte: before } }] })
+      .project<{ _id: string }>({ _id: 1 })
+      .limit(limit)
+      .toArray();
+    return docs.map((d) => d._id);
+  }
+}

@@ -1,0 +1,125 @@
+import {
+  type DynamicModule,
+  Inject,
+  Module,
+  Optional,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
+import type { Logger } from 'pino';
+import { APP_CONFIG } from '../../config/config.module.js';
+import type { AppConfig } from '../../config/config.js';
+import { createSqsClient } from '../aws/clients.js';
+import { QueueConsumer } from '../jobs/queue-consumer.js';
+import { QueueHandlers } from '../jobs/queue-handlers.js';
+import { ScheduledJobs } from '../jobs/scheduled-jobs.js';
+import { ScheduledJobsModule } from '../jobs/scheduler.module.js';
+import { ROOT_LOGGER } from '../logging/logging.module.js';
+import type { Database } from '../storage/database.js';
+import { DATABASE } from '../storage/storage.module.js';
+import { AlertEvent, type AlertChannel } from './alert.js';
+import { AlertPipeline } from './alert-pipeline.js';
+import { AlertStore } from './alert-store.js';
+
+/** The channels notices go to (Slack, AlimTalk), made by the composition root. */
+const ALERT_CHANNELS = Symbol('ALERT_CHANNELS');
+const ALERTS_CONSUMER = Symbol('ALERTS_CONSUMER');
+
+/** A CloudWatch Logs Insights query for a fault's lines, in the configured region and log group. */
+function logsQueryUrl(config: AppConfig) {
+  const group = config.alerts.logGroup;
+  if (!group) return undefined;
+  return ({ code, where }: { code: string; where: string }) => {
+    const query =
+      `fields @timestamp, msg, reqId, err.message | filter code = "${code}"` +
+      ` and (route = "${where}" or job = "${where.replace(/^job /, '')}")` +
+      ' | sort @timestamp desc | limit 50';
+    const detail = `~(editorString~'${encodeURIComponent(query).replace(/%/g, '*')}~source~(~'${encodeURIComponent(group).replace(/%/g, '*')}))`;
+    return `https://${config.aws.region}.console.aws.amazon.com/cloudwatch/home?region=${config.aws.region}#logsV2:logs-insights$3FqueryDetail$3D${encodeURIComponent(detail).replace(/%/g, '$')}`;
+  };
+}
+
+/**
+ * The worker's alert pipeline: it consumes the alerts queue (its own consumer: an alert storm
+ * never delays domain events), counts each event into its fault and sends notices (platform/alerts/
+ * alert-pipeline.ts), and flushes what waited every minute (`alerts-flush`). Without an alerts
+ * queue there is nothing to consume and the flush has nothing to send.
+ */
+@Module({
+  imports: [ScheduledJobsModule],
+  providers: [
+    {
+      provide: AlertPipeline,
+      inject: [DATABASE, APP_CONFIG, ROOT_LOGGER, ALERT_CHANNELS],
+      useFactory: (db: Database, config: AppConfig, logger: Logger, channels: AlertChannel[]) =>
+        new AlertPipeline({
+          store: new AlertStore(db),
+          channels,
+          logger: logger.child({ component: 'alerts' }),
+          options: {
+            groupWindowMs: config.alerts.groupWindowSeconds * 1000,
+            maxNoticesPerMinute: config.alerts.maxNoticesPerMinute,
+            logsQueryUrl: logsQueryUrl(config),
+          },
+        }),
+    },
+    {
+      provide: ALERTS_CONSUMER,
+      inject: [APP_CONFIG, ROOT_LOGGER, AlertPipeline],
+      useFactory: (config: AppConfig, logger: Logger, pipeline: AlertPipeline) => {
+        const queueUrl = config.aws.sqs.alertsQueueUrl;
+        if (!queueUrl) return undefined;
+        const handlers = new QueueHandlers();
+        handlers.register('alert', (message) => pipeline.handle(AlertEvent.parse(message.payload)));
+        return new QueueConsumer({
+          queueUrl,
+          sqs: createSqsClient(config),
+          handlers,
+          logger: logger.child({ component: 'queue', queue: 'alerts', alerting: true }),
+          // local-aws-sqs answers a long poll only once it holds a full batch or the wait is
+          // over (SQS answers as soon as it has one message): short polls locally.
+          ...(config.mode === 'local' ? { waitTimeSeconds: 1 } : {}),
+        });
+      },
+    },
+  ],
+})
+export class AlertsWorkerModule
+  implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown
+{
+  /** `channels`: the composition root's (platform code does not import the integrations). */
+  static forRoot(channels: (config: AppConfig) => AlertChannel[]): DynamicModule {
+    return {
+      module: AlertsWorkerModule,
+      providers: [{ provide: ALERT_CHANNELS, inject: [APP_CONFIG], useFactory: channels }],
+    };
+  }
+
+  constructor(
+    private readonly jobs: ScheduledJobs,
+    private readonly pipeline: AlertPipeline,
+    @Optional() @Inject(ALERTS_CONSUMER) private readonly consumer: QueueConsumer | undefined,
+  ) {}
+
+  onModuleInit(): void {
+    this.jobs.register({
+      name: 'alerts-flush',
+      schedule: { everyMs: 60_000 },
+      run: async () => ({ sent: await this.pipeline.flush() }),
+    });
+  }
+
+  onApplicationBootstrap(): void {
+    this.consumer?.start();
+  }
+
+  /** Stops taking alert messages (first thing at shutdown, before what it may still need). */
+  async stopConsuming(): Promise<void> {
+    await this.consumer?.stop();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.stopConsuming();
+  }
+}

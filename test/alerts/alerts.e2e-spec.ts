@@ -1,0 +1,149 @@
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { NestFactory } from '@nestjs/core';
+import type { INestApplicationContext } from '@nestjs/common';
+import { pino } from 'pino';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ConfigModule } from '../../src/config/config.module.js';
+import { loadConfig, type AppConfig } from '../../src/config/config.js';
+import { SlackAlertChannel } from '../../src/integrations/slack/slack-alert-channel.js';
+import { startSlackStub, type SlackStub } from '../../src/integrations/slack/stub/slack-stub.js';
+import { freePort } from '../../src/local/ports.js';
+import { ensureQueueWithDlq, startSqsStandIn, type SqsStandInHandle } from '../../src/local/sqs.js';
+import type { AlertEvent } from '../../src/platform/alerts/alert.js';
+import { installAlertSink } from '../../src/platform/alerts/alert-sink.js';
+import { setAlertSink } from '../../src/platform/alerts/alert-tap.js';
+import { AlertsWorkerModule } from '../../src/platform/alerts/alerts-worker.module.js';
+import { ScheduledJobs } from '../../src/platform/jobs/scheduled-jobs.js';
+import { envelope } from '../../src/platform/jobs/queue-message.js';
+import { LoggingModule } from '../../src/platform/logging/logging.module.js';
+import { StorageModule } from '../../src/platform/storage/storage.module.js';
+import { FixturesModule } from '../support/fixtures.module.js';
+import { startTestApi, type TestApi } from '../support/test-api.js';
+import { until } from '../support/until.js';
+
+const silent = pino({ level: 'silent' });
+
+/**
+ * Alerts end to end on the local stand-ins: a fault in the API becomes an error line, the line an
+ * alert event on the alerts queue (SQS, local-aws-sqs), the worker's pipeline a notice on Slack
+ * (the Slack stub, through the official Web API client).
+ */
+describe('alerts: from a fault to Slack', () => {
+  let sqsServer: SqsStandInHandle;
+  let slack: SlackStub;
+  let sqs: SQSClient;
+  let api: TestApi;
+  let worker: INestApplicationContext;
+  let queueUrl: string;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    sqsServer = await startSqsStandIn({
+      port: await freePort(),
+      region: 'us-east-1',
+      accountId: '000000000000',
+    });
+    slack = await startSlackStub({ port: await freePort() });
+  });
+  afterAll(async () => {
+    await slack?.close();
+    await sqsServer?.close();
+  });
+
+  beforeEach(async () => {
+    slack.reset();
+    sqs = new SQSClient({
+      endpoint: sqsServer.url,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    ({ queueUrl } = await ensureQueueWithDlq(sqs, `alerts-${Date.now()}`));
+    env = {
+      APP_MODE: 'local',
+      SQS_ENDPOINT: sqsServer.url,
+      SQS_ALERTS_QUEUE_URL: queueUrl,
+      SLACK_API_URL: slack.apiUrl,
+      ALERTS_ENVIRONMENT: 'dev',
+    };
+    api = await startTestApi({ modules: [FixturesModule], env });
+    installAlertSink(api.config, silent, 'api');
+    worker = await startWorker(loadConfig({ ...env, DATA_DIR: api.dataDir }));
+  });
+  afterEach(async () => {
+    setAlertSink(undefined);
+    await worker?.close();
+    await api?.close();
+    sqs.destroy();
+  });
+
+  /** The worker's share: its alerts module on the API's database, the channels the worker binds. */
+  async function startWorker(config: AppConfig): Promise<INestApplicationContext> {
+    const context = await NestFactory.createApplicationContext(
+      {
+        module: class AlertsWorkerTestModule {},
+        imports: [
+          ConfigModule.forRoot(config),
+          LoggingModule.forRoot(silent),
+          StorageModule,
+          AlertsWorkerModule.forRoot((cfg) =>
+            cfg.alerts.slack ? [new SlackAlertChannel(cfg.alerts.slack)] : [],
+          ),
+        ],
+      },
+      { logger: false },
+    );
+    await context.init();
+    return context;
+  }
+
+  const posted = () => slack.received().filter((c) => c.method === 'chat.postMessage');
+  const boom = () => fetch(`${api.url}/fixtures/boom`);
+
+  it('posts a route’s unexpected failure to Slack once, with its route and request id, and no personal data', async () => {
+    const response = await boom();
+    expect(response.status).toBe(500);
+    const requestId = response.headers.get('x-request-id');
+
+    await until(() => posted().length === 1, 15_000);
+
+    const body = JSON.stringify(posted()[0]!.args);
+    expect(body).toContain('GET /fixtures/boom');
+    expect(body).toContain(requestId!);
+    expect(body).not.toMatch(/1234-5678|01012345678/);
+  });
+
+  it('makes one notice of 50 identical faults in a minute', async () => {
+    for (let i = 0; i < 50; i++) expect((await boom()).status).toBe(500);
+
+    await until(() => posted().length >= 1, 15_000);
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+
+    expect(posted()).toHaveLength(1);
+  });
+
+  it('alerts once for a message SQS delivers twice', async () => {
+    const event: AlertEvent = {
+      id: 'the-same-event',
+      at: new Date().toISOString(),
+      source: 'job',
+      severity: 'error',
+      code: 'job_failed',
+      where: 'job holds-repair',
+      summary: 'job failed; it runs again next time',
+      process: 'worker',
+      environment: 'dev',
+    };
+    const body = JSON.stringify(envelope('alert', event, event.id));
+    await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: body }));
+    await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: body }));
+
+    await until(() => posted().length === 1, 15_000);
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+
+    expect(posted()).toHaveLength(1);
+  });
+
+  it('registers the flush that sends what waited, every minute', () => {
+    expect(worker.get(ScheduledJobs).get('alerts-flush')?.schedule).toEqual({ everyMs: 60_000 });
+  });
+});
