@@ -17,6 +17,7 @@ import { NotificationsModule } from './modules/notifications/notifications.modul
 import { JobSchedulerModule } from './platform/jobs/scheduler.module.js';
 import { AlertsWorkerModule } from './platform/alerts/alerts-worker.module.js';
 import { SlackAlertChannel } from './integrations/slack/slack-alert-channel.js';
+import { AlimTalkAlertChannel } from './integrations/popbill/alimtalk-alert-channel.js';
 import { OutboxDispatchModule } from './platform/outbox/outbox-dispatch.module.js';
 import { PrivacyModule } from './privacy/privacy.module.js';
 import { createSqsClient } from './platform/aws/clients.js';
@@ -58,10 +59,17 @@ export class WorkerModule implements OnApplicationShutdown {
           },
         }),
         ...JOB_MODULES,
-        // The alerts queue's consumer and the notices' channels (Slack when configured).
-        AlertsWorkerModule.forRoot((cfg) =>
-          cfg.alerts.slack ? [new SlackAlertChannel(cfg.alerts.slack)] : [],
-        ),
+        // The alerts queue's consumer and the notices' channels: Slack when configured, and
+        // AlimTalk to the on-call phones for critical ones when they and Popbill are.
+        AlertsWorkerModule.forRoot({
+          inject: [POPBILL_CLIENTS],
+          useFactory: (cfg: AppConfig, popbill: PopbillClients | undefined) => [
+            ...(cfg.alerts.slack ? [new SlackAlertChannel(cfg.alerts.slack)] : []),
+            ...(cfg.alerts.page && popbill
+              ? [new AlimTalkAlertChannel(popbill.kakao, cfg.alerts.page)]
+              : []),
+          ],
+        }),
         // Runs the named jobs JOB_MODULES register (holds repair), one task at a time.
         JobSchedulerModule.forRoot(),
       ],

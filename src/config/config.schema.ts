@@ -79,6 +79,26 @@ export const envSchema = z
     ALERTS_GROUP_WINDOW_SECONDS: z.coerce.number().int().min(10).max(86_400).default(300),
     ALERTS_MAX_NOTICES_PER_MINUTE: z.coerce.number().int().min(1).max(1_000).default(20),
     ALERTS_LOG_GROUP: z.string().min(1).max(512).optional(),
+    // Critical alerts as AlimTalk (Popbill) to the on-call phones, comma-separated mobile
+    // numbers; a fault's repeat pages again only after this many minutes, and never in the quiet
+    // hours (KST, HH:MM-HH:MM, may cross midnight). Unset phones: no pages.
+    ALERTS_ONCALL_PHONES: z
+      .string()
+      .transform((text) => text.split(',').map((p) => p.trim().replace(/-/g, '')))
+      .pipe(
+        z
+          .array(z.string().regex(/^01[016789]\d{7,8}$/, { message: 'expected mobile numbers' }))
+          .min(1)
+          .max(10),
+      )
+      .optional(),
+    ALERTS_PAGE_REPEAT_MINUTES: z.coerce.number().int().min(1).max(1_440).default(60),
+    ALERTS_QUIET_HOURS: z
+      .string()
+      .regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, {
+        message: 'expected HH:MM-HH:MM (KST)',
+      })
+      .optional(),
     // The environment alerts name (dev, prod); default: local, or aws in aws mode.
     ALERTS_ENVIRONMENT: z
       .string()

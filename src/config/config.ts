@@ -120,6 +120,14 @@ export interface AppConfig {
     logGroup: string | undefined;
     /** The environment alerts name (`dev`, `prod`, `local`). */
     environment: string;
+    /** Critical alerts paged by AlimTalk to the on-call phones; undefined: no pages. */
+    page:
+      | {
+          phones: string[];
+          repeatAfterMs: number;
+          quietHours: { from: string; to: string } | undefined;
+        }
+      | undefined;
   };
   legacyAuth: {
     /** The Firebase project's password hash parameters (the signer key is a secret). */
@@ -298,6 +306,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       maxNoticesPerMinute: e.ALERTS_MAX_NOTICES_PER_MINUTE,
       logGroup: e.ALERTS_LOG_GROUP,
       environment: e.ALERTS_ENVIRONMENT ?? (local ? 'local' : 'aws'),
+      page: e.ALERTS_ONCALL_PHONES
+        ? {
+            phones: e.ALERTS_ONCALL_PHONES,
+            repeatAfterMs: e.ALERTS_PAGE_REPEAT_MINUTES * 60_000,
+            quietHours: e.ALERTS_QUIET_HOURS
+              ? {
+                  from: e.ALERTS_QUIET_HOURS.slice(0, 5),
+                  to: e.ALERTS_QUIET_HOURS.slice(6),
+                }
+              : undefined,
+          }
+        : undefined,
     },
     legacyAuth: { hashParameters: e.LEGACY_AUTH_HASH_CONFIG },
     privacy: {

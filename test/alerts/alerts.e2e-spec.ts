@@ -5,6 +5,8 @@ import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigModule } from '../../src/config/config.module.js';
 import { loadConfig, type AppConfig } from '../../src/config/config.js';
+import { AlimTalkAlertChannel } from '../../src/integrations/popbill/alimtalk-alert-channel.js';
+import { popbillUnderTest } from '../../src/integrations/popbill/popbill.test-kit.js';
 import { SlackAlertChannel } from '../../src/integrations/slack/slack-alert-channel.js';
 import { startSlackStub, type SlackStub } from '../../src/integrations/slack/stub/slack-stub.js';
 import { freePort } from '../../src/local/ports.js';
@@ -28,9 +30,10 @@ const silent = pino({ level: 'silent' });
  * alert event on the alerts queue (SQS, local-aws-sqs), the worker's pipeline a notice on Slack
  * (the Slack stub, through the official Web API client).
  */
-describe('alerts: from a fault to Slack', () => {
+describe('alerts: from a fault to Slack, and to the on-call phone when critical', () => {
   let sqsServer: SqsStandInHandle;
   let slack: SlackStub;
+  let popbill: Awaited<ReturnType<typeof popbillUnderTest>>;
   let sqs: SQSClient;
   let api: TestApi;
   let worker: INestApplicationContext;
@@ -44,8 +47,10 @@ describe('alerts: from a fault to Slack', () => {
       accountId: '000000000000',
     });
     slack = await startSlackStub({ port: await freePort() });
+    popbill = await popbillUnderTest();
   });
   afterAll(async () => {
+    await popbill?.stub.close();
     await slack?.close();
     await sqsServer?.close();
   });
@@ -85,9 +90,16 @@ describe('alerts: from a fault to Slack', () => {
           ConfigModule.forRoot(config),
           LoggingModule.forRoot(silent),
           StorageModule,
-          AlertsWorkerModule.forRoot((cfg) =>
-            cfg.alerts.slack ? [new SlackAlertChannel(cfg.alerts.slack)] : [],
-          ),
+          AlertsWorkerModule.forRoot({
+            useFactory: (cfg: AppConfig) => [
+              new SlackAlertChannel(cfg.alerts.slack!),
+              new AlimTalkAlertChannel(popbill.clients.kakao, {
+                phones: ['01012345678'],
+                repeatAfterMs: 3_600_000,
+                quietHours: undefined,
+              }),
+            ],
+          }),
         ],
       },
       { logger: false },
@@ -119,6 +131,33 @@ describe('alerts: from a fault to Slack', () => {
     await new Promise((resolve) => setTimeout(resolve, 3_000));
 
     expect(posted()).toHaveLength(1);
+  });
+
+  it('pages the on-call phone once, beside Slack, for a critical fault', async () => {
+    const before = popbill.stub.inbox().length;
+    const event: AlertEvent = {
+      id: 'critical-1',
+      at: new Date().toISOString(),
+      source: 'error',
+      severity: 'critical',
+      code: 'worker_failed_to_start',
+      where: 'worker',
+      summary: 'worker failed to start',
+      process: 'worker',
+      environment: 'dev',
+    };
+    await sqs.send(
+      new SendMessageCommand({
+        QueueUrl: queueUrl,
+        MessageBody: JSON.stringify(envelope('alert', event, event.id)),
+      }),
+    );
+
+    await until(() => posted().length === 1 && popbill.stub.inbox().length === before + 1, 15_000);
+    expect(popbill.stub.inbox()[0]).toMatchObject({
+      channel: 'ALIMTALK',
+      templateCode: 'WM_OPS_ALERT',
+    });
   });
 
   it('alerts once for a message SQS delivers twice', async () => {

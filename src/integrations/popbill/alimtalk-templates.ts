@@ -1,6 +1,7 @@
 /**
  * The AlimTalk templates the app sends, in code: one per `ASSIGNMENT_TEMPLATES` entry
- * (notifications/assignment-messages.ts; a spec proves none is missing). AlimTalk sends only a
+ * (notifications/assignment-messages.ts; a spec proves none is missing), and the operators'
+ * alert page. AlimTalk sends only a
  * body that matches an approved template with its variables filled in, so each body here is
  * the text submitted for approval, character for character; change one only together with a new
  * approval. `code` is the code Popbill assigns when Kakao approves a template: the values here
@@ -33,6 +34,31 @@ const template = (code: string, name: string, lines: readonly string[]): AlimTal
 });
 
 const FOOTER = ['', '배정번호: #{배정번호}', '처리시각: #{처리시각}'];
+
+/**
+ * The operators' page (issue 14): one generic template for every critical alert, to the on-call
+ * phones. Codes, places, counts and times only, as every alert (no personal data).
+ */
+export const ALERT_TEMPLATE: AlimTalkTemplate = {
+  code: 'WM_OPS_ALERT',
+  name: 'operations.alert',
+  body: [
+    '[워크매치] 장애 알림 (#{환경})',
+    '등급: #{등급}',
+    '내용: #{코드} · #{위치}',
+    '발생: #{횟수}회, 마지막 #{시각}',
+    '',
+    'Slack 알림 채널에서 자세한 내용을 확인하세요.',
+  ].join('\n'),
+  variables: {
+    환경: (p) => p.environment ?? '-',
+    등급: (p) => (p.severity === 'critical' ? '긴급' : p.severity === 'error' ? '오류' : '경고'),
+    코드: (p) => p.code ?? '-',
+    위치: (p) => p.where ?? '-',
+    횟수: (p) => p.count ?? '1',
+    시각: (p) => p.lastAt ?? '-',
+  },
+};
 
 export const ALIMTALK_TEMPLATES: readonly AlimTalkTemplate[] = [
   template('WM_ASGN_PROPOSED_W', 'assignment.proposed.worker', [
@@ -89,6 +115,7 @@ export const ALIMTALK_TEMPLATES: readonly AlimTalkTemplate[] = [
     '사실과 다르면 앱에서 문의해 주세요.',
     ...FOOTER,
   ]),
+  ALERT_TEMPLATE,
 ];
 
 const BY_NAME = new Map(ALIMTALK_TEMPLATES.map((t) => [t.name, t]));

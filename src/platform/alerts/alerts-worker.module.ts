@@ -1,6 +1,7 @@
 import {
   type DynamicModule,
   Inject,
+  type InjectionToken,
   Module,
   Optional,
   type OnApplicationBootstrap,
@@ -88,11 +89,23 @@ function logsQueryUrl(config: AppConfig) {
 export class AlertsWorkerModule
   implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown
 {
-  /** `channels`: the composition root's (platform code does not import the integrations). */
-  static forRoot(channels: (config: AppConfig) => AlertChannel[]): DynamicModule {
+  /**
+   * `channels`: the composition root's (platform code does not import the integrations), made
+   * from the configuration and whatever else it injects.
+   */
+  static forRoot(channels: {
+    inject?: InjectionToken[];
+    useFactory: (config: AppConfig, ...deps: never[]) => AlertChannel[];
+  }): DynamicModule {
     return {
       module: AlertsWorkerModule,
-      providers: [{ provide: ALERT_CHANNELS, inject: [APP_CONFIG], useFactory: channels }],
+      providers: [
+        {
+          provide: ALERT_CHANNELS,
+          inject: [APP_CONFIG, ...(channels.inject ?? [])],
+          useFactory: channels.useFactory,
+        },
+      ],
     };
   }
 
