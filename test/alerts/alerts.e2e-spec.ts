@@ -182,6 +182,29 @@ describe('alerts: from a fault to Slack, and to the on-call phone when critical'
     expect(posted()).toHaveLength(1);
   });
 
+  it('posts a CloudWatch alarm that SNS delivered to the alerts queue', async () => {
+    const alarm = {
+      AlarmName: 'api-5xx-rate',
+      NewStateValue: 'ALARM',
+      NewStateReason: 'Threshold Crossed',
+      StateChangeTime: new Date().toISOString(),
+      Trigger: { MetricName: '5xxRate', Namespace: 'workmatch/api' },
+    };
+    await sqs.send(
+      new SendMessageCommand({
+        QueueUrl: queueUrl,
+        MessageBody: JSON.stringify({
+          Type: 'Notification',
+          MessageId: 'sns-1',
+          Message: JSON.stringify(alarm),
+        }),
+      }),
+    );
+
+    await until(() => posted().length === 1, 15_000);
+    expect(JSON.stringify(posted()[0]!.args)).toContain('api-5xx-rate');
+  });
+
   it('registers the flush that sends what waited, every minute', () => {
     expect(worker.get(ScheduledJobs).get('alerts-flush')?.schedule).toEqual({ everyMs: 60_000 });
   });

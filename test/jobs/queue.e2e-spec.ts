@@ -3,6 +3,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../src/local/ports.js';
 import { ensureQueueWithDlq, startSqsStandIn, type SqsStandInHandle } from '../../src/local/sqs.js';
+import { DeadLetterWatch } from '../../src/platform/alerts/dead-letters.js';
 import { QueueConsumer } from '../../src/platform/jobs/queue-consumer.js';
 import { QueueHandlers } from '../../src/platform/jobs/queue-handlers.js';
 import type { QueueEnvelope } from '../../src/platform/jobs/queue-message.js';
@@ -160,6 +161,27 @@ describe('queue consumer', () => {
 
     const failures = logs.lines.filter((line) => line.msg === 'queue polling failed');
     expect(failures).toEqual([expect.objectContaining({ failedPolls: 1, nextPollInMs: 500 })]);
+  });
+
+  it('reports dead letters as an error line (an alert) when the dead-letter queue grows, once per growth', async () => {
+    const { queueUrl, deadLetterQueueUrl } = await ensureQueueWithDlq(sqs, 'watched');
+    const logs = new LogCapture();
+    const watch = new DeadLetterWatch({ sqs, queueUrls: [queueUrl], logger: pino({}, logs) });
+    const deadLetter = () =>
+      sqs.send(new SendMessageCommand({ QueueUrl: deadLetterQueueUrl, MessageBody: 'poison' }));
+    const errors = () => logs.lines.filter((line) => line.code === 'queue_dead_letters');
+
+    expect(await watch.check()).toEqual({ watched: 0 });
+    await deadLetter();
+    expect(await watch.check()).toEqual({ watched: 1 });
+    expect(await watch.check()).toEqual({ watched: 1 });
+    await deadLetter();
+    await watch.check();
+
+    expect(errors().map((line) => [line.level, line.deadLetters])).toEqual([
+      [50, 1],
+      [50, 2],
+    ]);
   });
 
   it('refuses two handlers for one type', () => {

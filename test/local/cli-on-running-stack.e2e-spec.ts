@@ -203,6 +203,7 @@ describe('the CLI against a running stack', () => {
         lastResult: expect.objectContaining({ status: 'ok' }) as unknown,
       }),
       expect.objectContaining({ name: 'alerts-flush', schedule: 'every 1 min' }),
+      expect.objectContaining({ name: 'queues-dead-letters', schedule: 'every 1 min' }),
     ]);
     expect(Date.parse(body.jobs?.[0]?.nextRunAt ?? '')).toBeGreaterThan(Date.now() - 60_000);
   }, 60_000);

@@ -22,10 +22,13 @@ import { DATABASE } from '../storage/storage.module.js';
 import { AlertEvent, type AlertChannel } from './alert.js';
 import { AlertPipeline } from './alert-pipeline.js';
 import { AlertStore } from './alert-store.js';
+import { alarmEnvelope } from './cloudwatch-alarm.js';
+import { DeadLetterWatch } from './dead-letters.js';
 
 /** The channels notices go to (Slack, AlimTalk), made by the composition root. */
 const ALERT_CHANNELS = Symbol('ALERT_CHANNELS');
 const ALERTS_CONSUMER = Symbol('ALERTS_CONSUMER');
+const DEAD_LETTERS = Symbol('DEAD_LETTERS');
 
 /** A CloudWatch Logs Insights query for a fault's lines, in the configured region and log group. */
 function logsQueryUrl(config: AppConfig) {
@@ -73,14 +76,35 @@ function logsQueryUrl(config: AppConfig) {
         if (!queueUrl) return undefined;
         const handlers = new QueueHandlers();
         handlers.register('alert', (message) => pipeline.handle(AlertEvent.parse(message.payload)));
+        handlers.register('alarm.resolved', (message) => {
+          logger.info({ alarm: message.payload, alerting: true }, 'CloudWatch alarm resolved');
+          return Promise.resolve();
+        });
         return new QueueConsumer({
           queueUrl,
           sqs: createSqsClient(config),
           handlers,
           logger: logger.child({ component: 'queue', queue: 'alerts', alerting: true }),
+          // CloudWatch alarms arrive through SNS, in its notification.
+          adapt: (body) => alarmEnvelope(body, config.alerts.environment),
           // local-aws-sqs answers a long poll only once it holds a full batch or the wait is
           // over (SQS answers as soon as it has one message): short polls locally.
           ...(config.mode === 'local' ? { waitTimeSeconds: 1 } : {}),
+        });
+      },
+    },
+    {
+      provide: DEAD_LETTERS,
+      inject: [APP_CONFIG, ROOT_LOGGER],
+      useFactory: (config: AppConfig, logger: Logger) => {
+        const queueUrls = [config.aws.sqs.eventsQueueUrl, config.aws.sqs.alertsQueueUrl].filter(
+          (url): url is string => url !== undefined,
+        );
+        if (queueUrls.length === 0) return undefined;
+        return new DeadLetterWatch({
+          sqs: createSqsClient(config),
+          queueUrls,
+          logger: logger.child({ component: 'dead-letters' }),
         });
       },
     },
@@ -113,6 +137,7 @@ export class AlertsWorkerModule
     private readonly jobs: ScheduledJobs,
     private readonly pipeline: AlertPipeline,
     @Optional() @Inject(ALERTS_CONSUMER) private readonly consumer: QueueConsumer | undefined,
+    @Optional() @Inject(DEAD_LETTERS) private readonly deadLetters: DeadLetterWatch | undefined,
   ) {}
 
   onModuleInit(): void {
@@ -121,6 +146,14 @@ export class AlertsWorkerModule
       schedule: { everyMs: 60_000 },
       run: async () => ({ sent: await this.pipeline.flush() }),
     });
+    const watch = this.deadLetters;
+    if (watch) {
+      this.jobs.register({
+        name: 'queues-dead-letters',
+        schedule: { everyMs: 60_000 },
+        run: () => watch.check(),
+      });
+    }
   }
 
   onApplicationBootstrap(): void {

@@ -12,6 +12,11 @@ export interface QueueConsumerOptions {
   batchSize?: number;
   visibilityTimeoutSeconds?: number;
   waitTimeSeconds?: number;
+  /**
+   * Reads a body that is not our envelope (an SNS notification of a CloudWatch alarm) as one, or
+   * answers undefined to read it as an envelope.
+   */
+  adapt?: (body: unknown) => QueueEnvelope | undefined;
 }
 
 /**
@@ -103,7 +108,8 @@ export class QueueConsumer {
     const log = this.options.logger.child({ messageId: message.MessageId });
     let parsed: QueueEnvelope;
     try {
-      parsed = QueueEnvelope.parse(JSON.parse(message.Body ?? ''));
+      const body: unknown = JSON.parse(message.Body ?? '');
+      parsed = QueueEnvelope.parse(this.options.adapt?.(body) ?? body);
     } catch {
       log.error('queue message is not a valid envelope; leaving it for the DLQ');
       return undefined;
