@@ -7,6 +7,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module.js';
+import { SecurityWatch, setSecurityWatch } from './platform/alerts/security-watch.js';
 import type { AppConfig } from './config/config.js';
 import { PinoNestLogger } from './platform/logging/nest-logger.js';
 import { MAX_HEADER_BYTES, registerAuthentication } from './platform/auth/authenticate.hook.js';
@@ -101,6 +102,8 @@ export async function createApiApp({
   logger,
   modules = [],
 }: ApiAppOptions): Promise<NestFastifyApplication> {
+  // Bursts of refused requests (forged tokens, failed logins, throttling) become alerts.
+  setSecurityWatch(new SecurityWatch(config.alerts.securityThresholdPerMinute));
   const adapter = new FastifyAdapter({
     loggerInstance: logger,
     logController: new RequestLogController(config.log),

@@ -120,6 +120,8 @@ export interface AppConfig {
     logGroup: string | undefined;
     /** The environment alerts name (`dev`, `prod`, `local`). */
     environment: string;
+    /** Refusals of one security kind per minute and process that make an alert. */
+    securityThresholdPerMinute: number;
     /** Critical alerts paged by AlimTalk to the on-call phones; undefined: no pages. */
     page:
       | {
@@ -306,6 +308,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       maxNoticesPerMinute: e.ALERTS_MAX_NOTICES_PER_MINUTE,
       logGroup: e.ALERTS_LOG_GROUP,
       environment: e.ALERTS_ENVIRONMENT ?? (local ? 'local' : 'aws'),
+      securityThresholdPerMinute: e.ALERTS_SECURITY_PER_MINUTE,
       page: e.ALERTS_ONCALL_PHONES
         ? {
             phones: e.ALERTS_ONCALL_PHONES,

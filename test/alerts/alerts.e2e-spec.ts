@@ -69,6 +69,7 @@ describe('alerts: from a fault to Slack, and to the on-call phone when critical'
       SQS_ALERTS_QUEUE_URL: queueUrl,
       SLACK_API_URL: slack.apiUrl,
       ALERTS_ENVIRONMENT: 'dev',
+      ALERTS_SECURITY_PER_MINUTE: '5',
     };
     api = await startTestApi({ modules: [FixturesModule], env });
     installAlertSink(api.config, silent, 'api');
@@ -122,6 +123,18 @@ describe('alerts: from a fault to Slack, and to the on-call phone when critical'
     expect(body).toContain('GET /fixtures/boom');
     expect(body).toContain(requestId!);
     expect(body).not.toMatch(/1234-5678|01012345678/);
+  });
+
+  it('posts a burst of forged tokens as one security alert', async () => {
+    for (let i = 0; i < 8; i++) {
+      const response = await fetch(`${api.url}/me`, {
+        headers: { authorization: 'Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.' },
+      });
+      expect(response.status).toBe(401);
+    }
+
+    await until(() => posted().length === 1, 15_000);
+    expect(JSON.stringify(posted()[0]!.args)).toContain('security_token_invalid');
   });
 
   it('makes one notice of 50 identical faults in a minute', async () => {

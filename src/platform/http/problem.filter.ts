@@ -1,5 +1,6 @@
 import { Catch, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { securityWatch } from '../alerts/security-watch.js';
 import { PROBLEM_CONTENT_TYPE, toProblem } from './problem.js';
 import { REQUEST_ID_HEADER } from './request-lifecycle.js';
 
@@ -25,6 +26,7 @@ export function sendProblem(
     );
   } else {
     request.log.info({ status: problem.status, code: problem.body.code }, 'request refused');
+    securityWatch()?.refused(problem.body.code, request.log);
   }
   if (reply.sent) return;
   void reply
