@@ -132,6 +132,21 @@ describe('the alert pipeline', () => {
     expect(slack.delivered[0]?.notice.requestIds).toEqual([]);
   });
 
+  it('keeps every event whole in alert_events, security events a year and the others 90 days', async () => {
+    await sut.handle(fault({ id: 'e-error' }), at(0));
+    await sut.handle(
+      fault({ id: 'e-security', code: 'security_token_invalid', source: 'security' }),
+      at(0),
+    );
+
+    const kept = await db.collection('alert_events').find({}).sort({ _id: 1 }).toArray();
+    const days = (d: unknown) => Math.round(((d as Date).getTime() - T0.getTime()) / 86_400_000);
+    expect(kept.map((e) => [e._id, e.code, e.where, e.state, days(e.expiresAt)])).toEqual([
+      ['e-error', 'internal', 'POST /shifts/:id/assignments', 'done', 90],
+      ['e-security', 'security_token_invalid', 'POST /shifts/:id/assignments', 'done', 365],
+    ]);
+  });
+
   it('counts a redelivered message once and alerts once', async () => {
     const event = fault();
     await sut.handle(event, at(0));

@@ -7,17 +7,25 @@ const ALERT_EVENTS = 'alert_events';
 const ALERT_FINGERPRINTS = 'alert_fingerprints';
 const ALERT_MINUTES = 'alert_minutes';
 
-/** How long what the pipeline keeps lives (TTL): an event's id, a quiet fingerprint. */
-const EVENT_KEPT_MS = 7 * 86_400_000;
+/**
+ * How long what the pipeline keeps lives (TTL). Every alert event is kept whole (the database sink
+ * of error and security events, docs/logging-policy.md): security events a year (ISMS-P), the
+ * others 90 days. A quiet fingerprint goes after 30 days, a minute's counter after a day.
+ */
+const EVENT_KEPT_MS = 90 * 86_400_000;
+const SECURITY_EVENT_KEPT_MS = 365 * 86_400_000;
 const FINGERPRINT_KEPT_MS = 30 * 86_400_000;
 const MINUTE_KEPT_MS = 86_400_000;
 
-interface EventRecord {
+type EventRecord = Omit<AlertEvent, 'id' | 'at'> & {
   _id: string;
-  state: 'counted' | 'done';
+  /** When it happened (the event's time), and when the pipeline counted it. */
   at: Date;
+  countedAt: Date;
+  fingerprint: string;
+  state: 'counted' | 'done';
   expiresAt: Date;
-}
+};
 
 const SEVERITY_RANK: Record<AlertSeverity, number> = { warning: 0, error: 1, critical: 2 };
 
@@ -69,11 +77,16 @@ export class AlertStore {
    */
   async count(fingerprint: string, event: AlertEvent, now: Date): Promise<boolean> {
     try {
+      const { id, at, ...rest } = event;
+      const security = event.code.startsWith('security_');
       await this.events.insertOne({
-        _id: event.id,
+        ...rest,
+        _id: id,
+        at: new Date(at),
+        countedAt: now,
+        fingerprint,
         state: 'counted',
-        at: now,
-        expiresAt: new Date(now.getTime() + EVENT_KEPT_MS),
+        expiresAt: new Date(now.getTime() + (security ? SECURITY_EVENT_KEPT_MS : EVENT_KEPT_MS)),
       });
     } catch (error) {
       if (isDuplicateKeyError(error)) return false;

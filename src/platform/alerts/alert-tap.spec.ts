@@ -72,6 +72,13 @@ describe('error-level log lines become alert events', () => {
     ]);
   });
 
+  it('marks a security burst as a security event', () => {
+    const [event] = logged((logger) =>
+      logger.error({ code: 'security_token_invalid', component: 'security' }, 'burst'),
+    );
+    expect(event).toMatchObject({ source: 'security', where: 'security' });
+  });
+
   it('makes nothing of warnings, of lines without a sink, or of the pipeline’s own lines', () => {
     expect(
       logged((logger) => {

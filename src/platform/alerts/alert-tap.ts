@@ -91,7 +91,13 @@ export function alertEventOf(line: LogLine): AlertEvent | undefined {
   return {
     id: randomUUID(),
     at: new Date(typeof line.time === 'number' ? line.time : Date.now()).toISOString(),
-    source: line.job ? 'job' : line.provider ? 'provider' : 'error',
+    source: line.job
+      ? 'job'
+      : line.provider
+        ? 'provider'
+        : code.startsWith('security_')
+          ? 'security'
+          : 'error',
     severity: fatal ? 'critical' : 'error',
     code: code.slice(0, 100) || 'error',
     where: where.slice(0, 200),
