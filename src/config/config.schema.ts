@@ -78,6 +78,9 @@ export const envSchema = z
     // notices per minute across all faults; the log group the notices' Logs Insights link reads.
     ALERTS_GROUP_WINDOW_SECONDS: z.coerce.number().int().min(10).max(86_400).default(300),
     ALERTS_MAX_NOTICES_PER_MINUTE: z.coerce.number().int().min(1).max(1_000).default(20),
+    // A notice Slack could not take comes back on the queue after this many seconds (a 429
+    // waits as long as Slack's Retry-After says).
+    ALERTS_RETRY_SECONDS: z.coerce.number().int().min(1).max(900).default(30),
     // Refusals of one security kind (forged tokens, failed logins, throttling) per minute and
     // process that make an alert.
     ALERTS_SECURITY_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(50),

@@ -116,6 +116,8 @@ export interface AppConfig {
     groupWindowSeconds: number;
     /** Notices across all faults per minute; the rest wait for the next minute. */
     maxNoticesPerMinute: number;
+    /** Seconds after which a notice Slack could not take is tried again. */
+    retrySeconds: number;
     /** The CloudWatch log group a notice's Logs Insights link reads (aws), else no link. */
     logGroup: string | undefined;
     /** The environment alerts name (`dev`, `prod`, `local`). */
@@ -306,6 +308,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       slack: slackConfig(e),
       groupWindowSeconds: e.ALERTS_GROUP_WINDOW_SECONDS,
       maxNoticesPerMinute: e.ALERTS_MAX_NOTICES_PER_MINUTE,
+      retrySeconds: e.ALERTS_RETRY_SECONDS,
       logGroup: e.ALERTS_LOG_GROUP,
       environment: e.ALERTS_ENVIRONMENT ?? (local ? 'local' : 'aws'),
       securityThresholdPerMinute: e.ALERTS_SECURITY_PER_MINUTE,

@@ -70,6 +70,7 @@ describe('alerts: from a fault to Slack, and to the on-call phone when critical'
       SLACK_API_URL: slack.apiUrl,
       ALERTS_ENVIRONMENT: 'dev',
       ALERTS_SECURITY_PER_MINUTE: '5',
+      ALERTS_RETRY_SECONDS: '1',
     };
     api = await startTestApi({ modules: [FixturesModule], env });
     installAlertSink(api.config, silent, 'api');
@@ -135,6 +136,31 @@ describe('alerts: from a fault to Slack, and to the on-call phone when critical'
 
     await until(() => posted().length === 1, 15_000);
     expect(JSON.stringify(posted()[0]!.args)).toContain('security_token_invalid');
+  });
+
+  const delivered = () => posted().filter((c) => c.status === 200);
+
+  it('tries again after the Retry-After of a Slack 429, and posts once', async () => {
+    slack.control({ rateLimit: { times: 1, retryAfterSeconds: 1 } });
+
+    await boom();
+
+    await until(() => delivered().length === 1, 15_000);
+    expect(posted().map((c) => c.status)).toEqual([429, 200]);
+  });
+
+  it('keeps alerts on the queue while Slack is down, and posts them once it is back', async () => {
+    slack.control({ unavailable: {} });
+    await boom();
+    await until(() => posted().length >= 1, 15_000);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(delivered()).toEqual([]);
+
+    slack.control({ unavailable: null });
+
+    await until(() => delivered().length === 1, 15_000);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(delivered()).toHaveLength(1);
   });
 
   it('makes one notice of 50 identical faults in a minute', async () => {

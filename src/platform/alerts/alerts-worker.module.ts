@@ -87,6 +87,7 @@ function logsQueryUrl(config: AppConfig) {
           logger: logger.child({ component: 'queue', queue: 'alerts', alerting: true }),
           // CloudWatch alarms arrive through SNS, in its notification.
           adapt: (body) => alarmEnvelope(body, config.alerts.environment),
+          retryDelaySeconds: config.alerts.retrySeconds,
           // local-aws-sqs answers a long poll only once it holds a full batch or the wait is
           // over (SQS answers as soon as it has one message): short polls locally.
           ...(config.mode === 'local' ? { waitTimeSeconds: 1 } : {}),

@@ -1,4 +1,4 @@
-import type { Message, SQSClient } from '@aws-sdk/client-sqs';
+import { ChangeMessageVisibilityCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Logger } from 'pino';
 import { Consumer } from 'sqs-consumer';
 import type { QueueHandlers } from './queue-handlers.js';
@@ -17,6 +17,11 @@ export interface QueueConsumerOptions {
    * answers undefined to read it as an envelope.
    */
   adapt?: (body: unknown) => QueueEnvelope | undefined;
+  /**
+   * A failed message comes back after this many seconds instead of the visibility timeout; a
+   * handler's error with `retryAfterMs` (a 429's Retry-After) sets its own wait.
+   */
+  retryDelaySeconds?: number;
 }
 
 /**
@@ -104,6 +109,24 @@ export class QueueConsumer {
     });
   }
 
+  /** Sets when a failed message comes back (it stays on the queue either way). */
+  private async retryLater(message: Message, error: unknown, log: Logger): Promise<void> {
+    const seconds = retryAfterSecondsOf(error) ?? this.options.retryDelaySeconds;
+    if (seconds === undefined || !message.ReceiptHandle) return;
+    try {
+      await this.options.sqs.send(
+        new ChangeMessageVisibilityCommand({
+          QueueUrl: this.options.queueUrl,
+          ReceiptHandle: message.ReceiptHandle,
+          VisibilityTimeout: Math.min(Math.max(seconds, 1), 43_200),
+        }),
+      );
+    } catch (changeError) {
+      // It comes back after the visibility timeout instead: later, never lost.
+      log.warn({ err: changeError }, 'could not set when the failed message comes back');
+    }
+  }
+
   private async handle(message: Message): Promise<Message | undefined> {
     const log = this.options.logger.child({ messageId: message.MessageId });
     let parsed: QueueEnvelope;
@@ -122,10 +145,23 @@ export class QueueConsumer {
       );
       return undefined;
     }
-    await handler(parsed);
+    try {
+      await handler(parsed);
+    } catch (error) {
+      await this.retryLater(message, error, log);
+      throw error;
+    }
     log.debug({ type: parsed.type, eventId: parsed.id }, 'queue message handled');
     return message;
   }
+}
+
+/** The wait a handler's error asks for (`retryAfterMs`, as a 429 gives it), in seconds. */
+function retryAfterSecondsOf(error: unknown): number | undefined {
+  const ms = (error as { retryAfterMs?: unknown } | null)?.retryAfterMs;
+  return typeof ms === 'number' && Number.isFinite(ms) && ms >= 0
+    ? Math.ceil(ms / 1000)
+    : undefined;
 }
 
 /** An abort, or an error caused by one (sqs-consumer wraps the SDK's AbortError). */
