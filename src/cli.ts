@@ -30,6 +30,7 @@ import {
 } from './modules/firestore-migration/migrate.command.js';
 import { JOBS_RUN_COMMAND, jobsRunCommand } from './platform/jobs/jobs-run.command.js';
 import { installAlertSink } from './platform/alerts/alert-sink.js';
+import { DEV_METRICS_COMMAND, devMetricsCommand } from './platform/metrics/metrics.command.js';
 import { createLogger, flushLogger, type Logger } from './platform/logging/logger.js';
 import { loadConfigOrExit } from './platform/process/bootstrap.js';
 import {
@@ -282,6 +283,11 @@ when all is well, 1 naming each problem, 2 on any other database.`,
     spec: DEV_INBOX_COMMAND,
     run: ({ config, argv }) =>
       devInboxCommand({ config, argv, out: process.stdout, err: process.stderr }),
+  },
+  'dev metrics': {
+    spec: DEV_METRICS_COMMAND,
+    run: ({ config, argv }) =>
+      devMetricsCommand({ config, argv, out: process.stdout, err: process.stderr }),
   },
   'config check': {
     spec: defineCommand({

@@ -7,6 +7,8 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module.js';
+import { describeRoutes } from './platform/http/route-table.js';
+import { metrics } from './platform/metrics/metrics.js';
 import { SecurityWatch, setSecurityWatch } from './platform/alerts/security-watch.js';
 import type { AppConfig } from './config/config.js';
 import { PinoNestLogger } from './platform/logging/nest-logger.js';
@@ -37,6 +39,9 @@ function requestIdOf(request: IncomingMessage): string {
  * records every request with the same id, so the app's line is off there by default.)
  */
 class RequestLogController extends LogController {
+  /** `METHOD /template` → its route class, for the metrics' dimension (set once routes exist). */
+  routeClasses = new Map<string, string>();
+
   constructor(private readonly options: { accessLog: boolean; slowRequestMs: number }) {
     super({ requestIdLogLabel: 'reqId' });
   }
@@ -49,6 +54,11 @@ class RequestLogController extends LogController {
     reply: FastifyReply,
   ): void {
     const ms = reply.elapsedTime;
+    recordRequest(
+      this.routeClasses.get(`${request.method} ${request.routeOptions.url ?? ''}`) ?? 'none',
+      reply.statusCode,
+      ms,
+    );
     const slow = ms >= this.options.slowRequestMs;
     if (!error && !slow && !this.options.accessLog) return;
     const line = {
@@ -61,6 +71,16 @@ class RequestLogController extends LogController {
     else if (slow) reply.log.warn(line, 'slow request');
     else reply.log.info(line, 'request completed');
   }
+}
+
+/** Requests, their latency and their errors, by route class (EMF metrics, once a minute). */
+function recordRequest(routeClass: string, status: number, ms: number): void {
+  const sink = metrics();
+  const dimensions = { RouteClass: routeClass };
+  sink.count('Requests', dimensions);
+  sink.time('Latency', dimensions, ms);
+  if (status >= 500) sink.count('ServerErrors', dimensions);
+  else if (status >= 400) sink.count('ClientErrors', dimensions);
 }
 
 /** The version in package.json, which the image ships beside dist/. */
@@ -104,9 +124,10 @@ export async function createApiApp({
 }: ApiAppOptions): Promise<NestFastifyApplication> {
   // Bursts of refused requests (forged tokens, failed logins, throttling) become alerts.
   setSecurityWatch(new SecurityWatch(config.alerts.securityThresholdPerMinute));
+  const requestLog = new RequestLogController(config.log);
   const adapter = new FastifyAdapter({
     loggerInstance: logger,
-    logController: new RequestLogController(config.log),
+    logController: requestLog,
     bodyLimit: config.http.bodyLimitBytes,
     http: { maxHeaderSize: MAX_HEADER_BYTES },
     genReqId: requestIdOf,
@@ -143,12 +164,19 @@ export async function createApiApp({
     new Idempotency(app.get(IdempotencyRepository), config.http.idempotencyTtlSeconds),
   );
 
+  const controllers = app
+    .get(DiscoveryService)
+    .getControllers()
+    .map((wrapper) => wrapper.metatype as Type)
+    .filter(Boolean);
+  // The table's paths are OpenAPI's (`{id}`), Fastify's route URLs Nest's (`:id`).
+  requestLog.routeClasses = new Map(
+    describeRoutes(controllers).map((r) => [
+      `${r.method.toUpperCase()} ${r.path.replace(/\{([^}]+)\}/g, ':$1')}`,
+      r.routeClass,
+    ]),
+  );
   if (config.http.docsEnabled) {
-    const controllers = app
-      .get(DiscoveryService)
-      .getControllers()
-      .map((wrapper) => wrapper.metatype as Type)
-      .filter(Boolean);
     const document = buildOpenApiDocument(controllers, {
       title: 'workmatch API',
       version: packageVersion(),

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { createApiApp } from './create-api-app.js';
 import { installAlertSink } from './platform/alerts/alert-sink.js';
+import { startMetricsFlush } from './platform/metrics/metrics-flush.js';
 import { createLogger, flushLogger } from './platform/logging/logger.js';
 import { describeListenError, loadConfigOrExit } from './platform/process/bootstrap.js';
 import { exitOnSignals } from './platform/process/shutdown.js';
@@ -8,12 +9,14 @@ import { exitOnSignals } from './platform/process/shutdown.js';
 const config = loadConfigOrExit();
 const logger = createLogger(config, { name: 'api' });
 const alerts = installAlertSink(config, logger, 'api');
+const stopMetrics = startMetricsFlush(logger);
 
 try {
   const app = await createApiApp({ config, logger });
   exitOnSignals(
     async () => {
       await app.close();
+      stopMetrics();
       await alerts?.drain();
     },
     logger,

@@ -6,6 +6,7 @@ import { JobScheduler } from './platform/jobs/scheduler.js';
 import { OutboxDispatcher } from './platform/outbox/outbox-dispatcher.js';
 import { createLogger, flushLogger } from './platform/logging/logger.js';
 import { installAlertSink } from './platform/alerts/alert-sink.js';
+import { startMetricsFlush } from './platform/metrics/metrics-flush.js';
 import { PinoNestLogger } from './platform/logging/nest-logger.js';
 import { describeListenError, loadConfigOrExit } from './platform/process/bootstrap.js';
 import { exitOnSignals } from './platform/process/shutdown.js';
@@ -19,6 +20,7 @@ import type { PopbillClients } from './integrations/popbill/popbill.clients.js';
 const config = loadConfigOrExit();
 const logger = createLogger(config, { name: 'worker' });
 const alerts = installAlertSink(config, logger, 'worker');
+const stopMetrics = startMetricsFlush(logger);
 
 try {
   const context = await NestFactory.createApplicationContext(WorkerModule.forRoot(config, logger), {
@@ -41,6 +43,7 @@ try {
       await Promise.all([consumer.stop(), context.get(AlertsWorkerModule).stopConsuming()]);
       await server.close();
       await context.close();
+      stopMetrics();
       await alerts?.drain();
     },
     logger,

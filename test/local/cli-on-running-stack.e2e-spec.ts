@@ -159,6 +159,8 @@ describe('the CLI against a running stack', () => {
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
     const out = await expectOk(['dev', 'inbox'], /AlimTalk WM_ASGN_/);
+    // The stack writes its metrics once a minute: none yet, or the ones written.
+    await expectOk(['dev', 'metrics'], /no metrics in the last|Requests/);
     expect(out).toMatch(/to 010\d{8}/);
   }, 60_000);
 

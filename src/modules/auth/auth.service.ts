@@ -6,6 +6,7 @@ import { SessionRevocations } from '../../platform/auth/session-revocations.js';
 import { InjectLogger } from '../../platform/logging/logging.module.js';
 import { maskEmail } from '../../platform/masking/masking.js';
 import { WorkerExit } from '../assignments/worker-exit.js';
+import { metrics } from '../../platform/metrics/metrics.js';
 import { LEGACY_ACCOUNTS, type LegacyAccounts } from '../legacy-auth/legacy-accounts.port.js';
 import {
   LEGACY_DATA_MIGRATION,
@@ -66,6 +67,7 @@ export class AuthService {
 
   async signUp(input: z.output<typeof SignUp>): Promise<SignUpResponse> {
     const { userSub } = await this.cognito.signUp(input);
+    metrics().count('SignUps', { Role: input.role });
     try {
       // By the real username (the sub): cognito-local does not resolve the email alias here.
       await this.cognito.addToGroup(userSub, input.role);

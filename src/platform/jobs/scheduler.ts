@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import type { Database } from '../storage/database.js';
+import { metrics } from '../metrics/metrics.js';
 import { describeSchedule, nextRunAfter } from './job-schedule.js';
 import { type JobLease, JobLeasesRepository, type JobRunResult } from './job-leases.repository.js';
 import type { ScheduledJob, ScheduledJobs } from './scheduled-jobs.js';
@@ -305,6 +306,8 @@ export class JobScheduler {
         return true;
       });
     const fields = { ...result, nextRunAt: nextRunAt.toISOString() };
+    metrics().time('JobDuration', { Job: job.name }, result.durationMs);
+    if (result.status === 'failed') metrics().count('JobFailures', { Job: job.name });
     if (!recorded)
       log.warn(fields, 'job ended after its lease was taken over; result not recorded');
     else if (result.status === 'failed')

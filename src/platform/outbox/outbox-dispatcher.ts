@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import type { Database } from '../storage/database.js';
 import type { OutboxEvent } from './outbox-event.js';
+import { metrics } from '../metrics/metrics.js';
 import { PermanentOutboxError, type OutboxHandlers } from './outbox-handlers.js';
 import { OutboxRepository, type PendingDocument } from './outbox.repository.js';
 
@@ -193,6 +194,15 @@ export class OutboxDispatcher {
       result.claimed += 1;
       const outcome = await this.deliver(collection, doc._id, event, claim.attempts);
       if (outcome === 'gone') continue;
+      if (outcome === 'delivered') {
+        // Domain events by type (assignments by state among them), and how long they waited.
+        metrics().count('DomainEvents', { Type: event.type });
+        metrics().time(
+          'OutboxLag',
+          { Source: collection },
+          this.now().getTime() - new Date(event.occurredAt).getTime(),
+        );
+      }
       result[outcome] += 1;
       if (outcome === 'failed') return;
     }

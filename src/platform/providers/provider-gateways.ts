@@ -1,6 +1,7 @@
 import { Global, Injectable, Module } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { InjectLogger } from '../logging/logging.module.js';
+import { metrics } from '../metrics/metrics.js';
 import type { ProviderGateway, ProviderHealth } from './provider-gateway.js';
 
 /**
@@ -24,6 +25,10 @@ export class ProviderGateways {
     gateway.onCall((record) => {
       if (record.outcome === 'ok') this.log.debug({ providerCall: record }, 'provider call');
       else this.log.warn({ providerCall: record }, 'provider call failed');
+      const dimensions = { Provider: record.provider };
+      metrics().count('ProviderCalls', dimensions);
+      metrics().time('ProviderLatency', dimensions, record.latencyMs);
+      if (record.outcome !== 'ok') metrics().count('ProviderErrors', dimensions);
     });
     // An error line, so an alert (platform/alerts): calls to it fail fast until it half-opens.
     gateway.onCircuitOpen(() =>
