@@ -92,7 +92,9 @@ export class Metrics {
   }
 
   private series(name: string, dimensions: Dimensions, unit: Unit): Series {
-    const key = JSON.stringify(dimensions);
+    // On every request: a plain concatenation, not JSON.stringify.
+    let key = '';
+    for (const dimension in dimensions) key += `${dimension}\u0000${dimensions[dimension]}\u0000`;
     let group = this.groups.get(key);
     if (!group) this.groups.set(key, (group = { dimensions, series: new Map() }));
     let series = group.series.get(name);
