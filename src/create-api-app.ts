@@ -8,7 +8,7 @@ import { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module.js';
 import { describeRoutes } from './platform/http/route-table.js';
-import { metrics } from './platform/metrics/metrics.js';
+import { type Metrics, metrics } from './platform/metrics/metrics.js';
 import { SecurityWatch, setSecurityWatch } from './platform/alerts/security-watch.js';
 import type { AppConfig } from './config/config.js';
 import { PinoNestLogger } from './platform/logging/nest-logger.js';
@@ -74,13 +74,17 @@ class RequestLogController extends LogController {
 }
 
 /** Requests, their latency and their errors, by route class (EMF metrics, once a minute). */
+const requestMetrics = new WeakMap<Metrics, Map<string, ReturnType<Metrics['handle']>>>();
 function recordRequest(routeClass: string, status: number, ms: number): void {
   const sink = metrics();
-  const dimensions = { RouteClass: routeClass };
-  sink.count('Requests', dimensions);
-  sink.time('Latency', dimensions, ms);
-  if (status >= 500) sink.count('ServerErrors', dimensions);
-  else if (status >= 400) sink.count('ClientErrors', dimensions);
+  let handles = requestMetrics.get(sink);
+  if (!handles) requestMetrics.set(sink, (handles = new Map()));
+  let handle = handles.get(routeClass);
+  if (!handle) handles.set(routeClass, (handle = sink.handle({ RouteClass: routeClass })));
+  handle.count('Requests');
+  handle.time('Latency', ms);
+  if (status >= 500) handle.count('ServerErrors');
+  else if (status >= 400) handle.count('ClientErrors');
 }
 
 /** The version in package.json, which the image ships beside dist/. */

@@ -48,27 +48,53 @@ export class Metrics {
   constructor(private readonly random: () => number = Math.random) {}
 
   count(name: string, dimensions: Dimensions, by = 1): void {
-    const series = this.series(name, dimensions, 'Count');
-    series.sum += by;
-    series.seen += 1;
+    this.handle(dimensions).count(name, by);
   }
 
   /** A duration in milliseconds (latency, a job's run). */
   time(name: string, dimensions: Dimensions, ms: number): void {
-    const series = this.series(name, dimensions, 'Milliseconds');
-    series.seen += 1;
-    if (series.values.length < MAX_VALUES) series.values.push(ms);
-    else {
-      // Reservoir sampling: every value had the same chance to be among the 100 sent.
-      const slot = Math.floor(this.random() * series.seen);
-      if (slot < MAX_VALUES) series.values[slot] = ms;
-    }
+    this.handle(dimensions).time(name, ms);
+  }
+
+  /**
+   * One set of dimensions, to count and time under without finding it again (the request path
+   * keeps one per route class). It stays valid across flushes.
+   */
+  handle(dimensions: Dimensions): {
+    count(name: string, by?: number): void;
+    time(name: string, ms: number): void;
+  } {
+    const group = this.group(dimensions);
+    const series = (name: string, unit: Unit) => {
+      let found = group.series.get(name);
+      if (!found) group.series.set(name, (found = { unit, sum: 0, values: [], seen: 0 }));
+      return found;
+    };
+    return {
+      count: (name, by = 1) => {
+        const s = series(name, 'Count');
+        s.sum += by;
+        s.seen += 1;
+      },
+      time: (name, ms) => {
+        const s = series(name, 'Milliseconds');
+        s.seen += 1;
+        if (s.values.length < MAX_VALUES) s.values.push(ms);
+        else {
+          // Reservoir sampling: every value had the same chance to be among the 100 sent.
+          const slot = Math.floor(this.random() * s.seen);
+          if (slot < MAX_VALUES) s.values[slot] = ms;
+        }
+      },
+    };
   }
 
   /** The documents of what was counted since the last flush, which starts a new minute. */
   flush(now = Date.now()): EmfDocument[] {
     const documents: EmfDocument[] = [];
-    for (const { dimensions, series } of this.groups.values()) {
+    for (const { dimensions, series: all } of this.groups.values()) {
+      const series = new Map([...all].filter(([, s]) => s.seen > 0));
+      if (series.size === 0) continue;
       const document: EmfDocument = {
         _aws: {
           Timestamp: now,
@@ -86,20 +112,21 @@ export class Metrics {
         document[name] = s.unit === 'Count' ? s.sum : s.values.map((v) => Math.round(v * 10) / 10);
       }
       documents.push(document);
+      for (const s of all.values()) {
+        s.sum = 0;
+        s.values = [];
+        s.seen = 0;
+      }
     }
-    this.groups.clear();
     return documents;
   }
 
-  private series(name: string, dimensions: Dimensions, unit: Unit): Series {
-    // On every request: a plain concatenation, not JSON.stringify.
+  private group(dimensions: Dimensions) {
     let key = '';
     for (const dimension in dimensions) key += `${dimension}\u0000${dimensions[dimension]}\u0000`;
     let group = this.groups.get(key);
-    if (!group) this.groups.set(key, (group = { dimensions, series: new Map() }));
-    let series = group.series.get(name);
-    if (!series) group.series.set(name, (series = { unit, sum: 0, values: [], seen: 0 }));
-    return series;
+    if (!group) this.groups.set(key, (group = { dimensions, series: new Map<string, Series>() }));
+    return group;
   }
 }
 
