@@ -24,25 +24,12 @@ import { AlertPipeline } from './alert-pipeline.js';
 import { AlertStore } from './alert-store.js';
 import { alarmEnvelope } from './cloudwatch-alarm.js';
 import { DeadLetterWatch } from './dead-letters.js';
+import { logsInsightsLink } from './logs-insights-link.js';
 
 /** The channels notices go to (Slack, AlimTalk), made by the composition root. */
 const ALERT_CHANNELS = Symbol('ALERT_CHANNELS');
 const ALERTS_CONSUMER = Symbol('ALERTS_CONSUMER');
 const DEAD_LETTERS = Symbol('DEAD_LETTERS');
-
-/** A CloudWatch Logs Insights query for a fault's lines, in the configured region and log group. */
-function logsQueryUrl(config: AppConfig) {
-  const group = config.alerts.logGroup;
-  if (!group) return undefined;
-  return ({ code, where }: { code: string; where: string }) => {
-    const query =
-      `fields @timestamp, msg, reqId, err.message | filter code = "${code}"` +
-      ` and (route = "${where}" or job = "${where.replace(/^job /, '')}")` +
-      ' | sort @timestamp desc | limit 50';
-    const detail = `~(editorString~'${encodeURIComponent(query).replace(/%/g, '*')}~source~(~'${encodeURIComponent(group).replace(/%/g, '*')}))`;
-    return `https://${config.aws.region}.console.aws.amazon.com/cloudwatch/home?region=${config.aws.region}#logsV2:logs-insights$3FqueryDetail$3D${encodeURIComponent(detail).replace(/%/g, '$')}`;
-  };
-}
 
 /**
  * The worker's alert pipeline: it consumes the alerts queue (its own consumer: an alert storm
@@ -64,7 +51,7 @@ function logsQueryUrl(config: AppConfig) {
           options: {
             groupWindowMs: config.alerts.groupWindowSeconds * 1000,
             maxNoticesPerMinute: config.alerts.maxNoticesPerMinute,
-            logsQueryUrl: logsQueryUrl(config),
+            logsQueryUrl: logsInsightsLink(config.aws.region, config.alerts.logGroup),
           },
         }),
     },
