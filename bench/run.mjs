@@ -10,6 +10,7 @@ const ALL = [
   'eligibility-latency',
   'legacy-generate',
   'migration',
+  'logging',
 ];
 const wanted = process.argv.slice(2).length ? process.argv.slice(2) : ALL;
 for (const name of wanted) {
