@@ -171,9 +171,13 @@ export class AlertStore {
       },
       { returnDocument: 'after' },
     );
-    // Events counted while the notice was out start the next group.
+    // Events counted while the notice was out start the next group; when none were, the next
+    // event opens it (only while nothing is pending: an event counted meanwhile keeps its time).
     if (updated && updated.pending <= 0) {
-      await this.fingerprints.updateOne({ _id: fingerprint }, { $set: { firstAt: null } });
+      await this.fingerprints.updateOne(
+        { _id: fingerprint, pending: { $lte: 0 } },
+        { $set: { firstAt: null } },
+      );
     }
   }
 
