@@ -30,13 +30,14 @@ describe('migrating one user', () => {
   let db: Database;
   let source: InMemorySource;
   let state: MigrationStateRepository;
+  let privacy: Awaited<ReturnType<typeof openPrivacy>>;
   let sut: UserMigration;
 
   beforeEach(async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'wm-user-migration-'));
     db = await EmbeddedDatabase.open(dir, { logger: silent, dbName: 'test' });
     await new SchemaMigrator(db, MIGRATIONS).migrate(silent);
-    const privacy = await openPrivacy(loadConfig({ DATA_DIR: dir }), db);
+    privacy = await openPrivacy(loadConfig({ DATA_DIR: dir }), db);
     state = new MigrationStateRepository(db);
     source = new InMemorySource();
     sut = new UserMigration({ source, state, writers: stageWriters(db, privacy), logger: silent });
@@ -167,10 +168,12 @@ describe('migrating one user', () => {
   });
 
   it('stops at its time budget with a partial report, and a second run goes on', async () => {
+    // A clock that moves a second per look: the writes run out of time after a few documents,
+    // while the reading (bounded by real time) has seconds.
     let t = 0;
     const partial = await sut.migrate(WORKER, {
-      budgetMs: 3,
-      now: () => new Date(Date.UTC(2026, 0, 1) + t++),
+      budgetMs: 3_000,
+      now: () => new Date(Date.UTC(2026, 0, 1) + (t += 1_000)),
     });
 
     expect(partial.outcome).toBe('partial');
@@ -180,6 +183,28 @@ describe('migrating one user', () => {
     const rest = await sut.migrate(WORKER);
     expect(rest.outcome).toBe('done');
     expect(rest.moved.length + rest.alreadyThere).toBe(8);
+  });
+
+  it('stops reading the user’s graph when its time budget runs out, and answers partial', async () => {
+    // A source whose queries never end (a huge export, a stalled read): only the budget stops it.
+    const endless = Object.assign(Object.create(source) as InMemorySource, {
+      async *select() {
+        for (let i = 0; ; i++) {
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          yield { path: `notifications/Endless${i}`, fields: { uid: WORKER } };
+        }
+      },
+    });
+    const bounded = new UserMigration({
+      source: endless,
+      state,
+      writers: stageWriters(db, privacy),
+      logger: silent,
+    });
+
+    const report = await bounded.migrate(WORKER, { budgetMs: 100 });
+
+    expect(report).toMatchObject({ outcome: 'partial', moved: [] });
   });
 
   it('reports what it could not move with its path and code, and moves the rest', async () => {

@@ -120,7 +120,27 @@ export class UserMigration {
       report.outcome = 'not_found';
       return finish();
     }
-    const graph = await this.graphOf(user, snapshot, options.signal);
+    // The budget bounds the reading of the graph too (a scan of a large export, a stalled read).
+    const budget =
+      options.budgetMs === undefined
+        ? undefined
+        : AbortSignal.timeout(Math.max(1, options.budgetMs));
+    const reading =
+      budget && options.signal
+        ? AbortSignal.any([budget, options.signal])
+        : (budget ?? options.signal);
+    let graph: SourceDoc[];
+    try {
+      graph = await this.graphOf(user, snapshot, reading);
+    } catch (error) {
+      if (!budget?.aborted || options.signal?.aborted) throw error;
+      report.outcome = 'partial';
+      this.deps.logger.info(
+        { uid, elapsedMs: now().getTime() - started.getTime() },
+        'user migration ran out of time reading the graph: the daily batch brings it',
+      );
+      return finish();
+    }
     const runId = `user:${uid}:${started.toISOString()}`;
     const states = await this.deps.state.stageStates(STAGES.map((s) => s.name));
     for (const stage of STAGES) {
