@@ -264,10 +264,7 @@ function progressOn(err: Output, json: boolean, now = () => Date.now()) {
 export async function migrateRunCommand(context: MigrateCommandContext): Promise<number> {
   const args = readCommandArgs(MIGRATE_RUN_COMMAND, context.argv, context);
   if ('exitCode' in args) return args.exitCode;
-  if (!context.config.migration.enabled) {
-    context.err.write('the migration is switched off (MIGRATION_ENABLED=false)\n');
-    return 3;
-  }
+  if (switchedOff(context)) return 3;
   const documents = positive(args.values.documents);
   const runMinutes = positive(args.values.minutes);
   if (documents === 'bad' || runMinutes === 'bad') {

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { fs, type FsValue, type SourceDoc } from '../firestore/value.js';
+import { refId } from '../mapping/coerce.js';
 import {
   collectionGroupOf,
   type FirestoreSource,
@@ -47,18 +48,10 @@ function refsTo(collection: string, ids: Iterable<string>): FsValue[] {
   return out;
 }
 
-/** The id a reference field names (any of the three ways), if it names `collection`. */
+/** The id a reference field names, read as the writers read it (mapping/coerce.ts `refId`). */
 function idIn(collection: string, value: FsValue | undefined): string | undefined {
-  const written =
-    typeof value === 'string'
-      ? value
-      : value !== null && typeof value === 'object' && !Array.isArray(value) && 'ref' in value
-        ? value.ref
-        : undefined;
-  if (!written) return undefined;
-  const parts = written.split('/');
-  if (parts.length === 1) return written;
-  return parts.length === 2 && parts[0] === collection ? parts[1] : undefined;
+  const read = refId(collection)(value);
+  return read.ok ? read.value : undefined;
 }
 
 /** Queries on `field` for these values, in chunks a Firestore `in` takes. */

@@ -2,7 +2,13 @@ import type { Database, Document } from '../../../platform/storage/database.js';
 import { parseId } from '../../../platform/storage/ids.js';
 import { legacySourceKey } from '../../../platform/storage/legacy-copy.js';
 import type { CopyTarget, LegacySealer } from '../codec/legacy-sealer.js';
-import { canonicalText, type FsFields, type FsValue, type SourceDoc } from '../firestore/value.js';
+import {
+  canonicalHash,
+  canonicalText,
+  type FsFields,
+  type FsValue,
+  type SourceDoc,
+} from '../firestore/value.js';
 import {
   collectionGroupOf,
   type FirestoreSource,
@@ -17,7 +23,6 @@ import {
   type StageName,
   type StageWriters,
 } from './stages.js';
-import { canonicalHash } from '../firestore/value.js';
 
 /** Collections keyed by a string id (the member's Firebase uid); every other one by ObjectId. */
 const STRING_KEYED = new Set(['members', 'workers']);
