@@ -18,6 +18,8 @@ export default defineConfig({
     include: ['src/**/*.spec.ts', 'test/**/*.spec.ts', 'test/**/*.e2e-spec.ts'],
     environment: 'node',
     pool: 'forks',
+    // Every captured log line is checked against the logging policy (issue 14).
+    setupFiles: ['test/support/log-policy-setup.ts'],
     testTimeout: 20_000,
     hookTimeout: 60_000,
     env: {

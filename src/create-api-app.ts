@@ -62,6 +62,7 @@ class RequestLogController extends LogController {
     const slow = ms >= this.options.slowRequestMs;
     if (!error && !slow && !this.options.accessLog) return;
     const line = {
+      category: 'access',
       method: request.method,
       path: request.url.split('?', 1)[0],
       status: reply.statusCode,

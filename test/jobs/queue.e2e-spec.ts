@@ -1,3 +1,4 @@
+import { baseOptions } from '../../src/platform/logging/logger.js';
 import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -129,14 +130,16 @@ describe('queue consumer', () => {
       queueUrl,
       sqs,
       handlers: new QueueHandlers(),
-      logger: pino({ level: 'debug' }, logs),
+      logger: pino(baseOptions('debug', 'worker'), logs),
       waitTimeSeconds: 20,
     });
     consumer.start();
     await new Promise((resolve) => setTimeout(resolve, 300));
     await consumer.stop();
     await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(logs.lines.filter((line) => Number(line.level) >= 40)).toEqual([]);
+    expect(
+      logs.lines.filter((line) => ['warn', 'error', 'fatal'].includes(String(line.level))),
+    ).toEqual([]);
   });
 
   it('pauses between failed polls of an unreachable queue, and logs the failure once, not per poll', async () => {
@@ -151,7 +154,7 @@ describe('queue consumer', () => {
       queueUrl: 'http://127.0.0.1:9/000000000000/gone',
       sqs: unreachable,
       handlers: new QueueHandlers(),
-      logger: pino({ level: 'debug' }, logs),
+      logger: pino(baseOptions('debug', 'worker'), logs),
       waitTimeSeconds: 1,
     });
     consumer.start();
@@ -166,7 +169,11 @@ describe('queue consumer', () => {
   it('reports dead letters as an error line (an alert) when the dead-letter queue grows, once per growth', async () => {
     const { queueUrl, deadLetterQueueUrl } = await ensureQueueWithDlq(sqs, 'watched');
     const logs = new LogCapture();
-    const watch = new DeadLetterWatch({ sqs, queueUrls: [queueUrl], logger: pino({}, logs) });
+    const watch = new DeadLetterWatch({
+      sqs,
+      queueUrls: [queueUrl],
+      logger: pino(baseOptions('info', 'worker'), logs),
+    });
     const deadLetter = () =>
       sqs.send(new SendMessageCommand({ QueueUrl: deadLetterQueueUrl, MessageBody: 'poison' }));
     const errors = () => logs.lines.filter((line) => line.code === 'queue_dead_letters');
@@ -179,8 +186,8 @@ describe('queue consumer', () => {
     await watch.check();
 
     expect(errors().map((line) => [line.level, line.deadLetters])).toEqual([
-      [50, 1],
-      [50, 2],
+      ['error', 1],
+      ['error', 2],
     ]);
   });
 

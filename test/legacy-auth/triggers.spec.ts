@@ -1,3 +1,4 @@
+import { baseOptions } from '../../src/platform/logging/logger.js';
 import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseFirebaseExport } from '../../src/modules/legacy-auth/firebase-export.js';
@@ -59,7 +60,7 @@ describe('legacy-auth triggers', () => {
     createLegacyAuthTriggers({
       users,
       hashParameters: configured.length === 0 ? params : configured[0],
-      logger: pino({ level: 'info' }, logs),
+      logger: pino(baseOptions('info', 'legacy-auth'), logs),
       now: () => NOW,
     });
 

@@ -1,3 +1,4 @@
+import { baseOptions } from '../../platform/logging/logger.js';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LogCapture } from '../../../test/support/log-capture.js';
@@ -23,7 +24,7 @@ describe(checkAlimTalkTemplates.name, () => {
     const problems = await checkAlimTalkTemplates(
       clients,
       STUB_KAKAO_CHANNEL,
-      pino({ level: 'info' }, logs),
+      pino(baseOptions('info', 'worker'), logs),
     );
     expect(problems).toHaveLength(2);
     expect(logs.text()).toContain('AlimTalk not sendable');
@@ -35,7 +36,11 @@ describe(checkAlimTalkTemplates.name, () => {
     stub.control({ fail: { path: '/KakaoTalk', status: 400, body: { code: -1, message: 'x' } } });
     const logs = new LogCapture();
     await expect(
-      checkAlimTalkTemplates(clients, STUB_KAKAO_CHANNEL, pino({ level: 'info' }, logs)),
+      checkAlimTalkTemplates(
+        clients,
+        STUB_KAKAO_CHANNEL,
+        pino(baseOptions('info', 'worker'), logs),
+      ),
     ).resolves.toEqual([]);
     expect(logs.text()).toContain('could not check the AlimTalk templates');
   });
@@ -47,7 +52,7 @@ describe(checkAlimTalkTemplates.name, () => {
     const problems = await checkAlimTalkTemplates(
       clients,
       STUB_KAKAO_CHANNEL,
-      pino({ level: 'info' }, logs),
+      pino(baseOptions('info', 'worker'), logs),
     );
     expect(problems).toEqual([expect.stringMatching(/POPBILL_SENDER_NUMBER/)]);
   });

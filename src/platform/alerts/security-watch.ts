@@ -15,6 +15,11 @@ const SECURITY_CODES = new Set([
   'forbidden',
 ]);
 
+/** Whether a problem code is a security event (the security category of the logging policy). */
+export function isSecurityCode(code: string): boolean {
+  return SECURITY_CODES.has(code);
+}
+
 const WINDOW_MS = 60_000;
 
 /** Per process: the count of each kind in the current minute, and whether it was reported. */
@@ -30,7 +35,7 @@ export class SecurityWatch {
 
   /** Counts a refusal by its problem code; reports the kind when it crosses the threshold. */
   refused(code: string, logger: Pick<Logger, 'error'>): void {
-    if (!SECURITY_CODES.has(code)) return;
+    if (!isSecurityCode(code)) return;
     const now = this.now();
     if (now - this.windowStart >= WINDOW_MS) {
       this.windowStart = now;
@@ -42,7 +47,13 @@ export class SecurityWatch {
     if (count >= this.thresholdPerMinute && !this.reported.has(code)) {
       this.reported.add(code);
       logger.error(
-        { code: `security_${code}`, component: 'security', count, windowSeconds: WINDOW_MS / 1000 },
+        {
+          category: 'security',
+          component: 'security',
+          code: `security_${code}`,
+          count,
+          windowSeconds: WINDOW_MS / 1000,
+        },
         `${count} requests refused as ${code} within a minute`,
       );
     }

@@ -1,6 +1,6 @@
 import { Catch, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { securityWatch } from '../alerts/security-watch.js';
+import { isSecurityCode, securityWatch } from '../alerts/security-watch.js';
 import { PROBLEM_CONTENT_TYPE, toProblem } from './problem.js';
 import { REQUEST_ID_HEADER } from './request-lifecycle.js';
 
@@ -25,7 +25,13 @@ export function sendProblem(
       'request failed unexpectedly',
     );
   } else {
-    request.log.info({ status: problem.status, code: problem.body.code }, 'request refused');
+    const { code } = problem.body;
+    request.log.info(
+      isSecurityCode(code)
+        ? { category: 'security', status: problem.status, code }
+        : { status: problem.status, code },
+      'request refused',
+    );
     securityWatch()?.refused(problem.body.code, request.log);
   }
   if (reply.sent) return;

@@ -266,7 +266,7 @@ export class JobScheduler {
     startedAt: Date,
     controller: AbortController,
   ): Promise<JobRunResult> {
-    const log = this.log.child({ job: job.name });
+    const log = this.log.child({ category: 'job', job: job.name });
     log.info({ owner: this.owner }, 'job started');
     const renewal = setInterval(
       () => {

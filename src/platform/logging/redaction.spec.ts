@@ -118,6 +118,26 @@ describe('log redaction', () => {
     expect(lines[3]).toMatchObject({ context: { error: { type: 'RangeError' } } });
   });
 
+  it('masks what an error carries in class instances (a driver’s server description, a Map)', () => {
+    class ServerDescription {
+      address = '10.0.0.5:27017';
+      lastError = 'refused for a@example.com';
+    }
+    const error = Object.assign(new Error('server selection failed'), {
+      reason: { servers: new Map([['db-1', new ServerDescription()]]), toJSON: undefined },
+      description: new ServerDescription(),
+    });
+    const { logger, lines } = capture();
+    logger.warn({ err: error }, 'not reachable');
+    const line = JSON.stringify(lines[0]);
+    expect(line).not.toContain('a@example.com');
+    expect(lines[0]).toMatchObject({
+      err: {
+        description: { address: REDACT_CENSOR, lastError: expect.stringContaining('refused') },
+      },
+    });
+  });
+
   it('masks an error bound to a child logger', () => {
     const { logger, lines } = capture();
     logger.child({ err: new Error('for 010-1234-5678') }).info('bound');

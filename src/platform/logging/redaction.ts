@@ -48,7 +48,9 @@ const PERSONAL_KEYS = [
 
 export const REDACT_CENSOR = '[REDACTED]';
 
-const SENSITIVE = new Set<string>([...SECRET_KEYS, ...PERSONAL_KEYS].map((k) => k.toLowerCase()));
+export const SENSITIVE_KEYS: ReadonlySet<string> = new Set<string>(
+  [...SECRET_KEYS, ...PERSONAL_KEYS].map((k) => k.toLowerCase()),
+);
 const MAX_DEPTH = 8;
 
 /**
@@ -71,10 +73,29 @@ function copySerializedError(serialized: SerializedError, depth: number): Record
     if (key === 'aggregateErrors' && Array.isArray(item)) {
       copy[key] = item.map((inner: SerializedError) => copySerializedError(inner, depth + 1));
     } else {
-      copy[key] = SENSITIVE.has(key.toLowerCase()) ? REDACT_CENSOR : redact(item, depth + 1);
+      copy[key] = SENSITIVE_KEYS.has(key.toLowerCase())
+        ? REDACT_CENSOR
+        : redact(asData(item), depth + 1);
     }
   }
   return copy;
+}
+
+/**
+ * What an error carries in class instances (a driver's server description, a Map of them) as the
+ * plain data JSON would write, so redaction reaches inside: left as instances, they were written
+ * whole, their addresses and messages unmasked (the log policy's check found one). Errors, dates
+ * and bytes keep their own handling. Only errors pay this, never a request's line.
+ */
+function asData(item: unknown): unknown {
+  if (typeof item !== 'object' || item === null || Array.isArray(item)) return item;
+  if (item instanceof Error || item instanceof Date || item instanceof Uint8Array) return item;
+  if (isPlainObject(item)) return item;
+  try {
+    return JSON.parse(JSON.stringify(item)) as unknown;
+  } catch {
+    return '[unserializable]';
+  }
 }
 
 /**
@@ -110,7 +131,9 @@ export function redact(value: unknown, depth = 0): unknown {
   let copy: Record<string, unknown> | undefined;
   for (const key of Object.keys(value)) {
     const item = (value as Record<string, unknown>)[key];
-    const redacted = SENSITIVE.has(key.toLowerCase()) ? REDACT_CENSOR : redact(item, depth + 1);
+    const redacted = SENSITIVE_KEYS.has(key.toLowerCase())
+      ? REDACT_CENSOR
+      : redact(item, depth + 1);
     if (redacted !== item) {
       copy ??= { ...value };
       copy[key] = redacted;

@@ -7,7 +7,7 @@ import { metrics } from './metrics.js';
  * reads them). Answers the stop, which writes what the last minute counted.
  */
 export function startMetricsFlush(logger: Logger, everyMs = 60_000): () => void {
-  const log = logger.child({ component: 'metrics' });
+  const log = logger.child({ component: 'metrics', category: 'metrics' });
   const flush = () => {
     for (const document of metrics().flush()) log.info(document, 'metrics');
   };

@@ -1,3 +1,4 @@
+import { baseOptions } from '../logging/logger.js';
 import { describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { LogCapture } from '../../../test/support/log-capture.js';
@@ -8,7 +9,7 @@ import { ProviderGateways } from './provider-gateways.js';
 describe('ProviderGateways', () => {
   it('logs every call by its record only (a failure at warn) and reports each gateway’s state', async () => {
     const logs = new LogCapture();
-    const sut = new ProviderGateways(pino({ level: 'debug' }, logs));
+    const sut = new ProviderGateways(pino(baseOptions('debug', 'api'), logs));
     const nts = sut.track(
       new ProviderGateway('nts', {
         timeoutMs: 100,
@@ -39,13 +40,13 @@ describe('ProviderGateways', () => {
       }),
     ]);
     expect(logs.lines.find((l) => l.msg === 'provider call failed')).toMatchObject({
-      level: 40,
+      level: 'warn',
       providerCall: { provider: 'nts', operation: 'status', outcome: 'unavailable' },
     });
     expect(logs.text()).not.toContain('홍길동');
     // The circuit opening is an error line, which the alert tap makes an alert of.
     expect(logs.lines.filter((l) => l.code === 'provider_circuit_open')).toEqual([
-      expect.objectContaining({ level: 50, provider: 'nts' }),
+      expect.objectContaining({ level: 'error', provider: 'nts' }),
     ]);
   });
 

@@ -16,7 +16,7 @@ export class ProviderGateways {
   private readonly log: Logger;
 
   constructor(@InjectLogger() logger: Logger) {
-    this.log = logger.child({ component: 'provider' });
+    this.log = logger.child({ component: 'provider', category: 'provider' });
   }
 
   track(gateway: ProviderGateway): ProviderGateway {
