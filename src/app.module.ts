@@ -1,6 +1,7 @@
 import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { ConfigModule } from './config/config.module.js';
+import { AuditModule } from './platform/audit/audit.module.js';
 import type { AppConfig } from './config/config.js';
 import { IntegrationsModule } from './integrations/integrations.module.js';
 import { AssignmentsModule } from './modules/assignments/assignments.module.js';
@@ -44,6 +45,7 @@ export class AppModule {
         ConfigModule.forRoot(config),
         LoggingModule.forRoot(logger),
         StorageModule,
+        AuditModule,
         PrivacyModule,
         HttpPlatformModule,
         AuthPlatformModule,

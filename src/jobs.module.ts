@@ -1,3 +1,4 @@
+import { AuditModule } from './platform/audit/audit.module.js';
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { Logger } from 'pino';
@@ -47,6 +48,7 @@ class JobsContextModule {
         ConfigModule.forRoot(options.config),
         LoggingModule.forRoot(options.logger),
         CliDatabaseModule.forRoot(options.db),
+        AuditModule,
         PrivacyModule,
         // The providers jobs call (the NTS register for the daily re-check).
         ProviderGatewaysModule,

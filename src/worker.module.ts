@@ -1,3 +1,4 @@
+import { AuditModule } from './platform/audit/audit.module.js';
 import { Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { APP_CONFIG, ConfigModule } from './config/config.module.js';
@@ -38,6 +39,7 @@ export class WorkerModule implements OnApplicationShutdown {
         ConfigModule.forRoot(config),
         LoggingModule.forRoot(logger),
         StorageModule,
+        AuditModule,
         PrivacyModule,
         HealthChecksModule,
         BusinessStaffCheckModule,

@@ -140,6 +140,10 @@ export const envSchema = z
       )
       .default('all'),
     SLOW_REQUEST_MS: positiveInt.default(1_000),
+    // audit_events (who changed what) are kept this long: the log policy's audit retention.
+    AUDIT_RETENTION_DAYS: positiveInt
+      .min(365, { message: 'audit events are kept at least 365 days (ISMS-P log retention)' })
+      .default(730),
 
     LOGIN_THROTTLE_WINDOW_SECONDS: positiveInt.default(900),
     LOGIN_THROTTLE_MAX_PER_USERNAME: positiveInt.default(5),

@@ -30,6 +30,8 @@ export interface AppConfig {
     /** One line per completed request (failures and slow requests are logged regardless). */
     accessLog: boolean;
     slowRequestMs: number;
+    /** Days `audit_events` keeps who changed what (TTL). */
+    auditRetentionDays: number;
   };
   dataDir: string;
   database: (
@@ -234,6 +236,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       // In AWS, API Gateway's access log already has a line per request, with the same id.
       accessLog: e.ENABLE_ACCESS_LOG ?? local,
       slowRequestMs: e.SLOW_REQUEST_MS,
+      auditRetentionDays: e.AUDIT_RETENTION_DAYS,
     },
     dataDir,
     database,

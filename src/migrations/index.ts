@@ -16,6 +16,7 @@ import { migration as createMigrationState } from './1796493600000-CreateMigrati
 import { migration as createWorkerIdentityStateIndex } from './1796486400000-CreateWorkerIdentityStateIndex.js';
 import { migration as indexMigrationIssuesByPath } from './1796497200000-IndexMigrationIssuesByPath.js';
 import { migration as createAlertState } from './1796500800000-CreateAlertState.js';
+import { migration as createAuditEvents } from './1796504400000-CreateAuditEvents.js';
 
 /** Every schema migration, in any order (the migrator sorts by id). A test checks none is missing. */
 export const MIGRATIONS: readonly SchemaMigration[] = [
@@ -36,4 +37,5 @@ export const MIGRATIONS: readonly SchemaMigration[] = [
   createWorkerIdentityStateIndex,
   indexMigrationIssuesByPath,
   createAlertState,
+  createAuditEvents,
 ];

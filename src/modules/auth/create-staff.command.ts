@@ -1,3 +1,4 @@
+import { commandAudit } from '../../platform/audit/audit-log.js';
 import { z } from 'zod';
 import { createCognitoClient } from '../../platform/aws/clients.js';
 import { defineCommand, readCommandArgs, usageError } from '../../platform/process/cli-command.js';
@@ -67,6 +68,13 @@ export async function createStaff(context: CreateStaffContext): Promise<number> 
   const staff = new StaffAccounts(cognito, MembersService.open(context.db, personalData));
   const { id } = await staff.create({ ...parsed.data, temporaryPassword: password });
   context.logger.info({ memberId: id, role: parsed.data.role }, 'staff account created');
+  await commandAudit(context).record({
+    action: 'staff.account.created',
+    actor: { type: 'cli' },
+    subject: { type: 'member', id },
+    outcome: 'created',
+    details: { command: 'members create-staff', role: parsed.data.role },
+  });
   const change =
     'it must be changed at the first sign-in: POST /auth/login answers 403 ' +
     'new_password_required with a session, then POST /auth/complete-new-password';

@@ -1,3 +1,4 @@
+import { metrics } from '../../platform/metrics/metrics.js';
 import { Injectable } from '@nestjs/common';
 import type { Binary, ObjectId } from 'mongodb';
 import type { Role } from '../../platform/auth/principal.js';
@@ -335,6 +336,14 @@ export class BusinessesRepository {
       expectedVersion,
       await this.toUpdate(id, patch, at),
     );
+    // Verification counts (EMF): every decision and NTS check, once it is stored.
+    if (doc && patch.event) {
+      metrics().count('Verifications', {
+        Subject: 'business',
+        Action: patch.event.action,
+        By: patch.event.byRole === 'system' ? 'system' : `staff-${patch.event.method}`,
+      });
+    }
     return doc ? this.toBusiness(doc, options) : undefined;
   }
 

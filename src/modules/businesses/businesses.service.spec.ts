@@ -1,3 +1,4 @@
+import { AuditLog } from '../../platform/audit/audit-log.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -64,7 +65,7 @@ describe(BusinessesService.name, () => {
   let access: StaffAccess;
   let sut: BusinessesService;
   const staffWith = (registry?: BusinessRegistry) =>
-    new StaffBusinessesService(repository, access, registry);
+    new StaffBusinessesService(repository, access, new AuditLog(db, silent, 730), registry);
 
   beforeEach(async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'wm-businesses-'));

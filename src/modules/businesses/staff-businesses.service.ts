@@ -1,3 +1,4 @@
+import { AuditLog } from '../../platform/audit/audit-log.js';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import {
   ConflictError,
@@ -42,6 +43,7 @@ export class StaffBusinessesService {
   constructor(
     private readonly businesses: BusinessesRepository,
     private readonly access: StaffAccess,
+    private readonly audit: AuditLog,
     @Optional()
     @Inject(BUSINESS_REGISTRY)
     private readonly registry?: BusinessRegistry,
@@ -177,6 +179,7 @@ export class StaffBusinessesService {
           }),
         )
       : undefined;
+    let made: VerificationEvent | undefined;
     const saved = await withRetry(async () => {
       const business = await this.require(id);
       const nts = ntsState(status, now);
@@ -207,8 +210,10 @@ export class StaffBusinessesService {
       }
       const updated = await this.businesses.update(id, business.version, patch, now);
       if (!updated) throw businessNotFound();
+      made = patch.event;
       return updated;
     });
+    await this.audited(actor, id, made);
     return mapStaffBusiness(saved);
   }
 
@@ -232,9 +237,11 @@ export class StaffBusinessesService {
     change: (business: Business) => BusinessPatch,
   ): Promise<StaffBusinessView> {
     let recorded = false;
+    let made: VerificationEvent | undefined;
     const saved = await withRetry(async () => {
       const business = await this.require(id);
       const patch = change(business);
+      made = patch.event;
       if (!recorded) {
         await this.access.record(actor, {
           action: 'update',
@@ -248,7 +255,29 @@ export class StaffBusinessesService {
       if (!updated) throw businessNotFound();
       return updated;
     });
+    await this.audited(actor, id, made);
     return mapStaffBusiness(saved);
+  }
+
+  /** Who changed what (the audit category): the decision, never its free-text evidence. */
+  private async audited(actor: StaffActor, id: string, event: VerificationEvent | undefined) {
+    // At the event's own time: the decision's clock.
+    if (!event) return;
+    await this.audit.record(
+      {
+        action: `business.verification.${event.action}`,
+        actor: { type: 'staff', id: actor.id, role: actor.role },
+        subject: { type: 'business', id },
+        outcome: event.action,
+        details: {
+          method: event.method,
+          ...(event.ntsStatus ? { ntsStatus: event.ntsStatus.status } : {}),
+          evidenceLength: event.evidence.length,
+        },
+        ...(actor.requestId ? { requestId: actor.requestId } : {}),
+      },
+      event.at,
+    );
   }
 
   /**

@@ -1,3 +1,4 @@
+import { AuditModule } from '../../platform/audit/audit.module.js';
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { ConfigModule } from '../../config/config.module.js';
@@ -69,6 +70,7 @@ export class DemoSeedContextModule {
         ConfigModule.forRoot(options.config),
         LoggingModule.forRoot(options.logger),
         DemoSeedPortsModule.forRoot(options.db, options.cognito),
+        AuditModule,
         PrivacyModule,
         BusinessStaffCheckModule,
         DemoModule,

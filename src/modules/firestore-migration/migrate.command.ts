@@ -1,3 +1,4 @@
+import { commandAudit } from '../../platform/audit/audit-log.js';
 import { Presets, SingleBar } from 'cli-progress';
 import type { Privacy } from '../../privacy/privacy.js';
 import { defineCommand, readCommandArgs, usageError } from '../../platform/process/cli-command.js';
@@ -443,6 +444,17 @@ export async function migrateCleanupCommand(context: MigrateCommandContext): Pro
     retentionDays: context.config.migration.legacyRetentionDays,
   }).cleanup({ dryRun: args.values['dry-run'] ?? false, ...(stages ? { stages } : {}) });
   const refused = report.stages.some((s) => s.outcome === 'refused');
+  if (!report.dryRun) {
+    for (const s of report.stages.filter((stage) => stage.outcome === 'cleaned')) {
+      await commandAudit(context).record({
+        action: 'migration.stage.cleaned',
+        actor: { type: 'cli' },
+        subject: { type: 'migration-stage', id: s.stage },
+        outcome: s.outcome,
+        details: { command: 'migrate cleanup', documents: s.documents, copies: s.copies },
+      });
+    }
+  }
   if (args.values.json) {
     context.out.write(`${JSON.stringify(report, null, 2)}\n`);
     return refused ? 1 : 0;
@@ -480,6 +492,19 @@ export async function migrateUserCommand(context: MigrateCommandContext): Promis
       writers: stageWriters(context.db, await context.privacy()),
       logger: context.logger,
     }).migrate(uid);
+    if (report.outcome !== 'not_found') {
+      await commandAudit(context).record({
+        action: 'migration.user.migrated',
+        actor: { type: 'cli' },
+        subject: { type: 'legacy-user', id: uid },
+        outcome: report.outcome,
+        details: {
+          command: 'migrate user',
+          moved: report.moved.length,
+          failed: report.failed.length,
+        },
+      });
+    }
     if (args.values.json) {
       context.out.write(`${JSON.stringify(report, null, 2)}\n`);
       return report.outcome === 'not_found' ? 1 : 0;

@@ -1,3 +1,4 @@
+import { AuditLog } from '../../platform/audit/audit-log.js';
 import { Injectable, NotFoundException, type OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { InjectConfig } from '../../config/config.module.js';
@@ -47,6 +48,7 @@ export class FirestoreMigrationService implements LegacyDataMigration, OnApplica
     private readonly personalData: PersonalData,
     private readonly cipher: FieldCipher,
     private readonly access: StaffAccess,
+    private readonly audit: AuditLog,
   ) {
     this.state = new MigrationStateRepository(db);
   }
@@ -88,6 +90,14 @@ export class FirestoreMigrationService implements LegacyDataMigration, OnApplica
       { uid, outcome: report.outcome, moved: report.moved.length, failed: report.failed.length },
       'user migrated on demand',
     );
+    await this.audit.record({
+      action: 'migration.user.migrated',
+      actor: { type: 'staff', id: actor.id, role: actor.role },
+      subject: { type: 'legacy-user', id: uid },
+      outcome: report.outcome,
+      details: { moved: report.moved.length, failed: report.failed.length },
+      ...(actor.requestId ? { requestId: actor.requestId } : {}),
+    });
     return report;
   }
 

@@ -1,3 +1,4 @@
+import { commandAudit } from '../../platform/audit/audit-log.js';
 import { readFile } from 'node:fs/promises';
 import { MIGRATIONS } from '../../migrations/index.js';
 import { SchemaMigrator } from '../../platform/schema/schema-migrator.js';
@@ -110,6 +111,17 @@ export async function importCommand(context: ImportCommandContext): Promise<numb
     },
     'legacy users imported',
   );
+  await commandAudit(context).record({
+    action: 'legacy-auth.users.imported',
+    actor: { type: 'cli' },
+    outcome: 'imported',
+    details: {
+      command: 'legacy-auth import',
+      total: report.total,
+      ...report.stored,
+      skipped: Object.values(report.skipped).reduce((sum, n) => sum + n, 0),
+    },
+  });
   context.out.write(formatImportReport(report));
   return 0;
 }

@@ -1,3 +1,4 @@
+import { AuditLog } from '../../platform/audit/audit-log.js';
 import { Injectable } from '@nestjs/common';
 import { ConflictError, DomainError, NotFoundError } from '../../platform/errors/domain.error.js';
 import { NOTES } from '../../privacy/reveal.js';
@@ -49,6 +50,7 @@ export class StaffWorkersService {
   constructor(
     private readonly workers: WorkersRepository,
     private readonly access: StaffAccess,
+    private readonly audit: AuditLog,
   ) {}
 
   async get(actor: StaffActor, id: string): Promise<StaffWorkerView> {
@@ -317,18 +319,24 @@ export class StaffWorkersService {
     options: { plaintext?: WorkerPersonalField[]; accessReason?: string } = {},
   ): Promise<StaffWorkerView> {
     let recorded = false;
+    let made: VerificationEvent[] = [];
     const saved = await withRetry(async () => {
       // A revocation keeps the identity's evidence: notes are read as written to be written back.
       const worker = await this.require(id, { notes: true, plaintext: options.plaintext ?? [] });
-      const patch = await change(worker, (subject, action, code) => ({
-        subject,
-        action,
-        ...(code ? { code } : {}),
-        by: actor.id,
-        byRole: actor.role,
-        at: now,
-        evidence,
-      }));
+      made = [];
+      const patch = await change(worker, (subject, action, code) => {
+        const event: VerificationEvent = {
+          subject,
+          action,
+          ...(code ? { code } : {}),
+          by: actor.id,
+          byRole: actor.role,
+          at: now,
+          evidence,
+        };
+        made.push(event);
+        return event;
+      });
       if (!recorded) {
         await this.access.record(actor, {
           action: 'update',
@@ -343,6 +351,24 @@ export class StaffWorkersService {
       if (!updated) throw workerNotFound();
       return updated;
     });
+    // Who changed what (the audit category; evidence is free text, so only its length goes).
+    for (const event of made) {
+      await this.audit.record(
+        {
+          action: `worker.${kebab(event.subject)}.${event.action}`,
+          actor: { type: 'staff', id: actor.id, role: actor.role },
+          subject: { type: 'worker', id },
+          outcome: event.action,
+          details: {
+            ...(event.code ? { qualification: event.code } : {}),
+            ...(event.override ? { override: true } : {}),
+            evidenceLength: event.evidence.length,
+          },
+          ...(actor.requestId ? { requestId: actor.requestId } : {}),
+        },
+        now,
+      );
+    }
     return mapStaffWorkerView(saved);
   }
 
@@ -366,4 +392,9 @@ function valueOf(worker: Worker, field: WorkerPersonalField): string | null {
     default:
       return null;
   }
+}
+
+/** `bankAccount` → `bank-account`, for audit action names. */
+function kebab(name: string): string {
+  return name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 }

@@ -1,3 +1,4 @@
+import { metrics } from '../../platform/metrics/metrics.js';
 import { Injectable } from '@nestjs/common';
 import type { Binary } from 'mongodb';
 import { ConflictError } from '../../platform/errors/domain.error.js';
@@ -271,6 +272,14 @@ export class WorkersRepository {
     const update = await this.toUpdate(id, patch, at);
     try {
       const doc = await updateWithVersion(this.collection, { _id: id }, expectedVersion, update);
+      // Verification counts (EMF): every decision, by whom it was made, once it is stored.
+      if (doc && patch.event) {
+        metrics().count('Verifications', {
+          Subject: patch.event.subject,
+          Action: patch.event.action,
+          By: verifiedBy(patch.event.byRole),
+        });
+      }
       return doc ? this.toWorker(doc, {}) : undefined;
     } catch (error) {
       throw this.mapWriteError(error);
@@ -493,4 +502,11 @@ function toFacts(
       .map((q) => ({ code: q.code, expiresAt: q.expiresAt })),
     noShows: (doc.noShows ?? []).map((n) => n.at),
   };
+}
+
+/** Who made a verification decision, as a metric's dimension (never an id). */
+function verifiedBy(role: VerificationEvent['byRole']): string {
+  if (role === 'operator' || role === 'admin') return 'staff';
+  if (role === 'worker') return 'self';
+  return role ?? 'unknown';
 }

@@ -1,3 +1,6 @@
+import { pino } from 'pino';
+import { AuditLog } from '../../platform/audit/audit-log.js';
+import { resetMetrics } from '../../platform/metrics/metrics.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -53,7 +56,11 @@ describe(WorkersService.name, () => {
     await migration.up(db);
     privacy = await openPrivacy(loadConfig({ DATA_DIR: dir }), db);
     repository = new WorkersRepository(db, privacy.personalData);
-    staff = new StaffWorkersService(repository, new StaffAccess(privacy.accessRecords));
+    staff = new StaffWorkersService(
+      repository,
+      new StaffAccess(privacy.accessRecords),
+      new AuditLog(db, pino({ level: 'silent' }), 730),
+    );
     verifier = undefined;
     build();
   });
@@ -188,6 +195,55 @@ describe(WorkersService.name, () => {
     );
     await staff.decideIdentity(OPERATOR, 'w-lee', verify, T1);
     expect((await sut.eligibilityFacts(['w-lee'])).get('w-lee')?.identityVerified).toBe(true);
+  });
+
+  it('keeps each decision that was made as an audit event (who, what, on whom) and counts it as a metric; a refused one neither', async () => {
+    const counted = resetMetrics();
+    await sut.putProfile(KIM, PROFILE, T0);
+    await sut.putProfile(LEE, { ...PROFILE, legalName: '이지원' }, T0);
+    const verify = { action: 'verify' as const, evidence: 'ID card seen', ci: 'CI-KIM==' };
+    await staff.decideIdentity(OPERATOR, 'w-kim', verify, T1);
+    await expect(staff.decideIdentity(OPERATOR, 'w-lee', verify, T1)).rejects.toThrow();
+    await staff.decideIdentity(OPERATOR, 'w-kim', { action: 'revoke', evidence: 'Wrong' }, T1);
+
+    const events = await new AuditLog(db, pino({ level: 'silent' }), 730).list();
+    const actor = { type: 'staff', id: OPERATOR.id, role: OPERATOR.role };
+    expect(
+      events.map(({ action, actor, subject, outcome, details }) => ({
+        action,
+        actor,
+        subject,
+        outcome,
+        details,
+      })),
+    ).toEqual([
+      {
+        action: 'worker.identity.revoke',
+        actor,
+        subject: { type: 'worker', id: 'w-kim' },
+        outcome: 'revoke',
+        details: { evidenceLength: 5 },
+      },
+      {
+        action: 'worker.identity.verify',
+        actor,
+        subject: { type: 'worker', id: 'w-kim' },
+        outcome: 'verify',
+        details: { evidenceLength: 12 },
+      },
+    ]);
+    const verifications = counted.flush().filter((doc) => 'Verifications' in doc);
+    expect(
+      verifications.map(({ Subject, Action, By, Verifications }) => ({
+        Subject,
+        Action,
+        By,
+        Verifications,
+      })),
+    ).toEqual([
+      { Subject: 'identity', Action: 'verify', By: 'staff', Verifications: 1 },
+      { Subject: 'identity', Action: 'revoke', By: 'staff', Verifications: 1 },
+    ]);
   });
 
   it('keeps the unique CI index the last word when two verifications race', async () => {

@@ -1,3 +1,4 @@
+import { commandAudit } from '../../platform/audit/audit-log.js';
 import { defineCommand, readCommandArgs } from '../../platform/process/cli-command.js';
 import type { DatabaseCommandContext } from '../../platform/process/command-context.js';
 import type { PersonalDataCodec } from '../personal-data/codec.js';
@@ -105,6 +106,17 @@ export async function retentionPurgeCommand(
     },
     dryRun ? 'retention purge dry run' : 'retention purge',
   );
+  if (!dryRun) {
+    await commandAudit(context).record({
+      action: 'privacy.retention.purged',
+      actor: { type: 'cli' },
+      outcome: extras.some((e) => 'error' in e) ? 'partial' : 'purged',
+      details: {
+        command: 'retention purge',
+        ...Object.fromEntries(result.classes.map((c) => [c.retentionClass, c.count])),
+      },
+    });
+  }
   context.out.write(
     values.json === true
       ? `${JSON.stringify({ ...result, extras }, null, 2)}\n`

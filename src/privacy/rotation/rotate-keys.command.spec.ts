@@ -4,7 +4,9 @@ import path from 'node:path';
 import { Binary } from 'bson';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../config/config.js';
 import { MEMBER_PERSONAL_DATA } from '../../modules/members/members.policy.js';
+import { AUDIT_EVENTS } from '../../platform/audit/audit-log.js';
 import type { Database } from '../../platform/storage/database.js';
 import { EmbeddedDatabase } from '../../platform/storage/embedded/embedded-database.js';
 import { BlindIndex } from '../crypto/blind-index.js';
@@ -21,6 +23,7 @@ interface MemberDocument {
   [field: string]: unknown;
 }
 const idOf = (i: number) => `member-${i}`;
+const config = loadConfig({ DATA_DIR: tmpdir() });
 
 describe(rotateKeysCommand.name, () => {
   let dir: string;
@@ -35,6 +38,7 @@ describe(rotateKeysCommand.name, () => {
     rotateKeysCommand({
       argv,
       logger: pino({ level: 'silent' }),
+      config,
       db,
       keys,
       codecs: [codec],
@@ -97,6 +101,7 @@ describe(rotateKeysCommand.name, () => {
       rotateKeysCommand({
         argv: ['--no-rotate'],
         logger: pino({ level: 'silent' }),
+        config,
         db,
         keys,
         codecs: [codec],
@@ -121,6 +126,20 @@ describe(rotateKeysCommand.name, () => {
     expect(out).toContain('members: 5/5');
     expect(out).toContain('done: every record is under key version 2');
     expect(err).toBe('');
+  });
+
+  it('keeps the rotation as an audit event: the CLI made data key 2 current over 1', async () => {
+    expect(await run([])).toBe(0);
+
+    expect(await db.collection(AUDIT_EVENTS).find({}).toArray()).toEqual([
+      expect.objectContaining({
+        action: 'privacy.data-key.rotated',
+        actor: { type: 'cli' },
+        subject: { type: 'data-key', id: '2' },
+        outcome: 'rotated',
+        details: { command: 'privacy rotate-keys', previous: 1 },
+      }),
+    ]);
   });
 
   it('resumes an unfinished pass for the current version instead of rotating again', async () => {

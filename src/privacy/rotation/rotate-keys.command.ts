@@ -1,3 +1,4 @@
+import { commandAudit } from '../../platform/audit/audit-log.js';
 import { defineCommand, readCommandArgs, usageError } from '../../platform/process/cli-command.js';
 import type { DatabaseCommandContext } from '../../platform/process/command-context.js';
 import type { KeyRing } from '../crypto/key-ring.js';
@@ -27,7 +28,7 @@ Exit 0 when every record is under the current version, 1 when some could not be 
 /** What the command uses of the CLI's context, plus the privacy layer's keys and codecs. */
 export interface RotateKeysCommandContext extends Pick<
   DatabaseCommandContext,
-  'argv' | 'logger' | 'db' | 'err'
+  'argv' | 'logger' | 'db' | 'err' | 'config'
 > {
   /** The ring the codecs' ciphers encrypt with. */
   keys: KeyRing;
@@ -88,6 +89,13 @@ export async function rotateKeysCommand(context: RotateKeysCommandContext): Prom
     const previous = keys.currentVersion;
     const version = await keys.rotate();
     context.logger.info({ keyVersion: version, previous }, 'data key rotated');
+    await commandAudit(context).record({
+      action: 'privacy.data-key.rotated',
+      actor: { type: 'cli' },
+      subject: { type: 'data-key', id: String(version) },
+      outcome: 'rotated',
+      details: { command: 'privacy rotate-keys', previous },
+    });
     out.write(
       `key version ${version} is now current (was ${previous}); running instances take it up ` +
         'when they next reload the key ring, and old versions keep decrypting\n',
