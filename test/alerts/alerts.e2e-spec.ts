@@ -16,10 +16,16 @@ import { installAlertSink } from '../../src/platform/alerts/alert-sink.js';
 import { setAlertSink } from '../../src/platform/alerts/alert-tap.js';
 import { AlertsWorkerModule } from '../../src/platform/alerts/alerts-worker.module.js';
 import { ScheduledJobs } from '../../src/platform/jobs/scheduled-jobs.js';
+import { JobScheduler } from '../../src/platform/jobs/scheduler.js';
+import { baseOptions } from '../../src/platform/logging/logger.js';
+import { ProviderGateway } from '../../src/platform/providers/provider-gateway.js';
+import { ProviderGateways } from '../../src/platform/providers/provider-gateways.js';
+import type { Database } from '../../src/platform/storage/database.js';
 import { envelope } from '../../src/platform/jobs/queue-message.js';
 import { LoggingModule } from '../../src/platform/logging/logging.module.js';
-import { StorageModule } from '../../src/platform/storage/storage.module.js';
+import { DATABASE, StorageModule } from '../../src/platform/storage/storage.module.js';
 import { FixturesModule } from '../support/fixtures.module.js';
+import { LogCapture } from '../support/log-capture.js';
 import { startTestApi, type TestApi } from '../support/test-api.js';
 import { until } from '../support/until.js';
 
@@ -242,6 +248,55 @@ describe('alerts: from a fault to Slack, and to the on-call phone when critical'
 
     await until(() => posted().length === 1, 15_000);
     expect(JSON.stringify(posted()[0]!.args)).toContain('api-5xx-rate');
+  });
+
+  it('posts a provider whose circuit opened, naming the provider, once', async () => {
+    // The app's own gateways and logger; the provider is a port nothing listens on.
+    const dead = `http://127.0.0.1:${await freePort()}/status`;
+    const gateway = api.app.get(ProviderGateways).track(
+      new ProviderGateway('nts', {
+        timeoutMs: 1_000,
+        retries: 0,
+        failuresToOpen: 2,
+        halfOpenAfterMs: 60_000,
+      }),
+    );
+    for (let i = 0; i < 4; i++) {
+      await expect(
+        gateway.call('status', { idempotent: true }, (signal) => fetch(dead, { signal })),
+      ).rejects.toMatchObject({ outcome: expect.any(String) });
+    }
+
+    await until(() => posted().length === 1, 15_000);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(posted()).toHaveLength(1);
+    const body = JSON.stringify(posted()[0]!.args);
+    expect(body).toContain('provider_circuit_open');
+    expect(body).toContain('provider nts');
+  });
+
+  it('posts a failed job with its name and code, once', async () => {
+    const jobs = new ScheduledJobs();
+    jobs.register({
+      name: 'monthly-report',
+      schedule: { everyMs: 3_600_000 },
+      run: () => Promise.reject(new Error('the report could not be written')),
+    });
+    const scheduler = new JobScheduler({
+      db: api.app.get<Database>(DATABASE),
+      jobs,
+      // The worker's logger: the policy's job lines, through the alert tap.
+      logger: pino(baseOptions('info', 'worker'), new LogCapture()),
+      scheduled: [],
+    });
+
+    const outcome = await scheduler.runNow('monthly-report');
+    expect(outcome).toMatchObject({ kind: 'ran', result: { status: 'failed' } });
+
+    await until(() => posted().length === 1, 15_000);
+    const body = JSON.stringify(posted()[0]!.args);
+    expect(body).toContain('job_failed');
+    expect(body).toContain('job monthly-report');
   });
 
   it('registers the flush that sends what waited, every minute', () => {
