@@ -2,6 +2,7 @@ import path from 'node:path';
 import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 import type { AppConfig } from '../../config/config.js';
 import { alertTap } from '../alerts/alert-tap.js';
+import { LineBatcher } from './line-batcher.js';
 import { redact, scrubLogArguments, serializeError } from './redaction.js';
 
 export type { Logger } from 'pino';
@@ -58,7 +59,8 @@ export function createLogger(config: AppConfig, target: LoggerTarget): Logger {
   const options = baseOptions(config.log.level, target.name);
   if (target.destination) return pino(options, target.destination);
   if (config.mode === 'aws' || !config.log.dir || config.log.level === 'silent') {
-    const stdout = pino.destination({ fd: 1, sync: true, minLength: 8192, periodicFlush: 1000 });
+    // Lines batched here, written by pino's destination one chunk at a time (line-batcher.ts).
+    const stdout = new LineBatcher(pino.destination({ fd: 1, sync: true }), 8192, 1000);
     // Whatever ends the process (process.exit, an uncaught error), the buffered lines go out.
     process.once('exit', () => stdout.flushSync());
     return pino(options, stdout);
