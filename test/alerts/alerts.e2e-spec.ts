@@ -1,7 +1,7 @@
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplicationContext } from '@nestjs/common';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigModule } from '../../src/config/config.module.js';
 import { loadConfig, type AppConfig } from '../../src/config/config.js';
@@ -22,10 +22,11 @@ import { ProviderGateway } from '../../src/platform/providers/provider-gateway.j
 import { ProviderGateways } from '../../src/platform/providers/provider-gateways.js';
 import type { Database } from '../../src/platform/storage/database.js';
 import { envelope } from '../../src/platform/jobs/queue-message.js';
-import { LoggingModule } from '../../src/platform/logging/logging.module.js';
+import { LoggingModule, ROOT_LOGGER } from '../../src/platform/logging/logging.module.js';
 import { DATABASE, StorageModule } from '../../src/platform/storage/storage.module.js';
 import { FixturesModule } from '../support/fixtures.module.js';
 import { LogCapture } from '../support/log-capture.js';
+import { PLANTED, plantedIn, plantedQuery } from '../support/planted.js';
 import { startTestApi, type TestApi } from '../support/test-api.js';
 import { until } from '../support/until.js';
 
@@ -297,6 +298,36 @@ describe('alerts: from a fault to Slack, and to the on-call phone when critical'
     const body = JSON.stringify(posted()[0]!.args);
     expect(body).toContain('job_failed');
     expect(body).toContain('job monthly-report');
+  });
+
+  it('sends none of the personal data planted in a failing request or a fatal error to Slack or the on-call phone', async () => {
+    const before = popbill.stub.inbox().length;
+    const careless = await fetch(`${api.url}/fixtures/careless?${plantedQuery()}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-contact-phone': PLANTED.phone },
+      body: JSON.stringify({
+        note: `call ${PLANTED.phone} or ${PLANTED.phoneDigits}, mail ${PLANTED.email}`,
+        member: { rrn: PLANTED.rrnDigits, contact: [PLANTED.phoneIntl] },
+        bank: `refund to ${PLANTED.account} (${PLANTED.accountDigits})`,
+      }),
+    });
+    expect(careless.status).toBe(500);
+    // A fatal line (critical: Slack and a page), its message and error quoting personal data.
+    api.app
+      .get<Logger>(ROOT_LOGGER)
+      .fatal(
+        { err: new Error(`could not reach ${PLANTED.phone} about ${PLANTED.rrn}`) },
+        `worker failed for ${PLANTED.email}`,
+      );
+
+    await until(() => delivered().length === 2 && popbill.stub.inbox().length > before, 15_000);
+    expect(JSON.stringify(delivered().map((c) => c.args))).toContain('POST /fixtures/careless');
+    expect(
+      plantedIn([
+        ...slack.received().map((call) => JSON.stringify(call.args)),
+        ...popbill.stub.inbox().map((entry) => JSON.stringify(entry)),
+      ]),
+    ).toEqual([]);
   });
 
   it('registers the flush that sends what waited, every minute', () => {

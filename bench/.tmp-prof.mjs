@@ -1,0 +1,14 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { spawn } from 'node:child_process';
+import { awsLikeEnv, freePort, load, migrate } from './lib.mjs';
+const dir = mkdtempSync(path.join(tmpdir(), 'wm-prof-'));
+const port = await freePort();
+const env = { ...awsLikeEnv(path.join(dir, 'db'), port), ENABLE_ACCESS_LOG: process.env.ACC ?? 'true' };
+migrate(env);
+const child = spawn(process.execPath, ['--cpu-prof', '--cpu-prof-interval=100', '--cpu-prof-dir=/tmp/prof', 'dist/main.js'], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+await new Promise((r) => setTimeout(r, 2500));
+load(`http://127.0.0.1:${port}/health/live`, { seconds: 8 });
+child.kill('SIGTERM');
+await new Promise((r) => child.once('exit', r));
