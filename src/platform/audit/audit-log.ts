@@ -9,8 +9,8 @@ import { newId } from '../storage/ids.js';
 export const AUDIT_EVENTS = 'audit_events';
 
 /**
- * Who changed what, as the logging policy's audit category records it: an action (`worker.
- * identity.verified`), who did it (a staff member, a member, the system, a CLI operator), what it
+ * Who changed what, as the logging policy’s audit category records it: an action (`worker.
+ * identity.verify`), who did it (a staff member, a member, the system, a CLI operator), what it
  * was done to (a type and an id), the outcome, and details that are ids, codes and counts. Never
  * personal data: a string that holds any is refused, so a careless caller fails in its tests.
  */
