@@ -15,7 +15,7 @@ export const PLANTED = {
 } as const;
 
 /** What a raw value may look like in written text (JSON-escaped or URL-encoded). */
-export function rawForms(value: string): string[] {
+function rawForms(value: string): string[] {
   return [value, encodeURIComponent(value), value.replace(/-/g, '')].filter((v) => v.length >= 8);
 }
 
