@@ -218,6 +218,38 @@ describe('EmbeddedDatabase', () => {
     ]);
   });
 
+  it('hands out no stored document from an aggregation, whatever its stages, even from the cache', async () => {
+    const things = sut.collection<Doc>('things');
+    await things.createIndex({ n: 1 }, { name: 'n' });
+    await things.insertMany([
+      { _id: 'a', n: 1, place: { city: '서울' }, tags: ['x'] },
+      { _id: 'b', n: 2, place: { city: '부산' }, tags: ['y'] },
+    ]);
+    // Read once, so the documents sit in the engine's cache.
+    await things.find({ n: { $gte: 1 } }).toArray();
+
+    const grouped = await things
+      .aggregate([
+        { $match: { n: { $gte: 1 } } },
+        { $group: { _id: '$place', tags: { $push: '$tags' } } },
+      ])
+      .toArray();
+    const projected = await things
+      .aggregate([{ $match: { n: { $gte: 1 } } }, { $project: { place: 1, tags: 1 } }])
+      .toArray();
+    for (const doc of [...grouped, ...projected] as Document[]) {
+      const place = (doc._id as Document | undefined)?.city ? doc._id : doc.place;
+      (place as Document).city = 'changed';
+      ((doc.tags as unknown[])[0] as unknown[]).push?.('changed');
+      (doc.tags as unknown[]).push('changed');
+    }
+
+    expect(await things.find({}, { sort: { _id: 1 } }).toArray()).toEqual([
+      { _id: 'a', n: 1, place: { city: '서울' }, tags: ['x'] },
+      { _id: 'b', n: 2, place: { city: '부산' }, tags: ['y'] },
+    ]);
+  });
+
   it('refuses the $lookup forms DocumentDB 5.0 lacks, and $out', async () => {
     const docs = sut.collection<Doc>('docs');
     await docs.insertOne({ _id: 1 });

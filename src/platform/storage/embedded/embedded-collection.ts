@@ -33,6 +33,17 @@ import type { CollectionTables } from './collection-tables.js';
 import { CollectionWrites, updateResult, writeErrorInfo } from './collection-writes.js';
 import { EmbeddedAggregateCursor, EmbeddedFindCursor } from './cursors.js';
 import { MINGO_OPTIONS, copyValue, storedForm } from './documents.js';
+
+/** Aggregation stages that never write into their input documents (mingo builds new ones). */
+const READ_ONLY_STAGES: ReadonlySet<string> = new Set([
+  '$match',
+  '$group',
+  '$project',
+  '$sort',
+  '$skip',
+  '$limit',
+  '$count',
+]);
 import type { EngineContext } from './engine-context.js';
 import { indexDefinition, pathValues } from './index-keys.js';
 import { EMPTY_ARRAY, encodeComponent } from './key-encoding.js';
@@ -165,17 +176,23 @@ export class EmbeddedCollection<T extends Document = Document> implements Collec
       const filter = first && '$match' in first ? (first.$match as Document) : undefined;
       const rest = filter ? pipeline.slice(1) : pipeline;
       return this.#read((meta) => {
-        // Copies: mingo's stages may write into the documents they are given.
-        const input = select(this.#tables, meta, filter, {}).docs.map((s) => copyValue(s.doc));
+        const docs = select(this.#tables, meta, filter, {}).docs;
+        // Stages that only read their input (a month's statistics: $match, $group, $project)
+        // run on the stored documents and their (smaller) output is copied; any other stage may
+        // write into what it is given, so it gets copies. Either way no caller holds a stored
+        // document.
+        const readOnly = rest.every((stage) => READ_ONLY_STAGES.has(Object.keys(stage)[0]!));
+        const input = readOnly ? docs.map((s) => s.doc) : docs.map((s) => copyValue(s.doc));
         const { catalog, tables } = this.#engine;
         // `$lookup` reads the joined collection in the same snapshot.
         const collectionResolver = (name: string): Document[] => {
           const joined = catalog.get(name);
           return joined ? Array.from(tables.all(joined), (s) => copyValue(s.doc)) : [];
         };
-        return mingo(() =>
+        const output = mingo(() =>
           new Aggregator(rest, { ...MINGO_OPTIONS, collectionResolver }).run(input),
         );
+        return readOnly ? output.map((doc) => copyValue(doc) as Document) : output;
       });
     });
   }
