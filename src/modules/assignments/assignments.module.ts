@@ -1,3 +1,4 @@
+import { EligibilityRefusalsRepository } from './eligibility-refusals.repository.js';
 import { Module } from '@nestjs/common';
 import { AccessModule } from '../access/access.module.js';
 import { BusinessesModule } from '../businesses/businesses.module.js';
@@ -34,6 +35,7 @@ import { WorkerSchedulesModule } from './worker-schedules.module.js';
   controllers: [AssignmentsController, StaffAssignmentsController],
   providers: [
     AssignmentsRepository,
+    EligibilityRefusalsRepository,
     AssignmentHolds,
     AssignmentOutcomes,
     AssignmentTransitions,

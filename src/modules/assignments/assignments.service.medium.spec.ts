@@ -1,3 +1,5 @@
+import { kstDayKey } from '../../platform/time/kst.js';
+import { EligibilityRefusalsRepository } from './eligibility-refusals.repository.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -85,6 +87,7 @@ describe(`${AssignmentsService.name} on the embedded engine`, () => {
   let workersRepository: WorkersRepository;
   let businessesRepository: BusinessesRepository;
   let shifts: ShiftsRepository;
+  let refusals: EligibilityRefusalsRepository;
   let schedules: WorkerSchedulesRepository;
   let outcomes: AssignmentOutcomes;
   let eligibility: EligibilityService;
@@ -118,15 +121,17 @@ describe(`${AssignmentsService.name} on the embedded engine`, () => {
     eligibility = new EligibilityService(workers, businesses, slots, schedules, config);
     const assignments = new AssignmentsRepository(db, privacy.personalData);
     const transitions = new AssignmentTransitions(assignments, config);
+    refusals = new EligibilityRefusalsRepository(db);
     sut = new AssignmentsService(
       assignments,
       schedules,
       transitions,
-      new ProposalHold(assignments, schedules, slots, holds, eligibility),
+      new ProposalHold(assignments, schedules, slots, holds, eligibility, refusals, silent),
       holds,
       outcomes,
       eligibility,
       new AccessService(businesses),
+      refusals,
       silent,
     );
     endings = new AssignmentEndings(assignments, transitions, holds, eligibility);
@@ -442,6 +447,26 @@ describe(`${AssignmentsService.name} on the embedded engine`, () => {
       code: 'not_eligible',
       extensions: { failures: [expect.objectContaining({ code: 'shift_full' })] },
     });
+  });
+
+  it('counts each refusal by its failing rules on its KST day, for the monthly statistics, and nothing else', async () => {
+    await eligibleWorker('w-first');
+    await eligibleWorker('w-second');
+    const shift = await postShift(START, 1);
+    await sut.propose(OWNER, shift.id, 'w-first', T0);
+
+    for (let i = 0; i < 2; i++) {
+      await expect(sut.propose(OWNER, shift.id, 'w-second', T0)).rejects.toMatchObject({
+        code: 'not_eligible',
+      });
+    }
+
+    const day = kstDayKey(T0);
+    expect(await refusals.byRule(day, '9999-12-31')).toEqual([{ rule: 'shift_full', count: 2 }]);
+    expect(await refusals.byRule('2000-01-01', day)).toEqual([]);
+    expect(
+      await db.collection('eligibility_refusals').findOne({}, { projection: { _id: 0 } }),
+    ).toEqual({ day, rule: 'shift_full', count: 2 });
   });
 
   it('ends every assignment of a cancelled shift as the system, once, however often it runs', async () => {

@@ -1,3 +1,4 @@
+import type { EligibilityRefusalsRepository } from './eligibility-refusals.repository.js';
 import type { Logger } from 'pino';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { strictFake, type StrictFake } from '../../../test/support/strict-fake.js';
@@ -132,6 +133,7 @@ describe(AssignmentsService.name, () => {
   let businesses: StrictFake<BusinessesService>;
   let workers: StrictFake<WorkersService>;
   let log: StrictFake<Pick<Logger, 'warn'>>;
+  let refusals: StrictFake<EligibilityRefusalsRepository>;
   let sut: AssignmentsService;
   let endings: AssignmentEndings;
 
@@ -150,15 +152,27 @@ describe(AssignmentsService.name, () => {
       assignments,
       loadConfig({ DATA_DIR: '/tmp/unused', LATE_CANCELLATION_HOURS: '24' }),
     );
+    // Refusals are counted; that count's own rules are the medium spec's.
+    refusals = strictFake<EligibilityRefusalsRepository>('EligibilityRefusalsRepository');
+    refusals.record.mockResolvedValue(undefined);
     sut = new AssignmentsService(
       assignments,
       schedules,
       transitions,
-      new ProposalHold(assignments, schedules, shifts, holds, eligibility),
+      new ProposalHold(
+        assignments,
+        schedules,
+        shifts,
+        holds,
+        eligibility,
+        refusals,
+        log as unknown as Logger,
+      ),
       holds,
       new AssignmentOutcomes(workers, holds),
       eligibility,
       new AccessService(businesses),
+      refusals,
       root,
     );
     endings = new AssignmentEndings(assignments, transitions, holds, eligibility);

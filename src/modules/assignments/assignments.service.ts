@@ -1,3 +1,4 @@
+import { EligibilityRefusalsRepository, notEligible } from './eligibility-refusals.repository.js';
 import { Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import type { Principal } from '../../platform/auth/principal.js';
@@ -18,7 +19,6 @@ import {
 import {
   alreadyOnShift,
   invalidHoursWorked,
-  NotEligibleError,
   shiftNotStarted,
   workersOnly,
 } from './assignments.errors.js';
@@ -51,6 +51,7 @@ export class AssignmentsService {
     private readonly outcomes: AssignmentOutcomes,
     private readonly eligibility: EligibilityService,
     private readonly access: AccessService,
+    private readonly refusals: EligibilityRefusalsRepository,
     @InjectLogger() logger: Logger,
   ) {
     this.log = logger.child({ component: 'assignments' });
@@ -60,7 +61,7 @@ export class AssignmentsService {
   async apply(principal: Principal, shiftId: string, now = new Date()): Promise<Assignment> {
     if (!principal.groups.includes('worker')) throw workersOnly();
     const { verdict, shift } = await this.eligibility.evaluate(shiftId, principal.sub, { now });
-    if (!verdict.eligible) throw new NotEligibleError(verdict);
+    if (!verdict.eligible) throw await notEligible(this.refusals, verdict, now, this.log);
     try {
       return await this.assignments.insert(
         {
@@ -116,7 +117,7 @@ export class AssignmentsService {
           assignment.workerId,
           { holding: assignment.id, now },
         );
-        if (!verdict.eligible) throw new NotEligibleError(verdict);
+        if (!verdict.eligible) throw await notEligible(this.refusals, verdict, now, this.log);
         await this.schedules.replace(
           schedule,
           schedule.entries.map((e) =>

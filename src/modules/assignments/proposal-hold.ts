@@ -1,3 +1,6 @@
+import type { Logger } from 'pino';
+import { InjectLogger } from '../../platform/logging/logging.module.js';
+import { EligibilityRefusalsRepository, notEligible } from './eligibility-refusals.repository.js';
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '../../platform/auth/principal.js';
 import { ConcurrentModificationError } from '../../platform/storage/errors.js';
@@ -5,12 +8,7 @@ import { EligibilityService } from '../eligibility/eligibility.service.js';
 import { ShiftSlots } from '../shifts/shift-slots.service.js';
 import { AssignmentHolds } from './assignment-holds.js';
 import { actorOf, changePayload, readFor } from './assignment-transitions.js';
-import {
-  alreadyOnShift,
-  assignmentChanged,
-  NotEligibleError,
-  slotRefused,
-} from './assignments.errors.js';
+import { alreadyOnShift, assignmentChanged, slotRefused } from './assignments.errors.js';
 import { changeEvent } from './assignments.events.js';
 import {
   AlreadyOnShiftError,
@@ -33,6 +31,8 @@ export class ProposalHold {
     private readonly shifts: ShiftSlots,
     private readonly holds: AssignmentHolds,
     private readonly eligibility: EligibilityService,
+    private readonly refusals: EligibilityRefusalsRepository,
+    @InjectLogger() private readonly log: Logger,
   ) {}
 
   /**
@@ -52,7 +52,7 @@ export class ProposalHold {
     const { verdict, shift, schedule } = await this.eligibility.evaluate(shiftId, workerId, {
       now,
     });
-    if (!verdict.eligible) throw new NotEligibleError(verdict);
+    if (!verdict.eligible) throw await notEligible(this.refusals, verdict, now, this.log);
     const id = application?.id ?? this.assignments.newId();
     const entry = {
       assignmentId: id,
