@@ -29,6 +29,8 @@ WORKDIR /app
 COPY --from=production-deps --chown=root:root /app/node_modules node_modules
 COPY --from=build --chown=root:root /app/dist dist
 COPY --chown=root:root package.json ./
+# The Korean font the report charts are drawn with (src/modules/statistics/report-files).
+COPY --chown=root:root assets assets
 # The code is owned by root and read-only to the process, which runs as the unprivileged `node`.
 USER node
 EXPOSE 3000

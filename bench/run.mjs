@@ -11,6 +11,7 @@ const ALL = [
   'legacy-generate',
   'migration',
   'logging',
+  'stats',
 ];
 const wanted = process.argv.slice(2).length ? process.argv.slice(2) : ALL;
 for (const name of wanted) {

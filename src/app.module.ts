@@ -1,3 +1,4 @@
+import { StatisticsRoutesModule } from './modules/statistics/statistics.module.js';
 import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { ConfigModule } from './config/config.module.js';
@@ -34,6 +35,8 @@ export const FEATURE_MODULES: Type[] = [
   AssignmentsModule,
   // Composition-level: its routes answer 404 while MIGRATION_ENABLED=false.
   FirestoreMigrationModule,
+  // The operator routes of the monthly statistics (the worker's job produces them).
+  StatisticsRoutesModule,
 ];
 
 @Module({})

@@ -1,6 +1,10 @@
 import 'reflect-metadata';
 import { DEV_INBOX_COMMAND, devInboxCommand } from './integrations/popbill/stub/inbox.command.js';
-import { openJobs } from './jobs.module.js';
+import { openJobs, openStatistics } from './jobs.module.js';
+import {
+  STATS_MONTHLY_COMMAND,
+  statsMonthlyCommand,
+} from './modules/statistics/stats-monthly.command.js';
 import { MIGRATIONS } from './migrations/index.js';
 import { CREATE_STAFF_COMMAND, createStaff } from './modules/auth/create-staff.command.js';
 import {
@@ -267,6 +271,9 @@ when all is well, 1 naming each problem, 2 on any other database.`,
       process.off('SIGINT', abort);
     });
   }),
+  'stats monthly': withDatabaseCommand(STATS_MONTHLY_COMMAND, (context) =>
+    statsMonthlyCommand({ ...context, openStatistics: () => openStatistics(context) }),
+  ),
   'demo seed': {
     spec: DEMO_SEED_COMMAND,
     run: (context) => {

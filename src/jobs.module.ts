@@ -1,8 +1,11 @@
+import { MonthlyStatisticsService } from './modules/statistics/monthly-statistics.service.js';
+import { SlackStatsNotifier } from './integrations/slack/slack-stats-notifier.js';
+import { StatisticsModule } from './modules/statistics/statistics.module.js';
 import { AuditModule } from './platform/audit/audit.module.js';
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { Logger } from 'pino';
-import { ConfigModule } from './config/config.module.js';
+import { APP_CONFIG, ConfigModule } from './config/config.module.js';
 import type { AppConfig } from './config/config.js';
 import { IntegrationsModule } from './integrations/integrations.module.js';
 import { AssignmentJobsModule } from './modules/assignments/assignment-jobs.module.js';
@@ -20,10 +23,26 @@ import { PrivacyModule } from './privacy/privacy.module.js';
 
 /**
  * Every module that registers a named job. The worker imports them and runs the jobs on their
- * schedules; `cli jobs run` builds them to run one. The monthly statistics and the retention
- * purge join here.
+ * schedules; `cli jobs run` builds them to run one. The retention purge joins here.
  */
-export const JOB_MODULES = [AssignmentJobsModule, BusinessJobsModule, MigrationJobsModule];
+export const JOB_MODULES = [
+  AssignmentJobsModule,
+  BusinessJobsModule,
+  MigrationJobsModule,
+  // `stats-monthly`, announcing each month on Slack when Slack is configured.
+  StatisticsModule.forRoot({
+    notifier: {
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) =>
+        config.alerts.slack
+          ? new SlackStatsNotifier({
+              ...config.alerts.slack,
+              statsChannel: config.stats.slackChannel,
+            })
+          : undefined,
+    },
+  }),
+];
 
 /** The CLI's open database, as the context's `DATABASE` (it must not open a second one). */
 @Global()
@@ -67,9 +86,23 @@ export async function openJobs(options: {
   logger: Logger;
   db: Database;
 }): Promise<{ jobs: ScheduledJobs; close(): Promise<void> }> {
-  const app = await NestFactory.createApplicationContext(JobsContextModule.forRoot(options), {
+  const app = await jobsContext(options);
+  return { jobs: app.get(ScheduledJobs), close: () => app.close() };
+}
+
+/** The monthly statistics on `db`, for `cli stats monthly` (the same context as the jobs). */
+export async function openStatistics(options: {
+  config: AppConfig;
+  logger: Logger;
+  db: Database;
+}): Promise<{ statistics: MonthlyStatisticsService; close(): Promise<void> }> {
+  const app = await jobsContext(options);
+  return { statistics: app.get(MonthlyStatisticsService), close: () => app.close() };
+}
+
+function jobsContext(options: { config: AppConfig; logger: Logger; db: Database }) {
+  return NestFactory.createApplicationContext(JobsContextModule.forRoot(options), {
     logger: new PinoNestLogger(options.logger),
     abortOnError: false,
   });
-  return { jobs: app.get(ScheduledJobs), close: () => app.close() };
 }

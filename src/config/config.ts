@@ -108,6 +108,8 @@ export interface AppConfig {
   identity: IdentityConfig;
   /** The Firestore migration: on or off, its source, a run's quota (migration-config.ts). */
   migration: MigrationConfig;
+  /** The monthly statistics (modules/statistics): the Slack channel they are announced in. */
+  stats: { slackChannel: string | undefined };
   alerts: {
     /**
      * Where alerts are posted on Slack (slack-config.ts): always locally (the Slack stub);
@@ -307,6 +309,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     providers,
     identity: identityConfig(e),
     migration: migrationConfig(e),
+    stats: { slackChannel: e.SLACK_STATS_CHANNEL },
     alerts: {
       slack: slackConfig(e),
       groupWindowSeconds: e.ALERTS_GROUP_WINDOW_SECONDS,

@@ -28,6 +28,13 @@ export const SLACK_ENV = {
       message: 'expected a Slack channel id (C0123ABCDE) or name (workmatch-critical)',
     })
     .optional(),
+  // Where the monthly statistics are announced; SLACK_ALERT_CHANNEL when not given.
+  SLACK_STATS_CHANNEL: z
+    .string()
+    .regex(/^([CG][A-Z0-9]{8,}|#?[a-z0-9][a-z0-9._-]{0,79})$/, {
+      message: 'expected a Slack channel id (C0123ABCDE) or name (workmatch-stats)',
+    })
+    .optional(),
   SLACK_API_URL: z
     .url({
       protocol: /^https?$/,

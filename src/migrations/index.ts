@@ -17,6 +17,7 @@ import { migration as createWorkerIdentityStateIndex } from './1796486400000-Cre
 import { migration as indexMigrationIssuesByPath } from './1796497200000-IndexMigrationIssuesByPath.js';
 import { migration as createAlertState } from './1796500800000-CreateAlertState.js';
 import { migration as createAuditEvents } from './1796504400000-CreateAuditEvents.js';
+import { migration as createStatisticsIndexes } from './1796508000000-CreateStatisticsIndexes.js';
 
 /** Every schema migration, in any order (the migrator sorts by id). A test checks none is missing. */
 export const MIGRATIONS: readonly SchemaMigration[] = [
@@ -38,4 +39,5 @@ export const MIGRATIONS: readonly SchemaMigration[] = [
   indexMigrationIssuesByPath,
   createAlertState,
   createAuditEvents,
+  createStatisticsIndexes,
 ];

@@ -37,6 +37,26 @@ export class StaffAccess {
     });
   }
 
+  /**
+   * A staff download of files that hold no personal data (the monthly statistics), recorded as
+   * an export of its dataset like any other, so every download by staff is in the access log.
+   */
+  async recordFileExport(
+    actor: StaffActor,
+    entry: { dataset: string; files: string[]; reason: string },
+  ): Promise<void> {
+    await this.records.append({
+      actor: { id: actor.id, role: actor.role },
+      ip: actor.ip,
+      action: 'export',
+      dataset: entry.dataset,
+      subjects: [],
+      fields: entry.files,
+      reason: entry.reason,
+      ...(actor.requestId === undefined ? {} : { requestId: actor.requestId }),
+    });
+  }
+
   /** Refuses (403) a reveal by a role the policy does not allow to see the fields raw. */
   assertMayReveal(actor: StaffActor, policy: PersonalDataPolicy): void {
     if (!policy.revealableBy.includes(actor.role)) {

@@ -1,3 +1,4 @@
+import { ShiftsModule } from '../../src/modules/shifts/shifts.module.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HoldsRepair, ORPHAN_GRACE_MS } from '../../src/modules/assignments/holds-repair.js';
 import { WorkerSchedulesRepository } from '../../src/modules/assignments/worker-schedules.repository.js';
@@ -40,7 +41,7 @@ describe('holds repair', () => {
     // What a crash after the first two writes of a proposal leaves: time and a slot held for an
     // assignment id that was never written.
     const schedules = api.app.get(WorkerSchedulesRepository);
-    const shifts = api.app.get(ShiftsRepository);
+    const shifts = api.app.select(ShiftsModule).get(ShiftsRepository, { strict: true });
     const orphan = newId().toHexString();
     const now = new Date();
     const schedule = await schedules.get('w-orphaned');

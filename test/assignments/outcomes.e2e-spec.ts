@@ -1,3 +1,4 @@
+import { WorkersModule } from '../../src/modules/workers/workers.module.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -110,9 +111,10 @@ describe('the worker-side record of a no-show or a completion', () => {
 
   it('records a no-show on the worker even when the API’s write of it fails, and a retry is refused without losing it', async () => {
     const assignment = await startedAssignment('w-noshow-lost');
-    vi.spyOn(api.app.get(WorkersRepository), 'addNoShow').mockRejectedValueOnce(
-      new Error('connection reset'),
-    );
+    vi.spyOn(
+      api.app.select(WorkersModule).get(WorkersRepository, { strict: true }),
+      'addNoShow',
+    ).mockRejectedValueOnce(new Error('connection reset'));
 
     const marked = await json<{ state: string }>(
       await call('POST', `/assignments/${assignment.id}/no-show`, owner),

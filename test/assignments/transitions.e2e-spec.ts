@@ -1,3 +1,5 @@
+import { AssignmentsModule } from '../../src/modules/assignments/assignments.module.js';
+import { ShiftsModule } from '../../src/modules/shifts/shifts.module.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AssignmentsRepository } from '../../src/modules/assignments/assignments.repository.js';
 import { ShiftsRepository } from '../../src/modules/shifts/shifts.repository.js';
@@ -355,7 +357,7 @@ describe('races, on cue', () => {
       await call('GET', `/shifts/${shift.id}`, owner),
       200,
     );
-    const shifts = api.app.get(ShiftsRepository);
+    const shifts = api.app.select(ShiftsModule).get(ShiftsRepository, { strict: true });
     const reserve = shifts.reserveSlot.bind(shifts);
     vi.spyOn(shifts, 'reserveSlot').mockImplementationOnce(async (...args) => {
       await json(
@@ -382,7 +384,7 @@ describe('races, on cue', () => {
   it('answers 409 shift_not_open when the shift is cancelled while a proposal is decided', async () => {
     await eligibleWorker(call, worker('tr-race-cancelled'), 'tr-race-cancelled', operator);
     const shift = await postShift(call, owner, business, day(9));
-    const shifts = api.app.get(ShiftsRepository);
+    const shifts = api.app.select(ShiftsModule).get(ShiftsRepository, { strict: true });
     const reserve = shifts.reserveSlot.bind(shifts);
     vi.spyOn(shifts, 'reserveSlot').mockImplementationOnce(async (...args) => {
       await json(
@@ -408,7 +410,7 @@ describe('races, on cue', () => {
     await eligibleWorker(call, worker('tr-race-first'), 'tr-race-first', operator);
     await eligibleWorker(call, worker('tr-race-second'), 'tr-race-second', operator);
     const shift = await postShift(call, owner, business, day(10), { headcount: 1 });
-    const shifts = api.app.get(ShiftsRepository);
+    const shifts = api.app.select(ShiftsModule).get(ShiftsRepository, { strict: true });
     const reserve = shifts.reserveSlot.bind(shifts);
     vi.spyOn(shifts, 'reserveSlot').mockImplementationOnce(async (...args) => {
       await json(
@@ -428,7 +430,9 @@ describe('races, on cue', () => {
 
   it('answers 409 assignment_changed when the assignment moves to a state the action still allows', async () => {
     const { id } = await proposal('tr-race-changed', 11);
-    const assignments = api.app.get(AssignmentsRepository);
+    const assignments = api.app
+      .select(AssignmentsModule)
+      .get(AssignmentsRepository, { strict: true });
     const change = assignments.change.bind(assignments);
     vi.spyOn(assignments, 'change').mockImplementationOnce(async (...args) => {
       // The worker accepts between the business's read of the proposal and its cancel.

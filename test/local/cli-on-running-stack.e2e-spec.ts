@@ -172,6 +172,12 @@ describe('the CLI against a running stack', () => {
     await expectOk(['retention', 'purge', '--dry-run']);
   }, 120_000);
 
+  it("produces last month's statistics on the stack's S3 and announces them on its Slack", async () => {
+    await expectOk(['stats', 'monthly'], /^\d{4}-\d{2}: (published|no activity)/m);
+    const inbox = await fetch(`http://127.0.0.1:${ports.slack}/_inbox`);
+    expect(JSON.stringify(await inbox.json())).toContain('월간 통계');
+  }, 120_000);
+
   it("runs named jobs through the worker's lease, and the worker's /health/ready shows them", async () => {
     await expectOk(['jobs', 'run', 'holds-repair'], /^holds-repair: ok in \d+ ms /m);
     // The daily NTS re-check asks the NTS stub about the demo seed's business.
@@ -204,6 +210,7 @@ describe('the CLI against a running stack', () => {
         schedule: 'daily at 03:00 KST',
         lastResult: expect.objectContaining({ status: 'ok' }) as unknown,
       }),
+      expect.objectContaining({ name: 'stats-monthly', schedule: 'daily at 06:00 KST' }),
       expect.objectContaining({ name: 'alerts-flush', schedule: 'every 1 min' }),
       expect.objectContaining({ name: 'queues-dead-letters', schedule: 'every 1 min' }),
     ]);

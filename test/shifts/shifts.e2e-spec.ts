@@ -1,3 +1,4 @@
+import { ShiftsModule } from '../../src/modules/shifts/shifts.module.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ShiftsRepository } from '../../src/modules/shifts/shifts.repository.js';
 import { TokenVerifier } from '../../src/platform/auth/token-verifier.js';
@@ -28,7 +29,7 @@ beforeAll(async () => {
   api = await startTestApi();
   api.app.get(TokenVerifier).trustKeySet(mint.jwks);
   db = api.app.get<Database>(DATABASE);
-  repository = api.app.get(ShiftsRepository);
+  repository = api.app.select(ShiftsModule).get(ShiftsRepository, { strict: true });
   bizA = await registerBusiness(api, ownerA, { name: '행복베이커리' });
   bizB = await registerBusiness(api, ownerB, { name: '강남웨딩홀' });
 });

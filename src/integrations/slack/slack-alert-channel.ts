@@ -1,12 +1,4 @@
-import {
-  type Logger,
-  LogLevel,
-  WebAPIHTTPError,
-  WebAPIPlatformError,
-  WebAPIRateLimitedError,
-  WebAPIRequestError,
-  WebClient,
-} from '@slack/web-api';
+import type { WebClient } from '@slack/web-api';
 import type { SlackAlertConfig } from '../../config/slack-config.js';
 import {
   AlertDeliveryError,
@@ -14,27 +6,11 @@ import {
   type AlertNotice,
 } from '../../platform/alerts/alert.js';
 import { alertMessage, repeatMessage } from './slack-alert-message.js';
-
-interface SlackAlertChannelOptions {
-  /** Retries of a failed call (network, 5xx) before it becomes an AlertDeliveryError; default 1. */
-  retries?: number;
-  /** Bound on one call (default 10 s): a silent Slack must not hold the worker. */
-  timeoutMs?: number;
-}
-
-/**
- * The SDK's own log goes to the console, past the JSON log and its redaction; every failure here
- * becomes an AlertDeliveryError that the pipeline logs, so the SDK says nothing.
- */
-const SILENT: Logger = {
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-  setLevel: () => undefined,
-  getLevel: () => LogLevel.ERROR,
-  setName: () => undefined,
-};
+import {
+  createSlackWebClient,
+  describeSlackFailure,
+  type SlackClientOptions,
+} from './slack-web-client.js';
 
 const METHOD = 'chat.postMessage';
 
@@ -55,18 +31,10 @@ export class SlackAlertChannel implements AlertChannel {
   readonly #channel: string;
   readonly #criticalChannel: string;
 
-  constructor(settings: SlackAlertConfig, options: SlackAlertChannelOptions = {}) {
+  constructor(settings: SlackAlertConfig, options: SlackClientOptions = {}) {
     this.#channel = settings.channel;
     this.#criticalChannel = settings.criticalChannel ?? settings.channel;
-    this.#client = new WebClient(settings.token, {
-      slackApiUrl: settings.apiUrl,
-      rejectRateLimitedCalls: true,
-      retryConfig: { retries: options.retries ?? 1, factor: 1, minTimeout: 200, maxTimeout: 200 },
-      timeout: options.timeoutMs ?? 10_000,
-      logger: SILENT,
-      // Calls go to the configured API only, whatever a method name looks like.
-      allowAbsoluteUrls: false,
-    });
+    this.#client = createSlackWebClient(settings, options);
   }
 
   async deliver(notice: AlertNotice, thread: string | undefined): Promise<{ thread?: string }> {
@@ -90,26 +58,7 @@ export class SlackAlertChannel implements AlertChannel {
   }
 }
 
-/** What went wrong, in Slack's words (its error code, the HTTP status), never a credential. */
 function deliveryError(error: unknown): AlertDeliveryError {
-  if (error instanceof WebAPIRateLimitedError) {
-    return new AlertDeliveryError(
-      `Slack rate limited ${METHOD} (retry after ${error.retryAfter} s)`,
-      error.retryAfter * 1_000,
-    );
-  }
-  if (error instanceof WebAPIPlatformError) {
-    return new AlertDeliveryError(`Slack refused ${METHOD}: ${error.data.error}`);
-  }
-  if (error instanceof WebAPIHTTPError) {
-    return new AlertDeliveryError(`Slack answered HTTP ${error.statusCode} to ${METHOD}`);
-  }
-  if (error instanceof WebAPIRequestError) {
-    const cause = error.original.cause as { code?: unknown } | undefined;
-    const reason = typeof cause?.code === 'string' ? cause.code : error.original.message;
-    return new AlertDeliveryError(`Slack could not be reached for ${METHOD}: ${reason}`);
-  }
-  // A 429 without a usable Retry-After, or anything else the client threw.
-  const message = error instanceof Error ? error.message : String(error);
-  return new AlertDeliveryError(`Slack ${METHOD} failed: ${message}`);
+  const { message, retryAfterMs } = describeSlackFailure(METHOD, error);
+  return new AlertDeliveryError(message, retryAfterMs);
 }

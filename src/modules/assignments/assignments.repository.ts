@@ -47,6 +47,16 @@ export interface Assignment {
   updatedAt: Date;
 }
 
+/** Assignments of one shift in one state, as monthly statistics count them. */
+export interface AssignmentOutcomeRow {
+  shiftId: string;
+  state: AssignmentState;
+  /** Cancelled late (within LATE_CANCELLATION_HOURS of the start). */
+  late: boolean;
+  count: number;
+  hoursWorked: number;
+}
+
 interface AssignmentDocument {
   _id: ObjectId;
   shiftId: string;
@@ -176,6 +186,45 @@ export class AssignmentsRepository {
 
   private get collection() {
     return this.db.collection<AssignmentDocument>(COLLECTION);
+  }
+
+  /**
+   * The assignments of the shifts starting in `[from, to)` (index `startsAt`), grouped by shift,
+   * state and whether a cancellation was late: their count and the hours worked (monthly
+   * statistics: a row per shift and state, not per assignment).
+   */
+  async monthOutcomes(range: { from: Date; to: Date }): Promise<AssignmentOutcomeRow[]> {
+    const rows = await this.collection
+      .aggregate<{
+        _id: { shiftId: string; state: AssignmentState; late: boolean | null };
+        count: number;
+        hours: number;
+      }>([
+        { $match: { startsAt: { $gte: range.from, $lt: range.to } } },
+        {
+          $group: {
+            _id: { shiftId: '$shiftId', state: '$state', late: '$cancellation.late' },
+            count: { $sum: 1 },
+            hours: { $sum: { $ifNull: ['$hoursWorked', 0] } },
+          },
+        },
+      ])
+      .toArray();
+    return rows.map((row) => ({
+      shiftId: row._id.shiftId,
+      state: row._id.state,
+      late: row._id.late === true,
+      count: row.count,
+      hoursWorked: row.hours,
+    }));
+  }
+
+  /** Applications made in `[from, to)` (index `createdAt`): assignments a worker applied for. */
+  countApplications(range: { from: Date; to: Date }): Promise<number> {
+    return this.collection.countDocuments({
+      createdAt: { $gte: range.from, $lt: range.to },
+      origin: 'application',
+    });
   }
 
   newId(): string {

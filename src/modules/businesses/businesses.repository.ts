@@ -178,6 +178,27 @@ export class BusinessesRepository {
   }
 
   /**
+   * Verification decisions (verify, revoke) made in `[from, to)`, from the businesses' histories
+   * (monthly statistics; multikey index `history.at`); NTS checks that changed nothing are not
+   * decisions.
+   */
+  async verificationDecisions(range: {
+    from: Date;
+    to: Date;
+  }): Promise<{ action: 'verify' | 'revoke'; count: number }[]> {
+    const within = { $gte: range.from, $lt: range.to };
+    const rows = await this.collection
+      .aggregate<{ _id: 'verify' | 'revoke'; count: number }>([
+        { $match: { 'history.at': within } },
+        { $unwind: '$history' },
+        { $match: { 'history.at': within, 'history.action': { $in: ['verify', 'revoke'] } } },
+        { $group: { _id: '$history.action', count: { $sum: 1 } } },
+      ])
+      .toArray();
+    return rows.map((row) => ({ action: row._id, count: row.count }));
+  }
+
+  /**
    * A business from the old app (the Firestore migration), under the id the migration derived
    * from its source path: written, or left as it is when it already holds this source copy
    * (legacy-copy.ts). Its number is sealed and blind-indexed as ever: a number another business

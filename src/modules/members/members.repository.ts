@@ -91,6 +91,17 @@ export class MembersRepository {
     return this.db.collection<MemberDocument>(COLLECTION);
   }
 
+  /** Members created in `[from, to)`, by role (monthly statistics; index `createdAt`). */
+  async signUpsByRole(range: { from: Date; to: Date }): Promise<{ role: Role; count: number }[]> {
+    const rows = await this.collection
+      .aggregate<{ _id: Role; count: number }>([
+        { $match: { createdAt: { $gte: range.from, $lt: range.to } } },
+        { $group: { _id: '$role', count: { $sum: 1 } } },
+      ])
+      .toArray();
+    return rows.map((row) => ({ role: row._id, count: row.count }));
+  }
+
   private async toMember(doc: MemberDocument, options: ReadOptions): Promise<Member> {
     const personal = await this.personal.open(doc as unknown as Record<string, unknown>, doc._id, {
       plaintext: options.plaintext ?? [],

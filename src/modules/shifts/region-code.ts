@@ -13,27 +13,34 @@ const REGION_PREFIX = /^(?:\d{2}|\d{5}|\d{8}|\d{10})$/;
  * The 시도 codes in use (2026), including 강원특별자치도 (51, was 42) and 전북특별자치도 (52, was
  * 45); the old codes stay valid because addresses recorded before the change still carry them.
  */
-const SIDO_CODES: ReadonlySet<string> = new Set([
-  '11', // 서울특별시
-  '26', // 부산광역시
-  '27', // 대구광역시
-  '28', // 인천광역시
-  '29', // 광주광역시
-  '30', // 대전광역시
-  '31', // 울산광역시
-  '36', // 세종특별자치시
-  '41', // 경기도
-  '42', // 강원도 (until 2023-06)
-  '43', // 충청북도
-  '44', // 충청남도
-  '45', // 전라북도 (until 2024-01)
-  '46', // 전라남도
-  '47', // 경상북도
-  '48', // 경상남도
-  '50', // 제주특별자치도
-  '51', // 강원특별자치도
-  '52', // 전북특별자치도
+const SIDO_NAMES: ReadonlyMap<string, string> = new Map([
+  ['11', '서울특별시'],
+  ['26', '부산광역시'],
+  ['27', '대구광역시'],
+  ['28', '인천광역시'],
+  ['29', '광주광역시'],
+  ['30', '대전광역시'],
+  ['31', '울산광역시'],
+  ['36', '세종특별자치시'],
+  ['41', '경기도'],
+  ['42', '강원도'], // until 2023-06
+  ['43', '충청북도'],
+  ['44', '충청남도'],
+  ['45', '전라북도'], // until 2024-01
+  ['46', '전라남도'],
+  ['47', '경상북도'],
+  ['48', '경상남도'],
+  ['50', '제주특별자치도'],
+  ['51', '강원특별자치도'],
+  ['52', '전북특별자치도'],
 ]);
+const SIDO_CODES: ReadonlySet<string> = new Set(SIDO_NAMES.keys());
+
+/** The 시도 of a region code (its first two digits) and its Korean name; `기타` when unknown. */
+export function sidoOf(regionCode: string): { code: string; name: string } {
+  const code = regionCode.slice(0, 2);
+  return { code, name: SIDO_NAMES.get(code) ?? '기타' };
+}
 
 export function isRegionCode(value: string): boolean {
   return REGION_CODE.test(value) && SIDO_CODES.has(value.slice(0, 2));

@@ -111,6 +111,17 @@ interface ShiftDocument {
 /** `moved`: the shift's times are no longer the ones the reservation was decided on. */
 export type SlotReservation = 'reserved' | 'full' | 'not_open' | 'not_found' | 'moved';
 
+/** A shift starting in a month, as monthly statistics count it (no personal data). */
+export interface ShiftActivityRow {
+  id: string;
+  businessId: string;
+  regionCode: string;
+  headcount: number;
+  filled: number;
+  hourlyPayKrw: number;
+  startsAt: Date;
+}
+
 /** The time window a decision about a shift was made for. */
 export interface ShiftTimes {
   startsAt: Date;
@@ -188,6 +199,43 @@ export class ShiftsRepository {
 
   private get collection() {
     return this.db.collection<ShiftDocument>(COLLECTION);
+  }
+
+  /**
+   * What monthly statistics need of the shifts starting in `[from, to)` that were not cancelled
+   * (index `startsAt`), and how many shifts were posted (created) in it, cancelled or not.
+   */
+  async monthActivity(range: { from: Date; to: Date }): Promise<{
+    shifts: ShiftActivityRow[];
+    posted: number;
+  }> {
+    const shifts = await this.collection
+      .aggregate<ShiftActivityRow & { _id: ObjectId }>([
+        {
+          $match: {
+            startsAt: { $gte: range.from, $lt: range.to },
+            status: { $ne: 'cancelled' },
+          },
+        },
+        {
+          $project: {
+            businessId: 1,
+            regionCode: '$place.regionCode',
+            headcount: 1,
+            filled: 1,
+            hourlyPayKrw: 1,
+            startsAt: 1,
+          },
+        },
+      ])
+      .toArray();
+    const posted = await this.collection.countDocuments({
+      createdAt: { $gte: range.from, $lt: range.to },
+    });
+    return {
+      shifts: shifts.map(({ _id, ...row }) => ({ ...row, id: _id.toHexString() })),
+      posted,
+    };
   }
 
   async getById(id: string): Promise<Shift | undefined> {

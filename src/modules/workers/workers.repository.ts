@@ -211,6 +211,37 @@ export class WorkersRepository {
     return this.db.collection<WorkerDocument>(COLLECTION);
   }
 
+  /**
+   * Verification decisions made in `[from, to)`, by subject and action, from the workers'
+   * histories (monthly statistics; multikey index `history.at`). The subject, action and time of
+   * an entry are stored plain; only its evidence is sealed.
+   */
+  async verificationDecisions(range: {
+    from: Date;
+    to: Date;
+  }): Promise<
+    { subject: VerificationEvent['subject']; action: VerificationEvent['action']; count: number }[]
+  > {
+    const within = { $gte: range.from, $lt: range.to };
+    const rows = await this.collection
+      .aggregate<{
+        _id: { subject: VerificationEvent['subject']; action: VerificationEvent['action'] };
+        count: number;
+      }>([
+        { $match: { 'history.at': within } },
+        { $unwind: '$history' },
+        { $match: { 'history.at': within } },
+        {
+          $group: {
+            _id: { subject: '$history.subject', action: '$history.action' },
+            count: { $sum: 1 },
+          },
+        },
+      ])
+      .toArray();
+    return rows.map((row) => ({ ...row._id, count: row.count }));
+  }
+
   async getById(id: string, options: ReadOptions = {}): Promise<Worker | undefined> {
     const doc = await this.collection.findOne({ _id: id });
     return doc ? this.toWorker(doc, options) : undefined;

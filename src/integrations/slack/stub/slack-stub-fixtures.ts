@@ -16,5 +16,7 @@ export interface SlackStubChannel {
 export const STUB_CHANNELS: readonly SlackStubChannel[] = [
   { id: 'C0ALERTS00', name: 'workmatch-alerts', member: true },
   { id: 'C0CRITICAL', name: 'workmatch-critical', member: true },
+  // The monthly statistics notice's channel.
+  { id: 'C0STATS000', name: 'workmatch-stats', member: true },
   { id: 'C0GENERAL0', name: 'general', member: false },
 ];

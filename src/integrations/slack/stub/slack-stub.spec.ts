@@ -232,3 +232,187 @@ describe('Slack stub', () => {
     ]);
   });
 });
+
+/** Bytes that are not valid UTF-8, so a body read as text would not survive. */
+const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0xff, 0xfe, 0x80]);
+
+/** files.getUploadURLExternal for `bytes`, then a raw POST of them to the upload URL. */
+async function upload(target: SlackStub, bytes: Buffer, length = bytes.length) {
+  const reserved = await call(target, 'files.getUploadURLExternal', {
+    filename: 'chart.png',
+    length,
+  });
+  const response = await fetch(String(reserved.body.upload_url), {
+    method: 'POST',
+    headers: { 'content-type': 'application/octet-stream' },
+    body: new Uint8Array(bytes),
+  });
+  return {
+    fileId: String(reserved.body.file_id),
+    status: response.status,
+    text: await response.text(),
+  };
+}
+
+describe('Slack stub file uploads', () => {
+  it('answers files.getUploadURLExternal with a file id and an upload URL on the stub itself', async () => {
+    const sut = await setUp();
+    const client = new WebClient(STUB_BOT_TOKEN, { slackApiUrl: sut.apiUrl });
+
+    const answer = await client.files.getUploadURLExternal({ filename: 'chart.png', length: 12 });
+
+    expect(answer).toMatchObject({ ok: true, file_id: expect.stringMatching(/^F[A-Z0-9]+$/) });
+    expect(answer.upload_url?.startsWith(`${sut.url}/upload/v1/`)).toBe(true);
+    expect(sut.received()[0]).toEqual({
+      method: 'files.getUploadURLExternal',
+      args: { filename: 'chart.png', length: '12' },
+      status: 200,
+    });
+  });
+
+  it('refuses files.getUploadURLExternal without a filename or a length (invalid_arguments), and a length of 0', async () => {
+    const sut = await setUp();
+    const noName = await call(sut, 'files.getUploadURLExternal', { length: 12 });
+    const noLength = await call(sut, 'files.getUploadURLExternal', { filename: 'chart.png' });
+    const notANumber = await call(sut, 'files.getUploadURLExternal', {
+      filename: 'chart.png',
+      length: 'twelve',
+    });
+    const zero = await call(sut, 'files.getUploadURLExternal', {
+      filename: 'chart.png',
+      length: 0,
+    });
+
+    expect(noName.body).toMatchObject({ ok: false, error: 'invalid_arguments' });
+    expect(noName.body.response_metadata).toEqual({
+      messages: ['[ERROR] missing required field: filename'],
+    });
+    expect(noLength.body).toMatchObject({ ok: false, error: 'invalid_arguments' });
+    expect(notANumber.body).toMatchObject({ ok: false, error: 'invalid_arguments' });
+    expect(zero.body).toEqual({ ok: false, error: 'missing_argument' });
+  });
+
+  it('keeps the bytes POSTed to the upload URL, and refuses a body of another length than reserved', async () => {
+    const sut = await setUp();
+
+    const wrong = await upload(sut, PNG, PNG.length + 1);
+    const right = await upload(sut, PNG);
+
+    expect(wrong.status).toBe(400);
+    expect(right).toMatchObject({ status: 200, text: `OK - ${PNG.length}` });
+    expect(sut.uploadedFiles()).toEqual([
+      expect.objectContaining({ id: right.fileId, filename: 'chart.png', bytes: PNG }),
+    ]);
+  });
+
+  it('answers 404 at an upload URL it never gave', async () => {
+    const sut = await setUp();
+    const response = await fetch(`${sut.url}/upload/v1/made-up`, { method: 'POST', body: 'x' });
+    expect(response.status).toBe(404);
+  });
+
+  it('completes an upload into a channel: answers the files and posts them to the inbox', async () => {
+    const sut = await setUp();
+    const { fileId } = await upload(sut, PNG);
+
+    const answer = await call(sut, 'files.completeUploadExternal', {
+      files: [{ id: fileId, title: 'November' }],
+      channel_id: 'C0STATS000',
+      initial_comment: '*Monthly* chart',
+    });
+
+    expect(answer.body).toEqual({ ok: true, files: [{ id: fileId, title: 'November' }] });
+    expect(sut.uploadedFiles()[0]).toMatchObject({
+      id: fileId,
+      title: 'November',
+      completed: true,
+      channel: 'C0STATS000',
+      initialComment: '*Monthly* chart',
+    });
+    expect(sut.inbox()[0]).toMatchObject({
+      channel: 'SLACK',
+      receiver: '#workmatch-stats',
+      text: 'Monthly chart\n[file] November',
+      receiptNum: expect.stringMatching(/^\d+\.\d{6}$/),
+    });
+  });
+
+  it('refuses to complete an unknown file id, one whose bytes never arrived, and one completed before', async () => {
+    const sut = await setUp();
+    const reserved = await call(sut, 'files.getUploadURLExternal', {
+      filename: 'chart.png',
+      length: PNG.length,
+    });
+    const { fileId } = await upload(sut, PNG);
+    const complete = (id: unknown) =>
+      call(sut, 'files.completeUploadExternal', { files: [{ id }], channel_id: 'C0STATS000' });
+
+    const unknown = await complete('F0NOSUCHFILE');
+    const notUploaded = await complete(reserved.body.file_id);
+    const first = await complete(fileId);
+    const again = await complete(fileId);
+
+    expect(unknown.body).toEqual({ ok: false, error: 'file_not_found' });
+    expect(notUploaded.body).toEqual({ ok: false, error: 'file_not_found' });
+    expect(first.body.ok).toBe(true);
+    expect(again.body).toEqual({ ok: false, error: 'file_not_found' });
+    expect(sut.inbox()).toHaveLength(1);
+  });
+
+  it('refuses files.completeUploadExternal without files, or to a channel it has not or the bot is not in', async () => {
+    const sut = await setUp();
+    const { fileId } = await upload(sut, PNG);
+    const files = [{ id: fileId }];
+
+    const noFiles = await call(sut, 'files.completeUploadExternal', { channel_id: 'C0STATS000' });
+    const notArray = await call(sut, 'files.completeUploadExternal', { files: '{"id":1}' });
+    const byName = await call(sut, 'files.completeUploadExternal', {
+      files,
+      channel_id: 'workmatch-stats',
+    });
+    const notMember = await call(sut, 'files.completeUploadExternal', {
+      files,
+      channel_id: 'C0GENERAL0',
+    });
+
+    expect(noFiles.body).toMatchObject({ ok: false, error: 'invalid_arguments' });
+    expect(notArray.body).toMatchObject({ ok: false, error: 'invalid_arguments' });
+    expect(byName.body).toEqual({ ok: false, error: 'channel_not_found' });
+    expect(notMember.body).toEqual({ ok: false, error: 'not_in_channel' });
+    expect(sut.uploadedFiles()[0]?.completed).toBe(false);
+  });
+
+  it("takes the SDK's files.uploadV2 (a multipart POST to the upload URL) end to end", async () => {
+    const sut = await setUp();
+    const client = new WebClient(STUB_BOT_TOKEN, { slackApiUrl: sut.apiUrl });
+
+    const answer = await client.files.uploadV2({
+      channel_id: 'C0STATS000',
+      file: PNG,
+      filename: 'chart.png',
+      title: 'Chart',
+      initial_comment: 'Here',
+    });
+
+    expect(answer.ok).toBe(true);
+    expect(sut.uploadedFiles()).toEqual([
+      expect.objectContaining({ bytes: PNG, title: 'Chart', channel: 'C0STATS000' }),
+    ]);
+    expect(sut.received().map((c) => c.method)).toEqual([
+      'files.getUploadURLExternal',
+      'files.completeUploadExternal',
+    ]);
+    expect(sut.received()[1]?.args.files).toEqual([
+      { id: sut.uploadedFiles()[0]?.id, title: 'Chart' },
+    ]);
+  });
+
+  it('forgets its files on reset', async () => {
+    const sut = await setUp();
+    const { fileId } = await upload(sut, PNG);
+    sut.reset();
+    const complete = await call(sut, 'files.completeUploadExternal', { files: [{ id: fileId }] });
+    expect(sut.uploadedFiles()).toEqual([]);
+    expect(complete.body).toEqual({ ok: false, error: 'file_not_found' });
+  });
+});

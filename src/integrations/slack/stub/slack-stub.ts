@@ -9,6 +9,11 @@ import {
 } from '../../stub-http.js';
 import type { InboxEntry } from '../../stub-inbox.js';
 import { type SlackStubChannel, STUB_BOT_TOKEN, STUB_CHANNELS } from './slack-stub-fixtures.js';
+import {
+  createStubFiles,
+  type SlackStubFile,
+  type SlackStubFileShare,
+} from './slack-stub-files.js';
 
 export interface SlackStubOptions {
   port?: number;
@@ -52,7 +57,12 @@ export interface SlackStub {
   received(): SlackStubCall[];
   /** The messages it posted, as the local inbox shows them, newest first. */
   inbox(): InboxEntry[];
-  /** Forgets the calls, the messages and every switch (also `POST /_reset`). */
+  /**
+   * The files whose bytes reached their upload URL, oldest first, with those bytes and, once
+   * files.completeUploadExternal finished them, their title and channel.
+   */
+  uploadedFiles(): SlackStubFile[];
+  /** Forgets the calls, the messages, the files and every switch (also `POST /_reset`). */
   reset(): void;
   close(): Promise<void>;
 }
@@ -87,12 +97,15 @@ const slackError = (error: string, status = 200) => new StubRefusal(status, { ok
 type Args = Record<string, unknown>;
 
 /**
- * A protocol-faithful Slack Web API on loopback for the alerts: `chat.postMessage` and
- * `auth.test`, form-encoded (as @slack/web-api sends) or JSON, behind the bot token (`not_authed`,
- * `invalid_auth`), with channels by id or name (`channel_not_found`, `not_in_channel`), Block Kit
- * limits (`invalid_blocks`, `invalid_blocks_format`, `msg_too_long`, `no_text`) and increasing
- * message ts. Tests make it rate limit (429 + Retry-After), fail with 503, or hang, read what it
- * received, and reset it. What it posts lands in the local inbox (the Popbill stub shows it).
+ * A protocol-faithful Slack Web API on loopback for the alerts and the monthly statistics notice:
+ * `chat.postMessage` and `auth.test`, form-encoded (as @slack/web-api sends) or JSON, behind the
+ * bot token (`not_authed`, `invalid_auth`), with channels by id or name (`channel_not_found`,
+ * `not_in_channel`), Block Kit limits (`invalid_blocks`, `invalid_blocks_format`, `msg_too_long`,
+ * `no_text`) and increasing message ts; and the external file upload (`files.getUploadURLExternal`,
+ * the upload URL on the stub itself, `files.completeUploadExternal`: slack-stub-files.ts). Tests
+ * make it rate limit (429 + Retry-After), fail with 503, or hang, read what it received (the Web
+ * API calls; the uploaded bytes apart), and reset it. What it posts lands in the local inbox (the
+ * Popbill stub shows it), a shared file as `[file] <title>` under its initial comment.
  * **[U]** Slack's answer to a `thread_ts` naming no message was not verified; the stub posts the
  * reply regardless, as it does to a thread's parent.
  */
@@ -104,6 +117,8 @@ export async function startSlackStub(options: SlackStubOptions = {}): Promise<Sl
   let calls: SlackStubCall[] = [];
   let posted: InboxEntry[] = [];
   let lastMicros = 0;
+  let url = '';
+  const files = createStubFiles({ channels, baseUrl: () => url, share: shareFile });
 
   /** `1767225600.000100`: seconds and microseconds, strictly increasing as Slack's are. */
   function nextTs(): string {
@@ -161,7 +176,24 @@ export async function startSlackStub(options: SlackStubOptions = {}): Promise<Sl
     return { ok: true, channel: channel.id, ts, message };
   }
 
+  function shareFile({ channel, initialComment, titles, threadTs }: SlackStubFileShare) {
+    const lines = titles.map((title) => `[file] ${title}`);
+    if (initialComment) lines.unshift(mrkdwnAsText(initialComment));
+    posted.push({
+      id: `slack-${posted.length + 1}`,
+      at: new Date(now()).toISOString(),
+      channel: 'SLACK',
+      receiver: `#${channel.name}`,
+      sender: BOT.userName,
+      text: lines.join('\n'),
+      thread: threadTs,
+      requestNum: undefined,
+      receiptNum: nextTs(),
+    });
+  }
+
   const methods: Record<string, (args: Args) => unknown> = {
+    ...files.methods,
     'chat.postMessage': postMessage,
     'auth.test': () => ({
       ok: true,
@@ -176,9 +208,14 @@ export async function startSlackStub(options: SlackStubOptions = {}): Promise<Sl
   };
 
   async function route(request: IncomingMessage, response: ServerResponse) {
-    const url = new URL(request.url ?? '/', 'http://stub');
-    const path = url.pathname;
+    const requestUrl = new URL(request.url ?? '/', 'http://stub');
+    const path = requestUrl.pathname;
     const httpMethod = request.method ?? 'GET';
+    // Binary, and no Web API call: read apart, before the body is taken as text.
+    if (files.isUploadPath(path)) {
+      if (applySwitches(switches, path, response)) return;
+      return files.receive(request, response, path);
+    }
     const body = httpMethod === 'POST' ? await readBody(request) : '';
     if (path === '/_control' && httpMethod === 'POST') {
       applyControl(parseControl(body));
@@ -203,7 +240,7 @@ export async function startSlackStub(options: SlackStubOptions = {}): Promise<Sl
       sendJson(response, status, value);
     };
     try {
-      call.args = httpMethod === 'POST' ? parseArgs(request, body) : searchArgs(url);
+      call.args = httpMethod === 'POST' ? parseArgs(request, body) : searchArgs(requestUrl);
       if (applySwitches(switches, path, response)) {
         call.status = response.headersSent ? response.statusCode : 0;
         return;
@@ -249,6 +286,7 @@ export async function startSlackStub(options: SlackStubOptions = {}): Promise<Sl
   function reset() {
     calls = [];
     posted = [];
+    files.reset();
     switches.fail = switches.hang = switches.malformed = null;
   }
 
@@ -263,13 +301,14 @@ export async function startSlackStub(options: SlackStubOptions = {}): Promise<Sl
     server.listen(options.port ?? 0, '127.0.0.1', resolve);
   });
   const { port } = server.address() as AddressInfo;
-  const url = `http://127.0.0.1:${port}`;
+  url = `http://127.0.0.1:${port}`;
   return {
     url,
     apiUrl: `${url}/api/`,
     control: applyControl,
     received: () => calls.map((c) => ({ ...c })),
     inbox: () => posted.toReversed(),
+    uploadedFiles: files.uploaded,
     reset,
     close: () =>
       new Promise<void>((resolve) => {
