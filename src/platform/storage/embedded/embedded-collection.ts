@@ -47,7 +47,7 @@ const READ_ONLY_STAGES: ReadonlySet<string> = new Set([
 import type { EngineContext } from './engine-context.js';
 import { indexDefinition, pathValues } from './index-keys.js';
 import { EMPTY_ARRAY, encodeComponent } from './key-encoding.js';
-import { assertSupportedPipeline, mingo, present, select } from './selection.js';
+import { assertSupportedPipeline, mingo, present, select, selectEach } from './selection.js';
 import { KeepChanges } from './sqlite-store.js';
 
 /** Bulk operations per transaction: other writers get the lock between chunks, as on a server. */
@@ -144,10 +144,9 @@ export class EmbeddedCollection<T extends Document = Document> implements Collec
   countDocuments(filter?: Filter<T>, options: CountOptions = {}): Promise<number> {
     return this.#read((meta) => {
       const empty = !filter || Object.keys(filter).length === 0;
-      const total =
-        empty && meta
-          ? this.#tables.count(meta)
-          : select(this.#tables, meta, filter, {}).docs.length;
+      let total = 0;
+      if (empty && meta) total = this.#tables.count(meta);
+      else for (const _ of selectEach(this.#tables, meta, filter)) total++;
       const count = total - (options.skip ?? 0);
       return Math.max(0, options.limit ? Math.min(count, options.limit) : count);
     });
@@ -176,13 +175,14 @@ export class EmbeddedCollection<T extends Document = Document> implements Collec
       const filter = first && '$match' in first ? (first.$match as Document) : undefined;
       const rest = filter ? pipeline.slice(1) : pipeline;
       return this.#read((meta) => {
-        const docs = select(this.#tables, meta, filter, {}).docs;
         // Stages that only read their input (a month's statistics: $match, $group, $project)
-        // run on the stored documents and their (smaller) output is copied; any other stage may
-        // write into what it is given, so it gets copies. Either way no caller holds a stored
-        // document.
+        // run on the stored documents as they are read (streamed: only the groups are kept) and
+        // their (smaller) output is copied; any other stage may write into what it is given, so
+        // it gets copies. Either way no caller holds a stored document.
         const readOnly = rest.every((stage) => READ_ONLY_STAGES.has(Object.keys(stage)[0]!));
-        const input = readOnly ? docs.map((s) => s.doc) : docs.map((s) => copyValue(s.doc));
+        const input = readOnly
+          ? selectEach(this.#tables, meta, filter)
+          : select(this.#tables, meta, filter, {}).docs.map((s) => copyValue(s.doc));
         const { catalog, tables } = this.#engine;
         // `$lookup` reads the joined collection in the same snapshot.
         const collectionResolver = (name: string): Document[] => {

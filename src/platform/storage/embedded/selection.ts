@@ -65,6 +65,30 @@ export function select(
   return { docs: keyed.slice(skip, end).map((k) => k.stored), plan, counters };
 }
 
+/**
+ * The matching documents one at a time, in the plan's order, for a read that keeps none of them
+ * (a count, a read-only aggregation): a month's statistics held every matching assignment in an
+ * array before grouping them; streamed, only the groups stay. Runs inside a transaction.
+ */
+export function* selectEach(
+  tables: CollectionTables,
+  meta: CollectionMeta | undefined,
+  filter: Document | undefined,
+): Generator<Document> {
+  const criteria = filter ?? {};
+  if (!meta) {
+    compileFilter(criteria);
+    return;
+  }
+  const counters: ScanCounters = { keysExamined: 0, docsExamined: 0 };
+  const plan = choosePlan(meta, criteria, undefined, (p) => tables.estimate(p));
+  const test =
+    isIdEquality(criteria) || boundsAreExact(criteria, plan) ? undefined : compileFilter(criteria);
+  for (const stored of tables.scan(meta, plan, counters)) {
+    if (!test || test(stored.doc)) yield stored.doc;
+  }
+}
+
 export function compileFilter(filter: Document): ((doc: Document) => boolean) | undefined {
   if (Object.keys(filter).length === 0) return undefined;
   const query = mingo(() => new Query(filter, MINGO_OPTIONS));
