@@ -1,3 +1,4 @@
+import { FilesModule } from './modules/files/files.module.js';
 import { StatisticsRoutesModule } from './modules/statistics/statistics.module.js';
 import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import type { Logger } from 'pino';
@@ -37,6 +38,7 @@ export const FEATURE_MODULES: Type[] = [
   FirestoreMigrationModule,
   // The operator routes of the monthly statistics (the worker's job produces them).
   StatisticsRoutesModule,
+  FilesModule,
 ];
 
 @Module({})

@@ -110,6 +110,10 @@ const API_TAGS = [
     name: 'operator',
     description: 'For operators and admins: verifications, masked reads and audited reveals',
   },
+  {
+    name: 'files',
+    description: 'Uploaded documents and photos: presigned S3 uploads, checked bytes, downloads',
+  },
   { name: 'migration', description: 'The Firestore migration, for admins' },
   { name: 'health', description: 'Liveness and readiness for the load balancer and ECS' },
 ];

@@ -1,3 +1,4 @@
+import { FilesJobsModule } from './modules/files/files.module.js';
 import { MonthlyStatisticsService } from './modules/statistics/monthly-statistics.service.js';
 import { SlackStatsNotifier } from './integrations/slack/slack-stats-notifier.js';
 import { StatisticsModule } from './modules/statistics/statistics.module.js';
@@ -29,6 +30,8 @@ export const JOB_MODULES = [
   AssignmentJobsModule,
   BusinessJobsModule,
   MigrationJobsModule,
+  // `files-cleanup`: uploads never completed within a day.
+  FilesJobsModule,
   // `stats-monthly`, announcing each month on Slack when Slack is configured.
   StatisticsModule.forRoot({
     notifier: {

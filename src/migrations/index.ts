@@ -18,6 +18,7 @@ import { migration as indexMigrationIssuesByPath } from './1796497200000-IndexMi
 import { migration as createAlertState } from './1796500800000-CreateAlertState.js';
 import { migration as createAuditEvents } from './1796504400000-CreateAuditEvents.js';
 import { migration as createStatisticsIndexes } from './1796508000000-CreateStatisticsIndexes.js';
+import { migration as createFiles } from './1796511600000-CreateFiles.js';
 
 /** Every schema migration, in any order (the migrator sorts by id). A test checks none is missing. */
 export const MIGRATIONS: readonly SchemaMigration[] = [
@@ -40,4 +41,5 @@ export const MIGRATIONS: readonly SchemaMigration[] = [
   createAlertState,
   createAuditEvents,
   createStatisticsIndexes,
+  createFiles,
 ];

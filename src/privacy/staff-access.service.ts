@@ -38,21 +38,21 @@ export class StaffAccess {
   }
 
   /**
-   * A staff download of files that hold no personal data (the monthly statistics), recorded as
-   * an export of its dataset like any other, so every download by staff is in the access log.
+   * Staff handling of a dataset that is not a policy's collection (uploaded files, the monthly
+   * statistics), recorded like any other so every such read or download is in the access log.
    */
-  async recordFileExport(
+  async recordDataset(
     actor: StaffActor,
-    entry: { dataset: string; files: string[]; reason: string },
+    entry: Omit<StaffAccessEntry, 'policy'> & { dataset: string },
   ): Promise<void> {
     await this.records.append({
       actor: { id: actor.id, role: actor.role },
       ip: actor.ip,
-      action: 'export',
+      action: entry.action,
       dataset: entry.dataset,
-      subjects: [],
-      fields: entry.files,
-      reason: entry.reason,
+      subjects: entry.subjects,
+      fields: entry.fields,
+      reason: entry.reason ?? null,
       ...(actor.requestId === undefined ? {} : { requestId: actor.requestId }),
     });
   }

@@ -99,7 +99,7 @@ describe('cli jobs run', () => {
 
     expect(result).toMatchObject({ code: 2, out: '' });
     expect(result.err).toBe(
-      'unknown job: holds-repiar\njobs: holds-repair, businesses-nts-recheck, firestore-migration-daily, stats-monthly\n',
+      'unknown job: holds-repiar\njobs: holds-repair, businesses-nts-recheck, firestore-migration-daily, files-cleanup, stats-monthly\n',
     );
     expect(await db.collection(JOB_LEASES).countDocuments()).toBe(0);
   });

@@ -210,6 +210,7 @@ describe('the CLI against a running stack', () => {
         schedule: 'daily at 03:00 KST',
         lastResult: expect.objectContaining({ status: 'ok' }) as unknown,
       }),
+      expect.objectContaining({ name: 'files-cleanup', schedule: 'every 60 min' }),
       expect.objectContaining({ name: 'stats-monthly', schedule: 'daily at 06:00 KST' }),
       expect.objectContaining({ name: 'alerts-flush', schedule: 'every 1 min' }),
       expect.objectContaining({ name: 'queues-dead-letters', schedule: 'every 1 min' }),

@@ -107,9 +107,11 @@ export class StatisticsController {
     if (!manifest.files.some((f) => f.name === params.file)) {
       throw new NotFoundError('This file of the report', 'stats_file_not_found');
     }
-    await this.access.recordFileExport(actor, {
+    await this.access.recordDataset(actor, {
+      action: 'export',
       dataset: 'monthly_statistics',
-      files: [`${params.month}/${params.file}`],
+      subjects: [],
+      fields: [`${params.month}/${params.file}`],
       reason: '월간 통계 다운로드 (개인정보 없음)',
     });
     const now = Date.now();

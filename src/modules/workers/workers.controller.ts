@@ -106,7 +106,7 @@ export class WorkersController {
     summary:
       'Declare a qualification (e.g. health-certificate); unverified until an operator checks',
     description:
-      'The code is one of the catalogue (src/modules/qualifications/qualifications.ts); declaring it again replaces it. It counts for eligibility once an operator verifies it.',
+      'The code is one of the catalogue (src/modules/qualifications/qualifications.ts); declaring it again replaces it. It counts for eligibility once an operator verifies it. `certificateFileId` points at the evidence: one of my uploaded files, ready (404 file_not_found for any other; 409 file_not_usable when it is not a ready certificate of the right kind).',
     tags: ['workers'],
     responses: PROFILE,
     problems: [403, 404, 409],

@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { CalendarDate, KoreanPhone, MemberId, PersonName } from '../../platform/http/fields.js';
+import {
+  CalendarDate,
+  KoreanPhone,
+  MemberId,
+  ObjectIdText,
+  PersonName,
+} from '../../platform/http/fields.js';
 import { opaque } from '../../platform/http/text.js';
 import { futureKst } from '../../platform/http/examples.js';
 import { zodDto } from '../../platform/http/zod-dto.js';
@@ -41,7 +47,15 @@ export class PutBankAccountDto extends zodDto(PutBankAccount, {
 }) {}
 
 export const AddQualification = z
-  .object({ code: QualificationCode, expiresAt: Instant.optional() })
+  .object({
+    code: QualificationCode,
+    expiresAt: Instant.optional(),
+    certificateFileId: ObjectIdText.optional().meta({
+      description:
+        'An uploaded, ready file of mine (POST /files): a health_certificate for ' +
+        'health-certificate, a qualification_certificate otherwise; operators see it as evidence',
+    }),
+  })
   .strict();
 export type AddQualification = z.infer<typeof AddQualification>;
 export class AddQualificationDto extends zodDto(AddQualification, {
@@ -231,6 +245,10 @@ export const WorkerProfile = z
         expiresAt: Iso.nullable(),
         verified: z.boolean(),
         verifiedAt: Iso.nullable(),
+        certificateFileId: z.string().nullable().meta({
+          description:
+            'The uploaded certificate (GET /files/:id; operators GET /operator/files/:id)',
+        }),
       }),
     ),
     createdAt: Iso,
@@ -301,6 +319,7 @@ export function mapWorkerProfile(worker: Worker): WorkerProfile {
       expiresAt: iso(q.expiresAt),
       verified: q.verifiedAt !== undefined,
       verifiedAt: iso(q.verifiedAt),
+      certificateFileId: q.certificateFileId ?? null,
     })),
     createdAt: worker.createdAt.toISOString(),
     updatedAt: worker.updatedAt.toISOString(),

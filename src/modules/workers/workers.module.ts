@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { FilesModule } from '../files/files.module.js';
 import { IdentityCallbackController } from './identity-callback.controller.js';
 import { IdentityVerificationService } from './identity-verification.service.js';
 import { StaffWorkersController } from './staff-workers.controller.js';
@@ -14,6 +15,8 @@ import { WorkersService } from './workers.service.js';
  * decisions `cli demo seed` makes.
  */
 @Module({
+  // A qualification's certificate is one of the worker's uploaded files.
+  imports: [FilesModule],
   controllers: [WorkersController, StaffWorkersController, IdentityCallbackController],
   providers: [WorkersRepository, WorkersService, StaffWorkersService, IdentityVerificationService],
   exports: [WorkersService, StaffWorkersService],

@@ -75,6 +75,8 @@ interface Qualification {
   /** `self` (declared by the worker) or the operator who added it. */
   addedBy: string;
   addedAt: Date;
+  /** The worker's uploaded certificate (a ready file of the files module), the evidence. */
+  certificateFileId?: string;
 }
 
 export interface NoShow {

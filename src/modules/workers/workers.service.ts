@@ -1,3 +1,4 @@
+import { FilesService } from '../files/files.service.js';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { InjectConfig } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.js';
@@ -92,6 +93,7 @@ export class WorkersService {
     @Optional()
     @InjectConfig()
     config?: AppConfig,
+    @Optional() private readonly files?: FilesService,
   ) {
     this.bankCheckTtlMs = (config?.providers.bankCheckTtlDays ?? 30) * DAY_MS;
   }
@@ -264,6 +266,15 @@ export class WorkersService {
     now = new Date(),
   ): Promise<WorkerProfile> {
     const id = this.workerOf(principal);
+    if (body.certificateFileId) {
+      // Only the worker's own certificate, checked and ready (404 for anyone else's file).
+      if (!this.files) throw new Error('the files module is not wired');
+      await this.files.requireReadyOwnFile(
+        id,
+        body.certificateFileId,
+        body.code === 'health-certificate' ? 'health_certificate' : 'qualification_certificate',
+      );
+    }
     const saved = await withRetry(async () => {
       const existing = await this.requireWorker(id);
       this.assertNotWithdrawn(existing);
@@ -273,6 +284,7 @@ export class WorkersService {
         ...(body.expiresAt ? { expiresAt: body.expiresAt } : {}),
         addedBy: 'self',
         addedAt: now,
+        ...(body.certificateFileId ? { certificateFileId: body.certificateFileId } : {}),
       };
       return this.update(existing, { qualifications: [...others, declared] }, now);
     });

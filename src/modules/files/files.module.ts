@@ -1,0 +1,52 @@
+import { Module, type OnModuleInit } from '@nestjs/common';
+import { APP_CONFIG } from '../../config/config.module.js';
+import type { AppConfig } from '../../config/config.js';
+import { createS3Client } from '../../platform/aws/clients.js';
+import { ScheduledJobs } from '../../platform/jobs/scheduled-jobs.js';
+import { ScheduledJobsModule } from '../../platform/jobs/scheduler.module.js';
+import { FilesStore } from './files-store.js';
+import { FilesController, StaffFilesController } from './files.controller.js';
+import { FilesRepository } from './files.repository.js';
+import { FilesService } from './files.service.js';
+import { StubVirusScanner } from './inspection/stub-virus-scanner.js';
+import { VIRUS_SCANNER } from './inspection/virus-scan.port.js';
+
+const PROVIDERS = [
+  FilesRepository,
+  FilesService,
+  {
+    provide: FilesStore,
+    inject: [APP_CONFIG],
+    useFactory: (config: AppConfig) => new FilesStore(createS3Client(config), config.aws.s3.bucket),
+  },
+  // The only scanner there is here: a stub that says so (stub-virus-scanner.ts says why).
+  { provide: VIRUS_SCANNER, useClass: StubVirusScanner },
+];
+
+/** Uploaded files: the member and operator routes. */
+@Module({
+  controllers: [FilesController, StaffFilesController],
+  providers: PROVIDERS,
+  exports: [FilesService],
+})
+export class FilesModule {}
+
+/** The name of the job: `cli jobs run files-cleanup`. */
+const CLEANUP_JOB = 'files-cleanup';
+
+/** The worker's share: uploads never completed within a day are removed, hourly. */
+@Module({ imports: [ScheduledJobsModule], providers: PROVIDERS })
+export class FilesJobsModule implements OnModuleInit {
+  constructor(
+    private readonly jobs: ScheduledJobs,
+    private readonly files: FilesService,
+  ) {}
+
+  onModuleInit(): void {
+    this.jobs.register({
+      name: CLEANUP_JOB,
+      schedule: { everyMs: 3_600_000 },
+      run: () => this.files.cleanup(),
+    });
+  }
+}
