@@ -301,6 +301,37 @@ describe('files: presigned uploads, checked bytes, downloads', () => {
     });
   });
 
+  it('lets a business point its record at its own registration certificate, which operators see', async () => {
+    const registered = await call('POST', '/businesses', business, {
+      businessNumber: '124-81-00998',
+      name: '행복베이커리',
+      representativeName: '박서준',
+      openingDate: '2019-03-02',
+      address: '서울특별시 강남구 테헤란로 152',
+    });
+    expect(registered.status).toBe(201);
+    const { id } = (await registered.json()) as { id: string };
+    const pdf = Buffer.from('%PDF-1.4\n사업자등록증\n%%EOF\n');
+    const started = await start(business, 'business_registration', 'application/pdf', pdf.length);
+    await upload(started, pdf, 'application/pdf');
+    expect((await call('POST', `/files/${started.file.id}/complete`, business)).status).toBe(200);
+
+    const edited = await call('PATCH', `/businesses/${id}`, business, {
+      registrationCertificateFileId: started.file.id,
+    });
+    expect(edited.status).toBe(200);
+    expect(await edited.json()).toMatchObject({ registrationCertificateFileId: started.file.id });
+    const workersFile = await start(kim, 'health_certificate', 'image/png', 10);
+    const notTheirs = await call('PATCH', `/businesses/${id}`, business, {
+      registrationCertificateFileId: workersFile.file.id,
+    });
+    expect(notTheirs.status).toBe(404);
+    expect(await notTheirs.json()).toMatchObject({ code: 'file_not_found' });
+
+    const staff = await call('GET', `/operator/businesses/${id}`, operator);
+    expect(await staff.json()).toMatchObject({ registrationCertificateFileId: started.file.id });
+  });
+
   it('deletes a file for its owner: the object goes, the file is gone for everyone', async () => {
     const pdf = Buffer.from('%PDF-1.7\n%%EOF\n');
     const started = await start(kim, 'qualification_certificate', 'application/pdf', pdf.length);

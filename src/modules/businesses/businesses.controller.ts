@@ -84,7 +84,7 @@ export class BusinessesController {
   @Roles('business', 'operator', 'admin')
   @Member()
   @ApiDoc({
-    summary: 'Change a business’s name or address',
+    summary: 'Change a business’s name, address or registration certificate',
     description: `${WHO} With version, 409 business_changed when it moved on.`,
     tags: ['businesses'],
     responses: VIEW,

@@ -64,14 +64,25 @@ export const EditBusiness = z
   .object({
     name: BusinessName.optional(),
     address: Address.nullable().optional().meta({ description: 'null removes it' }),
+    registrationCertificateFileId: ObjectIdText.nullable()
+      .optional()
+      .meta({
+        description:
+          'My uploaded, ready business_registration file (POST /files), the certificate operators ' +
+          'verify against; null removes it',
+      }),
     version: z.number().int().min(0).optional().meta({
       description: 'The version read; a business changed since is 409 business_changed',
     }),
   })
   .strict()
-  .refine((v) => v.name !== undefined || v.address !== undefined, {
-    message: 'Give name or address.',
-  });
+  .refine(
+    (v) =>
+      v.name !== undefined ||
+      v.address !== undefined ||
+      v.registrationCertificateFileId !== undefined,
+    { message: 'Give name, address or registrationCertificateFileId.' },
+  );
 export type EditBusiness = z.infer<typeof EditBusiness>;
 export class EditBusinessDto extends zodDto(EditBusiness, {
   example: () => ({
@@ -151,6 +162,10 @@ export const BusinessView = z
     name: z.string(),
     openingDate: z.string(),
     address: z.string().nullable(),
+    registrationCertificateFileId: z.string().nullable().meta({
+      description:
+        'The registration certificate (GET /files/:id; operators GET /operator/files/:id)',
+    }),
     ntsStatus: z
       .object({
         status: NtsStatusName,
@@ -226,6 +241,7 @@ export function mapBusiness(b: Business): BusinessView {
     name: b.name,
     openingDate: b.openingDate,
     address: b.address ?? null,
+    registrationCertificateFileId: b.registrationCertificateFileId ?? null,
     ntsStatus: b.nts
       ? {
           status: b.nts.status,

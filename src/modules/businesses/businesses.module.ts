@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { FilesModule } from '../files/files.module.js';
 import { BusinessesController } from './businesses.controller.js';
 import { BusinessesRepository } from './businesses.repository.js';
 import { BusinessesService } from './businesses.service.js';
@@ -13,6 +14,8 @@ import { StaffBusinessesService } from './staff-businesses.service.js';
  * for the operator's decisions `cli demo seed` makes.
  */
 @Module({
+  // The registration certificate is one of the owner's uploaded files.
+  imports: [FilesModule],
   controllers: [BusinessesController, StaffBusinessesController],
   providers: [BusinessesRepository, BusinessesService, StaffBusinessesService],
   exports: [BusinessesService, StaffBusinessesService],

@@ -77,6 +77,8 @@ export interface Business {
   /** 개업일자 `YYYY-MM-DD`. */
   openingDate: string;
   address: string | undefined;
+  /** The uploaded registration certificate (사업자등록증), a ready file of the files module. */
+  registrationCertificateFileId: string | undefined;
   nts: NtsState | undefined;
   verification: Verification | undefined;
   history: VerificationEvent[];
@@ -104,6 +106,7 @@ export interface NewBusiness {
 export interface BusinessPatch {
   name?: string;
   address?: string | null;
+  registrationCertificateFileId?: string | null;
   nts?: NtsState | null;
   closedAt?: Date | null;
   verification?: Verification;
@@ -131,6 +134,7 @@ interface BusinessDocument {
   name: string;
   openingDate: string;
   address?: string;
+  registrationCertificateFileId?: string;
   nts?: NtsState;
   verification?: Verification;
   history: VerificationEvent[];
@@ -431,7 +435,14 @@ export class BusinessesRepository {
   ): Promise<UpdateFilter<BusinessDocument>> {
     const set: Document = { updatedAt: at };
     const unset: Document = {};
-    for (const key of ['name', 'address', 'nts', 'closedAt', 'verification'] as const) {
+    for (const key of [
+      'name',
+      'address',
+      'registrationCertificateFileId',
+      'nts',
+      'closedAt',
+      'verification',
+    ] as const) {
       const value = patch[key];
       if (value === null) unset[key] = '';
       else if (value !== undefined) set[key] = value;
@@ -463,6 +474,7 @@ export class BusinessesRepository {
       name: doc.name,
       openingDate: doc.openingDate,
       address: doc.address,
+      registrationCertificateFileId: doc.registrationCertificateFileId,
       nts: doc.nts,
       verification: doc.verification,
       history: doc.history ?? [],

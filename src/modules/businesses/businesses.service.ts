@@ -1,3 +1,4 @@
+import { FilesService } from '../files/files.service.js';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { Logger } from 'pino';
 import type { Principal } from '../../platform/auth/principal.js';
@@ -76,6 +77,7 @@ export class BusinessesService {
     @Optional()
     @Inject(BUSINESS_REGISTRY)
     private readonly registry?: BusinessRegistry,
+    @Optional() private readonly files?: FilesService,
   ) {
     this.log = logger.child({ component: 'businesses' });
   }
@@ -161,6 +163,16 @@ export class BusinessesService {
     body: EditBusiness,
     now = new Date(),
   ): Promise<BusinessView> {
+    const certificate = body.registrationCertificateFileId;
+    if (certificate) {
+      // Only the caller's own upload, checked and ready (404 for anyone else's file).
+      if (!this.files) throw new Error('the files module is not wired');
+      await this.files.requireReadyOwnFile(
+        caller.principal.sub,
+        certificate,
+        'business_registration',
+      );
+    }
     return this.change(caller, id, now, (business) => {
       if (body.version !== undefined && body.version !== business.version) {
         throw businessChanged(business.version);
@@ -168,6 +180,7 @@ export class BusinessesService {
       return {
         ...(body.name === undefined ? {} : { name: body.name }),
         ...(body.address === undefined ? {} : { address: body.address }),
+        ...(certificate === undefined ? {} : { registrationCertificateFileId: certificate }),
       };
     });
   }
