@@ -3,10 +3,9 @@ import type { SlackAlertConfig } from '../../config/slack-config.js';
 import type { NoticeChart, StatsNotifier } from '../../modules/statistics/stats-notifier.port.js';
 import {
   formatKstMinute,
-  kstMonthOf,
-  kstMonthStartMs,
+  koreanMonth,
   parseKstMonth,
-  type KstMonth,
+  previousKstMonth,
 } from '../../platform/time/kst.js';
 import {
   createSlackWebClient,
@@ -162,17 +161,15 @@ function formatChange(change: number | null): string {
   return `${change > 0 ? '▲' : '▼'} ${size}`;
 }
 
-const monthText = ({ year, month }: KstMonth) => `${year}년 ${month}월`;
-
 /** `2026-11` as `2026년 11월` (the text itself if it is no month: the notice still goes). */
 function monthTitle(month: string): string {
   const parsed = parseKstMonth(month);
-  return parsed ? monthText(parsed) : month;
+  return parsed ? koreanMonth(parsed) : month;
 }
 
 function previousMonthTitle(month: string): string | undefined {
   const parsed = parseKstMonth(month);
-  return parsed && monthText(kstMonthOf(kstMonthStartMs(parsed) - 1));
+  return parsed && koreanMonth(previousKstMonth(parsed));
 }
 
 /** Slack's three control characters, escaped, so a label is shown as it is. */

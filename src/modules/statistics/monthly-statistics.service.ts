@@ -1,7 +1,12 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { InjectLogger } from '../../platform/logging/logging.module.js';
-import { formatKstMonth, kstMonthOf, type KstMonth } from '../../platform/time/kst.js';
+import {
+  formatKstMonth,
+  kstMonthOf,
+  previousKstMonth,
+  type KstMonth,
+} from '../../platform/time/kst.js';
 import { AssignmentStatistics } from '../assignments/assignment-statistics.js';
 import { BusinessStatistics } from '../businesses/business-statistics.js';
 import { MemberStatistics } from '../members/member-statistics.js';
@@ -21,11 +26,6 @@ import { STATS_NOTIFIER, type StatsNotifier } from './stats-notifier.port.js';
 import { StatsStore, type StatsFile, type StatsManifest } from './stats-store.js';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-
-/** The month before `month`. */
-export function previousMonth({ year, month }: KstMonth): KstMonth {
-  return month === 1 ? { year: year - 1, month: 12 } : { year, month: month - 1 };
-}
 
 /**
  * The monthly statistics: a month's figures (monthly-figures.ts), rendered as an XLSX workbook,
@@ -107,7 +107,7 @@ export class MonthlyStatisticsService {
    * made up on the next day), nothing otherwise.
    */
   async produceLastMonthIfMissing(now = new Date()): Promise<Record<string, string | boolean>> {
-    const month = previousMonth(kstMonthOf(now));
+    const month = previousKstMonth(kstMonthOf(now));
     const label = formatKstMonth(month);
     if (await this.store.manifest(label)) return { month: label, produced: false };
     const { manifest, announced } = await this.produce(month, now);
@@ -127,7 +127,7 @@ export class MonthlyStatisticsService {
   }
 
   private async previousHeadline(month: KstMonth): Promise<HeadlineValues | null> {
-    const before = previousMonth(month);
+    const before = previousKstMonth(month);
     const stored = await this.store.manifest(formatKstMonth(before));
     if (stored) return stored.headline;
     const computed = await monthlyFigures(this.sources, before);

@@ -1,8 +1,12 @@
 import { defineCommand, readCommandArgs, usageError } from '../../platform/process/cli-command.js';
 import type { DatabaseCommandContext } from '../../platform/process/command-context.js';
-import { formatKstMonth, kstMonthOf, parseKstMonth } from '../../platform/time/kst.js';
+import {
+  formatKstMonth,
+  kstMonthOf,
+  parseKstMonth,
+  previousKstMonth,
+} from '../../platform/time/kst.js';
 import type { MonthlyStatisticsService } from './monthly-statistics.service.js';
-import { previousMonth } from './monthly-statistics.service.js';
 
 export const STATS_MONTHLY_COMMAND = defineCommand({
   name: 'stats monthly',
@@ -34,7 +38,7 @@ export async function statsMonthlyCommand(context: StatsMonthlyCommandContext): 
   const now = context.now?.() ?? new Date();
   const current = kstMonthOf(now);
   const month =
-    args.values.month === undefined ? previousMonth(current) : parseKstMonth(args.values.month);
+    args.values.month === undefined ? previousKstMonth(current) : parseKstMonth(args.values.month);
   if (!month) {
     return usageError(STATS_MONTHLY_COMMAND, context.err, '--month is a month as YYYY-MM');
   }

@@ -21,6 +21,8 @@ import {
   kstWeekStart,
   kstWeekStartMs,
   nextKstMonth,
+  previousKstMonth,
+  koreanMonth,
   parseDateNumber,
   parseKstMonth,
   parseOffsetInstant,
@@ -159,6 +161,12 @@ describe('KST months', () => {
     expect((feb2028.to.getTime() - feb2028.from.getTime()) / DAY_MS).toBe(29);
     const feb2100 = kstMonthRange({ year: 2100, month: 2 });
     expect((feb2100.to.getTime() - feb2100.from.getTime()) / DAY_MS).toBe(28);
+  });
+
+  it('precedes January with December of the year before, and writes a month the Korean way', () => {
+    expect(previousKstMonth({ year: 2027, month: 1 })).toEqual({ year: 2026, month: 12 });
+    expect(previousKstMonth({ year: 2026, month: 11 })).toEqual({ year: 2026, month: 10 });
+    expect(koreanMonth({ year: 2026, month: 3 })).toBe('2026년 3월');
   });
 
   it('holds every instant in exactly the month whose range contains it', () => {

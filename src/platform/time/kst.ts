@@ -190,6 +190,16 @@ export function nextKstMonth({ year, month }: KstMonth): KstMonth {
   return month === 12 ? { year: year + 1, month: 1 } : { year, month: month + 1 };
 }
 
+/** The month before `month` (January is preceded by December of the year before). */
+export function previousKstMonth({ year, month }: KstMonth): KstMonth {
+  return month === 1 ? { year: year - 1, month: 12 } : { year, month: month - 1 };
+}
+
+/** A month as Koreans write it: `2026년 11월` (report titles, notices). */
+export function koreanMonth({ year, month }: KstMonth): string {
+  return `${year}년 ${month}월`;
+}
+
 /** The instants a KST calendar month spans: `[from, to)`, `to` being the next month's start. */
 export function kstMonthRange(month: KstMonth): { from: Date; to: Date } {
   return {

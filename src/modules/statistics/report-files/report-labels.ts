@@ -1,10 +1,10 @@
 import {
   formatKstMinute,
   kstDayStart,
-  kstMonthOf,
-  kstMonthStartMs,
   kstTime,
+  koreanMonth,
   parseKstMonth,
+  previousKstMonth,
   type KstMonth,
 } from '../../../platform/time/kst.js';
 import type { AssignmentState } from '../../assignments/assignment-state.js';
@@ -29,16 +29,14 @@ function parseMonth(month: string): KstMonth {
   return parsed;
 }
 
-const monthText = ({ year, month }: KstMonth): string => `${year}년 ${month}월`;
-
 /** `2026-11` as `2026년 11월`. */
 export function monthTitle(month: string): string {
-  return monthText(parseMonth(month));
+  return koreanMonth(parseMonth(month));
 }
 
-/** The month before `month`, as `2026년 10월`: the month of the instant just before it starts. */
+/** The month before `month`, as `2026년 10월`. */
 export function previousMonthTitle(month: string): string {
-  return monthText(kstMonthOf(kstMonthStartMs(parseMonth(month)) - 1));
+  return koreanMonth(previousKstMonth(parseMonth(month)));
 }
 
 /** When the report was produced, in KST to the minute: `2026-12-01 09:00 (KST)`. */
