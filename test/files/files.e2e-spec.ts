@@ -1,17 +1,14 @@
-import { HeadBucketCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPrefixer } from '../../src/local/output.js';
 import { freePort } from '../../src/local/ports.js';
-import type { ManagedProcess } from '../../src/local/processes.js';
-import { spawnS3rver } from '../../src/local/s3.js';
 import { FilesService } from '../../src/modules/files/files.service.js';
 import { EICAR_TEST_FILE } from '../../src/modules/files/inspection/stub-virus-scanner.js';
 import { TokenVerifier } from '../../src/platform/auth/token-verifier.js';
-import { createS3Client } from '../../src/platform/aws/clients.js';
 import type { Database } from '../../src/platform/storage/database.js';
 import { DATABASE } from '../../src/platform/storage/storage.module.js';
 import { lastAccessRecord } from '../support/access-records.js';
+import { startS3StandIn } from '../support/s3-stand-in.js';
 import { AWS_LIKE_ENV, startTestApi, type TestApi } from '../support/test-api.js';
 import { TokenMint } from '../support/tokens.js';
 
@@ -43,7 +40,7 @@ function photoWithGps(): Promise<Buffer> {
  * cleanup of uploads never completed.
  */
 describe('files: presigned uploads, checked bytes, downloads', () => {
-  let s3rver: ManagedProcess;
+  let stopS3: (() => Promise<void>) | undefined;
   let api: TestApi;
   let db: Database;
   let s3: S3Client;
@@ -58,32 +55,14 @@ describe('files: presigned uploads, checked bytes, downloads', () => {
         COGNITO_CLIENT_ID: AWS_LIKE_ENV.COGNITO_CLIENT_ID,
       },
     });
-    s3rver = await spawnS3rver({
-      dir: `${api.dataDir}/s3`,
-      configDir: `${api.dataDir}/local-stack`,
-      port: s3Port,
-      bucket: api.config.aws.s3.bucket,
-      env: process.env,
-      output: createPrefixer(() => undefined, false),
-    });
-    s3 = createS3Client(api.config);
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await s3.send(new HeadBucketCommand({ Bucket: api.config.aws.s3.bucket }));
-        break;
-      } catch (error) {
-        if (attempt > 100) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-    }
+    ({ s3, stop: stopS3 } = await startS3StandIn(api.config, api.dataDir));
     api.app.get(TokenVerifier).trustKeySet(mint.jwks);
     db = api.app.get<Database>(DATABASE);
   });
 
   afterAll(async () => {
-    s3?.destroy();
     await api?.close();
-    await s3rver?.stop(5_000);
+    await stopS3?.();
   });
 
   const call = (method: string, path: string, token: string, body?: unknown) =>

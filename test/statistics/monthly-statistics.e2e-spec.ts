@@ -1,21 +1,18 @@
-import { HeadBucketCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import ExcelJS from 'exceljs';
 import { ObjectId } from 'mongodb';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSlackStub, type SlackStub } from '../../src/integrations/slack/stub/slack-stub.js';
 import { openStatistics } from '../../src/jobs.module.js';
-import { createPrefixer } from '../../src/local/output.js';
 import { freePort } from '../../src/local/ports.js';
-import type { ManagedProcess } from '../../src/local/processes.js';
-import { spawnS3rver } from '../../src/local/s3.js';
 import { statsMonthlyCommand } from '../../src/modules/statistics/stats-monthly.command.js';
 import { TokenVerifier } from '../../src/platform/auth/token-verifier.js';
-import { createS3Client } from '../../src/platform/aws/clients.js';
 import { baseOptions } from '../../src/platform/logging/logger.js';
 import type { Database } from '../../src/platform/storage/database.js';
 import { DATABASE } from '../../src/platform/storage/storage.module.js';
 import { lastAccessRecord } from '../support/access-records.js';
+import { startS3StandIn } from '../support/s3-stand-in.js';
 import { LogCapture } from '../support/log-capture.js';
 import { AWS_LIKE_ENV, startTestApi, type TestApi } from '../support/test-api.js';
 import { TokenMint } from '../support/tokens.js';
@@ -31,12 +28,11 @@ const worker = mint.access('worker-stats', ['worker']);
  * presigned downloads.
  */
 describe('monthly statistics: from the data to S3, Slack and the operators', () => {
-  let s3rver: ManagedProcess;
+  let stopS3: (() => Promise<void>) | undefined;
   let slack: SlackStub;
   let api: TestApi;
   let db: Database;
   let s3: S3Client;
-  const s3Output: string[] = [];
 
   beforeAll(async () => {
     slack = await startSlackStub({ port: await freePort() });
@@ -50,33 +46,15 @@ describe('monthly statistics: from the data to S3, Slack and the operators', () 
         COGNITO_CLIENT_ID: AWS_LIKE_ENV.COGNITO_CLIENT_ID,
       },
     });
-    s3rver = await spawnS3rver({
-      dir: `${api.dataDir}/s3`,
-      configDir: `${api.dataDir}/local-stack`,
-      port: s3Port,
-      bucket: api.config.aws.s3.bucket,
-      env: process.env,
-      output: createPrefixer((line) => s3Output.push(line), false),
-    });
-    s3 = createS3Client(api.config);
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await s3.send(new HeadBucketCommand({ Bucket: api.config.aws.s3.bucket }));
-        break;
-      } catch (error) {
-        if (attempt > 100) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-    }
+    ({ s3, stop: stopS3 } = await startS3StandIn(api.config, api.dataDir));
     api.app.get(TokenVerifier).trustKeySet(mint.jwks);
     db = api.app.get<Database>(DATABASE);
     await seed(db);
   });
 
   afterAll(async () => {
-    s3?.destroy();
     await api?.close();
-    await s3rver?.stop(5_000);
+    await stopS3?.();
     await slack?.close();
   });
 

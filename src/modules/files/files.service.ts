@@ -8,7 +8,12 @@ import { StaffAccess } from '../../privacy/staff-access.service.js';
 import type { StaffActor } from '../../privacy/staff-actor.decorator.js';
 import { FilesStore } from './files-store.js';
 import { FilesRepository, type FileRecord } from './files.repository.js';
-import { FILE_KIND_RULES, type FileKind } from './inspection/file-kinds.js';
+import {
+  type AcceptedContentType,
+  EXTENSIONS,
+  FILE_KIND_RULES,
+  type FileKind,
+} from './inspection/file-kinds.js';
 import { inspectFile } from './inspection/inspect-file.js';
 import { VIRUS_SCANNER, type VirusScanner } from './inspection/virus-scan.port.js';
 
@@ -191,7 +196,8 @@ export class FilesService {
 
   private async withDownload(file: FileRecord) {
     if (file.status !== 'ready') return { file, download: null };
-    const extension = file.contentType?.split('/')[1]?.replace('jpeg', 'jpg') ?? 'bin';
+    // A ready file's type is one inspection accepted, so it has its extension.
+    const extension = EXTENSIONS[file.contentType as AcceptedContentType];
     const url = await this.store.downloadUrl(
       file.key,
       `${file.kind}.${extension}`,
