@@ -11,22 +11,21 @@ import { FilesService } from './files.service.js';
 import { StubVirusScanner } from './inspection/stub-virus-scanner.js';
 import { VIRUS_SCANNER } from './inspection/virus-scan.port.js';
 
-const PROVIDERS = [
-  FilesRepository,
-  FilesService,
-  {
-    provide: FilesStore,
-    inject: [APP_CONFIG],
-    useFactory: (config: AppConfig) => new FilesStore(createS3Client(config), config.aws.s3.bucket),
-  },
-  // The only scanner there is here: a stub that says so (stub-virus-scanner.ts says why).
-  { provide: VIRUS_SCANNER, useClass: StubVirusScanner },
-];
-
-/** Uploaded files: the member and operator routes. */
+/** Uploaded files: the member and operator routes, and the service other modules use. */
 @Module({
   controllers: [FilesController, StaffFilesController],
-  providers: PROVIDERS,
+  providers: [
+    FilesRepository,
+    FilesService,
+    {
+      provide: FilesStore,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) =>
+        new FilesStore(createS3Client(config), config.aws.s3.bucket),
+    },
+    // The only scanner there is here: a stub that says so (stub-virus-scanner.ts says why).
+    { provide: VIRUS_SCANNER, useClass: StubVirusScanner },
+  ],
   exports: [FilesService],
 })
 export class FilesModule {}
@@ -35,7 +34,7 @@ export class FilesModule {}
 const CLEANUP_JOB = 'files-cleanup';
 
 /** The worker's share: uploads never completed within a day are removed, hourly. */
-@Module({ imports: [ScheduledJobsModule], providers: PROVIDERS })
+@Module({ imports: [ScheduledJobsModule, FilesModule] })
 export class FilesJobsModule implements OnModuleInit {
   constructor(
     private readonly jobs: ScheduledJobs,

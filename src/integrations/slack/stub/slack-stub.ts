@@ -151,17 +151,7 @@ export async function startSlackStub(options: SlackStubOptions = {}): Promise<Sl
     if (blocks && !blocksAreValid(blocks)) throw slackError('invalid_blocks');
     const threadTs = typeof args.thread_ts === 'string' ? args.thread_ts : undefined;
     const ts = nextTs();
-    posted.push({
-      id: `slack-${posted.length + 1}`,
-      at: new Date(now()).toISOString(),
-      channel: 'SLACK',
-      receiver: `#${channel.name}`,
-      sender: BOT.userName,
-      text: blocks?.length ? blocksAsText(blocks) : mrkdwnAsText(text),
-      thread: threadTs,
-      requestNum: undefined,
-      receiptNum: ts,
-    });
+    toInbox(channel, blocks?.length ? blocksAsText(blocks) : mrkdwnAsText(text), threadTs, ts);
     const message = {
       type: 'message',
       user: BOT.userId,
@@ -179,16 +169,26 @@ export async function startSlackStub(options: SlackStubOptions = {}): Promise<Sl
   function shareFile({ channel, initialComment, titles, threadTs }: SlackStubFileShare) {
     const lines = titles.map((title) => `[file] ${title}`);
     if (initialComment) lines.unshift(mrkdwnAsText(initialComment));
+    toInbox(channel, lines.join('\n'), threadTs, nextTs());
+  }
+
+  /** What the stub posted, as the local inbox shows it. */
+  function toInbox(
+    channel: SlackStubChannel,
+    text: string,
+    thread: string | undefined,
+    ts: string,
+  ) {
     posted.push({
       id: `slack-${posted.length + 1}`,
       at: new Date(now()).toISOString(),
       channel: 'SLACK',
       receiver: `#${channel.name}`,
       sender: BOT.userName,
-      text: lines.join('\n'),
-      thread: threadTs,
+      text,
+      thread,
       requestNum: undefined,
-      receiptNum: nextTs(),
+      receiptNum: ts,
     });
   }
 
