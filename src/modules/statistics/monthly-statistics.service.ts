@@ -122,8 +122,8 @@ export class MonthlyStatisticsService {
     return this.store.manifest(month);
   }
 
-  downloadUrl(month: string, file: string, expiresInSeconds: number) {
-    return this.store.downloadUrl(month, file, expiresInSeconds);
+  downloadUrl(file: { key: string }, expiresInSeconds: number): Promise<string> {
+    return this.store.downloadUrl(file, expiresInSeconds);
   }
 
   private async previousHeadline(month: KstMonth): Promise<HeadlineValues | null> {

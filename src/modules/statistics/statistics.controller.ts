@@ -104,9 +104,8 @@ export class StatisticsController {
     const manifest = await this.statistics.manifest(params.month);
     if (!manifest)
       throw new NotFoundError('The statistics of this month', 'stats_report_not_found');
-    if (!manifest.files.some((f) => f.name === params.file)) {
-      throw new NotFoundError('This file of the report', 'stats_file_not_found');
-    }
+    const file = manifest.files.find((f) => f.name === params.file);
+    if (!file) throw new NotFoundError('This file of the report', 'stats_file_not_found');
     await this.access.recordDataset(actor, {
       action: 'export',
       dataset: 'monthly_statistics',
@@ -115,14 +114,12 @@ export class StatisticsController {
       reason: '월간 통계 다운로드 (개인정보 없음)',
     });
     const now = Date.now();
-    const found = await this.statistics.downloadUrl(params.month, params.file, DOWNLOAD_SECONDS);
-    if (!found) throw new NotFoundError('This file of the report', 'stats_file_not_found');
     return {
-      url: found.url,
+      url: await this.statistics.downloadUrl(file, DOWNLOAD_SECONDS),
       expiresAt: new Date(now + DOWNLOAD_SECONDS * 1_000).toISOString(),
-      name: found.file.name,
-      contentType: found.file.contentType,
-      bytes: found.file.bytes,
+      name: file.name,
+      contentType: file.contentType,
+      bytes: file.bytes,
     };
   }
 }

@@ -129,21 +129,11 @@ export class StatsStore {
     return months.sort().reverse();
   }
 
-  /** A presigned GET of one file of the month's current run, or undefined when there is none. */
-  async downloadUrl(
-    month: string,
-    name: string,
-    expiresInSeconds: number,
-  ): Promise<{ url: string; file: StatsManifest['files'][number] } | undefined> {
-    const manifest = await this.manifest(month);
-    const file = manifest?.files.find((f) => f.name === name);
-    if (!file) return undefined;
-    const url = await getSignedUrl(
-      this.s3,
-      new GetObjectCommand({ Bucket: this.bucket, Key: file.key }),
-      { expiresIn: expiresInSeconds },
-    );
-    return { url, file };
+  /** A presigned GET of one file a manifest names. */
+  downloadUrl(file: { key: string }, expiresInSeconds: number): Promise<string> {
+    return getSignedUrl(this.s3, new GetObjectCommand({ Bucket: this.bucket, Key: file.key }), {
+      expiresIn: expiresInSeconds,
+    });
   }
 }
 
