@@ -1,6 +1,4 @@
-import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
-import type { IncomingMessage } from 'node:http';
 import type { Type } from '@nestjs/common';
 import { DiscoveryService, NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -21,16 +19,11 @@ import { registerFormBodyParser } from './platform/http/form-body.js';
 import { MAX_PATH_PARAM_LENGTH } from './platform/http/limits.js';
 import { buildOpenApiDocument } from './platform/http/openapi.js';
 import { sendProblem } from './platform/http/problem.filter.js';
-import { REQUEST_ID_HEADER, registerRequestLifecycle } from './platform/http/request-lifecycle.js';
+import { requestIdOf } from './platform/http/request-id.js';
+import { registerRequestLifecycle } from './platform/http/request-lifecycle.js';
+import { registerRouteAccess } from './platform/auth/route-access.js';
 /** API Gateway (VPC link) and the ALB. */
 const TRUSTED_PROXY_HOPS = 2;
-const INBOUND_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
-
-/** Keeps a caller's (or API Gateway's) request id when it is well-formed; otherwise makes one. */
-function requestIdOf(request: IncomingMessage): string {
-  const inbound = request.headers[REQUEST_ID_HEADER];
-  return typeof inbound === 'string' && INBOUND_REQUEST_ID.test(inbound) ? inbound : randomUUID();
-}
 
 /**
  * What Fastify logs about each request: a failure always, a slow request always, and a line per
@@ -39,9 +32,6 @@ function requestIdOf(request: IncomingMessage): string {
  * records every request with the same id, so the app's line is off there by default.)
  */
 class RequestLogController extends LogController {
-  /** `METHOD /template` → its route class, for the metrics' dimension (set once routes exist). */
-  routeClasses = new Map<string, string>();
-
   constructor(private readonly options: { accessLog: boolean; slowRequestMs: number }) {
     super({ requestIdLogLabel: 'reqId' });
   }
@@ -54,11 +44,7 @@ class RequestLogController extends LogController {
     reply: FastifyReply,
   ): void {
     const ms = reply.elapsedTime;
-    recordRequest(
-      this.routeClasses.get(`${request.method} ${request.routeOptions.url ?? ''}`) ?? 'none',
-      reply.statusCode,
-      ms,
-    );
+    recordRequest(request.routeAccess?.routeClass ?? 'none', reply.statusCode, ms);
     const slow = ms >= this.options.slowRequestMs;
     if (!error && !slow && !this.options.accessLog) return;
     const line = {
@@ -167,24 +153,19 @@ export async function createApiApp({
   registerFormBodyParser(fastify, ['/identity-verifications/callback/']);
   fastify.removeContentTypeParser('text/plain');
 
-  registerAuthentication(fastify, app.get(TokenVerifier));
-  registerRequestLifecycle(
-    fastify,
-    new Idempotency(app.get(IdempotencyRepository), config.http.idempotencyTtlSeconds),
-  );
-
   const controllers = app
     .get(DiscoveryService)
     .getControllers()
     .map((wrapper) => wrapper.metatype as Type)
     .filter(Boolean);
-  // The table's paths are OpenAPI's (`{id}`), Fastify's route URLs Nest's (`:id`).
-  requestLog.routeClasses = new Map(
-    describeRoutes(controllers).map((r) => [
-      `${r.method.toUpperCase()} ${r.path.replace(/\{([^}]+)\}/g, ':$1')}`,
-      r.routeClass,
-    ]),
+  const routes = describeRoutes(controllers);
+  registerAuthentication(fastify, app.get(TokenVerifier));
+  registerRouteAccess(fastify, routes);
+  registerRequestLifecycle(
+    fastify,
+    new Idempotency(app.get(IdempotencyRepository), config.http.idempotencyTtlSeconds),
   );
+
   if (config.http.docsEnabled) {
     const document = buildOpenApiDocument(controllers, {
       title: 'workmatch API',

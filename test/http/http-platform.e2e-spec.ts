@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtureCalls, FixturesModule } from '../support/fixtures.module.js';
 import { startTestApi, type TestApi } from '../support/test-api.js';
+import type { Database } from '../../src/platform/storage/database.js';
+import { DATABASE } from '../../src/platform/storage/storage.module.js';
 
 let api: TestApi;
 
@@ -193,6 +195,19 @@ describe('Idempotency-Key', () => {
     expect(first.status).toBe(400);
     expect(second.status).toBe(400);
     expect(second.headers.get('idempotent-replayed')).toBe('true');
+  });
+
+  it('is never claimed by a request its route refuses: an unauthenticated write stores nothing', async () => {
+    const keys = api.app.get<Database>(DATABASE).collection('idempotency_keys');
+    const before = await keys.countDocuments({});
+    for (let i = 0; i < 3; i++) {
+      const response = await post('/files', JSON.stringify({ kind: 'profile_photo' }), {
+        'idempotency-key': `anonymous-${i}`,
+      });
+      expect(response.status).toBe(401);
+      expect((await problemOf(response)).code).toBe('unauthenticated');
+    }
+    expect(await keys.countDocuments({})).toBe(before);
   });
 
   it('rejects a malformed key with 400', async () => {

@@ -12,7 +12,7 @@ const MAX_AUTHORIZATION_BYTES = 16 * 1024;
 /**
  * All request headers together (Node's `maxHeaderSize`). Node's default is 16 KiB for every
  * header at once, which would turn an oversized token into a bare 431 from the HTTP parser; room
- * above the token cap lets this hook answer with the problem the guard gives (401).
+ * above the token cap lets this hook answer with the problem the route-access check gives (401).
  */
 export const MAX_HEADER_BYTES = 2 * MAX_AUTHORIZATION_BYTES + 8 * 1024;
 

@@ -4,7 +4,7 @@ import { DomainError } from '../errors/domain.error.js';
 import type { Principal } from './principal.js';
 
 /**
- * The verified caller of a `member`, `operator` or `admin` route (the guard has already refused
+ * The verified caller of a `member`, `operator` or `admin` route (the route-access check has already refused
  * a request without one).
  */
 export const CurrentPrincipal = createParamDecorator(

@@ -19,7 +19,7 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The verified caller, set before any handler runs when the request carries a valid token. */
     principal?: Principal;
-    /** Why the request's token was refused, when it carried one (the guard answers 401 with it). */
+    /** Why the request's token was refused, when it carried one (the route-access check answers 401 with it). */
     authFailure?: string;
   }
 }

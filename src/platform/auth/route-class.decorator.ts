@@ -3,7 +3,7 @@ import type { Role } from './principal.js';
 
 /**
  * Who may call a route. Every route declares exactly one class; the same declaration drives the
- * in-app guard, the OpenAPI security of the operation and the API Gateway routes (routes.json),
+ * in-app route-access check, the OpenAPI security of the operation and the API Gateway routes (routes.json),
  * so the three cannot drift.
  * - `public`: anyone (sign-up, login, provider callbacks, health).
  * - `member`: any signed-in user; ownership is checked in the service.
@@ -13,7 +13,7 @@ import type { Role } from './principal.js';
  */
 export type RouteClass = 'public' | 'member' | 'operator' | 'admin' | 'internal';
 
-export const ROUTE_CLASS = 'workmatch:route-class';
+const ROUTE_CLASS = 'workmatch:route-class';
 
 /**
  * Raw marker; prefer the named decorators below. A second class on the same handler or
@@ -40,10 +40,10 @@ export const Operator = () => RouteClassOf('operator');
 export const Admin = () => RouteClassOf('admin');
 export const Internal = () => RouteClassOf('internal');
 
-export const ROUTE_ROLES = 'workmatch:route-roles';
+const ROUTE_ROLES = 'workmatch:route-roles';
 
 /**
- * Narrows a `member` route to the roles it serves (`@Roles('worker')`): the guard refuses any
+ * Narrows a `member` route to the roles it serves (`@Roles('worker')`): the route-access check refuses any
  * other role with 403 before the handler, its validation or its service run, so a wrong caller
  * never learns what the route would have said (a 503 of a provider, a 404 of a record). On the
  * controller or on a handler (the handler's wins). Documented as `x-roles`.

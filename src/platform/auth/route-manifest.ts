@@ -1,7 +1,7 @@
 import type { Type } from '@nestjs/common';
 import { describeRoutes } from '../http/route-table.js';
 import type { RouteClass } from './route-class.decorator.js';
-import { EDGE_HEADER } from './route-class.guard.js';
+import { EDGE_HEADER } from './route-access.js';
 
 interface ManifestRoute {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';

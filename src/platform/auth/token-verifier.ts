@@ -11,7 +11,7 @@ import { MEMBER_IDS, type MemberIds } from './member-ids.js';
 import { ROLES, type Principal, type Role } from './principal.js';
 import { SessionRevocations } from './session-revocations.js';
 
-/** Why a token was refused; the guard answers 401 with it as the problem code. */
+/** Why a token was refused; the route-access check answers 401 with it as the problem code. */
 export type TokenRefusal = 'token_expired' | 'token_invalid' | 'token_revoked';
 
 export class TokenRefusedError extends Error {

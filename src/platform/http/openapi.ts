@@ -148,7 +148,7 @@ function operationFor(route: RouteDescription): ZodOpenApiOperationObject {
   }
   const problems = new Set([400, 500, ...(route.doc?.problems ?? [])]);
   const signedIn = route.routeClass !== 'public' && route.routeClass !== 'internal';
-  // The same declaration the guard enforces: a bearer token for member/operator/admin routes.
+  // The same declaration the route-access check enforces: a bearer token for member/operator/admin routes.
   operation.security = signedIn ? [{ [SECURITY_SCHEME]: [] }] : [];
   operation['x-route-class'] = route.routeClass;
   if (route.roles) operation['x-roles'] = [...route.roles];

@@ -2,7 +2,7 @@ import { Catch, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common'
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isSecurityCode, securityWatch } from '../alerts/security-watch.js';
 import { PROBLEM_CONTENT_TYPE, toProblem } from './problem.js';
-import { REQUEST_ID_HEADER } from './request-lifecycle.js';
+import { REQUEST_ID_HEADER } from './request-id.js';
 
 /** Answers `exception` as a problem response, logging it as an error only when it is ours. */
 export function sendProblem(

@@ -1,16 +1,17 @@
 import type { FastifyInstance } from 'fastify';
-import type { Logger } from 'pino';
+import { refusalOf } from '../auth/route-access.js';
 import { requestContext } from '../logging/request-context.js';
 import type { Idempotency } from './idempotency.js';
-
-export const REQUEST_ID_HEADER = 'x-request-id';
+import { sendProblem } from './problem.filter.js';
+import { REQUEST_ID_HEADER } from './request-id.js';
 
 /**
  * The per-request machinery around Nest's handlers, as two Fastify hooks (each hook is a step
  * on every request's path, so related work shares one):
- * - preHandler: binds the request's logger to the async context (after body parsing, whose
- *   stream callbacks would lose it), so services' log lines carry the request id; then claims
- *   or replays an Idempotency-Key.
+ * - preHandler: refuses a caller the route's class does not admit (route-access.ts), before
+ *   anything is claimed or validated; binds the request's logger to the async context (after
+ *   body parsing, whose stream callbacks would lose it), so services' log lines carry the request
+ *   id; then claims or replays an Idempotency-Key.
  * - onSend: echoes the request id; remembers an idempotent response; while the server closes,
  *   asks keep-alive clients to close, so draining does not wait for their idle timeout.
  */
@@ -19,7 +20,9 @@ export function registerRequestLifecycle(fastify: FastifyInstance, idempotency: 
   let sweeper: NodeJS.Timeout | undefined;
 
   fastify.addHook('preHandler', (request, reply, done) => {
-    requestContext.run({ requestId: request.id, log: request.log as Logger }, () => {
+    const refusal = request.routeAccess && refusalOf(request.routeAccess, request);
+    if (refusal) return sendProblem(refusal, request, reply);
+    requestContext.run({ requestId: request.id, log: request.log }, () => {
       const claimed = idempotency.before(request, reply);
       if (!claimed) return done();
       claimed.then(() => {

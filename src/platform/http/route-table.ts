@@ -39,7 +39,7 @@ function asPaths(value: unknown): string[] {
 
 /**
  * Every HTTP route of the given controllers, as Nest registers them, with its route class:
- * the one table the OpenAPI document, the guard's declarations and routes.json are read from.
+ * the one table the OpenAPI document, the route-access check and routes.json are read from.
  * Throws if a route has no class or two.
  */
 export function describeRoutes(controllers: Type[]): RouteDescription[] {
@@ -54,7 +54,12 @@ export function describeRoutes(controllers: Type[]): RouteDescription[] {
         RequestMethod | undefined;
       if (requestMethod === undefined) continue;
       const method = HTTP_METHODS[requestMethod];
-      if (!method) continue;
+      // Fail closed: a route the table cannot describe would get no access check (route-access.ts).
+      if (!method) {
+        throw new Error(
+          `${controller.name}.${handlerName} uses ${RequestMethod[requestMethod]}, which the route table does not describe`,
+        );
+      }
       const doc = Reflect.getMetadata(API_DOC, handler) as ApiDocOptions | undefined;
       for (const prefix of prefixes) {
         for (const sub of asPaths(Reflect.getMetadata(PATH_METADATA, handler))) {

@@ -1,4 +1,5 @@
 import type { LoggerService, LogLevel } from '@nestjs/common';
+import type { FastifyBaseLogger } from 'fastify';
 import type { Logger } from 'pino';
 import { requestContext } from './request-context.js';
 
@@ -19,7 +20,7 @@ const NEST_INTERNALS = new Set([
 export class PinoNestLogger implements LoggerService {
   constructor(private readonly root: Logger) {}
 
-  private target(): Logger {
+  private target(): FastifyBaseLogger | Logger {
     return requestContext.current()?.log ?? this.root;
   }
 
@@ -28,8 +29,9 @@ export class PinoNestLogger implements LoggerService {
     message: unknown,
     params: unknown[],
   ) {
+    // The root's level is every request logger's (no route sets a level of its own).
+    if (!this.root.isLevelEnabled(level)) return;
     const logger = this.target();
-    if (!logger.isLevelEnabled(level)) return;
     const context = typeof params.at(-1) === 'string' ? (params.at(-1) as string) : undefined;
     if (message instanceof Error) {
       logger[level]({ err: message, context }, message.message);

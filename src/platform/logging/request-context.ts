@@ -1,10 +1,10 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { Logger } from 'pino';
+import type { FastifyBaseLogger } from 'fastify';
 
 export interface RequestContext {
   requestId: string;
   /** The request's child logger: every line it writes carries `reqId`. */
-  log: Logger;
+  log: FastifyBaseLogger;
 }
 
 const storage = new AsyncLocalStorage<RequestContext>();
