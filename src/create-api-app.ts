@@ -2,13 +2,19 @@ import { createRequire } from 'node:module';
 import type { Type } from '@nestjs/common';
 import { DiscoveryService, NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
-import type { Logger } from 'pino';
+import {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
+import type { Bindings, ChildLoggerOptions, Logger } from 'pino';
 import { AppModule } from './app.module.js';
 import { describeRoutes } from './platform/http/route-table.js';
 import { type Metrics, metrics } from './platform/metrics/metrics.js';
 import { SecurityWatch, setSecurityWatch } from './platform/alerts/security-watch.js';
 import type { AppConfig } from './config/config.js';
+import { LazyChildLogger } from './platform/logging/lazy-child-logger.js';
 import { PinoNestLogger } from './platform/logging/nest-logger.js';
 import { MAX_HEADER_BYTES, registerAuthentication } from './platform/auth/authenticate.hook.js';
 import { TokenVerifier } from './platform/auth/token-verifier.js';
@@ -126,6 +132,13 @@ export async function createApiApp({
     bodyLimit: config.http.bodyLimitBytes,
     http: { maxHeaderSize: MAX_HEADER_BYTES },
     genReqId: requestIdOf,
+    // Each request's child logger is made on its first line (most requests write none). The
+    // parent is `logger` (the loggerInstance) or a child of it: a pino logger.
+    childLoggerFactory: (
+      parent: FastifyBaseLogger,
+      bindings: Bindings,
+      options: ChildLoggerOptions,
+    ) => new LazyChildLogger(parent as Logger, bindings, options),
     return503OnClosing: true,
     routerOptions: { maxParamLength: MAX_PATH_PARAM_LENGTH },
     // Errors the router raises before any route (a path parameter too long, a malformed
