@@ -2,7 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { DatabaseSync } from 'node:sqlite';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { CollectionTables } from '../../src/platform/storage/embedded/collection-tables.js';
 import {
   DatabaseUnavailableError,
   EmbeddedDatabase,
@@ -102,6 +103,40 @@ describe('EmbeddedDatabase', () => {
     });
     expect(scanned).toMatchObject({ stage: 'COLLSCAN', docsExamined: 200, returned: 0 });
     expect(byId).toMatchObject({ stage: 'IDHACK', docsExamined: 1, returned: 1 });
+  });
+
+  it('counts a filter its index bounds answer exactly from the keys alone, reading no document', async () => {
+    const docs = sut.collection<Doc>('docs');
+    await docs.createIndex({ origin: 1, at: 1 }, { name: 'origin_at' });
+    const day = (d: number) => new Date(Date.UTC(2026, 10, d));
+    const all = Array.from({ length: 300 }, (_, i) => ({
+      _id: i,
+      origin: i % 3 ? 'application' : 'proposal',
+      at: day(1 + (i % 30)),
+    }));
+    await docs.insertMany(all);
+    await docs.createIndex({ n: 1 }, { name: 'n' });
+    // Another connection: nothing of these documents in its cache.
+    const reader = (await openAnother()).collection<Doc>('docs');
+    const decoded = vi.spyOn(CollectionTables.prototype, 'decode');
+    const november10to20 = { $gte: day(10), $lt: day(20) };
+    const expected = all.filter(
+      (d) => d.origin === 'application' && d.at >= day(10) && d.at < day(20),
+    ).length;
+
+    expect(expected).toBeGreaterThan(0);
+    expect(await reader.countDocuments({ origin: 'application', at: november10to20 })).toBe(
+      expected,
+    );
+    expect(await reader.countDocuments({ origin: { $in: ['application', 'proposal'] } })).toBe(300);
+    expect(decoded).not.toHaveBeenCalled();
+
+    // A number range is tested document by document (mingo compares numbers within their type),
+    // and so is a condition on a field the index does not hold.
+    expect(await reader.countDocuments({ n: { $lte: 0 } })).toBe(0);
+    expect(await reader.countDocuments({ origin: 'proposal', other: 1 })).toBe(0);
+    expect(decoded).toHaveBeenCalledTimes(100);
+    decoded.mockRestore();
   });
 
   it('maintains and uses an index another connection created, from its next operation', async () => {

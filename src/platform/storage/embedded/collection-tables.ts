@@ -195,6 +195,22 @@ export class CollectionTables {
     return { rid, doc };
   }
 
+  /**
+   * The entries in a plan's intervals, counted by SQLite without reading a document: the count
+   * of a filter the bounds answer exactly (on an index without arrays, so one entry per document).
+   */
+  countKeys(collection: CollectionMeta, plan: Plan): number {
+    const [table, column] = plan.index ? [plan.index.table, 'key'] : [collection.table, 'id'];
+    const statement = this.#store.prepare(
+      `SELECT count(*) AS n FROM ${table} WHERE ${column} >= ? AND ${column} < ?`,
+    );
+    let total = 0;
+    for (const interval of plan.intervals) {
+      total += statement.get(interval.lo, interval.hi)!.n as number;
+    }
+    return total;
+  }
+
   /** Keys in a plan's intervals, counted up to a cap: how the planner breaks ties. */
   estimate(plan: Plan): number {
     const table = plan.index?.table;

@@ -47,7 +47,14 @@ const READ_ONLY_STAGES: ReadonlySet<string> = new Set([
 import type { EngineContext } from './engine-context.js';
 import { indexDefinition, pathValues } from './index-keys.js';
 import { EMPTY_ARRAY, encodeComponent } from './key-encoding.js';
-import { assertSupportedPipeline, mingo, present, select, selectEach } from './selection.js';
+import {
+  assertSupportedPipeline,
+  countMatching,
+  mingo,
+  present,
+  select,
+  selectEach,
+} from './selection.js';
 import { KeepChanges } from './sqlite-store.js';
 
 /** Bulk operations per transaction: other writers get the lock between chunks, as on a server. */
@@ -144,9 +151,8 @@ export class EmbeddedCollection<T extends Document = Document> implements Collec
   countDocuments(filter?: Filter<T>, options: CountOptions = {}): Promise<number> {
     return this.#read((meta) => {
       const empty = !filter || Object.keys(filter).length === 0;
-      let total = 0;
-      if (empty && meta) total = this.#tables.count(meta);
-      else for (const _ of selectEach(this.#tables, meta, filter)) total++;
+      const total =
+        empty && meta ? this.#tables.count(meta) : countMatching(this.#tables, meta, filter ?? {});
       const count = total - (options.skip ?? 0);
       return Math.max(0, options.limit ? Math.min(count, options.limit) : count);
     });
@@ -364,4 +370,5 @@ export class EmbeddedCollection<T extends Document = Document> implements Collec
     });
     return def.name;
   }
+
 }

@@ -392,19 +392,41 @@ function isExactPoint(value: unknown): boolean {
   );
 }
 
+/** Range bounds whose key order is mingo's order too: valid dates and ids (strings compare in
+ * UTF-16 there and UTF-8 here; numbers within their BSON type there). */
+function isExactRangeValue(value: unknown): boolean {
+  return value instanceof ObjectId || (value instanceof Date && !Number.isNaN(value.getTime()));
+}
+
+const RANGE_OPERATORS = new Set(['$gt', '$gte', '$lt', '$lte']);
+
 /**
- * The filter asks nothing beyond what the plan's point bounds already guarantee, so the
- * candidates need no test: every condition is an equality (or `$in`) on a field the plan pins
- * to points, with values whose key equality is the filter's own (strings, booleans, ids, dates).
+ * The filter asks nothing beyond what the plan's bounds already guarantee, so the candidates
+ * need no test: every condition is an equality (or `$in`) on a field the plan pins to points,
+ * with values whose key equality is the filter's own (strings, booleans, ids, dates), except
+ * that the next field of the index may carry a range of dates or ids. Not on an index holding
+ * arrays: there two conditions on one field may be met by different elements.
  */
 export function boundsAreExact(filter: Document, plan: Plan): boolean {
   if (plan.stage === 'COLLSCAN') return false;
   const pinned = plan.fieldPaths.slice(0, plan.pointFields);
+  const ranged =
+    !plan.dedupe && plan.boundedFields === plan.pointFields + 1
+      ? plan.fieldPaths[plan.pointFields]
+      : undefined;
   const keys = Object.keys(filter);
   if (keys.length === 0) return false;
   for (const key of keys) {
-    if (!pinned.includes(key)) return false;
     const condition = filter[key];
+    if (key === ranged) {
+      if (!isPlainObject(condition)) return false;
+      const ops = Object.keys(condition);
+      if (ops.length === 0) return false;
+      if (!ops.every((op) => RANGE_OPERATORS.has(op) && isExactRangeValue(condition[op])))
+        return false;
+      continue;
+    }
+    if (!pinned.includes(key)) return false;
     if (isExactPoint(condition)) continue;
     if (!isPlainObject(condition)) return false;
     const ops = Object.keys(condition);

@@ -89,6 +89,26 @@ export function* selectEach(
   }
 }
 
+/**
+ * How many documents match: from the index keys alone when the plan's bounds are the filter and
+ * the index holds no arrays (MongoDB's COUNT_SCAN), else by testing each candidate. A month's
+ * applications among 1M assignments took 10 s read document by document. Runs inside a
+ * transaction.
+ */
+export function countMatching(
+  tables: CollectionTables,
+  meta: CollectionMeta | undefined,
+  filter: Document,
+): number {
+  if (meta) {
+    const plan = choosePlan(meta, filter, undefined, (p) => tables.estimate(p));
+    if (!plan.dedupe && boundsAreExact(filter, plan)) return tables.countKeys(meta, plan);
+  }
+  let total = 0;
+  for (const _ of selectEach(tables, meta, filter)) total++;
+  return total;
+}
+
 export function compileFilter(filter: Document): ((doc: Document) => boolean) | undefined {
   if (Object.keys(filter).length === 0) return undefined;
   const query = mingo(() => new Query(filter, MINGO_OPTIONS));
