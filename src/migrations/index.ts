@@ -19,6 +19,7 @@ import { migration as createAlertState } from './1796500800000-CreateAlertState.
 import { migration as createAuditEvents } from './1796504400000-CreateAuditEvents.js';
 import { migration as createStatisticsIndexes } from './1796508000000-CreateStatisticsIndexes.js';
 import { migration as createFiles } from './1796511600000-CreateFiles.js';
+import { migration as indexApplicationsByOrigin } from './1796515200000-IndexApplicationsByOrigin.js';
 
 /** Every schema migration, in any order (the migrator sorts by id). A test checks none is missing. */
 export const MIGRATIONS: readonly SchemaMigration[] = [
@@ -42,4 +43,5 @@ export const MIGRATIONS: readonly SchemaMigration[] = [
   createAuditEvents,
   createStatisticsIndexes,
   createFiles,
+  indexApplicationsByOrigin,
 ];

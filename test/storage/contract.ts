@@ -616,6 +616,22 @@ export function describeDatabaseContract(
         );
       });
 
+      it('drops a named index (its rule goes with it); a missing one is no error, `_id_` is refused', async () => {
+        const members = fresh('members');
+        await members.createIndex({ email: 1 }, { unique: true, name: 'email_unique' });
+        await members.insertOne({ _id: 1, email: 'a@x.kr' });
+        await members.dropIndex('email_unique');
+        await members.insertOne({ _id: 2, email: 'a@x.kr' });
+        expect(await members.countDocuments({ email: 'a@x.kr' })).toBe(2);
+        await members.dropIndex('email_unique');
+        await fresh('never_created').dropIndex('anything');
+        await expect(members.dropIndex('_id_')).rejects.toThrow();
+        // The name is free again, for an index of another shape.
+        expect(await members.createIndex({ email: 1, _id: 1 }, { name: 'email_unique' })).toBe(
+          'email_unique',
+        );
+      });
+
       it('refuses an update that would duplicate a unique key and leaves the document as it was', async () => {
         const members = fresh('members');
         await members.createIndex({ email: 1 }, { unique: true });

@@ -219,7 +219,10 @@ export class AssignmentsRepository {
     }));
   }
 
-  /** Applications made in `[from, to)` (index `createdAt`): assignments a worker applied for. */
+  /**
+   * Applications made in `[from, to)`: assignments a worker applied for, counted from the keys of
+   * index `origin_createdAt` alone.
+   */
   countApplications(range: { from: Date; to: Date }): Promise<number> {
     return this.collection.countDocuments({
       createdAt: { $gte: range.from, $lt: range.to },

@@ -209,4 +209,10 @@ export interface Collection<T extends Document = Document> {
 
   /** Returns the index name; creating an identical index again is a no-op, as on the server. */
   createIndex(spec: IndexSpecification, options?: CreateIndexOptions): Promise<string>;
+
+  /**
+   * Removes the named index. One that does not exist (or a collection that does not) is no
+   * error, so a schema migration that replaces an index runs again safely; `_id_` is refused.
+   */
+  dropIndex(name: string): Promise<void>;
 }

@@ -44,6 +44,7 @@ describe('DelayedDatabase (bench-only BENCH_DB_DELAY_MS)', () => {
     ['deleteMany', [{}]],
     ['bulkWrite', [[]]],
     ['createIndex', [{ n: 1 }]],
+    ['dropIndex', ['n_1']],
   ];
 
   it.each(answering)(

@@ -340,6 +340,18 @@ class MongoCollection<T extends Document> implements Collection<T> {
   createIndex(spec: IndexSpecification, options: CreateIndexOptions = {}): Promise<string> {
     return guard(() => this.#c.createIndex(spec, options));
   }
+
+  dropIndex(name: string): Promise<void> {
+    return guard(async () => {
+      try {
+        await this.#c.dropIndex(name);
+      } catch (error) {
+        // IndexNotFound (27) and NamespaceNotFound (26): already gone, as the port promises.
+        const code = (error as { code?: unknown }).code;
+        if (code !== 27 && code !== 26) throw error;
+      }
+    });
+  }
 }
 
 /** The official driver, configured for Amazon DocumentDB 5.0 (and any MongoDB). */

@@ -195,6 +195,18 @@ export class Catalog {
     return meta;
   }
 
+  /** Drops an index's table and catalog row, if it exists. In a write. */
+  dropIndex(collection: CollectionMeta, name: string): void {
+    const at = collection.indexes.findIndex((i) => i.def.name === name);
+    if (at === -1) return;
+    const [index] = collection.indexes.splice(at, 1);
+    this.#store.exec(`DROP TABLE ${index!.table}`);
+    this.#store
+      .prepare('DELETE FROM wm_indexes WHERE collection = ? AND name = ?')
+      .run(collection.name, name);
+    this.#bump();
+  }
+
   /** Records that an index holds array values; planners in every process then know it. */
   markMultikey(collection: CollectionMeta, index: IndexMeta): void {
     if (index.multikey) return;

@@ -45,7 +45,7 @@ const READ_ONLY_STAGES: ReadonlySet<string> = new Set([
   '$count',
 ]);
 import type { EngineContext } from './engine-context.js';
-import { indexDefinition, pathValues } from './index-keys.js';
+import { ID_INDEX_NAME, indexDefinition, pathValues } from './index-keys.js';
 import { EMPTY_ARRAY, encodeComponent } from './key-encoding.js';
 import {
   assertSupportedPipeline,
@@ -371,4 +371,12 @@ export class EmbeddedCollection<T extends Document = Document> implements Collec
     return def.name;
   }
 
+  async dropIndex(name: string): Promise<void> {
+    if (name === ID_INDEX_NAME) {
+      throw new EmbeddedServerError(72, 'InvalidOptions', 'cannot drop _id index');
+    }
+    await this.#write((_ensure, existing) => {
+      if (existing) this.#engine.catalog.dropIndex(existing, name);
+    });
+  }
 }
