@@ -41,6 +41,16 @@ describe('route classes', () => {
     });
   });
 
+  it('refuses a HEAD request as it refuses the GET beside it', async () => {
+    const anonymous = await fetch(`${api.url}/guarded/operator`, { method: 'HEAD' });
+    expect(anonymous.status).toBe(401);
+    const worker = await fetch(`${api.url}/guarded/operator`, {
+      method: 'HEAD',
+      headers: { authorization: `Bearer ${mint.access('worker-3', ['worker'])}` },
+    });
+    expect(worker.status).toBe(403);
+  });
+
   it('hands a member route the verified caller', async () => {
     const response = await get('/guarded/member', mint.access('worker-1', ['worker']));
     expect(response.status).toBe(200);
@@ -211,7 +221,7 @@ describe('the verified-token cache', () => {
 });
 
 describe('the OpenAPI document', () => {
-  it('states each operation’s security from the same route class the guard enforces', async () => {
+  it('states each operation’s security from the same route class the route-access check enforces', async () => {
     const document = (await (await fetch(`${api.url}/docs/json`)).json()) as {
       paths: Record<
         string,
