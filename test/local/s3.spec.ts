@@ -1,14 +1,13 @@
 import { Readable } from 'node:stream';
 import {
   CreateBucketCommand,
+  GetObjectCommand,
   HeadBucketCommand,
   ListObjectsV2Command,
   PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
-// Stand-in for @aws-sdk/s3-request-presigner (not installed yet; the files issue adds it):
-// its getSignedUrl is this same SigV4 query signing with the client's credentials and region.
-import { SignatureV4 } from '@smithy/signature-v4';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, type AppConfig } from '../../src/config/config.js';
 import { createPrefixer } from '../../src/local/output.js';
@@ -18,38 +17,17 @@ import { spawnS3rver, withLegacyOpenSsl } from '../../src/local/s3.js';
 import { createS3Client } from '../../src/platform/aws/clients.js';
 import { tempDir } from './support.js';
 
-async function presignedUrl(
+/** A presigned URL as the app makes them (FilesStore, StatsStore): the SDK's presigner. */
+function presignedUrl(
   config: AppConfig,
   client: S3Client,
   method: 'GET' | 'PUT',
   key: string,
   expiresIn = 300,
 ): Promise<string> {
-  const base = new URL(config.aws.s3.endpoint ?? '');
-  const signer = new SignatureV4({
-    service: 's3',
-    region: config.aws.region,
-    credentials: await client.config.credentials(),
-    sha256: client.config.sha256,
-    uriEscapePath: false,
-  });
-  const signed = await signer.presign(
-    {
-      method,
-      protocol: base.protocol,
-      hostname: base.hostname,
-      port: Number(base.port),
-      path: `/${config.aws.s3.bucket}/${key}`,
-      query: {},
-      headers: { host: base.host },
-    },
-    { expiresIn },
-  );
-  const url = new URL(`${base.origin}${signed.path}`);
-  for (const [name, value] of Object.entries(signed.query ?? {})) {
-    url.searchParams.set(name, String(value));
-  }
-  return url.toString();
+  const input = { Bucket: config.aws.s3.bucket, Key: key };
+  const command = method === 'GET' ? new GetObjectCommand(input) : new PutObjectCommand(input);
+  return getSignedUrl(client, command, { expiresIn });
 }
 
 describe('s3rver stand-in', () => {
