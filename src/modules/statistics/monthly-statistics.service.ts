@@ -114,8 +114,12 @@ export class MonthlyStatisticsService {
     return { month: label, produced: true, runId: manifest.runId, announced };
   }
 
-  months(): Promise<string[]> {
-    return this.store.months();
+  /** Every month's manifest, newest first (read together: one round trip, not one per month). */
+  async reports(): Promise<StatsManifest[]> {
+    const manifests = await Promise.all(
+      (await this.store.months()).map((month) => this.store.manifest(month)),
+    );
+    return manifests.filter((manifest) => manifest !== undefined);
   }
 
   manifest(month: string): Promise<StatsManifest | undefined> {

@@ -71,18 +71,13 @@ export class StatisticsController {
     problems: [401, 403, 503],
   })
   async list(): Promise<z.infer<typeof ReportList>> {
-    const reports: ReportSummary[] = [];
-    for (const month of await this.statistics.months()) {
-      const manifest = await this.statistics.manifest(month);
-      if (!manifest) continue;
-      reports.push({
-        month: manifest.month,
-        generatedAt: manifest.generatedAt,
-        empty: manifest.empty,
-        headline: manifest.headline as ReportSummary['headline'],
-        files: manifest.files.map(({ name, contentType, bytes }) => ({ name, contentType, bytes })),
-      });
-    }
+    const reports = (await this.statistics.reports()).map((manifest): ReportSummary => ({
+      month: manifest.month,
+      generatedAt: manifest.generatedAt,
+      empty: manifest.empty,
+      headline: manifest.headline as ReportSummary['headline'],
+      files: manifest.files.map(({ name, contentType, bytes }) => ({ name, contentType, bytes })),
+    }));
     return { reports };
   }
 
