@@ -9,7 +9,7 @@ import type { Database } from '../../src/platform/storage/database.js';
 import { DATABASE } from '../../src/platform/storage/storage.module.js';
 import { lastAccessRecord } from '../support/access-records.js';
 import { startS3StandIn } from '../support/s3-stand-in.js';
-import { AWS_LIKE_ENV, startTestApi, type TestApi } from '../support/test-api.js';
+import { AWS_LIKE_ENV, callApi, startTestApi, type TestApi } from '../support/test-api.js';
 import { TokenMint } from '../support/tokens.js';
 
 const mint = new TokenMint(AWS_LIKE_ENV.COGNITO_USER_POOL_ID, AWS_LIKE_ENV.COGNITO_CLIENT_ID);
@@ -66,14 +66,7 @@ describe('files: presigned uploads, checked bytes, downloads', () => {
   });
 
   const call = (method: string, path: string, token: string, body?: unknown) =>
-    fetch(`${api.url}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${token}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
+    callApi(api, method, path, token, body);
 
   interface Started {
     file: { id: string; status: string };

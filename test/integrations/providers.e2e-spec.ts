@@ -12,7 +12,7 @@ import {
   startPopbillStub,
 } from '../../src/integrations/popbill/stub/popbill-stub.js';
 import { TokenVerifier } from '../../src/platform/auth/token-verifier.js';
-import { AWS_LIKE_ENV, startTestApi, type TestApi } from '../support/test-api.js';
+import { AWS_LIKE_ENV, callApi, startTestApi, type TestApi } from '../support/test-api.js';
 import { TokenMint } from '../support/tokens.js';
 
 /**
@@ -37,14 +37,7 @@ describe('provider ports through the API, against the Popbill and NTS stubs', ()
   let nts: NtsStub;
   let api: TestApi;
   const call = (method: string, path: string, token: string, body?: unknown) =>
-    fetch(`${api.url}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${token}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
+    callApi(api, method, path, token, body);
 
   beforeAll(async () => {
     popbill = await startPopbillStub();

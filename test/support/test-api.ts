@@ -74,3 +74,21 @@ export async function startTestApi(
     },
   };
 }
+
+/** A request to the test API as a signed-in member: JSON in when there is a body. */
+export function callApi(
+  api: TestApi,
+  method: string,
+  path: string,
+  token: string,
+  body?: unknown,
+): Promise<Response> {
+  return fetch(`${api.url}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+}

@@ -3,7 +3,7 @@ import { startDanalStub, type DanalStub } from '../../src/integrations/danal/dan
 import { startNiceStub, type NiceStub } from '../../src/integrations/nice/nice-stub.js';
 import { WorkersModule } from '../../src/modules/workers/workers.module.js';
 import { TokenVerifier } from '../../src/platform/auth/token-verifier.js';
-import { AWS_LIKE_ENV, startTestApi, type TestApi } from '../support/test-api.js';
+import { AWS_LIKE_ENV, callApi, startTestApi, type TestApi } from '../support/test-api.js';
 import { TokenMint } from '../support/tokens.js';
 
 const mint = new TokenMint(AWS_LIKE_ENV.COGNITO_USER_POOL_ID, AWS_LIKE_ENV.COGNITO_CLIENT_ID);
@@ -61,14 +61,7 @@ describe('identity verification through NICE and Danal (e2e)', () => {
   });
 
   const call = (method: string, path: string, token: string, body?: unknown) =>
-    fetch(`${api.url}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${token}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
+    callApi(api, method, path, token, body);
 
   const newWorker = async () => {
     n += 1;
