@@ -139,6 +139,75 @@ describe('EmbeddedDatabase', () => {
     decoded.mockRestore();
   });
 
+  it('groups from the keys alone when an index bounds the $match exactly and holds every field the $group reads', async () => {
+    const docs = sut.collection<Doc>('docs');
+    await docs.createIndex(
+      { at: 1, shift: 1, state: 1, hours: 1 },
+      { name: 'at_shift_state_hours' },
+    );
+    const day = (d: number) => new Date(Date.UTC(2026, 10, d));
+    const all = Array.from({ length: 300 }, (_, i) => ({
+      _id: i,
+      at: day(1 + (i % 30)),
+      shift: `s${i % 4}`,
+      state: i % 3 ? 'completed' : 'cancelled',
+      ...(i % 3 ? { hours: 4 + (i % 2) / 2 } : {}),
+      note: 'not in the index',
+    }));
+    await docs.insertMany(all);
+    const reader = (await openAnother()).collection<Doc>('docs');
+    const decoded = vi.spyOn(CollectionTables.prototype, 'decode');
+    const inRange = all.filter((d) => d.at >= day(10) && d.at < day(20));
+    const expected = new Map<string, { count: number; hours: number }>();
+    for (const d of inRange) {
+      const key = `${d.shift}/${d.state}`;
+      const row = expected.get(key) ?? { count: 0, hours: 0 };
+      expected.set(key, { count: row.count + 1, hours: row.hours + (d.hours ?? 0) });
+    }
+
+    const rows = await reader
+      .aggregate<{ _id: { shift: string; state: string }; count: number; hours: number }>([
+        { $match: { at: { $gte: day(10), $lt: day(20) } } },
+        {
+          $group: {
+            _id: { shift: '$shift', state: '$state' },
+            count: { $sum: 1 },
+            hours: { $sum: { $ifNull: ['$hours', 0] } },
+          },
+        },
+        { $sort: { count: -1 } },
+      ])
+      .toArray();
+
+    expect(
+      new Map(
+        rows.map((r) => [`${r._id.shift}/${r._id.state}`, { count: r.count, hours: r.hours }]),
+      ),
+    ).toEqual(expected);
+    expect(rows.map((r) => r.count)).toEqual([...rows.map((r) => r.count)].sort((a, b) => b - a));
+    expect(decoded).not.toHaveBeenCalled();
+
+    // A field the index does not hold, or a null in a group's `_id` (null or missing? the key
+    // cannot say), and the documents are read.
+    await reader
+      .aggregate([
+        { $match: { at: { $gte: day(10), $lt: day(11) } } },
+        { $group: { _id: '$note' } },
+      ])
+      .toArray();
+    expect(decoded).toHaveBeenCalled();
+    decoded.mockClear();
+    const byHours = await reader
+      .aggregate([
+        { $match: { at: { $gte: day(10), $lt: day(12) } } },
+        { $group: { _id: { h: '$hours' } } },
+      ])
+      .toArray();
+    expect(byHours).toContainEqual({ _id: {} });
+    expect(decoded).toHaveBeenCalled();
+    decoded.mockRestore();
+  });
+
   it('maintains and uses an index another connection created, from its next operation', async () => {
     const docs = sut.collection<Doc>('docs');
     await docs.insertOne({ _id: 1, email: 'a@x.kr' });

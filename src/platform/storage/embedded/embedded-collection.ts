@@ -30,6 +30,7 @@ import type {
 import { BulkWriteError, EmbeddedServerError, type WriteErrorInfo } from '../errors.js';
 import type { CollectionMeta } from './catalog.js';
 import type { CollectionTables } from './collection-tables.js';
+import { coveredGroup } from './covered-group.js';
 import { CollectionWrites, updateResult, writeErrorInfo } from './collection-writes.js';
 import { EmbeddedAggregateCursor, EmbeddedFindCursor } from './cursors.js';
 import { MINGO_OPTIONS, copyValue, storedForm } from './documents.js';
@@ -186,6 +187,17 @@ export class EmbeddedCollection<T extends Document = Document> implements Collec
         // their (smaller) output is copied; any other stage may write into what it is given, so
         // it gets copies. Either way no caller holds a stored document.
         const readOnly = rest.every((stage) => READ_ONLY_STAGES.has(Object.keys(stage)[0]!));
+        // A `$group` the index keys answer reads no document; what follows it runs on its groups.
+        const next = rest[0];
+        const covered =
+          readOnly && filter && next && '$group' in next
+            ? coveredGroup(this.#tables, meta, filter, next.$group as Document)
+            : undefined;
+        if (covered) {
+          return rest.length === 1
+            ? covered
+            : mingo(() => new Aggregator(rest.slice(1), MINGO_OPTIONS).run(covered));
+        }
         const input = readOnly
           ? selectEach(this.#tables, meta, filter)
           : select(this.#tables, meta, filter, {}).docs.map((s) => copyValue(s.doc));

@@ -11,7 +11,7 @@ import {
 } from 'bson';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { EMPTY_ARRAY, encodeComponent, encodeKey } from './key-encoding.js';
+import { EMPTY_ARRAY, encodeComponent, encodeKey, KeyReader, UNDECODABLE } from './key-encoding.js';
 
 const sign = (n: number) => (n < 0 ? -1 : n > 0 ? 1 : 0);
 const order = (a: unknown, b: unknown) =>
@@ -189,5 +189,67 @@ describe('index key encoding', () => {
         },
       ),
     );
+  });
+
+  describe('KeyReader', () => {
+    const readable = fc.oneof(
+      fc.double(),
+      fc.integer(),
+      fc.string(),
+      fc.string({ unit: 'binary' }),
+      fc.date({ noInvalidDate: true }),
+      fc.boolean(),
+      fc.constant(null),
+      fc.uint8Array({ minLength: 12, maxLength: 12 }).map((b) => new ObjectId(b)),
+    );
+    const same = (decoded: unknown, value: unknown) =>
+      typeof value === 'number' && value === 0 ? decoded === 0 : expect(decoded).toEqual(value);
+
+    it('reads back every scalar of a compound key, in either direction', () => {
+      const reader = new KeyReader();
+      fc.assert(
+        fc.property(
+          fc.array(fc.tuple(readable, fc.constantFrom<1 | -1>(1, -1)), {
+            minLength: 1,
+            maxLength: 4,
+          }),
+          (fields) => {
+            const values = fields.map(([v]) => v);
+            const directions = fields.map(([, d]) => d);
+            const ends: number[] = [];
+            expect(reader.split(encodeKey(values, directions), directions, ends)).toBe(true);
+            values.forEach((value, i) => {
+              const decoded = reader.value(i === 0 ? 0 : ends[i - 1]!, ends[i]!, directions[i]!);
+              // A string holding a lone surrogate was indexed as U+FFFD: not its own key.
+              if (typeof value === 'string' && !value.isWellFormed()) {
+                expect(decoded).toBe(UNDECODABLE);
+              } else {
+                same(decoded, value);
+              }
+            });
+          },
+        ),
+        { numRuns: 2000 },
+      );
+    });
+
+    it('refuses a number whose key is no double (a Long or Decimal128 between two doubles)', () => {
+      const reader = new KeyReader();
+      const ends: number[] = [];
+      for (const value of [Long.fromString('1152921504606846977'), Decimal128.fromString('0.1')]) {
+        expect(reader.split(encodeKey([value], [1]), [1], ends)).toBe(true);
+        expect(reader.value(0, ends[0]!, 1)).toBe(UNDECODABLE);
+      }
+      // The same value as a double, or a Long a double holds exactly, reads back as the number.
+      expect(reader.split(encodeKey([Long.fromNumber(2 ** 60)], [-1]), [-1], ends)).toBe(true);
+      expect(reader.value(0, ends[0]!, -1)).toBe(2 ** 60);
+    });
+
+    it('cannot step over a document, an array or a binary: the caller reads the document', () => {
+      const reader = new KeyReader();
+      for (const value of [{ x: 1 }, [1], new Binary(Buffer.from('ab'))]) {
+        expect(reader.split(encodeKey(['a', value], [1, 1]), [1, 1], [])).toBe(false);
+      }
+    });
   });
 });

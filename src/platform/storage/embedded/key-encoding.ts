@@ -26,7 +26,7 @@ import {
  * keys, and a descending field is its component with every byte inverted. No component starts
  * with 0x00 or 0xFF, which lets a bound "just after every key starting with X" be `X + 0xFF`.
  */
-const Bracket = {
+export const Bracket = {
   minKey: 0x01,
   /** MongoDB indexes an empty array as `undefined`, which sorts before null. */
   emptyArray: 0x03,
@@ -367,3 +367,170 @@ export function after(prefix: Buffer): Buffer {
 }
 
 const AFTER = Buffer.from([0xff]);
+
+// ── reading keys back (covered reads) ──────────────────────────────────────────────────────────
+
+/** A component the reader does not decode (documents, arrays, binaries, …): read the documents. */
+export const UNDECODABLE: unique symbol = Symbol('undecodable key component');
+
+/**
+ * Reads the components of index keys back into values, for reads the keys alone answer (a
+ * covered `$group`). Only the scalar types whose key is their value: null (which is also a
+ * missing field: the caller must not need to tell them apart), numbers that are doubles (a Long
+ * or Decimal128 without an exact double is UNDECODABLE), strings, booleans, dates and ids.
+ * Written here because the format is this file's own.
+ */
+export class KeyReader {
+  #key: Uint8Array = new Uint8Array(0);
+  #view: Buffer = Buffer.alloc(0);
+  #invert = 0;
+  /** Numbers decoded so far, by their bytes: decoding a fraction costs a BigInt check. */
+  readonly #numbers = new Map<string, number | typeof UNDECODABLE>();
+
+  /**
+   * The end offset of each component of `key` (one per direction) into `ends`; false when a
+   * component is not one this reader can step over.
+   */
+  split(key: Uint8Array, directions: readonly Direction[], ends: number[]): boolean {
+    this.#key = key;
+    this.#view = Buffer.from(key.buffer, key.byteOffset, key.byteLength);
+    let at = 0;
+    for (let i = 0; i < directions.length; i++) {
+      this.#invert = directions[i] === -1 ? 0xff : 0;
+      const end = this.#componentEnd(at);
+      if (end < 0 || end > key.length) return false;
+      ends[i] = end;
+      at = end;
+    }
+    return at === key.length;
+  }
+
+  #byte(at: number): number {
+    return (this.#key[at]! ^ this.#invert) & 0xff;
+  }
+
+  #componentEnd(start: number): number {
+    const bracket = this.#byte(start);
+    const at = start + 1;
+    switch (bracket) {
+      case Bracket.minKey:
+      case Bracket.maxKey:
+      case Bracket.null:
+      case Bracket.emptyArray:
+        return at;
+      case Bracket.boolean:
+        return at + 1;
+      case Bracket.date:
+      case Bracket.timestamp:
+        return at + 8;
+      case Bracket.objectId:
+        return at + 12;
+      case Bracket.string:
+        return this.#escapedEnd(at);
+      case Bracket.number: {
+        const cls = this.#byte(at);
+        if (cls !== 3 && cls !== 5) return at + 1;
+        // Negative digits are inverted once more (writeNumber).
+        const flip = cls === 3 ? 0xff : 0;
+        for (let i = at + 3; i < this.#key.length; i++) {
+          const b = this.#byte(i) ^ flip;
+          if ((b & 0xf0) === 0 || (b & 0x0f) === 0) return i + 1;
+        }
+        return -1;
+      }
+      default:
+        return -1;
+    }
+  }
+
+  #escapedEnd(at: number): number {
+    // The terminator is 00 00 (FF FF inverted); 00 FF is an escaped zero byte.
+    const zero = this.#invert;
+    for (let i = this.#view.indexOf(zero, at); i !== -1; i = this.#view.indexOf(zero, i + 2)) {
+      if (i + 1 >= this.#key.length) return -1;
+      if (this.#key[i + 1] === zero) return i + 2;
+    }
+    return -1;
+  }
+
+  /** The bytes `[start, end)` of the last split key as a string (one char per byte): an id. */
+  text(start: number, end: number): string {
+    return this.#view.toString('latin1', start, end);
+  }
+
+  /** The bracket of the component starting at `start` of the last split key. */
+  bracketAt(start: number, direction: Direction): number {
+    this.#invert = direction === -1 ? 0xff : 0;
+    return this.#byte(start);
+  }
+
+  /** The value of the component in `[start, end)` of the last split key. */
+  value(start: number, end: number, direction: Direction): unknown {
+    this.#invert = direction === -1 ? 0xff : 0;
+    const at = start + 1;
+    switch (this.#byte(start)) {
+      case Bracket.null:
+        return null;
+      case Bracket.boolean:
+        return this.#byte(at) !== 0;
+      case Bracket.date: {
+        let ms = 0n;
+        for (let i = at; i < at + 8; i++) ms = (ms << 8n) | BigInt(this.#byte(i));
+        return new Date(Number(BigInt.asIntN(64, ms ^ (1n << 63n))));
+      }
+      case Bracket.objectId:
+        return new ObjectId(this.#bytes(at, end));
+      case Bracket.string: {
+        const raw = this.#bytes(at, end - 2);
+        const bytes: number[] = [];
+        for (let i = 0; i < raw.length; i++) {
+          bytes.push(raw[i]!);
+          if (raw[i] === 0) i++;
+        }
+        const text = Buffer.from(bytes).toString('utf8');
+        // A lone surrogate was indexed as U+FFFD: the key no longer says which string it was.
+        return text.includes('\uFFFD') ? UNDECODABLE : text;
+      }
+      case Bracket.number:
+        return this.#number(start, end);
+      default:
+        return UNDECODABLE;
+    }
+  }
+
+  #bytes(from: number, to: number): Uint8Array {
+    const out = new Uint8Array(to - from);
+    for (let i = from; i < to; i++) out[i - from] = this.#byte(i);
+    return out;
+  }
+
+  #number(start: number, end: number): number | typeof UNDECODABLE {
+    const id = `${this.#invert}:${this.#view.toString('latin1', start, end)}`;
+    const known = this.#numbers.get(id);
+    if (known !== undefined) return known;
+    const bytes = this.#bytes(start, end);
+    const cls = bytes[1]!;
+    let value: number;
+    if (cls === 1) value = NaN;
+    else if (cls === 2) value = -Infinity;
+    else if (cls === 4) value = 0;
+    else if (cls === 6) value = Infinity;
+    else {
+      const flip = cls === 3 ? 0xff : 0;
+      const exponent = (((bytes[2]! ^ flip) << 8) | (bytes[3]! ^ flip)) - 0x8000;
+      let digits = '';
+      for (let i = 4; i < bytes.length; i++) {
+        const b = bytes[i]! ^ flip;
+        if (b >> 4 === 0) break;
+        digits += String((b >> 4) - 1);
+        if ((b & 0x0f) === 0) break;
+        digits += String((b & 0x0f) - 1);
+      }
+      value = Number(`${cls === 3 ? '-' : ''}0.${digits}e${exponent}`);
+    }
+    // Only a value whose key is this double's own: a Long or Decimal128 between two doubles is not.
+    const decoded = encodeComponent(value).equals(bytes) ? value : UNDECODABLE;
+    this.#numbers.set(id, decoded);
+    return decoded;
+  }
+}

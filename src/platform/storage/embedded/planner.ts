@@ -327,6 +327,43 @@ export function choosePlan(
 ): Plan {
   const predicates = collectPredicates(filter);
   if (predicates.size === 0 && !sort) return collectionScan(sort);
+  const plans = candidatePlans(collection, filter, predicates, sort);
+  const idPlan = plans[0]!;
+  if (idPlan.stage === 'IDHACK') return idPlan;
+  const useful = plans.filter((p) => p.boundedFields > 0 || (sort && p.providesSort));
+  return cheapest(useful, sort, estimate) ?? collectionScan(sort);
+}
+
+/**
+ * A plan whose index keys alone answer `filter` and hold every one of `paths` (a covered read):
+ * bounds that are the filter, on an index that never held an array. Undefined when no index
+ * does; the cheapest when several do.
+ */
+export function coveringPlan(
+  collection: CollectionMeta,
+  filter: Document,
+  paths: readonly string[],
+  estimate: (plan: Plan) => number,
+): Plan | undefined {
+  const predicates = collectPredicates(filter);
+  if (predicates.size === 0) return undefined;
+  const covering = candidatePlans(collection, filter, predicates, undefined).filter(
+    (p) =>
+      p.index !== undefined &&
+      !p.dedupe &&
+      paths.every((path) => p.fieldPaths.includes(path)) &&
+      boundsAreExact(filter, p),
+  );
+  return cheapest(covering, undefined, estimate);
+}
+
+/** The plans each usable index offers, the `_id` key's first. */
+function candidatePlans(
+  collection: CollectionMeta,
+  filter: Document,
+  predicates: Map<string, Predicate[]>,
+  sort: SortSpec | undefined,
+): Plan[] {
   const candidates: Candidate[] = [
     { fields: [['_id', 1]], multikey: false, unique: true, index: undefined, name: ID_INDEX_NAME },
   ];
@@ -345,11 +382,16 @@ export function choosePlan(
       name: index.def.name,
     });
   }
-  const plans = candidates.map((c) => buildPlan(c, predicates, sort));
-  const idPlan = plans[0]!;
-  if (idPlan.stage === 'IDHACK') return idPlan;
-  const useful = plans.filter((p) => p.boundedFields > 0 || (sort && p.providesSort));
-  if (useful.length === 0) return collectionScan(sort);
+  return candidates.map((c) => buildPlan(c, predicates, sort));
+}
+
+/** The plan bounding the most fields (and giving the sort), the fewest keys breaking a tie. */
+function cheapest(
+  useful: Plan[],
+  sort: SortSpec | undefined,
+  estimate: (plan: Plan) => number,
+): Plan | undefined {
+  if (useful.length === 0) return undefined;
   const rank = (p: Plan) => p.boundedFields * 2 + (sort && p.providesSort ? 1 : 0);
   const best = Math.max(...useful.map(rank));
   const tied = useful.filter((p) => rank(p) === best);
