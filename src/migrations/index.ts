@@ -20,6 +20,7 @@ import { migration as createAuditEvents } from './1796504400000-CreateAuditEvent
 import { migration as createStatisticsIndexes } from './1796508000000-CreateStatisticsIndexes.js';
 import { migration as createFiles } from './1796511600000-CreateFiles.js';
 import { migration as indexApplicationsByOrigin } from './1796515200000-IndexApplicationsByOrigin.js';
+import { migration as indexAssignmentOutcomes } from './1796518800000-IndexAssignmentOutcomes.js';
 
 /** Every schema migration, in any order (the migrator sorts by id). A test checks none is missing. */
 export const MIGRATIONS: readonly SchemaMigration[] = [
@@ -44,4 +45,5 @@ export const MIGRATIONS: readonly SchemaMigration[] = [
   createStatisticsIndexes,
   createFiles,
   indexApplicationsByOrigin,
+  indexAssignmentOutcomes,
 ];

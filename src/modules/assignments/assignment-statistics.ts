@@ -1,10 +1,10 @@
 import { Injectable, Module } from '@nestjs/common';
 import type { Database } from '../../platform/storage/database.js';
 import type { PersonalData } from '../../privacy/personal-data/personal-data.service.js';
-import { type AssignmentOutcomeRow, AssignmentsRepository } from './assignments.repository.js';
+import { AssignmentsRepository, type MonthOutcomes } from './assignments.repository.js';
 import { EligibilityRefusalsRepository } from './eligibility-refusals.repository.js';
 
-export type { AssignmentOutcomeRow } from './assignments.repository.js';
+export type { AssignmentOutcomeRow, MonthOutcomes } from './assignments.repository.js';
 
 /** What the monthly statistics read of assignments: outcomes per shift, applications, refusals. */
 @Injectable()
@@ -22,7 +22,7 @@ export class AssignmentStatistics {
     );
   }
 
-  monthOutcomes(range: { from: Date; to: Date }): Promise<AssignmentOutcomeRow[]> {
+  monthOutcomes(range: { from: Date; to: Date }): Promise<MonthOutcomes> {
     return this.assignments.monthOutcomes(range);
   }
 

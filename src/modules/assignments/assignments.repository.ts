@@ -51,10 +51,15 @@ export interface Assignment {
 export interface AssignmentOutcomeRow {
   shiftId: string;
   state: AssignmentState;
-  /** Cancelled late (within LATE_CANCELLATION_HOURS of the start). */
-  late: boolean;
   count: number;
   hoursWorked: number;
+}
+
+/** A month's assignments (of shifts starting in it) by shift and state, and how many were cancelled late. */
+export interface MonthOutcomes {
+  rows: AssignmentOutcomeRow[];
+  /** Cancelled within LATE_CANCELLATION_HOURS of the start. */
+  lateCancellations: number;
 }
 
 interface AssignmentDocument {
@@ -189,34 +194,45 @@ export class AssignmentsRepository {
   }
 
   /**
-   * The assignments of the shifts starting in `[from, to)` (index `startsAt`), grouped by shift,
-   * state and whether a cancellation was late: their count and the hours worked (monthly
-   * statistics: a row per shift and state, not per assignment).
+   * The assignments of shifts starting in `[from, to)`, by shift and state with their hours, and
+   * the late cancellations among them. Both read index keys alone (indexes
+   * `startsAt_shiftId_state_hoursWorked` and `state_cancellationLate_startsAt`): the embedded
+   * engine groups a month of 1M assignments without reading one.
    */
-  async monthOutcomes(range: { from: Date; to: Date }): Promise<AssignmentOutcomeRow[]> {
-    const rows = await this.collection
-      .aggregate<{
-        _id: { shiftId: string; state: AssignmentState; late: boolean | null };
-        count: number;
-        hours: number;
-      }>([
-        { $match: { startsAt: { $gte: range.from, $lt: range.to } } },
-        {
-          $group: {
-            _id: { shiftId: '$shiftId', state: '$state', late: '$cancellation.late' },
-            count: { $sum: 1 },
-            hours: { $sum: { $ifNull: ['$hoursWorked', 0] } },
+  async monthOutcomes(range: { from: Date; to: Date }): Promise<MonthOutcomes> {
+    const month = { $gte: range.from, $lt: range.to };
+    const [rows, lateCancellations] = await Promise.all([
+      this.collection
+        .aggregate<{
+          _id: { shiftId: string; state: AssignmentState };
+          count: number;
+          hours: number;
+        }>([
+          { $match: { startsAt: month } },
+          {
+            $group: {
+              _id: { shiftId: '$shiftId', state: '$state' },
+              count: { $sum: 1 },
+              hours: { $sum: '$hoursWorked' },
+            },
           },
-        },
-      ])
-      .toArray();
-    return rows.map((row) => ({
-      shiftId: row._id.shiftId,
-      state: row._id.state,
-      late: row._id.late === true,
-      count: row.count,
-      hoursWorked: row.hours,
-    }));
+        ])
+        .toArray(),
+      this.collection.countDocuments({
+        state: 'cancelled',
+        'cancellation.late': true,
+        startsAt: month,
+      }),
+    ]);
+    return {
+      rows: rows.map((row) => ({
+        shiftId: row._id.shiftId,
+        state: row._id.state,
+        count: row.count,
+        hoursWorked: row.hours,
+      })),
+      lateCancellations,
+    };
   }
 
   /**

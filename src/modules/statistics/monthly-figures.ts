@@ -95,7 +95,7 @@ export async function monthlyFigures(
 ): Promise<MonthlyReport> {
   const range = kstMonthRange(month);
   const [fromDay, toDay] = [kstDayKey(range.from), kstDayKey(range.to)];
-  const [signUps, workerDecisions, businessDecisions, activity, outcomes, applications, refusals] =
+  const [signUps, workerDecisions, businessDecisions, activity, outcome, applications, refusals] =
     await Promise.all([
       sources.members.signUpsByRole(range),
       sources.workers.verificationDecisions(range),
@@ -106,12 +106,11 @@ export async function monthlyFigures(
       sources.assignments.refusalsByRule(fromDay, toDay),
     ]);
 
+  const { rows: outcomes, lateCancellations } = outcome;
   const byShift = totalsByShift(outcomes);
   const stateCounts = new Map<string, number>();
-  let lateCancellations = 0;
   for (const row of outcomes) {
     stateCounts.set(row.state, (stateCounts.get(row.state) ?? 0) + row.count);
-    if (row.state === 'cancelled' && row.late) lateCancellations += row.count;
   }
   const count = (state: string) => stateCounts.get(state) ?? 0;
 
