@@ -328,6 +328,8 @@ describe('EmbeddedDatabase', () => {
     await things.insertMany([
       { _id: 'a', n: 1, place: { city: '서울' }, tags: ['x'] },
       { _id: 'b', n: 2, place: { city: '부산' }, tags: ['y'] },
+      { _id: 'c', n: 3, place: { city: '대구' }, tags: [] },
+      { _id: 'd', n: 4, place: { city: '광주' }, tags: 'solo' },
     ]);
     // Read once, so the documents sit in the engine's cache.
     await things.find({ n: { $gte: 1 } }).toArray();
@@ -341,16 +343,41 @@ describe('EmbeddedDatabase', () => {
     const projected = await things
       .aggregate([{ $match: { n: { $gte: 1 } } }, { $project: { place: 1, tags: 1 } }])
       .toArray();
+    const unwound = await things
+      .aggregate([{ $match: { n: { $gte: 1 } } }, { $unwind: '$tags' }])
+      .toArray();
+    // These two forms write into their input: the stored documents must not be it.
+    await things
+      .aggregate([
+        { $match: { n: { $gte: 1 } } },
+        { $unwind: { path: '$tags', includeArrayIndex: 'at' } },
+      ])
+      .toArray();
+    await things
+      .aggregate([
+        { $match: { n: { $gte: 1 } } },
+        { $unwind: { path: '$tags', preserveNullAndEmptyArrays: true } },
+      ])
+      .toArray();
+    for (const doc of unwound as Document[]) {
+      (doc.place as Document).city = 'changed';
+      doc.tags = 'changed';
+    }
     for (const doc of [...grouped, ...projected] as Document[]) {
       const place = (doc._id as Document | undefined)?.city ? doc._id : doc.place;
       (place as Document).city = 'changed';
-      ((doc.tags as unknown[])[0] as unknown[]).push?.('changed');
-      (doc.tags as unknown[]).push('changed');
+      const tags = doc.tags as unknown[] | string;
+      if (Array.isArray(tags)) {
+        (tags[0] as unknown[] | undefined)?.push?.('changed');
+        tags.push('changed');
+      }
     }
 
     expect(await things.find({}, { sort: { _id: 1 } }).toArray()).toEqual([
       { _id: 'a', n: 1, place: { city: '서울' }, tags: ['x'] },
       { _id: 'b', n: 2, place: { city: '부산' }, tags: ['y'] },
+      { _id: 'c', n: 3, place: { city: '대구' }, tags: [] },
+      { _id: 'd', n: 4, place: { city: '광주' }, tags: 'solo' },
     ]);
   });
 

@@ -120,32 +120,56 @@ export function coveredGroup(
   const directions: Direction[] = fields.map(([, direction]) => direction);
   const at = (path: string) => fields.findIndex(([p]) => p === path);
   const idAt = spec.idPaths.map(at);
+  const idContiguous = idAt.every((i, j) => j === 0 || i === idAt[j - 1]! + 1);
   const sumAt = spec.sums.map(({ term: t }) => (t.kind === 'constant' ? -1 : at(t.path)));
 
   const reader = new KeyReader();
   const ends: number[] = new Array<number>(fields.length).fill(0);
   const startOf = (i: number) => (i === 0 ? 0 : ends[i - 1]!);
   const groups = new Map<string, Group>();
+  const groupOf = (groupKey: string): Group | undefined => {
+    const known = groups.get(groupKey);
+    if (known) return known;
+    const values = idAt.map((i) => reader.value(startOf(i), ends[i]!, directions[i]!));
+    // A zero key may have been -0, which mingo's `_id` keeps.
+    if (values.some((v) => v === UNDECODABLE || v === 0)) return undefined;
+    let id: unknown = null;
+    if (spec.id.kind === 'path') id = values[0];
+    if (spec.id.kind === 'object') {
+      const fields: Document = {};
+      spec.id.names.forEach((name, j) => (fields[name] = values[j]));
+      id = fields;
+    }
+    const group: Group = { id, count: 0, sums: spec.sums.map(() => 0) };
+    groups.set(groupKey, group);
+    return group;
+  };
+  // The last key's `_id` bytes and group: keys come in order, and a group's keys often follow
+  // one another (a shift's assignments share its start), so most keys need no lookup.
+  let last: { key: Uint8Array; start: number; end: number; group: Group } | undefined;
   for (const key of tables.keys(plan)) {
     if (!reader.split(key, directions, ends)) return undefined;
-    let groupKey = '';
-    for (const i of idAt) {
-      if (reader.bracketAt(startOf(i), directions[i]!) === Bracket.null) return undefined;
-      groupKey += reader.text(startOf(i), ends[i]!);
-    }
-    let group = groups.get(groupKey);
-    if (!group) {
-      const values = idAt.map((i) => reader.value(startOf(i), ends[i]!, directions[i]!));
-      // A zero key may have been -0, which mingo's `_id` keeps.
-      if (values.some((v) => v === UNDECODABLE || v === 0)) return undefined;
-      const id =
-        spec.id.kind === 'null'
-          ? null
-          : spec.id.kind === 'path'
-            ? values[0]
-            : Object.fromEntries(spec.id.names.map((name, j) => [name, values[j]]));
-      group = { id, count: 0, sums: spec.sums.map(() => 0) };
-      groups.set(groupKey, group);
+    let group: Group | undefined;
+    if (idContiguous) {
+      const start = idAt.length > 0 ? startOf(idAt[0]!) : 0;
+      const end = idAt.length > 0 ? ends[idAt.at(-1)!]! : 0;
+      if (last && sameBytes(last.key, last.start, last.end, key, start, end)) {
+        group = last.group;
+      } else {
+        if (idAt.some((i) => reader.bracketAt(startOf(i), directions[i]!) === Bracket.null)) {
+          return undefined;
+        }
+        // Components are self-delimiting: the bytes of neighbouring ones name the group.
+        group = groupOf(reader.text(start, end));
+        if (!group) return undefined;
+        last = { key, start, end, group };
+      }
+    } else {
+      if (idAt.some((i) => reader.bracketAt(startOf(i), directions[i]!) === Bracket.null)) {
+        return undefined;
+      }
+      group = groupOf(idAt.map((i) => reader.text(startOf(i), ends[i]!)).join(''));
+      if (!group) return undefined;
     }
     group.count += 1;
     for (let s = 0; s < spec.sums.length; s++) {
@@ -171,4 +195,18 @@ export function coveredGroup(
     });
     return out;
   });
+}
+
+/** Whether `a[aStart, aEnd)` and `b[bStart, bEnd)` hold the same bytes. */
+function sameBytes(
+  a: Uint8Array,
+  aStart: number,
+  aEnd: number,
+  b: Uint8Array,
+  bStart: number,
+  bEnd: number,
+): boolean {
+  if (aEnd - aStart !== bEnd - bStart) return false;
+  for (let i = 0; i < aEnd - aStart; i++) if (a[aStart + i] !== b[bStart + i]) return false;
+  return true;
 }

@@ -34,17 +34,6 @@ import { coveredGroup } from './covered-group.js';
 import { CollectionWrites, updateResult, writeErrorInfo } from './collection-writes.js';
 import { EmbeddedAggregateCursor, EmbeddedFindCursor } from './cursors.js';
 import { MINGO_OPTIONS, copyValue, storedForm } from './documents.js';
-
-/** Aggregation stages that never write into their input documents (mingo builds new ones). */
-const READ_ONLY_STAGES: ReadonlySet<string> = new Set([
-  '$match',
-  '$group',
-  '$project',
-  '$sort',
-  '$skip',
-  '$limit',
-  '$count',
-]);
 import type { EngineContext } from './engine-context.js';
 import { ID_INDEX_NAME, indexDefinition, pathValues } from './index-keys.js';
 import { EMPTY_ARRAY, encodeComponent } from './key-encoding.js';
@@ -57,6 +46,35 @@ import {
   selectEach,
 } from './selection.js';
 import { KeepChanges } from './sqlite-store.js';
+
+/** Aggregation stages that never write into their input documents (mingo builds new ones). */
+const READ_ONLY_STAGES: ReadonlySet<string> = new Set([
+  '$match',
+  '$group',
+  '$project',
+  '$sort',
+  '$skip',
+  '$limit',
+  '$count',
+]);
+
+/**
+ * Whether a stage never writes into its input documents: `$unwind` builds a new document per
+ * element, but writes into its input for `includeArrayIndex` and `preserveNullAndEmptyArrays`.
+ */
+function readsOnly(stage: Document): boolean {
+  const name = Object.keys(stage)[0]!;
+  if (READ_ONLY_STAGES.has(name)) return true;
+  const unwind: unknown = stage.$unwind;
+  return (
+    name === '$unwind' &&
+    (typeof unwind === 'string' ||
+      (typeof unwind === 'object' &&
+        unwind !== null &&
+        Object.keys(unwind).length === 1 &&
+        'path' in unwind))
+  );
+}
 
 /** Bulk operations per transaction: other writers get the lock between chunks, as on a server. */
 const BULK_CHUNK = 1000;
@@ -186,7 +204,7 @@ export class EmbeddedCollection<T extends Document = Document> implements Collec
         // run on the stored documents as they are read (streamed: only the groups are kept) and
         // their (smaller) output is copied; any other stage may write into what it is given, so
         // it gets copies. Either way no caller holds a stored document.
-        const readOnly = rest.every((stage) => READ_ONLY_STAGES.has(Object.keys(stage)[0]!));
+        const readOnly = rest.every(readsOnly);
         // A `$group` the index keys answer reads no document; what follows it runs on its groups.
         const next = rest[0];
         const covered =

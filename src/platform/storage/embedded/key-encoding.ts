@@ -384,8 +384,11 @@ export class KeyReader {
   #key: Uint8Array = new Uint8Array(0);
   #view: Buffer = Buffer.alloc(0);
   #invert = 0;
-  /** Numbers decoded so far, by their bytes: decoding a fraction costs a BigInt check. */
-  readonly #numbers = new Map<string, number | typeof UNDECODABLE>();
+  /** Numbers decoded so far, by their bytes (ascending, descending): a fraction costs a BigInt check. */
+  readonly #numbers = [
+    new Map<string, number | typeof UNDECODABLE>(),
+    new Map<string, number | typeof UNDECODABLE>(),
+  ];
 
   /**
    * The end offset of each component of `key` (one per direction) into `ends`; false when a
@@ -481,13 +484,18 @@ export class KeyReader {
       case Bracket.objectId:
         return new ObjectId(this.#bytes(at, end));
       case Bracket.string: {
-        const raw = this.#bytes(at, end - 2);
-        const bytes: number[] = [];
-        for (let i = 0; i < raw.length; i++) {
-          bytes.push(raw[i]!);
-          if (raw[i] === 0) i++;
+        let text: string;
+        if (this.#invert === 0 && this.#view.indexOf(0, at) === end - 2) {
+          text = this.#view.toString('utf8', at, end - 2); // no escaped zero: the bytes as they are
+        } else {
+          const raw = this.#bytes(at, end - 2);
+          const bytes: number[] = [];
+          for (let i = 0; i < raw.length; i++) {
+            bytes.push(raw[i]!);
+            if (raw[i] === 0) i++;
+          }
+          text = Buffer.from(bytes).toString('utf8');
         }
-        const text = Buffer.from(bytes).toString('utf8');
         // A lone surrogate was indexed as U+FFFD: the key no longer says which string it was.
         return text.includes('\uFFFD') ? UNDECODABLE : text;
       }
@@ -505,8 +513,9 @@ export class KeyReader {
   }
 
   #number(start: number, end: number): number | typeof UNDECODABLE {
-    const id = `${this.#invert}:${this.#view.toString('latin1', start, end)}`;
-    const known = this.#numbers.get(id);
+    const numbers = this.#numbers[this.#invert === 0 ? 0 : 1]!;
+    const id = this.#view.toString('latin1', start, end);
+    const known = numbers.get(id);
     if (known !== undefined) return known;
     const bytes = this.#bytes(start, end);
     const cls = bytes[1]!;
@@ -530,7 +539,7 @@ export class KeyReader {
     }
     // Only a value whose key is this double's own: a Long or Decimal128 between two doubles is not.
     const decoded = encodeComponent(value).equals(bytes) ? value : UNDECODABLE;
-    this.#numbers.set(id, decoded);
+    numbers.set(id, decoded);
     return decoded;
   }
 }
