@@ -21,6 +21,7 @@ import { migration as createStatisticsIndexes } from './1796508000000-CreateStat
 import { migration as createFiles } from './1796511600000-CreateFiles.js';
 import { migration as indexApplicationsByOrigin } from './1796515200000-IndexApplicationsByOrigin.js';
 import { migration as indexAssignmentOutcomes } from './1796518800000-IndexAssignmentOutcomes.js';
+import { migration as indexSignUpsByRole } from './1796522400000-IndexSignUpsByRole.js';
 
 /** Every schema migration, in any order (the migrator sorts by id). A test checks none is missing. */
 export const MIGRATIONS: readonly SchemaMigration[] = [
@@ -46,4 +47,5 @@ export const MIGRATIONS: readonly SchemaMigration[] = [
   createFiles,
   indexApplicationsByOrigin,
   indexAssignmentOutcomes,
+  indexSignUpsByRole,
 ];

@@ -208,6 +208,28 @@ describe('EmbeddedDatabase', () => {
     decoded.mockRestore();
   });
 
+  it('bounds a range on an index holding arrays by whichever end reaches fewer keys', async () => {
+    const workers = sut.collection<Doc>('workers');
+    await workers.createIndex({ 'history.at': 1 }, { name: 'history_at' });
+    const day = (month: number, d: number) => new Date(Date.UTC(2026, month - 1, d));
+    await workers.insertMany(
+      Array.from({ length: 200 }, (_, i) => ({
+        _id: i,
+        history: [{ at: day(11, 1 + (i % 28)) }, { at: day(11, 2 + (i % 28)) }],
+      })),
+    );
+    // One condition bounds a field of such an index (two may be met by different elements).
+    const october = { 'history.at': { $gte: day(10, 1), $lt: day(11, 1) } };
+    const december = { 'history.at': { $gte: day(12, 1), $lt: new Date(Date.UTC(2027, 0, 1)) } };
+    const lateNovember = { 'history.at': { $gte: day(11, 28), $lt: day(12, 1) } };
+
+    expect(await workers.find(october).explain()).toMatchObject({ keysExamined: 0, returned: 0 });
+    expect(await workers.find(december).explain()).toMatchObject({ keysExamined: 0, returned: 0 });
+    const late = await workers.find(lateNovember).explain();
+    expect(late.returned).toBe(14);
+    expect(late.keysExamined).toBeLessThan(50);
+  });
+
   it('maintains and uses an index another connection created, from its next operation', async () => {
     const docs = sut.collection<Doc>('docs');
     await docs.insertOne({ _id: 1, email: 'a@x.kr' });

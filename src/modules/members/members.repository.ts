@@ -91,7 +91,10 @@ export class MembersRepository {
     return this.db.collection<MemberDocument>(COLLECTION);
   }
 
-  /** Members created in `[from, to)`, by role (monthly statistics; index `createdAt`). */
+  /**
+   * Members created in `[from, to)`, by role (monthly statistics): answered from the keys of index
+   * `createdAt_role` alone on the embedded engine.
+   */
   async signUpsByRole(range: { from: Date; to: Date }): Promise<{ role: Role; count: number }[]> {
     const rows = await this.collection
       .aggregate<{ _id: Role; count: number }>([

@@ -209,31 +209,36 @@ export class ShiftsRepository {
     shifts: ShiftActivityRow[];
     posted: number;
   }> {
+    // A find of top-level fields, not a `$project` computing `regionCode`: the embedded engine
+    // picks top-level fields itself, where it ran `$project` through mingo for every shift.
     const shifts = await this.collection
-      .aggregate<ShiftActivityRow & { _id: ObjectId }>([
+      .find(
+        { startsAt: { $gte: range.from, $lt: range.to }, status: { $ne: 'cancelled' } },
         {
-          $match: {
-            startsAt: { $gte: range.from, $lt: range.to },
-            status: { $ne: 'cancelled' },
-          },
-        },
-        {
-          $project: {
+          projection: {
             businessId: 1,
-            regionCode: '$place.regionCode',
+            place: 1,
             headcount: 1,
             filled: 1,
             hourlyPayKrw: 1,
             startsAt: 1,
           },
         },
-      ])
+      )
       .toArray();
     const posted = await this.collection.countDocuments({
       createdAt: { $gte: range.from, $lt: range.to },
     });
     return {
-      shifts: shifts.map(({ _id, ...row }) => ({ ...row, id: _id.toHexString() })),
+      shifts: shifts.map((shift) => ({
+        id: shift._id.toHexString(),
+        businessId: shift.businessId,
+        regionCode: shift.place.regionCode,
+        headcount: shift.headcount,
+        filled: shift.filled,
+        hourlyPayKrw: shift.hourlyPayKrw,
+        startsAt: shift.startsAt,
+      })),
       posted,
     };
   }

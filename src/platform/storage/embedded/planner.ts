@@ -382,7 +382,26 @@ function candidatePlans(
       name: index.def.name,
     });
   }
-  return candidates.map((c) => buildPlan(c, predicates, sort));
+  return candidates.flatMap((c) => variants(c, predicates).map((p) => buildPlan(c, p, sort)));
+}
+
+/**
+ * The predicates a candidate may be bounded by. On a multikey index only one condition can bound
+ * a field (multikey: fieldIntervals takes the first), so when a field has several ranges, each is
+ * offered, and the estimate picks: `{ 'history.at': { $gte: october, $lt: november } }` bounded
+ * by its `$gte` read every later key, where its `$lt` reads none.
+ */
+function variants(
+  candidate: Candidate,
+  predicates: Map<string, Predicate[]>,
+): Map<string, Predicate[]>[] {
+  if (!candidate.multikey) return [predicates];
+  for (const [path] of candidate.fields) {
+    const list = predicates.get(path);
+    if (!list || list.length < 2 || list.some((p) => p.kind === 'points')) continue;
+    return list.map((chosen) => new Map([...predicates, [path, [chosen]]]));
+  }
+  return [predicates];
 }
 
 /** The plan bounding the most fields (and giving the sort), the fewest keys breaking a tie. */
