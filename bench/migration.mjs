@@ -8,6 +8,9 @@
 //   until no stage is left to start (the copied stages marked verified between runs: the copy
 //   alone is timed, not `migrate verify`), against the embedded engine's own insertMany of the same
 //   documents as plain documents into a fresh database (goal >= 0.5);
+// - the floors: the transform's cryptography alone (node:crypto directly), and the engine
+//   storing the documents the end-to-end run produced (insertMany with the schema's indexes),
+//   each against the same baseline: the highest ratio either could reach;
 // - peak RSS and live heap of that run against a tenth of the users (goal: no growth with size).
 // The default size (BENCH_MIGRATION_USERS users, about 6.2 exported documents each) keeps the
 // end-to-end run near two minutes on two cores (about 1,200 documents/s); 1M exported documents
@@ -44,10 +47,18 @@ async function exportOf(users, dir) {
   return summary.documents;
 }
 
-async function endToEnd(exportDir, dir) {
+/** The e2e run, then (when `storeDir` is given) the store floor over what it produced. */
+async function endToEnd(exportDir, dir, storeDir) {
   await mkdir(dir, { recursive: true });
   try {
-    return child('e2e', exportDir, dir);
+    const run = child('e2e', exportDir, dir);
+    if (!storeDir) return { run };
+    await mkdir(storeDir, { recursive: true });
+    try {
+      return { run, store: child('store', path.join(dir, 'db'), storeDir) };
+    } finally {
+      await rm(storeDir, { recursive: true, force: true });
+    }
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -80,6 +91,18 @@ export async function run() {
     });
     figures.push({
       figure:
+        `transform floor: the cryptography the members stage cannot do without, with node:crypto ` +
+        `directly (AES-256-GCM of each personal field it keeps, HMAC-SHA-256 blind indexes of the ` +
+        `searchable ones, one sealed copy of the source's JSON and its SHA-256), ${t.documents} ` +
+        `documents, median of ${ROUNDS}; baseline: the same JSON round trip (the highest ratio ` +
+        `the transform could reach)`,
+      value: t.floor,
+      unit: 'docs/s',
+      baseline: t.floorJson,
+      ratio: t.floor / t.floorJson,
+    });
+    figures.push({
+      figure:
         `transform, codec + canonical hash + seal alone (LegacySealer.copyOf, no mapping): ` +
         `documents/s over ${t.sealDocuments} documents from all ${t.sealGroups} collection ` +
         `groups, median of ${ROUNDS}; baseline: JSON.parse(JSON.stringify) of the same documents`,
@@ -89,9 +112,13 @@ export async function run() {
       ratio: t.seal / t.sealJson,
     });
 
-    const tenth = await endToEnd(tenthExport, path.join(root, 'e2e-tenth'));
+    const { run: tenth } = await endToEnd(tenthExport, path.join(root, 'e2e-tenth'));
     await rm(tenthExport, { recursive: true, force: true });
-    const full = await endToEnd(fullExport, path.join(root, 'e2e-full'));
+    const { run: full, store } = await endToEnd(
+      fullExport,
+      path.join(root, 'e2e-full'),
+      path.join(root, 'store'),
+    );
     const insertDir = path.join(root, 'insertmany');
     await mkdir(insertDir);
     const plain = child('insertmany', fullExport, insertDir, full.groups.join(','));
@@ -116,6 +143,17 @@ export async function run() {
         unit: 'docs/s',
         baseline: baselineRate,
         ratio: rate / baselineRate,
+      },
+      {
+        figure:
+          `end to end floor: storing what the run produced (its ${store.documents} target ` +
+          `documents, insertMany in batches of 500 into a fresh database with the schema's ` +
+          `indexes), per source document read; baseline: the same insertMany of plain documents ` +
+          `(the highest ratio the run could reach with free reading, mapping and encryption)`,
+        value: full.read / store.seconds,
+        unit: 'docs/s',
+        baseline: baselineRate,
+        ratio: full.read / store.seconds / baselineRate,
       },
       {
         figure: `end to end: seconds for ${full.read} documents (${full.runs} engine runs, the copied stages marked verified between them)`,

@@ -11,11 +11,17 @@
 //       the engine from the export into a fresh embedded database (schema migrated, privacy keys
 //       in <dir>), run again after each pass with the copied stages marked verified (the copy
 //       alone is timed, not `migrate verify`) until no stage is left that could start
+//   store <migrated db dir> <dir>
+//       the floor of the writes: every document the e2e run left in the target collections,
+//       inserted again with insertMany (batches of 500) into a fresh database with the schema's
+//       indexes; the time to store what the migration produced, with nothing to read, map or
+//       encrypt
 //   insertmany <export> <dir> <groups>
 //       the embedded engine's own insertMany, batches of 500 (the engine's batch), of the same
 //       groups' documents as plain documents (numbers, dates, buffers; `_id` the path) into a
 //       fresh database; only the insertMany calls are timed
 // liveHeapMb is the largest heap left after a full collection, taken about ten times in the run.
+import { createCipheriv, createHash, createHmac, createSecretKey, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import path from 'node:path';
@@ -33,6 +39,7 @@ import { MigrationStateRepository } from '../../dist/modules/firestore-migration
 import { STAGES } from '../../dist/modules/firestore-migration/engine/stages.js';
 import { MembersWriter } from '../../dist/modules/firestore-migration/mapping/members.writer.js';
 import { ExportSource } from '../../dist/modules/firestore-migration/source/export-source.js';
+import { LEGACY_NOTIFICATIONS } from '../../dist/modules/firestore-migration/mapping/legacy-notifications.repository.js';
 import { stageWriters } from '../../dist/modules/firestore-migration/stage-writers.js';
 
 const silent = pino({ level: 'silent' });
@@ -163,6 +170,47 @@ function jsonRate(docs) {
   };
 }
 
+const floorKey = createSecretKey(randomBytes(32));
+const floorHmacKey = randomBytes(32);
+let floorIvs = randomBytes(12 * 4096);
+let floorIvAt = 0;
+
+function floorEncrypt(text) {
+  if (floorIvAt + 12 > floorIvs.length) {
+    floorIvs = randomBytes(12 * 4096);
+    floorIvAt = 0;
+  }
+  const iv = floorIvs.subarray(floorIvAt, (floorIvAt += 12));
+  const cipher = createCipheriv('aes-256-gcm', floorKey, iv);
+  const body = Buffer.concat([cipher.update(text, 'utf8'), cipher.final()]);
+  return body.length + cipher.getAuthTag().length;
+}
+
+const PERSONAL = ['phone', 'email', 'name', 'birth', 'ci'];
+const SEARCHABLE = new Set(['phone', 'email', 'ci']);
+
+/** Documents per second through the cryptography the members stage must do (see transform). */
+function cryptoFloorRate(docs) {
+  let sink = 0;
+  const started = performance.now();
+  for (const doc of docs) {
+    const copy = JSON.stringify(jsonFields(doc.fields));
+    sink += floorEncrypt(copy);
+    sink += createHash('sha256').update(copy).digest().length;
+    for (const field of PERSONAL) {
+      const value = doc.fields[field];
+      if (value === undefined) continue;
+      const text = JSON.stringify(jsonable(value));
+      sink += floorEncrypt(text);
+      if (SEARCHABLE.has(field)) {
+        sink += createHmac('sha256', floorHmacKey).update(text).digest().length;
+      }
+    }
+  }
+  if (sink < 0) throw new Error('unreachable');
+  return docs.length / ((performance.now() - started) / 1000);
+}
+
 async function transform(exportDir, users, rounds, keysDir) {
   const docs = [];
   for await (const doc of documentsOf(exportDir, ['users'])) {
@@ -191,6 +239,14 @@ async function transform(exportDir, users, rounds, keysDir) {
     jsonRate(docs),
   );
 
+  // The floor: only the cryptography the members stage cannot do without, with node:crypto
+  // directly (one key object, IVs from one pool): each personal field the stage keeps (phone,
+  // email, name, birth date, CI) encrypted with AES-256-GCM, a blind index (HMAC-SHA-256) for
+  // each searchable one (phone, email, CI), one sealed copy of the source (its JSON, encrypted:
+  // the original must be kept and holds personal data) and one SHA-256 of it. Whatever the code
+  // around it, the stage cannot run faster than this.
+  const floor = await paired(rounds, async () => cryptoFloorRate(docs), jsonRate(docs));
+
   // The codec, hash and seal alone over every collection group, an equal share of each.
   const source = new ExportSource(exportDir);
   const groups = await source.listCollectionGroups();
@@ -218,6 +274,8 @@ async function transform(exportDir, users, rounds, keysDir) {
     writtenPerRound: written / (rounds + 1),
     transform: members.ours,
     json: members.baseline,
+    floor: floor.ours,
+    floorJson: floor.baseline,
     sealDocuments: mixed.length,
     sealGroups: groups.length,
     seal: sealed.ours,
@@ -290,6 +348,37 @@ async function endToEnd(exportDir, dir) {
   };
 }
 
+const TARGETS = [
+  'members',
+  'workers',
+  'businesses',
+  'shifts',
+  'assignments',
+  'worker_schedules',
+  LEGACY_NOTIFICATIONS,
+];
+
+async function store(migratedDir, dir) {
+  const migrated = await EmbeddedDatabase.open(migratedDir, { logger: silent, ttlSweepMs: 0 });
+  const db = await EmbeddedDatabase.open(path.join(dir, 'db'), { logger: silent, ttlSweepMs: 0 });
+  await new SchemaMigrator(db, MIGRATIONS).migrate(silent);
+  let documents = 0;
+  let spent = 0;
+  for (const name of TARGETS) {
+    const all = await migrated.collection(name).find({}).toArray();
+    for (let i = 0; i < all.length; i += BATCH) {
+      const batch = all.slice(i, i + BATCH);
+      const started = performance.now();
+      await db.collection(name).insertMany(batch);
+      spent += performance.now() - started;
+      documents += batch.length;
+    }
+  }
+  await migrated.close();
+  await db.close();
+  return { documents, seconds: spent / 1000 };
+}
+
 async function insertMany(exportDir, dir, groups) {
   const db = await EmbeddedDatabase.open(path.join(dir, 'db'), { logger: silent, ttlSweepMs: 0 });
   const collection = db.collection('plain');
@@ -318,6 +407,8 @@ if (mode === 'transform') {
   result = await transform(args[0], Number(args[1]), Number(args[2]), args[3]);
 } else if (mode === 'e2e') {
   result = await endToEnd(args[0], args[1]);
+} else if (mode === 'store') {
+  result = await store(args[0], args[1]);
 } else if (mode === 'insertmany') {
   result = await insertMany(args[0], args[1], args[2].split(','));
 } else {

@@ -33,23 +33,31 @@ export class LegacySealer {
   constructor(private readonly cipher: FieldCipher) {}
 
   async copyOf(doc: SourceDoc, target: CopyTarget): Promise<LegacyCopy> {
+    const [copy] = await this.copiesOf(doc, [target]);
+    return copy!;
+  }
+
+  /**
+   * The copies of one source document for several targets (a worker's user document is kept by
+   * its member and by its worker profile): encoded and hashed once, sealed once per target.
+   */
+  async copiesOf(doc: SourceDoc, targets: readonly CopyTarget[]): Promise<LegacyCopy[]> {
     const text = Buffer.from(BSON.serialize({ fields: encodeFields(doc.fields) })).toString(
       'base64',
     );
-    const sealed = new Binary(await this.cipher.encryptLoading(text, bindingOf(target, doc.path)));
-    return {
-      path: doc.path,
-      hash: canonicalHash(doc.fields),
-      sealed,
-      ...(doc.updateTime
-        ? {
-            updateTime: new Date(
-              Number(doc.updateTime.seconds) * 1000 + Math.floor(doc.updateTime.nanos / 1e6),
-            ),
-          }
-        : {}),
-      mappingVersion: MAPPING_VERSION,
-    };
+    const hash = canonicalHash(doc.fields);
+    const updateTime = doc.updateTime
+      ? new Date(Number(doc.updateTime.seconds) * 1000 + Math.floor(doc.updateTime.nanos / 1e6))
+      : undefined;
+    return Promise.all(
+      targets.map(async (target) => ({
+        path: doc.path,
+        hash,
+        sealed: new Binary(await this.cipher.encryptLoading(text, bindingOf(target, doc.path))),
+        ...(updateTime ? { updateTime } : {}),
+        mappingVersion: MAPPING_VERSION,
+      })),
+    );
   }
 
   /**

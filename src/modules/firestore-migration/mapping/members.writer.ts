@@ -67,7 +67,10 @@ export class MembersWriter implements StageWriter {
       email = undefined;
     }
     const mobile = read('phone', phone(f.phone));
-    const copy = await this.sealer.copyOf(doc, { collection: 'members', id: uid });
+    const [copy, workerCopy] = await this.sealer.copiesOf(doc, [
+      { collection: 'members', id: uid },
+      ...(memberRole === 'worker' ? [{ collection: 'workers', id: uid }] : []),
+    ]);
     const member = await this.members.importLegacy(
       {
         id: uid,
@@ -76,10 +79,10 @@ export class MembersWriter implements StageWriter {
         ...(email ? { email } : {}),
         ...(mobile ? { phone: mobile } : {}),
       },
-      copy,
+      copy!,
       now,
     );
-    if (memberRole !== 'worker') return member;
+    if (memberRole !== 'worker' || !workerCopy) return member;
 
     const legalName = read('name', text(f.name ?? f.userName));
     const birthDate = read('birth', calendarDate(f.birth));
@@ -94,7 +97,6 @@ export class MembersWriter implements StageWriter {
       ...(ci ? { ci } : {}),
       ...(status === 'withdrawn' ? { withdrawnAt: now } : {}),
     };
-    const workerCopy = await this.sealer.copyOf(doc, { collection: 'workers', id: uid });
     let worker: 'written' | 'unchanged';
     try {
       worker = await this.workers.importLegacy(uid, patch, workerCopy, now);
