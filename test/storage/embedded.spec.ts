@@ -208,6 +208,49 @@ describe('EmbeddedDatabase', () => {
     decoded.mockRestore();
   });
 
+  it('reads every key of a covered group, however many share one key (paged by key and row)', async () => {
+    const docs = sut.collection<Doc>('docs');
+    await docs.createIndex({ at: 1, state: 1 }, { name: 'at_state' });
+    // A unique index keeps its keys in a table of its own shape.
+    const numbered = sut.collection<Doc>('numbered');
+    await numbered.createIndex({ at: 1, n: 1 }, { name: 'at_n', unique: true });
+    const at = new Date(Date.UTC(2026, 10, 5));
+    // More identical keys than a page holds, and a page boundary inside a run of them.
+    const all = Array.from({ length: 4_500 }, (_, i) => ({
+      _id: i,
+      at,
+      state: i < 4_321 ? 'completed' : 'cancelled',
+    }));
+    await docs.insertMany(all);
+    await numbered.insertMany(all.map((d) => ({ ...d, n: d._id })));
+    const decoded = vi.spyOn(CollectionTables.prototype, 'decode');
+    const keyed = vi.spyOn(CollectionTables.prototype, 'keys');
+
+    const byState = await docs
+      .aggregate([
+        { $match: { at } },
+        { $group: { _id: '$state', n: { $sum: 1 } } },
+        { $sort: { _id: 1 } },
+      ])
+      .toArray();
+    const total = await numbered
+      .aggregate([
+        { $match: { at } },
+        { $group: { _id: null, n: { $sum: 1 }, sum: { $sum: '$n' } } },
+      ])
+      .toArray();
+
+    expect(byState).toEqual([
+      { _id: 'cancelled', n: 179 },
+      { _id: 'completed', n: 4_321 },
+    ]);
+    expect(total).toEqual([{ _id: null, n: 4_500, sum: (4_499 * 4_500) / 2 }]);
+    expect(keyed).toHaveBeenCalledTimes(2);
+    expect(decoded).not.toHaveBeenCalled();
+    decoded.mockRestore();
+    keyed.mockRestore();
+  });
+
   it('bounds a range on an index holding arrays by whichever end reaches fewer keys', async () => {
     const workers = sut.collection<Doc>('workers');
     await workers.createIndex({ 'history.at': 1 }, { name: 'history_at' });
