@@ -11,7 +11,9 @@
 // - the floors: the transform's cryptography alone (node:crypto directly), and the engine
 //   storing the documents the end-to-end run produced (insertMany with the schema's indexes),
 //   each against the same baseline: the highest ratio either could reach;
-// - peak RSS and live heap of that run against a tenth of the users (goal: no growth with size).
+// - peak RSS and live heap of that run against a tenth of the users (goal: no growth with size),
+//   and against half of them: how RSS grows from a tenth to half to all (a leak grows with the
+//   documents; a warming heap and allocator level off).
 // The default size (BENCH_MIGRATION_USERS users, about 6.2 exported documents each) keeps the
 // end-to-end run near two minutes on two cores (about 1,200 documents/s); 1M exported documents
 // is about 161,000 users, some fourteen minutes.
@@ -72,8 +74,10 @@ export async function run() {
   try {
     const fullExport = path.join(root, 'export-full');
     const tenthExport = path.join(root, 'export-tenth');
+    const halfExport = path.join(root, 'export-half');
     const exported = await exportOf(USERS, fullExport);
     await exportOf(Math.max(1, Math.round(USERS / 10)), tenthExport);
+    await exportOf(Math.max(1, Math.round(USERS / 2)), halfExport);
 
     const keys = path.join(root, 'transform-keys');
     await mkdir(keys);
@@ -114,6 +118,8 @@ export async function run() {
 
     const { run: tenth } = await endToEnd(tenthExport, path.join(root, 'e2e-tenth'));
     await rm(tenthExport, { recursive: true, force: true });
+    const { run: half } = await endToEnd(halfExport, path.join(root, 'e2e-half'));
+    await rm(halfExport, { recursive: true, force: true });
     const { run: full, store } = await endToEnd(
       fullExport,
       path.join(root, 'e2e-full'),
@@ -166,6 +172,13 @@ export async function run() {
         unit: 'MiB',
         baseline: tenth.maxRssMb,
         ratio: full.maxRssMb / tenth.maxRssMb,
+      },
+      {
+        figure: `end to end: peak RSS over ${count(exported)} exported documents; baseline: half of the users (${half.read} read), whose own peak against a tenth's is ${(half.maxRssMb / tenth.maxRssMb).toFixed(2)} (RSS that levels off grows less over the second half than over the first)`,
+        value: full.maxRssMb,
+        unit: 'MiB',
+        baseline: half.maxRssMb,
+        ratio: full.maxRssMb / half.maxRssMb,
       },
       {
         figure: `end to end: live heap (largest after a full GC, sampled 10 times) over ${count(exported)} exported documents; baseline: a tenth of the users (goal: ratio near 1)`,

@@ -7,6 +7,7 @@ import type { CollectionMeta } from './catalog.js';
 import type { CollectionTables, ScanCounters, StoredDocument } from './collection-tables.js';
 import { MINGO_OPTIONS, copyValue, normalizeSort } from './documents.js';
 import { boundsAreExact, choosePlan, sortKey, type Plan } from './planner.js';
+import { simpleFilter } from './simple-filter.js';
 
 /** What a query read: the matching documents (shared, never handed out), and how. */
 export interface Selection {
@@ -111,6 +112,13 @@ export function countMatching(
 
 export function compileFilter(filter: Document): ((doc: Document) => boolean) | undefined {
   if (Object.keys(filter).length === 0) return undefined;
+  const simple = simpleFilter(filter);
+  if (simple) {
+    // mingo only for the documents the simple test cannot answer, compiled on the first.
+    let query: Query | undefined;
+    return (doc) =>
+      simple(doc) ?? mingo(() => (query ??= new Query(filter, MINGO_OPTIONS)).test(doc));
+  }
   const query = mingo(() => new Query(filter, MINGO_OPTIONS));
   return (doc) => mingo(() => query.test(doc));
 }
