@@ -23,6 +23,7 @@ import {
 import type { EngineContext } from './engine-context.js';
 import { encodeComponent } from './key-encoding.js';
 import { compileFilter, mingo, select } from './selection.js';
+import { simpleUpdate } from './simple-update.js';
 import { KeepChanges } from './sqlite-store.js';
 
 export interface UpdateOutcome {
@@ -86,14 +87,15 @@ export class CollectionWrites {
       outcome.before ??= doc;
       const draft = copyValue(doc);
       const changed =
-        Object.keys(modifier).length === 0
-          ? []
-          : mingo(() =>
+        Object.keys(modifier).length > 0 &&
+        (simpleUpdate(draft, modifier) ??
+          mingo(
+            () =>
               applyModifier(draft, modifier, options.arrayFilters ?? [], condition, {
                 cloneMode: 'deep',
-              }),
-            );
-      if (changed.length === 0) {
+              }).length > 0,
+          ));
+      if (!changed) {
         outcome.after ??= doc;
         continue;
       }
@@ -114,7 +116,10 @@ export class CollectionWrites {
     if (outcome.matched === 0 && options.upsert) {
       const draft = upsertSeed(filter);
       const insertModifier = withSetOnInsert(update);
-      if (Object.keys(insertModifier).length > 0) {
+      if (
+        Object.keys(insertModifier).length > 0 &&
+        simpleUpdate(draft, insertModifier) === undefined
+      ) {
         mingo(() =>
           applyModifier(
             draft,
