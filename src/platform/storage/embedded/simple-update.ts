@@ -10,6 +10,16 @@ const isPlainObject = (value: unknown): value is Document => {
 
 const OPERATORS = new Set(['$set', '$unset', '$inc']);
 
+/** Not empty, not an operator or positional (`$…`), not an array index (digits only). */
+function isPlainPart(part: string): boolean {
+  if (part === '' || part.charCodeAt(0) === 36) return false;
+  for (let i = 0; i < part.length; i++) {
+    const c = part.charCodeAt(i);
+    if (c < 48 || c > 57) return true;
+  }
+  return false;
+}
+
 interface Edit {
   op: '$set' | '$unset' | '$inc';
   parts: string[];
@@ -53,17 +63,25 @@ export function simpleUpdate(doc: Document, modifier: Document): boolean | undef
     if (!OPERATORS.has(op) || !isPlainObject(spec)) return undefined;
     for (const [path, value] of Object.entries(spec)) {
       const parts = path.split('.');
-      const plain = parts.every((p) => p !== '' && !p.startsWith('$') && !/^\d+$/.test(p));
+      const plain = parts.every(isPlainPart);
       if (!plain || parts[0] === '_id' || value === undefined) return undefined;
       if (op === '$inc' && (typeof value !== 'number' || Number.isNaN(value))) return undefined;
       edits.push({ op: op as Edit['op'], parts, value });
     }
   }
   if (edits.length === 0) return undefined;
-  const paths = edits.map((e) => e.parts.join('.'));
-  for (const [i, p] of paths.entries()) {
-    for (const q of paths.slice(i + 1)) {
-      if (p === q || q.startsWith(`${p}.`) || p.startsWith(`${q}.`)) return undefined;
+  // No path twice, and none inside another (`a` and `a.b`): each path's prefixes are not paths.
+  const paths = new Set<string>();
+  for (const { parts } of edits) {
+    const path = parts.join('.');
+    if (paths.has(path)) return undefined;
+    paths.add(path);
+  }
+  for (const { parts } of edits) {
+    let prefix = parts[0]!;
+    for (let i = 1; i < parts.length; i++) {
+      if (paths.has(prefix)) return undefined;
+      prefix += `.${parts[i]!}`;
     }
   }
   // Everything checked before anything is written: a case for mingo finds `doc` untouched.
