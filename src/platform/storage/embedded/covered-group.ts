@@ -1,6 +1,7 @@
 import type { Document } from '../database.js';
 import type { CollectionMeta } from './catalog.js';
 import type { CollectionTables } from './collection-tables.js';
+import { isPlainPathPart } from './documents.js';
 import { Bracket, KeyReader, UNDECODABLE, type Direction } from './key-encoding.js';
 import { coveringPlan } from './planner.js';
 
@@ -22,8 +23,7 @@ function fieldPath(expression: unknown): string | undefined {
   if (typeof expression !== 'string' || !expression.startsWith('$')) return undefined;
   const path = expression.slice(1);
   // A numeric part reads an array element in an index, and a field in an expression.
-  const plain = (part: string) => part !== '' && !part.startsWith('$') && !/^\d+$/.test(part);
-  return path.split('.').every(plain) ? path : undefined;
+  return path.split('.').every(isPlainPathPart) ? path : undefined;
 }
 
 const isFiniteNumber = (value: unknown): value is number =>

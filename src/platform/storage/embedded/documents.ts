@@ -171,6 +171,16 @@ export function isPlainObject(value: unknown): value is Document {
   return proto === Object.prototype || proto === null;
 }
 
+/** Not empty, not an operator or positional (`$…`), not an array index (digits only). */
+export function isPlainPathPart(part: string): boolean {
+  if (part === '' || part.charCodeAt(0) === 36) return false;
+  for (let i = 0; i < part.length; i++) {
+    const c = part.charCodeAt(i);
+    if (c < 48 || c > 57) return true;
+  }
+  return false;
+}
+
 function setPath(target: Document, path: string, value: unknown): void {
   const parts = path.split('.');
   let node = target;

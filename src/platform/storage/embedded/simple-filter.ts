@@ -1,5 +1,6 @@
 import { ObjectId } from 'bson';
 import type { Document } from '../database.js';
+import { isPlainObject, isPlainPathPart } from './documents.js';
 
 /** The filter's answer for this document needs mingo (an array on the path, an unusual type). */
 const UNKNOWN: unique symbol = Symbol('unknown');
@@ -12,12 +13,6 @@ interface Condition {
   operand: Scalar;
   negated: boolean;
 }
-
-const isPlainObject = (value: unknown): value is Document => {
-  if (typeof value !== 'object' || value === null) return false;
-  const proto: unknown = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
-};
 
 function isScalar(value: unknown): value is Scalar {
   return (
@@ -32,7 +27,7 @@ function isScalar(value: unknown): value is Scalar {
 function conditionOf(path: string, condition: unknown): Condition | undefined {
   const parts = path.split('.');
   // A numeric part may name an array element; `$` parts are operators or positional.
-  if (!parts.every((p) => p !== '' && !p.startsWith('$') && !/^\d+$/.test(p))) return undefined;
+  if (!parts.every(isPlainPathPart)) return undefined;
   if (isScalar(condition)) return { parts, operand: condition, negated: false };
   if (!isPlainObject(condition)) return undefined;
   const ops = Object.keys(condition);

@@ -1,24 +1,8 @@
 import { isEqual } from 'mingo/util';
 import type { Document } from '../database.js';
-import { copyValue } from './documents.js';
-
-const isPlainObject = (value: unknown): value is Document => {
-  if (typeof value !== 'object' || value === null) return false;
-  const proto: unknown = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
-};
+import { copyValue, isPlainObject, isPlainPathPart } from './documents.js';
 
 const OPERATORS = new Set(['$set', '$unset', '$inc']);
-
-/** Not empty, not an operator or positional (`$…`), not an array index (digits only). */
-function isPlainPart(part: string): boolean {
-  if (part === '' || part.charCodeAt(0) === 36) return false;
-  for (let i = 0; i < part.length; i++) {
-    const c = part.charCodeAt(i);
-    if (c < 48 || c > 57) return true;
-  }
-  return false;
-}
 
 interface Edit {
   op: '$set' | '$unset' | '$inc';
@@ -63,7 +47,7 @@ export function simpleUpdate(doc: Document, modifier: Document): boolean | undef
     if (!OPERATORS.has(op) || !isPlainObject(spec)) return undefined;
     for (const [path, value] of Object.entries(spec)) {
       const parts = path.split('.');
-      const plain = parts.every(isPlainPart);
+      const plain = parts.every(isPlainPathPart);
       if (!plain || parts[0] === '_id' || value === undefined) return undefined;
       if (op === '$inc' && (typeof value !== 'number' || Number.isNaN(value))) return undefined;
       edits.push({ op: op as Edit['op'], parts, value });
