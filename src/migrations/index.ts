@@ -22,6 +22,7 @@ import { migration as createFiles } from './1796511600000-CreateFiles.js';
 import { migration as indexApplicationsByOrigin } from './1796515200000-IndexApplicationsByOrigin.js';
 import { migration as indexAssignmentOutcomes } from './1796518800000-IndexAssignmentOutcomes.js';
 import { migration as indexSignUpsByRole } from './1796522400000-IndexSignUpsByRole.js';
+import { migration as indexShiftActivity } from './1796526000000-IndexShiftActivity.js';
 
 /** Every schema migration, in any order (the migrator sorts by id). A test checks none is missing. */
 export const MIGRATIONS: readonly SchemaMigration[] = [
@@ -48,4 +49,5 @@ export const MIGRATIONS: readonly SchemaMigration[] = [
   indexApplicationsByOrigin,
   indexAssignmentOutcomes,
   indexSignUpsByRole,
+  indexShiftActivity,
 ];

@@ -203,41 +203,51 @@ export class ShiftsRepository {
 
   /**
    * What monthly statistics need of the shifts starting in `[from, to)` that were not cancelled
-   * (index `startsAt`), and how many shifts were posted (created) in it, cancelled or not.
+   * (open: the only other status), and how many shifts were posted (created) in it, cancelled
+   * or not.
    */
   async monthActivity(range: { from: Date; to: Date }): Promise<{
     shifts: ShiftActivityRow[];
     posted: number;
   }> {
-    // A find of top-level fields, not a `$project` computing `regionCode`: the embedded engine
-    // picks top-level fields itself, where it ran `$project` through mingo for every shift.
-    const shifts = await this.collection
-      .find(
-        { startsAt: { $gte: range.from, $lt: range.to }, status: { $ne: 'cancelled' } },
+    // One group per shift (its id is in the group's `_id`), so each group is that shift's row: a
+    // `$group` whose fields index `status_startsAt_activity` holds is answered by the embedded
+    // engine from the index keys alone, which a `$project` is not (100k shifts read and decoded).
+    const rows = await this.collection
+      .aggregate<{
+        _id: { id: ObjectId; businessId: string; regionCode: string; startsAt: Date };
+        headcount: number;
+        filled: number;
+        hourlyPayKrw: number;
+      }>([
+        { $match: { status: 'open', startsAt: { $gte: range.from, $lt: range.to } } },
         {
-          projection: {
-            businessId: 1,
-            place: 1,
-            headcount: 1,
-            filled: 1,
-            hourlyPayKrw: 1,
-            startsAt: 1,
+          $group: {
+            _id: {
+              id: '$_id',
+              businessId: '$businessId',
+              regionCode: '$place.regionCode',
+              startsAt: '$startsAt',
+            },
+            headcount: { $sum: '$headcount' },
+            filled: { $sum: '$filled' },
+            hourlyPayKrw: { $sum: '$hourlyPayKrw' },
           },
         },
-      )
+      ])
       .toArray();
     const posted = await this.collection.countDocuments({
       createdAt: { $gte: range.from, $lt: range.to },
     });
     return {
-      shifts: shifts.map((shift) => ({
-        id: shift._id.toHexString(),
-        businessId: shift.businessId,
-        regionCode: shift.place.regionCode,
-        headcount: shift.headcount,
-        filled: shift.filled,
-        hourlyPayKrw: shift.hourlyPayKrw,
-        startsAt: shift.startsAt,
+      shifts: rows.map(({ _id, headcount, filled, hourlyPayKrw }) => ({
+        id: _id.id.toHexString(),
+        businessId: _id.businessId,
+        regionCode: _id.regionCode,
+        headcount,
+        filled,
+        hourlyPayKrw,
+        startsAt: _id.startsAt,
       })),
       posted,
     };
