@@ -39,7 +39,6 @@ import { MigrationStateRepository } from '../../dist/modules/firestore-migration
 import { STAGES } from '../../dist/modules/firestore-migration/engine/stages.js';
 import { MembersWriter } from '../../dist/modules/firestore-migration/mapping/members.writer.js';
 import { ExportSource } from '../../dist/modules/firestore-migration/source/export-source.js';
-import { LEGACY_NOTIFICATIONS } from '../../dist/modules/firestore-migration/mapping/legacy-notifications.repository.js';
 import { stageWriters } from '../../dist/modules/firestore-migration/stage-writers.js';
 
 const silent = pino({ level: 'silent' });
@@ -348,15 +347,8 @@ async function endToEnd(exportDir, dir) {
   };
 }
 
-const TARGETS = [
-  'members',
-  'workers',
-  'businesses',
-  'shifts',
-  'assignments',
-  'worker_schedules',
-  LEGACY_NOTIFICATIONS,
-];
+/** What a run writes: each stage's targets, and the schedules its assignments hold. */
+const TARGETS = [...new Set(STAGES.flatMap((s) => s.targets)), 'worker_schedules'];
 
 async function store(migratedDir, dir) {
   const migrated = await EmbeddedDatabase.open(migratedDir, { logger: silent, ttlSweepMs: 0 });

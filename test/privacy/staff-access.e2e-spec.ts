@@ -5,7 +5,7 @@ import type { Database } from '../../src/platform/storage/database.js';
 import { DATABASE } from '../../src/platform/storage/storage.module.js';
 import type { AccessRecords } from '../../src/privacy/access/access-records.js';
 import { ACCESS_RECORDS } from '../../src/privacy/staff-access.service.js';
-import { AWS_LIKE_ENV, startTestApi, type TestApi } from '../support/test-api.js';
+import { AWS_LIKE_ENV, callApi, startTestApi, type TestApi } from '../support/test-api.js';
 import { TokenMint } from '../support/tokens.js';
 import { lastAccessRecord } from '../support/access-records.js';
 
@@ -31,16 +31,8 @@ beforeAll(async () => {
 });
 afterAll(() => api?.close());
 
-function call(method: string, path: string, token: string, body?: unknown) {
-  return fetch(`${api.url}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${token}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-}
+const call = (method: string, path: string, token: string, body?: unknown) =>
+  callApi(api, method, path, token, body);
 
 const lastRecord = () => lastAccessRecord(db);
 
