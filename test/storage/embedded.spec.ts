@@ -482,6 +482,142 @@ describe('EmbeddedDatabase', () => {
     );
   });
 
+  describe('a batch', () => {
+    it('commits the writes made inside it as one transaction, seen by other connections only at its end', async () => {
+      const docs = sut.collection<Doc>('docs');
+      const reader = (await openAnother()).collection<Doc>('docs');
+      const before = (await sut.stats()).commits;
+      const seenMeanwhile = await sut.batch(async () => {
+        for (let i = 0; i < 20; i++) await docs.insertOne({ _id: i, n: i });
+        await docs.updateOne({ _id: 3 }, { $set: { n: 'three' } });
+        return reader.countDocuments({});
+      });
+      expect(seenMeanwhile).toBe(0);
+      expect(await reader.countDocuments({})).toBe(20);
+      expect(await reader.findOne({ _id: 3 })).toEqual({ _id: 3, n: 'three' });
+      expect((await sut.stats()).commits - before).toBe(1);
+    });
+
+    it('lets reads inside it see its own writes', async () => {
+      const docs = sut.collection<Doc>('docs');
+      const seen = await sut.batch(async () => {
+        await docs.insertOne({ _id: 'a', n: 1 });
+        await docs.updateOne({ _id: 'a' }, { $inc: { n: 1 } });
+        return [await docs.findOne({ _id: 'a' }), await docs.countDocuments({})];
+      });
+      expect(seen).toEqual([{ _id: 'a', n: 2 }, 1]);
+    });
+
+    it('undoes all of its writes when its function fails, and only the refused one when a write is refused', async () => {
+      const docs = sut.collection<Doc>('docs');
+      await docs.createIndex({ email: 1 }, { unique: true });
+      await docs.insertOne({ _id: 'kept', email: 'kept@x.kr' });
+      const failure = new Error('the batch gave up');
+      await expect(
+        sut.batch(async () => {
+          await docs.insertOne({ _id: 1, email: '1@x.kr' });
+          await docs.updateOne({ _id: 'kept' }, { $set: { email: 'changed@x.kr' } });
+          throw failure;
+        }),
+      ).rejects.toBe(failure);
+      expect(await docs.find({}).toArray()).toEqual([{ _id: 'kept', email: 'kept@x.kr' }]);
+
+      const refused = await sut.batch(async () => {
+        await docs.insertOne({ _id: 2, email: '2@x.kr' });
+        const error = await docs.insertOne({ _id: 3, email: 'kept@x.kr' }).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        await docs.insertOne({ _id: 4, email: '4@x.kr' });
+        return error;
+      });
+      expect(isDuplicateKeyError(refused)).toBe(true);
+      expect((await docs.find({}).toArray()).map((d) => d._id)).toEqual(['kept', 2, 4]);
+    });
+
+    it('makes work elsewhere in the process wait for it: reads see all of it or none, writes are not part of it', async () => {
+      const docs = sut.collection<Doc>('docs');
+      await docs.insertOne({ _id: 'before', n: 0 });
+      const { promise: opened, resolve: open } = Promise.withResolvers<void>();
+      // Started outside the batch: its reads and writes are another request's.
+      const elsewhere = (async () => {
+        await opened;
+        const count = docs.countDocuments({});
+        const written = docs.insertOne({ _id: 'elsewhere', n: 1 });
+        return { count: await count, written: await written.then(() => 'ok') };
+      })();
+      const failure = new Error('rolled back');
+      await expect(
+        sut.batch(async () => {
+          await docs.insertOne({ _id: 'inside', n: 1 });
+          open();
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          expect(await docs.findOne({ _id: 'elsewhere' })).toBeNull();
+          throw failure;
+        }),
+      ).rejects.toBe(failure);
+      expect(await elsewhere).toEqual({ count: 1, written: 'ok' });
+      expect((await docs.find({}).toArray()).map((d) => d._id).sort()).toEqual([
+        'before',
+        'elsewhere',
+      ]);
+    });
+
+    it('waits for another process’s lock to open, and the writes queued meanwhile neither fail nor join it', async () => {
+      const docs = sut.collection<Doc>('docs');
+      const holder = new DatabaseSync(sut.file);
+      holder.exec('BEGIN IMMEDIATE');
+      const failure = new Error('rolled back');
+      const batch = sut.batch(async () => {
+        await docs.insertOne({ _id: 'inside' });
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        throw failure;
+      });
+      const queued = (async () => {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        return docs.insertOne({ _id: 'queued' });
+      })();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      holder.exec('COMMIT');
+      holder.close();
+
+      await expect(batch).rejects.toBe(failure);
+      await expect(queued).resolves.toEqual({ acknowledged: true, insertedId: 'queued' });
+      expect(await docs.find({}).toArray()).toEqual([{ _id: 'queued' }]);
+    });
+
+    it('joins a batch already open in the same context, and runs one batch at a time', async () => {
+      const docs = sut.collection<Doc>('docs');
+      const order: string[] = [];
+      const first = sut.batch(async () => {
+        await sut.batch(async () => {
+          await docs.insertOne({ _id: 'inner' });
+        });
+        order.push('first writes');
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        order.push('first ends');
+      });
+      const second = sut.batch(async () => {
+        order.push('second starts');
+        await docs.insertOne({ _id: 'second' });
+      });
+      await Promise.all([first, second]);
+      expect(order).toEqual(['first writes', 'first ends', 'second starts']);
+      expect(await docs.countDocuments({})).toBe(2);
+    });
+
+    it('answers writes issued after it ended, from a context it started, as any other', async () => {
+      const docs = sut.collection<Doc>('docs');
+      let later: (() => Promise<unknown>) | undefined;
+      await sut.batch(async () => {
+        later = () => docs.insertOne({ _id: 'later' });
+      });
+      await later!();
+      const reader = (await openAnother()).collection<Doc>('docs');
+      expect(await reader.findOne({ _id: 'later' })).toEqual({ _id: 'later' });
+    });
+  });
+
   it('stores what the driver would: undefined as null, Int32 and small Long as numbers', async () => {
     const docs = sut.collection<Doc>('docs');
     await docs.insertOne({ _id: 1, missing: undefined, nested: { list: [undefined] } });

@@ -9,7 +9,7 @@ import { MembersRepository } from '../members/members.repository.js';
 import { ShiftsRepository } from '../shifts/shifts.repository.js';
 import { WorkersRepository } from '../workers/workers.repository.js';
 import { LegacySealer } from './codec/legacy-sealer.js';
-import type { StageWriters } from './engine/stages.js';
+import type { StageName, StageWriter, StageWriters } from './engine/stages.js';
 import { AssignmentsWriter } from './mapping/assignments.writer.js';
 import { ArchiveWriter } from './mapping/archive.writer.js';
 import { LegacyNotificationsRepository } from './mapping/legacy-notifications.repository.js';
@@ -20,7 +20,10 @@ import { WorkerDetailsWriter } from './mapping/worker-details.writer.js';
 
 /**
  * The stages' writers on this database, through the modules' repositories and the privacy layer
- * (so the migration seals and indexes as the app does).
+ * (so the migration seals and indexes as the app does). Each `write` of a batch is one
+ * `db.batch`: the writers read and write one document at a time, which on the embedded engine
+ * would otherwise commit once per write. A batch that fails leaves nothing, and the engine's
+ * checkpoint follows only a batch that committed.
  */
 export function stageWriters(
   db: Database,
@@ -31,7 +34,7 @@ export function stageWriters(
   const workers = new WorkersRepository(db, privacy.personalData);
   const businesses = new BusinessesRepository(db, privacy.personalData);
   const shifts = new ShiftsRepository(db);
-  return {
+  return together(db, {
     members: new MembersWriter(members, workers, sealer),
     'worker-details': new WorkerDetailsWriter(workers, sealer),
     businesses: new BusinessesWriter(businesses, members, sealer),
@@ -44,5 +47,15 @@ export function stageWriters(
       sealer,
     ),
     archive: new ArchiveWriter(new LegacyNotificationsRepository(db), members, sealer),
-  };
+  });
+}
+
+function together(db: Database, writers: Record<StageName, StageWriter>): StageWriters {
+  const batched = (writer: StageWriter): StageWriter => ({
+    write: (docs, context) => db.batch(() => writer.write(docs, context)),
+    targetsOf: (doc) => writer.targetsOf(doc),
+  });
+  return Object.fromEntries(
+    Object.entries(writers).map(([stage, writer]) => [stage, batched(writer)]),
+  ) as Record<StageName, StageWriter>;
 }

@@ -55,6 +55,15 @@ export interface StorageLogger {
 export interface Database {
   readonly kind: DatabaseKind;
   collection<T extends Document = Document>(name: string): Collection<T>;
+  /**
+   * Runs `fn`, letting the engine commit the writes it makes (in its async context) together,
+   * for code that writes many documents one at a time. On the embedded engine they are one
+   * transaction: they commit when `fn` resolves, all roll back when it rejects, and the rest of
+   * the process waits meanwhile. On MongoDB each write commits on its own, as outside a batch.
+   * So callers must be idempotent, treat the batch as done only once this resolves, and never
+   * rely on all-or-nothing; keep batches short.
+   */
+  batch<R>(fn: () => Promise<R>): Promise<R>;
   /** Resolves when the database answers; rejects with `DatabaseUnavailableError` otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -28,6 +28,10 @@ export class DelayedDatabase implements Database {
     return delayedCollection(this.inner.collection<T>(name), this.delayMs);
   }
 
+  batch<R>(fn: () => Promise<R>): Promise<R> {
+    return this.inner.batch(fn);
+  }
+
   async ping(): Promise<void> {
     await sleep(this.delayMs);
     return this.inner.ping();

@@ -170,6 +170,7 @@ describe(purgeExpired.name, () => {
       kind: db.kind,
       ping: () => db.ping(),
       close: () => db.close(),
+      batch: (fn) => db.batch(fn),
       collection: ((name: string) => {
         const target = db.collection(name);
         if (name !== 'members') return target;

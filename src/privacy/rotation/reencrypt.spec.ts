@@ -31,6 +31,7 @@ function countingWrites(db: Database, before?: () => Promise<void>) {
     kind: db.kind,
     ping: () => db.ping(),
     close: () => db.close(),
+    batch: (fn) => db.batch(fn),
     collection: ((name: string) => {
       const collection = db.collection(name);
       if (name !== 'members') return collection;

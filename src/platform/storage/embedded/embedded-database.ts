@@ -137,6 +137,10 @@ export class EmbeddedDatabase implements Database {
     return collection as unknown as Collection<T>;
   }
 
+  batch<R>(fn: () => Promise<R>): Promise<R> {
+    return this.#context.store.batch(fn);
+  }
+
   async ping(): Promise<void> {
     await this.#context.store.read(() => this.#context.catalog.refresh());
   }

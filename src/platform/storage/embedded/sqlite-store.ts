@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { statSync } from 'node:fs';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -65,6 +66,14 @@ interface QueuedWrite {
   reject: (error: unknown) => void;
 }
 
+/** An open batch: the async context it belongs to, and the failure that dooms it, if any. */
+interface Batch {
+  failure?: { error: unknown };
+}
+
+/** Which batch, if any, the running code belongs to (the callbacks and promises it started). */
+const batchContext = new AsyncLocalStorage<Batch>();
+
 /**
  * One SQLite connection: pragmas, prepared statements, and the two ways in: `read` (a read
  * transaction) and `write` (an immediate transaction). Both run their callback synchronously, so
@@ -74,6 +83,14 @@ interface QueuedWrite {
  * Writes issued in the same turn of the event loop share one transaction, each in its own
  * savepoint, and each is acknowledged only after the commit: group commit, which is what makes
  * concurrent single-document writes cheap. Each write stays atomic on its own.
+ *
+ * A batch (`batch`) holds one transaction open across the turns of an async function, for code
+ * that writes one document at a time and reads in between (the migration's stages): its reads
+ * and writes run inside it at once, each write in its own savepoint; it commits when the
+ * function resolves and rolls back whole when it rejects. Which code belongs to the batch is
+ * told by its async context (`AsyncLocalStorage`), so the code inside needs no handle. One
+ * connection has one transaction: the rest of this process waits for the batch to end (reads
+ * would otherwise see what may still roll back), and other processes read the last commit.
  */
 export class SqliteStore {
   readonly file: string;
@@ -93,6 +110,9 @@ export class SqliteStore {
    */
   onExternalChange: () => void = () => undefined;
   #dataVersion: number | undefined;
+  /** The open batch, and a promise that settles when it ends. */
+  #batch: Batch | undefined;
+  #batchEnded: Promise<void> | undefined;
 
   private constructor(db: DatabaseSync, options: SqliteStoreOptions) {
     this.#db = db;
@@ -198,6 +218,10 @@ export class SqliteStore {
 
   /** Runs `fn` in a read transaction: one consistent snapshot of the file. */
   read<R>(fn: () => R): Promise<R> {
+    if (this.#batch) {
+      if (batchContext.getStore() === this.#batch) return this.#inBatch(fn, false);
+      return this.#batchEnded!.then(() => this.read(fn));
+    }
     const attempt = () => {
       this.prepare('BEGIN').run();
       try {
@@ -229,18 +253,89 @@ export class SqliteStore {
     } catch (error) {
       return Promise.reject(error);
     }
+    if (this.#batch && batchContext.getStore() === this.#batch) return this.#inBatch(fn, true);
     const { promise, resolve, reject } = Promise.withResolvers<R>();
     this.#queue.push({ run: fn, resolve: resolve as (value: unknown) => void, reject });
     this.#kick();
     return promise;
   }
 
+  /**
+   * Runs `fn` as one batch (see the class comment): resolves with its value once its writes are
+   * committed; rejects with its failure (or the file's) once they are all rolled back. Inside a
+   * batch already open in the same context, `fn` simply joins it.
+   */
+  async batch<R>(fn: () => Promise<R>): Promise<R> {
+    if (this.#batch && batchContext.getStore() === this.#batch) return fn();
+    await this.#transactionFree();
+    const batch: Batch = {};
+    const { promise: ended, resolve: end } = Promise.withResolvers<void>();
+    await this.#retry(() => {
+      this.prepare('BEGIN IMMEDIATE').run();
+      this.#noticeExternalChanges();
+      // In the same synchronous step as BEGIN: nothing else can take the connection between.
+      this.#batch = batch;
+      this.#batchEnded = ended;
+    });
+    try {
+      const value = await batchContext.run(batch, fn);
+      if (batch.failure) throw batch.failure.error;
+      this.prepare('COMMIT').run();
+      this.#commits++;
+      return value;
+    } catch (error) {
+      this.#rollback();
+      throw this.translate(error);
+    } finally {
+      this.#batch = undefined;
+      this.#batchEnded = undefined;
+      end();
+      if (this.#queue.length > 0) this.#kick();
+    }
+  }
+
+  /** Waits until no batch is open and no queued write is being committed or about to be. */
+  async #transactionFree(): Promise<void> {
+    for (;;) {
+      this.assertOpen();
+      if (this.#batch) await this.#batchEnded;
+      else if (this.#flushing) await this.#flushing;
+      else if (this.#scheduled || this.#queue.length > 0) {
+        this.#kick();
+        await new Promise((resolve) => setImmediate(resolve));
+      } else return;
+    }
+  }
+
+  /**
+   * A read or a write of the open batch, at once, in its transaction (a write in its own
+   * savepoint). The file failing dooms the batch: this and every later operation in it fail,
+   * and it rolls back.
+   */
+  #inBatch<R>(fn: () => R, write: boolean): Promise<R> {
+    const batch = this.#batch!;
+    if (batch.failure) return Promise.reject(batch.failure.error);
+    try {
+      if (!write) return Promise.resolve(fn());
+      const { promise, resolve, reject } = Promise.withResolvers<R>();
+      this.#inSavepoint({ run: fn, resolve: resolve as (value: unknown) => void, reject })();
+      return promise;
+    } catch (error) {
+      const failure = this.translate(error);
+      if (sqliteCode(error) !== undefined && !isConstraintError(error))
+        batch.failure = { error: failure };
+      return Promise.reject(failure);
+    }
+  }
+
   /** Flushes the queue on the next turn (writes issued until then join the same transaction). */
   #kick(): void {
-    if (this.#scheduled || this.#flushing) return;
+    if (this.#scheduled || this.#flushing || this.#batch) return;
     this.#scheduled = true;
     setImmediate(() => {
       this.#scheduled = false;
+      // A batch opened meanwhile: its end flushes the queue.
+      if (this.#batch) return;
       this.#flushing = this.#flush().finally(() => {
         this.#flushing = undefined;
         // Writes queued while the last commit was being acknowledged.
@@ -251,12 +346,15 @@ export class SqliteStore {
 
   /** Runs `fn` with no transaction open (VACUUM, checkpoints), once the lock is free. */
   async outsideTransaction<R>(fn: () => R): Promise<R> {
-    await this.#flushing;
+    if (this.#batch && batchContext.getStore() === this.#batch) {
+      throw new Error('outsideTransaction called inside a batch, which holds a transaction');
+    }
+    await this.#transactionFree();
     return this.#retry(fn);
   }
 
   async #flush(): Promise<void> {
-    while (this.#queue.length > 0) {
+    while (this.#queue.length > 0 && !this.#batch) {
       try {
         await this.#retry(() => this.#commitBatch());
       } catch (error) {
@@ -362,10 +460,17 @@ export class SqliteStore {
    * tries, for at most the busy timeout; then the database is unavailable (the HTTP layer: 503).
    */
   async #retry<R>(attempt: () => R): Promise<R> {
-    const deadline = Date.now() + this.#options.busyTimeoutMs;
+    let deadline = Date.now() + this.#options.busyTimeoutMs;
     let pause = 1;
     for (;;) {
       this.assertOpen();
+      if (this.#batch && batchContext.getStore() !== this.#batch) {
+        // A batch of this process opened while this waited for another process: its turn ends
+        // first (it holds the connection's only transaction); that wait is not a lock's.
+        await this.#batchEnded;
+        deadline = Date.now() + this.#options.busyTimeoutMs;
+        continue;
+      }
       try {
         return attempt();
       } catch (error) {
@@ -403,8 +508,8 @@ export class SqliteStore {
   /** Lets queued writes finish, then closes the connection (SQLite checkpoints the WAL). */
   async close(): Promise<void> {
     if (this.#closed) return;
-    while (this.#scheduled || this.#flushing) {
-      await (this.#flushing ?? new Promise((resolve) => setImmediate(resolve)));
+    while (this.#scheduled || this.#flushing || this.#batch) {
+      await (this.#batchEnded ?? this.#flushing ?? new Promise((resolve) => setImmediate(resolve)));
     }
     this.#closed = true;
     this.#statements.clear();
