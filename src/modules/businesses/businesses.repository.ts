@@ -294,6 +294,12 @@ export class BusinessesRepository {
     return doc ? this.toBusiness(doc, options) : undefined;
   }
 
+  /** Whether the business exists, without reading (or decrypting) it. */
+  async exists(id: string): Promise<boolean> {
+    const _id = parseId(id);
+    return _id !== null && (await this.collection.countDocuments({ _id }, { limit: 1 })) > 0;
+  }
+
   /** Every note of the business, decrypted, with where it sits; undefined for an unknown one. */
   async notesOf(id: string): Promise<{ path: string; at: string; text: string }[] | undefined> {
     const _id = parseId(id);

@@ -128,6 +128,11 @@ export class MembersRepository {
     return doc ? this.toMember(doc, options) : undefined;
   }
 
+  /** Whether the member exists, without reading (or decrypting) the profile. */
+  async exists(id: string): Promise<boolean> {
+    return (await this.collection.countDocuments({ _id: id }, { limit: 1 })) > 0;
+  }
+
   /**
    * Members matching every given criterion, by id; email and phone match through their blind
    * indexes (any format of the same number finds it).

@@ -38,7 +38,7 @@ export class ArchiveWriter implements StageWriter {
     const { read } = readerFor(doc, issues);
     const f = doc.fields;
     const memberId = read('uid', userRef(f.uid));
-    if (!memberId || !(await this.members.getById(memberId))) {
+    if (!memberId || !(await this.members.exists(memberId))) {
       issues.push({
         path: doc.path,
         code: 'dangling_reference',

@@ -98,7 +98,7 @@ export class AssignmentsWriter implements StageWriter {
       report('dangling_reference', 'post: no migrated shift');
       return 'skipped';
     }
-    if (!(await this.workers.getById(uid))) {
+    if (!(await this.workers.exists(uid))) {
       report('dangling_reference', 'worker: no migrated worker');
       return 'skipped';
     }

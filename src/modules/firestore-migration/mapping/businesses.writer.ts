@@ -42,7 +42,7 @@ export class BusinessesWriter implements StageWriter {
       return 'skipped';
     }
     const owner = read('owner', userRef(f.owner ?? f.ownerUid));
-    if (!owner || !(await this.members.getById(owner))) {
+    if (!owner || !(await this.members.exists(owner))) {
       report('dangling_reference', 'owner: no migrated member');
       return 'skipped';
     }
@@ -127,7 +127,7 @@ export class BusinessesWriter implements StageWriter {
       if (!id.ok || id.value === undefined) {
         report('unclear_value', `${field}: ${id.ok ? 'an empty entry' : id.problem}`);
       } else if (id.value !== owner && !found.includes(id.value)) {
-        if (await this.members.getById(id.value)) found.push(id.value);
+        if (await this.members.exists(id.value)) found.push(id.value);
         else report('dangling_reference', `${field}: an entry names no migrated member`);
       }
     }

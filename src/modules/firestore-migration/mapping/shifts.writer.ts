@@ -50,7 +50,7 @@ export class ShiftsWriter implements StageWriter {
     const f = doc.fields;
     const legacyBusiness = read('business', businessRef(f.business ?? f.businessId));
     const businessId = legacyBusiness && idFromLegacyPath(`businesses/${legacyBusiness}`);
-    if (!businessId || !(await this.businesses.getById(businessId))) {
+    if (!businessId || !(await this.businesses.exists(businessId))) {
       report('dangling_reference', 'business: no migrated business');
       return 'skipped';
     }

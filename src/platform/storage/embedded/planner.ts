@@ -327,9 +327,10 @@ export function choosePlan(
 ): Plan {
   const predicates = collectPredicates(filter);
   if (predicates.size === 0 && !sort) return collectionScan(sort);
-  const plans = candidatePlans(collection, filter, predicates, sort);
-  const idPlan = plans[0]!;
+  // An `_id` equality reads one document whatever other index could serve: no other plan is built.
+  const idPlan = buildPlan(ID_CANDIDATE, predicates, sort);
   if (idPlan.stage === 'IDHACK') return idPlan;
+  const plans = candidatePlans(collection, filter, predicates, sort);
   const useful = plans.filter((p) => p.boundedFields > 0 || (sort && p.providesSort));
   return cheapest(useful, sort, estimate) ?? collectionScan(sort);
 }
@@ -357,6 +358,15 @@ export function coveringPlan(
   return cheapest(covering, undefined, estimate);
 }
 
+/** The `_id` key, which every collection has. */
+const ID_CANDIDATE: Candidate = {
+  fields: [['_id', 1]],
+  multikey: false,
+  unique: true,
+  index: undefined,
+  name: ID_INDEX_NAME,
+};
+
 /** The plans each usable index offers, the `_id` key's first. */
 function candidatePlans(
   collection: CollectionMeta,
@@ -364,9 +374,7 @@ function candidatePlans(
   predicates: Map<string, Predicate[]>,
   sort: SortSpec | undefined,
 ): Plan[] {
-  const candidates: Candidate[] = [
-    { fields: [['_id', 1]], multikey: false, unique: true, index: undefined, name: ID_INDEX_NAME },
-  ];
+  const candidates: Candidate[] = [ID_CANDIDATE];
   for (const index of collection.indexes) {
     if (
       index.def.partialFilterExpression &&
