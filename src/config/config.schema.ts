@@ -50,6 +50,9 @@ export const envSchema = z
       .string()
       .regex(/^mongodb(\+srv)?:\/\//, { message: 'expected a mongodb:// or mongodb+srv:// URI' })
       .optional(),
+    // DocumentDB's credentials apart from the URI: ECS injects them from the cluster's secret.
+    MONGODB_USERNAME: z.string().min(1).optional(),
+    MONGODB_PASSWORD: z.string().min(1).optional(),
     MONGODB_DB_NAME: z.string().min(1).default('workmatch'),
     MONGODB_TLS_CA_FILE: z.string().min(1).optional(),
     EMBEDDED_DB_DIR: z.string().min(1).optional(),
@@ -235,6 +238,13 @@ export const envSchema = z
   .superRefine((env, ctx) => {
     refineIdentityEnv(env, ctx);
     refineMigrationEnv(env, ctx);
+    if ((env.MONGODB_USERNAME === undefined) !== (env.MONGODB_PASSWORD === undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [env.MONGODB_USERNAME === undefined ? 'MONGODB_USERNAME' : 'MONGODB_PASSWORD'],
+        message: 'MONGODB_USERNAME and MONGODB_PASSWORD come together (or leave both out)',
+      });
+    }
     refineSlackEnv(env, ctx);
     if (env.APP_MODE !== 'aws') return;
     if (env.BENCH_DB_DELAY_MS !== undefined) {

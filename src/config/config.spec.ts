@@ -48,6 +48,25 @@ describe('loadConfig', () => {
     });
   });
 
+  it('takes the database credentials from MONGODB_USERNAME and MONGODB_PASSWORD, both or neither', () => {
+    const sut = loadConfig({
+      MONGODB_URI: 'mongodb://docdb.example:27018/?replicaSet=rs0',
+      MONGODB_USERNAME: 'workmatch',
+      MONGODB_PASSWORD: 'from-the-secret',
+    });
+    expect(sut.database).toMatchObject({
+      kind: 'mongodb',
+      uri: 'mongodb://docdb.example:27018/?replicaSet=rs0',
+      auth: { username: 'workmatch', password: 'from-the-secret' },
+    });
+    const issues = issuesOf({ MONGODB_URI: 'mongodb://h', MONGODB_USERNAME: 'workmatch' });
+    expect(issues).toEqual([
+      expect.stringMatching(
+        /^MONGODB_PASSWORD is not set: MONGODB_USERNAME and MONGODB_PASSWORD come together/,
+      ),
+    ]);
+  });
+
   it('names a malformed variable and what it expects, without echoing its value', () => {
     const issues = issuesOf({ PORT: 'eighty', MONGODB_URI: 'postgres://secret@host' });
     expect(issues).toEqual(

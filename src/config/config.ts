@@ -35,7 +35,14 @@ export interface AppConfig {
   };
   dataDir: string;
   database: (
-    | { kind: 'mongodb'; uri: string; dbName: string; tlsCaFile: string | undefined }
+    | {
+        kind: 'mongodb';
+        uri: string;
+        dbName: string;
+        tlsCaFile: string | undefined;
+        /** Credentials given apart from the URI (from the cluster's secret, in AWS). */
+        auth?: { username: string; password: string };
+      }
     | {
         kind: 'embedded';
         /** Where the SQLite file lives; every process opens it directly. */
@@ -205,6 +212,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
         uri: e.MONGODB_URI,
         dbName: e.MONGODB_DB_NAME,
         tlsCaFile: e.MONGODB_TLS_CA_FILE,
+        ...(e.MONGODB_USERNAME && e.MONGODB_PASSWORD
+          ? { auth: { username: e.MONGODB_USERNAME, password: e.MONGODB_PASSWORD } }
+          : {}),
         ...benchDelay,
       }
     : {

@@ -28,6 +28,19 @@ describe('mongoClientOptions', () => {
     ).toBe(false);
   });
 
+  it('passes credentials given apart from the URI as the driver’s auth option', () => {
+    const options = mongoClientOptions({
+      uri: 'mongodb://h',
+      dbName: 'd',
+      tlsCaFile: undefined,
+      auth: { username: 'workmatch', password: 'from-the-secret' },
+    });
+    expect(options.auth).toEqual({ username: 'workmatch', password: 'from-the-secret' });
+    expect(
+      mongoClientOptions({ uri: 'mongodb://h', dbName: 'd', tlsCaFile: undefined }).auth,
+    ).toBeUndefined();
+  });
+
   it('trusts the given CA bundle over TLS', () => {
     const options = mongoClientOptions({
       uri: 'mongodb://h',

@@ -52,6 +52,8 @@ export interface MongoDatabaseConfig {
   dbName: string;
   /** DocumentDB's CA bundle (`global-bundle.pem`); turns TLS on. */
   tlsCaFile: string | undefined;
+  /** Credentials given apart from the URI, so that no secret sits in a connection string. */
+  auth?: { username: string; password: string };
   appName?: string;
   /** How long an operation waits for a usable server before failing (default 3 s). */
   serverSelectionTimeoutMS?: number;
@@ -73,6 +75,7 @@ export function mongoClientOptions(config: MongoDatabaseConfig): MongoClientOpti
     // As the embedded engine does: `undefined` fields are stored as null.
     ignoreUndefined: false,
   };
+  if (config.auth) options.auth = { ...config.auth };
   if (config.tlsCaFile) {
     options.tls = true;
     options.tlsCAFile = config.tlsCaFile;
