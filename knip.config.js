@@ -39,7 +39,12 @@ export default {
       // bench/lib.mjs pins processes to a core with taskset where the machine has it.
       ignoreBinaries: ['taskset'],
     },
-    infra: {},
+    infra: {
+      // cdk.json's `app` runs it: `tsx bin/app.ts`.
+      entry: ['bin/app.ts'],
+      project: ['bin/**/*.ts', 'lib/**/*.ts', 'test/**/*.ts'],
+      ignoreDependencies: ['tsx'],
+    },
   },
   compilers: { mjs: distToSource },
 };

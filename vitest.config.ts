@@ -15,7 +15,12 @@ export default defineConfig({
     }),
   ],
   test: {
-    include: ['src/**/*.spec.ts', 'test/**/*.spec.ts', 'test/**/*.e2e-spec.ts'],
+    include: [
+      'src/**/*.spec.ts',
+      'test/**/*.spec.ts',
+      'test/**/*.e2e-spec.ts',
+      'infra/test/**/*.spec.ts',
+    ],
     environment: 'node',
     pool: 'forks',
     // Every captured log line is checked against the logging policy (issue 14).

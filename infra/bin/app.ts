@@ -1,0 +1,3 @@
+import { workmatchApp } from '../lib/workmatch-app.js';
+
+workmatchApp();

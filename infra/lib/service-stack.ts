@@ -1,0 +1,484 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Duration, RemovalPolicy, Size, Stack, type StackProps } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import * as authorizers from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import * as integrations from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { APP_SECRETS, type AppSecretName, type DataStack } from './data-stack.js';
+import type { EnvironmentConfig } from './environments.js';
+import { SCHEDULED_JOBS, WORKER_JOBS } from './jobs.js';
+import { FIELD_KEY_CONTEXT } from './keys-stack.js';
+
+const ROUTES_FILE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../routes.json');
+
+/** `routes.json`: every route the API serves to the outside, with its class. */
+export interface RouteTable {
+  edgeHeader: string;
+  routes: Array<{
+    method: string;
+    path: string;
+    class: 'public' | 'member' | 'operator' | 'admin';
+  }>;
+}
+
+export function routeTable(): RouteTable {
+  return JSON.parse(readFileSync(ROUTES_FILE, 'utf8')) as RouteTable;
+}
+
+/** What API Gateway sets on every request it forwards (internal routes refuse it). */
+const EDGE_VALUE = 'api-gateway';
+const API_PORT = 3000;
+const WORKER_PORT = 3001;
+
+/** The secrets each task gets, as the variables the app reads (data-stack.ts APP_SECRETS). */
+const TASK_SECRETS: Record<'api' | 'worker' | 'cli', AppSecretName[]> = {
+  api: ['nice', 'danal', 'popbill', 'nts', 'legacyAuth'],
+  worker: ['popbill', 'nts', 'slack', 'alerts'],
+  cli: ['popbill', 'nts', 'slack', 'legacyAuth'],
+};
+
+/**
+ * The running service: the image repository, the ECS cluster on Fargate with the API and the
+ * worker (one image), the private ALB, the HTTP API in front of it (VPC link, Cognito JWT
+ * authorizer, its routes from `routes.json`), and the one-off task definitions (`db migrate`,
+ * the CLI the scheduled jobs run). Dev rolls with the circuit breaker and alarm rollback; prod
+ * deploys blue/green (ECS built-in) with the same rollbacks and a bake time.
+ */
+export class ServiceStack extends Stack {
+  readonly repository: ecr.Repository;
+  readonly cluster: ecs.Cluster;
+  readonly api: ecs.FargateService;
+  readonly worker: ecs.FargateService;
+  readonly httpApi: apigwv2.HttpApi;
+  /** `db migrate`, run before a release serves traffic. */
+  readonly migrateTask: ecs.FargateTaskDefinition;
+  /** One task definition per scheduled job, its command fixed (jobs.ts). */
+  readonly jobTasks: Map<string, ecs.FargateTaskDefinition>;
+  readonly loadBalancer: elbv2.ApplicationLoadBalancer;
+  readonly apiTargetGroup: elbv2.ApplicationTargetGroup;
+  readonly logGroups: Record<'api' | 'worker' | 'cli' | 'access', logs.LogGroup>;
+  readonly deploymentAlarms: cloudwatch.Alarm[];
+
+  constructor(
+    scope: Construct,
+    id: string,
+    config: EnvironmentConfig,
+    deps: {
+      vpc: ec2.IVpc;
+      appSecurityGroup: ec2.ISecurityGroup;
+      fieldsKey: kms.IKey;
+      dataKey: kms.IKey;
+      logsKey: kms.IKey;
+      data: DataStack;
+      userPool: cognito.IUserPool;
+      appClient: cognito.IUserPoolClient;
+      /** The image tag to run (the pipeline passes the commit's). */
+      imageTag: string;
+    },
+    props: StackProps = {},
+  ) {
+    super(scope, id, props);
+    const { data } = deps;
+    const removal = config.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    // The tasks' security group, imported: the rules between it and the ALB are made in this
+    // stack, not in the network stack (which would then depend on this one).
+    const appSecurityGroup = ec2.SecurityGroup.fromSecurityGroupId(
+      this,
+      'AppTasks',
+      deps.appSecurityGroup.securityGroupId,
+      { mutable: true, allowAllOutbound: true },
+    );
+
+    this.repository = new ecr.Repository(this, 'Images', {
+      repositoryName: `workmatch-${config.name}`,
+      imageTagMutability: ecr.TagMutability.IMMUTABLE,
+      imageScanOnPush: true,
+      encryption: ecr.RepositoryEncryption.KMS,
+      encryptionKey: deps.dataKey,
+      lifecycleRules: [
+        {
+          description: 'untagged layers',
+          tagStatus: ecr.TagStatus.UNTAGGED,
+          maxImageAge: Duration.days(7),
+        },
+        { description: 'the last 50 releases', maxImageCount: 50 },
+      ],
+      removalPolicy: removal,
+      emptyOnDelete: !config.retainData,
+    });
+    this.cluster = new ecs.Cluster(this, 'Cluster', {
+      vpc: deps.vpc,
+      containerInsightsV2: ecs.ContainerInsights.ENHANCED,
+    });
+
+    // Two years: the app's audit category (who changed what) is an access record.
+    const logGroup = (name: string) =>
+      new logs.LogGroup(this, `${name}Logs`, {
+        logGroupName: `/workmatch/${config.name}/${name.toLowerCase()}`,
+        retention: logs.RetentionDays.TWO_YEARS,
+        encryptionKey: deps.logsKey,
+        removalPolicy: removal,
+      });
+    this.logGroups = {
+      api: logGroup('Api'),
+      worker: logGroup('Worker'),
+      cli: logGroup('Cli'),
+      access: logGroup('ApiGatewayAccess'),
+    };
+
+    const image = ecs.ContainerImage.fromEcrRepository(this.repository, deps.imageTag);
+    const environment: Record<string, string> = {
+      APP_MODE: 'aws',
+      AWS_REGION: this.region,
+      COGNITO_USER_POOL_ID: deps.userPool.userPoolId,
+      COGNITO_CLIENT_ID: deps.appClient.userPoolClientId,
+      KMS_KEY_ID: deps.fieldsKey.keyArn,
+      S3_BUCKET: data.filesBucket.bucketName,
+      SQS_EVENTS_QUEUE_URL: data.eventsQueue.queueUrl,
+      SQS_ALERTS_QUEUE_URL: data.alertsQueue.queueUrl,
+      MONGODB_DB_NAME: 'workmatch',
+      // Credentials come apart, from the cluster's secret (MONGODB_USERNAME, MONGODB_PASSWORD).
+      MONGODB_URI: `mongodb://${data.cluster.clusterEndpoint.hostname}:${data.cluster.clusterEndpoint.port}/?tls=true&replicaSet=rs0&readPreference=secondaryPreferred`,
+      ALERTS_ENVIRONMENT: config.name,
+      ALERTS_LOG_GROUP: `/workmatch/${config.name}/api`,
+    };
+    const secretsOf = (task: 'api' | 'worker' | 'cli'): Record<string, ecs.Secret> => ({
+      MONGODB_USERNAME: ecs.Secret.fromSecretsManager(data.cluster.secret!, 'username'),
+      MONGODB_PASSWORD: ecs.Secret.fromSecretsManager(data.cluster.secret!, 'password'),
+      ...Object.fromEntries(
+        TASK_SECRETS[task].flatMap((name) =>
+          APP_SECRETS[name].map((key) => [
+            key,
+            ecs.Secret.fromSecretsManager(data.secrets[name], key),
+          ]),
+        ),
+      ),
+    });
+
+    const taskDefinition = (
+      id: string,
+      name: 'api' | 'worker' | 'cli',
+      sizes: { cpu: number; memoryMiB: number },
+      container: { command: string[]; port?: number; env?: Record<string, string> },
+    ) => {
+      const task = new ecs.FargateTaskDefinition(this, id, {
+        cpu: sizes.cpu,
+        memoryLimitMiB: sizes.memoryMiB,
+        runtimePlatform: {
+          cpuArchitecture: ecs.CpuArchitecture.ARM64,
+          operatingSystemFamily: ecs.OperatingSystemFamily.LINUX,
+        },
+      });
+      task.addContainer(name, {
+        image,
+        command: container.command,
+        environment: { ...environment, ...container.env },
+        secrets: secretsOf(name),
+        readonlyRootFilesystem: true,
+        user: 'node',
+        memoryLimitMiB: sizes.memoryMiB,
+        stopTimeout: Duration.seconds(30),
+        logging: ecs.LogDrivers.awsLogs({
+          logGroup: this.logGroups[name],
+          streamPrefix: name,
+          // The app writes stdout synchronously: a blocked log driver must not stall it.
+          mode: ecs.AwsLogDriverMode.NON_BLOCKING,
+          maxBufferSize: Size.mebibytes(25),
+        }),
+        ...(container.port
+          ? {
+              portMappings: [{ containerPort: container.port, name: 'http' }],
+              healthCheck: {
+                command: [
+                  'CMD',
+                  'node',
+                  '-e',
+                  `fetch('http://127.0.0.1:${container.port}/health/live').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`,
+                ],
+                interval: Duration.seconds(15),
+                timeout: Duration.seconds(3),
+                startPeriod: Duration.seconds(20),
+                retries: 3,
+              },
+            }
+          : {}),
+      });
+      // The compile cache and temporary files: the root filesystem is read-only.
+      task.addVolume({ name: 'tmp' });
+      task.defaultContainer!.addMountPoints({
+        containerPath: '/tmp',
+        sourceVolume: 'tmp',
+        readOnly: false,
+      });
+      this.grantApp(task.taskRole, deps, name);
+      return task;
+    };
+
+    const apiTask = taskDefinition('ApiTask', 'api', config.api, {
+      command: ['node', 'dist/main.js'],
+      port: API_PORT,
+    });
+    const workerTask = taskDefinition('WorkerTask', 'worker', config.worker, {
+      command: ['node', 'dist/worker.js'],
+      port: WORKER_PORT,
+      // The jobs EventBridge Scheduler runs are left out (jobs.ts).
+      env: { WORKER_JOBS: WORKER_JOBS.join(',') },
+    });
+    const cliSize = { cpu: 1024, memoryMiB: 2048 };
+    this.migrateTask = taskDefinition('MigrateTask', 'cli', cliSize, {
+      command: ['node', 'dist/cli.js', 'db', 'migrate'],
+    });
+    this.jobTasks = new Map(
+      SCHEDULED_JOBS.map((job) => [
+        job.id,
+        taskDefinition(`${job.id}Task`, 'cli', cliSize, { command: job.command }),
+      ]),
+    );
+
+    // ── the private load balancer ───────────────────────────────────────────────────────
+    const albSecurityGroup = new ec2.SecurityGroup(this, 'AlbAccess', {
+      vpc: deps.vpc,
+      description: 'workmatch private ALB: the API Gateway VPC link only',
+      allowAllOutbound: false,
+    });
+    const vpcLinkSecurityGroup = new ec2.SecurityGroup(this, 'VpcLinkAccess', {
+      vpc: deps.vpc,
+      description: 'workmatch API Gateway VPC link',
+      allowAllOutbound: false,
+    });
+    albSecurityGroup.addIngressRule(vpcLinkSecurityGroup, ec2.Port.tcp(80), 'API Gateway');
+    vpcLinkSecurityGroup.addEgressRule(albSecurityGroup, ec2.Port.tcp(80), 'to the ALB');
+    albSecurityGroup.addEgressRule(appSecurityGroup, ec2.Port.tcp(API_PORT), 'to the API tasks');
+    appSecurityGroup.addIngressRule(
+      albSecurityGroup,
+      ec2.Port.tcp(API_PORT),
+      'from the private ALB',
+    );
+
+    this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'Alb', {
+      vpc: deps.vpc,
+      internetFacing: false,
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      securityGroup: albSecurityGroup,
+      dropInvalidHeaderFields: true,
+      deletionProtection: config.retainData,
+    });
+    const targetGroup = (name: string) =>
+      new elbv2.ApplicationTargetGroup(this, name, {
+        vpc: deps.vpc,
+        port: API_PORT,
+        protocol: elbv2.ApplicationProtocol.HTTP,
+        targetType: elbv2.TargetType.IP,
+        deregistrationDelay: Duration.seconds(30),
+        healthCheck: {
+          path: '/health/ready',
+          healthyThresholdCount: 2,
+          interval: Duration.seconds(10),
+        },
+      });
+    this.apiTargetGroup = targetGroup('ApiBlue');
+    const listener = this.loadBalancer.addListener('Http', {
+      port: 80,
+      open: false,
+      defaultAction: elbv2.ListenerAction.fixedResponse(404, {
+        contentType: 'application/json',
+        messageBody: '{}',
+      }),
+    });
+    const productionRule = new elbv2.ApplicationListenerRule(this, 'ProductionRule', {
+      listener,
+      priority: 1,
+      conditions: [elbv2.ListenerCondition.pathPatterns(['/*'])],
+      action: elbv2.ListenerAction.forward([this.apiTargetGroup]),
+    });
+
+    // ── deployment alarms: a release that makes them fire rolls back ──────────────────
+    this.deploymentAlarms = [
+      new cloudwatch.Alarm(this, 'ApiTarget5xx', {
+        alarmDescription: 'API answers 5xx through the ALB (deployment rollback)',
+        metric: this.apiTargetGroup.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, {
+          period: Duration.minutes(1),
+        }),
+        threshold: 10,
+        evaluationPeriods: 2,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+      new cloudwatch.Alarm(this, 'ApiUnhealthyHosts', {
+        alarmDescription: 'API tasks failing the ALB health check (deployment rollback)',
+        metric: this.apiTargetGroup.metrics.unhealthyHostCount({ period: Duration.minutes(1) }),
+        threshold: 1,
+        evaluationPeriods: 3,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+    ];
+    const deployment = {
+      circuitBreaker: { enable: true, rollback: true },
+      deploymentAlarms: {
+        alarmNames: this.deploymentAlarms.map((a) => a.alarmName),
+        behavior: ecs.AlarmBehavior.ROLLBACK_ON_ALARM,
+      },
+      minHealthyPercent: 100,
+      maxHealthyPercent: 200,
+    };
+
+    this.api = new ecs.FargateService(this, 'Api', {
+      cluster: this.cluster,
+      taskDefinition: apiTask,
+      desiredCount: config.api.desiredCount,
+      securityGroups: [appSecurityGroup],
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      enableExecuteCommand: false,
+      healthCheckGracePeriod: Duration.seconds(60),
+      ...deployment,
+      ...(config.deployment === 'blue-green'
+        ? { deploymentStrategy: ecs.DeploymentStrategy.BLUE_GREEN, bakeTime: Duration.minutes(10) }
+        : { deploymentStrategy: ecs.DeploymentStrategy.ROLLING }),
+    });
+    if (config.deployment === 'blue-green') {
+      const testListener = this.loadBalancer.addListener('Test', {
+        port: 8080,
+        open: false,
+        defaultAction: elbv2.ListenerAction.fixedResponse(404),
+      });
+      const testRule = new elbv2.ApplicationListenerRule(this, 'TestRule', {
+        listener: testListener,
+        priority: 1,
+        conditions: [elbv2.ListenerCondition.pathPatterns(['/*'])],
+        action: elbv2.ListenerAction.forward([this.apiTargetGroup]),
+      });
+      this.api
+        .loadBalancerTarget({
+          containerName: 'api',
+          containerPort: API_PORT,
+          alternateTarget: new ecs.AlternateTarget('Green', {
+            alternateTargetGroup: targetGroup('ApiGreen'),
+            productionListener:
+              ecs.ListenerRuleConfiguration.applicationListenerRule(productionRule),
+            testListener: ecs.ListenerRuleConfiguration.applicationListenerRule(testRule),
+          }),
+        })
+        .attachToApplicationTargetGroup(this.apiTargetGroup);
+    } else {
+      this.api.attachToApplicationTargetGroup(this.apiTargetGroup);
+    }
+
+    this.worker = new ecs.FargateService(this, 'Worker', {
+      cluster: this.cluster,
+      taskDefinition: workerTask,
+      desiredCount: config.worker.desiredCount,
+      securityGroups: [appSecurityGroup],
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      circuitBreaker: { enable: true, rollback: true },
+      minHealthyPercent: 100,
+      maxHealthyPercent: 200,
+    });
+
+    // ── the HTTP API ──────────────────────────────────────────────────────────────────────
+    const vpcLink = new apigwv2.VpcLink(this, 'VpcLink', {
+      vpc: deps.vpc,
+      subnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      securityGroups: [vpcLinkSecurityGroup],
+    });
+    this.httpApi = new apigwv2.HttpApi(this, 'HttpApi', {
+      apiName: `workmatch-${config.name}`,
+      createDefaultStage: false,
+      disableExecuteApiEndpoint: false,
+    });
+    new apigwv2.HttpStage(this, 'MainStage', {
+      httpApi: this.httpApi,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: config.throttle,
+      accessLogSettings: {
+        destination: new apigwv2.LogGroupLogDestination(this.logGroups.access),
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            ip: '$context.identity.sourceIp',
+            method: '$context.httpMethod',
+            route: '$context.routeKey',
+            status: '$context.status',
+            latencyMs: '$context.responseLatency',
+            sub: '$context.authorizer.claims.sub',
+          }),
+        ),
+      },
+    });
+    const authorizer = new authorizers.HttpUserPoolAuthorizer('Cognito', deps.userPool, {
+      userPoolClients: [deps.appClient],
+    });
+    const integration = new integrations.HttpAlbIntegration('Api', listener, {
+      vpcLink,
+      parameterMapping: new apigwv2.ParameterMapping().overwriteHeader(
+        routeTable().edgeHeader,
+        apigwv2.MappingValue.custom(EDGE_VALUE),
+      ),
+    });
+    for (const route of routeTable().routes) {
+      this.httpApi.addRoutes({
+        path: route.path,
+        methods: [route.method as apigwv2.HttpMethod],
+        integration,
+        ...(route.class === 'public' ? {} : { authorizer }),
+      });
+    }
+  }
+
+  /** What each task's role may do, and no more (infra/REQUIREMENTS.md). */
+  private grantApp(
+    role: iam.IRole,
+    deps: { fieldsKey: kms.IKey; data: DataStack; userPool: cognito.IUserPool },
+    task: 'api' | 'worker' | 'cli',
+  ): void {
+    const { data } = deps;
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'FieldDataKeys',
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: [deps.fieldsKey.keyArn],
+        conditions: {
+          StringEquals: { 'kms:EncryptionContext:purpose': FIELD_KEY_CONTEXT.purpose },
+        },
+      }),
+    );
+    data.eventsQueue.grantSendMessages(role);
+    data.alertsQueue.grantSendMessages(role);
+    if (task === 'worker') {
+      data.eventsQueue.grantConsumeMessages(role);
+      data.alertsQueue.grantConsumeMessages(role);
+    }
+    data.filesBucket.grantReadWrite(role, 'files/*');
+    if (task === 'api') data.filesBucket.grantRead(role, 'stats/*');
+    if (task === 'cli') {
+      data.filesBucket.grantReadWrite(role, 'stats/*');
+      data.filesBucket.grantDelete(role, 'stats/*');
+      data.exportsBucket.grantRead(role);
+    }
+    const cognitoActions = {
+      api: ['cognito-idp:AdminGetUser', 'cognito-idp:AdminAddUserToGroup'],
+      worker: [],
+      cli: ['cognito-idp:AdminCreateUser', 'cognito-idp:AdminAddUserToGroup'],
+    }[task];
+    if (cognitoActions.length > 0) {
+      role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          sid: 'UserPool',
+          actions: cognitoActions,
+          resources: [deps.userPool.userPoolArn],
+        }),
+      );
+    }
+  }
+}

@@ -1,0 +1,121 @@
+import { App, type Stack, Tags, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { DataStack } from './data-stack.js';
+import {
+  type EnvironmentConfig,
+  type EnvironmentName,
+  accountFrom,
+  environments,
+} from './environments.js';
+import { IdentityStack } from './identity-stack.js';
+import { JobsStack } from './jobs-stack.js';
+import { KeysStack } from './keys-stack.js';
+import { NetworkStack } from './network-stack.js';
+import { ObservabilityStack } from './observability-stack.js';
+import { ServiceStack } from './service-stack.js';
+
+export interface EnvironmentStacks {
+  keys: KeysStack;
+  network: NetworkStack;
+  data: DataStack;
+  identity: IdentityStack;
+  service: ServiceStack;
+  observability: ObservabilityStack;
+  jobs: JobsStack;
+}
+
+/** The stacks of one environment, in dependency order. */
+function environmentStacks(app: App, config: EnvironmentConfig): EnvironmentStacks {
+  const env = { account: config.account, region: config.region };
+  const prefix = `Workmatch-${config.name}`;
+  const keys = new KeysStack(app, `${prefix}-Keys`, config, { env });
+  const network = new NetworkStack(app, `${prefix}-Network`, config, keys, { env });
+  const uploadOrigins = (app.node.tryGetContext(`uploadOrigins:${config.name}`) as
+    string[] | undefined) ?? [
+    config.name === 'prod' ? 'https://console.workmatch.kr' : 'https://console.dev.workmatch.kr',
+  ];
+  const data = new DataStack(
+    app,
+    `${prefix}-Data`,
+    config,
+    { ...network, ...keys, uploadOrigins },
+    { env },
+  );
+  const identity = new IdentityStack(
+    app,
+    `${prefix}-Identity`,
+    config,
+    {
+      vpc: network.vpc,
+      appSecurityGroup: network.appSecurityGroup,
+      logsKey: keys.logsKey,
+      legacyAuthSecret: data.secrets.legacyAuth,
+      environment: {
+        APP_MODE: 'aws',
+        KMS_KEY_ID: keys.fieldsKey.keyArn,
+        MONGODB_DB_NAME: 'workmatch',
+        MONGODB_URI: `mongodb://${data.cluster.clusterEndpoint.hostname}:${data.cluster.clusterEndpoint.port}/?tls=true&replicaSet=rs0&readPreference=secondaryPreferred`,
+      },
+    },
+    { env },
+  );
+  const service = new ServiceStack(
+    app,
+    `${prefix}-Service`,
+    config,
+    {
+      vpc: network.vpc,
+      appSecurityGroup: network.appSecurityGroup,
+      ...keys,
+      data,
+      userPool: identity.userPool,
+      appClient: identity.appClient,
+      imageTag: (app.node.tryGetContext('imageTag') as string | undefined) ?? 'release',
+    },
+    { env },
+  );
+  const observability = new ObservabilityStack(
+    app,
+    `${prefix}-Observability`,
+    config,
+    { data, service, identity },
+    { env },
+  );
+  const jobs = new JobsStack(
+    app,
+    `${prefix}-Jobs`,
+    config,
+    {
+      cluster: service.cluster,
+      jobTasks: service.jobTasks,
+      appSecurityGroup: network.appSecurityGroup,
+      dataKey: keys.dataKey,
+      alarmTopic: data.alarmTopic,
+    },
+    { env },
+  );
+  const stacks = { keys, network, data, identity, service, observability, jobs };
+  for (const stack of Object.values(stacks) as Stack[]) {
+    Tags.of(stack).add('project', 'workmatch');
+    Tags.of(stack).add('environment', config.name);
+  }
+  return stacks;
+}
+
+/**
+ * The whole CDK app: both environments (and, once written, the pipeline), with cdk-nag's AWS
+ * Solutions pack checking every stack at synthesis unless `nag` is false (unit tests that only
+ * look at a template).
+ */
+export function workmatchApp(options: { app?: App; nag?: boolean; only?: EnvironmentName[] } = {}) {
+  const app = options.app ?? new App();
+  const configs = environments(accountFrom(app.node.tryGetContext('account')));
+  const stacks = Object.fromEntries(
+    (options.only ?? (['dev', 'prod'] as const)).map((name) => [
+      name,
+      environmentStacks(app, configs[name]),
+    ]),
+  ) as Partial<Record<EnvironmentName, EnvironmentStacks>>;
+  if (options.nag !== false) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  return { app, stacks };
+}

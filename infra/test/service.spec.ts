@@ -1,0 +1,100 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { routeTable } from '../lib/service-stack.js';
+import { templateOf } from './app.js';
+
+type Resources = Record<string, { Type: string; Properties: Record<string, unknown> }>;
+
+describe('the service stack', () => {
+  it('routes exactly what routes.json lists, with the JWT authorizer on every route but the public ones', () => {
+    const template = templateOf('dev', 'service');
+    const routes = Object.values(
+      template.findResources('AWS::ApiGatewayV2::Route') as Resources,
+    ).map((r) => ({
+      key: r.Properties.RouteKey as string,
+      authorized: r.Properties.AuthorizationType === 'JWT',
+    }));
+    const expected = routeTable().routes.map((r) => ({
+      key: `${r.method} ${r.path}`,
+      authorized: r.class !== 'public',
+    }));
+    const byKey = (a: { key: string }, b: { key: string }) => a.key.localeCompare(b.key);
+    expect(routes.sort(byKey)).toEqual(expected.sort(byKey));
+    expect(
+      template.findResources('AWS::ApiGatewayV2::Route', { Properties: { RouteKey: '$default' } }),
+    ).toEqual({});
+  });
+
+  it('sets the edge header on the integration every route uses, through the VPC link', () => {
+    const template = templateOf('dev', 'service');
+    template.resourceCountIs('AWS::ApiGatewayV2::Integration', 1);
+    template.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
+      ConnectionType: 'VPC_LINK',
+      IntegrationType: 'HTTP_PROXY',
+      RequestParameters: { [`overwrite:header.${routeTable().edgeHeader}`]: 'api-gateway' },
+    });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'JWT',
+      IdentitySource: ['$request.header.Authorization'],
+    });
+  });
+
+  it('rolls the API in dev, with the circuit breaker and rollback on its alarms', () => {
+    templateOf('dev', 'service').hasResourceProperties('AWS::ECS::Service', {
+      TaskDefinition: Match.anyValue(),
+      DeploymentConfiguration: Match.objectLike({
+        Strategy: 'ROLLING',
+        DeploymentCircuitBreaker: { Enable: true, Rollback: true },
+        Alarms: Match.objectLike({
+          Enable: true,
+          Rollback: true,
+          AlarmNames: Match.arrayWith([
+            Match.objectLike({ Ref: Match.stringLikeRegexp('ApiTarget5xx') }),
+          ]),
+        }),
+      }),
+    });
+  });
+
+  it('deploys the API blue/green in prod, baking 10 minutes, rolling back on its alarms', () => {
+    const template = templateOf('prod', 'service');
+    template.hasResourceProperties('AWS::ECS::Service', {
+      DeploymentConfiguration: Match.objectLike({
+        Strategy: 'BLUE_GREEN',
+        BakeTimeInMinutes: 10,
+        DeploymentCircuitBreaker: { Enable: true, Rollback: true },
+        Alarms: Match.objectLike({ Enable: true, Rollback: true }),
+      }),
+      LoadBalancers: [
+        Match.objectLike({
+          AdvancedConfiguration: Match.objectLike({
+            AlternateTargetGroupArn: Match.anyValue(),
+            ProductionListenerRule: Match.anyValue(),
+            TestListenerRule: Match.anyValue(),
+          }),
+        }),
+      ],
+    });
+  });
+
+  it('gives every task role the field key for data keys only, under the encryption context the app uses', () => {
+    const template = templateOf('dev', 'service');
+    const policies = Object.values(template.findResources('AWS::IAM::Policy') as Resources);
+    const fieldKeyStatements = policies
+      .flatMap(
+        (p) =>
+          (p.Properties.PolicyDocument as { Statement: Array<Record<string, unknown>> }).Statement,
+      )
+      .filter((s) => s.Sid === 'FieldDataKeys');
+    expect(fieldKeyStatements.length).toBeGreaterThanOrEqual(3);
+    for (const statement of fieldKeyStatements) {
+      expect(statement).toMatchObject({
+        Effect: 'Allow',
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        Condition: {
+          StringEquals: { 'kms:EncryptionContext:purpose': 'workmatch field data key' },
+        },
+      });
+    }
+  });
+});
