@@ -169,8 +169,13 @@ describe('worker: assignment notifications through the outbox', () => {
     const broken = outboxEvent('assignment.cancelled', { assignmentId: 'a1' });
     await assignments().insertOne({ _id: id, state: 'cancelled', outbox: [broken] });
 
-    await until(async () => (await db.collection('outbox_dead_letters').countDocuments()) === 1);
+    // The error line is the dispatcher's last step (after parking, removing and releasing): wait
+    // for it, not for the dead letter, which is there two writes earlier.
+    const parkedLine = (l: Record<string, unknown>) =>
+      l.level === 'error' && l.eventId === broken.id;
+    await until(async () => logs.lines.some(parkedLine));
 
+    expect(await db.collection('outbox_dead_letters').countDocuments()).toBe(1);
     expect(await outboxOf(id)).toEqual([]);
     expect(await sent.getMany()).toEqual([]);
     expect(logs.lines).toContainEqual(
