@@ -9,7 +9,8 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import type { EnvironmentConfig } from './environments.js';
+import { type EnvironmentConfig, bucketName } from './environments.js';
+import { acknowledge } from './acknowledge.js';
 import { useKey } from './keys-stack.js';
 
 /** DocumentDB listens here, not on the well-known 27017 that scanners try first. */
@@ -39,6 +40,8 @@ export class DataStack extends Stack {
   readonly cluster: docdb.DatabaseCluster;
   readonly filesBucket: s3.Bucket;
   readonly exportsBucket: s3.Bucket;
+  /** S3 server access logs and the ALB's access logs (SSE-S3: neither can write SSE-KMS). */
+  readonly accessLogsBucket: s3.Bucket;
   readonly eventsQueue: sqs.Queue;
   readonly eventsDlq: sqs.Queue;
   readonly alertsQueue: sqs.Queue;
@@ -137,8 +140,33 @@ export class DataStack extends Stack {
       copyTagsToSnapshot: true,
     });
     for (const group of databaseLogGroups) this.cluster.node.addDependency(group);
+    // The master password changes every 30 days. The rotation Lambda runs with the app's
+    // security group, which reaches the database and the Secrets Manager endpoint.
+    new secretsmanager.SecretRotation(this, 'DatabaseRotation', {
+      application: secretsmanager.SecretRotationApplication.MONGODB_ROTATION_SINGLE_USER,
+      secret: this.cluster.secret!,
+      target: this.cluster,
+      vpc: deps.vpc,
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      securityGroup: deps.appSecurityGroup,
+      automaticallyAfter: Duration.days(30),
+      excludeCharacters: '"@/:?#[]%',
+    });
+    for (const event of ['authenticate', 'createIndex', 'dropCollection']) {
+      acknowledge(
+        this.cluster,
+        `AwsSolutions-DOC5[LogExport::${event}]`,
+        'DocumentDB exports only the `audit` and `profiler` log types, and both are exported; the parameter group turns audit_logs on, which records authenticate, createIndex and dropCollection events (the rule looks for those names among the export types, which CloudFormation refuses).',
+      );
+    }
+    acknowledge(
+      this.cluster,
+      'AwsSolutions-DOC3',
+      'The rule cannot read the master password: it is a dynamic reference to the Secrets Manager secret CDK generates (and rotates every 30 days, above).',
+    );
 
-    const accessLogs = new s3.Bucket(this, 'AccessLogs', {
+    const accessLogs = (this.accessLogsBucket = new s3.Bucket(this, 'AccessLogs', {
+      bucketName: bucketName(config, 'access-logs'),
       // S3 server access logs can only be delivered to a bucket encrypted with SSE-S3.
       encryption: s3.BucketEncryption.S3_MANAGED,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
@@ -150,9 +178,10 @@ export class DataStack extends Stack {
       ],
       removalPolicy: removal,
       autoDeleteObjects: !config.retainData,
-    });
-    const bucket = (name: string, extra: Partial<s3.BucketProps> = {}) =>
+    }));
+    const bucket = (name: 'Files' | 'Exports', extra: Partial<s3.BucketProps> = {}) =>
       new s3.Bucket(this, name, {
+        bucketName: bucketName(config, name === 'Files' ? 'files' : 'exports'),
         encryption: s3.BucketEncryption.KMS,
         encryptionKey: dataKey,
         bucketKeyEnabled: true,
@@ -224,6 +253,8 @@ export class DataStack extends Stack {
         },
         removalPolicy: removal,
       });
+    const providerRotation =
+      'A credential issued by its provider (the NICE or Danal contract, the Popbill LinkID, the data.go.kr key, the Slack bot, the on-call phones, the old Firebase project): no Lambda can rotate it; an operator replaces it at the provider and pastes the new value (docs/deploy.md).';
     this.secrets = Object.fromEntries(
       Object.entries(APP_SECRETS).map(([name, keys]) => [
         name,
@@ -235,5 +266,8 @@ export class DataStack extends Stack {
       'the old Firebase project: a read-only service account key (JSON), for the migration',
       [],
     );
+    for (const provided of [...Object.values(this.secrets), this.firestoreCredentials]) {
+      acknowledge(provided, 'AwsSolutions-SMG4', providerRotation);
+    }
   }
 }

@@ -37,6 +37,14 @@ export function accountFrom(context: unknown): string {
   return env && /^\d{12}$/.test(env) ? env : '111111111111';
 }
 
+/** The names of an environment's buckets (global, so the account makes them unique). */
+export function bucketName(
+  config: EnvironmentConfig,
+  purpose: 'files' | 'exports' | 'access-logs',
+): string {
+  return `workmatch-${config.name}-${purpose}-${config.account}`;
+}
+
 export function environments(account: string): Record<EnvironmentName, EnvironmentConfig> {
   return {
     dev: {

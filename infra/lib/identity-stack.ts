@@ -9,6 +9,7 @@ import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
+import { acknowledge } from './acknowledge.js';
 import type { EnvironmentConfig } from './environments.js';
 import { useKey } from './keys-stack.js';
 
@@ -77,6 +78,21 @@ export class IdentityStack extends Stack {
       },
     });
     deps.legacyAuthSecret.grantRead(this.trigger);
+    acknowledge(
+      this.trigger,
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      "AWS's minimal policy for a function's own logs.",
+    );
+    acknowledge(
+      this.trigger,
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',
+      "AWS's minimal policy for a function in a VPC: its network interfaces (no resource-level permissions exist for them).",
+    );
+    acknowledge(
+      this.trigger,
+      'AwsSolutions-L1',
+      'Node.js 24, the newest runtime Lambda offers and the one the app itself runs on.',
+    );
 
     this.userPool = new cognito.UserPool(this, 'Members', {
       userPoolName: `workmatch-${config.name}`,
@@ -112,6 +128,11 @@ export class IdentityStack extends Stack {
       deletionProtection: config.retainData,
       removalPolicy: config.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
+    acknowledge(
+      this.userPool,
+      'AwsSolutions-COG2',
+      'Members (workers and businesses) sign in with a password and may add TOTP; MFA is a pool-wide switch in Cognito, and requiring it of every member is a product decision not yet taken. Staff accounts are created by `members create-staff` (docs/runbook.md).',
+    );
     for (const group of ROLE_GROUPS) {
       new cognito.CfnUserPoolGroup(this, `Group-${group}`, {
         userPoolId: this.userPool.userPoolId,

@@ -2,7 +2,7 @@ import { Duration, Stack, TimeZone, type StackProps } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import type * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as events from 'aws-cdk-lib/aws-events';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
@@ -10,6 +10,7 @@ import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { acknowledge } from './acknowledge.js';
 import type { EnvironmentConfig } from './environments.js';
 import { useKey } from './keys-stack.js';
 import { SCHEDULED_JOBS, SCHEDULE_TIME_ZONE } from './jobs.js';
@@ -29,7 +30,7 @@ export class JobsStack extends Stack {
     id: string,
     config: EnvironmentConfig,
     deps: {
-      cluster: ecs.ICluster;
+      vpc: ec2.IVpc;
       jobTasks: ReadonlyMap<string, ecs.FargateTaskDefinition>;
       appSecurityGroup: ec2.ISecurityGroup;
       dataKey: kms.IKey;
@@ -45,6 +46,11 @@ export class JobsStack extends Stack {
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
+    acknowledge(
+      this.deadLetters,
+      'AwsSolutions-SQS3',
+      "This queue is itself the dead-letter queue of the schedules' starts; its own alarm fires on the first message.",
+    );
     const group = new scheduler.ScheduleGroup(this, 'Group', {
       scheduleGroupName: `workmatch-${config.name}`,
     });
@@ -61,6 +67,19 @@ export class JobsStack extends Stack {
       return created;
     };
 
+    // The cluster by its name, so the scheduler role's task ARN pattern reads as it is reviewed.
+    const clusterName = `workmatch-${config.name}`;
+    const cluster = ecs.Cluster.fromClusterAttributes(this, 'Cluster', {
+      clusterName,
+      clusterArn: `arn:${this.partition}:ecs:${this.region}:${this.account}:cluster/${clusterName}`,
+      vpc: deps.vpc,
+      securityGroups: [],
+    });
+    acknowledge(
+      this,
+      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ecs:${this.region}:${this.account}:task/${clusterName}/*]`,
+      "EventBridge Scheduler's role tags the tasks it starts; they get their ARNs only when they start, in this cluster.",
+    );
     for (const job of SCHEDULED_JOBS) {
       const taskDefinition = deps.jobTasks.get(job.id)!;
       this.schedules.push(
@@ -73,7 +92,7 @@ export class JobsStack extends Stack {
           }),
           timeWindow: scheduler.TimeWindow.off(),
           key: dataKey,
-          target: new targets.EcsRunFargateTask(deps.cluster, {
+          target: new targets.EcsRunFargateTask(cluster, {
             taskDefinition,
             vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
             securityGroups: [deps.appSecurityGroup],
@@ -91,7 +110,7 @@ export class JobsStack extends Stack {
           source: ['aws.ecs'],
           detailType: ['ECS Task State Change'],
           detail: {
-            clusterArn: [deps.cluster.clusterArn],
+            clusterArn: [cluster.clusterArn],
             lastStatus: ['STOPPED'],
             taskDefinitionArn: [
               {

@@ -55,16 +55,25 @@ export class NetworkStack extends Stack {
       SecretsManager: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER,
       Logs: ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS,
     };
+    this.appSecurityGroup = new ec2.SecurityGroup(this, 'AppTasks', {
+      vpc: this.vpc,
+      description: 'workmatch API, worker and CLI tasks, and the Cognito trigger',
+      allowAllOutbound: true,
+    });
+    // The endpoints answer the app's tasks only, not the whole VPC.
+    const endpointAccess = new ec2.SecurityGroup(this, 'EndpointAccess', {
+      vpc: this.vpc,
+      description: 'workmatch interface endpoints: HTTPS from the app tasks',
+      allowAllOutbound: false,
+    });
+    endpointAccess.addIngressRule(this.appSecurityGroup, ec2.Port.tcp(443), 'the app tasks');
     for (const [name, service] of Object.entries(endpoints)) {
       this.vpc.addInterfaceEndpoint(name, {
         service,
         subnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+        securityGroups: [endpointAccess],
+        open: false,
       });
     }
-    this.appSecurityGroup = new ec2.SecurityGroup(this, 'AppTasks', {
-      vpc: this.vpc,
-      description: 'workmatch API, worker and CLI tasks',
-      allowAllOutbound: true,
-    });
   }
 }

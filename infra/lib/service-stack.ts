@@ -17,7 +17,8 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { APP_SECRETS, type AppSecretName, type DataStack } from './data-stack.js';
-import type { EnvironmentConfig } from './environments.js';
+import { acknowledge } from './acknowledge.js';
+import { type EnvironmentConfig, bucketName } from './environments.js';
 import { SCHEDULED_JOBS, WORKER_JOBS } from './jobs.js';
 import { FIELD_KEY_CONTEXT } from './keys-stack.js';
 
@@ -119,6 +120,7 @@ export class ServiceStack extends Stack {
       emptyOnDelete: !config.retainData,
     });
     this.cluster = new ecs.Cluster(this, 'Cluster', {
+      clusterName: `workmatch-${config.name}`,
       vpc: deps.vpc,
       containerInsightsV2: ecs.ContainerInsights.ENHANCED,
     });
@@ -167,6 +169,29 @@ export class ServiceStack extends Stack {
       ),
     });
 
+    // One task role and one execution role per kind of task: the CLI's are shared by `db
+    // migrate` and every scheduled job, so each permission is written (and reviewed) once.
+    const roles = Object.fromEntries(
+      (['api', 'worker', 'cli'] as const).map((name) => {
+        const ecsTasks = new iam.ServicePrincipal('ecs-tasks.amazonaws.com');
+        const task = new iam.Role(this, `${name}TaskRole`, {
+          assumedBy: ecsTasks,
+          description: `workmatch ${config.name} ${name} task: what the app calls`,
+        });
+        this.grantApp(task, deps, name, config);
+        const execution = new iam.Role(this, `${name}ExecutionRole`, {
+          assumedBy: ecsTasks,
+          description: `workmatch ${config.name} ${name} task: image pull, logs, secrets`,
+        });
+        acknowledge(
+          execution,
+          'AwsSolutions-IAM5[Resource::*]',
+          'ecr:GetAuthorizationToken, which ECS calls to pull the image, has no resource-level permissions; the image pull itself is limited to the repository.',
+        );
+        return [name, { task, execution }];
+      }),
+    ) as Record<'api' | 'worker' | 'cli', { task: iam.Role; execution: iam.Role }>;
+
     const taskDefinition = (
       id: string,
       name: 'api' | 'worker' | 'cli',
@@ -174,6 +199,8 @@ export class ServiceStack extends Stack {
       container: { command: string[]; port?: number; env?: Record<string, string> },
     ) => {
       const task = new ecs.FargateTaskDefinition(this, id, {
+        taskRole: roles[name].task,
+        executionRole: roles[name].execution,
         cpu: sizes.cpu,
         memoryLimitMiB: sizes.memoryMiB,
         runtimePlatform: {
@@ -215,6 +242,11 @@ export class ServiceStack extends Stack {
             }
           : {}),
       });
+      acknowledge(
+        task,
+        'AwsSolutions-ECS2',
+        'Plain variables hold configuration only (ids, URLs, names, switches); every credential reaches the container through `secrets` from Secrets Manager, which the ISMS-P pack checks by name.',
+      );
       // The compile cache and temporary files: the root filesystem is read-only.
       task.addVolume({ name: 'tmp' });
       task.defaultContainer!.addMountPoints({
@@ -222,7 +254,6 @@ export class ServiceStack extends Stack {
         sourceVolume: 'tmp',
         readOnly: false,
       });
-      this.grantApp(task.taskRole, deps, name);
       return task;
     };
 
@@ -275,6 +306,7 @@ export class ServiceStack extends Stack {
       dropInvalidHeaderFields: true,
       deletionProtection: config.retainData,
     });
+    this.loadBalancer.logAccessLogs(data.accessLogsBucket, 'alb');
     const targetGroup = (name: string) =>
       new elbv2.ApplicationTargetGroup(this, name, {
         vpc: deps.vpc,
@@ -370,6 +402,11 @@ export class ServiceStack extends Stack {
           }),
         })
         .attachToApplicationTargetGroup(this.apiTargetGroup);
+      acknowledge(
+        this.api,
+        'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonECSInfrastructureRolePolicyForLoadBalancers]',
+        "ECS's built-in blue/green moves the listener rules between the two target groups with the role AWS defines for it.",
+      );
     } else {
       this.api.attachToApplicationTargetGroup(this.apiTargetGroup);
     }
@@ -427,58 +464,116 @@ export class ServiceStack extends Stack {
       ),
     });
     for (const route of routeTable().routes) {
-      this.httpApi.addRoutes({
+      const [created] = this.httpApi.addRoutes({
         path: route.path,
         methods: [route.method as apigwv2.HttpMethod],
         integration,
         ...(route.class === 'public' ? {} : { authorizer }),
       });
+      if (route.class === 'public') {
+        acknowledge(
+          created!,
+          'AwsSolutions-APIG4',
+          `Public by design (routes.json class "public": sign-up, sign-in, provider callbacks, health); the API throttles it, and the stage is rate-limited.`,
+        );
+      }
     }
   }
 
-  /** What each task's role may do, and no more (infra/REQUIREMENTS.md). */
+  /**
+   * What each task's role may do, and no more (infra/REQUIREMENTS.md): written out action by
+   * action rather than with the constructs' `grant*` helpers, whose wildcard actions
+   * (`s3:GetObject*`, `kms:ReEncrypt*`) give more than the app uses.
+   */
   private grantApp(
-    role: iam.IRole,
-    deps: { fieldsKey: kms.IKey; data: DataStack; userPool: cognito.IUserPool },
+    role: iam.Role,
+    deps: { fieldsKey: kms.IKey; dataKey: kms.IKey; data: DataStack; userPool: cognito.IUserPool },
     task: 'api' | 'worker' | 'cli',
+    config: EnvironmentConfig,
   ): void {
     const { data } = deps;
-    role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        sid: 'FieldDataKeys',
-        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
-        resources: [deps.fieldsKey.keyArn],
-        conditions: {
-          StringEquals: { 'kms:EncryptionContext:purpose': FIELD_KEY_CONTEXT.purpose },
-        },
-      }),
+    // By name, not by reference: a reviewer reads the same ARN in the policy and in the
+    // acknowledgement of its object wildcard.
+    const bucketArn = (purpose: 'files' | 'exports') =>
+      `arn:${this.partition}:s3:::${bucketName(config, purpose)}`;
+    const allow = (
+      sid: string,
+      actions: string[],
+      resources: string[],
+      conditions?: Record<string, unknown>,
+    ) =>
+      role.addToPrincipalPolicy(
+        new iam.PolicyStatement({ sid, actions, resources, ...(conditions ? { conditions } : {}) }),
+      );
+    allow('FieldDataKeys', ['kms:GenerateDataKey', 'kms:Decrypt'], [deps.fieldsKey.keyArn], {
+      StringEquals: { 'kms:EncryptionContext:purpose': FIELD_KEY_CONTEXT.purpose },
+    });
+    // SSE-KMS objects and queue messages: S3 and SQS call KMS on the task's behalf.
+    allow('DataKeyThroughServices', ['kms:GenerateDataKey', 'kms:Decrypt'], [deps.dataKey.keyArn], {
+      StringEquals: {
+        'kms:ViaService': [`s3.${this.region}.amazonaws.com`, `sqs.${this.region}.amazonaws.com`],
+      },
+    });
+    allow(
+      'SendEventsAndAlerts',
+      ['sqs:SendMessage', 'sqs:GetQueueUrl'],
+      [data.eventsQueue.queueArn, data.alertsQueue.queueArn],
     );
-    data.eventsQueue.grantSendMessages(role);
-    data.alertsQueue.grantSendMessages(role);
     if (task === 'worker') {
-      data.eventsQueue.grantConsumeMessages(role);
-      data.alertsQueue.grantConsumeMessages(role);
+      allow(
+        'ConsumeEventsAndAlerts',
+        [
+          'sqs:ReceiveMessage',
+          'sqs:DeleteMessage',
+          'sqs:ChangeMessageVisibility',
+          'sqs:GetQueueAttributes',
+        ],
+        [
+          data.eventsQueue.queueArn,
+          data.alertsQueue.queueArn,
+          data.eventsDlq.queueArn,
+          data.alertsDlq.queueArn,
+        ],
+      );
     }
-    data.filesBucket.grantReadWrite(role, 'files/*');
-    if (task === 'api') data.filesBucket.grantRead(role, 'stats/*');
+    const objects = (prefix: 'files' | 'stats') => {
+      const arn = `${bucketArn('files')}/${prefix}/*`;
+      acknowledge(
+        role,
+        `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${bucketName(config, 'files')}/${prefix}/*]`,
+        `Object actions need object ARNs: the wildcard is the app's own ${prefix}/ prefix of its bucket.`,
+      );
+      return arn;
+    };
+    allow('Files', ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], [objects('files')]);
+    if (task === 'api') {
+      allow('ReadStatistics', ['s3:GetObject'], [objects('stats')]);
+      allow('ListStatistics', ['s3:ListBucket'], [bucketArn('files')], {
+        StringLike: { 's3:prefix': ['stats/*'] },
+      });
+    }
     if (task === 'cli') {
-      data.filesBucket.grantReadWrite(role, 'stats/*');
-      data.filesBucket.grantDelete(role, 'stats/*');
-      data.exportsBucket.grantRead(role);
+      allow(
+        'WriteStatistics',
+        ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+        [objects('stats')],
+      );
+      allow('ListStatistics', ['s3:ListBucket'], [bucketArn('files')], {
+        StringLike: { 's3:prefix': ['stats/*'] },
+      });
+      allow('ReadExports', ['s3:GetObject'], [`${bucketArn('exports')}/*`]);
+      allow('ListExports', ['s3:ListBucket'], [bucketArn('exports')]);
+      acknowledge(
+        role,
+        `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${bucketName(config, 'exports')}/*]`,
+        'The migration reads whichever Firestore export an operator copied into the exports bucket: every object of that bucket, read only.',
+      );
     }
     const cognitoActions = {
       api: ['cognito-idp:AdminGetUser', 'cognito-idp:AdminAddUserToGroup'],
       worker: [],
       cli: ['cognito-idp:AdminCreateUser', 'cognito-idp:AdminAddUserToGroup'],
     }[task];
-    if (cognitoActions.length > 0) {
-      role.addToPrincipalPolicy(
-        new iam.PolicyStatement({
-          sid: 'UserPool',
-          actions: cognitoActions,
-          resources: [deps.userPool.userPoolArn],
-        }),
-      );
-    }
+    if (cognitoActions.length > 0) allow('UserPool', cognitoActions, [deps.userPool.userPoolArn]);
   }
 }

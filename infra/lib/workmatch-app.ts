@@ -86,7 +86,7 @@ function environmentStacks(app: App, config: EnvironmentConfig): EnvironmentStac
     `${prefix}-Jobs`,
     config,
     {
-      cluster: service.cluster,
+      vpc: network.vpc,
       jobTasks: service.jobTasks,
       appSecurityGroup: network.appSecurityGroup,
       dataKey: keys.dataKey,

@@ -11,7 +11,7 @@ const CDK_JSON = new URL('../cdk.json', import.meta.url);
  * feature flags), without bundling the Lambda (a unit test reads templates, not assets) and
  * without cdk-nag unless asked.
  */
-function synthApp(options: { only?: EnvironmentName[]; nag?: boolean } = {}) {
+export function synthApp(options: { only?: EnvironmentName[]; nag?: boolean } = {}) {
   const { context } = JSON.parse(readFileSync(CDK_JSON, 'utf8')) as {
     context: Record<string, unknown>;
   };
