@@ -140,6 +140,9 @@ export class DataStack extends Stack {
       copyTagsToSnapshot: true,
     });
     for (const group of databaseLogGroups) this.cluster.node.addDependency(group);
+    // Its credentials outlive the stack with its data (a snapshot restores with them).
+    // (`cluster.secret` is the attachment; the secret itself is the cluster's child.)
+    (this.cluster.node.findChild('Secret') as secretsmanager.Secret).applyRemovalPolicy(removal);
     // The master password changes every 30 days. The rotation Lambda runs with the app's
     // security group, which reaches the database and the Secrets Manager endpoint.
     new secretsmanager.SecretRotation(this, 'DatabaseRotation', {
@@ -179,6 +182,11 @@ export class DataStack extends Stack {
       removalPolicy: removal,
       autoDeleteObjects: !config.retainData,
     }));
+    acknowledge(
+      accessLogs,
+      'IsmsP-CustomerManagedKeyAtRest',
+      'S3 server access logs and ALB access logs can only be delivered to a bucket encrypted with SSE-S3; the bucket holds request logs (no personal data fields), blocks public access and denies non-TLS requests.',
+    );
     const bucket = (name: 'Files' | 'Exports', extra: Partial<s3.BucketProps> = {}) =>
       new s3.Bucket(this, name, {
         bucketName: bucketName(config, name === 'Files' ? 'files' : 'exports'),

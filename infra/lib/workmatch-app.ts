@@ -1,4 +1,4 @@
-import { App, type Stack, Tags, Validations } from 'aws-cdk-lib';
+import { App, Stack, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { DataStack } from './data-stack.js';
 import {
@@ -8,6 +8,7 @@ import {
   environments,
 } from './environments.js';
 import { IdentityStack } from './identity-stack.js';
+import { IsmsPChecks } from './isms-p/isms-p-checks.js';
 import { JobsStack } from './jobs-stack.js';
 import { KeysStack } from './keys-stack.js';
 import { NetworkStack } from './network-stack.js';
@@ -116,6 +117,21 @@ export function workmatchApp(options: { app?: App; nag?: boolean; only?: Environ
       environmentStacks(app, configs[name]),
     ]),
   ) as Partial<Record<EnvironmentName, EnvironmentStacks>>;
-  if (options.nag !== false) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  if (options.nag !== false) Validations.of(app).addPlugins(...rulePacks(app));
   return { app, stacks };
+}
+
+/** The log groups that hold access records (two years): the app's own, API Gateway's, the database's audit log. */
+const ACCESS_RECORD_LOG_GROUPS =
+  /^\/workmatch\/[^/]+\/(api|worker|cli|apigatewayaccess)$|^\/aws\/docdb\/[^/]+\/audit$/;
+
+/** cdk-nag's AWS Solutions pack and our ISMS-P pack, as synthesis and the tests run them. */
+export function rulePacks(app: App) {
+  return [
+    new AwsSolutionsChecks(app),
+    new IsmsPChecks(app, {
+      isProduction: (node) => Stack.of(node).stackName.startsWith('Workmatch-prod-'),
+      isAccessRecords: (name) => ACCESS_RECORD_LOG_GROUPS.test(name),
+    }),
+  ];
 }
