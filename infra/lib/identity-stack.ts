@@ -39,6 +39,7 @@ export class IdentityStack extends Stack {
       logsKey: kms.IKey;
       /** The trigger reads the Firebase hash parameters (and connects to the database). */
       legacyAuthSecret: secretsmanager.ISecret;
+      databaseSecret: secretsmanager.ISecret;
       environment: Record<string, string>;
     },
     props: StackProps = {},
@@ -62,9 +63,12 @@ export class IdentityStack extends Stack {
       vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
       securityGroups: [deps.appSecurityGroup],
       logGroup: triggerLogs,
+      // Read from Secrets Manager at cold start (src/platform/aws/secret-environment.ts).
       environment: {
         ...deps.environment,
-        LEGACY_AUTH_HASH_CONFIG_SECRET_ARN: deps.legacyAuthSecret.secretArn,
+        LEGACY_AUTH_HASH_CONFIG_FROM_SECRET: `${deps.legacyAuthSecret.secretArn}#LEGACY_AUTH_HASH_CONFIG`,
+        MONGODB_USERNAME_FROM_SECRET: `${deps.databaseSecret.secretArn}#username`,
+        MONGODB_PASSWORD_FROM_SECRET: `${deps.databaseSecret.secretArn}#password`,
       },
       bundling: {
         format: nodejs.OutputFormat.ESM,
@@ -78,6 +82,7 @@ export class IdentityStack extends Stack {
       },
     });
     deps.legacyAuthSecret.grantRead(this.trigger);
+    deps.databaseSecret.grantRead(this.trigger);
     acknowledge(
       this.trigger,
       'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',

@@ -51,6 +51,7 @@ function environmentStacks(app: App, config: EnvironmentConfig): EnvironmentStac
       appSecurityGroup: network.appSecurityGroup,
       logsKey: keys.logsKey,
       legacyAuthSecret: data.secrets.legacyAuth,
+      databaseSecret: data.cluster.secret!,
       environment: {
         APP_MODE: 'aws',
         KMS_KEY_ID: keys.fieldsKey.keyArn,

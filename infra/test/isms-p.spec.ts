@@ -196,6 +196,7 @@ describe('the ISMS-P pack', () => {
         environment: {
           SLACK_BOT_TOKEN: 'xoxb',
           LEGACY_AUTH_HASH_CONFIG_SECRET_ARN: 'arn:aws:secretsmanager:x',
+          MONGODB_PASSWORD_FROM_SECRET: 'arn:aws:secretsmanager:x#password',
         },
       });
     });

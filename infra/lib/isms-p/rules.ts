@@ -144,9 +144,11 @@ export function productionDeletionProtection(isProduction: (node: CfnResource) =
   };
 }
 
-/** Names that say a variable holds a credential (ids, ARNs and file paths of one do not). */
+/** Names that say a variable holds a credential... */
 const SECRET_NAME =
-  /(PASSWORD|PASSWD|SECRET|TOKEN|PRIVATE|CREDENTIAL|API_?KEY|SERVICE_KEY|HASH_CONFIG)(?!.*_(ARN|ID|FILE)$)/i;
+  /PASSWORD|PASSWD|SECRET|TOKEN|PRIVATE|CREDENTIAL|API_?KEY|SERVICE_KEY|HASH_CONFIG/i;
+/** ...unless it holds where one is: its id, ARN, file, or a Secrets Manager reference. */
+const REFERENCE_NAME = /_(ARN|ID|FILE|FROM_SECRET)$/i;
 /** A URI carrying a password (`mongodb://user:pass@host`). */
 const URI_WITH_PASSWORD = /^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:[^/\s@]+@/i;
 
@@ -154,7 +156,7 @@ function plaintextSecrets(variables: Array<{ name?: unknown; value?: unknown }>)
   const findings = variables
     .filter(
       ({ name, value }) =>
-        (typeof name === 'string' && SECRET_NAME.test(name)) ||
+        (typeof name === 'string' && SECRET_NAME.test(name) && !REFERENCE_NAME.test(name)) ||
         (typeof value === 'string' && URI_WITH_PASSWORD.test(value)),
     )
     .map(({ name }) => `Variable::${String(name)}`);

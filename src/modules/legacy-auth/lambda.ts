@@ -1,10 +1,11 @@
 /**
- * The Lambda function behind the user pool's "Migrate user" and "Pre sign-up" triggers (the CDK
- * issue deploys it with the service's environment). Configuration, logger and database are set
- * up on the first event and kept for the container's life. The event holds the plaintext
- * password on sign-in: it is never logged, here or in the handlers.
+ * The Lambda function behind the user pool's "Migrate user" and "Pre sign-up" triggers
+ * (infra/lib/identity-stack.ts deploys it with the service's environment). Configuration,
+ * logger and database are set up on the first event and kept for the container's life. The
+ * event holds the plaintext password on sign-in: it is never logged, here or in the handlers.
  */
 import { loadConfig } from '../../config/config.js';
+import { resolveSecretEnvironment } from '../../platform/aws/secret-environment.js';
 import { createLogger, flushLogger, type Logger } from '../../platform/logging/logger.js';
 import { legacyAuthRuntime, type LegacyAuthRuntime } from './legacy-auth.runtime.js';
 import type { LegacyAuthTriggerEvent } from './legacy-auth.triggers.js';
@@ -13,7 +14,8 @@ let container: { runtime: LegacyAuthRuntime; logger: Logger } | undefined;
 
 export async function handler(event: LegacyAuthTriggerEvent): Promise<LegacyAuthTriggerEvent> {
   if (!container) {
-    const config = loadConfig(process.env);
+    // A Lambda has no ECS `secrets`: its `*_FROM_SECRET` variables are read from Secrets Manager.
+    const config = loadConfig(await resolveSecretEnvironment(process.env));
     const logger = createLogger(config, { name: 'legacy-auth-lambda' });
     container = { runtime: legacyAuthRuntime(config, logger), logger };
   }
