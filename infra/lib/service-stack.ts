@@ -199,6 +199,8 @@ export class ServiceStack extends Stack {
       container: { command: string[]; port?: number; env?: Record<string, string> },
     ) => {
       const task = new ecs.FargateTaskDefinition(this, id, {
+        // A readable family: the pipeline's policies and the runbook name it.
+        family: `workmatch-${config.name}-${id.replace(/Task$/, '').replace(/[A-Z]/g, (c, i: number) => `${i ? '-' : ''}${c.toLowerCase()}`)}`,
         taskRole: roles[name].task,
         executionRole: roles[name].execution,
         cpu: sizes.cpu,

@@ -13,6 +13,7 @@ import { JobsStack } from './jobs-stack.js';
 import { KeysStack } from './keys-stack.js';
 import { NetworkStack } from './network-stack.js';
 import { ObservabilityStack } from './observability-stack.js';
+import { type PipelineSource, PipelineStack } from './pipeline-stack.js';
 import { ServiceStack } from './service-stack.js';
 
 export interface EnvironmentStacks {
@@ -118,8 +119,35 @@ export function workmatchApp(options: { app?: App; nag?: boolean; only?: Environ
       environmentStacks(app, configs[name]),
     ]),
   ) as Partial<Record<EnvironmentName, EnvironmentStacks>>;
+  const pipeline =
+    stacks.dev && stacks.prod
+      ? new PipelineStack(
+          app,
+          'Workmatch-Pipeline',
+          {
+            source: pipelineSource(app, configs.prod),
+            dev: { name: 'dev', ...stacks.dev },
+            prod: { name: 'prod', ...stacks.prod },
+          },
+          { env: { account: configs.prod.account, region: configs.prod.region } },
+        )
+      : undefined;
   if (options.nag !== false) Validations.of(app).addPlugins(...rulePacks(app));
-  return { app, stacks };
+  return { app, stacks, pipeline };
+}
+
+/** Where the pipeline reads the code: `-c pipeline:connectionArn=… -c pipeline:repo=owner/name`. */
+function pipelineSource(app: App, config: EnvironmentConfig): PipelineSource {
+  const context = (key: string) => app.node.tryGetContext(`pipeline:${key}`) as string | undefined;
+  const [owner, repo] = (context('repo') ?? 'workmatch/workmatch').split('/') as [string, string];
+  return {
+    connectionArn:
+      context('connectionArn') ??
+      `arn:aws:codeconnections:${config.region}:${config.account}:connection/00000000-0000-0000-0000-000000000000`,
+    owner,
+    repo,
+    branch: context('branch') ?? 'main',
+  };
 }
 
 /** The log groups that hold access records (two years): the app's own, API Gateway's, the database's audit log. */
