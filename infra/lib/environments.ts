@@ -11,6 +11,11 @@ export interface EnvironmentConfig {
   region: string;
   /** NAT gateways: their Elastic IPs are the fixed egress addresses NICE and Popbill allow. */
   natGateways: number;
+  /**
+   * Interface endpoints for ECR, SQS, KMS, Secrets Manager and Logs. They pay for themselves
+   * (12 ENI-hours an hour) only where traffic is heavy: prod. Dev goes through its NAT gateway.
+   */
+  interfaceEndpoints: boolean;
   docdb: {
     instanceType: string;
     instances: number;
@@ -52,6 +57,7 @@ export function environments(account: string): Record<EnvironmentName, Environme
       account,
       region: REGION,
       natGateways: 1,
+      interfaceEndpoints: false,
       docdb: {
         instanceType: 't4g.medium',
         instances: 1,
@@ -69,6 +75,7 @@ export function environments(account: string): Record<EnvironmentName, Environme
       account,
       region: REGION,
       natGateways: 2,
+      interfaceEndpoints: true,
       docdb: {
         instanceType: 'r6g.large',
         instances: 2,

@@ -67,7 +67,7 @@ export class NetworkStack extends Stack {
       allowAllOutbound: false,
     });
     endpointAccess.addIngressRule(this.appSecurityGroup, ec2.Port.tcp(443), 'the app tasks');
-    for (const [name, service] of Object.entries(endpoints)) {
+    for (const [name, service] of config.interfaceEndpoints ? Object.entries(endpoints) : []) {
       this.vpc.addInterfaceEndpoint(name, {
         service,
         subnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },

@@ -87,6 +87,11 @@ export class ServiceStack extends Stack {
       appClient: cognito.IUserPoolClient;
       /** The image tag to run (the pipeline passes the commit's). */
       imageTag: string;
+      /**
+       * The very first deployment, before any image exists: the services start with no task
+       * (docs/deploy.md, "First deployment").
+       */
+      firstDeploy: boolean;
     },
     props: StackProps = {},
   ) {
@@ -370,7 +375,7 @@ export class ServiceStack extends Stack {
     this.api = new ecs.FargateService(this, 'Api', {
       cluster: this.cluster,
       taskDefinition: apiTask,
-      desiredCount: config.api.desiredCount,
+      desiredCount: deps.firstDeploy ? 0 : config.api.desiredCount,
       securityGroups: [appSecurityGroup],
       vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
       enableExecuteCommand: false,
@@ -416,7 +421,7 @@ export class ServiceStack extends Stack {
     this.worker = new ecs.FargateService(this, 'Worker', {
       cluster: this.cluster,
       taskDefinition: workerTask,
-      desiredCount: config.worker.desiredCount,
+      desiredCount: deps.firstDeploy ? 0 : config.worker.desiredCount,
       securityGroups: [appSecurityGroup],
       vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
       circuitBreaker: { enable: true, rollback: true },

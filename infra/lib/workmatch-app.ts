@@ -74,6 +74,7 @@ function environmentStacks(app: App, config: EnvironmentConfig): EnvironmentStac
       userPool: identity.userPool,
       appClient: identity.appClient,
       imageTag: (app.node.tryGetContext('imageTag') as string | undefined) ?? 'release',
+      firstDeploy: String(app.node.tryGetContext('firstDeploy')) === 'true',
     },
     { env },
   );

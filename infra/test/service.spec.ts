@@ -77,6 +77,32 @@ describe('the service stack', () => {
     });
   });
 
+  it('grants KMS on no other statement than these two: the field key by context, the data key through S3 and SQS', () => {
+    const template = templateOf('prod', 'service');
+    const statements = Object.values(template.findResources('AWS::IAM::Policy') as Resources)
+      .filter((p) => /"(api|worker|cli)TaskRole/.test(JSON.stringify(p.Properties.Roles)))
+      .flatMap(
+        (p) =>
+          (p.Properties.PolicyDocument as { Statement: Array<Record<string, unknown>> }).Statement,
+      );
+    const kms = statements.filter((s) => JSON.stringify(s.Action).includes('kms:'));
+    expect(kms.map((s) => s.Sid).sort()).toEqual([
+      'DataKeyThroughServices',
+      'DataKeyThroughServices',
+      'DataKeyThroughServices',
+      'FieldDataKeys',
+      'FieldDataKeys',
+      'FieldDataKeys',
+    ]);
+    for (const statement of kms.filter((s) => s.Sid === 'DataKeyThroughServices')) {
+      expect(statement.Condition).toEqual({
+        StringEquals: {
+          'kms:ViaService': ['s3.ap-northeast-2.amazonaws.com', 'sqs.ap-northeast-2.amazonaws.com'],
+        },
+      });
+    }
+  });
+
   it('gives every task role the field key for data keys only, under the encryption context the app uses', () => {
     const template = templateOf('dev', 'service');
     const policies = Object.values(template.findResources('AWS::IAM::Policy') as Resources);
