@@ -15,6 +15,7 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import type { Construct } from 'constructs';
 import { APP_SECRETS, type AppSecretName, type DataStack } from './data-stack.js';
 import { acknowledge } from './acknowledge.js';
@@ -314,6 +315,7 @@ export class ServiceStack extends Stack {
       deletionProtection: config.retainData,
     });
     this.loadBalancer.logAccessLogs(data.accessLogsBucket, 'alb');
+    this.firewall(config, this.loadBalancer, deps.logsKey);
     const targetGroup = (name: string) =>
       new elbv2.ApplicationTargetGroup(this, name, {
         vpc: deps.vpc,
@@ -485,6 +487,73 @@ export class ServiceStack extends Stack {
         );
       }
     }
+  }
+
+  /**
+   * AWS WAF in front of the app. An HTTP API takes no WebACL, so the WebACL guards the private
+   * ALB, which every request the API forwards reaches and nothing else can: the same protection,
+   * with no way around it. AWS's managed rules for common attacks, known bad inputs and SQL
+   * injection; the client's rate is limited by the API stage and the app's login throttle.
+   */
+  private firewall(
+    config: EnvironmentConfig,
+    alb: elbv2.ApplicationLoadBalancer,
+    logsKey: kms.IKey,
+  ): void {
+    const managed = (name: string, priority: number, excluded: string[] = []) => ({
+      name,
+      priority,
+      overrideAction: { none: {} },
+      statement: {
+        managedRuleGroupStatement: {
+          vendorName: 'AWS',
+          name,
+          // The app's bodies are JSON under its own 1 MiB limit (files go straight to S3):
+          // the common set's 8 KiB body rule would refuse legitimate requests, so it only counts.
+          ruleActionOverrides: excluded.map((rule) => ({ name: rule, actionToUse: { count: {} } })),
+        },
+      },
+      visibilityConfig: {
+        sampledRequestsEnabled: true,
+        cloudWatchMetricsEnabled: true,
+        metricName: name,
+      },
+    });
+    const acl = new wafv2.CfnWebACL(this, 'Firewall', {
+      name: `workmatch-${config.name}`,
+      scope: 'REGIONAL',
+      defaultAction: { allow: {} },
+      visibilityConfig: {
+        sampledRequestsEnabled: true,
+        cloudWatchMetricsEnabled: true,
+        metricName: `workmatch-${config.name}`,
+      },
+      rules: [
+        managed('AWSManagedRulesCommonRuleSet', 1, ['SizeRestrictions_BODY']),
+        managed('AWSManagedRulesKnownBadInputsRuleSet', 2),
+        managed('AWSManagedRulesSQLiRuleSet', 3),
+      ],
+    });
+    new wafv2.CfnWebACLAssociation(this, 'FirewallOnAlb', {
+      resourceArn: alb.loadBalancerArn,
+      webAclArn: acl.attrArn,
+    });
+    // WAF delivers only to log groups named aws-waf-logs-*. A year: security logs.
+    const wafLogs = new logs.LogGroup(this, 'FirewallLogs', {
+      logGroupName: `aws-waf-logs-workmatch-${config.name}`,
+      retention: logs.RetentionDays.ONE_YEAR,
+      encryptionKey: logsKey,
+      removalPolicy: config.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+    new wafv2.CfnLoggingConfiguration(this, 'FirewallLogging', {
+      resourceArn: acl.attrArn,
+      logDestinationConfigs: [wafLogs.logGroupArn],
+      // Requests carry passwords and tokens in their bodies and headers: never logged.
+      redactedFields: [
+        { singleHeader: { Name: 'authorization' } },
+        { singleHeader: { Name: 'cookie' } },
+      ],
+    });
   }
 
   /**

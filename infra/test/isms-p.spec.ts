@@ -3,6 +3,7 @@ import * as docdb from 'aws-cdk-lib/aws-docdb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -10,6 +11,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { describe, expect, it } from 'vitest';
 import { IsmsPChecks } from '../lib/isms-p/isms-p-checks.js';
 
@@ -164,6 +166,33 @@ describe('the ISMS-P pack', () => {
       'Key',
     ]);
     expect(ruleOf('ProductionDeletionProtection', findings(build, 'dev-test'))).toEqual([]);
+  });
+
+  it('WafGuarded: an application load balancer needs a WebACL associated with it', () => {
+    const found = findings((stack) => {
+      const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
+        vpcId: 'vpc-1',
+        availabilityZones: ['ap-northeast-2a', 'ap-northeast-2c'],
+        privateSubnetIds: ['subnet-1', 'subnet-2'],
+      });
+      const guarded = new elbv2.ApplicationLoadBalancer(stack, 'Guarded', { vpc });
+      new elbv2.ApplicationLoadBalancer(stack, 'Open', { vpc });
+      new elbv2.NetworkLoadBalancer(stack, 'Network', { vpc });
+      const acl = new wafv2.CfnWebACL(stack, 'Acl', {
+        scope: 'REGIONAL',
+        defaultAction: { allow: {} },
+        visibilityConfig: {
+          sampledRequestsEnabled: false,
+          cloudWatchMetricsEnabled: false,
+          metricName: 'acl',
+        },
+      });
+      new wafv2.CfnWebACLAssociation(stack, 'Association', {
+        resourceArn: guarded.loadBalancerArn,
+        webAclArn: acl.attrArn,
+      });
+    });
+    expect(ruleOf('WafGuarded', found)).toEqual(['Open']);
   });
 
   it('NoPlaintextSecrets: no credential by name or in a URI in a task’s or function’s plain environment', () => {

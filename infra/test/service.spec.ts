@@ -39,6 +39,34 @@ describe('the service stack', () => {
     });
   });
 
+  it('guards the private ALB, which every API request reaches, with AWS WAF and its managed rules, logging without credentials', () => {
+    const template = templateOf('prod', 'service');
+    template.hasResourceProperties('AWS::WAFv2::WebACL', {
+      Scope: 'REGIONAL',
+      Rules: Match.arrayWith([
+        Match.objectLike({
+          Statement: {
+            ManagedRuleGroupStatement: Match.objectLike({ Name: 'AWSManagedRulesCommonRuleSet' }),
+          },
+        }),
+        Match.objectLike({
+          Statement: {
+            ManagedRuleGroupStatement: Match.objectLike({ Name: 'AWSManagedRulesSQLiRuleSet' }),
+          },
+        }),
+      ]),
+    });
+    template.hasResourceProperties('AWS::WAFv2::WebACLAssociation', {
+      ResourceArn: { Ref: Match.stringLikeRegexp('^Alb') },
+    });
+    template.hasResourceProperties('AWS::WAFv2::LoggingConfiguration', {
+      RedactedFields: [
+        { SingleHeader: { Name: 'authorization' } },
+        { SingleHeader: { Name: 'cookie' } },
+      ],
+    });
+  });
+
   it('rolls the API in dev, with the circuit breaker and rollback on its alarms', () => {
     templateOf('dev', 'service').hasResourceProperties('AWS::ECS::Service', {
       TaskDefinition: Match.anyValue(),

@@ -9,6 +9,7 @@ import {
   noPlaintextSecrets,
   noPublicBucket,
   productionDeletionProtection,
+  wafGuarded,
 } from './rules.js';
 
 export interface IsmsPChecksProps extends NagPackProps {
@@ -25,9 +26,8 @@ export interface IsmsPChecksProps extends NagPackProps {
  * it. Register with `Validations.of(app).addPlugins(new IsmsPChecks(app, { ... }))`;
  * acknowledge a finding like any cdk-nag finding, on its resource, with a reason.
  *
- * Not checked here, because a template cannot show it: a WAF in front of a public HTTP API
- * (API Gateway HTTP APIs take no WebACL; see docs/deploy.md), key access reviews, and everything
- * the application does itself (field encryption, masking, access records).
+ * Not checked here, because a template cannot show it: key access reviews, and everything the
+ * application does itself (field encryption, masking, access records).
  */
 export class IsmsPChecks extends NagPack {
   readonly name = 'IsmsP';
@@ -122,6 +122,15 @@ export class IsmsPChecks extends NagPack {
         'ISMS-P 2.12.1: production data survives a mistaken stack deletion (retain or snapshot, deletion protection on).',
       level,
       rule: productionDeletionProtection(this.#isProduction),
+      node,
+    });
+    this.applyRule({
+      ruleSuffixOverride: 'WafGuarded',
+      info: 'An application load balancer takes requests without a WAF WebACL.',
+      explanation:
+        'ISMS-P 2.6.1 (네트워크 접근) and 2.10.1: what the internet reaches is filtered for common attacks; an HTTP API, which takes no WebACL, is guarded through the load balancer it forwards to.',
+      level,
+      rule: wafGuarded,
       node,
     });
     this.applyRule({

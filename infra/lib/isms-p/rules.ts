@@ -3,6 +3,7 @@ import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as docdb from 'aws-cdk-lib/aws-docdb';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -10,6 +11,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { NagRuleCompliance, type NagRuleResult } from 'cdk-nag';
 
 /**
@@ -142,6 +144,26 @@ export function productionDeletionProtection(isProduction: (node: CfnResource) =
     }
     return NOT_APPLICABLE;
   };
+}
+
+/**
+ * An application load balancer is guarded by a WAF WebACL associated in its stack (2.6.1,
+ * 2.10.1). An HTTP API takes no WebACL: it is guarded through the load balancer it forwards to.
+ */
+export function wafGuarded(node: CfnResource): NagRuleResult {
+  if (!(node instanceof elbv2.CfnLoadBalancer) || resolved(node, node.type) === 'network') {
+    return NOT_APPLICABLE;
+  }
+  const stack = Stack.of(node);
+  const reference = JSON.stringify(stack.resolve(node.ref));
+  const guarded = stack.node
+    .findAll()
+    .some(
+      (c) =>
+        c instanceof wafv2.CfnWebACLAssociation &&
+        JSON.stringify(stack.resolve(c.resourceArn)) === reference,
+    );
+  return guarded ? COMPLIANT : NON_COMPLIANT;
 }
 
 /** Names that say a variable holds a credential... */
