@@ -19,7 +19,12 @@ function openConfigured(config: AppConfig['database'], logger: StorageLogger): P
   switch (config.kind) {
     case 'mongodb':
       return MongoDatabase.connect(
-        { uri: config.uri, dbName: config.dbName, tlsCaFile: config.tlsCaFile },
+        {
+          uri: config.uri,
+          dbName: config.dbName,
+          tlsCaFile: config.tlsCaFile,
+          ...(config.auth ? { auth: config.auth } : {}),
+        },
         logger,
       );
     case 'embedded':
