@@ -16,7 +16,7 @@ const COPIED = [
   'src',
   'test',
   'bench',
-  'infra/package.json',
+  'infra',
   'package.json',
   'knip.config.js',
   'tsconfig.json',
@@ -28,8 +28,13 @@ const COPIED = [
 let copy: string;
 beforeEach(() => {
   copy = mkdtempSync(path.join(tmpdir(), 'workmatch-knip-'));
-  for (const entry of COPIED)
-    cpSync(path.join(ROOT, entry), path.join(copy, entry), { recursive: true });
+  for (const entry of COPIED) {
+    cpSync(path.join(ROOT, entry), path.join(copy, entry), {
+      recursive: true,
+      // The CDK app's synthesized output is not source.
+      filter: (source) => !source.includes(`${path.sep}cdk.out`),
+    });
+  }
   symlinkSync(path.join(ROOT, 'node_modules'), path.join(copy, 'node_modules'), 'dir');
 });
 afterEach(() => {
