@@ -46,6 +46,13 @@ export const SCHEDULED_JOBS: readonly ScheduledJob[] = [
     command: ['node', 'dist/cli.js', 'privacy', 'verify-access-log'],
     cron: { minute: '0', hour: '7', day: '1' },
   },
+  {
+    id: 'AccessReview',
+    description:
+      "last month's review of personal-data access (its JSON lands in the CLI log group, for the security officer)",
+    command: ['node', 'dist/cli.js', 'privacy', 'access-review', '--json'],
+    cron: { minute: '30', hour: '7', day: '1' },
+  },
 ];
 
 /** The jobs the worker keeps running itself (a task a minute would cost more than the job). */

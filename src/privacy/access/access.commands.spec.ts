@@ -144,9 +144,16 @@ describe('access record commands', () => {
       expect(review.findings.map((f) => f.kind)).toEqual(['outside_hours']);
     });
 
-    it('exits 2 with the usage when --month is missing or malformed, or a holiday is not a calendar day', async () => {
+    it('reviews last month (KST) when no --month is given, as the monthly scheduled job runs it', async () => {
+      clock = new Date('2026-11-30T15:10:00Z'); // 2026-12-01 00:10 KST
+      const { code, out } = await run(accessReviewCommand, ['--json']);
+
+      expect(code).toBe(0);
+      expect(JSON.parse(out)).toMatchObject({ month: '2026-11', records: 2 });
+    });
+
+    it('exits 2 with the usage when --month is malformed, or a holiday is not a calendar day', async () => {
       for (const argv of [
-        [],
         ['--month', '2026-13'],
         ['--month', '2026-11', '--work-hours', '19-09'],
         ['--month', '2026-11', '--max-reveals-per-day', 'many'],
@@ -157,7 +164,7 @@ describe('access record commands', () => {
       ]) {
         const { code, err, out } = await run(accessReviewCommand, argv);
         expect(code).toBe(2);
-        expect(err).toContain('usage: cli privacy access-review --month YYYY-MM');
+        expect(err).toContain('usage: cli privacy access-review [--month YYYY-MM]');
         expect(out).toBe('');
       }
     });

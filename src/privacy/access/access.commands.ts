@@ -1,6 +1,6 @@
 import { defineCommand, readCommandArgs, usageError } from '../../platform/process/cli-command.js';
 import type { DatabaseCommandContext } from '../../platform/process/command-context.js';
-import { kstTime, parseDateNumber } from '../../platform/time/kst.js';
+import { kstMonthOf, kstTime, parseDateNumber, previousKstMonth } from '../../platform/time/kst.js';
 import { ACCESS_ACTIONS } from './access-record.js';
 import { AccessRecords, type VerifyResult } from './access-records.js';
 import {
@@ -37,7 +37,11 @@ The monthly review of one KST month's access records: reveals past the threshold
 outside working hours (KST; weekends and --holidays are outside them), bulk exports and reads.
 A text table, or JSON with --json.`,
   options: {
-    month: { type: 'string', value: 'YYYY-MM', required: true, description: 'the KST month' },
+    month: {
+      type: 'string',
+      value: 'YYYY-MM',
+      description: 'the KST month (default: last month, as the monthly scheduled job runs it)',
+    },
     json: { type: 'boolean', description: 'print the review as JSON' },
     'max-reveals-per-day': {
       type: 'string',
@@ -150,8 +154,9 @@ function parseHolidays(value: string | undefined): string[] {
 }
 
 /**
- * `cli privacy access-review --month YYYY-MM`: the monthly review of one KST month, as a text table (or
- * JSON with `--json`). Exit 0 with the review printed, 2 on usage errors.
+ * `cli privacy access-review [--month YYYY-MM]`: the monthly review of one KST month (default:
+ * last month), as a text table (or JSON with `--json`). Exit 0 with the review printed, 2 on
+ * usage errors.
  */
 export async function accessReviewCommand(context: AccessCommandContext): Promise<number> {
   const args = readCommandArgs(ACCESS_REVIEW_COMMAND, context.argv, context);
@@ -160,10 +165,14 @@ export async function accessReviewCommand(context: AccessCommandContext): Promis
   let month;
   let thresholds: ReviewThresholds;
   try {
-    try {
-      month = parseReviewMonth(values.month);
-    } catch {
-      throw new UsageError(`--month expects YYYY-MM, not ${values.month}`);
+    if (values.month === undefined) {
+      month = previousKstMonth(kstMonthOf(context.now?.() ?? new Date()));
+    } else {
+      try {
+        month = parseReviewMonth(values.month);
+      } catch {
+        throw new UsageError(`--month expects YYYY-MM, not ${values.month}`);
+      }
     }
     const bulk = positiveInt(
       'bulk-export-subjects',
