@@ -15,6 +15,8 @@ const APP_NAMESPACE = 'workmatch';
 const ROUTE_CLASSES = ['public', 'member', 'operator', 'admin'] as const;
 const PROVIDERS = ['nice', 'danal', 'popbill', 'nts'] as const;
 const WORKER_JOB_NAMES = ['holds-repair', 'files-cleanup', 'alerts-flush', 'queues-dead-letters'];
+/** The outbox's sources (src/worker.module.ts): `OutboxLag` is timed per source on delivery. */
+const OUTBOX_SOURCES = ['assignments', 'shifts', 'businesses'];
 
 interface AlarmSpec {
   description: string;
@@ -240,6 +242,21 @@ export class ObservabilityStack extends Stack {
           period: five,
         }),
         threshold: 1,
+      });
+    }
+
+    for (const source of OUTBOX_SOURCES) {
+      alarm(`OutboxLag-${source}`, {
+        description: `events of ${source} wait over 5 minutes for delivery (notifications late)`,
+        metric: new cloudwatch.Metric({
+          namespace: APP_NAMESPACE,
+          metricName: 'OutboxLag',
+          dimensionsMap: { Source: source },
+          statistic: 'Maximum',
+          period: five,
+        }),
+        threshold: 5 * 60_000,
+        evaluationPeriods: 2,
       });
     }
 
