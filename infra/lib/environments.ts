@@ -4,6 +4,21 @@
  */
 export type EnvironmentName = 'dev' | 'prod';
 
+/**
+ * The providers an environment uses, and their plain settings (infra/REQUIREMENTS.md). A
+ * provider left out is off: its secret is not injected, and the app runs without it (bank
+ * accounts and businesses verified by operators, messages recorded only). Given as JSON in the
+ * context, `-c settings:prod='{…}'` or cdk.json; the secrets' values stay in Secrets Manager.
+ */
+export interface AppSettings {
+  popbill?: { corpNum: string; senderNumber: string; kakaoChannel: string; testBed: boolean };
+  identity?: { providers: Array<'nice' | 'danal'>; callbackUrl: string; returnOrigins: string[] };
+  nts?: boolean;
+  slack?: { alertChannel: string; criticalChannel?: string; statsChannel?: string };
+  /** Pages by AlimTalk to the on-call phones (needs Popbill). */
+  oncall?: boolean;
+}
+
 export interface EnvironmentConfig {
   name: EnvironmentName;
   /** The AWS account; a placeholder (111111111111) synthesizes offline, the real one deploys. */
@@ -30,6 +45,7 @@ export interface EnvironmentConfig {
   throttle: { rateLimit: number; burstLimit: number };
   /** Data whose loss cannot be undone is retained when its stack is deleted. */
   retainData: boolean;
+  app: AppSettings;
 }
 
 /** Seoul: the data of Korean residents stays in Korea (ISMS-P 2.10, the PIPA's transfer rules). */
@@ -50,7 +66,10 @@ export function bucketName(
   return `workmatch-${config.name}-${purpose}-${config.account}`;
 }
 
-export function environments(account: string): Record<EnvironmentName, EnvironmentConfig> {
+export function environments(
+  account: string,
+  settings: Partial<Record<EnvironmentName, AppSettings>> = {},
+): Record<EnvironmentName, EnvironmentConfig> {
   return {
     dev: {
       name: 'dev',
@@ -69,6 +88,7 @@ export function environments(account: string): Record<EnvironmentName, Environme
       deployment: 'rolling',
       throttle: { rateLimit: 50, burstLimit: 100 },
       retainData: false,
+      app: settings.dev ?? {},
     },
     prod: {
       name: 'prod',
@@ -87,6 +107,7 @@ export function environments(account: string): Record<EnvironmentName, Environme
       deployment: 'blue-green',
       throttle: { rateLimit: 500, burstLimit: 1000 },
       retainData: true,
+      app: settings.prod ?? {},
     },
   };
 }

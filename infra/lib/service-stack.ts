@@ -19,7 +19,7 @@ import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import type { Construct } from 'constructs';
 import { APP_SECRETS, type AppSecretName, type DataStack } from './data-stack.js';
 import { acknowledge } from './acknowledge.js';
-import { type EnvironmentConfig, bucketName } from './environments.js';
+import { type AppSettings, type EnvironmentConfig, bucketName } from './environments.js';
 import { SCHEDULED_JOBS, WORKER_JOBS } from './jobs.js';
 import { FIELD_KEY_CONTEXT } from './keys-stack.js';
 
@@ -44,12 +44,52 @@ const EDGE_VALUE = 'api-gateway';
 const API_PORT = 3000;
 const WORKER_PORT = 3001;
 
-/** The secrets each task gets, as the variables the app reads (data-stack.ts APP_SECRETS). */
-const TASK_SECRETS: Record<'api' | 'worker' | 'cli', AppSecretName[]> = {
-  api: ['nice', 'danal', 'popbill', 'nts', 'legacyAuth'],
-  worker: ['popbill', 'nts', 'slack', 'alerts'],
-  cli: ['popbill', 'nts', 'slack', 'legacyAuth'],
-};
+type TaskKind = 'api' | 'worker' | 'cli';
+
+/**
+ * The secrets each task gets (data-stack.ts APP_SECRETS), for the providers this environment
+ * turns on only: a provider's secret present makes the app require the rest of its settings.
+ */
+function taskSecrets(task: TaskKind, app: AppSettings): AppSecretName[] {
+  const names: AppSecretName[] = [];
+  if (task !== 'worker') names.push('legacyAuth');
+  if (task === 'api') names.push(...(app.identity?.providers ?? []));
+  if (app.popbill) names.push('popbill');
+  if (app.nts) names.push('nts');
+  if (task !== 'api' && app.slack) names.push('slack');
+  if (task === 'worker' && app.oncall) names.push('alerts');
+  return names;
+}
+
+/** The providers' plain settings, as the variables the app reads. */
+function providerEnvironment(task: TaskKind, app: AppSettings): Record<string, string> {
+  return {
+    ...(app.popbill
+      ? {
+          POPBILL_CORP_NUM: app.popbill.corpNum,
+          POPBILL_SENDER_NUMBER: app.popbill.senderNumber,
+          POPBILL_KAKAO_CHANNEL: app.popbill.kakaoChannel,
+          POPBILL_SERVICE_ID: app.popbill.testBed ? 'POPBILL_TEST' : 'POPBILL',
+        }
+      : {}),
+    ...(task === 'api' && app.identity
+      ? {
+          IDENTITY_PROVIDERS: app.identity.providers.join(','),
+          IDENTITY_CALLBACK_URL: app.identity.callbackUrl,
+          IDENTITY_RETURN_ORIGINS: app.identity.returnOrigins.join(','),
+        }
+      : {}),
+    ...(task !== 'api' && app.slack
+      ? {
+          SLACK_ALERT_CHANNEL: app.slack.alertChannel,
+          ...(app.slack.criticalChannel
+            ? { SLACK_CRITICAL_CHANNEL: app.slack.criticalChannel }
+            : {}),
+          ...(app.slack.statsChannel ? { SLACK_STATS_CHANNEL: app.slack.statsChannel } : {}),
+        }
+      : {}),
+  };
+}
 
 /**
  * The running service: the image repository, the ECS cluster on Fargate with the API and the
@@ -166,7 +206,7 @@ export class ServiceStack extends Stack {
       MONGODB_USERNAME: ecs.Secret.fromSecretsManager(data.cluster.secret!, 'username'),
       MONGODB_PASSWORD: ecs.Secret.fromSecretsManager(data.cluster.secret!, 'password'),
       ...Object.fromEntries(
-        TASK_SECRETS[task].flatMap((name) =>
+        taskSecrets(task, config.app).flatMap((name) =>
           APP_SECRETS[name].map((key) => [
             key,
             ecs.Secret.fromSecretsManager(data.secrets[name], key),
@@ -219,7 +259,7 @@ export class ServiceStack extends Stack {
       task.addContainer(name, {
         image,
         command: container.command,
-        environment: { ...environment, ...container.env },
+        environment: { ...environment, ...providerEnvironment(name, config.app), ...container.env },
         secrets: secretsOf(name),
         readonlyRootFilesystem: true,
         user: 'node',

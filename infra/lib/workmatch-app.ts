@@ -2,6 +2,7 @@ import { App, Stack, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { DataStack } from './data-stack.js';
 import {
+  type AppSettings,
   type EnvironmentConfig,
   type EnvironmentName,
   accountFrom,
@@ -113,7 +114,14 @@ function environmentStacks(app: App, config: EnvironmentConfig): EnvironmentStac
  */
 export function workmatchApp(options: { app?: App; nag?: boolean; only?: EnvironmentName[] } = {}) {
   const app = options.app ?? new App();
-  const configs = environments(accountFrom(app.node.tryGetContext('account')));
+  const settingsOf = (name: EnvironmentName) => {
+    const given = app.node.tryGetContext(`settings:${name}`) as unknown;
+    return (typeof given === 'string' ? JSON.parse(given) : given) as AppSettings | undefined;
+  };
+  const configs = environments(accountFrom(app.node.tryGetContext('account')), {
+    ...(settingsOf('dev') ? { dev: settingsOf('dev') } : {}),
+    ...(settingsOf('prod') ? { prod: settingsOf('prod') } : {}),
+  });
   const stacks = Object.fromEntries(
     (options.only ?? (['dev', 'prod'] as const)).map((name) => [
       name,

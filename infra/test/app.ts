@@ -11,11 +11,15 @@ const CDK_JSON = new URL('../cdk.json', import.meta.url);
  * feature flags), without bundling the Lambda (a unit test reads templates, not assets) and
  * without cdk-nag unless asked.
  */
-export function synthApp(options: { only?: EnvironmentName[]; nag?: boolean } = {}) {
+export function synthApp(
+  options: { only?: EnvironmentName[]; nag?: boolean; context?: Record<string, unknown> } = {},
+) {
   const { context } = JSON.parse(readFileSync(CDK_JSON, 'utf8')) as {
     context: Record<string, unknown>;
   };
-  const app = new App({ context: { ...context, 'aws:cdk:bundling-stacks': [] } });
+  const app = new App({
+    context: { ...context, 'aws:cdk:bundling-stacks': [], ...options.context },
+  });
   return workmatchApp({ app, nag: options.nag ?? false, only: options.only ?? ['dev', 'prod'] });
 }
 

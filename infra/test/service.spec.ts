@@ -1,7 +1,7 @@
-import { Match } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { routeTable } from '../lib/service-stack.js';
-import { templateOf } from './app.js';
+import { synthApp, templateOf } from './app.js';
 
 type Resources = Record<string, { Type: string; Properties: Record<string, unknown> }>;
 
@@ -65,6 +65,61 @@ describe('the service stack', () => {
         { SingleHeader: { Name: 'cookie' } },
       ],
     });
+  });
+
+  it('gives a task the secrets and settings of the providers its environment turns on, and no others', () => {
+    const containerOf = (template: Template, command: string) =>
+      Object.values(template.findResources('AWS::ECS::TaskDefinition') as Resources)
+        .map((t) => (t.Properties.ContainerDefinitions as Array<Record<string, unknown>>)[0]!)
+        .find((c) => JSON.stringify(c.Command).includes(command))!;
+    const names = (container: Record<string, unknown>, field: 'Secrets' | 'Environment') =>
+      ((container[field] ?? []) as Array<{ Name: string }>).map((v) => v.Name).sort();
+
+    const bare = containerOf(templateOf('dev', 'service'), 'dist/main.js');
+    expect(names(bare, 'Secrets')).toEqual([
+      'LEGACY_AUTH_HASH_CONFIG',
+      'MONGODB_PASSWORD',
+      'MONGODB_USERNAME',
+    ]);
+    expect(names(bare, 'Environment')).not.toContain('POPBILL_CORP_NUM');
+
+    const settings = {
+      popbill: {
+        corpNum: '1234567890',
+        senderNumber: '0212345678',
+        kakaoChannel: '@workmatch',
+        testBed: true,
+      },
+      identity: {
+        providers: ['nice'],
+        callbackUrl: 'https://api.dev.workmatch.kr/identity-verifications/callback',
+        returnOrigins: ['https://app.dev.workmatch.kr'],
+      },
+      nts: true,
+    };
+    const { stacks } = synthApp({
+      only: ['dev'],
+      context: { 'settings:dev': JSON.stringify(settings) },
+    });
+    const api = containerOf(Template.fromStack(stacks.dev!.service), 'dist/main.js');
+    expect(names(api, 'Secrets')).toEqual([
+      'LEGACY_AUTH_HASH_CONFIG',
+      'MONGODB_PASSWORD',
+      'MONGODB_USERNAME',
+      'NICE_CLIENT_ID',
+      'NICE_CLIENT_SECRET',
+      'NICE_PRODUCT_ID',
+      'NTS_SERVICE_KEY',
+      'POPBILL_LINK_ID',
+      'POPBILL_SECRET_KEY',
+    ]);
+    expect(api.Environment).toEqual(
+      expect.arrayContaining([
+        { Name: 'POPBILL_SERVICE_ID', Value: 'POPBILL_TEST' },
+        { Name: 'IDENTITY_PROVIDERS', Value: 'nice' },
+        { Name: 'IDENTITY_RETURN_ORIGINS', Value: 'https://app.dev.workmatch.kr' },
+      ]),
+    );
   });
 
   it('rolls the API in dev, with the circuit breaker and rollback on its alarms', () => {
