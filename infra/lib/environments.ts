@@ -17,6 +17,11 @@ export interface AppSettings {
   slack?: { alertChannel: string; criticalChannel?: string; statsChannel?: string };
   /** Pages by AlimTalk to the on-call phones (needs Popbill). */
   oncall?: boolean;
+  /**
+   * The Firestore migration's live source (the old project, read with the key in the
+   * `firestoreCredentials` secret). Absent, the migration is off (MIGRATION_ENABLED=false).
+   */
+  migration?: { projectId: string; databaseId?: string };
 }
 
 export interface EnvironmentConfig {

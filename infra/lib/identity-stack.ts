@@ -40,6 +40,8 @@ export class IdentityStack extends Stack {
       /** The trigger reads the Firebase hash parameters (and connects to the database). */
       legacyAuthSecret: secretsmanager.ISecret;
       databaseSecret: secretsmanager.ISecret;
+      /** The old project's key, when the migration is on (the first sign-in's data step). */
+      firestoreCredentials: secretsmanager.ISecret | undefined;
       environment: Record<string, string>;
     },
     props: StackProps = {},
@@ -69,6 +71,9 @@ export class IdentityStack extends Stack {
         LEGACY_AUTH_HASH_CONFIG_FROM_SECRET: `${deps.legacyAuthSecret.secretArn}#LEGACY_AUTH_HASH_CONFIG`,
         MONGODB_USERNAME_FROM_SECRET: `${deps.databaseSecret.secretArn}#username`,
         MONGODB_PASSWORD_FROM_SECRET: `${deps.databaseSecret.secretArn}#password`,
+        ...(deps.firestoreCredentials
+          ? { MIGRATION_FIRESTORE_CREDENTIALS_FROM_SECRET: deps.firestoreCredentials.secretArn }
+          : {}),
       },
       bundling: {
         format: nodejs.OutputFormat.ESM,
@@ -83,6 +88,7 @@ export class IdentityStack extends Stack {
     });
     deps.legacyAuthSecret.grantRead(this.trigger);
     deps.databaseSecret.grantRead(this.trigger);
+    deps.firestoreCredentials?.grantRead(this.trigger);
     acknowledge(
       this.trigger,
       'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',

@@ -61,9 +61,20 @@ function taskSecrets(task: TaskKind, app: AppSettings): AppSecretName[] {
   return names;
 }
 
+/** The migration's plain settings (its key is a secret: data-stack.ts `firestoreCredentials`). */
+export function migrationEnvironment(app: AppSettings): Record<string, string> {
+  if (!app.migration) return { MIGRATION_ENABLED: 'false' };
+  return {
+    MIGRATION_SOURCE: 'live',
+    MIGRATION_FIRESTORE_PROJECT_ID: app.migration.projectId,
+    ...(app.migration.databaseId ? { MIGRATION_FIRESTORE_DATABASE: app.migration.databaseId } : {}),
+  };
+}
+
 /** The providers' plain settings, as the variables the app reads. */
 function providerEnvironment(task: TaskKind, app: AppSettings): Record<string, string> {
   return {
+    ...migrationEnvironment(app),
     ...(app.popbill
       ? {
           POPBILL_CORP_NUM: app.popbill.corpNum,
@@ -205,6 +216,14 @@ export class ServiceStack extends Stack {
     const secretsOf = (task: 'api' | 'worker' | 'cli'): Record<string, ecs.Secret> => ({
       MONGODB_USERNAME: ecs.Secret.fromSecretsManager(data.cluster.secret!, 'username'),
       MONGODB_PASSWORD: ecs.Secret.fromSecretsManager(data.cluster.secret!, 'password'),
+      // The API (one user on demand) and the CLI (the daily job) read the old project.
+      ...(config.app.migration && task !== 'worker'
+        ? {
+            MIGRATION_FIRESTORE_CREDENTIALS: ecs.Secret.fromSecretsManager(
+              data.firestoreCredentials,
+            ),
+          }
+        : {}),
       ...Object.fromEntries(
         taskSecrets(task, config.app).flatMap((name) =>
           APP_SECRETS[name].map((key) => [

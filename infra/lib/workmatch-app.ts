@@ -15,7 +15,7 @@ import { KeysStack } from './keys-stack.js';
 import { NetworkStack } from './network-stack.js';
 import { ObservabilityStack } from './observability-stack.js';
 import { type PipelineSource, PipelineStack } from './pipeline-stack.js';
-import { ServiceStack } from './service-stack.js';
+import { ServiceStack, migrationEnvironment } from './service-stack.js';
 
 export interface EnvironmentStacks {
   keys: KeysStack;
@@ -54,10 +54,12 @@ function environmentStacks(app: App, config: EnvironmentConfig): EnvironmentStac
       logsKey: keys.logsKey,
       legacyAuthSecret: data.secrets.legacyAuth,
       databaseSecret: data.cluster.secret!,
+      firestoreCredentials: config.app.migration ? data.firestoreCredentials : undefined,
       environment: {
         APP_MODE: 'aws',
         KMS_KEY_ID: keys.fieldsKey.keyArn,
         MONGODB_DB_NAME: 'workmatch',
+        ...migrationEnvironment(config.app),
         MONGODB_URI: `mongodb://${data.cluster.clusterEndpoint.hostname}:${data.cluster.clusterEndpoint.port}/?tls=true&replicaSet=rs0&readPreference=secondaryPreferred`,
       },
     },

@@ -82,6 +82,9 @@ describe('the service stack', () => {
       'MONGODB_USERNAME',
     ]);
     expect(names(bare, 'Environment')).not.toContain('POPBILL_CORP_NUM');
+    expect(bare.Environment).toEqual(
+      expect.arrayContaining([{ Name: 'MIGRATION_ENABLED', Value: 'false' }]),
+    );
 
     const settings = {
       popbill: {
@@ -96,6 +99,7 @@ describe('the service stack', () => {
         returnOrigins: ['https://app.dev.workmatch.kr'],
       },
       nts: true,
+      migration: { projectId: 'legacy-app' },
     };
     const { stacks } = synthApp({
       only: ['dev'],
@@ -104,6 +108,7 @@ describe('the service stack', () => {
     const api = containerOf(Template.fromStack(stacks.dev!.service), 'dist/main.js');
     expect(names(api, 'Secrets')).toEqual([
       'LEGACY_AUTH_HASH_CONFIG',
+      'MIGRATION_FIRESTORE_CREDENTIALS',
       'MONGODB_PASSWORD',
       'MONGODB_USERNAME',
       'NICE_CLIENT_ID',
@@ -118,6 +123,8 @@ describe('the service stack', () => {
         { Name: 'POPBILL_SERVICE_ID', Value: 'POPBILL_TEST' },
         { Name: 'IDENTITY_PROVIDERS', Value: 'nice' },
         { Name: 'IDENTITY_RETURN_ORIGINS', Value: 'https://app.dev.workmatch.kr' },
+        { Name: 'MIGRATION_SOURCE', Value: 'live' },
+        { Name: 'MIGRATION_FIRESTORE_PROJECT_ID', Value: 'legacy-app' },
       ]),
     );
   });

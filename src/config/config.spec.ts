@@ -67,6 +67,31 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('reads the live migration source’s service account key from MIGRATION_FIRESTORE_CREDENTIALS, refusing one without its fields', () => {
+    const key = {
+      type: 'service_account',
+      client_email: 'reader@legacy.iam.gserviceaccount.com',
+      private_key: 'KEY',
+    };
+    const sut = loadConfig({
+      MIGRATION_SOURCE: 'live',
+      MIGRATION_FIRESTORE_PROJECT_ID: 'legacy',
+      MIGRATION_FIRESTORE_CREDENTIALS: JSON.stringify(key),
+    });
+    expect(sut.migration.source).toMatchObject({
+      kind: 'live',
+      projectId: 'legacy',
+      credentials: { client_email: 'reader@legacy.iam.gserviceaccount.com', private_key: 'KEY' },
+    });
+    const issues = issuesOf({ MIGRATION_FIRESTORE_CREDENTIALS: '{"private_key":"hunter2"}' });
+    expect(issues).toEqual([
+      expect.stringMatching(
+        /^MIGRATION_FIRESTORE_CREDENTIALS is malformed: .*client_email and private_key/,
+      ),
+    ]);
+    expect(issues.join('\n')).not.toContain('hunter2');
+  });
+
   it('names a malformed variable and what it expects, without echoing its value', () => {
     const issues = issuesOf({ PORT: 'eighty', MONGODB_URI: 'postgres://secret@host' });
     expect(issues).toEqual(

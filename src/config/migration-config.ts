@@ -17,6 +17,27 @@ export const MIGRATION_ENV = {
   MIGRATION_FIRESTORE_PROJECT_ID: z.string().min(1).optional(),
   MIGRATION_FIRESTORE_DATABASE: z.string().min(1).optional(),
   MIGRATION_FIRESTORE_CREDENTIALS_FILE: z.string().min(1).optional(),
+  // The same key as JSON, for where a secret arrives as a variable (ECS from Secrets Manager).
+  MIGRATION_FIRESTORE_CREDENTIALS: z
+    .string()
+    .transform((text, ctx) => {
+      let key: unknown;
+      try {
+        key = JSON.parse(text);
+      } catch {
+        key = undefined;
+      }
+      const fields = key as { client_email?: unknown; private_key?: unknown } | undefined;
+      if (typeof fields?.client_email !== 'string' || typeof fields.private_key !== 'string') {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'expected a service account key (JSON) with client_email and private_key',
+        });
+        return z.NEVER;
+      }
+      return { client_email: fields.client_email, private_key: fields.private_key };
+    })
+    .optional(),
   MIGRATION_COLLECTION_GROUPS: z
     .string()
     .transform((text) =>
@@ -44,6 +65,7 @@ type MigrationSourceConfig =
       projectId: string;
       databaseId?: string;
       credentialsFile?: string;
+      credentials?: { client_email: string; private_key: string };
       collectionGroups?: string[];
       readsPerSecond?: number;
       pitr?: boolean;
@@ -79,6 +101,9 @@ export function migrationConfig(e: MigrationEnv): MigrationConfig {
           ...(e.MIGRATION_FIRESTORE_DATABASE ? { databaseId: e.MIGRATION_FIRESTORE_DATABASE } : {}),
           ...(e.MIGRATION_FIRESTORE_CREDENTIALS_FILE
             ? { credentialsFile: e.MIGRATION_FIRESTORE_CREDENTIALS_FILE }
+            : {}),
+          ...(e.MIGRATION_FIRESTORE_CREDENTIALS
+            ? { credentials: e.MIGRATION_FIRESTORE_CREDENTIALS }
             : {}),
           ...(e.MIGRATION_COLLECTION_GROUPS
             ? { collectionGroups: e.MIGRATION_COLLECTION_GROUPS }

@@ -6,7 +6,7 @@ import { NdjsonSource } from '../ndjson/ndjson-source.js';
 import { ExportSource } from './export-source.js';
 import { startFirestoreEmulator } from './firestore-emulator.fixture.js';
 import { LiveFirestoreSource } from './live-source.js';
-import { sourceFromConfig } from './source-from-config.js';
+import { createLiveFirestore, sourceFromConfig } from './source-from-config.js';
 
 describe('sourceFromConfig', () => {
   afterEach(() => {
@@ -29,6 +29,17 @@ describe('sourceFromConfig', () => {
     expect(() =>
       sourceFromConfig({ kind: 'live', projectId: 'p', collectionGroups: ['users/u1/x'] }),
     ).toThrow(/no slash/);
+  });
+
+  it('gives the live client a service account key passed as JSON (a secret ECS injects), not only as a file', () => {
+    const client = createLiveFirestore({
+      projectId: 'legacy',
+      credentials: { client_email: 'reader@legacy.iam.gserviceaccount.com', private_key: 'KEY' },
+    }) as unknown as { _settings: { credentials?: unknown; projectId?: string } };
+    expect(client._settings).toMatchObject({
+      projectId: 'legacy',
+      credentials: { client_email: 'reader@legacy.iam.gserviceaccount.com', private_key: 'KEY' },
+    });
   });
 
   it('builds a live source whose client keeps every integer exact (useBigInt), on the configured groups', async () => {

@@ -16,6 +16,8 @@ import { LiveFirestoreSource } from './live-source.js';
  * - `MIGRATION_FIRESTORE_DATABASE`: the database id, default `(default)` (`live`).
  * - `MIGRATION_FIRESTORE_CREDENTIALS_FILE`: a service account key file with read access
  *   (`roles/datastore.viewer`); absent, Google's application default credentials apply (`live`).
+ * - `MIGRATION_FIRESTORE_CREDENTIALS`: the same key as JSON, where a secret arrives as a
+ *   variable (ECS from Secrets Manager) (`live`).
  * - `MIGRATION_COLLECTION_GROUPS`: comma-separated collection group ids to read; absent, the live
  *   source discovers them (`live`; the files list their own).
  * - `MIGRATION_FIRESTORE_READS_PER_SECOND`: the live reader's budget, default 500 (`live`).
@@ -28,6 +30,9 @@ const liveOptions = z.object({
   projectId: z.string().min(1, 'MIGRATION_FIRESTORE_PROJECT_ID is required for a live source'),
   databaseId: z.string().min(1).optional(),
   credentialsFile: z.string().min(1).optional(),
+  credentials: z
+    .object({ client_email: z.string().min(1), private_key: z.string().min(1) })
+    .optional(),
   collectionGroups: z
     .array(z.string().regex(/^[^/]+$/, 'a collection group id has no slash'))
     .min(1)
@@ -67,6 +72,7 @@ export function createLiveFirestore(options: {
   projectId: string;
   databaseId?: string | undefined;
   credentialsFile?: string | undefined;
+  credentials?: { client_email: string; private_key: string } | undefined;
   preferRest?: boolean | undefined;
 }): Firestore {
   return new Firestore({
@@ -74,6 +80,7 @@ export function createLiveFirestore(options: {
     useBigInt: true,
     ...(options.databaseId ? { databaseId: options.databaseId } : {}),
     ...(options.credentialsFile ? { keyFilename: options.credentialsFile } : {}),
+    ...(options.credentials ? { credentials: options.credentials } : {}),
     ...(options.preferRest ? { preferRest: true } : {}),
   });
 }
