@@ -56,8 +56,13 @@ function environmentStacks(app: App, config: EnvironmentConfig): EnvironmentStac
       databaseSecret: data.cluster.secret!,
       firestoreCredentials: config.app.migration ? data.firestoreCredentials : undefined,
       environment: {
+        // What the app requires in aws mode; the user pool and client come with each event
+        // (src/modules/legacy-auth/lambda-environment.ts).
         APP_MODE: 'aws',
         KMS_KEY_ID: keys.fieldsKey.keyArn,
+        S3_BUCKET: data.filesBucket.bucketName,
+        SQS_EVENTS_QUEUE_URL: data.eventsQueue.queueUrl,
+        SQS_ALERTS_QUEUE_URL: data.alertsQueue.queueUrl,
         MONGODB_DB_NAME: 'workmatch',
         ...migrationEnvironment(config.app),
         MONGODB_URI: `mongodb://${data.cluster.clusterEndpoint.hostname}:${data.cluster.clusterEndpoint.port}/?tls=true&replicaSet=rs0&readPreference=secondaryPreferred`,

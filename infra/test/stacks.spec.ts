@@ -164,3 +164,52 @@ describe('the observability stack', () => {
     }
   });
 });
+
+describe('the trigger’s environment against the app’s configuration', () => {
+  it('is enough for loadConfig in aws mode, once the secrets are read and the event names the pool', async () => {
+    // The app's modules by a computed path: infra's typecheck stays out of the app's sources.
+    const app = (file: string) => import(new URL(`../../src/${file}`, import.meta.url).href);
+    const { loadConfig } = (await app('config/config.ts')) as {
+      loadConfig: (env: NodeJS.ProcessEnv) => { database: unknown };
+    };
+    const { triggerEnvironment } = (await app('modules/legacy-auth/lambda-environment.ts')) as {
+      triggerEnvironment: (env: NodeJS.ProcessEnv, event: unknown) => NodeJS.ProcessEnv;
+    };
+    const fn = Object.values(templateOf('dev', 'identity').findResources('AWS::Lambda::Function'))
+      .map((f) => f.Properties as { Environment?: { Variables: Record<string, unknown> } })
+      .find((f) => f.Environment?.Variables.APP_MODE === 'aws')!;
+    // Deploy-time values (references to other stacks) as CloudFormation would fill them.
+    const samples: Record<string, string> = {
+      KMS_KEY_ID: 'arn:aws:kms:ap-northeast-2:111111111111:key/0000',
+      S3_BUCKET: 'workmatch-dev-files-111111111111',
+      SQS_EVENTS_QUEUE_URL: 'https://sqs.ap-northeast-2.amazonaws.com/111111111111/events',
+      SQS_ALERTS_QUEUE_URL: 'https://sqs.ap-northeast-2.amazonaws.com/111111111111/alerts',
+      MONGODB_URI:
+        'mongodb://workmatch-dev.cluster.docdb.amazonaws.com:27018/?tls=true&replicaSet=rs0',
+    };
+    const env: Record<string, string> = {};
+    for (const [name, value] of Object.entries(fn.Environment!.Variables)) {
+      if (name.endsWith('_FROM_SECRET')) continue;
+      env[name] = typeof value === 'string' ? value : samples[name]!;
+      expect(env[name], name).toBeDefined();
+    }
+    // What resolveSecretEnvironment reads at cold start.
+    Object.assign(env, {
+      LEGACY_AUTH_HASH_CONFIG: JSON.stringify({
+        algorithm: 'SCRYPT',
+        base64_signer_key: 'c2lnbmVy',
+        base64_salt_separator: 'Bw==',
+        rounds: 8,
+        mem_cost: 14,
+      }),
+      MONGODB_USERNAME: 'workmatch',
+      MONGODB_PASSWORD: 'rotated',
+    });
+    const event = {
+      userPoolId: 'ap-northeast-2_AbCdEf123',
+      callerContext: { awsSdkVersion: 'x', clientId: 'client' },
+    };
+    const config = loadConfig(triggerEnvironment(env, event));
+    expect(config.database).toMatchObject({ kind: 'mongodb', auth: { username: 'workmatch' } });
+  });
+});

@@ -7,6 +7,7 @@
 import { loadConfig } from '../../config/config.js';
 import { resolveSecretEnvironment } from '../../platform/aws/secret-environment.js';
 import { createLogger, flushLogger, type Logger } from '../../platform/logging/logger.js';
+import { triggerEnvironment } from './lambda-environment.js';
 import { legacyAuthRuntime, type LegacyAuthRuntime } from './legacy-auth.runtime.js';
 import type { LegacyAuthTriggerEvent } from './legacy-auth.triggers.js';
 
@@ -15,7 +16,8 @@ let container: { runtime: LegacyAuthRuntime; logger: Logger } | undefined;
 export async function handler(event: LegacyAuthTriggerEvent): Promise<LegacyAuthTriggerEvent> {
   if (!container) {
     // A Lambda has no ECS `secrets`: its `*_FROM_SECRET` variables are read from Secrets Manager.
-    const config = loadConfig(await resolveSecretEnvironment(process.env));
+    const env = await resolveSecretEnvironment(triggerEnvironment(process.env, event));
+    const config = loadConfig(env);
     const logger = createLogger(config, { name: 'legacy-auth-lambda' });
     container = { runtime: legacyAuthRuntime(config, logger), logger };
   }
