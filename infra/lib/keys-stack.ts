@@ -13,6 +13,32 @@ export function useKey(scope: Construct, id: string, key: kms.IKey): kms.IKey {
   return Stack.of(scope) === Stack.of(key) ? key : kms.Key.fromKeyArn(scope, id, key.keyArn);
 }
 
+/**
+ * Lets CloudWatch Logs use `key` for this account's log groups: it encrypts a log group only
+ * with a key whose policy says so.
+ */
+export function allowLogsService(key: kms.Key): void {
+  const stack = Stack.of(key);
+  key.addToResourcePolicy(
+    new iam.PolicyStatement({
+      principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
+      actions: [
+        'kms:Encrypt*',
+        'kms:Decrypt*',
+        'kms:ReEncrypt*',
+        'kms:GenerateDataKey*',
+        'kms:Describe*',
+      ],
+      resources: ['*'],
+      conditions: {
+        ArnLike: {
+          'kms:EncryptionContext:aws:logs:arn': `arn:${stack.partition}:logs:${stack.region}:${stack.account}:log-group:*`,
+        },
+      },
+    }),
+  );
+}
+
 /** The encryption context the app's key ring asks KMS for (src/privacy/crypto). */
 export const FIELD_KEY_CONTEXT = { purpose: 'workmatch field data key' } as const;
 
@@ -44,26 +70,7 @@ export class KeysStack extends Stack {
     this.dataKey = key('Data', 'workmatch data at rest: DocumentDB, S3, SQS, SNS, secrets');
     this.logsKey = key('Logs', 'workmatch CloudWatch Logs');
 
-    // CloudWatch Logs encrypts a log group only with a key whose policy lets the service use it
-    // for this account's log groups.
-    this.logsKey.addToResourcePolicy(
-      new iam.PolicyStatement({
-        principals: [new iam.ServicePrincipal(`logs.${this.region}.amazonaws.com`)],
-        actions: [
-          'kms:Encrypt*',
-          'kms:Decrypt*',
-          'kms:ReEncrypt*',
-          'kms:GenerateDataKey*',
-          'kms:Describe*',
-        ],
-        resources: ['*'],
-        conditions: {
-          ArnLike: {
-            'kms:EncryptionContext:aws:logs:arn': `arn:${this.partition}:logs:${this.region}:${this.account}:log-group:*`,
-          },
-        },
-      }),
-    );
+    allowLogsService(this.logsKey);
     // CloudWatch alarms publish to the alerts topic, EventBridge Scheduler to its dead-letter
     // queue, SNS into the alerts queue: each needs the data key for the encrypted target.
     for (const service of [

@@ -8,13 +8,13 @@ import type { Construct } from 'constructs';
 import type { DataStack } from './data-stack.js';
 import type { EnvironmentConfig } from './environments.js';
 import type { IdentityStack } from './identity-stack.js';
+import { WORKER_JOBS } from './jobs.js';
 import type { ServiceStack } from './service-stack.js';
 
 /** The app's EMF namespace (src/platform/metrics/metrics.ts). */
 const APP_NAMESPACE = 'workmatch';
 const ROUTE_CLASSES = ['public', 'member', 'operator', 'admin'] as const;
 const PROVIDERS = ['nice', 'danal', 'popbill', 'nts'] as const;
-const WORKER_JOB_NAMES = ['holds-repair', 'files-cleanup', 'alerts-flush', 'queues-dead-letters'];
 /** The outbox's sources (src/worker.module.ts): `OutboxLag` is timed per source on delivery. */
 const OUTBOX_SOURCES = ['assignments', 'shifts', 'businesses'];
 
@@ -204,43 +204,37 @@ export class ObservabilityStack extends Stack {
     });
 
     // The app's EMF metrics
+    const appMetric = (
+      metricName: string,
+      dimensionsMap: Record<string, string>,
+      statistic: 'Sum' | 'Maximum' = 'Sum',
+    ) =>
+      new cloudwatch.Metric({
+        namespace: APP_NAMESPACE,
+        metricName,
+        dimensionsMap,
+        statistic,
+        period: five,
+      });
     for (const routeClass of ROUTE_CLASSES) {
       alarm(`ServerErrors-${routeClass}`, {
         description: `the API answered 5xx on ${routeClass} routes`,
-        metric: new cloudwatch.Metric({
-          namespace: APP_NAMESPACE,
-          metricName: 'ServerErrors',
-          dimensionsMap: { RouteClass: routeClass },
-          statistic: 'Sum',
-          period: five,
-        }),
+        metric: appMetric('ServerErrors', { RouteClass: routeClass }),
         threshold: 5,
       });
     }
     for (const provider of PROVIDERS) {
       alarm(`ProviderErrors-${provider}`, {
         description: `calls to ${provider} failing (its circuit may be open)`,
-        metric: new cloudwatch.Metric({
-          namespace: APP_NAMESPACE,
-          metricName: 'ProviderErrors',
-          dimensionsMap: { Provider: provider },
-          statistic: 'Sum',
-          period: five,
-        }),
+        metric: appMetric('ProviderErrors', { Provider: provider }),
         threshold: 5,
         evaluationPeriods: 2,
       });
     }
-    for (const job of WORKER_JOB_NAMES) {
+    for (const job of WORKER_JOBS) {
       alarm(`JobFailures-${job}`, {
         description: `the worker's ${job} job failed`,
-        metric: new cloudwatch.Metric({
-          namespace: APP_NAMESPACE,
-          metricName: 'JobFailures',
-          dimensionsMap: { Job: job },
-          statistic: 'Sum',
-          period: five,
-        }),
+        metric: appMetric('JobFailures', { Job: job }),
         threshold: 1,
       });
     }
@@ -248,13 +242,7 @@ export class ObservabilityStack extends Stack {
     for (const source of OUTBOX_SOURCES) {
       alarm(`OutboxLag-${source}`, {
         description: `events of ${source} wait over 5 minutes for delivery (notifications late)`,
-        metric: new cloudwatch.Metric({
-          namespace: APP_NAMESPACE,
-          metricName: 'OutboxLag',
-          dimensionsMap: { Source: source },
-          statistic: 'Maximum',
-          period: five,
-        }),
+        metric: appMetric('OutboxLag', { Source: source }, 'Maximum'),
         threshold: 5 * 60_000,
         evaluationPeriods: 2,
       });

@@ -9,6 +9,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct, IConstruct } from 'constructs';
 import { acknowledge } from './acknowledge.js';
+import { allowLogsService } from './keys-stack.js';
 import type { EnvironmentName } from './environments.js';
 import type { NetworkStack } from './network-stack.js';
 import type { ServiceStack } from './service-stack.js';
@@ -82,24 +83,7 @@ export class PipelineStack extends Stack {
       encryptionKey: key,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    key.addToResourcePolicy(
-      new iam.PolicyStatement({
-        principals: [new iam.ServicePrincipal(`logs.${this.region}.amazonaws.com`)],
-        actions: [
-          'kms:Encrypt*',
-          'kms:Decrypt*',
-          'kms:ReEncrypt*',
-          'kms:GenerateDataKey*',
-          'kms:Describe*',
-        ],
-        resources: ['*'],
-        conditions: {
-          ArnLike: {
-            'kms:EncryptionContext:aws:logs:arn': `arn:${this.partition}:logs:${this.region}:${this.account}:log-group:*`,
-          },
-        },
-      }),
-    );
+    allowLogsService(key);
 
     const sourceOutput = new codepipeline.Artifact('Source');
     const imageOutput = new codepipeline.Artifact('Images');
