@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/config.js';
 import { MIGRATIONS } from '../../migrations/index.js';
 import { SchemaMigrator } from '../../platform/schema/schema-migrator.js';
-import type { Database } from '../../platform/storage/database.js';
+import { withUpdateOne } from '../../../test/support/database-doubles.js';
 import { EmbeddedDatabase } from '../../platform/storage/embedded/embedded-database.js';
 import { openPrivacy, type Privacy } from '../../privacy/privacy.js';
 import type { SourceDoc } from './firestore/value.js';
@@ -59,28 +59,15 @@ describe('stageWriters', () => {
 
   it('leaves nothing of a batch that fails midway, so writing it again starts clean', async () => {
     let calls = 0;
-    const failing: Database = {
-      kind: db.kind,
-      ping: () => db.ping(),
-      close: () => db.close(),
-      batch: (fn) => db.batch(fn),
-      collection: ((name: string) => {
-        const target = db.collection(name);
-        if (name !== 'members') return target;
-        return new Proxy(target, {
-          get(t, property) {
-            const value: unknown = Reflect.get(t, property, t);
-            if (property !== 'updateOne' || typeof value !== 'function') {
-              return typeof value === 'function' ? value.bind(t) : value;
-            }
-            return (...args: unknown[]) =>
-              ++calls === 20
-                ? Promise.reject(new Error('the connection was reset'))
-                : (value as (...a: unknown[]) => unknown).apply(t, args);
-          },
-        });
-      }) as Database['collection'],
-    };
+    const failing = withUpdateOne(
+      db,
+      'members',
+      (original) =>
+        (...args) =>
+          ++calls === 20
+            ? Promise.reject(new Error('the connection was reset'))
+            : original(...args),
+    );
     await expect(stageWriters(failing, privacy).members!.write(docs, context)).rejects.toThrow(
       'the connection was reset',
     );

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { migration as retentionIndexes } from '../../migrations/1795555200000-CreatePrivacyRetentionIndexes.js';
 import { MEMBER_PERSONAL_DATA } from '../../modules/members/members.policy.js';
 import type { Database } from '../../platform/storage/database.js';
+import { withUpdateOne } from '../../../test/support/database-doubles.js';
 import { EmbeddedDatabase } from '../../platform/storage/embedded/embedded-database.js';
 import { BlindIndex } from '../crypto/blind-index.js';
 import { FieldCipher } from '../crypto/field-cipher.js';
@@ -166,23 +167,7 @@ describe(purgeExpired.name, () => {
 
   it('completes, on the next run, a destruction that stopped between its record and the update', async () => {
     await member('old', 400, '01012345678');
-    const crashing: Database = {
-      kind: db.kind,
-      ping: () => db.ping(),
-      close: () => db.close(),
-      batch: (fn) => db.batch(fn),
-      collection: ((name: string) => {
-        const target = db.collection(name);
-        if (name !== 'members') return target;
-        return new Proxy(target, {
-          get(t, property) {
-            if (property === 'updateOne') return () => Promise.reject(new Error('crash'));
-            const value: unknown = Reflect.get(t, property, t);
-            return typeof value === 'function' ? value.bind(t) : value;
-          },
-        });
-      }) as Database['collection'],
-    };
+    const crashing = withUpdateOne(db, 'members', () => () => Promise.reject(new Error('crash')));
 
     await expect(run(false, crashing)).rejects.toThrow('crash');
     expect(await collection('privacy_destructions').countDocuments({})).toBe(1);

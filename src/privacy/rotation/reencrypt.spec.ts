@@ -5,6 +5,7 @@ import { Binary } from 'bson';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { MEMBER_PERSONAL_DATA } from '../../modules/members/members.policy.js';
 import type { Database } from '../../platform/storage/database.js';
+import { withUpdateOne } from '../../../test/support/database-doubles.js';
 import { EmbeddedDatabase } from '../../platform/storage/embedded/embedded-database.js';
 import { BlindIndex } from '../crypto/blind-index.js';
 import { FieldCipher, keyVersionOf } from '../crypto/field-cipher.js';
@@ -27,30 +28,11 @@ const phoneOf = (i: number) => `0101234${String(i).padStart(4, '0')}`;
 /** Counts the writes to `members` (re-encryption writes nothing else there). */
 function countingWrites(db: Database, before?: () => Promise<void>) {
   let writes = 0;
-  const counted: Database = {
-    kind: db.kind,
-    ping: () => db.ping(),
-    close: () => db.close(),
-    batch: (fn) => db.batch(fn),
-    collection: ((name: string) => {
-      const collection = db.collection(name);
-      if (name !== 'members') return collection;
-      // The engine's collections keep private state: forward bound, replace only updateOne.
-      return new Proxy(collection, {
-        get(target, property) {
-          if (property === 'updateOne') {
-            return async (...args: Parameters<typeof collection.updateOne>) => {
-              writes += 1;
-              await before?.();
-              return target.updateOne(...args);
-            };
-          }
-          const value: unknown = Reflect.get(target, property, target);
-          return typeof value === 'function' ? value.bind(target) : value;
-        },
-      });
-    }) as Database['collection'],
-  };
+  const counted = withUpdateOne(db, 'members', (original) => async (...args) => {
+    writes += 1;
+    await before?.();
+    return original(...args);
+  });
   return { db: counted, writes: () => writes };
 }
 
