@@ -607,10 +607,13 @@ export class ServiceStack extends Stack {
     new wafv2.CfnLoggingConfiguration(this, 'FirewallLogging', {
       resourceArn: acl.attrArn,
       logDestinationConfigs: [wafLogs.logGroupArn],
-      // Requests carry passwords and tokens in their bodies and headers: never logged.
+      // WAF logs no body; the headers that carry tokens, and the query string (a provider's
+      // callback carries the identity result there), are redacted, as the app's own access log
+      // keeps the path but no query.
       redactedFields: [
         { singleHeader: { Name: 'authorization' } },
         { singleHeader: { Name: 'cookie' } },
+        { queryString: {} },
       ],
     });
   }

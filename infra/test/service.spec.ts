@@ -39,7 +39,7 @@ describe('the service stack', () => {
     });
   });
 
-  it('guards the private ALB, which every API request reaches, with AWS WAF and its managed rules, logging without credentials', () => {
+  it('guards the private ALB, which every API request reaches, with AWS WAF and its managed rules, logging no credential and no query string', () => {
     const template = templateOf('prod', 'service');
     template.hasResourceProperties('AWS::WAFv2::WebACL', {
       Scope: 'REGIONAL',
@@ -63,6 +63,7 @@ describe('the service stack', () => {
       RedactedFields: [
         { SingleHeader: { Name: 'authorization' } },
         { SingleHeader: { Name: 'cookie' } },
+        { QueryString: {} },
       ],
     });
   });
