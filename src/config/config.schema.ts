@@ -211,6 +211,14 @@ export const envSchema = z
     NTS_BASE_URL: url.optional(),
     NTS_SERVICE_KEY: z.string().min(1).optional(),
     BANK_CHECK_TTL_DAYS: positiveInt.max(3_650).default(30),
+    // What scans uploaded files (providers-config.ts): the stub locally, clamd in aws mode.
+    VIRUS_SCANNER: z.enum(['stub', 'clamd']).optional(),
+    CLAMD_HOST: z.string().min(1).optional(),
+    CLAMD_PORT: port.default(3310),
+    // Per attempt; one retry. Both fit in API Gateway's 30 s integration timeout.
+    CLAMD_TIMEOUT_MS: positiveInt
+      .max(12_000, { message: 'at most 12000: two attempts must fit in 30 s' })
+      .default(10_000),
     WITHDRAWN_MEMBER_RETENTION_DAYS: z.coerce.number().int().min(0).max(1_825).default(30),
     // 근로기준법 제42조 keeps employment records 3 years; less is not allowed.
     WORK_RECORD_RETENTION_DAYS: z.coerce.number().int().min(1_095).max(3_650).default(1_095),
@@ -252,6 +260,13 @@ export const envSchema = z
         code: 'custom',
         path: ['BENCH_DB_DELAY_MS'],
         message: 'bench-only: refused in aws mode (it slows every database call)',
+      });
+    }
+    if (env.VIRUS_SCANNER === 'stub') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['VIRUS_SCANNER'],
+        message: 'stub is refused in aws mode: a file it passes was never scanned (use clamd)',
       });
     }
     const required: Array<[keyof typeof env, string]> = [

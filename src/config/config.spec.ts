@@ -362,3 +362,36 @@ describe('provider settings', () => {
     expect(issues.join(' ')).not.toContain('not base64!');
   });
 });
+
+describe('the virus scanner', () => {
+  it('locally is the stub, unless VIRUS_SCANNER=clamd points at a clamd', () => {
+    expect(loadConfig({}).providers.virusScanner).toEqual({ kind: 'stub' });
+    expect(
+      loadConfig({ VIRUS_SCANNER: 'clamd', CLAMD_PORT: '3311' }).providers.virusScanner,
+    ).toEqual({ kind: 'clamd', host: '127.0.0.1', port: 3311, timeoutMs: 10_000 });
+  });
+
+  it('in aws mode is the ClamAV sidecar on the task’s loopback by default', () => {
+    expect(loadConfig(awsEnv).providers.virusScanner).toEqual({
+      kind: 'clamd',
+      host: '127.0.0.1',
+      port: 3310,
+      timeoutMs: 10_000,
+    });
+  });
+
+  it('in aws mode refuses the stub: a file it passes was never scanned', () => {
+    expect(issuesOf({ ...awsEnv, VIRUS_SCANNER: 'stub' })).toContainEqual(
+      expect.stringMatching(/^VIRUS_SCANNER .*refused in aws mode/),
+    );
+  });
+
+  it('refuses an unknown scanner and a timeout the API Gateway would cut short', () => {
+    expect(issuesOf({ VIRUS_SCANNER: 'mcafee' })).toContainEqual(
+      expect.stringMatching(/^VIRUS_SCANNER is malformed/),
+    );
+    expect(issuesOf({ CLAMD_TIMEOUT_MS: '60000' })).toContainEqual(
+      expect.stringMatching(/^CLAMD_TIMEOUT_MS is malformed/),
+    );
+  });
+});

@@ -25,6 +25,12 @@ export interface ProvidersConfig {
   nts: { baseUrl: string; serviceKey: string } | undefined;
   /** One 예금주 조회 per account per this many days (each lookup costs points). */
   bankCheckTtlDays: number;
+  /**
+   * What scans uploaded files for malware: the stub locally (it knows only the EICAR test file;
+   * integrations/clamav/stub-scanner.ts says why), a clamd in aws mode (the ClamAV sidecar of the
+   * API's task, on the task's loopback). `timeoutMs` is per attempt.
+   */
+  virusScanner: { kind: 'stub' } | { kind: 'clamd'; host: string; port: number; timeoutMs: number };
 }
 
 /**
@@ -78,5 +84,14 @@ export function providersConfig(e: Env, local: boolean): ProvidersConfig {
         serviceKey: ntsKey,
       }
     : undefined;
-  return { popbill, nts, bankCheckTtlDays: e.BANK_CHECK_TTL_DAYS };
+  const virusScanner: ProvidersConfig['virusScanner'] =
+    (e.VIRUS_SCANNER ?? (local ? 'stub' : 'clamd')) === 'stub'
+      ? { kind: 'stub' }
+      : {
+          kind: 'clamd',
+          host: e.CLAMD_HOST ?? '127.0.0.1',
+          port: e.CLAMD_PORT,
+          timeoutMs: e.CLAMD_TIMEOUT_MS,
+        };
+  return { popbill, nts, bankCheckTtlDays: e.BANK_CHECK_TTL_DAYS, virusScanner };
 }

@@ -3,7 +3,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../src/local/ports.js';
 import { FilesService } from '../../src/modules/files/files.service.js';
-import { EICAR_TEST_FILE } from '../../src/modules/files/inspection/stub-virus-scanner.js';
+import { EICAR_TEST_FILE } from '../../src/integrations/clamav/stub-scanner.js';
 import { TokenVerifier } from '../../src/platform/auth/token-verifier.js';
 import type { Database } from '../../src/platform/storage/database.js';
 import { DATABASE } from '../../src/platform/storage/storage.module.js';
@@ -11,6 +11,7 @@ import { lastAccessRecord } from '../support/access-records.js';
 import { startS3StandIn } from '../support/s3-stand-in.js';
 import { AWS_LIKE_ENV, callApi, startTestApi, type TestApi } from '../support/test-api.js';
 import { TokenMint } from '../support/tokens.js';
+import { startUpload, uploadBytes } from '../support/uploads.js';
 
 const mint = new TokenMint(AWS_LIKE_ENV.COGNITO_USER_POOL_ID, AWS_LIKE_ENV.COGNITO_CLIENT_ID);
 const kim = mint.access('worker-kim', ['worker']);
@@ -68,25 +69,9 @@ describe('files: presigned uploads, checked bytes, downloads', () => {
   const call = (method: string, path: string, token: string, body?: unknown) =>
     callApi(api, method, path, token, body);
 
-  interface Started {
-    file: { id: string; status: string };
-    upload: { url: string; fields: Record<string, string> };
-  }
-
-  async function start(token: string, kind: string, contentType: string, bytes: number) {
-    const response = await call('POST', '/files', token, { kind, contentType, bytes });
-    expect(response.status, await response.clone().text()).toBe(201);
-    return (await response.json()) as Started;
-  }
-
-  /** The browser's part: a multipart POST of the policy's fields, then the file. */
-  async function upload(started: Started, bytes: Buffer, contentType: string) {
-    const form = new FormData();
-    for (const [name, value] of Object.entries(started.upload.fields)) form.append(name, value);
-    form.append('file', new Blob([new Uint8Array(bytes)], { type: contentType }), 'upload');
-    const response = await fetch(started.upload.url, { method: 'POST', body: form });
-    expect(response.status, await response.clone().text()).toBeLessThan(300);
-  }
+  const start = (token: string, kind: string, contentType: string, bytes: number) =>
+    startUpload(api, token, kind, contentType, bytes);
+  const upload = uploadBytes;
 
   const objectExists = async (id: string, kind: string) => {
     try {

@@ -3,7 +3,9 @@ import { Global, Module, type DynamicModule } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { ConfigModule } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.js';
+import { IntegrationsModule } from '../../integrations/integrations.module.js';
 import { LoggingModule } from '../../platform/logging/logging.module.js';
+import { ProviderGatewaysModule } from '../../platform/providers/provider-gateways.js';
 import type { Database } from '../../platform/storage/database.js';
 import { DATABASE } from '../../platform/storage/storage.module.js';
 import { PrivacyModule } from '../../privacy/privacy.module.js';
@@ -72,6 +74,9 @@ export class DemoSeedContextModule {
         DemoSeedPortsModule.forRoot(options.db, options.cognito),
         AuditModule,
         PrivacyModule,
+        // The ports the feature modules need bound (the files' virus scanner among them).
+        ProviderGatewaysModule,
+        IntegrationsModule.forRoot(options.config),
         BusinessStaffCheckModule,
         DemoModule,
       ],

@@ -142,10 +142,13 @@ export class FilesController {
   @Member()
   @ApiDoc({
     summary: 'Finish an upload: the bytes are checked and the file becomes ready',
-    description: `${CHECKS} Idempotent once ready. 409 file_not_uploaded before the upload.`,
+    description:
+      `${CHECKS} Idempotent once ready. 409 file_not_uploaded before the upload. When the virus ` +
+      'scanner gives no verdict (503 provider_unavailable with Retry-After, 504 ' +
+      'provider_timeout, 502), the file stays pending: complete it again.',
     tags: ['files'],
     responses: { 200: { description: 'The file, ready', schema: FileView } },
-    problems: [400, 403, 404, 409, 422],
+    problems: [400, 403, 404, 409, 422, 502, 503, 504],
   })
   async complete(
     @CurrentPrincipal() principal: Principal,

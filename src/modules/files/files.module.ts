@@ -8,10 +8,11 @@ import { FilesStore } from './files-store.js';
 import { FilesController, StaffFilesController } from './files.controller.js';
 import { FilesRepository } from './files.repository.js';
 import { FilesService } from './files.service.js';
-import { StubVirusScanner } from './inspection/stub-virus-scanner.js';
-import { VIRUS_SCANNER } from './inspection/virus-scan.port.js';
 
-/** Uploaded files: the member and operator routes, and the service other modules use. */
+/**
+ * Uploaded files: the member and operator routes, and the service other modules use. The virus
+ * scanner the service needs is bound by the integrations (clamd, or the local stub).
+ */
 @Module({
   controllers: [FilesController, StaffFilesController],
   providers: [
@@ -23,8 +24,6 @@ import { VIRUS_SCANNER } from './inspection/virus-scan.port.js';
       useFactory: (config: AppConfig) =>
         new FilesStore(createS3Client(config), config.aws.s3.bucket),
     },
-    // The only scanner there is here: a stub that says so (stub-virus-scanner.ts says why).
-    { provide: VIRUS_SCANNER, useClass: StubVirusScanner },
   ],
   exports: [FilesService],
 })

@@ -1,7 +1,7 @@
 import { DomainError } from '../errors/domain.error.js';
 
-/** The external services behind our ports. */
-export type ProviderName = 'nice' | 'danal' | 'popbill' | 'nts';
+/** The external services behind our ports (`clamav`: the clamd that scans uploaded files). */
+export type ProviderName = 'nice' | 'danal' | 'popbill' | 'nts' | 'clamav';
 
 /**
  * Why a provider call failed, in our stable terms. Every client maps what its provider does

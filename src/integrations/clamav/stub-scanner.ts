@@ -1,13 +1,13 @@
-import type { ScanVerdict, VirusScanner } from './virus-scan.port.js';
+import type { ScanVerdict, VirusScanner } from '../../modules/files/inspection/virus-scan.port.js';
 
 /*
- * A stub, and it says so (`real: false`). ClamAV installs from Debian here (`clamav` 1.4), but its
+ * The local stand-in for clamd (`VIRUS_SCANNER=stub`, local mode only), and it says so
+ * (`real: false`, recorded with each file it passes). ClamAV installs from Debian here, but its
  * signature database cannot: `freshclam` downloads it from ClamAV's mirrors, and this machine
- * reaches only the npm registry and Debian apt. A clamd without signatures detects nothing, so
- * binding one would be worse than this stub: it would look like a scanner and pass everything.
- * In AWS the port is meant for a real scanner (a ClamAV sidecar whose freshclam reaches its
- * mirrors, or GuardDuty Malware Protection for S3 reporting on the upload bucket); neither is
- * built yet.
+ * reaches only the npm registry and Debian apt. A clamd without signatures detects nothing; the
+ * tests run a real clamd with one signature of their own (test/support/clamd.ts). In AWS the
+ * port is bound to clamd (clamd.client.ts), the ClamAV sidecar whose freshclam reaches its mirrors,
+ * and the configuration refuses this stub there.
  *
  * The stub recognises only the EICAR test string, the harmless 68 bytes every antivirus detects
  * by agreement, so the refusal path can be exercised end to end. It finds the string anywhere in

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { EICAR_TEST_FILE, StubVirusScanner } from './stub-virus-scanner.js';
+import { EICAR_TEST_FILE, StubVirusScanner } from './stub-scanner.js';
 
 const eicar = (trailer = '') => Buffer.from(EICAR_TEST_FILE + trailer, 'latin1');
 
