@@ -14,7 +14,8 @@ import type { ServiceStack } from './service-stack.js';
 /** The app's EMF namespace (src/platform/metrics/metrics.ts). */
 const APP_NAMESPACE = 'workmatch';
 const ROUTE_CLASSES = ['public', 'member', 'operator', 'admin'] as const;
-const PROVIDERS = ['nice', 'danal', 'popbill', 'nts'] as const;
+/** The app's provider gateways (src/platform/providers): clamav is the API's virus scanner. */
+const PROVIDERS = ['nice', 'danal', 'popbill', 'nts', 'clamav'] as const;
 /** The outbox's sources (src/worker.module.ts): `OutboxLag` is timed per source on delivery. */
 const OUTBOX_SOURCES = ['assignments', 'shifts', 'businesses'];
 

@@ -44,6 +44,17 @@ const EDGE_VALUE = 'api-gateway';
 const API_PORT = 3000;
 const WORKER_PORT = 3001;
 
+/**
+ * The virus scanner of uploads: ClamAV beside the API, in its task, reached on the task's
+ * loopback (no port mapping: nothing outside the task can reach clamd, and the tasks' security
+ * group admits the ALB on the API's port only). The official multi-arch Debian image (ARM64 like
+ * the task) at its feature tag: 1.4 is an LTS line, the tag follows its patch releases, and each
+ * image carries a recent signature database, which freshclam in the container keeps current.
+ * clamd holds the signatures in memory (about 1.3 GiB) and twice that while it loads an update
+ * beside the old set, hence its share of the task.
+ */
+const CLAMAV = { image: 'clamav/clamav-debian:1.4', port: 3310, memoryMiB: 3072 };
+
 type TaskKind = 'api' | 'worker' | 'cli';
 
 /**
@@ -261,7 +272,13 @@ export class ServiceStack extends Stack {
       id: string,
       name: 'api' | 'worker' | 'cli',
       sizes: { cpu: number; memoryMiB: number },
-      container: { command: string[]; port?: number; env?: Record<string, string> },
+      container: {
+        command: string[];
+        port?: number;
+        env?: Record<string, string>;
+        /** ClamAV runs beside it ({@link CLAMAV}). */
+        scanner?: boolean;
+      },
     ) => {
       const task = new ecs.FargateTaskDefinition(this, id, {
         // A readable family: the pipeline's policies and the runbook name it.
@@ -269,13 +286,13 @@ export class ServiceStack extends Stack {
         taskRole: roles[name].task,
         executionRole: roles[name].execution,
         cpu: sizes.cpu,
-        memoryLimitMiB: sizes.memoryMiB,
+        memoryLimitMiB: sizes.memoryMiB + (container.scanner ? CLAMAV.memoryMiB : 0),
         runtimePlatform: {
           cpuArchitecture: ecs.CpuArchitecture.ARM64,
           operatingSystemFamily: ecs.OperatingSystemFamily.LINUX,
         },
       });
-      task.addContainer(name, {
+      const app = task.addContainer(name, {
         image,
         command: container.command,
         environment: { ...environment, ...providerEnvironment(name, config.app), ...container.env },
@@ -316,17 +333,48 @@ export class ServiceStack extends Stack {
       );
       // The compile cache and temporary files: the root filesystem is read-only.
       task.addVolume({ name: 'tmp' });
-      task.defaultContainer!.addMountPoints({
-        containerPath: '/tmp',
-        sourceVolume: 'tmp',
-        readOnly: false,
-      });
+      app.addMountPoints({ containerPath: '/tmp', sourceVolume: 'tmp', readOnly: false });
+      if (container.scanner) {
+        const clamav = task.addContainer('clamav', {
+          image: ecs.ContainerImage.fromRegistry(CLAMAV.image),
+          essential: true,
+          memoryLimitMiB: CLAMAV.memoryMiB,
+          // freshclam writes the updated signatures where the image keeps them; a volume there
+          // would hide the image's set and make every task download all of it again.
+          readonlyRootFilesystem: false,
+          // freshclam every two hours; ClamAV's mirrors ask for no more than once an hour.
+          environment: { FRESHCLAM_CHECKS: '12' },
+          // The image's own check (zPING over clamd's socket); loading the signatures takes a
+          // minute or two, within ECS's longest start period.
+          healthCheck: {
+            command: ['CMD', 'clamdcheck.sh'],
+            interval: Duration.seconds(30),
+            timeout: Duration.seconds(10),
+            startPeriod: Duration.seconds(300),
+            retries: 3,
+          },
+          logging: ecs.LogDrivers.awsLogs({
+            logGroup: this.logGroups[name],
+            streamPrefix: 'clamav',
+            mode: ecs.AwsLogDriverMode.NON_BLOCKING,
+          }),
+        });
+        // The API takes no traffic before it can scan: it starts once clamd answers. A clamd
+        // that stops answering fails its check, and the task, essential containers both, is
+        // replaced.
+        app.addContainerDependencies({
+          container: clamav,
+          condition: ecs.ContainerDependencyCondition.HEALTHY,
+        });
+      }
       return task;
     };
 
     const apiTask = taskDefinition('ApiTask', 'api', config.api, {
       command: ['node', 'dist/main.js'],
       port: API_PORT,
+      scanner: true,
+      env: { VIRUS_SCANNER: 'clamd', CLAMD_HOST: '127.0.0.1', CLAMD_PORT: String(CLAMAV.port) },
     });
     const workerTask = taskDefinition('WorkerTask', 'worker', config.worker, {
       command: ['node', 'dist/worker.js'],

@@ -130,6 +130,44 @@ describe('the service stack', () => {
     );
   });
 
+  it('runs ClamAV beside the API only: the API starts once clamd is healthy and scans through the task’s loopback', () => {
+    for (const env of ['dev', 'prod'] as const) {
+      const tasks = Object.values(
+        templateOf(env, 'service').findResources('AWS::ECS::TaskDefinition') as Resources,
+      );
+      const containersOf = (task: Resources[string]) =>
+        task.Properties.ContainerDefinitions as Array<Record<string, unknown>>;
+      const apiTask = tasks.find((t) =>
+        JSON.stringify(containersOf(t)[0]!.Command).includes('dist/main.js'),
+      )!;
+      const [api, clamav, ...others] = containersOf(apiTask);
+      expect(others).toEqual([]);
+      expect(clamav).toMatchObject({
+        Name: 'clamav',
+        Image: 'clamav/clamav-debian:1.4',
+        Essential: true,
+        HealthCheck: expect.objectContaining({ Command: ['CMD', 'clamdcheck.sh'] }),
+      });
+      // No port mapping: clamd is reached on the task's loopback, never through the network.
+      expect(clamav!.PortMappings).toBeUndefined();
+      expect(api!.DependsOn).toEqual([{ ContainerName: 'clamav', Condition: 'HEALTHY' }]);
+      expect(api!.Environment).toEqual(
+        expect.arrayContaining([
+          { Name: 'VIRUS_SCANNER', Value: 'clamd' },
+          { Name: 'CLAMD_HOST', Value: '127.0.0.1' },
+          { Name: 'CLAMD_PORT', Value: '3310' },
+        ]),
+      );
+      // The task holds both: the API's share and clamd's (its signatures, twice while reloading).
+      expect(Number(apiTask.Properties.Memory)).toBe(Number(api!.Memory) + Number(clamav!.Memory));
+      expect(Number(clamav!.Memory)).toBeGreaterThanOrEqual(3072);
+      // Every other task (worker, migrate, jobs) scans nothing and runs one container.
+      for (const task of tasks.filter((t) => t !== apiTask)) {
+        expect(containersOf(task)).toHaveLength(1);
+      }
+    }
+  });
+
   it('rolls the API in dev, with the circuit breaker and rollback on its alarms', () => {
     templateOf('dev', 'service').hasResourceProperties('AWS::ECS::Service', {
       TaskDefinition: Match.anyValue(),

@@ -165,6 +165,22 @@ describe('the observability stack', () => {
   });
 });
 
+describe('the observability stack’s provider alarms', () => {
+  it('alarms when calls to any provider fail, the API’s virus scanner included', () => {
+    const names = Object.values(
+      templateOf('dev', 'observability').findResources('AWS::CloudWatch::Alarm'),
+    )
+      .map(
+        (a) => (a.Properties as { Dimensions?: Array<{ Name: string; Value: string }> }).Dimensions,
+      )
+      .flatMap((dimensions) => dimensions ?? [])
+      .filter((d) => d.Name === 'Provider')
+      .map((d) => d.Value)
+      .sort();
+    expect(names).toEqual(['clamav', 'danal', 'nice', 'nts', 'popbill']);
+  });
+});
+
 describe('the trigger’s environment against the app’s configuration', () => {
   it('is enough for loadConfig in aws mode, once the secrets are read and the event names the pool', async () => {
     // The app's modules by a computed path: infra's typecheck stays out of the app's sources.
