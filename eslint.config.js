@@ -125,6 +125,33 @@ export default tseslint.config(
     },
   },
   {
+    // What the operator console bundles for the browser (its forms use the API's own schemas):
+    // *.schemas.ts and the few plain modules they import. Nothing else may come in (no Nest, no
+    // Node module, no driver), only zod and these files themselves.
+    files: [
+      'src/**/*.schemas.ts',
+      'src/platform/auth/password-policy.ts',
+      'src/platform/http/fields.ts',
+      'src/platform/http/text.ts',
+      'src/platform/http/limits.ts',
+    ],
+    ignores: TESTS,
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: String.raw`^(?!zod$)(?!.*(\.schemas|/password-policy|/fields|/text|/limits)\.js$)`,
+              message:
+                'The console bundles this file for the browser: import only zod and the plain modules listed in eslint.config.js.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // One time module (STYLE.md): KST arithmetic lives in src/platform/time, never in a local
     // offset. These catch the spellings the copies it replaced used.
     files: ['src/**/*.ts', 'test/**/*.ts'],

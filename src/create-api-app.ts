@@ -1,3 +1,4 @@
+import fastifyCookie from '@fastify/cookie';
 import { createRequire } from 'node:module';
 import type { Type } from '@nestjs/common';
 import { DiscoveryService, NestFactory } from '@nestjs/core';
@@ -159,6 +160,8 @@ export async function createApiApp({
     { logger: new PinoNestLogger(logger), abortOnError: false, bodyParser: false },
   );
   const fastify = app.getHttpAdapter().getInstance();
+  // Cookies for the operator console's session only (auth/console-session.controller.ts).
+  await app.register(fastifyCookie);
   // JSON bodies through our parser (charset, encoding, depth and UTF-16 checks around Fastify's
   // own, which enforces bodyLimit); plain text is refused with 415.
   registerJsonBodyParser(fastify);

@@ -45,6 +45,8 @@ export const envSchema = z
     BODY_LIMIT_BYTES: positiveInt.default(1_048_576),
     SHUTDOWN_GRACE_MS: positiveInt.default(25_000),
     IDEMPOTENCY_TTL_SECONDS: positiveInt.default(86_400),
+    // The operator console's session: its refresh cookie lives at most this long.
+    CONSOLE_SESSION_HOURS: positiveInt.max(24).default(12),
 
     MONGODB_URI: z
       .string()

@@ -128,6 +128,20 @@ describe('loadConfig', () => {
     expect(sut.log.dir).toBeUndefined();
   });
 
+  it('keeps the console session 12 hours by default, its cookie Secure in aws mode only', () => {
+    expect(loadConfig({}).http.consoleSession).toEqual({
+      maxAgeSeconds: 43_200,
+      secureCookie: false,
+    });
+    expect(loadConfig({ ...awsEnv, CONSOLE_SESSION_HOURS: '8' }).http.consoleSession).toEqual({
+      maxAgeSeconds: 28_800,
+      secureCookie: true,
+    });
+    expect(issuesOf({ CONSOLE_SESSION_HOURS: '48' })).toContainEqual(
+      expect.stringMatching(/^CONSOLE_SESSION_HOURS is malformed/),
+    );
+  });
+
   it('in aws mode may run on the embedded engine when EMBEDDED_DB_DIR is given', () => {
     const { MONGODB_URI: _unused, ...env } = awsEnv;
     const sut = loadConfig({ ...env, EMBEDDED_DB_DIR: '/tmp/wm-db' });

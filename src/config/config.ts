@@ -20,6 +20,11 @@ export interface AppConfig {
     shutdownGraceMs: number;
     idempotencyTtlSeconds: number;
     docsEnabled: boolean;
+    /**
+     * The operator console's refresh cookie: how long it lives (a session ends with it, whatever
+     * Cognito's refresh token allows), and Secure in aws mode (local mode is plain http).
+     */
+    consoleSession: { maxAgeSeconds: number; secureCookie: boolean };
   };
   worker: { port: number };
   log: {
@@ -239,6 +244,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
       idempotencyTtlSeconds: e.IDEMPOTENCY_TTL_SECONDS,
       docsEnabled: e.ENABLE_DOCS ?? true,
+      consoleSession: { maxAgeSeconds: e.CONSOLE_SESSION_HOURS * 3_600, secureCookie: !local },
     },
     worker: { port: e.WORKER_PORT },
     log: {

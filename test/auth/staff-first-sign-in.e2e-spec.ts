@@ -1,7 +1,7 @@
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AwsCognitoAuth } from '../../src/modules/auth/aws-cognito-auth.js';
-import { generatePassword } from '../../src/platform/auth/password-policy.js';
+import { generatePassword } from '../../src/platform/auth/generate-password.js';
 import { StaffAccounts } from '../../src/modules/auth/staff-accounts.js';
 import { MembersService } from '../../src/modules/members/members.service.js';
 import { createCognitoClient } from '../../src/platform/aws/clients.js';

@@ -2,22 +2,8 @@ import { z } from 'zod';
 import { Email } from '../../platform/http/fields.js';
 import { opaque } from '../../platform/http/text.js';
 import { zodDto } from '../../platform/http/zod-dto.js';
-import { meetsPasswordPolicy, PASSWORD_POLICY_TEXT } from '../../platform/auth/password-policy.js';
+import { CompleteNewPassword, CurrentPassword, Login, NewPassword } from './auth.schemas.js';
 import type { AuthTokens } from './cognito-auth.port.js';
-
-/** A new password: the user pool's policy, checked here as well as by Cognito. */
-const NewPassword = opaque(
-  z.string().refine(meetsPasswordPolicy, {
-    message: `The password does not meet the policy: ${PASSWORD_POLICY_TEXT}.`,
-  }),
-  'a password: passed to Cognito, never stored or logged by us',
-);
-
-/** An existing password: no policy (a migrated Firebase password may predate it). */
-const CurrentPassword = opaque(
-  z.string().min(1).max(256),
-  'a password: passed to Cognito, never stored or logged by us',
-);
 
 const Code = z.string().regex(/^\d{4,8}$/, { message: 'Expected the numeric code.' });
 
@@ -66,19 +52,10 @@ export class ConfirmDto extends zodDto(Confirm, {
   example: () => ({ email: 'minsu.kim@example.com', code: '482913' }),
 }) {}
 
-export const Login = z.object({ email: Email, password: CurrentPassword });
 export class LoginDto extends zodDto(Login, {
   example: () => ({ email: 'minsu.kim@example.com', password: 'Haneul-2026!pw' }),
 }) {}
 
-export const CompleteNewPassword = z.object({
-  email: Email,
-  session: opaque(
-    z.string().min(1).max(4096),
-    "Cognito's challenge session, passed back to it",
-  ).meta({ description: 'The `session` of the 403 new_password_required answer' }),
-  newPassword: NewPassword,
-});
 export class CompleteNewPasswordDto extends zodDto(CompleteNewPassword, {
   example: () => ({
     email: 'ops.lee@workmatch.kr',
@@ -129,6 +106,20 @@ export const TokensResponse = z
   })
   .meta({ id: 'Tokens' });
 export type TokensResponse = z.infer<typeof TokensResponse>;
+
+/** The operator console's session: no refresh token here (it is in an httpOnly cookie). */
+export const ConsoleSessionResponse = z
+  .object({
+    tokenType: z.literal('Bearer'),
+    accessToken: z.string(),
+    expiresIn: z.number().int().meta({ description: 'Seconds the access token lives' }),
+    staff: z.object({
+      id: z.string().meta({ description: 'The member id (Cognito sub)' }),
+      role: z.enum(['operator', 'admin']),
+    }),
+  })
+  .meta({ id: 'ConsoleSession' });
+export type ConsoleSessionResponse = z.infer<typeof ConsoleSessionResponse>;
 
 export function mapTokens(tokens: AuthTokens): TokensResponse {
   return {

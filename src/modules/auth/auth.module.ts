@@ -10,13 +10,15 @@ import { MembersModule } from '../members/members.module.js';
 import { AccountController, AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
 import { AwsCognitoAuth } from './aws-cognito-auth.js';
+import { ConsoleSessionController } from './console-session.controller.js';
+import { ConsoleSessions } from './console-sessions.js';
 import { COGNITO_AUTH } from './cognito-auth.port.js';
 import { LoginAttemptsRepository } from './login-attempts.repository.js';
 import { LoginThrottle } from './login-throttle.js';
 
 @Module({
   imports: [MembersModule, LegacyAuthModule, AssignmentsModule],
-  controllers: [AuthController, AccountController],
+  controllers: [AuthController, AccountController, ConsoleSessionController],
   providers: [
     {
       provide: COGNITO_AUTH,
@@ -29,6 +31,7 @@ import { LoginThrottle } from './login-throttle.js';
         ),
     },
     AuthService,
+    ConsoleSessions,
     LoginAttemptsRepository,
     LoginThrottle,
   ],

@@ -20,15 +20,14 @@ import {
   PasswordResetRequiredError,
   TooManyCodeRequestsError,
 } from './auth.errors.js';
+import type { CompleteNewPassword, Login } from './auth.schemas.js';
 import {
   mapTokens,
   type AcceptedResponse,
   type ChangePassword,
-  type CompleteNewPassword,
   type Confirm,
   type ConfirmForgotPassword,
   type ForgotPassword,
-  type Login,
   type Refresh,
   type ResendCode,
   type SignUp,

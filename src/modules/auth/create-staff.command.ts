@@ -8,11 +8,8 @@ import { maskEmail } from '../../platform/masking/masking.js';
 import { MembersService } from '../members/members.service.js';
 import { AwsCognitoAuth } from './aws-cognito-auth.js';
 import type { CognitoAuth } from './cognito-auth.port.js';
-import {
-  generatePassword,
-  meetsPasswordPolicy,
-  PASSWORD_POLICY_TEXT,
-} from '../../platform/auth/password-policy.js';
+import { generatePassword } from '../../platform/auth/generate-password.js';
+import { meetsPasswordPolicy, PASSWORD_POLICY_TEXT } from '../../platform/auth/password-policy.js';
 import { StaffAccounts } from './staff-accounts.js';
 
 const Args = z.object({

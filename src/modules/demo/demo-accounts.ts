@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Role } from '../../platform/auth/principal.js';
 import { DomainError } from '../../platform/errors/domain.error.js';
 import { COGNITO_AUTH, type CognitoAuth, type CognitoUser } from '../auth/cognito-auth.port.js';
-import { generatePassword } from '../../platform/auth/password-policy.js';
+import { generatePassword } from '../../platform/auth/generate-password.js';
 import { StaffAccounts } from '../auth/staff-accounts.js';
 import { MembersService } from '../members/members.service.js';
 

@@ -1,7 +1,6 @@
-import { randomBytes } from 'node:crypto';
-
 /**
- * The user pool's password policy, checked in our DTOs too so a weak password is refused with
+ * The user pool's password policy (plain TypeScript, no Node module: the console's forms check it
+ * in the browser too), checked in our DTOs too so a weak password is refused with
  * a clear message before Cognito sees it. It must equal the pool's: Cognito's default policy,
  * which cognito-local also reports (and the CDK app is to set explicitly).
  */
@@ -31,9 +30,4 @@ export function meetsPasswordPolicy(password: string): boolean {
     /\d/.test(password) &&
     [...password].some((c) => SYMBOLS.includes(c))
   );
-}
-
-/** A generated password: 144 random bits, plus one character of each class the policy demands. */
-export function generatePassword(): string {
-  return `${randomBytes(18).toString('base64url')}-Aa1`;
 }
