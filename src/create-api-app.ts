@@ -24,6 +24,7 @@ import { IdempotencyRepository } from './platform/http/idempotency.repository.js
 import { registerJsonBodyParser } from './platform/http/json-body.js';
 import { registerFormBodyParser } from './platform/http/form-body.js';
 import { MAX_PATH_PARAM_LENGTH } from './platform/http/limits.js';
+import { registerConsoleFiles } from './platform/http/console-files.js';
 import { buildOpenApiDocument } from './platform/http/openapi.js';
 import { sendProblem } from './platform/http/problem.filter.js';
 import { requestIdOf } from './platform/http/request-id.js';
@@ -181,6 +182,8 @@ export async function createApiApp({
     fastify,
     new Idempotency(app.get(IdempotencyRepository), config.http.idempotencyTtlSeconds),
   );
+
+  await registerConsoleFiles(fastify, config.http.consoleDir);
 
   if (config.http.docsEnabled) {
     const document = buildOpenApiDocument(controllers, {

@@ -47,6 +47,8 @@ export const envSchema = z
     IDEMPOTENCY_TTL_SECONDS: positiveInt.default(86_400),
     // The operator console's session: its refresh cookie lives at most this long.
     CONSOLE_SESSION_HOURS: positiveInt.max(24).default(12),
+    // Where the built console is (npm run build writes dist/console).
+    CONSOLE_DIR: z.string().min(1).optional(),
 
     MONGODB_URI: z
       .string()

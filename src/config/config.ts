@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import type { EligibilityPolicy } from './eligibility-policy.js';
 import { z } from 'zod';
@@ -25,6 +26,8 @@ export interface AppConfig {
      * Cognito's refresh token allows), and Secure in aws mode (local mode is plain http).
      */
     consoleSession: { maxAgeSeconds: number; secureCookie: boolean };
+    /** The built operator console the API serves at /console (dist/console by default). */
+    consoleDir: string;
   };
   worker: { port: number };
   log: {
@@ -245,6 +248,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       idempotencyTtlSeconds: e.IDEMPOTENCY_TTL_SECONDS,
       docsEnabled: e.ENABLE_DOCS ?? true,
       consoleSession: { maxAgeSeconds: e.CONSOLE_SESSION_HOURS * 3_600, secureCookie: !local },
+      // From src/config or dist/config alike, the package's dist/console.
+      consoleDir: path.resolve(
+        e.CONSOLE_DIR ?? fileURLToPath(new URL('../../dist/console', import.meta.url)),
+      ),
     },
     worker: { port: e.WORKER_PORT },
     log: {

@@ -49,6 +49,14 @@ describe('route classes', () => {
     }).toThrow('Twice.handler declares two route classes');
   });
 
+  it('lists the console’s files as public routes, for API Gateway to forward', () => {
+    const { routes } = buildRouteManifest(controllersOf(FEATURE_MODULES));
+    expect(routes.filter((r) => r.path.startsWith('/console'))).toEqual([
+      { method: 'GET', path: '/console', class: 'public' },
+      { method: 'GET', path: '/console/{proxy+}', class: 'public' },
+    ]);
+  });
+
   it('is written to infra/routes.json, which the CDK app reads (UPDATE_ROUTE_MANIFEST=1 rewrites it)', async () => {
     const manifest = `${JSON.stringify(buildRouteManifest(controllersOf(FEATURE_MODULES)), null, 2)}\n`;
     if (process.env.UPDATE_ROUTE_MANIFEST === '1') await writeFile(MANIFEST, manifest);

@@ -1,4 +1,5 @@
 import type { Type } from '@nestjs/common';
+import { CONSOLE_ROUTES } from '../http/console-files.js';
 import { describeRoutes } from '../http/route-table.js';
 import type { RouteClass } from './route-class.decorator.js';
 import { EDGE_HEADER } from './route-access.js';
@@ -21,11 +22,15 @@ export interface RouteManifest {
 
 /** Every route with its class; throws if any route has none or two. */
 export function buildRouteManifest(controllers: Type[]): RouteManifest {
-  const routes = describeRoutes(controllers).map((route) => ({
-    method: route.method.toUpperCase() as ManifestRoute['method'],
-    path: route.path,
-    class: route.routeClass,
-  }));
+  const routes: ManifestRoute[] = [
+    ...describeRoutes(controllers).map((route) => ({
+      method: route.method.toUpperCase() as ManifestRoute['method'],
+      path: route.path,
+      class: route.routeClass,
+    })),
+    // The console's files: served by the app beside its controllers (console-files.ts).
+    ...CONSOLE_ROUTES.map((route) => ({ ...route, class: 'public' as const })),
+  ];
   routes.sort((a, b) => a.path.localeCompare(b.path) || a.method.localeCompare(b.method));
   return {
     edgeHeader: EDGE_HEADER,
