@@ -1,3 +1,4 @@
+import { AccessReviewModule } from './modules/access-review/access-review.module.js';
 import { FilesModule } from './modules/files/files.module.js';
 import { StatisticsRoutesModule } from './modules/statistics/statistics.module.js';
 import { Module, type DynamicModule, type Type } from '@nestjs/common';
@@ -39,6 +40,8 @@ export const FEATURE_MODULES: Type[] = [
   // The operator routes of the monthly statistics (the worker's job produces them).
   StatisticsRoutesModule,
   FilesModule,
+  // The access records' monthly review, for admins (the console's access review).
+  AccessReviewModule,
 ];
 
 @Module({})

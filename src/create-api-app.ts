@@ -109,6 +109,10 @@ const API_TAGS = [
     description: 'Uploaded documents and photos: presigned S3 uploads, checked bytes, downloads',
   },
   { name: 'migration', description: 'The Firestore migration, for admins' },
+  {
+    name: 'privacy',
+    description: 'The access records (접속기록) and their monthly review, for admins',
+  },
   { name: 'health', description: 'Liveness and readiness for the load balancer and ECS' },
 ];
 

@@ -119,6 +119,30 @@ export class AccessRecordsRepository {
     return result.deletedCount;
   }
 
+  /**
+   * Up to `limit` records with `from <= at < to`, newest first (sequence numbers follow time),
+   * below `beforeSeq` when given, of one actor or one data subject when given (their indexes).
+   */
+  async page(query: {
+    from: Date;
+    to: Date;
+    beforeSeq?: number;
+    actorId?: string;
+    subjectId?: string;
+    limit: number;
+  }): Promise<AccessRecord[]> {
+    const filter: Filter<AccessRecordDocument> = {
+      at: { $gte: query.from, $lt: query.to },
+      _id: query.beforeSeq === undefined ? { $gt: 0 } : { $gt: 0, $lt: query.beforeSeq },
+      ...(query.actorId === undefined ? {} : { 'actor.id': query.actorId }),
+      ...(query.subjectId === undefined ? {} : { subjects: query.subjectId }),
+    } as Filter<AccessRecordDocument>;
+    const docs = await this.records
+      .find(filter, { sort: { _id: -1 }, limit: query.limit })
+      .toArray();
+    return docs.map(toAccessRecord);
+  }
+
   /** Records with `from <= at < to`, by time then sequence, streamed by the driver. */
   between(from: Date, to: Date): AsyncIterable<AccessRecord> {
     const cursor = this.records.find({ at: { $gte: from, $lt: to } }, { sort: { at: 1, _id: 1 } });

@@ -302,6 +302,17 @@ export class AccessRecords {
     return { purged, cutoff, firstKeptSeq: body.firstSeq };
   }
 
+  /**
+   * One page of a KST month's records (`YYYY-MM`), newest first, for the console's review: of one
+   * actor or one data subject when given, below `beforeSeq` when given.
+   */
+  async page(
+    month: string,
+    query: { beforeSeq?: number; actorId?: string; subjectId?: string; limit: number },
+  ): Promise<AccessRecord[]> {
+    return this.#repository.page({ ...kstMonthRange(parseReviewMonth(month)), ...query });
+  }
+
   /** The monthly review (월 1회 이상 점검) of one month in KST: `YYYY-MM`. */
   async review(month: string, thresholds: Partial<ReviewThresholds> = {}): Promise<AccessReview> {
     const parsed = parseReviewMonth(month);
