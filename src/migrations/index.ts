@@ -23,6 +23,7 @@ import { migration as indexApplicationsByOrigin } from './1796515200000-IndexApp
 import { migration as indexAssignmentOutcomes } from './1796518800000-IndexAssignmentOutcomes.js';
 import { migration as indexSignUpsByRole } from './1796522400000-IndexSignUpsByRole.js';
 import { migration as indexShiftActivity } from './1796526000000-IndexShiftActivity.js';
+import { migration as indexWorkerReviewQueues } from './1796529600000-IndexWorkerReviewQueues.js';
 
 /** Every schema migration, in any order (the migrator sorts by id). A test checks none is missing. */
 export const MIGRATIONS: readonly SchemaMigration[] = [
@@ -50,4 +51,5 @@ export const MIGRATIONS: readonly SchemaMigration[] = [
   indexAssignmentOutcomes,
   indexSignUpsByRole,
   indexShiftActivity,
+  indexWorkerReviewQueues,
 ];

@@ -48,13 +48,16 @@ export class AccessReviewController {
   })
   async list(@Query() query: AccessRecordsQueryDto): Promise<AccessRecordsPage> {
     const { month, before, ...filter } = query;
-    const items = await this.records.page(month, {
+    // One more than the page: whether another page follows.
+    const found = await this.records.page(month, {
       ...filter,
+      limit: query.limit + 1,
       ...(before === undefined ? {} : { beforeSeq: before }),
     });
+    const items = found.slice(0, query.limit);
     return {
       items: items.map(view),
-      next: items.length === query.limit ? (items.at(-1)?.seq ?? null) : null,
+      next: found.length > query.limit ? items.at(-1)!.seq : null,
     };
   }
 

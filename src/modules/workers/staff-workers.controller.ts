@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { Operator } from '../../platform/auth/route-class.decorator.js';
 import { ApiDoc } from '../../platform/http/api-doc.decorator.js';
 import { CurrentStaff, type StaffActor } from '../../privacy/staff-actor.decorator.js';
@@ -12,6 +12,8 @@ import {
   WorkerQualificationParamsDto,
   WorkerReveal,
   WorkerRevealRequestDto,
+  WorkerReviewPage,
+  WorkerReviewQueueQueryDto,
 } from './workers.dto.js';
 import { StaffWorkersService } from './staff-workers.service.js';
 
@@ -26,6 +28,24 @@ const VIEW = { 200: { description: 'The worker, personal data masked', schema: S
 @Operator()
 export class StaffWorkersController {
   constructor(private readonly staff: StaffWorkersService) {}
+
+  @Get('review-queue')
+  @ApiDoc({
+    summary: 'What waits for an operator: bank accounts or qualifications to decide, oldest first',
+    description:
+      'Masked; the read is an access record naming every worker listed. Decide with POST ' +
+      '/operator/workers/{id}/bank-account or /qualifications/{code} (verify, or revoke: a ' +
+      'request still waiting is refused), which takes it off the queue. Page with `after`.',
+    tags: ['operator'],
+    responses: { 200: { description: 'One page of the queue', schema: WorkerReviewPage } },
+    problems: [401, 403, 503],
+  })
+  reviewQueue(
+    @CurrentStaff() actor: StaffActor,
+    @Query() query: WorkerReviewQueueQueryDto,
+  ): Promise<WorkerReviewPage> {
+    return this.staff.reviewQueue(actor, query);
+  }
 
   @Get(':id')
   @ApiDoc({

@@ -1,4 +1,5 @@
 import { AuditLog } from '../../platform/audit/audit-log.js';
+import { toKstIso } from '../../platform/time/kst.js';
 import { Injectable } from '@nestjs/common';
 import { ConflictError, DomainError, NotFoundError } from '../../platform/errors/domain.error.js';
 import { NOTES } from '../../privacy/reveal.js';
@@ -14,6 +15,8 @@ import {
   type StatusDecision,
   type WorkerReveal,
   type WorkerRevealRequest,
+  type WorkerReviewPage,
+  type WorkerReviewQueueQuery,
 } from './workers.dto.js';
 import { WORKER_PERSONAL_DATA, type WorkerPersonalField } from './workers.policy.js';
 import {
@@ -52,6 +55,53 @@ export class StaffWorkersService {
     private readonly access: StaffAccess,
     private readonly audit: AuditLog,
   ) {}
+
+  /**
+   * One page of a review queue (what waits for an operator's decision), oldest first, masked. The
+   * access record names every worker listed, before anything is returned.
+   */
+  async reviewQueue(actor: StaffActor, query: WorkerReviewQueueQuery): Promise<WorkerReviewPage> {
+    // One more than the page: whether another page follows.
+    const found = await this.workers.reviewQueue(query.kind, query.after, query.limit + 1);
+    const rows = found.slice(0, query.limit);
+    if (rows.length > 0) {
+      await this.access.record(actor, {
+        action: 'read',
+        policy: WORKER_PERSONAL_DATA,
+        subjects: rows.map((row) => row.worker.id),
+        fields: ['legalName'],
+      });
+    }
+    return {
+      items: rows.map(({ key, worker }) => {
+        const account = worker.bankAccount;
+        return {
+          workerId: worker.id,
+          since: toKstIso(new Date(key.slice(0, key.indexOf('|')))),
+          legalName: worker.legalName ?? null,
+          status: worker.status,
+          bankAccount: account
+            ? {
+                bankCode: account.bankCode,
+                registeredAt: toKstIso(account.registeredAt),
+                holderMatchesLegalName: account.holderMatchesLegalName,
+                lastCheck: account.lastCheck
+                  ? { ...account.lastCheck, at: toKstIso(account.lastCheck.at) }
+                  : null,
+              }
+            : null,
+          qualifications: worker.qualifications
+            .filter((q) => q.verifiedAt === undefined && q.revokedAt === undefined)
+            .map((q) => ({
+              code: q.code,
+              addedAt: toKstIso(q.addedAt),
+              certificateFileId: q.certificateFileId ?? null,
+            })),
+        };
+      }),
+      next: found.length > query.limit ? rows.at(-1)!.key : null,
+    };
+  }
 
   async get(actor: StaffActor, id: string): Promise<StaffWorkerView> {
     const worker = await this.require(id);
@@ -186,17 +236,26 @@ export class StaffWorkersService {
           method: _m,
           verifiedBy: _b,
           holderMismatchOverride: _o,
+          revokedAt: _r,
+          revokedBy: _rb,
           ...state
         } = account;
         if (decision.action === 'revoke') {
-          if (account.verifiedAt === undefined) {
+          // Revoke a verified account, or refuse one still waiting; either takes it off the
+          // review queue until the worker registers another.
+          if (account.verifiedAt === undefined && account.revokedAt !== undefined) {
             throw new ConflictError(
               'bank_account_not_verified',
-              'The bank account is not verified.',
+              'The bank account is not verified, and it was refused already.',
             );
           }
           return {
-            bankAccount: { ...state, holderMatchesLegalName: false },
+            bankAccount: {
+              ...state,
+              holderMatchesLegalName: false,
+              revokedAt: now,
+              revokedBy: actor.id,
+            },
             event: event('bankAccount', 'revoke'),
           };
         }
@@ -252,12 +311,14 @@ export class StaffWorkersService {
       const current = worker.qualifications.find((q) => q.code === code);
       const others = worker.qualifications.filter((q) => q.code !== code);
       if (decision.action === 'revoke') {
-        if (current?.verifiedAt === undefined) {
-          throw new NotFoundError('The verified qualification', 'qualification_not_found');
+        // Revoke a verified one, or refuse one still waiting: it stays declared, counts for
+        // nothing, and waits no more.
+        if (!current || (current.verifiedAt === undefined && current.revokedAt !== undefined)) {
+          throw new NotFoundError('A verified or waiting qualification', 'qualification_not_found');
         }
         const { verifiedAt: _v, verifiedBy: _b, ...declared } = current;
         return {
-          qualifications: [...others, declared],
+          qualifications: [...others, { ...declared, revokedAt: now, revokedBy: actor.id }],
           event: event('qualification', 'revoke', code),
         };
       }

@@ -448,3 +448,67 @@ export const WorkerReveal = z
   })
   .meta({ id: 'WorkerReveal', description: 'Raw values, each only when asked for' });
 export type WorkerReveal = z.infer<typeof WorkerReveal>;
+
+/** `<since, ISO>|<worker id>`: the `next` of a review queue page, passed back as `after`. */
+const ReviewCursor = z
+  .string()
+  .max(300)
+  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z\|[A-Za-z0-9][A-Za-z0-9_-]*$/, {
+    message: 'Expected the `next` of the page before.',
+  });
+
+export const WorkerReviewQueueQuery = z
+  .object({
+    kind: z.enum(['bank_account', 'qualification']).meta({
+      description:
+        'bank_account: registered, neither verified (by Popbill or an operator) nor refused; ' +
+        'qualification: declared, neither verified nor refused',
+    }),
+    after: ReviewCursor.optional(),
+    limit: z.coerce.number().int().min(1).max(100).default(50),
+  })
+  .strict();
+export type WorkerReviewQueueQuery = z.output<typeof WorkerReviewQueueQuery>;
+export class WorkerReviewQueueQueryDto extends zodDto(WorkerReviewQueueQuery) {}
+
+export const WorkerReviewPage = z
+  .object({
+    items: z.array(
+      z.object({
+        workerId: z.string(),
+        since: z.iso.datetime({ offset: true }).meta({ description: 'When the request began' }),
+        legalName: z.string().nullable().meta({ description: 'Masked' }),
+        status: z.enum(['active', 'suspended', 'withdrawn']),
+        bankAccount: z
+          .object({
+            bankCode: z.string(),
+            registeredAt: z.iso.datetime({ offset: true }),
+            holderMatchesLegalName: z.boolean(),
+            lastCheck: z
+              .object({
+                result: z.string(),
+                resultMessage: z.string(),
+                at: z.iso.datetime({ offset: true }),
+              })
+              .nullable()
+              .meta({ description: "Popbill's last answer, when it was asked" }),
+          })
+          .nullable(),
+        qualifications: z
+          .array(
+            z.object({
+              code: z.string(),
+              addedAt: z.iso.datetime({ offset: true }),
+              certificateFileId: z
+                .string()
+                .nullable()
+                .meta({ description: 'The evidence: GET /operator/files/{id}' }),
+            }),
+          )
+          .meta({ description: 'Those waiting (for kind=qualification)' }),
+      }),
+    ),
+    next: z.string().nullable().meta({ description: 'Pass as `after`; null on the last page' }),
+  })
+  .meta({ id: 'WorkerReviewPage' });
+export type WorkerReviewPage = z.infer<typeof WorkerReviewPage>;

@@ -2,7 +2,7 @@ import { metrics } from '../../platform/metrics/metrics.js';
 import { Injectable } from '@nestjs/common';
 import type { Binary } from 'mongodb';
 import { ConflictError } from '../../platform/errors/domain.error.js';
-import type { Database, Document, UpdateFilter } from '../../platform/storage/database.js';
+import type { Database, Document, Filter, UpdateFilter } from '../../platform/storage/database.js';
 import { ConcurrentModificationError, isDuplicateKeyError } from '../../platform/storage/errors.js';
 import { updateWithVersion } from '../../platform/storage/optimistic.js';
 import { importFromLegacy, type LegacyCopy } from '../../platform/storage/legacy-copy.js';
@@ -60,6 +60,12 @@ export interface BankAccountState {
    */
   holderMismatchOverride?: { by: string; at: Date; reason: string };
   /**
+   * An operator refused the account while it waited, or revoked it once verified: it no longer
+   * waits for review; registering another account starts over.
+   */
+  revokedAt?: Date;
+  revokedBy?: string;
+  /**
    * Set by the Firestore migration: how it ranked this account among the worker's accounts in
    * the old app (`1:` primary, then the creation time), so a lower-ranked one read later does
    * not replace it. Gone when the worker registers an account.
@@ -77,6 +83,9 @@ interface Qualification {
   addedAt: Date;
   /** The worker's uploaded certificate (a ready file of the files module), the evidence. */
   certificateFileId?: string;
+  /** An operator refused it while it waited, or revoked it: it no longer waits for review. */
+  revokedAt?: Date;
+  revokedBy?: string;
 }
 
 export interface NoShow {
@@ -166,7 +175,41 @@ interface WorkerDocument {
   updatedAt: Date;
   withdrawnAt?: Date;
   destroyedAt?: Date;
+  /**
+   * What waits for an operator (the review queue), present only while it waits: `<since>|<id>`,
+   * `since` an ISO instant, so the sparse indexes give the queue oldest first and the key is a
+   * unique cursor. Kept by `toUpdate` from the bank account and the qualifications it writes.
+   */
+  reviewBankAccount?: string;
+  reviewQualification?: string;
   version: number;
+}
+
+/** The review queues of workers, by what waits: each is one sparse index (reviewKey). */
+export type WorkerReviewKind = 'bank_account' | 'qualification';
+const REVIEW_FIELDS = {
+  bank_account: 'reviewBankAccount',
+  qualification: 'reviewQualification',
+} as const satisfies Record<WorkerReviewKind, keyof WorkerDocument>;
+
+/** A review queue's key: `<since, ISO>|<worker id>` (migration 1796529600000 writes the same). */
+export function reviewKey(since: Date, id: string): string {
+  return `${since.toISOString()}|${id}`;
+}
+
+/** The bank account waits for an operator: not verified, not refused. */
+function bankAccountWaits(
+  account: BankAccountState | null | undefined,
+): account is BankAccountState {
+  return account != null && account.verifiedAt === undefined && account.revokedAt === undefined;
+}
+
+/** When the oldest qualification still waiting was declared, if one waits. */
+function qualificationsWaitSince(qualifications: readonly Qualification[]): Date | undefined {
+  const waiting = qualifications
+    .filter((q) => q.verifiedAt === undefined && q.revokedAt === undefined)
+    .map((q) => q.addedAt.getTime());
+  return waiting.length ? new Date(Math.min(...waiting)) : undefined;
 }
 
 const COLLECTION = WORKER_PERSONAL_DATA.collection;
@@ -242,6 +285,27 @@ export class WorkersRepository {
       ])
       .toArray();
     return rows.map((row) => ({ ...row._id, count: row.count }));
+  }
+
+  /**
+   * One page of a review queue, oldest first (its sparse index): the workers whose `kind` waits
+   * for an operator, after the key `after`, with that key for each.
+   */
+  async reviewQueue(
+    kind: WorkerReviewKind,
+    after: string | undefined,
+    limit: number,
+  ): Promise<{ key: string; worker: Worker }[]> {
+    const field = REVIEW_FIELDS[kind];
+    const docs = await this.collection
+      .find({ [field]: { $gt: after ?? '' } } as Filter<WorkerDocument>, {
+        sort: { [field]: 1 },
+        limit,
+      })
+      .toArray();
+    return Promise.all(
+      docs.map(async (doc) => ({ key: doc[field]!, worker: await this.toWorker(doc, {}) })),
+    );
   }
 
   async getById(id: string, options: ReadOptions = {}): Promise<Worker | undefined> {
@@ -447,6 +511,23 @@ export class WorkersRepository {
     }
     if (patch.qualifications) set.qualifications = patch.qualifications;
     if (patch.withdrawnAt) set.withdrawnAt = patch.withdrawnAt;
+    // The review queues follow what is written; a withdrawn worker leaves them.
+    if (patch.bankAccount !== undefined) {
+      if (bankAccountWaits(patch.bankAccount)) {
+        set.reviewBankAccount = reviewKey(patch.bankAccount.registeredAt, id);
+      } else unset.reviewBankAccount = '';
+    }
+    if (patch.qualifications) {
+      const since = qualificationsWaitSince(patch.qualifications);
+      if (since) set.reviewQualification = reviewKey(since, id);
+      else unset.reviewQualification = '';
+    }
+    if (patch.withdrawnAt) {
+      delete set.reviewBankAccount;
+      delete set.reviewQualification;
+      unset.reviewBankAccount = '';
+      unset.reviewQualification = '';
+    }
     const update: Document = { $set: await this.personal.sealNotes(id, set) };
     if (Object.keys(unset).length) update.$unset = unset;
     if (patch.event) {
