@@ -24,6 +24,7 @@ import { migration as indexAssignmentOutcomes } from './1796518800000-IndexAssig
 import { migration as indexSignUpsByRole } from './1796522400000-IndexSignUpsByRole.js';
 import { migration as indexShiftActivity } from './1796526000000-IndexShiftActivity.js';
 import { migration as indexWorkerReviewQueues } from './1796529600000-IndexWorkerReviewQueues.js';
+import { migration as indexBusinessReviewQueue } from './1796533200000-IndexBusinessReviewQueue.js';
 
 /** Every schema migration, in any order (the migrator sorts by id). A test checks none is missing. */
 export const MIGRATIONS: readonly SchemaMigration[] = [
@@ -52,4 +53,5 @@ export const MIGRATIONS: readonly SchemaMigration[] = [
   indexSignUpsByRole,
   indexShiftActivity,
   indexWorkerReviewQueues,
+  indexBusinessReviewQueue,
 ];

@@ -306,3 +306,48 @@ export const BusinessReveal = z
   })
   .meta({ id: 'BusinessReveal', description: 'Raw values, each only when asked for' });
 export type BusinessReveal = z.infer<typeof BusinessReveal>;
+
+export const BusinessReviewQueueQuery = z
+  .object({
+    after: z
+      .string()
+      .max(300)
+      .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z\|[0-9a-f]{24}$/, {
+        message: 'Expected the `next` of the page before.',
+      })
+      .optional(),
+    limit: z.coerce.number().int().min(1).max(100).default(50),
+  })
+  .strict();
+export type BusinessReviewQueueQuery = z.output<typeof BusinessReviewQueueQuery>;
+export class BusinessReviewQueueQueryDto extends zodDto(BusinessReviewQueueQuery) {}
+
+export const BusinessReviewPage = z
+  .object({
+    items: z.array(
+      z.object({
+        businessId: z.string(),
+        since: z.iso
+          .datetime({ offset: true })
+          .meta({ description: 'Registered, or new evidence given' }),
+        name: z.string(),
+        businessNumber: z.string().nullable().meta({ description: 'Masked' }),
+        representativeName: z.string().nullable().meta({ description: 'Masked' }),
+        openingDate: z.string(),
+        registrationCertificateFileId: z
+          .string()
+          .nullable()
+          .meta({ description: 'The evidence: GET /operator/files/{id}' }),
+        ntsStatus: z
+          .object({
+            status: NtsStatusName,
+            taxType: z.string(),
+            checkedAt: z.iso.datetime({ offset: true }),
+          })
+          .nullable(),
+      }),
+    ),
+    next: z.string().nullable().meta({ description: 'Pass as `after`; null on the last page' }),
+  })
+  .meta({ id: 'BusinessReviewPage' });
+export type BusinessReviewPage = z.infer<typeof BusinessReviewPage>;

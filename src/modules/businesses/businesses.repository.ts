@@ -144,8 +144,17 @@ interface BusinessDocument {
   updatedAt: Date;
   closedAt?: Date;
   destroyedAt?: Date;
+  /**
+   * The registration waits for an operator (the review queue), present only while it waits:
+   * `<since, ISO>|<id>` (workers.repository.ts reviewKey), so its sparse index gives the queue
+   * oldest first and the key is a unique cursor. Set at registration and by new evidence (a
+   * registration certificate), removed by a decision (verify, refuse, the NTS check) or closure.
+   */
+  reviewRegistration?: string;
   version: number;
 }
+
+const reviewKey = (since: Date, id: string) => `${since.toISOString()}|${id}`;
 
 interface MemberRoleDocument {
   _id: string;
@@ -243,7 +252,15 @@ export class BusinessesRepository {
         copy,
         {
           $set: set,
-          $setOnInsert: { history: [], createdAt: at },
+          $setOnInsert: {
+            history: [],
+            createdAt: at,
+            // Undecided in the old app: it waits for an operator here (once: a later import of
+            // a changed copy must not put back one decided here).
+            ...(input.verification || input.nts?.status === 'closed'
+              ? {}
+              : { reviewRegistration: reviewKey(at, id) }),
+          },
           $inc: { version: 1 },
         },
         at,
@@ -271,6 +288,7 @@ export class BusinessesRepository {
       ...(input.nts
         ? { nts: input.nts, ...(input.nts.status === 'closed' ? { closedAt: at } : {}) }
         : {}),
+      ...(input.nts?.status === 'closed' ? {} : { reviewRegistration: reviewKey(at, id) }),
       history: [],
       staff: [{ memberId: input.owner, role: 'owner', addedBy: input.owner, addedAt: at }],
       blockedWorkers: [],
@@ -285,6 +303,25 @@ export class BusinessesRepository {
       throw error;
     }
     return this.toBusiness(doc, {});
+  }
+
+  /** One page of the review queue, oldest first (its sparse index), after the key `after`. */
+  async reviewQueue(
+    after: string | undefined,
+    limit: number,
+  ): Promise<{ key: string; business: Business }[]> {
+    const docs = await this.collection
+      .find(
+        { reviewRegistration: { $gt: after ?? '' } },
+        { sort: { reviewRegistration: 1 }, limit },
+      )
+      .toArray();
+    return Promise.all(
+      docs.map(async (doc) => ({
+        key: doc.reviewRegistration!,
+        business: await this.toBusiness(doc, {}),
+      })),
+    );
   }
 
   async getById(id: string, options: ReadOptions = {}): Promise<Business | undefined> {
@@ -455,6 +492,11 @@ export class BusinessesRepository {
     }
     if (patch.staff) set.staff = patch.staff;
     if (patch.blockedWorkers) set.blockedWorkers = patch.blockedWorkers;
+    // The review queue: a decision or a closure takes it off, new evidence puts it back.
+    if (patch.verification !== undefined || patch.closedAt) unset.reviewRegistration = '';
+    else if (typeof patch.registrationCertificateFileId === 'string') {
+      set.reviewRegistration = reviewKey(at, id);
+    }
     const update: Document = { $set: await this.personal.sealNotes(id, set) };
     if (Object.keys(unset).length) update.$unset = unset;
     const push: Document = {};

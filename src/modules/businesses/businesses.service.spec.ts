@@ -277,15 +277,29 @@ describe(BusinessesService.name, () => {
     expect(facts).toMatchObject({ id, verified: true, ntsStatus: 'active' });
   });
 
-  it('revokes a verification, and refuses to revoke one that is not there without a record', async () => {
+  it('refuses a waiting registration once, without a record the second time', async () => {
     const { id } = await sut.register(OWNER, BAKERY, T0);
     const staff = staffWith();
-    const decision = { evidence: '서류 위조 확인, ticket 9', reason: '심사 취소' };
+    const decision = { evidence: '사업자등록증 사본 판독 불가, ticket 8', reason: '재제출 요청' };
 
+    const refused = await staff.decideVerification(
+      OPERATOR,
+      id,
+      { action: 'revoke', ...decision },
+      T1,
+    );
+    expect(refused.verification).toMatchObject({ verified: false, method: 'manual' });
+    expect(await records()).toHaveLength(1);
     await expect(
       staff.decideVerification(OPERATOR, id, { action: 'revoke', ...decision }, T1),
     ).rejects.toMatchObject({ code: 'business_not_verified' });
-    expect(await records()).toHaveLength(0);
+    expect(await records()).toHaveLength(1);
+  });
+
+  it('revokes a verification', async () => {
+    const { id } = await sut.register(OWNER, BAKERY, T0);
+    const staff = staffWith();
+    const decision = { evidence: '서류 위조 확인, ticket 9', reason: '심사 취소' };
 
     await staff.decideVerification(
       OPERATOR,

@@ -1,9 +1,11 @@
-import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { Operator } from '../../platform/auth/route-class.decorator.js';
 import { ApiDoc } from '../../platform/http/api-doc.decorator.js';
 import { CurrentStaff, type StaffActor } from '../../privacy/staff-actor.decorator.js';
 import {
   BusinessParamsDto,
+  BusinessReviewPage,
+  BusinessReviewQueueQueryDto,
   BusinessReveal,
   BusinessRevealRequestDto,
   NtsCheckDto,
@@ -27,6 +29,24 @@ const DECIDED =
 @Operator()
 export class StaffBusinessesController {
   constructor(private readonly staff: StaffBusinessesService) {}
+
+  @Get('review-queue')
+  @ApiDoc({
+    summary: 'Registrations waiting for an operator, oldest first',
+    description:
+      'Those no one has decided (verify, refuse, or the NTS check), and those with a new ' +
+      'registration certificate since; masked; the read is an access record naming every ' +
+      'business listed. Page with `after`.',
+    tags: ['operator'],
+    responses: { 200: { description: 'One page of the queue', schema: BusinessReviewPage } },
+    problems: [401, 403, 503],
+  })
+  reviewQueue(
+    @CurrentStaff() actor: StaffActor,
+    @Query() query: BusinessReviewQueueQueryDto,
+  ): Promise<BusinessReviewPage> {
+    return this.staff.reviewQueue(actor, query);
+  }
 
   @Get(':id')
   @ApiDoc({

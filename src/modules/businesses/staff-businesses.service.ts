@@ -1,4 +1,5 @@
 import { AuditLog } from '../../platform/audit/audit-log.js';
+import { toKstIso } from '../../platform/time/kst.js';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import {
   ConflictError,
@@ -16,6 +17,8 @@ import {
   type VerificationDecision,
   type BusinessReveal,
   type BusinessRevealRequest,
+  type BusinessReviewPage,
+  type BusinessReviewQueueQuery,
 } from './businesses.dto.js';
 import { BUSINESS_PERSONAL_DATA, type BusinessPersonalField } from './businesses.policy.js';
 import {
@@ -49,6 +52,46 @@ export class StaffBusinessesService {
     private readonly registry?: BusinessRegistry,
   ) {}
 
+  /**
+   * One page of the review queue (registrations no one has decided), oldest first, masked; the
+   * access record names every business listed, before anything is returned.
+   */
+  async reviewQueue(
+    actor: StaffActor,
+    query: BusinessReviewQueueQuery,
+  ): Promise<BusinessReviewPage> {
+    // One more than the page: whether another page follows.
+    const found = await this.businesses.reviewQueue(query.after, query.limit + 1);
+    const rows = found.slice(0, query.limit);
+    if (rows.length > 0) {
+      await this.access.record(actor, {
+        action: 'read',
+        policy: BUSINESS_PERSONAL_DATA,
+        subjects: rows.map((row) => row.business.id),
+        fields: ['businessNumber', 'representativeName'],
+      });
+    }
+    return {
+      items: rows.map(({ key, business }) => ({
+        businessId: business.id,
+        since: toKstIso(new Date(key.slice(0, key.indexOf('|')))),
+        name: business.name,
+        businessNumber: business.businessNumber ?? null,
+        representativeName: business.representativeName ?? null,
+        openingDate: business.openingDate,
+        registrationCertificateFileId: business.registrationCertificateFileId ?? null,
+        ntsStatus: business.nts
+          ? {
+              status: business.nts.status,
+              taxType: business.nts.taxType,
+              checkedAt: toKstIso(business.nts.checkedAt),
+            }
+          : null,
+      })),
+      next: found.length > query.limit ? rows.at(-1)!.key : null,
+    };
+  }
+
   async get(actor: StaffActor, id: string): Promise<StaffBusinessView> {
     const business = await this.require(id);
     await this.access.record(actor, {
@@ -62,8 +105,9 @@ export class StaffBusinessesService {
 
   /**
    * Verify: the registration counts as verified (method `manual`), with the NTS status the
-   * operator read, when given. Revoke: no longer verified (409 `business_not_verified` when it
-   * is not); an NTS status given with it is stored too (a business found closed).
+   * operator read, when given. Revoke: no longer verified, or a registration still waiting is
+   * refused (409 `business_not_verified` when it was refused already); an NTS status given with
+   * it is stored too (a business found closed).
    */
   async decideVerification(
     actor: StaffActor,
@@ -72,8 +116,13 @@ export class StaffBusinessesService {
     now = new Date(),
   ): Promise<StaffBusinessView> {
     return this.decide(actor, id, [], now, (business) => {
-      if (decision.action === 'revoke' && business.verification?.verified !== true) {
-        throw new ConflictError('business_not_verified', 'The business is not verified.');
+      // Revoke a verification, or refuse a registration no one has decided yet; a registration
+      // refused already has nothing left to revoke.
+      if (decision.action === 'revoke' && business.verification?.verified === false) {
+        throw new ConflictError(
+          'business_not_verified',
+          'The business is not verified, and it was refused already.',
+        );
       }
       if (decision.action === 'verify' && !decision.ntsStatus && !business.nts) {
         // Verified without a status the business would still fail business_not_active, and

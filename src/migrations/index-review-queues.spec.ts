@@ -1,7 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { openTestDatabase, type TestDatabase } from '../../test/legacy-auth/support.js';
 import { reviewKey } from '../modules/workers/workers.repository.js';
+import { ObjectId } from 'bson';
 import { migration } from './1796529600000-IndexWorkerReviewQueues.js';
+import { migration as businessMigration } from './1796533200000-IndexBusinessReviewQueue.js';
 
 const at = (iso: string) => new Date(iso);
 
@@ -61,6 +63,36 @@ describe('migration 1796529600000-IndexWorkerReviewQueues', () => {
       },
       'w-decided': { bank: undefined, qualification: undefined },
       'w-gone': { bank: undefined, qualification: undefined },
+    });
+  });
+});
+
+describe('migration 1796533200000-IndexBusinessReviewQueue', () => {
+  let test: TestDatabase | undefined;
+  afterEach(() => test?.close());
+
+  it('queues the businesses stored before that no one has decided and that are open', async () => {
+    test = await openTestDatabase({ migrate: false });
+    const businesses = test.db.collection<Record<string, unknown> & { _id: ObjectId }>(
+      'businesses',
+    );
+    const [waits, decided, closed] = [new ObjectId(), new ObjectId(), new ObjectId()];
+    const created = at('2026-10-01T00:00:00Z');
+    await businesses.insertMany([
+      { _id: waits, createdAt: created },
+      { _id: decided, createdAt: created, verification: { verified: false } },
+      { _id: closed, createdAt: created, closedAt: at('2026-10-02T00:00:00Z') },
+    ]);
+
+    await businessMigration.up(test.db);
+
+    const keys = Object.fromEntries(
+      (await businesses.find({}).toArray()).map((b) => [b._id.toHexString(), b.reviewRegistration]),
+    );
+    expect(keys).toEqual({
+      [waits.toHexString()]: `2026-10-01T00:00:00.000Z|${waits.toHexString()}`,
+      [decided.toHexString()]: undefined,
+      [closed.toHexString()]: undefined,
     });
   });
 });
