@@ -6,15 +6,19 @@ FROM node:24-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 COPY infra/package.json infra/
-RUN npm ci --workspaces=false --include-workspace-root
+COPY console/package.json console/
+# The root and the console (built into dist/console, which the API serves); not the CDK app.
+RUN npm ci --include-workspace-root --workspace console
 COPY tsconfig.json tsconfig.build.json ./
 COPY src src
+COPY console console
 RUN npm run build
 
 FROM node:24-slim AS production-deps
 WORKDIR /app
 COPY package.json package-lock.json ./
 COPY infra/package.json infra/
+COPY console/package.json console/
 RUN npm ci --omit=dev --workspaces=false --include-workspace-root && npm cache clean --force
 
 FROM node:24-slim AS runtime
@@ -27,6 +31,7 @@ ENV NODE_ENV=production \
     NODE_COMPILE_CACHE=/tmp/node-compile-cache
 WORKDIR /app
 COPY --from=production-deps --chown=root:root /app/node_modules node_modules
+# dist/ holds the API and, in dist/console, the built operator console it serves.
 COPY --from=build --chown=root:root /app/dist dist
 COPY --chown=root:root package.json ./
 # The Korean font the report charts are drawn with (src/modules/statistics/report-files).

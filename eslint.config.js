@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import prettier from 'eslint-config-prettier';
+import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
@@ -80,7 +81,18 @@ const KST_OFFSETS = [
 }));
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.data/**', 'coverage/**', 'infra/cdk.out/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      '.data/**',
+      'coverage/**',
+      'infra/cdk.out/**',
+      'console/dist/**',
+      // Generated from the OpenAPI document (test/console/api-types.spec.ts).
+      'console/src/api/schema.d.ts',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   prettier,
@@ -93,6 +105,14 @@ export default tseslint.config(
       ],
       '@typescript-eslint/consistent-type-imports': 'off',
     },
+  },
+  {
+    // The operator console's browser code: browser globals and the rules of hooks (with the React
+    // Compiler's checks). Node's globals stay out through its tsconfig (no Node types); its
+    // vite.config.ts runs in Node.
+    files: ['console/src/**/*.{ts,tsx}'],
+    ...reactHooks.configs.flat.recommended,
+    languageOptions: { globals: globals.browser },
   },
   {
     // The driver stays behind platform/storage and repositories (STYLE.md).

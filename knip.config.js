@@ -1,7 +1,8 @@
 /*
  * Knip: nothing unused ships. Unused files, exports and dependencies fail `npm run check` and CI.
  * The entry points are every way code is started: the three processes, the local stack (and the
- * parent watch that `node --import` preloads into its children), the Lambda handler, the benches.
+ * parent watch that `node --import` preloads into its children), the Lambda handler, the benches,
+ * the operator console's page.
  * The vitest and eslint plugins add the spec files and the two config files; a spec of a unit
  * counts as a user of that unit's exports.
  */
@@ -44,6 +45,11 @@ export default {
       entry: ['bin/app.ts'],
       project: ['bin/**/*.ts', 'lib/**/*.ts', 'test/**/*.ts'],
       ignoreDependencies: ['tsx'],
+    },
+    console: {
+      // Its entries, src/main.tsx (loaded by index.html) and vite.config.ts, are found by knip's
+      // vite plugin; listing them is reported as redundant.
+      project: ['src/**/*.{ts,tsx}', '*.ts'],
     },
   },
   compilers: { mjs: distToSource },

@@ -17,12 +17,13 @@ echo "==> build"
 npm run build >/dev/null
 
 echo "==> production dependencies only, in $work"
-mkdir -p "$work/infra"
+mkdir -p "$work/infra" "$work/console"
 cp package.json package-lock.json "$work/"
 cp infra/package.json "$work/infra/"
+cp console/package.json "$work/console/"
 cp -R dist "$work/dist"
 (cd "$work" && npm ci --omit=dev --workspaces=false --include-workspace-root --no-audit --no-fund >/dev/null)
-for dev in vitest typescript cognito-local s3rver pino-pretty; do
+for dev in vitest typescript cognito-local s3rver pino-pretty react vite; do
   if [ -e "$work/node_modules/$dev" ]; then echo "dev dependency $dev leaked into the production install" >&2; exit 1; fi
 done
 
@@ -53,6 +54,14 @@ if [ -z "$ready" ]; then
   exit 1
 fi
 echo "    /health/ready: $(cat "$work/ready.json")"
+
+# The operator console ships in dist/console and the API serves it, as in the image.
+console_status=$(curl -s -o "$work/console.html" -w '%{http_code}' "http://127.0.0.1:$port/console/")
+if [ "$console_status" != "200" ] || ! grep -q '<div id="root">' "$work/console.html"; then
+  echo "the API did not serve the console at /console/ ($console_status)" >&2
+  exit 1
+fi
+echo "    /console/: the console's page"
 
 echo "==> SIGTERM: the API drains and exits 0"
 kill -TERM "$api_pid"

@@ -8,7 +8,7 @@ const Month = z
   .regex(/^\d{4}-(0[1-9]|1[0-2])$/, { message: 'Expected a KST month, YYYY-MM.' })
   .meta({ example: '2026-11', description: 'The KST month' });
 
-export const AccessRecordsQuery = z
+const AccessRecordsQuery = z
   .object({
     month: Month,
     actorId: MemberId.optional().meta({
@@ -26,12 +26,12 @@ export const AccessRecordsQuery = z
   .strict();
 export class AccessRecordsQueryDto extends zodDto(AccessRecordsQuery) {}
 
-export const AccessReviewQuery = z.object({ month: Month }).strict();
+const AccessReviewQuery = z.object({ month: Month }).strict();
 export class AccessReviewQueryDto extends zodDto(AccessReviewQuery) {}
 
 const Actor = z.object({ id: z.string(), role: z.string() });
 
-export const AccessRecordView = z
+const AccessRecordView = z
   .object({
     seq: z.number().int().meta({ description: 'Its place in the hash chain' }),
     at: z.iso.datetime({ offset: true }),
