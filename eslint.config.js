@@ -154,6 +154,8 @@ export default tseslint.config(
       'src/platform/http/fields.ts',
       'src/platform/http/text.ts',
       'src/platform/http/limits.ts',
+      'src/privacy/free-text.ts',
+      'src/platform/masking/detect.ts',
     ],
     ignores: TESTS,
     rules: {
@@ -162,7 +164,7 @@ export default tseslint.config(
         {
           patterns: [
             {
-              regex: String.raw`^(?!zod$)(?!.*(\.schemas|/password-policy|/fields|/text|/limits)\.js$)`,
+              regex: String.raw`^(?!zod$)(?!.*(\.schemas|/password-policy|/fields|/text|/limits|/free-text|/detect)\.js$)`,
               message:
                 'The console bundles this file for the browser: import only zod and the plain modules listed in eslint.config.js.',
             },

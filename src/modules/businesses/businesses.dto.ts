@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { CalendarDate, MemberId, ObjectIdText, PersonName } from '../../platform/http/fields.js';
 import { zodDto } from '../../platform/http/zod-dto.js';
-import { Evidence, freeText } from '../../privacy/free-text.js';
+import { freeText } from '../../privacy/free-text.js';
 import { RevealedNote, revealRequest } from '../../privacy/reveal.js';
+import { NtsStatusName, VerificationDecision } from './businesses.schemas.js';
 import type { Business } from './businesses.repository.js';
 
 /** Shape only; the service checks the check digit (400 `invalid_business_number`). */
@@ -21,23 +22,6 @@ const OpeningDate = CalendarDate.meta({ example: '2019-03-02' });
 const Address = freeText({ max: 300, holds: 'public' }).meta({
   example: '서울특별시 강남구 테헤란로 152',
 });
-const NtsStatusName = z.enum(['active', 'suspended', 'closed']).meta({
-  description: 'NTS status: active 계속사업자, suspended 휴업자, closed 폐업자',
-});
-/**
- * 과세유형 as the NTS status API writes it (`tax_type`, codes 01–07): an operator copies it from
- * 홈택스, so it is one of these, not free text.
- */
-const NTS_TAX_TYPES = [
-  '부가가치세 일반과세자',
-  '부가가치세 간이과세자',
-  '부가가치세 과세특례자',
-  '부가가치세 면세사업자',
-  '수익사업을 영위하지 않는 비영리법인이거나 고유번호가 부여된 단체,국가기관 등',
-  '고유번호가 부여된 단체',
-  '부가가치세 간이과세자(세금계산서 발급사업자)',
-] as const;
-const TaxType = z.enum(NTS_TAX_TYPES).meta({ example: '부가가치세 일반과세자' });
 const Iso = z.iso.datetime();
 
 export const RegisterBusiness = z
@@ -110,19 +94,6 @@ export class BlockWorkerDto extends zodDto(BlockWorker, {
   example: () => ({ reason: '지난 근무에서 무단 이탈이 두 번 있었습니다.' }),
 }) {}
 
-export const VerificationDecision = z
-  .object({
-    action: z.enum(['verify', 'revoke']),
-    evidence: Evidence.meta({ example: '사업자등록증 사본 확인, ticket 123' }),
-    ntsStatus: z
-      .object({ status: NtsStatusName, taxType: TaxType })
-      .strict()
-      .optional()
-      .meta({ description: 'The status as the NTS website shows it (홈택스 사업자상태 조회)' }),
-    reason: freeText({ max: 500, multiline: true, holds: 'personal' }),
-  })
-  .strict();
-export type VerificationDecision = z.infer<typeof VerificationDecision>;
 export class VerificationDecisionDto extends zodDto(VerificationDecision, {
   example: () => ({
     action: 'verify',

@@ -14,13 +14,13 @@ import {
   mapStaffBusiness,
   type NtsCheck,
   type StaffBusinessView,
-  type VerificationDecision,
   type BusinessReveal,
   type BusinessRevealRequest,
   type BusinessReviewPage,
   type BusinessReviewQueueQuery,
 } from './businesses.dto.js';
 import { BUSINESS_PERSONAL_DATA, type BusinessPersonalField } from './businesses.policy.js';
+import type { VerificationDecision } from './businesses.schemas.js';
 import {
   type Business,
   type BusinessPatch,

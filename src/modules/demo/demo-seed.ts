@@ -5,20 +5,20 @@ import { NotFoundError } from '../../platform/errors/domain.error.js';
 import { InjectLogger } from '../../platform/logging/logging.module.js';
 import type { StaffActor } from '../../privacy/staff-actor.decorator.js';
 import { AssignmentsService } from '../assignments/assignments.service.js';
-import { RegisterBusiness, VerificationDecision } from '../businesses/businesses.dto.js';
+import { RegisterBusiness } from '../businesses/businesses.dto.js';
+import { VerificationDecision } from '../businesses/businesses.schemas.js';
 import { BusinessesService } from '../businesses/businesses.service.js';
 import { StaffBusinessesService } from '../businesses/staff-businesses.service.js';
 import { DAY_MS, kstAge, toKstIso } from '../../platform/time/kst.js';
 import { CreateShift, type ShiftResponse } from '../shifts/shifts.dto.js';
 import { ShiftsService } from '../shifts/shifts.service.js';
 import {
-  BankAccountDecision,
   IdentityDecision,
   PutBankAccount,
   PutProfile,
-  QualificationDecision,
   type WorkerProfile,
 } from '../workers/workers.dto.js';
+import { BankAccountDecision, QualificationDecision } from '../workers/workers.schemas.js';
 import { WorkersService } from '../workers/workers.service.js';
 import { StaffWorkersService } from '../workers/staff-workers.service.js';
 import { type DemoAccount, DemoAccounts } from './demo-accounts.js';

@@ -7,10 +7,8 @@ import type { StaffActor } from '../../privacy/staff-actor.decorator.js';
 import { StaffAccess } from '../../privacy/staff-access.service.js';
 import { birthDateProblem, holderMatches } from './worker-rules.js';
 import {
-  type BankAccountDecision,
   type IdentityDecision,
   mapStaffWorkerView,
-  type QualificationDecision,
   type StaffWorkerView,
   type StatusDecision,
   type WorkerReveal,
@@ -19,6 +17,7 @@ import {
   type WorkerReviewQueueQuery,
 } from './workers.dto.js';
 import { WORKER_PERSONAL_DATA, type WorkerPersonalField } from './workers.policy.js';
+import type { BankAccountDecision, QualificationDecision } from './workers.schemas.js';
 import {
   type VerificationEvent,
   type ReadOptions,

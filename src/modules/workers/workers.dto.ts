@@ -13,6 +13,13 @@ import { Evidence, freeText } from '../../privacy/free-text.js';
 import { RevealedNote, revealRequest } from '../../privacy/reveal.js';
 import { QUALIFICATION_CODES } from '../qualifications/qualifications.js';
 import type { Worker } from './workers.repository.js';
+import {
+  BankAccountDecision,
+  Instant,
+  QualificationDecision,
+  verifyOnly,
+  VerificationAction,
+} from './workers.schemas.js';
 
 const LegalName = PersonName;
 /** Shape only; the service checks it is a real date, not in the future and plausible. */
@@ -21,7 +28,6 @@ const Phone = KoreanPhone;
 const QualificationCode = z.enum(QUALIFICATION_CODES, {
   message: 'Expected a qualification code of the catalogue, e.g. health-certificate.',
 });
-const Instant = z.iso.datetime({ offset: true }).transform((value) => new Date(value));
 
 export const PutProfile = z
   .object({ legalName: LegalName, birthDate: BirthDate, phone: Phone })
@@ -72,30 +78,9 @@ const WorkerQualificationParams = z.object({
 });
 export class WorkerQualificationParamsDto extends zodDto(WorkerQualificationParams) {}
 
-const Action = z.enum(['verify', 'revoke']);
-
-/** Fields that only a `verify` takes; a `revoke` with one is refused rather than ignored. */
-function verifyOnly(
-  fields: readonly string[],
-  required: readonly string[] = [],
-): (value: Record<string, unknown>, ctx: z.RefinementCtx) => void {
-  return (value, ctx) => {
-    for (const field of fields) {
-      if (value.action === 'revoke' && value[field] !== undefined) {
-        ctx.addIssue({ code: 'custom', path: [field], message: 'Only with action verify.' });
-      }
-    }
-    for (const field of required) {
-      if (value.action === 'verify' && value[field] === undefined) {
-        ctx.addIssue({ code: 'custom', path: [field], message: 'Required with action verify.' });
-      }
-    }
-  };
-}
-
 export const IdentityDecision = z
   .object({
-    action: Action,
+    action: VerificationAction,
     evidence: Evidence,
     ci: z
       .string()
@@ -118,57 +103,6 @@ export class IdentityDecisionDto extends zodDto(IdentityDecision, {
   }),
 }) {}
 
-export const BankAccountDecision = z
-  .object({
-    action: Action,
-    evidence: Evidence,
-    holderMatchesLegalName: z
-      .boolean()
-      .optional()
-      .meta({ description: 'Required with verify: the holder is the worker (legal name)' }),
-    overrideHolderMismatch: z
-      .literal(true)
-      .optional()
-      .meta({
-        description:
-          "Verify a holder the system's own name comparison finds different from the legal name " +
-          '(e.g. a family account with consent): explicit, with overrideReason; recorded',
-      }),
-    overrideReason: freeText({ min: 5, max: 500, multiline: true, holds: 'personal' })
-      .optional()
-      .meta({ description: 'Why the mismatch is accepted (kept encrypted)' }),
-  })
-  .strict()
-  .superRefine(
-    verifyOnly(
-      ['holderMatchesLegalName', 'overrideHolderMismatch', 'overrideReason'],
-      ['holderMatchesLegalName'],
-    ),
-  )
-  .superRefine((value, ctx) => {
-    if (value.overrideHolderMismatch && !value.overrideReason) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['overrideReason'],
-        message: 'Required with an override.',
-      });
-    }
-    if (value.overrideReason && !value.overrideHolderMismatch) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['overrideHolderMismatch'],
-        message: 'overrideReason goes with overrideHolderMismatch: true.',
-      });
-    }
-    if (value.overrideHolderMismatch && value.holderMatchesLegalName === false) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['overrideHolderMismatch'],
-        message: 'An override is only for verifying a match (holderMatchesLegalName: true).',
-      });
-    }
-  });
-export type BankAccountDecision = z.infer<typeof BankAccountDecision>;
 export class BankAccountDecisionDto extends zodDto(BankAccountDecision, {
   example: () => ({
     action: 'verify',
@@ -177,11 +111,6 @@ export class BankAccountDecisionDto extends zodDto(BankAccountDecision, {
   }),
 }) {}
 
-export const QualificationDecision = z
-  .object({ action: Action, evidence: Evidence, expiresAt: Instant.optional() })
-  .strict()
-  .superRefine(verifyOnly(['expiresAt']));
-export type QualificationDecision = z.infer<typeof QualificationDecision>;
 export class QualificationDecisionDto extends zodDto(QualificationDecision, {
   example: () => ({
     action: 'verify',

@@ -1,0 +1,90 @@
+import { z } from 'zod';
+import { Evidence, freeText } from '../../privacy/free-text.js';
+
+/*
+ * The operators' decisions on a worker's bank account and qualifications as zod schemas and
+ * nothing else: the API's DTOs (workers.dto.ts) wrap them and the operator console's forms import
+ * them, so this file and what it imports stay plain TypeScript and zod (the lint checks
+ * *.schemas.ts files).
+ */
+
+export const Instant = z.iso.datetime({ offset: true }).transform((value) => new Date(value));
+
+export const VerificationAction = z.enum(['verify', 'revoke']);
+
+/** Fields that only a `verify` takes; a `revoke` with one is refused rather than ignored. */
+export function verifyOnly(
+  fields: readonly string[],
+  required: readonly string[] = [],
+): (value: Record<string, unknown>, ctx: z.RefinementCtx) => void {
+  return (value, ctx) => {
+    for (const field of fields) {
+      if (value.action === 'revoke' && value[field] !== undefined) {
+        ctx.addIssue({ code: 'custom', path: [field], message: 'Only with action verify.' });
+      }
+    }
+    for (const field of required) {
+      if (value.action === 'verify' && value[field] === undefined) {
+        ctx.addIssue({ code: 'custom', path: [field], message: 'Required with action verify.' });
+      }
+    }
+  };
+}
+
+export const BankAccountDecision = z
+  .object({
+    action: VerificationAction,
+    evidence: Evidence,
+    holderMatchesLegalName: z
+      .boolean()
+      .optional()
+      .meta({ description: 'Required with verify: the holder is the worker (legal name)' }),
+    overrideHolderMismatch: z
+      .literal(true)
+      .optional()
+      .meta({
+        description:
+          "Verify a holder the system's own name comparison finds different from the legal name " +
+          '(e.g. a family account with consent): explicit, with overrideReason; recorded',
+      }),
+    overrideReason: freeText({ min: 5, max: 500, multiline: true, holds: 'personal' })
+      .optional()
+      .meta({ description: 'Why the mismatch is accepted (kept encrypted)' }),
+  })
+  .strict()
+  .superRefine(
+    verifyOnly(
+      ['holderMatchesLegalName', 'overrideHolderMismatch', 'overrideReason'],
+      ['holderMatchesLegalName'],
+    ),
+  )
+  .superRefine((value, ctx) => {
+    if (value.overrideHolderMismatch && !value.overrideReason) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['overrideReason'],
+        message: 'Required with an override.',
+      });
+    }
+    if (value.overrideReason && !value.overrideHolderMismatch) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['overrideHolderMismatch'],
+        message: 'overrideReason goes with overrideHolderMismatch: true.',
+      });
+    }
+    if (value.overrideHolderMismatch && value.holderMatchesLegalName === false) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['overrideHolderMismatch'],
+        message: 'An override is only for verifying a match (holderMatchesLegalName: true).',
+      });
+    }
+  });
+export type BankAccountDecision = z.infer<typeof BankAccountDecision>;
+
+export const QualificationDecision = z
+  .object({ action: VerificationAction, evidence: Evidence, expiresAt: Instant.optional() })
+  .strict()
+  .superRefine(verifyOnly(['expiresAt']));
+export type QualificationDecision = z.infer<typeof QualificationDecision>;
