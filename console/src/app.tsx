@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { Navigate, Route, Routes } from 'react-router';
 import { useSession } from './session/session.js';
 import { ConsoleShell } from './shell/console-shell.js';
-import { SCREENS } from './shell/screens.js';
+import { screensFor } from './shell/screens.js';
 import { SignInPage } from './sign-in/sign-in-page.js';
 
 /** The session decides: the first refresh under way, the sign-in page, or the console. */
@@ -24,7 +24,7 @@ export function App() {
   return (
     <Routes>
       <Route element={<ConsoleShell staff={session.staff} />}>
-        {SCREENS.map(({ path, element: Screen }) => (
+        {screensFor(session.staff.role).map(({ path, element: Screen }) => (
           <Route key={path} path={path} element={<Screen />} />
         ))}
         <Route path="*" element={<Navigate to="/" replace />} />

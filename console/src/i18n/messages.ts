@@ -57,6 +57,8 @@ function issueMessage(t: TFunction, issue: FieldIssue): string {
   if (field === 'password') return t('validation.passwordRequired');
   if (field === 'newPassword') return t('validation.passwordPolicy');
   if (field === 'session') return t('problem.invalid_session');
+  if (field === 'evidence') return t('validation.evidence');
+  if (field === 'reason') return t('validation.reason');
   return currentLanguage() === 'en' ? issue.message : t('validation.invalid');
 }
 

@@ -1,10 +1,11 @@
-import { AppShell, Badge, Burger, Button, Group, NavLink, Title } from '@mantine/core';
+import { AppShell, Badge, Burger, Button, Group, Loader, NavLink, Title } from '@mantine/core';
+import { Suspense } from 'react';
 import { useDisclosure } from '@mantine/hooks';
 import { useTranslation } from 'react-i18next';
 import { Link, Outlet, useLocation } from 'react-router';
 import { signOut, type Staff } from '../session/session.js';
 import { LanguageSwitch } from './language-switch.js';
-import { SCREENS } from './screens.js';
+import { screensFor } from './screens.js';
 
 /** The frame of every screen: the product, the navigation, who is signed in, the language. */
 export function ConsoleShell({ staff }: { staff: Staff }) {
@@ -43,7 +44,7 @@ export function ConsoleShell({ staff }: { staff: Staff }) {
         </Group>
       </AppShell.Header>
       <AppShell.Navbar p="xs" component="nav" aria-label={t('nav.label')}>
-        {SCREENS.map(({ path, label }) => (
+        {screensFor(staff.role).map(({ path, label }) => (
           <NavLink
             key={path}
             component={Link}
@@ -56,7 +57,10 @@ export function ConsoleShell({ staff }: { staff: Staff }) {
         ))}
       </AppShell.Navbar>
       <AppShell.Main>
-        <Outlet />
+        {/* The later screens load on first visit (screens.ts). */}
+        <Suspense fallback={<Loader aria-label={t('app.loading')} />}>
+          <Outlet />
+        </Suspense>
       </AppShell.Main>
     </AppShell>
   );

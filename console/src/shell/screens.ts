@@ -1,4 +1,5 @@
-import type { ComponentType } from 'react';
+import { lazy, type ComponentType } from 'react';
+import type { Staff } from '../session/session.js';
 import { TodayPage } from '../today/today-page.js';
 
 /**
@@ -7,6 +8,28 @@ import { TodayPage } from '../today/today-page.js';
  * `lazy(() => import('../<screen>/<screen>-page'))`, so the first screen loads none of their
  * code (nor the chart library some of them will draw with).
  */
-export const SCREENS: { path: string; label: 'nav.today'; element: ComponentType }[] = [
+const SCREENS: {
+  path: string;
+  label: 'nav.today' | 'nav.verification' | 'nav.accessReview';
+  element: ComponentType;
+  /** Only for these roles (the API's routes are theirs alone); everyone's when absent. */
+  roles?: readonly Staff['role'][];
+}[] = [
   { path: '/', label: 'nav.today', element: TodayPage },
+  {
+    path: '/verification',
+    label: 'nav.verification',
+    element: lazy(() => import('../verification/verification-page.js')),
+  },
+  {
+    path: '/access-review',
+    label: 'nav.accessReview',
+    element: lazy(() => import('../access-review/access-review-page.js')),
+    roles: ['admin'],
+  },
 ];
+
+/** The screens a staff member of this role may open. */
+export function screensFor(role: Staff['role']) {
+  return SCREENS.filter((screen) => !screen.roles || screen.roles.includes(role));
+}

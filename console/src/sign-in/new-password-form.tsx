@@ -69,6 +69,7 @@ export function NewPasswordForm({
           </Alert>
         )}
         <PasswordInput
+          visibilityToggleButtonProps={{ 'aria-label': t('signIn.showPassword') }}
           label={t('newPassword.newPassword')}
           description={t('newPassword.policy')}
           autoComplete="new-password"
@@ -77,6 +78,7 @@ export function NewPasswordForm({
           {...form.getInputProps('newPassword')}
         />
         <PasswordInput
+          visibilityToggleButtonProps={{ 'aria-label': t('signIn.showPassword') }}
           label={t('newPassword.confirm')}
           autoComplete="new-password"
           required

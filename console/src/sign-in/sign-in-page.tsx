@@ -31,7 +31,7 @@ export function SignInPage({ ended }: { ended?: string }) {
   const [challenge, setChallenge] = useState<Challenge | null>(null);
   const [restarted, setRestarted] = useState<string | null>(null);
   return (
-    <Center mih="100vh" p="md">
+    <Center component="main" mih="100vh" p="md">
       <Paper withBorder shadow="sm" p="xl" radius="md" w="100%" maw={420}>
         <Stack>
           <Group justify="space-between" wrap="nowrap">
@@ -114,6 +114,7 @@ function LoginForm({
           {...form.getInputProps('email')}
         />
         <PasswordInput
+          visibilityToggleButtonProps={{ 'aria-label': t('signIn.showPassword') }}
           label={t('signIn.password')}
           autoComplete="current-password"
           required

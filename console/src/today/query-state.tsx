@@ -4,7 +4,11 @@ import { useTranslation } from 'react-i18next';
 import { problemMessage } from '../i18n/messages.js';
 
 /** While a section's data loads, or why it failed (with a retry). */
-export function QueryState({ query }: { query: UseQueryResult<unknown> }) {
+export function QueryState({
+  query,
+}: {
+  query: Pick<UseQueryResult<unknown>, 'isPending' | 'isError' | 'error' | 'refetch'>;
+}) {
   const { t } = useTranslation();
   if (query.isPending)
     return (

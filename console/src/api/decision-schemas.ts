@@ -1,0 +1,10 @@
+/*
+ * The API's own schemas of the operators' decisions, not copies: the verification forms validate
+ * with what the API validates with. The *.schemas.ts files stay browser-safe (zod and a few plain
+ * modules only; eslint.config.js checks it).
+ */
+export { VerificationDecision as BusinessDecision } from '../../../src/modules/businesses/businesses.schemas.js';
+export {
+  BankAccountDecision,
+  QualificationDecision,
+} from '../../../src/modules/workers/workers.schemas.js';

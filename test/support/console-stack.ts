@@ -1,0 +1,207 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pino } from 'pino';
+import { build } from 'vite';
+import { PROJECT_ROOT } from '../../src/local/launcher.js';
+import { freePort } from '../../src/local/ports.js';
+import { AwsCognitoAuth } from '../../src/modules/auth/aws-cognito-auth.js';
+import { StaffAccounts, type StaffRole } from '../../src/modules/auth/staff-accounts.js';
+import { MembersService } from '../../src/modules/members/members.service.js';
+import type { HeadlineValues } from '../../src/modules/statistics/monthly-figures.js';
+import { StatsStore } from '../../src/modules/statistics/stats-store.js';
+import { generatePassword } from '../../src/platform/auth/generate-password.js';
+import { createCognitoClient } from '../../src/platform/aws/clients.js';
+import {
+  formatKstMonth,
+  HOUR_MS,
+  kstMonthOf,
+  kstMonthStartMs,
+  nextKstMonth,
+  previousKstMonth,
+  type KstMonth,
+} from '../../src/platform/time/kst.js';
+import { startApiWithCognito, type CognitoApi } from './cognito-api.js';
+import { startS3StandIn } from './s3-stand-in.js';
+
+export const CONSOLE_SOURCE = path.join(PROJECT_ROOT, 'console');
+
+/** One file of the console's build, as Vite wrote it. */
+interface BuiltChunk {
+  /** Under the build directory: `assets/index-<hash>.js`. */
+  fileName: string;
+  /** The modules bundled into it (absolute paths; libraries under node_modules). */
+  moduleIds: string[];
+}
+
+export interface ConsoleStack {
+  /** The API's origin; the console is at `${url}/console/`. */
+  url: string;
+  harness: CognitoApi;
+  /** Where the console was built for this run (CONSOLE_DIR). */
+  consoleDir: string;
+  chunks: BuiltChunk[];
+  /** The latest month with a published report: Today shows its headline figures. */
+  reportMonth: KstMonth;
+  /** A staff account as `cli members create-staff` makes it: a temporary password to change. */
+  staffAccount(email: string, role?: StaffRole): Promise<{ email: string; password: string }>;
+  /** A worker signed up and confirmed through the API, as the apps do. */
+  worker(email: string, password: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the console with Vite's JavaScript API into a temporary directory: what `npm run build`
+ * ships, without touching dist/console.
+ */
+async function buildConsole(outDir: string): Promise<BuiltChunk[]> {
+  // vitest runs with NODE_ENV=test, and Vite defines process.env.NODE_ENV for the bundle from it:
+  // React's development build. The test serves and measures the production build.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    const result = await build({
+      root: CONSOLE_SOURCE,
+      mode: 'production',
+      build: { outDir, emptyOutDir: true },
+      logLevel: 'warn',
+    });
+    const outputs = Array.isArray(result) ? result : [result];
+    return outputs.flatMap((output) =>
+      'output' in output
+        ? output.output.flatMap((file) =>
+            file.type === 'chunk' ? [{ fileName: file.fileName, moduleIds: file.moduleIds }] : [],
+          )
+        : [],
+    );
+  } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
+  }
+}
+
+/** A month's headline as the monthly job would publish it: plausible figures, scaled. */
+function headline(scale: number): HeadlineValues {
+  const filled = Math.round(412 * scale);
+  const offered = Math.round(468 * scale);
+  return {
+    signUps: Math.round(238 * scale),
+    identityVerified: Math.round(191 * scale),
+    bankAccountsVerified: Math.round(176 * scale),
+    businessesVerified: Math.round(23 * scale),
+    shiftsPosted: Math.round(157 * scale),
+    headcountOffered: offered,
+    headcountFilled: filled,
+    fillRate: filled / offered,
+    applications: Math.round(1_034 * scale),
+    assignmentsCompleted: Math.round(389 * scale),
+    noShowRate: 0.021,
+    lateCancellationRate: 0.034,
+    hoursWorked: Math.round(3_112.5 * scale * 2) / 2,
+    grossPayKrw: Math.round(31_901_250 * scale),
+    eligibilityRefusals: Math.round(17 * scale),
+  };
+}
+
+/**
+ * The last two months' statistics published on S3 as the monthly job leaves them (manifests
+ * with their headline; no files, which Today does not read), so Today has figures to show and
+ * a month to compare them with.
+ */
+async function publishReports(store: StatsStore, now: Date): Promise<KstMonth> {
+  const latest = previousKstMonth(kstMonthOf(now));
+  const before = previousKstMonth(latest);
+  for (const [month, scale] of [
+    [before, 0.86],
+    [latest, 1],
+  ] as const) {
+    // The job runs on the 1st of the next month at 06:00 KST.
+    const generatedAt = new Date(kstMonthStartMs(nextKstMonth(month)) + 6 * HOUR_MS);
+    await store.publish(
+      {
+        month: formatKstMonth(month),
+        generatedAt: generatedAt.toISOString(),
+        empty: false,
+        headline: headline(scale),
+      },
+      [],
+    );
+  }
+  return latest;
+}
+
+/**
+ * The console under test: built from console/ for this run, served by the real app in local mode
+ * (CONSOLE_DIR) against cognito-local, with s3rver holding two months of statistics.
+ */
+export async function startConsoleStack(): Promise<ConsoleStack> {
+  const consoleDir = await mkdtemp(path.join(tmpdir(), 'wm-console-'));
+  let harness: CognitoApi | undefined;
+  let stopS3: (() => Promise<void>) | undefined;
+  try {
+    const chunks = await buildConsole(consoleDir);
+    harness = await startApiWithCognito({
+      env: {
+        CONSOLE_DIR: consoleDir,
+        LOCAL_S3_PORT: String(await freePort()),
+        // Every sign-in of the run comes from 127.0.0.1, several to the same account.
+        LOGIN_THROTTLE_MAX_PER_USERNAME: '50',
+        LOGIN_THROTTLE_MAX_PER_IP: '1000',
+      },
+    });
+    const { api } = harness;
+    ({ stop: stopS3 } = await startS3StandIn(api.config, api.dataDir));
+    const reportMonth = await publishReports(api.app.get(StatsStore), new Date());
+    const staff = new StaffAccounts(
+      new AwsCognitoAuth(
+        createCognitoClient(api.config),
+        api.config.aws.cognito,
+        pino({ level: 'silent' }),
+      ),
+      api.app.get(MembersService),
+    );
+    const running = harness;
+    const stop = stopS3;
+    return {
+      url: api.url,
+      harness: running,
+      consoleDir,
+      chunks,
+      reportMonth,
+      async staffAccount(email, role = 'operator') {
+        const password = generatePassword();
+        await staff.create({ email, role, temporaryPassword: password });
+        return { email, password };
+      },
+      async worker(email, password) {
+        const post = (route: string, body: unknown) =>
+          fetch(`${api.url}${route}`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify(body),
+          });
+        const signUp = await post('/auth/sign-up', {
+          email,
+          password,
+          phone: '010-2345-6789',
+          role: 'worker',
+        });
+        if (signUp.status !== 201) throw new Error(`sign-up: ${signUp.status}`);
+        const { userId } = (await signUp.json()) as { userId: string };
+        const confirm = await post('/auth/confirm', { email, code: running.codeFor(userId) });
+        if (confirm.status !== 200) throw new Error(`confirm: ${confirm.status}`);
+      },
+      async close() {
+        // s3rver keeps its files under the API's data directory, which the API's close removes.
+        await stop();
+        await running.close();
+        await rm(consoleDir, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    await stopS3?.();
+    await harness?.close();
+    await rm(consoleDir, { recursive: true, force: true });
+    throw error;
+  }
+}
