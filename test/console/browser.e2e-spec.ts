@@ -148,13 +148,55 @@ async function setNewPassword(page: Page): Promise<void> {
   await page.getByRole('button', { name: '설정하고 로그인', exact: true }).click();
 }
 
-/** A new operator's first sign-in through the console's forms, up to Today with its data. */
-async function signInNewOperator(page: Page, email: string): Promise<void> {
-  const account = await stack.staffAccount(email);
+/**
+ * A new staff member's first sign-in through the console's forms, up to Today with its data;
+ * the access token the console received, for the calls a test makes as that member.
+ */
+async function signInNewOperator(
+  page: Page,
+  email: string,
+  role: 'operator' | 'admin' = 'operator',
+): Promise<string> {
+  const account = await stack.staffAccount(email, role);
   await page.goto('/console/');
   await submitSignIn(page, account.email, account.password);
+  const session = page.waitForResponse((r) =>
+    r.url().endsWith('/auth/console/complete-new-password'),
+  );
   await setNewPassword(page);
+  const { accessToken } = (await (await session).json()) as { accessToken: string };
   await todayData(page).waitFor();
+  return accessToken;
+}
+
+/** A worker signed up through the API, with a profile; its member id and access token. */
+async function workerWithProfile(email: string): Promise<{ id: string; token: string }> {
+  await stack.worker(email, PASSWORD);
+  const call = async (method: string, route: string, token?: string, body?: unknown) => {
+    const response = await fetch(`${stack.url}${route}`, {
+      method,
+      headers: {
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    expect(response.status, `${method} ${route}: ${await response.clone().text()}`).toBeLessThan(
+      300,
+    );
+    return (await response.json()) as Record<string, unknown>;
+  };
+  const { accessToken } = (await call('POST', '/auth/login', undefined, {
+    email,
+    password: PASSWORD,
+  })) as { accessToken: string };
+  await call('PUT', '/workers/me', accessToken, {
+    legalName: '정하늘',
+    birthDate: '1997-07-07',
+    phone: '010-2468-1357',
+  });
+  const { id } = (await call('GET', '/me', accessToken)) as { id: string };
+  return { id, token: accessToken };
 }
 
 /** Today's date as the console writes it: the KST calendar day, the Korean way. */
@@ -346,6 +388,85 @@ describe.skipIf(!CHROMIUM_BIN)(
         ]),
       );
       expect(unexpected).toEqual({ 'sign-in': [], 'new-password': [], today: [] });
+    });
+
+    it('an operator approves a declared qualification from the verification queue with what was checked, and it leaves the queue', async () => {
+      const worker = await workerWithProfile('queue.worker@example.com');
+      const declared = await fetch(`${stack.url}/workers/me/qualifications`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${worker.token}` },
+        body: JSON.stringify({ code: 'forklift' }),
+      });
+      expect(declared.status).toBe(200);
+      const page = await newPage();
+      await signInNewOperator(page, 'queue.operator@example.com');
+
+      await page.getByRole('link', { name: '검증 대기' }).click();
+      await page.getByRole('heading', { name: '검증 대기' }).waitFor();
+      await page.getByRole('tab', { name: '자격' }).click();
+      const approve = page.getByRole('button', { name: /forklift 승인$/ });
+      await approve.waitFor();
+      expect(await seriousFindings(page)).toEqual([]);
+      await screenshot(page, 'verification');
+      await approve.click();
+
+      const dialog = page.getByRole('dialog');
+      await dialog.getByRole('button', { name: '승인', exact: true }).click();
+      // The API's own schema refuses an empty evidence, in Korean, before anything is sent.
+      await dialog.getByText('근거를 5자 이상 적으세요.').waitFor();
+      await dialog.getByLabel('확인한 근거').fill('지게차 운전기능사 자격증 사본 확인, 티켓 321');
+      await screenshot(page, 'verification-decision');
+      await dialog.getByRole('button', { name: '승인', exact: true }).click();
+
+      await page.getByRole('status').getByText('승인했습니다', { exact: false }).waitFor();
+      await page.getByText('기다리는 요청이 없습니다.').waitFor();
+      const view = await fetch(`${stack.url}/workers/me`, {
+        headers: { authorization: `Bearer ${worker.token}` },
+      });
+      const profile = (await view.json()) as {
+        qualifications: { code: string; verified: boolean }[];
+      };
+      expect(profile.qualifications).toContainEqual(
+        expect.objectContaining({ code: 'forklift', verified: true }),
+      );
+    });
+
+    it('an admin finds an operator’s reveal, with its reason, in the month’s access records', async () => {
+      const worker = await workerWithProfile('revealed.worker@example.com');
+      const operatorPage = await newPage();
+      const operatorToken = await signInNewOperator(operatorPage, 'reveal.operator@example.com');
+      const reveal = await fetch(`${stack.url}/operator/members/${worker.id}/reveal`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${operatorToken}` },
+        body: JSON.stringify({ fields: ['phone'], reason: '근무 배정 확인 전화' }),
+      });
+      expect(reveal.status, await reveal.clone().text()).toBe(200);
+
+      const page = await newPage();
+      await signInNewOperator(page, 'review.admin@example.com', 'admin');
+      await page.getByRole('link', { name: '접속기록 점검' }).click();
+      await page.getByRole('heading', { name: '접속기록 점검' }).waitFor();
+      await page.getByLabel('정보주체 ID').fill(worker.id);
+      await page.getByRole('button', { name: '조회', exact: true }).click();
+
+      const row = page.getByRole('row').filter({ hasText: '근무 배정 확인 전화' });
+      await row.waitFor();
+      expect(await row.textContent()).toContain('열람');
+      await page.getByRole('button', { name: '접속기록 위변조 검증' }).click();
+      await page
+        .getByRole('status')
+        .getByText('해시 체인이 온전합니다', { exact: false })
+        .waitFor();
+      expect(await seriousFindings(page)).toEqual([]);
+      await screenshot(page, 'access-review');
+    });
+
+    it('shows operators no access review, which is for admins', async () => {
+      const page = await newPage();
+      await signInNewOperator(page, 'no.review.operator@example.com');
+      expect(await page.getByRole('link', { name: '접속기록 점검' }).count()).toBe(0);
+      await page.goto('/console/access-review');
+      await todayHeading(page).waitFor();
     });
 
     it('reports the time from navigation start to Today’s first data (median of 5 loads; not asserted)', async () => {

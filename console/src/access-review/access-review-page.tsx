@@ -73,7 +73,7 @@ export default function AccessReviewPage() {
           value={month}
           onChange={(event) => event.currentTarget.value && setMonth(event.currentTarget.value)}
         />
-        <Button variant="light" loading={verify.isPending} onClick={() => verify.mutate()}>
+        <Button variant="default" loading={verify.isPending} onClick={() => verify.mutate()}>
           {t('accessReview.verifyChain')}
         </Button>
       </Group>
@@ -123,7 +123,7 @@ export default function AccessReviewPage() {
                       key={`${finding.kind}:${finding.actorId}:${finding.day}:${finding.seqs[0]}`}
                     >
                       <Table.Td>
-                        <Badge color="orange" variant="light">
+                        <Badge color="red.9" variant="outline">
                           {t(`accessReview.kinds.${finding.kind}`)}
                         </Badge>
                       </Table.Td>
@@ -196,7 +196,10 @@ export default function AccessReviewPage() {
                     </Text>
                   </Table.Td>
                   <Table.Td>
-                    <Badge variant="light" color={record.action === 'reveal' ? 'red' : 'gray'}>
+                    <Badge
+                      variant="outline"
+                      color={record.action === 'reveal' ? 'red.9' : 'gray.8'}
+                    >
                       {t(`accessReview.actions.${record.action}`)}
                     </Badge>
                   </Table.Td>

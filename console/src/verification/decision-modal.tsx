@@ -220,7 +220,7 @@ export function DecisionModal({
             </Button>
             <Button
               type="submit"
-              color={action === 'verify' ? 'teal' : 'red'}
+              color={action === 'verify' ? 'teal.9' : 'red.9'}
               loading={decide.isPending}
             >
               {t(`verification.${action}`)}

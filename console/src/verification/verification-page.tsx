@@ -121,7 +121,10 @@ function WorkerQueue({
             what: account ? (
               <Stack gap={2}>
                 <Text size="sm">{t('verification.bank', { code: account.bankCode })}</Text>
-                <Badge color={account.holderMatchesLegalName ? 'teal' : 'orange'} variant="light">
+                <Badge
+                  color={account.holderMatchesLegalName ? 'teal.9' : 'red.9'}
+                  variant="outline"
+                >
                   {t(
                     account.holderMatchesLegalName
                       ? 'verification.holderSame'
@@ -257,7 +260,7 @@ function QueueTable({
                 <Group gap="xs" wrap="nowrap">
                   <Button
                     size="xs"
-                    color="teal"
+                    color="teal.9"
                     aria-label={t('verification.verifyTitle', { target: row.target.label })}
                     onClick={() => onDecide(row.target, 'verify')}
                   >
@@ -265,8 +268,8 @@ function QueueTable({
                   </Button>
                   <Button
                     size="xs"
-                    color="red"
-                    variant="light"
+                    color="red.9"
+                    variant="outline"
                     aria-label={t('verification.revokeTitle', { target: row.target.label })}
                     onClick={() => onDecide(row.target, 'revoke')}
                   >
