@@ -156,6 +156,7 @@ export default tseslint.config(
       'src/platform/http/limits.ts',
       'src/privacy/free-text.ts',
       'src/platform/masking/detect.ts',
+      'src/platform/auth/roles.ts',
     ],
     ignores: TESTS,
     rules: {
@@ -164,7 +165,7 @@ export default tseslint.config(
         {
           patterns: [
             {
-              regex: String.raw`^(?!zod$)(?!.*(\.schemas|/password-policy|/fields|/text|/limits|/free-text|/detect)\.js$)`,
+              regex: String.raw`^(?!zod$)(?!.*(\.schemas|/password-policy|/fields|/text|/limits|/free-text|/detect|/roles)\.js$)`,
               message:
                 'The console bundles this file for the browser: import only zod and the plain modules listed in eslint.config.js.',
             },

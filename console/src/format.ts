@@ -78,3 +78,10 @@ export function formatRate(fraction: number): string {
 export function formatChange(fraction: number): string {
   return change.format(fraction);
 }
+
+/** `+821012345678` (how the API keeps a mobile number) as Koreans write it: `010-1234-5678`. */
+export function formatPhone(e164: string): string {
+  const national = e164.startsWith('+82') ? `0${e164.slice(3)}` : e164;
+  const match = /^(01\d)(\d{3,4})(\d{4})$/.exec(national);
+  return match ? `${match[1]}-${match[2]}-${match[3]}` : national;
+}

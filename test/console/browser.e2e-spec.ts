@@ -431,16 +431,28 @@ describe.skipIf(!CHROMIUM_BIN)(
       );
     });
 
-    it('an admin finds an operator’s reveal, with its reason, in the month’s access records', async () => {
+    it('an operator finds a member by email, masked, and reveals the phone for a reason; an admin finds that reveal in the access records', async () => {
       const worker = await workerWithProfile('revealed.worker@example.com');
       const operatorPage = await newPage();
-      const operatorToken = await signInNewOperator(operatorPage, 'reveal.operator@example.com');
-      const reveal = await fetch(`${stack.url}/operator/members/${worker.id}/reveal`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${operatorToken}` },
-        body: JSON.stringify({ fields: ['phone'], reason: '근무 배정 확인 전화' }),
-      });
-      expect(reveal.status, await reveal.clone().text()).toBe(200);
+      await signInNewOperator(operatorPage, 'reveal.operator@example.com');
+      await operatorPage.getByRole('link', { name: '회원' }).click();
+      await operatorPage.getByLabel('이메일').fill('revealed.worker@example.com');
+      await operatorPage.getByRole('button', { name: '검색', exact: true }).click();
+      const found = operatorPage.getByRole('row').filter({ hasText: worker.id });
+      await found.waitFor();
+      // Masked in the list: neither the address nor the number whole.
+      expect(await found.textContent()).not.toContain('revealed.worker@');
+      expect(await found.textContent()).not.toContain('2345-6789');
+      expect(await seriousFindings(operatorPage)).toEqual([]);
+      await screenshot(operatorPage, 'members');
+
+      await found.getByRole('button', { name: `${worker.id} 개인정보 열람` }).click();
+      const dialog = operatorPage.getByRole('dialog');
+      await dialog.getByLabel('열람 사유').fill('근무 배정 확인 전화');
+      await dialog.getByRole('button', { name: '열람', exact: true }).click();
+      await dialog.getByRole('status').waitFor();
+      await dialog.getByText('010-2345-6789').waitFor();
+      await screenshot(operatorPage, 'members-reveal');
 
       const page = await newPage();
       await signInNewOperator(page, 'review.admin@example.com', 'admin');

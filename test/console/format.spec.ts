@@ -6,6 +6,7 @@ import {
   formatMonth,
   formatNumber,
   formatRate,
+  formatPhone,
   formatWon,
 } from '../../console/src/format.js';
 
@@ -32,5 +33,11 @@ describe("the console's Korean formats", () => {
     expect(formatRate(0.1234)).toBe('12.3%');
     expect(formatChange(0.25)).toBe('+25.0%');
     expect(formatChange(-0.031)).toBe('-3.1%');
+  });
+
+  it('writes a mobile number kept as +82… the Korean way', () => {
+    expect(formatPhone('+821012345678')).toBe('010-1234-5678');
+    expect(formatPhone('+82111234567')).toBe('011-123-4567');
+    expect(formatPhone('not a phone')).toBe('not a phone');
   });
 });

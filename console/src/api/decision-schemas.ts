@@ -8,3 +8,4 @@ export {
   BankAccountDecision,
   QualificationDecision,
 } from '../../../src/modules/workers/workers.schemas.js';
+export { MemberSearch, RevealRequest } from '../../../src/modules/members/members.schemas.js';

@@ -59,6 +59,8 @@ function issueMessage(t: TFunction, issue: FieldIssue): string {
   if (field === 'session') return t('problem.invalid_session');
   if (field === 'evidence') return t('validation.evidence');
   if (field === 'reason') return t('validation.reason');
+  if (field === 'fields') return t('members.pickField');
+  if (field === 'phone') return t('validation.phone');
   return currentLanguage() === 'en' ? issue.message : t('validation.invalid');
 }
 

@@ -10,7 +10,7 @@ import { TodayPage } from '../today/today-page.js';
  */
 const SCREENS: {
   path: string;
-  label: 'nav.today' | 'nav.verification' | 'nav.accessReview';
+  label: 'nav.today' | 'nav.verification' | 'nav.members' | 'nav.accessReview';
   element: ComponentType;
   /** Only for these roles (the API's routes are theirs alone); everyone's when absent. */
   roles?: readonly Staff['role'][];
@@ -20,6 +20,11 @@ const SCREENS: {
     path: '/verification',
     label: 'nav.verification',
     element: lazy(() => import('../verification/verification-page.js')),
+  },
+  {
+    path: '/members',
+    label: 'nav.members',
+    element: lazy(() => import('../members/members-page.js')),
   },
   {
     path: '/access-review',

@@ -1,11 +1,10 @@
 import { z } from 'zod';
 import { ROLES } from '../../platform/auth/principal.js';
-import { Email, KoreanPhone, MemberId } from '../../platform/http/fields.js';
+import { MemberId } from '../../platform/http/fields.js';
 import { zodDto } from '../../platform/http/zod-dto.js';
 import { AccessReason } from '../../privacy/free-text.js';
 import type { Member } from './members.repository.js';
-
-const MemberPersonalField = z.enum(['email', 'phone']);
+import { MemberSearch, RevealRequest } from './members.schemas.js';
 
 /** A member as staff see it: personal data masked. */
 export const MemberSummary = z
@@ -58,21 +57,6 @@ export function mapSummary(member: Member): MemberSummary {
 const MemberIdParams = z.object({ id: MemberId });
 export class MemberIdParamsDto extends zodDto(MemberIdParams) {}
 
-/**
- * Staff search. A body rather than a query string, so the email or phone searched for never
- * appears in a URL (and so in no access log of any proxy).
- */
-export const MemberSearch = z
-  .object({
-    email: Email.optional(),
-    phone: KoreanPhone.optional(),
-    role: z.enum(ROLES).optional(),
-    status: z.enum(['active', 'withdrawn']).optional(),
-    after: MemberId.optional().meta({ description: 'The last id of the page before' }),
-    limit: z.number().int().min(1).max(100).default(20),
-  })
-  .strict();
-export type MemberSearch = z.infer<typeof MemberSearch>;
 export class MemberSearchDto extends zodDto(MemberSearch, {
   example: () => ({ email: 'minsu.kim@example.com', limit: 20 }),
 }) {}
@@ -85,13 +69,6 @@ export const MemberPage = z
   .meta({ id: 'MemberPage' });
 export type MemberPage = z.infer<typeof MemberPage>;
 
-/** Why staff need a raw value; stored in the access record and reviewed monthly. */
-const Reason = AccessReason;
-
-export const RevealRequest = z
-  .object({ fields: z.array(MemberPersonalField).min(1).max(2), reason: Reason })
-  .strict();
-export type RevealRequest = z.infer<typeof RevealRequest>;
 export class RevealRequestDto extends zodDto(RevealRequest, {
   example: () => ({ fields: ['phone'], reason: '본인 요청 연락처 확인, ticket 1401' }),
 }) {}
@@ -109,7 +86,7 @@ export const ExportRequest = z
   .object({
     role: z.enum(ROLES).optional(),
     status: z.enum(['active', 'withdrawn']).optional(),
-    reason: Reason,
+    reason: AccessReason,
   })
   .strict();
 export type ExportRequest = z.infer<typeof ExportRequest>;

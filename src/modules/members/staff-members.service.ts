@@ -6,12 +6,11 @@ import {
   type ExportRequest,
   mapSummary,
   type MemberPage,
-  type MemberSearch,
   type MemberSummary,
-  type RevealRequest,
   type RevealResponse,
 } from './members.dto.js';
 import { MEMBER_PERSONAL_DATA } from './members.policy.js';
+import type { MemberSearch, RevealRequest } from './members.schemas.js';
 import { type Member, MembersRepository } from './members.repository.js';
 
 /** Exports larger than this must be narrowed (by role or status) or split. */

@@ -1,6 +1,6 @@
-/** The roles a member can hold; each is a Cognito group of the same name. */
-export const ROLES = ['worker', 'business', 'operator', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
+import type { Role } from './roles.js';
+
+export { ROLES, type Role } from './roles.js';
 
 /** The verified caller of a request, from a Cognito access token. */
 export interface Principal {
