@@ -1,6 +1,9 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 
+/** The chart library and its own dependencies (recharts draws with d3 and keeps state in redux). */
+const CHARTS = String.raw`(@mantine[\\/]charts|recharts|d3-|victory-vendor|decimal\.js-light|@reduxjs|redux|reselect|immer|react-redux|internmap|es-toolkit)`;
+
 /** What `npm start` runs: the API, which serves the built console at /console. */
 const API = 'http://127.0.0.1:3000';
 
@@ -35,8 +38,10 @@ export default defineConfig({
               name: 'react',
               test: /node_modules[\\/](react|react-dom|scheduler|react-router)[\\/]/,
             },
-            { name: 'mantine', test: /node_modules[\\/]@mantine[\\/]/ },
-            { name: 'vendor', test: /node_modules[\\/]/ },
+            { name: 'mantine', test: /node_modules[\\/]@mantine[\\/](core|hooks|form)[\\/]/ },
+            // Every other library but the chart library and what only it uses: those stay with
+            // the screens that draw charts, so the first screen never loads them.
+            { name: 'vendor', test: new RegExp(`node_modules[\\\\/](?!${CHARTS})`) },
           ],
         },
       },

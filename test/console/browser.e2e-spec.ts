@@ -473,6 +473,26 @@ describe.skipIf(!CHROMIUM_BIN)(
       await screenshot(page, 'access-review');
     });
 
+    it('an operator reads the months’ statistics drawn as charts and downloads a month’s file', async () => {
+      const page = await newPage();
+      await signInNewOperator(page, 'stats.operator@example.com');
+      await page.getByRole('link', { name: '월간 통계' }).click();
+      await page.getByRole('heading', { name: '월간 통계', level: 2 }).waitFor();
+      await page.getByRole('heading', { name: '충원율과 노쇼율 (%)' }).waitFor();
+      // The charts drew (recharts renders SVG), on this screen only.
+      await page.locator('.recharts-surface').first().waitFor();
+      expect(await seriousFindings(page)).toEqual([]);
+      await screenshot(page, 'statistics');
+
+      const month = koreanMonth(stack.reportMonth);
+      const downloading = page.waitForEvent('download');
+      await page.getByRole('button', { name: `${month} summary.csv 내려받기` }).click();
+      const download = await downloading;
+      expect(download.suggestedFilename()).toMatch(/summary\.csv$/);
+      const file = await readFile((await download.path())!, 'utf8');
+      expect(file).toContain('신규 가입');
+    });
+
     it('shows operators no access review, which is for admins', async () => {
       const page = await newPage();
       await signInNewOperator(page, 'no.review.operator@example.com');

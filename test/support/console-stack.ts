@@ -105,8 +105,8 @@ function headline(scale: number): HeadlineValues {
 
 /**
  * The last two months' statistics published on S3 as the monthly job leaves them (manifests
- * with their headline; no files, which Today does not read), so Today has figures to show and
- * a month to compare them with.
+ * with their headline, and one small CSV each), so Today has figures to show and a month to
+ * compare them with, and the statistics screen a file to download.
  */
 async function publishReports(store: StatsStore, now: Date): Promise<KstMonth> {
   const latest = previousKstMonth(kstMonthOf(now));
@@ -124,7 +124,16 @@ async function publishReports(store: StatsStore, now: Date): Promise<KstMonth> {
         empty: false,
         headline: headline(scale),
       },
-      [],
+      // One small file per month, for the statistics screen's download.
+      [
+        {
+          name: 'summary.csv',
+          contentType: 'text/csv; charset=utf-8',
+          body: Buffer.from(
+            `\uFEFF월,신규 가입\n${formatKstMonth(month)},${headline(scale).signUps}\n`,
+          ),
+        },
+      ],
     );
   }
   return latest;

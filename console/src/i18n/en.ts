@@ -13,6 +13,7 @@ export const en: Messages = {
     today: 'Today',
     verification: 'Verification',
     members: 'Members',
+    statistics: 'Statistics',
     accessReview: 'Access review',
   },
   role: {
@@ -194,6 +195,16 @@ export const en: Messages = {
     recorded: 'This reveal is in the access records, with its reason.',
     close: 'Close',
     pickField: 'Choose at least one field.',
+  },
+  statistics: {
+    title: 'Monthly statistics',
+    activity: 'Activity',
+    rates: 'Fill and no-show rates (%)',
+    empty: 'No activity',
+    summary: '{{shifts}} shifts, {{fill}} filled',
+    noFiles: 'No file',
+    downloadFile: 'Download {{file}} of {{month}}',
+    columns: { month: 'Month', generated: 'Produced', headline: 'Summary', files: 'Files' },
   },
   today: {
     title: 'Today',

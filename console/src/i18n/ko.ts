@@ -11,6 +11,7 @@ export const ko = {
     today: '오늘',
     verification: '검증 대기',
     members: '회원',
+    statistics: '월간 통계',
     accessReview: '접속기록 점검',
   },
   role: {
@@ -181,6 +182,16 @@ export const ko = {
     recorded: '이 열람은 사유와 함께 접속기록에 남았습니다.',
     close: '닫기',
     pickField: '열람할 항목을 하나 이상 고르세요.',
+  },
+  statistics: {
+    title: '월간 통계',
+    activity: '활동',
+    rates: '충원율과 노쇼율 (%)',
+    empty: '활동 없음',
+    summary: '근무 {{shifts}}건, 충원율 {{fill}}',
+    noFiles: '파일 없음',
+    downloadFile: '{{month}} {{file}} 내려받기',
+    columns: { month: '월', generated: '작성', headline: '요약', files: '파일' },
   },
   today: {
     title: '오늘',

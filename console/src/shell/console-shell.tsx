@@ -50,6 +50,8 @@ export function ConsoleShell({ staff }: { staff: Staff }) {
             component={Link}
             to={path}
             active={pathname === path}
+            // Filled: white on blue-8 keeps 4.5:1 hovered too (the light variant's hover falls short).
+            variant="filled"
             aria-current={pathname === path ? 'page' : undefined}
             label={t(label)}
             onClick={close}

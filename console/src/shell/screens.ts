@@ -10,7 +10,7 @@ import { TodayPage } from '../today/today-page.js';
  */
 const SCREENS: {
   path: string;
-  label: 'nav.today' | 'nav.verification' | 'nav.members' | 'nav.accessReview';
+  label: 'nav.today' | 'nav.verification' | 'nav.members' | 'nav.statistics' | 'nav.accessReview';
   element: ComponentType;
   /** Only for these roles (the API's routes are theirs alone); everyone's when absent. */
   roles?: readonly Staff['role'][];
@@ -25,6 +25,11 @@ const SCREENS: {
     path: '/members',
     label: 'nav.members',
     element: lazy(() => import('../members/members-page.js')),
+  },
+  {
+    path: '/statistics',
+    label: 'nav.statistics',
+    element: lazy(() => import('../statistics/statistics-page.js')),
   },
   {
     path: '/access-review',
