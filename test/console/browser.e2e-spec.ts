@@ -493,6 +493,25 @@ describe.skipIf(!CHROMIUM_BIN)(
       expect(file).toContain('신규 가입');
     });
 
+    it('an admin migrates a member of the old app on demand and reads what moved', async () => {
+      const page = await newPage();
+      await signInNewOperator(page, 'migration.admin@example.com', 'admin');
+      await page.getByRole('link', { name: '이관' }).click();
+      await page.getByRole('heading', { name: 'Firestore 이관' }).waitFor();
+      await page.getByLabel('Firebase UID').fill('not a uid!');
+      await page.getByRole('button', { name: '이관', exact: true }).click();
+      await page.getByText('Firebase UID 형식이 아닙니다', { exact: false }).waitFor();
+
+      await page.getByLabel('Firebase UID').fill(stack.legacyUid);
+      await page.getByRole('button', { name: '이관', exact: true }).click();
+      const report = page.getByRole('status', { name: '이관 결과' });
+      await report.waitFor();
+      expect(await report.textContent()).toContain(stack.legacyUid);
+      expect(await report.getByText('완료').count()).toBe(1);
+      expect(await seriousFindings(page)).toEqual([]);
+      await screenshot(page, 'migration');
+    });
+
     it('shows operators no access review, which is for admins', async () => {
       const page = await newPage();
       await signInNewOperator(page, 'no.review.operator@example.com');

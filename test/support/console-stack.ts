@@ -1,4 +1,5 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { generateLegacyDataset } from '../../src/modules/firestore-migration/generator/generate.js';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
@@ -41,6 +42,8 @@ export interface ConsoleStack {
   /** Where the console was built for this run (CONSOLE_DIR). */
   consoleDir: string;
   chunks: BuiltChunk[];
+  /** A user of the old app's export the migration has not moved yet (its Firebase uid). */
+  legacyUid: string;
   /** The latest month with a published report: Today shows its headline figures. */
   reportMonth: KstMonth;
   /** A staff account as `cli members create-staff` makes it: a temporary password to change. */
@@ -139,6 +142,21 @@ async function publishReports(store: StatsStore, now: Date): Promise<KstMonth> {
   return latest;
 }
 
+/** A small Firestore export of the old app (NDJSON, generated); the uid of its first user. */
+async function legacyExport(dir: string): Promise<string> {
+  await generateLegacyDataset({
+    users: 5,
+    seed: 'console',
+    format: 'ndjson',
+    out: dir,
+    authUsers: 0,
+  });
+  const first = (await readFile(path.join(dir, 'documents-00000.ndjson'), 'utf8')).split('\n')[0]!;
+  const uid = /"path":"users\/([^"/]+)"/.exec(first)?.[1];
+  if (!uid) throw new Error('the generated export starts with no user');
+  return uid;
+}
+
 /**
  * The console under test: built from console/ for this run, served by the real app in local mode
  * (CONSOLE_DIR) against cognito-local, with s3rver holding two months of statistics.
@@ -147,11 +165,16 @@ export async function startConsoleStack(): Promise<ConsoleStack> {
   const consoleDir = await mkdtemp(path.join(tmpdir(), 'wm-console-'));
   let harness: CognitoApi | undefined;
   let stopS3: (() => Promise<void>) | undefined;
+  const legacyDir = await mkdtemp(path.join(tmpdir(), 'wm-console-legacy-'));
   try {
     const chunks = await buildConsole(consoleDir);
+    const legacyUid = await legacyExport(legacyDir);
     harness = await startApiWithCognito({
       env: {
         CONSOLE_DIR: consoleDir,
+        // The old app's data, for the migration screen: a small generated Firestore export.
+        MIGRATION_SOURCE: 'ndjson',
+        MIGRATION_SOURCE_PATH: legacyDir,
         LOCAL_S3_PORT: String(await freePort()),
         // Every sign-in of the run comes from 127.0.0.1, several to the same account.
         LOGIN_THROTTLE_MAX_PER_USERNAME: '50',
@@ -173,6 +196,7 @@ export async function startConsoleStack(): Promise<ConsoleStack> {
     const stop = stopS3;
     return {
       url: api.url,
+      legacyUid,
       harness: running,
       consoleDir,
       chunks,
@@ -205,12 +229,14 @@ export async function startConsoleStack(): Promise<ConsoleStack> {
         await stop();
         await running.close();
         await rm(consoleDir, { recursive: true, force: true });
+        await rm(legacyDir, { recursive: true, force: true });
       },
     };
   } catch (error) {
     await stopS3?.();
     await harness?.close();
     await rm(consoleDir, { recursive: true, force: true });
+    await rm(legacyDir, { recursive: true, force: true });
     throw error;
   }
 }

@@ -14,6 +14,7 @@ export const en: Messages = {
     verification: 'Verification',
     members: 'Members',
     statistics: 'Statistics',
+    migration: 'Migration',
     accessReview: 'Access review',
   },
   role: {
@@ -205,6 +206,28 @@ export const en: Messages = {
     noFiles: 'No file',
     downloadFile: 'Download {{file}} of {{month}}',
     columns: { month: 'Month', generated: 'Produced', headline: 'Summary', files: 'Files' },
+  },
+  migration: {
+    title: 'Firestore migration',
+    issues: 'Latest issues',
+    noIssues: 'No issues.',
+    oneUser: 'Migrate one member',
+    oneUserHelp:
+      "Moves one member's data (member, worker, business, shifts, assignments) now, without waiting for the daily batch.",
+    uid: 'Firebase UID',
+    badUid: 'Not a Firebase UID (letters, digits, - and _).',
+    migrate: 'Migrate',
+    report: 'Migration report',
+    summary: '{{uid}}: {{moved}} moved, {{already}} already there ({{ms}} ms)',
+    failed: 'Not moved',
+    outcome: { done: 'Done', partial: 'Partial (ask again to go on)' },
+    columns: {
+      stage: 'Stage',
+      path: 'Document path',
+      code: 'Code',
+      detail: 'Detail',
+      documents: 'Documents',
+    },
   },
   today: {
     title: 'Today',

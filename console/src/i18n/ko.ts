@@ -12,6 +12,7 @@ export const ko = {
     verification: '검증 대기',
     members: '회원',
     statistics: '월간 통계',
+    migration: '이관',
     accessReview: '접속기록 점검',
   },
   role: {
@@ -192,6 +193,22 @@ export const ko = {
     noFiles: '파일 없음',
     downloadFile: '{{month}} {{file}} 내려받기',
     columns: { month: '월', generated: '작성', headline: '요약', files: '파일' },
+  },
+  migration: {
+    title: 'Firestore 이관',
+    issues: '최근 문제',
+    noIssues: '문제가 없습니다.',
+    oneUser: '회원 한 명 이관',
+    oneUserHelp:
+      '일일 이관을 기다리지 않고 한 회원의 데이터(회원, 근무자, 사업자, 근무, 배정)를 지금 옮깁니다.',
+    uid: 'Firebase UID',
+    badUid: 'Firebase UID 형식이 아닙니다 (영문, 숫자, -, _).',
+    migrate: '이관',
+    report: '이관 결과',
+    summary: '{{uid}}: {{moved}}건 옮김, {{already}}건은 이미 있음 ({{ms}} ms)',
+    failed: '옮기지 못한 문서',
+    outcome: { done: '완료', partial: '일부 (다시 요청하면 이어서)' },
+    columns: { stage: '단계', path: '문서 경로', code: '코드', detail: '내용', documents: '문서' },
   },
   today: {
     title: '오늘',

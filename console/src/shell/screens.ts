@@ -10,7 +10,13 @@ import { TodayPage } from '../today/today-page.js';
  */
 const SCREENS: {
   path: string;
-  label: 'nav.today' | 'nav.verification' | 'nav.members' | 'nav.statistics' | 'nav.accessReview';
+  label:
+    | 'nav.today'
+    | 'nav.verification'
+    | 'nav.members'
+    | 'nav.statistics'
+    | 'nav.migration'
+    | 'nav.accessReview';
   element: ComponentType;
   /** Only for these roles (the API's routes are theirs alone); everyone's when absent. */
   roles?: readonly Staff['role'][];
@@ -30,6 +36,12 @@ const SCREENS: {
     path: '/statistics',
     label: 'nav.statistics',
     element: lazy(() => import('../statistics/statistics-page.js')),
+  },
+  {
+    path: '/migration',
+    label: 'nav.migration',
+    element: lazy(() => import('../migration/migration-page.js')),
+    roles: ['admin'],
   },
   {
     path: '/access-review',
