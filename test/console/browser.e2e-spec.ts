@@ -5,6 +5,7 @@ import AxeBuilder from '@axe-core/playwright';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { koreanMonth } from '../../src/platform/time/kst.js';
+import { postShift, verifiedBusiness, type Call } from '../assignments/setup.js';
 import { CHROMIUM_BIN, launchChromium } from '../support/browser.js';
 import { CONSOLE_SOURCE, startConsoleStack, type ConsoleStack } from '../support/console-stack.js';
 
@@ -167,6 +168,17 @@ async function signInNewOperator(
   const { accessToken } = (await (await session).json()) as { accessToken: string };
   await todayData(page).waitFor();
   return accessToken;
+}
+
+/** An access token for a member's email and the run's password, through the API's sign-in. */
+async function login(email: string): Promise<string> {
+  const response = await fetch(`${stack.url}/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password: PASSWORD }),
+  });
+  expect(response.status, await response.clone().text()).toBe(200);
+  return ((await response.json()) as { accessToken: string }).accessToken;
 }
 
 /** A worker signed up through the API, with a profile; its member id and access token. */
@@ -510,6 +522,37 @@ describe.skipIf(!CHROMIUM_BIN)(
       expect(await report.getByText('완료').count()).toBe(1);
       expect(await seriousFindings(page)).toEqual([]);
       await screenshot(page, 'migration');
+    });
+
+    it('an operator explains why a worker cannot be assigned to a shift: every failing rule in Korean', async () => {
+      const page = await newPage();
+      const operatorToken = await signInNewOperator(page, 'eligibility.operator@example.com');
+      const call: Call = (method, route, token, body) =>
+        fetch(`${stack.url}${route}`, {
+          method,
+          headers: {
+            ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+            authorization: `Bearer ${token}`,
+          },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        });
+      // A business with a shift next week, and a worker with a profile and nothing verified.
+      await stack.member('eligibility.owner@example.com', PASSWORD, 'business');
+      const owner = await login('eligibility.owner@example.com');
+      const business = await verifiedBusiness(call, owner, operatorToken);
+      const shift = await postShift(call, owner, business, new Date(Date.now() + 7 * 86_400_000));
+      const worker = await workerWithProfile('ineligible.worker@example.com');
+
+      await page.getByRole('link', { name: '근무와 자격' }).click();
+      await page.getByLabel('근무 ID').fill(shift.id);
+      await page.getByLabel('근무자 ID').fill(worker.id);
+      await page.getByRole('button', { name: '자격 확인' }).click();
+
+      await page.getByText('배정 불가').waitFor();
+      await page.getByText('본인인증이 완료되지 않았습니다.').waitFor();
+      await page.getByText('급여 계좌가 등록되지 않았습니다.').waitFor();
+      expect(await seriousFindings(page)).toEqual([]);
+      await screenshot(page, 'eligibility');
     });
 
     it('shows operators no access review, which is for admins', async () => {

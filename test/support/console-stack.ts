@@ -50,6 +50,8 @@ export interface ConsoleStack {
   staffAccount(email: string, role?: StaffRole): Promise<{ email: string; password: string }>;
   /** A worker signed up and confirmed through the API, as the apps do. */
   worker(email: string, password: string): Promise<void>;
+  /** A member of either role signed up and confirmed through the API. */
+  member(email: string, password: string, role: 'worker' | 'business'): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -194,6 +196,24 @@ export async function startConsoleStack(): Promise<ConsoleStack> {
     );
     const running = harness;
     const stop = stopS3;
+    const member = async (email: string, password: string, role: 'worker' | 'business') => {
+      const post = (route: string, body: unknown) =>
+        fetch(`${api.url}${route}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
+      const signUp = await post('/auth/sign-up', {
+        email,
+        password,
+        phone: '010-2345-6789',
+        role,
+      });
+      if (signUp.status !== 201) throw new Error(`sign-up: ${signUp.status}`);
+      const { userId } = (await signUp.json()) as { userId: string };
+      const confirm = await post('/auth/confirm', { email, code: running.codeFor(userId) });
+      if (confirm.status !== 200) throw new Error(`confirm: ${confirm.status}`);
+    };
     return {
       url: api.url,
       legacyUid,
@@ -206,24 +226,8 @@ export async function startConsoleStack(): Promise<ConsoleStack> {
         await staff.create({ email, role, temporaryPassword: password });
         return { email, password };
       },
-      async worker(email, password) {
-        const post = (route: string, body: unknown) =>
-          fetch(`${api.url}${route}`, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify(body),
-          });
-        const signUp = await post('/auth/sign-up', {
-          email,
-          password,
-          phone: '010-2345-6789',
-          role: 'worker',
-        });
-        if (signUp.status !== 201) throw new Error(`sign-up: ${signUp.status}`);
-        const { userId } = (await signUp.json()) as { userId: string };
-        const confirm = await post('/auth/confirm', { email, code: running.codeFor(userId) });
-        if (confirm.status !== 200) throw new Error(`confirm: ${confirm.status}`);
-      },
+      worker: (email, password) => member(email, password, 'worker'),
+      member,
       async close() {
         // s3rver keeps its files under the API's data directory, which the API's close removes.
         await stop();

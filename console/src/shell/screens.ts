@@ -14,6 +14,7 @@ const SCREENS: {
     | 'nav.today'
     | 'nav.verification'
     | 'nav.members'
+    | 'nav.eligibility'
     | 'nav.statistics'
     | 'nav.migration'
     | 'nav.accessReview';
@@ -31,6 +32,11 @@ const SCREENS: {
     path: '/members',
     label: 'nav.members',
     element: lazy(() => import('../members/members-page.js')),
+  },
+  {
+    path: '/eligibility',
+    label: 'nav.eligibility',
+    element: lazy(() => import('../eligibility/eligibility-page.js')),
   },
   {
     path: '/statistics',
