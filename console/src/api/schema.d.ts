@@ -673,6 +673,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/operator/day/shifts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The shifts starting on a KST day, with their fill and what waits for a confirmation
+         * @description For the console’s Today: open shifts by start; applied and proposed count what is not confirmed yet (a shift near its start with those, or short of its headcount, is at risk).
+         */
+        get: operations["OperatorDay_shifts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/workers/me": {
         parameters: {
             query?: never;
@@ -1758,6 +1778,28 @@ export interface components {
                 at: string;
                 text: string;
             }[];
+        };
+        DayShifts: {
+            /** @description The KST day, YYYY-MM-DD */
+            date: string;
+            shifts: {
+                id: string;
+                businessId: string;
+                title: string;
+                /** Format: date-time */
+                startsAt: string;
+                /** Format: date-time */
+                endsAt: string;
+                headcount: number;
+                filled: number;
+                /** @description Applications no one has answered */
+                applied: number;
+                /** @description Proposals the worker has not accepted */
+                proposed: number;
+                confirmed: number;
+            }[];
+            /** @description More than 500 shifts: the first listed */
+            truncated: boolean;
         };
         WorkerProfile: {
             id: string;
@@ -5245,6 +5287,65 @@ export interface operations {
             };
             /** @description A dependency is unavailable; retry later */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    OperatorDay_shifts: {
+        parameters: {
+            query?: {
+                /** @description The KST day; today by default */
+                date?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The day */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DayShifts"];
+                };
+            };
+            /** @description Invalid request (malformed JSON, unknown or invalid fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this caller */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -254,6 +254,17 @@ export const en: Messages = {
     columns: { rank: 'Rank', worker: 'Worker', detail: 'Detail' },
   },
   today: {
+    requests: { title: 'Open verification requests' },
+    shifts: {
+      title: 'Shifts today',
+      none: 'No shift starts today.',
+      starts: 'Starts',
+      shift: 'Shift',
+      fill: 'Filled',
+      unconfirmed: 'Unconfirmed',
+      waiting: '{{applied}} applied · {{proposed}} proposed',
+      atRisk: 'At risk',
+    },
     title: 'Today',
     stats: {
       heading: 'Monthly statistics',

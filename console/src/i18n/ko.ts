@@ -235,6 +235,17 @@ export const ko = {
     columns: { rank: '순위', worker: '근무자', detail: '내용' },
   },
   today: {
+    requests: { title: '검증 대기 요청' },
+    shifts: {
+      title: '오늘의 근무',
+      none: '오늘 시작하는 근무가 없습니다.',
+      starts: '시작',
+      shift: '근무',
+      fill: '충원',
+      unconfirmed: '미확정',
+      waiting: '지원 {{applied}} · 제안 {{proposed}}',
+      atRisk: '위험',
+    },
     title: '오늘',
     stats: {
       heading: '월간 통계',

@@ -2,12 +2,15 @@ import { Stack, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { formatDate } from '../format.js';
 import { useSession } from '../session/session.js';
+import { DayShifts } from './day-shifts.js';
 import { MigrationProgress } from './migration-progress.js';
 import { MonthlyHeadline } from './monthly-headline.js';
+import { OpenRequests } from './open-requests.js';
 
 /**
- * The first screen: what the API serves today. The latest month's headline figures for everyone,
- * the Firestore migration's progress for admins (the route is theirs alone).
+ * The first screen: the open verification requests, today's shifts (fill, what is unconfirmed,
+ * which are at risk), the latest month's headline figures, and for admins the Firestore
+ * migration's progress (the route is theirs alone).
  */
 export function TodayPage() {
   const { t } = useTranslation();
@@ -19,6 +22,8 @@ export function TodayPage() {
         <Title order={2}>{t('today.title')}</Title>
         <Text c="dimmed">{formatDate(new Date())}</Text>
       </div>
+      <OpenRequests />
+      <DayShifts />
       <MonthlyHeadline />
       {isAdmin && <MigrationProgress />}
     </Stack>

@@ -17,6 +17,7 @@ import { ProposalHold } from './proposal-hold.js';
 import { StaffAssignmentsController } from './staff-assignments.controller.js';
 import { StaffAssignmentsService } from './staff-assignments.service.js';
 import { WorkerExit } from './worker-exit.js';
+import { OperatorDay, OperatorDayController } from './operator-day.js';
 import { WorkerSchedulesModule } from './worker-schedules.module.js';
 
 /**
@@ -32,7 +33,7 @@ import { WorkerSchedulesModule } from './worker-schedules.module.js';
     WorkerSchedulesModule,
     EligibilityModule.register({ schedules: [WorkerSchedulesModule] }),
   ],
-  controllers: [AssignmentsController, StaffAssignmentsController],
+  controllers: [AssignmentsController, StaffAssignmentsController, OperatorDayController],
   providers: [
     AssignmentsRepository,
     EligibilityRefusalsRepository,
@@ -43,6 +44,7 @@ import { WorkerSchedulesModule } from './worker-schedules.module.js';
     AssignmentEndings,
     AssignmentsService,
     StaffAssignmentsService,
+    OperatorDay,
     HoldsRepair,
     WorkerExit,
   ],

@@ -434,6 +434,32 @@ export class AssignmentsRepository {
     return Promise.all(docs.map((doc) => this.toAssignment(doc, options)));
   }
 
+  /**
+   * How many assignments of each shift are applied, proposed or confirmed (index
+   * `shiftId_state`): the operators' day.
+   */
+  async activeCounts(
+    shiftIds: readonly string[],
+  ): Promise<Map<string, Record<'applied' | 'proposed' | 'confirmed', number>>> {
+    const counts = new Map<string, Record<'applied' | 'proposed' | 'confirmed', number>>();
+    if (shiftIds.length === 0) return counts;
+    const rows = await this.collection
+      .aggregate<{
+        _id: { shiftId: string; state: 'applied' | 'proposed' | 'confirmed' };
+        n: number;
+      }>([
+        { $match: { shiftId: { $in: [...shiftIds] }, state: { $in: [...ACTIVE_STATES] } } },
+        { $group: { _id: { shiftId: '$shiftId', state: '$state' }, n: { $sum: 1 } } },
+      ])
+      .toArray();
+    for (const { _id, n } of rows) {
+      const entry = counts.get(_id.shiftId) ?? { applied: 0, proposed: 0, confirmed: 0 };
+      entry[_id.state] = n;
+      counts.set(_id.shiftId, entry);
+    }
+    return counts;
+  }
+
   /** A shift's or a worker's active assignments (applied, proposed, confirmed). */
   async active(
     by: { shiftId: string } | { workerId: string } | { businessId: string },

@@ -253,6 +253,20 @@ export class ShiftsRepository {
     };
   }
 
+  /**
+   * The open shifts starting in `[from, to)`, by start, full or not (index
+   * `status_startsAt_activity`): the operators' day. At most `limit`.
+   */
+  async startingBetween(range: { from: Date; to: Date }, limit: number): Promise<Shift[]> {
+    const docs = await this.collection
+      .find(
+        { status: 'open', startsAt: { $gte: range.from, $lt: range.to } },
+        { sort: { startsAt: 1, _id: 1 }, limit },
+      )
+      .toArray();
+    return docs.map(toShift);
+  }
+
   async getById(id: string): Promise<Shift | undefined> {
     const _id = parseId(id);
     if (!_id) return undefined;

@@ -160,6 +160,11 @@ export class ShiftsService {
   }
 
   /** The business's staff and operators see everything; everyone else the public view. */
+  /** The open shifts starting in `[from, to)`, by start (the operators' day), at most `limit`. */
+  startingBetween(range: { from: Date; to: Date }, limit: number): Promise<Shift[]> {
+    return this.shifts.startingBetween(range, limit);
+  }
+
   async get(principal: Principal, id: string): Promise<ShiftView> {
     const shift = await this.require(id);
     return (await this.seesAll(principal, shift.businessId))
