@@ -1,5 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync, symlinkSync, writeFileSync, appendFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +25,7 @@ const COPIED = [
   'test',
   'bench',
   'infra',
+  'console',
   'package.json',
   'knip.config.js',
   'tsconfig.json',
@@ -31,11 +40,23 @@ beforeEach(() => {
   for (const entry of COPIED) {
     cpSync(path.join(ROOT, entry), path.join(copy, entry), {
       recursive: true,
-      // The CDK app's synthesized output is not source.
-      filter: (source) => !source.includes(`${path.sep}cdk.out`),
+      // The CDK app's synthesized output is not source, nor are the console's installed
+      // packages (the copy links the root's node_modules) or its screenshots.
+      filter: (source) =>
+        !source.includes(`${path.sep}cdk.out`) &&
+        !source.includes(`console${path.sep}node_modules`) &&
+        !source.includes(`${path.sep}screenshots`),
     });
   }
   symlinkSync(path.join(ROOT, 'node_modules'), path.join(copy, 'node_modules'), 'dir');
+  // What npm could not hoist stays in the console's own folder (its Vite plugin).
+  if (existsSync(path.join(ROOT, 'console', 'node_modules'))) {
+    symlinkSync(
+      path.join(ROOT, 'console', 'node_modules'),
+      path.join(copy, 'console', 'node_modules'),
+      'dir',
+    );
+  }
 });
 afterEach(() => {
   rmSync(copy, { recursive: true, force: true });

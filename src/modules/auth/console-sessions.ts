@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { z } from 'zod';
+import { platformRole } from '../../platform/auth/access.js';
 import type { Principal } from '../../platform/auth/principal.js';
 import { TokenVerifier } from '../../platform/auth/token-verifier.js';
 import { DomainError } from '../../platform/errors/domain.error.js';
@@ -60,11 +61,7 @@ export class ConsoleSessions {
    */
   private async staffOnly(tokens: TokensResponse): Promise<ConsoleSessionResponse> {
     const principal = await this.verifier.verify(tokens.accessToken);
-    const role = principal.groups.includes('admin')
-      ? 'admin'
-      : principal.groups.includes('operator')
-        ? 'operator'
-        : undefined;
+    const role = platformRole(principal);
     if (!role) {
       throw new DomainError('forbidden', 'staff_only', 'The console is for operators and admins.');
     }

@@ -106,15 +106,16 @@ describe('renderCharts', () => {
   });
 
   it('draws Korean text with the bundled font rather than as tofu boxes', () => {
-    // The charts' own registration path: assets/fonts found from this module's location.
+    // The charts' own registration path: assets/fonts found from this module's location (it
+    // throws when a face cannot be loaded).
     const family = registerReportFont();
-    // A family that does not exist falls back to a default font; the runtime image has none with
-    // Hangul, so each syllable becomes an empty box ("tofu"). Boxes leave an outline's worth of
-    // ink, glyphs a different amount: the coverages must differ clearly, and the bundled font must
-    // leave ink. (On a machine with a system Hangul font the fallback draws Hangul too; the
-    // coverages still differ, being different typefaces, but less: the margin is kept modest.)
+    // Characters no font has (the Private Use Area) come out as empty boxes ("tofu"), or nothing,
+    // whatever fonts the machine has; Hangul in the bundled family must come out as glyphs, a
+    // clearly different amount of ink. (A family that does not exist is no baseline: it falls
+    // back to the system's Korean font where there is one, as on CI, which installs one for the
+    // browser tests' screenshots.)
     const nanum = inkOfText('일별 활동', family);
-    const tofu = inkOfText('일별 활동', 'No Such Family For Tofu');
+    const tofu = inkOfText('\uE000\uE001 \uE002\uE003', family);
 
     expect(nanum).toBeGreaterThan(500);
     expect(Math.abs(nanum - tofu) / Math.max(nanum, tofu)).toBeGreaterThan(0.2);
