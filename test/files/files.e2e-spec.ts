@@ -256,6 +256,20 @@ describe('files: presigned uploads, checked bytes, downloads', () => {
     expect(await staff.json()).toMatchObject({
       qualifications: [{ code: 'health-certificate', certificateFileId: started.file.id }],
     });
+
+    // Verified on that certificate, the qualification keeps pointing at it: the evidence stays.
+    const verified = await call(
+      'POST',
+      '/operator/workers/worker-kim/qualifications/health-certificate',
+      operator,
+      { action: 'verify', evidence: 'Ticket 516: 보건증 확인' },
+    );
+    expect(verified.status).toBe(200);
+    expect(await verified.json()).toMatchObject({
+      qualifications: [
+        { code: 'health-certificate', verified: true, certificateFileId: started.file.id },
+      ],
+    });
   });
 
   it('lets a business point its record at its own registration certificate, which operators see', async () => {

@@ -332,6 +332,8 @@ export class StaffWorkersService {
             verifiedBy: actor.id,
             addedBy: current?.addedBy ?? actor.id,
             addedAt: current?.addedAt ?? now,
+            // The certificate it was verified on stays its evidence.
+            ...(current?.certificateFileId ? { certificateFileId: current.certificateFileId } : {}),
           },
         ],
         event: event('qualification', 'verify', code),
