@@ -555,6 +555,31 @@ describe.skipIf(!CHROMIUM_BIN)(
       await screenshot(page, 'eligibility');
     });
 
+    it('an operator suspends a worker with a reason and makes them active again, each decision in the worker’s history', async () => {
+      const worker = await workerWithProfile('suspended.worker@example.com');
+      const page = await newPage();
+      await signInNewOperator(page, 'status.operator@example.com');
+      await page.getByRole('link', { name: '회원' }).click();
+      await page.getByLabel('이메일').fill('suspended.worker@example.com');
+      await page.getByRole('button', { name: '검색', exact: true }).click();
+      await page.getByRole('button', { name: `${worker.id} 근무자 정보` }).click();
+
+      const drawer = page.getByRole('dialog');
+      await drawer.getByText('아직 결정이 없습니다.').waitFor();
+      const change = async (status: string, reason: string) => {
+        await drawer.getByLabel('새 상태').click();
+        await page.getByRole('option', { name: status, exact: true }).click();
+        await drawer.getByLabel('사유').fill(reason);
+        await drawer.getByRole('button', { name: '변경', exact: true }).click();
+      };
+      await change('정지', '무단 결근 신고 3건, 티켓 520');
+      await drawer.getByRole('row').filter({ hasText: '상태 · 정지' }).waitFor();
+      expect(await seriousFindings(page)).toEqual([]);
+      await screenshot(page, 'worker');
+      await change('활동', '소명 확인, 티켓 521');
+      await drawer.getByRole('row').filter({ hasText: '상태 · 활동' }).waitFor();
+    });
+
     it('shows operators no access review, which is for admins', async () => {
       const page = await newPage();
       await signInNewOperator(page, 'no.review.operator@example.com');

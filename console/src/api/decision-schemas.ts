@@ -9,3 +9,4 @@ export {
   QualificationDecision,
 } from '../../../src/modules/workers/workers.schemas.js';
 export { MemberSearch, RevealRequest } from '../../../src/modules/members/members.schemas.js';
+export { StatusDecision } from '../../../src/modules/workers/workers.schemas.js';

@@ -60,6 +60,7 @@ function issueMessage(t: TFunction, issue: FieldIssue): string {
   if (field === 'evidence') return t('validation.evidence');
   if (field === 'reason') return t('validation.reason');
   if (field === 'fields') return t('members.pickField');
+  if (field === 'status') return t('validation.status');
   if (field === 'phone') return t('validation.phone');
   return currentLanguage() === 'en' ? issue.message : t('validation.invalid');
 }

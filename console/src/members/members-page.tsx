@@ -23,6 +23,7 @@ import { unwrap } from '../api/problem.js';
 import type { components } from '../api/schema.js';
 import { formatDateTime, formatPhone } from '../format.js';
 import { formErrors, problemMessage } from '../i18n/messages.js';
+import { WorkerDrawer } from './worker-drawer.js';
 
 type Member = components['schemas']['MemberSummary'];
 type Role = Member['role'];
@@ -50,6 +51,7 @@ function searchBody(values: SearchValues) {
 export default function MembersPage() {
   const { t } = useTranslation();
   const [revealing, setRevealing] = useState<Member>();
+  const [opened, setOpened] = useState<string>();
   const form = useForm<SearchValues>({
     mode: 'uncontrolled',
     initialValues: { email: '', phone: '', role: null },
@@ -126,14 +128,26 @@ export default function MembersPage() {
                 <Table.Td style={{ whiteSpace: 'nowrap' }}>{member.phone ?? '—'}</Table.Td>
                 <Table.Td>{formatDateTime(member.createdAt)}</Table.Td>
                 <Table.Td>
-                  <Button
-                    size="xs"
-                    variant="default"
-                    aria-label={t('members.revealFor', { id: member.id })}
-                    onClick={() => setRevealing(member)}
-                  >
-                    {t('members.reveal')}
-                  </Button>
+                  <Group gap="xs" wrap="nowrap">
+                    <Button
+                      size="xs"
+                      variant="default"
+                      aria-label={t('members.revealFor', { id: member.id })}
+                      onClick={() => setRevealing(member)}
+                    >
+                      {t('members.reveal')}
+                    </Button>
+                    {member.role === 'worker' && (
+                      <Button
+                        size="xs"
+                        variant="default"
+                        aria-label={t('members.workerFor', { id: member.id })}
+                        onClick={() => setOpened(member.id)}
+                      >
+                        {t('members.worker')}
+                      </Button>
+                    )}
+                  </Group>
                 </Table.Td>
               </Table.Tr>
             ))}
@@ -141,6 +155,7 @@ export default function MembersPage() {
         </Table>
       )}
       {revealing && <RevealModal member={revealing} onClose={() => setRevealing(undefined)} />}
+      {opened && <WorkerDrawer workerId={opened} onClose={() => setOpened(undefined)} />}
     </Stack>
   );
 }
@@ -182,7 +197,13 @@ function RevealModal({ member, onClose }: { member: Member; onClose: () => void 
     },
   });
   return (
-    <Modal opened onClose={onClose} title={t('members.revealTitle', { id: member.id })} centered>
+    <Modal
+      closeButtonProps={{ 'aria-label': t('app.close') }}
+      opened
+      onClose={onClose}
+      title={t('members.revealTitle', { id: member.id })}
+      centered
+    >
       {reveal.data ? (
         <Stack>
           <Alert color="blue" role="status">

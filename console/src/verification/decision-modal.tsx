@@ -154,7 +154,13 @@ export function DecisionModal({
   });
   const title = t(`verification.${action}Title`, { target: target.label });
   return (
-    <Modal opened onClose={onClose} title={title} centered>
+    <Modal
+      closeButtonProps={{ 'aria-label': t('app.close') }}
+      opened
+      onClose={onClose}
+      title={title}
+      centered
+    >
       <form onSubmit={form.onSubmit((values) => decide.mutate(values))} noValidate>
         <Stack>
           {decide.error instanceof ApiProblem && (

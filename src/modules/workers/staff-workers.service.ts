@@ -10,14 +10,17 @@ import {
   type IdentityDecision,
   mapStaffWorkerView,
   type StaffWorkerView,
-  type StatusDecision,
   type WorkerReveal,
   type WorkerRevealRequest,
   type WorkerReviewPage,
   type WorkerReviewQueueQuery,
 } from './workers.dto.js';
 import { WORKER_PERSONAL_DATA, type WorkerPersonalField } from './workers.policy.js';
-import type { BankAccountDecision, QualificationDecision } from './workers.schemas.js';
+import type {
+  BankAccountDecision,
+  QualificationDecision,
+  StatusDecision,
+} from './workers.schemas.js';
 import {
   type VerificationEvent,
   type ReadOptions,

@@ -9,7 +9,7 @@ import {
 import { opaque } from '../../platform/http/text.js';
 import { futureKst } from '../../platform/http/examples.js';
 import { zodDto } from '../../platform/http/zod-dto.js';
-import { Evidence, freeText } from '../../privacy/free-text.js';
+import { Evidence } from '../../privacy/free-text.js';
 import { RevealedNote, revealRequest } from '../../privacy/reveal.js';
 import { QUALIFICATION_CODES } from '../qualifications/qualifications.js';
 import type { Worker } from './workers.repository.js';
@@ -17,6 +17,7 @@ import {
   BankAccountDecision,
   Instant,
   QualificationDecision,
+  StatusDecision,
   verifyOnly,
   VerificationAction,
 } from './workers.schemas.js';
@@ -119,13 +120,6 @@ export class QualificationDecisionDto extends zodDto(QualificationDecision, {
   }),
 }) {}
 
-export const StatusDecision = z
-  .object({
-    status: z.enum(['active', 'suspended']),
-    reason: freeText({ min: 5, max: 1000, multiline: true, holds: 'personal' }),
-  })
-  .strict();
-export type StatusDecision = z.infer<typeof StatusDecision>;
 export class StatusDecisionDto extends zodDto(StatusDecision, {
   example: () => ({ status: 'suspended', reason: '무단 결근 신고 3건, ticket 520' }),
 }) {}

@@ -88,3 +88,12 @@ export const QualificationDecision = z
   .strict()
   .superRefine(verifyOnly(['expiresAt']));
 export type QualificationDecision = z.infer<typeof QualificationDecision>;
+
+/** Suspend a worker or make them active again, with the reason (kept encrypted). */
+export const StatusDecision = z
+  .object({
+    status: z.enum(['active', 'suspended']),
+    reason: freeText({ min: 5, max: 1000, multiline: true, holds: 'personal' }),
+  })
+  .strict();
+export type StatusDecision = z.infer<typeof StatusDecision>;
