@@ -165,8 +165,9 @@ export async function createApiApp({
     { logger: new PinoNestLogger(logger), abortOnError: false, bodyParser: false },
   );
   const fastify = app.getHttpAdapter().getInstance();
-  // Cookies for the operator console's session only (auth/console-session.controller.ts).
-  await app.register(fastifyCookie);
+  // Cookies for the operator console's session only (auth/console-session.controller.ts): set
+  // there, and parsed there (`hook: false`), not on every request of the API.
+  await app.register(fastifyCookie, { hook: false });
   // JSON bodies through our parser (charset, encoding, depth and UTF-16 checks around Fastify's
   // own, which enforces bodyLimit); plain text is refused with 415.
   registerJsonBodyParser(fastify);

@@ -1,4 +1,5 @@
 import type { SchemaMigration } from '../platform/schema/schema-migration.js';
+import { reviewKey } from '../platform/storage/review-key.js';
 
 interface StoredWorker {
   _id: string;
@@ -20,7 +21,6 @@ export const migration: SchemaMigration = {
     // rules (a bank account neither verified nor refused; a declared qualification neither
     // verified nor refused, since the oldest such; none for a withdrawn worker).
     const workers = db.collection<StoredWorker>('workers');
-    const key = (since: Date, id: string) => `${since.toISOString()}|${id}`;
     let after = '';
     for (;;) {
       const batch = await workers
@@ -39,13 +39,13 @@ export const migration: SchemaMigration = {
         const set: Record<string, string> = {};
         const account = worker.bankAccount;
         if (account && !account.verifiedAt && !account.revokedAt) {
-          set.reviewBankAccount = key(account.registeredAt, worker._id);
+          set.reviewBankAccount = reviewKey(account.registeredAt, worker._id);
         }
         const waiting = (worker.qualifications ?? [])
           .filter((q) => !q.verifiedAt && !q.revokedAt)
           .map((q) => q.addedAt.getTime());
         if (waiting.length) {
-          set.reviewQualification = key(new Date(Math.min(...waiting)), worker._id);
+          set.reviewQualification = reviewKey(new Date(Math.min(...waiting)), worker._id);
         }
         if (Object.keys(set).length) await workers.updateOne({ _id: worker._id }, { $set: set });
       }

@@ -1,5 +1,6 @@
 import type { ObjectId } from '../platform/storage/database.js';
 import type { SchemaMigration } from '../platform/schema/schema-migration.js';
+import { reviewKey } from '../platform/storage/review-key.js';
 
 interface StoredBusiness {
   _id: ObjectId;
@@ -31,8 +32,12 @@ export const migration: SchemaMigration = {
       if (batch.length === 0) break;
       for (const business of batch) {
         if (business.verification !== undefined || business.closedAt) continue;
-        const key = `${business.createdAt.toISOString()}|${business._id.toHexString()}`;
-        await businesses.updateOne({ _id: business._id }, { $set: { reviewRegistration: key } });
+        await businesses.updateOne(
+          { _id: business._id },
+          {
+            $set: { reviewRegistration: reviewKey(business.createdAt, business._id.toHexString()) },
+          },
+        );
       }
       after = batch.at(-1)!._id;
     }

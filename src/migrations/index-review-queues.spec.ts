@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { openTestDatabase, type TestDatabase } from '../../test/legacy-auth/support.js';
-import { reviewKey } from '../modules/workers/workers.repository.js';
+import { reviewKey } from '../platform/storage/review-key.js';
 import { ObjectId } from 'bson';
 import { migration } from './1796529600000-IndexWorkerReviewQueues.js';
 import { migration as businessMigration } from './1796533200000-IndexBusinessReviewQueue.js';

@@ -1,11 +1,7 @@
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AwsCognitoAuth } from '../../src/modules/auth/aws-cognito-auth.js';
 import { StaffAccounts } from '../../src/modules/auth/staff-accounts.js';
-import { MembersService } from '../../src/modules/members/members.service.js';
 import { generatePassword } from '../../src/platform/auth/generate-password.js';
-import { createCognitoClient } from '../../src/platform/aws/clients.js';
-import { startApiWithCognito, type CognitoApi } from '../support/cognito-api.js';
+import { startApiWithCognito, staffAccountsOf, type CognitoApi } from '../support/cognito-api.js';
 
 /**
  * The operator console's session: the access token lives in the page's memory only; the refresh
@@ -22,11 +18,7 @@ beforeAll(async () => {
   harness = await startApiWithCognito({
     env: { LOGIN_THROTTLE_MAX_PER_USERNAME: '50', LOGIN_THROTTLE_MAX_PER_IP: '1000' },
   });
-  const { config } = harness.api;
-  staff = new StaffAccounts(
-    new AwsCognitoAuth(createCognitoClient(config), config.aws.cognito, pino({ level: 'silent' })),
-    harness.api.app.get(MembersService),
-  );
+  staff = staffAccountsOf(harness.api);
 });
 
 afterAll(() => harness?.close());

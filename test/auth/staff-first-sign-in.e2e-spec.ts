@@ -1,11 +1,7 @@
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AwsCognitoAuth } from '../../src/modules/auth/aws-cognito-auth.js';
 import { generatePassword } from '../../src/platform/auth/generate-password.js';
 import { StaffAccounts } from '../../src/modules/auth/staff-accounts.js';
-import { MembersService } from '../../src/modules/members/members.service.js';
-import { createCognitoClient } from '../../src/platform/aws/clients.js';
-import { startApiWithCognito, type CognitoApi } from '../support/cognito-api.js';
+import { startApiWithCognito, staffAccountsOf, type CognitoApi } from '../support/cognito-api.js';
 
 /**
  * ISMS-P: a staff account is created with a temporary password (FORCE_CHANGE_PASSWORD), and no
@@ -18,12 +14,8 @@ beforeAll(async () => {
   harness = await startApiWithCognito({
     env: { LOGIN_THROTTLE_MAX_PER_USERNAME: '50', LOGIN_THROTTLE_MAX_PER_IP: '1000' },
   });
-  const { config } = harness.api;
   // What `cli members create-staff` runs, on the app's own members service.
-  staff = new StaffAccounts(
-    new AwsCognitoAuth(createCognitoClient(config), config.aws.cognito, pino({ level: 'silent' })),
-    harness.api.app.get(MembersService),
-  );
+  staff = staffAccountsOf(harness.api);
 });
 
 afterAll(() => harness?.close());

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Type } from '@nestjs/common';
+import { pino } from 'pino';
 import { LOCAL_DEFAULTS } from '../../src/config/config.js';
 import { type NtsStub, startNtsStub } from '../../src/integrations/nts/nts-stub.js';
 import {
@@ -9,6 +10,10 @@ import {
   startPopbillStub,
 } from '../../src/integrations/popbill/stub/popbill-stub.js';
 import { startCognitoLocal } from '../../src/local/cognito.js';
+import { AwsCognitoAuth } from '../../src/modules/auth/aws-cognito-auth.js';
+import { StaffAccounts } from '../../src/modules/auth/staff-accounts.js';
+import { MembersService } from '../../src/modules/members/members.service.js';
+import { createCognitoClient } from '../../src/platform/aws/clients.js';
 import { freePort } from '../../src/local/ports.js';
 import { startTestApi, type TestApi } from './test-api.js';
 
@@ -80,4 +85,16 @@ export async function startApiWithCognito(
       await rm(cognitoDir, { recursive: true, force: true });
     },
   };
+}
+
+/** What `cli members create-staff` runs, on the app's own members service and Cognito. */
+export function staffAccountsOf(api: TestApi): StaffAccounts {
+  return new StaffAccounts(
+    new AwsCognitoAuth(
+      createCognitoClient(api.config),
+      api.config.aws.cognito,
+      pino({ level: 'silent' }),
+    ),
+    api.app.get(MembersService),
+  );
 }

@@ -2,17 +2,13 @@ import { generateLegacyDataset } from '../../src/modules/firestore-migration/gen
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { pino } from 'pino';
 import { build } from 'vite';
 import { PROJECT_ROOT } from '../../src/local/launcher.js';
 import { freePort } from '../../src/local/ports.js';
-import { AwsCognitoAuth } from '../../src/modules/auth/aws-cognito-auth.js';
-import { StaffAccounts, type StaffRole } from '../../src/modules/auth/staff-accounts.js';
-import { MembersService } from '../../src/modules/members/members.service.js';
+import type { StaffRole } from '../../src/modules/auth/staff-accounts.js';
 import type { HeadlineValues } from '../../src/modules/statistics/monthly-figures.js';
 import { StatsStore } from '../../src/modules/statistics/stats-store.js';
 import { generatePassword } from '../../src/platform/auth/generate-password.js';
-import { createCognitoClient } from '../../src/platform/aws/clients.js';
 import {
   formatKstMonth,
   HOUR_MS,
@@ -22,7 +18,7 @@ import {
   previousKstMonth,
   type KstMonth,
 } from '../../src/platform/time/kst.js';
-import { startApiWithCognito, type CognitoApi } from './cognito-api.js';
+import { startApiWithCognito, staffAccountsOf, type CognitoApi } from './cognito-api.js';
 import { startS3StandIn } from './s3-stand-in.js';
 
 export const CONSOLE_SOURCE = path.join(PROJECT_ROOT, 'console');
@@ -186,14 +182,7 @@ export async function startConsoleStack(): Promise<ConsoleStack> {
     const { api } = harness;
     ({ stop: stopS3 } = await startS3StandIn(api.config, api.dataDir));
     const reportMonth = await publishReports(api.app.get(StatsStore), new Date());
-    const staff = new StaffAccounts(
-      new AwsCognitoAuth(
-        createCognitoClient(api.config),
-        api.config.aws.cognito,
-        pino({ level: 'silent' }),
-      ),
-      api.app.get(MembersService),
-    );
+    const staff = staffAccountsOf(api);
     const running = harness;
     const stop = stopS3;
     const member = async (email: string, password: string, role: 'worker' | 'business') => {

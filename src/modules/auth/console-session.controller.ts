@@ -95,7 +95,7 @@ export class ConsoleSessionController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ConsoleSessionResponse> {
     requireConsoleHeader(request);
-    const refreshToken = request.cookies[CONSOLE_COOKIE];
+    const refreshToken = request.server.parseCookie(request.headers.cookie ?? '')[CONSOLE_COOKIE];
     if (!refreshToken) {
       throw new DomainError('unauthorized', 'console_session_missing', 'Sign in to the console.');
     }
@@ -133,26 +133,22 @@ export class ConsoleSessionController {
     await this.sessions.logout(principal, token);
   }
 
+  /** The cookie's attributes; clearing it must name the same path and flags as setting it. */
+  private cookie() {
+    const { secureCookie } = this.config.http.consoleSession;
+    return { httpOnly: true, sameSite: 'strict', secure: secureCookie, path: COOKIE_PATH } as const;
+  }
+
   private started(signIn: ConsoleSignIn, reply: FastifyReply): ConsoleSessionResponse {
-    const { maxAgeSeconds, secureCookie } = this.config.http.consoleSession;
     reply.setCookie(CONSOLE_COOKIE, signIn.refreshToken, {
-      httpOnly: true,
-      sameSite: 'strict',
-      secure: secureCookie,
-      path: COOKIE_PATH,
-      maxAge: maxAgeSeconds,
+      ...this.cookie(),
+      maxAge: this.config.http.consoleSession.maxAgeSeconds,
     });
     return signIn.session;
   }
 
   private clearCookie(reply: FastifyReply): void {
-    const { secureCookie } = this.config.http.consoleSession;
-    reply.clearCookie(CONSOLE_COOKIE, {
-      httpOnly: true,
-      sameSite: 'strict',
-      secure: secureCookie,
-      path: COOKIE_PATH,
-    });
+    reply.clearCookie(CONSOLE_COOKIE, this.cookie());
   }
 }
 

@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { CalendarDate, MemberId, ObjectIdText, PersonName } from '../../platform/http/fields.js';
+import {
+  CalendarDate,
+  MemberId,
+  ObjectIdText,
+  PersonName,
+  reviewQueueCursor,
+} from '../../platform/http/fields.js';
 import { zodDto } from '../../platform/http/zod-dto.js';
 import { freeText } from '../../privacy/free-text.js';
 import { RevealedNote, revealRequest } from '../../privacy/reveal.js';
@@ -280,13 +286,7 @@ export type BusinessReveal = z.infer<typeof BusinessReveal>;
 
 export const BusinessReviewQueueQuery = z
   .object({
-    after: z
-      .string()
-      .max(300)
-      .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z\|[0-9a-f]{24}$/, {
-        message: 'Expected the `next` of the page before.',
-      })
-      .optional(),
+    after: reviewQueueCursor(/[0-9a-f]{24}/).optional(),
     limit: z.coerce.number().int().min(1).max(100).default(50),
   })
   .strict();

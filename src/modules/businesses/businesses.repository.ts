@@ -9,6 +9,7 @@ import { isDuplicateKeyError } from '../../platform/storage/errors.js';
 import { newId, parseId } from '../../platform/storage/ids.js';
 import { importFromLegacy, type LegacyCopy } from '../../platform/storage/legacy-copy.js';
 import { updateWithVersion } from '../../platform/storage/optimistic.js';
+import { reviewKey } from '../../platform/storage/review-key.js';
 import { InjectDatabase } from '../../platform/storage/storage.module.js';
 import type { PersonalDataCodec } from '../../privacy/personal-data/codec.js';
 import { PersonalData } from '../../privacy/personal-data/personal-data.service.js';
@@ -146,15 +147,13 @@ interface BusinessDocument {
   destroyedAt?: Date;
   /**
    * The registration waits for an operator (the review queue), present only while it waits:
-   * `<since, ISO>|<id>` (workers.repository.ts reviewKey), so its sparse index gives the queue
+   * `<since, ISO>|<id>` (platform/storage/review-key.ts), so its sparse index gives the queue
    * oldest first and the key is a unique cursor. Set at registration and by new evidence (a
    * registration certificate), removed by a decision (verify, refuse, the NTS check) or closure.
    */
   reviewRegistration?: string;
   version: number;
 }
-
-const reviewKey = (since: Date, id: string) => `${since.toISOString()}|${id}`;
 
 interface MemberRoleDocument {
   _id: string;

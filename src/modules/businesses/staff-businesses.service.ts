@@ -1,4 +1,5 @@
 import { AuditLog } from '../../platform/audit/audit-log.js';
+import { reviewKeySince } from '../../platform/storage/review-key.js';
 import { toKstIso } from '../../platform/time/kst.js';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import {
@@ -74,7 +75,7 @@ export class StaffBusinessesService {
     return {
       items: rows.map(({ key, business }) => ({
         businessId: business.id,
-        since: toKstIso(new Date(key.slice(0, key.indexOf('|')))),
+        since: toKstIso(reviewKeySince(key)),
         name: business.name,
         businessNumber: business.businessNumber ?? null,
         representativeName: business.representativeName ?? null,

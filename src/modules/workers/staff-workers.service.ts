@@ -1,4 +1,5 @@
 import { AuditLog } from '../../platform/audit/audit-log.js';
+import { reviewKeySince } from '../../platform/storage/review-key.js';
 import { toKstIso } from '../../platform/time/kst.js';
 import { Injectable } from '@nestjs/common';
 import { ConflictError, DomainError, NotFoundError } from '../../platform/errors/domain.error.js';
@@ -79,7 +80,7 @@ export class StaffWorkersService {
         const account = worker.bankAccount;
         return {
           workerId: worker.id,
-          since: toKstIso(new Date(key.slice(0, key.indexOf('|')))),
+          since: toKstIso(reviewKeySince(key)),
           legalName: worker.legalName ?? null,
           status: worker.status,
           bankAccount: account

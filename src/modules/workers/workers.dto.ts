@@ -5,6 +5,7 @@ import {
   MemberId,
   ObjectIdText,
   PersonName,
+  reviewQueueCursor,
 } from '../../platform/http/fields.js';
 import { opaque } from '../../platform/http/text.js';
 import { futureKst } from '../../platform/http/examples.js';
@@ -372,14 +373,6 @@ export const WorkerReveal = z
   .meta({ id: 'WorkerReveal', description: 'Raw values, each only when asked for' });
 export type WorkerReveal = z.infer<typeof WorkerReveal>;
 
-/** `<since, ISO>|<worker id>`: the `next` of a review queue page, passed back as `after`. */
-const ReviewCursor = z
-  .string()
-  .max(300)
-  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z\|[A-Za-z0-9][A-Za-z0-9_-]*$/, {
-    message: 'Expected the `next` of the page before.',
-  });
-
 export const WorkerReviewQueueQuery = z
   .object({
     kind: z.enum(['bank_account', 'qualification']).meta({
@@ -387,7 +380,7 @@ export const WorkerReviewQueueQuery = z
         'bank_account: registered, neither verified (by Popbill or an operator) nor refused; ' +
         'qualification: declared, neither verified nor refused',
     }),
-    after: ReviewCursor.optional(),
+    after: reviewQueueCursor(/[A-Za-z0-9][A-Za-z0-9_-]*/).optional(),
     limit: z.coerce.number().int().min(1).max(100).default(50),
   })
   .strict();

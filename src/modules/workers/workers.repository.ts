@@ -6,6 +6,7 @@ import type { Database, Document, Filter, UpdateFilter } from '../../platform/st
 import { ConcurrentModificationError, isDuplicateKeyError } from '../../platform/storage/errors.js';
 import { updateWithVersion } from '../../platform/storage/optimistic.js';
 import { importFromLegacy, type LegacyCopy } from '../../platform/storage/legacy-copy.js';
+import { reviewKey } from '../../platform/storage/review-key.js';
 import { InjectDatabase } from '../../platform/storage/storage.module.js';
 import type { PersonalDataCodec, PersonalValues } from '../../privacy/personal-data/codec.js';
 import { PersonalData } from '../../privacy/personal-data/personal-data.service.js';
@@ -191,11 +192,6 @@ const REVIEW_FIELDS = {
   bank_account: 'reviewBankAccount',
   qualification: 'reviewQualification',
 } as const satisfies Record<WorkerReviewKind, keyof WorkerDocument>;
-
-/** A review queue's key: `<since, ISO>|<worker id>` (migration 1796529600000 writes the same). */
-export function reviewKey(since: Date, id: string): string {
-  return `${since.toISOString()}|${id}`;
-}
 
 /** The bank account waits for an operator: not verified, not refused. */
 function bankAccountWaits(

@@ -53,3 +53,19 @@ export const KoreanPhone = z
     message: 'Expected a Korean phone number such as 010-1234-5678.',
   })
   .meta({ example: '010-1234-5678' });
+
+/**
+ * A review queue's cursor (platform/storage/review-key.ts): `<since, ISO>|<id>`, the `next` of the
+ * page before, passed back as `after`; `id` is the pattern of the queue's document ids.
+ */
+export function reviewQueueCursor(id: RegExp) {
+  return z
+    .string()
+    .max(300)
+    .regex(
+      new RegExp(String.raw`^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z\|(?:${id.source})$`),
+      {
+        message: 'Expected the `next` of the page before.',
+      },
+    );
+}
