@@ -1,4 +1,5 @@
 import { AccessReviewModule } from './modules/access-review/access-review.module.js';
+import { AlertReviewModule } from './modules/alert-review/alert-review.controller.js';
 import { FilesModule } from './modules/files/files.module.js';
 import { StatisticsRoutesModule } from './modules/statistics/statistics.module.js';
 import { Module, type DynamicModule, type Type } from '@nestjs/common';
@@ -42,6 +43,8 @@ export const FEATURE_MODULES: Type[] = [
   FilesModule,
   // The access records' monthly review, for admins (the console's access review).
   AccessReviewModule,
+  // What the alert pipeline counted in the last hours (the console's Today).
+  AlertReviewModule,
 ];
 
 @Module({})

@@ -25,6 +25,7 @@ import { migration as indexSignUpsByRole } from './1796522400000-IndexSignUpsByR
 import { migration as indexShiftActivity } from './1796526000000-IndexShiftActivity.js';
 import { migration as indexWorkerReviewQueues } from './1796529600000-IndexWorkerReviewQueues.js';
 import { migration as indexBusinessReviewQueue } from './1796533200000-IndexBusinessReviewQueue.js';
+import { migration as indexAlertEventsByTime } from './1796536800000-IndexAlertEventsByTime.js';
 
 /** Every schema migration, in any order (the migrator sorts by id). A test checks none is missing. */
 export const MIGRATIONS: readonly SchemaMigration[] = [
@@ -54,4 +55,5 @@ export const MIGRATIONS: readonly SchemaMigration[] = [
   indexShiftActivity,
   indexWorkerReviewQueues,
   indexBusinessReviewQueue,
+  indexAlertEventsByTime,
 ];

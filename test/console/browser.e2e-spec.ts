@@ -7,7 +7,12 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { koreanMonth } from '../../src/platform/time/kst.js';
 import { postShift, verifiedBusiness, type Call } from '../assignments/setup.js';
 import { CHROMIUM_BIN, launchChromium } from '../support/browser.js';
-import { CONSOLE_SOURCE, startConsoleStack, type ConsoleStack } from '../support/console-stack.js';
+import {
+  CONSOLE_SOURCE,
+  RECENT_ALERT_CODE,
+  startConsoleStack,
+  type ConsoleStack,
+} from '../support/console-stack.js';
 
 /*
  * The operator console in a real browser (issue 17): Debian's Chromium driven by playwright-core,
@@ -278,6 +283,11 @@ describe.skipIf(!CHROMIUM_BIN)(
       await todayData(page).waitFor();
       await page.getByText(kstToday(), { exact: true }).waitFor({ timeout: 2_000 });
       expect(await page.title()).toBe('workmatch 운영 콘솔');
+      // The last 24 hours' alerts: the fault seen twice an hour ago, not the one of two days ago.
+      const alerts = page.getByRole('region', { name: '최근 24시간 알림' });
+      await alerts.getByText(RECENT_ALERT_CODE).waitFor();
+      await alerts.getByText('장애 1건, 이벤트 2건').waitFor();
+      expect(await alerts.getByText('internal', { exact: true }).count()).toBe(0);
       await screenshot(page, 'today');
     });
 

@@ -2,13 +2,18 @@ import { generateLegacyDataset } from '../../src/modules/firestore-migration/gen
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pino } from 'pino';
 import { build } from 'vite';
 import { PROJECT_ROOT } from '../../src/local/launcher.js';
 import { freePort } from '../../src/local/ports.js';
 import type { StaffRole } from '../../src/modules/auth/staff-accounts.js';
 import type { HeadlineValues } from '../../src/modules/statistics/monthly-figures.js';
 import { StatsStore } from '../../src/modules/statistics/stats-store.js';
+import { AlertPipeline } from '../../src/platform/alerts/alert-pipeline.js';
+import { AlertStore } from '../../src/platform/alerts/alert-store.js';
 import { generatePassword } from '../../src/platform/auth/generate-password.js';
+import type { Database } from '../../src/platform/storage/database.js';
+import { DATABASE } from '../../src/platform/storage/storage.module.js';
 import {
   formatKstMonth,
   HOUR_MS,
@@ -140,6 +145,44 @@ async function publishReports(store: StatsStore, now: Date): Promise<KstMonth> {
   return latest;
 }
 
+/** The code of the fault the alert pipeline counted an hour ago (Today lists it). */
+export const RECENT_ALERT_CODE = 'provider_circuit_open';
+
+/**
+ * Two events of one fault an hour ago and one of a fault two days ago, counted by the worker's
+ * alert pipeline as it would (no channel to deliver to): Today lists the first fault only.
+ */
+async function countAlerts(db: Database): Promise<void> {
+  const pipeline = new AlertPipeline({
+    store: new AlertStore(db),
+    channels: [],
+    logger: pino({ level: 'silent' }),
+    options: { groupWindowMs: 300_000, maxNoticesPerMinute: 20 },
+  });
+  const now = Date.now();
+  for (const [i, hoursAgo, code] of [
+    [1, 48, 'internal'],
+    [2, 1.5, RECENT_ALERT_CODE],
+    [3, 1, RECENT_ALERT_CODE],
+  ] as const) {
+    const at = new Date(now - hoursAgo * HOUR_MS);
+    await pipeline.handle(
+      {
+        id: `console-alert-${i}`,
+        at: at.toISOString(),
+        source: code === 'internal' ? 'error' : 'provider',
+        severity: 'error',
+        code,
+        where: code === 'internal' ? 'GET /shifts/:id' : 'nice.verify',
+        summary: code === 'internal' ? 'TypeError' : 'The circuit to nice opened',
+        process: 'api',
+        environment: 'local',
+      },
+      at,
+    );
+  }
+}
+
 /** A small Firestore export of the old app (NDJSON, generated); the uid of its first user. */
 async function legacyExport(dir: string): Promise<string> {
   await generateLegacyDataset({
@@ -182,6 +225,7 @@ export async function startConsoleStack(): Promise<ConsoleStack> {
     const { api } = harness;
     ({ stop: stopS3 } = await startS3StandIn(api.config, api.dataDir));
     const reportMonth = await publishReports(api.app.get(StatsStore), new Date());
+    await countAlerts(api.app.get<Database>(DATABASE));
     const staff = staffAccountsOf(api);
     const running = harness;
     const stop = stopS3;

@@ -1561,6 +1561,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/operator/alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The alerts of the last hours, one line per fault, latest first
+         * @description Every event the alert pipeline counted (errors, security bursts, failed jobs, provider circuits, CloudWatch alarms, dead letters), grouped by fault as its notices were.
+         */
+        get: operations["AlertReview_recent"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2515,6 +2535,42 @@ export interface components {
                 detail: string;
             }[];
             unlistedProblems: number;
+        };
+        RecentAlerts: {
+            /** Format: date-time */
+            since: string;
+            /** Format: date-time */
+            until: string;
+            /** @description Every event in the window, of every fault */
+            total: number;
+            faults: {
+                fingerprint: string;
+                /**
+                 * @description The highest severity among its events in the window
+                 * @enum {string}
+                 */
+                severity: "critical" | "error" | "warning";
+                /** @enum {string} */
+                source: "error" | "security" | "job" | "provider" | "alarm" | "dlq";
+                code: string;
+                /** @description A route template, a job, a provider operation */
+                where: string;
+                /** @description The latest event’s one line, no personal data */
+                summary: string;
+                /** @description Its events in the window */
+                count: number;
+                /** Format: date-time */
+                firstAt: string;
+                /** Format: date-time */
+                lastAt: string;
+                /** @description When its last notice went to Slack (and, if critical, KakaoTalk) */
+                noticeAt: string | null;
+                notices: number;
+                /** @description Events waiting for the next notice (grouped within the window) */
+                pending: number;
+            }[];
+            /** @description More than 100 faults: the latest */
+            truncated: boolean;
         };
     };
     responses: never;
@@ -9507,6 +9563,74 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AccessChainVerification"];
+                };
+            };
+            /** @description Invalid request (malformed JSON, unknown or invalid fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this caller */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    AlertReview_recent: {
+        parameters: {
+            query?: {
+                /** @description How many hours back from now (at most a week); 24 by default */
+                hours?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The faults of the window */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecentAlerts"];
                 };
             };
             /** @description Invalid request (malformed JSON, unknown or invalid fields) */

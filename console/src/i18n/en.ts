@@ -285,6 +285,20 @@ export const en: Messages = {
     apply: 'Apply',
   },
   today: {
+    alerts: {
+      title: 'Alerts, last 24 hours',
+      none: 'No alerts in the last 24 hours.',
+      total: '{{faults}} faults, {{events}} events',
+      truncated: '(the latest faults only)',
+      last: 'Last seen',
+      severity: 'Severity',
+      fault: 'Fault',
+      count: 'Events',
+      notice: 'Notice',
+      noticed: 'Sent {{time}}',
+      notNoticed: 'Waiting to be sent',
+      pending: '{{count}} grouped into the next notice',
+    },
     requests: { title: 'Open verification requests' },
     shifts: {
       title: 'Shifts today',
@@ -323,6 +337,19 @@ export const en: Messages = {
       lag: 'Lag',
       lagMinutes: '{{value}} min',
     },
+  },
+  alertSeverity: {
+    critical: 'Critical',
+    error: 'Error',
+    warning: 'Warning',
+  },
+  alertSource: {
+    error: 'Request error',
+    security: 'Security',
+    job: 'Batch job',
+    provider: 'Provider',
+    alarm: 'CloudWatch alarm',
+    dlq: 'Dead letter',
   },
   migrationStatus: {
     pending: 'Pending',

@@ -256,6 +256,20 @@ export const ko = {
     apply: '변경',
   },
   today: {
+    alerts: {
+      title: '최근 24시간 알림',
+      none: '최근 24시간 동안 알림이 없었습니다.',
+      total: '장애 {{faults}}건, 이벤트 {{events}}건',
+      truncated: '(최근 장애만 표시)',
+      last: '마지막 발생',
+      severity: '심각도',
+      fault: '장애',
+      count: '발생',
+      notice: '알림 발송',
+      noticed: '{{time}} 발송',
+      notNoticed: '발송 대기',
+      pending: '다음 알림에 {{count}}건 묶임',
+    },
     requests: { title: '검증 대기 요청' },
     shifts: {
       title: '오늘의 근무',
@@ -294,6 +308,19 @@ export const ko = {
       lag: '지연',
       lagMinutes: '{{value}}분',
     },
+  },
+  alertSeverity: {
+    critical: '긴급',
+    error: '오류',
+    warning: '경고',
+  },
+  alertSource: {
+    error: '요청 오류',
+    security: '보안',
+    job: '배치 작업',
+    provider: '외부 연동',
+    alarm: 'CloudWatch 경보',
+    dlq: '처리 실패 메시지',
   },
   migrationStatus: {
     pending: '대기',

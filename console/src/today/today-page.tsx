@@ -6,10 +6,11 @@ import { DayShifts } from './day-shifts.js';
 import { MigrationProgress } from './migration-progress.js';
 import { MonthlyHeadline } from './monthly-headline.js';
 import { OpenRequests } from './open-requests.js';
+import { RecentAlerts } from './recent-alerts.js';
 
 /**
  * The first screen: the open verification requests, today's shifts (fill, what is unconfirmed,
- * which are at risk), the latest month's headline figures, and for admins the Firestore
+ * which are at risk), the alerts of the last 24 hours, the latest month's headline figures, and for admins the Firestore
  * migration's progress (the route is theirs alone).
  */
 export function TodayPage() {
@@ -24,6 +25,7 @@ export function TodayPage() {
       </div>
       <OpenRequests />
       <DayShifts />
+      <RecentAlerts />
       <MonthlyHeadline />
       {isAdmin && <MigrationProgress />}
     </Stack>

@@ -197,3 +197,99 @@ describe('the alert pipeline', () => {
     expect(alimtalk.delivered.map((d) => d.notice.count)).toEqual([2]);
   });
 });
+
+/** Medium: what the operators' console lists of the last hours, read back from the pipeline's store. */
+describe('the recent alerts', () => {
+  let dir: string;
+  let db: Database;
+  let store: AlertStore;
+  let sut: AlertPipeline;
+  let slack: RecordingChannel;
+
+  beforeEach(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'wm-alerts-recent-'));
+    db = await EmbeddedDatabase.open(dir, { logger: silent, dbName: 'test' });
+    await new SchemaMigrator(db, MIGRATIONS).migrate(silent);
+    store = new AlertStore(db);
+    slack = new RecordingChannel('slack');
+    sut = new AlertPipeline({
+      store,
+      channels: [slack],
+      logger: silent,
+      options: { groupWindowMs: WINDOW_MS, maxNoticesPerMinute: 20 },
+    });
+  });
+  afterEach(async () => {
+    await db.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const hours = (h: number) => h * 3600;
+
+  it('lists each fault with events in the window once, latest first, with its count and first and last event in the window', async () => {
+    // A fault seen yesterday and today: only today's events count.
+    await sut.handle(fault({ code: 'internal' }, -hours(30)), at(-hours(30)));
+    await sut.handle(fault({ code: 'internal' }, hours(1)), at(hours(1)));
+    await sut.handle(fault({ code: 'internal' }, hours(2)), at(hours(2)));
+    await sut.handle(
+      fault({ code: 'provider_unavailable', source: 'provider' }, hours(3)),
+      at(hours(3)),
+    );
+    // Older than the window only: not listed.
+    await sut.handle(fault({ code: 'old' }, -hours(25)), at(-hours(25)));
+
+    const recent = await store.recent({ since: at(0), until: at(hours(4)), limit: 10 });
+
+    expect(recent.total).toBe(3);
+    expect(recent.truncated).toBe(false);
+    expect(recent.faults.map((f) => [f.code, f.count, f.firstAt, f.lastAt])).toEqual([
+      ['provider_unavailable', 1, at(hours(3)), at(hours(3))],
+      ['internal', 2, at(hours(1)), at(hours(2))],
+    ]);
+    expect(recent.faults[1]).toMatchObject({
+      source: 'error',
+      where: 'POST /shifts/:id/assignments',
+      summary: 'TypeError: cannot read properties of undefined',
+    });
+  });
+
+  it('gives a fault the highest severity among its events in the window, not before it', async () => {
+    await sut.handle(fault({ severity: 'critical' }, -hours(2)), at(-hours(2)));
+    await sut.handle(fault({ severity: 'warning' }, hours(1)), at(hours(1)));
+    await sut.handle(fault({ severity: 'error' }, hours(2)), at(hours(2)));
+
+    const recent = await store.recent({ since: at(0), until: at(hours(3)), limit: 10 });
+
+    expect(recent.faults.map((f) => [f.severity, f.count])).toEqual([['error', 2]]);
+  });
+
+  it('says what the channels were told: the last notice, and the events still waiting for one', async () => {
+    for (let i = 0; i < 4; i += 1) await sut.handle(fault({}, i), at(i));
+
+    const recent = await store.recent({ since: at(-60), until: at(60), limit: 10 });
+
+    expect(slack.delivered).toHaveLength(1);
+    expect(recent.faults[0]).toMatchObject({ count: 4, notices: 1, pending: 3, noticeAt: at(0) });
+  });
+
+  it('keeps to the limit, latest faults first, and says it cut', async () => {
+    for (const [i, code] of ['a', 'b', 'c'].entries()) {
+      await sut.handle(fault({ code }, i * 60), at(i * 60));
+    }
+
+    const recent = await store.recent({ since: at(-60), until: at(600), limit: 2 });
+
+    expect(recent.faults.map((f) => f.code)).toEqual(['c', 'b']);
+    expect(recent.truncated).toBe(true);
+    expect(recent.total).toBe(3);
+  });
+
+  it('leaves out events after the window’s end', async () => {
+    await sut.handle(fault({}, 10), at(10));
+    await sut.handle(fault({}, 100), at(100));
+
+    const recent = await store.recent({ since: at(0), until: at(50), limit: 10 });
+
+    expect(recent.faults.map((f) => [f.count, f.lastAt])).toEqual([[1, at(10)]]);
+  });
+});

@@ -29,6 +29,35 @@ type EventRecord = Omit<AlertEvent, 'id' | 'at'> & {
 
 const SEVERITY_RANK: Record<AlertSeverity, number> = { warning: 0, error: 1, critical: 2 };
 
+/** One fault as the operators' console lists it: its events within a window, and its notices. */
+export interface RecentFault {
+  fingerprint: string;
+  source: AlertEvent['source'];
+  code: string;
+  where: string;
+  /** The latest event's summary (scrubbed of personal data by whoever reported it). */
+  summary: string;
+  /** The highest severity among its events in the window. */
+  severity: AlertSeverity;
+  /** Its events in the window, and the first and last of them. */
+  count: number;
+  firstAt: Date;
+  lastAt: Date;
+  /** When its last notice went out (or was claimed), how many went out, and how many events wait. */
+  noticeAt: Date | null;
+  notices: number;
+  pending: number;
+}
+
+export interface RecentAlerts {
+  /** The faults with the latest events first, at most the limit asked for. */
+  faults: RecentFault[];
+  /** Every event in the window, of every fault (listed or not). */
+  total: number;
+  /** More faults had events in the window than the limit. */
+  truncated: boolean;
+}
+
 /** A fault's state: what is pending for its next notice, what was noticed, the channels' threads. */
 export interface FingerprintState {
   _id: string;
@@ -197,6 +226,80 @@ export class AlertStore {
       { upsert: true, returnDocument: 'after' },
     );
     return (slot?.count ?? 1) <= max;
+  }
+
+  /**
+   * The faults with events in `[since, until)`, latest first: the window's events grouped by
+   * fault and severity (read through alert_events' `at` index: a storm of events costs one read
+   * each, as counting them did), then the listed faults' state.
+   */
+  async recent(window: { since: Date; until: Date; limit: number }): Promise<RecentAlerts> {
+    const groups = await this.events
+      .aggregate<{
+        _id: { fingerprint: string; severity: AlertSeverity };
+        count: number;
+        first: Date;
+        last: Date;
+      }>([
+        { $match: { at: { $gte: window.since, $lt: window.until } } },
+        {
+          $group: {
+            _id: { fingerprint: '$fingerprint', severity: '$severity' },
+            count: { $sum: 1 },
+            first: { $min: '$at' },
+            last: { $max: '$at' },
+          },
+        },
+      ])
+      .toArray();
+    const byFault = new Map<
+      string,
+      { severity: AlertSeverity; count: number; first: Date; last: Date }
+    >();
+    for (const { _id, count, first, last } of groups) {
+      const seen = byFault.get(_id.fingerprint);
+      if (!seen) {
+        byFault.set(_id.fingerprint, { severity: _id.severity, count, first, last });
+        continue;
+      }
+      seen.count += count;
+      if (first < seen.first) seen.first = first;
+      if (last > seen.last) seen.last = last;
+      if (SEVERITY_RANK[_id.severity] > SEVERITY_RANK[seen.severity]) seen.severity = _id.severity;
+    }
+    const latest = [...byFault.entries()]
+      .sort(([a, x], [b, y]) => y.last.getTime() - x.last.getTime() || a.localeCompare(b))
+      .slice(0, window.limit);
+    const states = new Map(
+      (
+        await this.fingerprints
+          .find({ _id: { $in: latest.map(([fingerprint]) => fingerprint) } })
+          .toArray()
+      ).map((state) => [state._id, state]),
+    );
+    const faults: RecentFault[] = [];
+    for (const [fingerprint, events] of latest) {
+      // A fault's state outlives its events by weeks (TTL); one without it is left out.
+      const state = states.get(fingerprint);
+      if (!state) continue;
+      faults.push({
+        fingerprint,
+        source: state.source,
+        code: state.code,
+        where: state.where,
+        summary: state.summary,
+        severity: events.severity,
+        count: events.count,
+        firstAt: events.first,
+        lastAt: events.last,
+        noticeAt: state.noticeAt,
+        notices: state.notices,
+        pending: Math.max(0, state.pending),
+      });
+    }
+    let total = 0;
+    for (const events of byFault.values()) total += events.count;
+    return { faults, total, truncated: byFault.size > window.limit };
   }
 
   /** Fingerprints with pending events whose last notice is older than the window (the flush). */
