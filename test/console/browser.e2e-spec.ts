@@ -6,6 +6,7 @@ import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playw
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { koreanMonth } from '../../src/platform/time/kst.js';
 import { postShift, verifiedBusiness, type Call } from '../assignments/setup.js';
+import { businessNumber } from '../support/marketplace.js';
 import { CHROMIUM_BIN, launchChromium } from '../support/browser.js';
 import {
   CONSOLE_SOURCE,
@@ -588,6 +589,45 @@ describe.skipIf(!CHROMIUM_BIN)(
       await screenshot(page, 'worker');
       await change('활동', '소명 확인, 티켓 521');
       await drawer.getByRole('row').filter({ hasText: '상태 · 활동' }).waitFor();
+    });
+
+    it('an operator finds a business by its registration number written without dashes, masked, and verifies it with the evidence', async () => {
+      const number = businessNumber(4_242);
+      await stack.member('lookup.owner@example.com', PASSWORD, 'business');
+      const owner = await login('lookup.owner@example.com');
+      const registered = await fetch(`${stack.url}/businesses`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${owner}` },
+        body: JSON.stringify({
+          businessNumber: number,
+          name: '번호로 찾는 가게',
+          representativeName: '김민지',
+          openingDate: '2020-05-04',
+        }),
+      });
+      expect(registered.status).toBe(201);
+      const page = await newPage();
+      await signInNewOperator(page, 'lookup.operator@example.com');
+      await page.getByRole('link', { name: '회원' }).click();
+
+      const section = page.getByRole('region', { name: '사업자 찾기' });
+      await section.getByLabel('사업자등록번호').fill(number.replaceAll('-', ''));
+      await section.getByRole('button', { name: '검색', exact: true }).click();
+      await section.getByText('번호로 찾는 가게').waitFor();
+      const card = await section.textContent();
+      expect(card).toContain('김*지');
+      expect(card).toContain('미인증');
+      expect(card).not.toContain(number);
+
+      await section.getByRole('button', { name: '승인', exact: true }).click();
+      const dialog = page.getByRole('dialog');
+      await dialog.getByLabel('확인한 근거').fill('사업자등록증 사본 확인, 티켓 610');
+      await dialog.getByLabel('사유').fill('신규 가입 확인');
+      await dialog.getByRole('button', { name: '승인', exact: true }).click();
+      await section.getByText('인증됨', { exact: true }).waitFor();
+      await section.getByRole('row').filter({ hasText: '승인' }).waitFor();
+      expect(await seriousFindings(page)).toEqual([]);
+      await screenshot(page, 'business');
     });
 
     it('shows operators no access review, which is for admins', async () => {

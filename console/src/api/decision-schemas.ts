@@ -3,7 +3,10 @@
  * with what the API validates with. The *.schemas.ts files stay browser-safe (zod and a few plain
  * modules only; eslint.config.js checks it).
  */
-export { VerificationDecision as BusinessDecision } from '../../../src/modules/businesses/businesses.schemas.js';
+export {
+  BusinessSearch,
+  VerificationDecision as BusinessDecision,
+} from '../../../src/modules/businesses/businesses.schemas.js';
 export {
   BankAccountDecision,
   QualificationDecision,

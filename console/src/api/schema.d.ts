@@ -1213,6 +1213,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/operator/businesses/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Find a business by its registration number (any way it is written), masked
+         * @description Through the number’s blind index (it is stored encrypted). The number goes in the body, never a URL; a wrong check digit is 400 invalid_business_number. The business found is recorded as read (접속기록) before the answer.
+         */
+        post: operations["StaffBusinesses_search"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/operator/businesses/{id}": {
         parameters: {
             query?: never;
@@ -2152,6 +2172,10 @@ export interface components {
             }[];
             /** @description Pass as `after`; null on the last page */
             next: string | null;
+        };
+        BusinessSearchResult: {
+            /** @description The business holding the number, or none (one number, one business) */
+            items: components["schemas"]["StaffBusiness"][];
         };
         StaffBusiness: {
             id: string;
@@ -7919,6 +7943,83 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["BusinessReviewPage"];
+                };
+            };
+            /** @description Invalid request (malformed JSON, unknown or invalid fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this caller */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    StaffBusinesses_search: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "businessNumber": "124-81-00998"
+                 *     }
+                 */
+                "application/json": {
+                    /** @example 124-81-00998 */
+                    businessNumber: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The business, or none */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BusinessSearchResult"];
                 };
             };
             /** @description Invalid request (malformed JSON, unknown or invalid fields) */

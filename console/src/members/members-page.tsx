@@ -23,6 +23,7 @@ import { unwrap } from '../api/problem.js';
 import type { components } from '../api/schema.js';
 import { formatDateTime, formatPhone } from '../format.js';
 import { formErrors, problemMessage } from '../i18n/messages.js';
+import { BusinessSearchSection } from './business-search.js';
 import { WorkerDrawer } from './worker-drawer.js';
 
 type Member = components['schemas']['MemberSummary'];
@@ -46,7 +47,8 @@ function searchBody(values: SearchValues) {
 
 /**
  * Members: find one by email or phone (any format: the API matches blind indexes), masked; reveal
- * a field for a stated reason (the API records the access before it answers).
+ * a field for a stated reason (the API records the access before it answers). Businesses: find
+ * one by its registration number.
  */
 export default function MembersPage() {
   const { t } = useTranslation();
@@ -156,6 +158,7 @@ export default function MembersPage() {
       )}
       {revealing && <RevealModal member={revealing} onClose={() => setRevealing(undefined)} />}
       {opened && <WorkerDrawer workerId={opened} onClose={() => setOpened(undefined)} />}
+      <BusinessSearchSection />
     </Stack>
   );
 }

@@ -143,6 +143,8 @@ export function DecisionModal({
     },
     onSuccess: async () => {
       await queryClient.invalidateQueries({ queryKey: ['operator', 'review-queue'] });
+      // A business decided from the members screen's lookup shows its new state.
+      await queryClient.invalidateQueries({ queryKey: ['operator', 'businesses'] });
       onDecided(t(`verification.decided.${action}`, { target: target.label }));
       onClose();
     },

@@ -9,17 +9,14 @@ import {
 import { zodDto } from '../../platform/http/zod-dto.js';
 import { freeText } from '../../privacy/free-text.js';
 import { RevealedNote, revealRequest } from '../../privacy/reveal.js';
-import { NtsStatusName, VerificationDecision } from './businesses.schemas.js';
+import {
+  BusinessNumber,
+  BusinessSearch,
+  NtsStatusName,
+  VerificationDecision,
+} from './businesses.schemas.js';
 import type { Business } from './businesses.repository.js';
 
-/** Shape only; the service checks the check digit (400 `invalid_business_number`). */
-const BusinessNumber = z
-  .string()
-  .trim()
-  .regex(/^\d{3}\s*-?\s*\d{2}\s*-?\s*\d{5}$/, {
-    message: 'Expected 10 digits, e.g. 124-81-00998 or 1248100998.',
-  })
-  .meta({ example: '124-81-00998' });
 const BusinessName = freeText({ max: 100, holds: 'public' }).meta({
   example: '행복베이커리 강남점',
 });
@@ -204,6 +201,19 @@ export const StaffBusinessView = BusinessView.extend({
   ),
 }).meta({ id: 'StaffBusiness' });
 export type StaffBusinessView = z.infer<typeof StaffBusinessView>;
+
+export class BusinessSearchDto extends zodDto(BusinessSearch, {
+  example: () => ({ businessNumber: '124-81-00998' }),
+}) {}
+
+export const BusinessSearchResult = z
+  .object({
+    items: z
+      .array(StaffBusinessView)
+      .meta({ description: 'The business holding the number, or none (one number, one business)' }),
+  })
+  .meta({ id: 'BusinessSearchResult' });
+export type BusinessSearchResult = z.infer<typeof BusinessSearchResult>;
 
 /** The staff members' view: personal fields masked (the repository read them masked). */
 export function mapBusiness(b: Business): BusinessView {

@@ -323,6 +323,13 @@ export class BusinessesRepository {
     );
   }
 
+  /** The business holding a registration number (its ten digits), through the blind index. */
+  async findByBusinessNumber(digits: string): Promise<Business | undefined> {
+    const lookup = await this.personal.lookup('businessNumber', digits);
+    const doc = await this.collection.findOne({ businessNumberLookup: lookup });
+    return doc ? this.toBusiness(doc, {}) : undefined;
+  }
+
   async getById(id: string, options: ReadOptions = {}): Promise<Business | undefined> {
     const _id = parseId(id);
     if (!_id) return undefined;

@@ -7,6 +7,22 @@ import { Evidence, freeText } from '../../privacy/free-text.js';
  * what it imports stay plain TypeScript and zod (the lint checks *.schemas.ts files).
  */
 
+/** Shape only; the service checks the check digit (400 `invalid_business_number`). */
+export const BusinessNumber = z
+  .string()
+  .trim()
+  .regex(/^\d{3}\s*-?\s*\d{2}\s*-?\s*\d{5}$/, {
+    message: 'Expected 10 digits, e.g. 124-81-00998 or 1248100998.',
+  })
+  .meta({ example: '124-81-00998' });
+
+/**
+ * Staff's lookup of a business by its registration number. A body rather than a query string, so
+ * the number never appears in a URL (nor in any proxy's access log).
+ */
+export const BusinessSearch = z.object({ businessNumber: BusinessNumber }).strict();
+export type BusinessSearch = z.infer<typeof BusinessSearch>;
+
 export const NtsStatusName = z.enum(['active', 'suspended', 'closed']).meta({
   description: 'NTS status: active 계속사업자, suspended 휴업자, closed 폐업자',
 });

@@ -8,6 +8,8 @@ import {
   BusinessReviewQueueQueryDto,
   BusinessReveal,
   BusinessRevealRequestDto,
+  BusinessSearchDto,
+  BusinessSearchResult,
   NtsCheckDto,
   StaffBusinessView,
   VerificationDecisionDto,
@@ -46,6 +48,25 @@ export class StaffBusinessesController {
     @Query() query: BusinessReviewQueueQueryDto,
   ): Promise<BusinessReviewPage> {
     return this.staff.reviewQueue(actor, query);
+  }
+
+  @Post('search')
+  @HttpCode(200)
+  @ApiDoc({
+    summary: 'Find a business by its registration number (any way it is written), masked',
+    description:
+      'Through the number’s blind index (it is stored encrypted). The number goes in the body, ' +
+      'never a URL; a wrong check digit is 400 invalid_business_number. The business found is ' +
+      'recorded as read (접속기록) before the answer.',
+    tags: ['operator'],
+    responses: { 200: { description: 'The business, or none', schema: BusinessSearchResult } },
+    problems: [400, 401, 403, 503],
+  })
+  search(
+    @CurrentStaff() actor: StaffActor,
+    @Body() body: BusinessSearchDto,
+  ): Promise<BusinessSearchResult> {
+    return this.staff.search(actor, body);
   }
 
   @Get(':id')

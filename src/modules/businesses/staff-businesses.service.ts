@@ -19,9 +19,11 @@ import {
   type BusinessRevealRequest,
   type BusinessReviewPage,
   type BusinessReviewQueueQuery,
+  type BusinessSearchResult,
 } from './businesses.dto.js';
 import { BUSINESS_PERSONAL_DATA, type BusinessPersonalField } from './businesses.policy.js';
-import type { VerificationDecision } from './businesses.schemas.js';
+import type { BusinessSearch, VerificationDecision } from './businesses.schemas.js';
+import { requireBusinessNumber } from './business-rules.js';
 import {
   type Business,
   type BusinessPatch,
@@ -91,6 +93,25 @@ export class StaffBusinessesService {
       })),
       next: found.length > query.limit ? rows.at(-1)!.key : null,
     };
+  }
+
+  /**
+   * The business holding a registration number, masked: none, or one (the number is unique).
+   * The number is checked first (400 `invalid_business_number`, the value not echoed); a business
+   * found is recorded as read before it is returned.
+   */
+  async search(actor: StaffActor, query: BusinessSearch): Promise<BusinessSearchResult> {
+    const business = await this.businesses.findByBusinessNumber(
+      requireBusinessNumber(query.businessNumber),
+    );
+    if (!business) return { items: [] };
+    await this.access.record(actor, {
+      action: 'read',
+      policy: BUSINESS_PERSONAL_DATA,
+      subjects: [business.id],
+      fields: shownFields(business),
+    });
+    return { items: [mapStaffBusiness(business)] };
   }
 
   async get(actor: StaffActor, id: string): Promise<StaffBusinessView> {
