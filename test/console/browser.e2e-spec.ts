@@ -516,23 +516,34 @@ describe.skipIf(!CHROMIUM_BIN)(
       expect(file).toContain('신규 가입');
     });
 
-    it('an admin migrates a member of the old app on demand and reads what moved', async () => {
+    it('an admin migrates members of the old app on demand, by uid and by email, and reads what moved', async () => {
       const page = await newPage();
       await signInNewOperator(page, 'migration.admin@example.com', 'admin');
       await page.getByRole('link', { name: '이관' }).click();
       await page.getByRole('heading', { name: 'Firestore 이관' }).waitFor();
-      await page.getByLabel('Firebase UID').fill('not a uid!');
-      await page.getByRole('button', { name: '이관', exact: true }).click();
-      await page.getByText('Firebase UID 형식이 아닙니다', { exact: false }).waitFor();
+      const who = page.getByLabel('Firebase UID 또는 이메일');
+      const migrate = page.getByRole('button', { name: '이관', exact: true });
+      await who.fill('not a uid!');
+      await migrate.click();
+      await page
+        .getByText('Firebase UID(영문, 숫자, -, _)나 이메일 주소를', { exact: false })
+        .waitFor();
 
-      await page.getByLabel('Firebase UID').fill(stack.legacyUid);
-      await page.getByRole('button', { name: '이관', exact: true }).click();
+      await who.fill(stack.legacyUid);
+      await migrate.click();
       const report = page.getByRole('status', { name: '이관 결과' });
-      await report.waitFor();
-      expect(await report.textContent()).toContain(stack.legacyUid);
+      await report.getByText(stack.legacyUid, { exact: false }).waitFor();
       expect(await report.getByText('완료').count()).toBe(1);
       expect(await seriousFindings(page)).toEqual([]);
       await screenshot(page, 'migration');
+
+      await who.fill('nobody.here@example.com');
+      await migrate.click();
+      await page.getByRole('alert').getByText('기존 앱에 이 회원이 없습니다.').waitFor();
+
+      await who.fill(stack.legacyByEmail.email.toUpperCase());
+      await migrate.click();
+      await report.getByText(stack.legacyByEmail.uid, { exact: false }).waitFor();
     });
 
     it('an operator explains why a worker cannot be assigned to a shift: every failing rule in Korean', async () => {

@@ -6,6 +6,7 @@ import { generateLegacyDataset } from '../../src/modules/firestore-migration/gen
 import { TokenVerifier } from '../../src/platform/auth/token-verifier.js';
 import type { Database } from '../../src/platform/storage/database.js';
 import { DATABASE } from '../../src/platform/storage/storage.module.js';
+import { LegacyUsersRepository } from '../../src/modules/legacy-auth/legacy-users.repository.js';
 import { lastAccessRecord } from '../support/access-records.js';
 import { AWS_LIKE_ENV, startTestApi, type TestApi } from '../support/test-api.js';
 import { TokenMint } from '../support/tokens.js';
@@ -119,5 +120,106 @@ describe('migrating one user on demand', () => {
 
     expect(response.status).toBe(404);
     expect(await response.json()).toMatchObject({ code: 'not_found' });
+  });
+});
+
+/** `POST /admin/migrations/users-by-email`: the same, for an admin who knows the member's email. */
+describe('migrating one user on demand, by email', () => {
+  let legacy: string;
+  let api: TestApi | undefined;
+  let uid: string;
+  let withEmail: { uid: string; email: string };
+
+  beforeAll(async () => {
+    legacy = await mkdtemp(path.join(tmpdir(), 'wm-user-email-'));
+    await generateLegacyDataset({
+      users: 20,
+      seed: 'route-email',
+      format: 'ndjson',
+      out: legacy,
+      authUsers: 0,
+    });
+    const users = (await readFile(path.join(legacy, 'documents-00000.ndjson'), 'utf8'))
+      .split('\n')
+      .filter((line) => /^\{"path":"users\/[^"/]+"/.test(line))
+      .map((line) => JSON.parse(line) as { path: string; fields: { email?: unknown } });
+    uid = users[0]!.path.split('/')[1]!;
+    const holder = users.find((u) => u !== users[0] && typeof u.fields.email === 'string')!;
+    withEmail = { uid: holder.path.split('/')[1]!, email: holder.fields.email as string };
+  });
+  afterAll(() => rm(legacy, { recursive: true, force: true }));
+  afterEach(() => api?.close());
+
+  async function start() {
+    api = await startTestApi({
+      env: { MIGRATION_SOURCE: 'ndjson', MIGRATION_SOURCE_PATH: legacy },
+    });
+    api.app.get(TokenVerifier).trustKeySet(mint.jwks);
+    return api;
+  }
+  const post = (body: unknown, token = ADMIN) =>
+    fetch(`${api!.url}/admin/migrations/users-by-email`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+
+  it('finds the user by their Firebase Auth account’s email, in any case, and moves their graph', async () => {
+    await start();
+    // The account `cli legacy-auth import` stored for the first user.
+    await new LegacyUsersRepository(api!.app.get<Database>(DATABASE)).upsertMany(
+      [
+        {
+          uid,
+          email: 'stranded.member@example.com',
+          emailVerified: true,
+          password: undefined,
+          disabled: false,
+          providers: ['password'],
+          role: 'worker',
+          phone: undefined,
+        },
+      ],
+      new Date(),
+    );
+
+    const response = await post({ email: 'Stranded.Member@Example.com' });
+
+    expect(response.status, await response.clone().text()).toBe(200);
+    const report = (await response.json()) as { uid: string; outcome: string; moved: string[] };
+    expect(report).toMatchObject({ uid, outcome: 'done' });
+    expect(report.moved).toContain(`users/${uid}`);
+    expect(await lastAccessRecord(api!.app.get<Database>(DATABASE))).toEqual(
+      expect.objectContaining({ action: 'create', subjects: [uid] }),
+    );
+  });
+
+  it('finds a user with no account by the email their document holds', async () => {
+    await start();
+
+    const report = (await (await post({ email: withEmail.email })).json()) as { uid: string };
+
+    expect(report.uid).toBe(withEmail.uid);
+  });
+
+  it('answers 404 legacy_user_not_found for an email no one had, without echoing it', async () => {
+    await start();
+
+    const response = await post({ email: 'never.here@example.com' });
+
+    expect(response.status).toBe(404);
+    const problem = await response.text();
+    expect(JSON.parse(problem)).toMatchObject({ code: 'legacy_user_not_found' });
+    expect(problem).not.toContain('never.here');
+  });
+
+  it('refuses what is not an email, and is for admins only', async () => {
+    await start();
+    for (const body of [{ email: 'not-an-email' }, {}, { email: withEmail.email, uid }]) {
+      expect((await post(body)).status).toBe(400);
+    }
+    expect((await post({ email: withEmail.email }, mint.access('op-2', ['operator']))).status).toBe(
+      403,
+    );
   });
 });

@@ -45,6 +45,8 @@ export interface ConsoleStack {
   chunks: BuiltChunk[];
   /** A user of the old app's export the migration has not moved yet (its Firebase uid). */
   legacyUid: string;
+  /** Another such user, whose old document holds an email (it has no Firebase Auth account). */
+  legacyByEmail: { uid: string; email: string };
   /** The latest month with a published report: Today shows its headline figures. */
   reportMonth: KstMonth;
   /** A staff account as `cli members create-staff` makes it: a temporary password to change. */
@@ -183,8 +185,13 @@ async function countAlerts(db: Database): Promise<void> {
   }
 }
 
-/** A small Firestore export of the old app (NDJSON, generated); the uid of its first user. */
-async function legacyExport(dir: string): Promise<string> {
+/**
+ * A small Firestore export of the old app (NDJSON, generated): the uid of its first user, and
+ * another user whose document holds an email.
+ */
+async function legacyExport(
+  dir: string,
+): Promise<{ legacyUid: string; legacyByEmail: { uid: string; email: string } }> {
   await generateLegacyDataset({
     users: 5,
     seed: 'console',
@@ -192,10 +199,18 @@ async function legacyExport(dir: string): Promise<string> {
     out: dir,
     authUsers: 0,
   });
-  const first = (await readFile(path.join(dir, 'documents-00000.ndjson'), 'utf8')).split('\n')[0]!;
-  const uid = /"path":"users\/([^"/]+)"/.exec(first)?.[1];
-  if (!uid) throw new Error('the generated export starts with no user');
-  return uid;
+  const users = (await readFile(path.join(dir, 'documents-00000.ndjson'), 'utf8'))
+    .split('\n')
+    .filter((line) => /^\{"path":"users\/[^"/]+"/.test(line))
+    .map((line) => JSON.parse(line) as { path: string; fields: { email?: unknown } });
+  const uidOf = (user: { path: string }) => user.path.split('/')[1]!;
+  const [first] = users;
+  const holder = users.find((u) => u !== first && typeof u.fields.email === 'string');
+  if (!first || !holder) throw new Error('the generated export lacks the users the tests need');
+  return {
+    legacyUid: uidOf(first),
+    legacyByEmail: { uid: uidOf(holder), email: holder.fields.email as string },
+  };
 }
 
 /**
@@ -209,7 +224,7 @@ export async function startConsoleStack(): Promise<ConsoleStack> {
   const legacyDir = await mkdtemp(path.join(tmpdir(), 'wm-console-legacy-'));
   try {
     const chunks = await buildConsole(consoleDir);
-    const legacyUid = await legacyExport(legacyDir);
+    const { legacyUid, legacyByEmail } = await legacyExport(legacyDir);
     harness = await startApiWithCognito({
       env: {
         CONSOLE_DIR: consoleDir,
@@ -250,6 +265,7 @@ export async function startConsoleStack(): Promise<ConsoleStack> {
     return {
       url: api.url,
       legacyUid,
+      legacyByEmail,
       harness: running,
       consoleDir,
       chunks,

@@ -13,3 +13,4 @@ export {
 } from '../../../src/modules/workers/workers.schemas.js';
 export { MemberSearch, RevealRequest } from '../../../src/modules/members/members.schemas.js';
 export { StatusDecision } from '../../../src/modules/workers/workers.schemas.js';
+export { MigrateUserByEmail } from '../../../src/modules/firestore-migration/migration.schemas.js';

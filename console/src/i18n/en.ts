@@ -84,6 +84,10 @@ export const en: Messages = {
     network_error: 'The server cannot be reached. Try again shortly.',
     service_unavailable: 'The service is unavailable for a moment. Try again shortly.',
     database_unavailable: 'The database cannot be reached. Try again shortly.',
+    legacy_user_not_found: 'The old app has no such member.',
+    legacy_email_ambiguous:
+      'Several members of the old app hold this email. Choose the one to migrate.',
+    migration_source_not_configured: 'No source to migrate from is configured (MIGRATION_SOURCE).',
     unknown: 'The request failed ({{code}}).',
     retryAfter: 'Try again in {{time}}.',
   },
@@ -234,8 +238,9 @@ export const en: Messages = {
     oneUser: 'Migrate one member',
     oneUserHelp:
       "Moves one member's data (member, worker, business, shifts, assignments) now, without waiting for the daily batch.",
-    uid: 'Firebase UID',
-    badUid: 'Not a Firebase UID (letters, digits, - and _).',
+    who: 'Firebase UID or email',
+    whoHelp: 'An email is looked up in the Firebase accounts, then in the old member documents.',
+    badWho: 'Enter a Firebase UID (letters, digits, -, _) or an email address.',
     migrate: 'Migrate',
     report: 'Migration report',
     summary: '{{uid}}: {{moved}} moved, {{already}} already there ({{ms}} ms)',

@@ -81,6 +81,10 @@ export const ko = {
     network_error: '서버에 연결할 수 없습니다. 잠시 후 다시 시도하세요.',
     service_unavailable: '서비스를 잠시 사용할 수 없습니다. 잠시 후 다시 시도하세요.',
     database_unavailable: '데이터베이스에 연결할 수 없습니다. 잠시 후 다시 시도하세요.',
+    legacy_user_not_found: '기존 앱에 이 회원이 없습니다.',
+    legacy_email_ambiguous:
+      '기존 회원 여러 명이 이 이메일을 갖고 있습니다. 이관할 회원을 고르세요.',
+    migration_source_not_configured: '이관할 원본이 설정되지 않았습니다 (MIGRATION_SOURCE).',
     unknown: '요청을 처리하지 못했습니다 ({{code}}).',
     retryAfter: '{{time}} 후에 다시 시도하세요.',
   },
@@ -221,8 +225,9 @@ export const ko = {
     oneUser: '회원 한 명 이관',
     oneUserHelp:
       '일일 이관을 기다리지 않고 한 회원의 데이터(회원, 근무자, 사업자, 근무, 배정)를 지금 옮깁니다.',
-    uid: 'Firebase UID',
-    badUid: 'Firebase UID 형식이 아닙니다 (영문, 숫자, -, _).',
+    who: 'Firebase UID 또는 이메일',
+    whoHelp: '이메일은 Firebase 계정, 없으면 기존 회원 문서에서 찾습니다.',
+    badWho: 'Firebase UID(영문, 숫자, -, _)나 이메일 주소를 적으세요.',
     migrate: '이관',
     report: '이관 결과',
     summary: '{{uid}}: {{moved}}건 옮김, {{already}}건은 이미 있음 ({{ms}} ms)',

@@ -3,7 +3,8 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client.js';
-import { unwrap } from '../api/problem.js';
+import { MigrateUserByEmail } from '../api/decision-schemas.js';
+import { ApiProblem, unwrap } from '../api/problem.js';
 import { migrationStatus } from '../api/queries.js';
 import { formatNumber } from '../format.js';
 import { problemMessage } from '../i18n/messages.js';
@@ -11,6 +12,25 @@ import { MigrationProgress } from '../today/migration-progress.js';
 
 /** A Firebase uid: what the API's route takes (letters, digits, `-` and `_`, up to 128). */
 const UID = /^[A-Za-z0-9_-]{1,128}$/;
+
+/** Who to migrate: a uid, or an email (the API finds the user; validated by its own schema). */
+type Who = { uid: string } | { email: string };
+
+function whoOf(input: string): Who | undefined {
+  const typed = input.trim();
+  if (typed.includes('@')) {
+    const parsed = MigrateUserByEmail.safeParse({ email: typed });
+    return parsed.success ? { email: parsed.data.email } : undefined;
+  }
+  return UID.test(typed) ? { uid: typed } : undefined;
+}
+
+/** The uids the API named when several old users hold the email (409 legacy_email_ambiguous). */
+function candidatesOf(error: unknown): string[] {
+  if (!(error instanceof ApiProblem) || error.code !== 'legacy_email_ambiguous') return [];
+  const { candidates } = error.extensions;
+  return Array.isArray(candidates) ? candidates.filter((c) => typeof c === 'string') : [];
+}
 
 /**
  * The Firestore migration (admins): every stage with its counts, the latest issues with their
@@ -21,14 +41,19 @@ export default function MigrationPage() {
   const { t } = useTranslation();
   const queryClient = useQueryClient();
   const status = useQuery(migrationStatus);
-  const [uid, setUid] = useState('');
+  const [input, setInput] = useState('');
   const [touched, setTouched] = useState(false);
-  const valid = UID.test(uid.trim());
+  const who = whoOf(input);
   const migrate = useMutation({
-    mutationFn: (id: string) =>
-      unwrap(api.POST('/admin/migrations/users/{uid}', { params: { path: { uid: id } } })),
+    mutationFn: (target: Who) =>
+      'uid' in target
+        ? unwrap(
+            api.POST('/admin/migrations/users/{uid}', { params: { path: { uid: target.uid } } }),
+          )
+        : unwrap(api.POST('/admin/migrations/users-by-email', { body: { email: target.email } })),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: migrationStatus.queryKey }),
   });
+  const candidates = candidatesOf(migrate.error);
   const report = migrate.data;
   const issues = status.data?.issues ?? [];
   return (
@@ -82,17 +107,18 @@ export default function MigrationPage() {
           onSubmit={(event) => {
             event.preventDefault();
             setTouched(true);
-            if (valid) migrate.mutate(uid.trim());
+            if (who) migrate.mutate(who);
           }}
           noValidate
         >
           <Group align="flex-start">
             <TextInput
-              label={t('migration.uid')}
-              value={uid}
+              label={t('migration.who')}
+              description={t('migration.whoHelp')}
+              value={input}
               required
-              error={touched && !valid ? t('migration.badUid') : undefined}
-              onChange={(event) => setUid(event.currentTarget.value)}
+              error={touched && !who ? t('migration.badWho') : undefined}
+              onChange={(event) => setInput(event.currentTarget.value)}
             />
             <Button type="submit" mt={24} loading={migrate.isPending}>
               {t('migration.migrate')}
@@ -102,6 +128,24 @@ export default function MigrationPage() {
         {migrate.isError && (
           <Alert color="red" role="alert">
             {problemMessage(t, migrate.error)}
+            {candidates.length > 0 && (
+              <Group gap="xs" mt="xs">
+                {candidates.map((candidate) => (
+                  <Button
+                    key={candidate}
+                    size="xs"
+                    variant="default"
+                    ff="monospace"
+                    onClick={() => {
+                      setInput(candidate);
+                      migrate.mutate({ uid: candidate });
+                    }}
+                  >
+                    {candidate}
+                  </Button>
+                ))}
+              </Group>
+            )}
           </Alert>
         )}
         {report && (

@@ -1,6 +1,7 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
 import { ScheduledJobs } from '../../platform/jobs/scheduled-jobs.js';
 import { ScheduledJobsModule } from '../../platform/jobs/scheduler.module.js';
+import { LegacyAuthModule } from '../legacy-auth/legacy-auth.module.js';
 import { FirestoreMigrationService } from './migration.service.js';
 
 /** The daily batch's name: `cli jobs run firestore-migration-daily` (EventBridge Scheduler). */
@@ -15,7 +16,7 @@ const MIGRATION_AT_KST = '03:00';
  * or no source the job runs and does nothing, saying why in its result.
  */
 @Module({
-  imports: [ScheduledJobsModule],
+  imports: [ScheduledJobsModule, LegacyAuthModule],
   providers: [FirestoreMigrationService],
 })
 export class MigrationJobsModule implements OnModuleInit {

@@ -1,13 +1,15 @@
-import { Controller, Get, Global, HttpCode, Module, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, Global, HttpCode, Module, Param, Post } from '@nestjs/common';
 import { z } from 'zod';
 import { Admin } from '../../platform/auth/route-class.decorator.js';
 import { MemberId } from '../../platform/http/fields.js';
 import { ApiDoc } from '../../platform/http/api-doc.decorator.js';
 import { zodDto } from '../../platform/http/zod-dto.js';
 import { CurrentStaff, type StaffActor } from '../../privacy/staff-actor.decorator.js';
+import { LegacyAuthModule } from '../legacy-auth/legacy-auth.module.js';
 import { LEGACY_DATA_MIGRATION } from '../legacy-auth/legacy-data.port.js';
 import { STAGE_NAMES } from './engine/stages.js';
 import type { UserMigrationReport } from './engine/user-migration.js';
+import { MigrateUserByEmail } from './migration.schemas.js';
 import { FirestoreMigrationService } from './migration.service.js';
 
 const Counts = z.object({
@@ -81,6 +83,14 @@ const UserMigrationResponse = z
 type UserMigrationResponse = z.infer<typeof UserMigrationResponse>;
 
 class LegacyUidParamsDto extends zodDto(z.object({ uid: MemberId })) {}
+class MigrateUserByEmailDto extends zodDto(MigrateUserByEmail, {
+  example: () => ({ email: 'member@example.com' }),
+}) {}
+
+const reportOf = (report: UserMigrationReport): UserMigrationResponse => ({
+  ...report,
+  outcome: report.outcome === 'partial' ? 'partial' : 'done',
+});
 
 /** The Firestore migration for admins: where it stands (the same as `cli migrate status`). */
 @Controller('admin/migrations')
@@ -130,8 +140,27 @@ class MigrationController {
     @CurrentStaff() actor: StaffActor,
     @Param() params: LegacyUidParamsDto,
   ): Promise<UserMigrationResponse> {
-    const report: UserMigrationReport = await this.migration.migrateUser(actor, params.uid);
-    return { ...report, outcome: report.outcome === 'partial' ? 'partial' : 'done' };
+    return reportOf(await this.migration.migrateUser(actor, params.uid));
+  }
+
+  @Post('users-by-email')
+  @HttpCode(200)
+  @ApiDoc({
+    summary: "Migrate one user's whole graph now, found by email (admins)",
+    description:
+      'As `POST /admin/migrations/users/{uid}`, for the user whose Firebase Auth account holds ' +
+      'the email (any case), else whose old `users` document holds it. The email goes in the ' +
+      'body, never a URL, and is never echoed. 404 legacy_user_not_found when no one holds it; ' +
+      '409 legacy_email_ambiguous, with the `candidates` uids, when several users’ documents do.',
+    tags: ['migration'],
+    responses: { 200: { description: 'What moved', schema: UserMigrationResponse } },
+    problems: [400, 401, 403, 404, 409, 422],
+  })
+  async migrateUserByEmail(
+    @CurrentStaff() actor: StaffActor,
+    @Body() body: MigrateUserByEmailDto,
+  ): Promise<UserMigrationResponse> {
+    return reportOf(await this.migration.migrateUserByEmail(actor, body.email));
   }
 }
 
@@ -142,6 +171,7 @@ class MigrationController {
  */
 @Global()
 @Module({
+  imports: [LegacyAuthModule],
   controllers: [MigrationController],
   providers: [
     FirestoreMigrationService,

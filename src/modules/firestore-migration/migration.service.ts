@@ -1,5 +1,5 @@
 import { AuditLog } from '../../platform/audit/audit-log.js';
-import { Injectable, NotFoundException, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, NotFoundException, type OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { InjectConfig } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.js';
@@ -11,12 +11,14 @@ import { FieldCipher } from '../../privacy/crypto/field-cipher.js';
 import { PersonalData } from '../../privacy/personal-data/personal-data.service.js';
 import { StaffAccess } from '../../privacy/staff-access.service.js';
 import type { StaffActor } from '../../privacy/staff-actor.decorator.js';
+import { LEGACY_ACCOUNTS, type LegacyAccounts } from '../legacy-auth/legacy-accounts.port.js';
 import type { LegacyDataMigration } from '../legacy-auth/legacy-data.port.js';
 import { MEMBER_PERSONAL_DATA } from '../members/members.policy.js';
 import { LegacySealer } from './codec/legacy-sealer.js';
 import { MigrationEngine } from './engine/migration-engine.js';
 import { MigrationStateRepository } from './engine/migration-state.repository.js';
 import { migrationStatus, type MigrationStatus } from './engine/status.js';
+import { legacyUidByEmail } from './engine/legacy-uid-by-email.js';
 import { UserMigration, type UserMigrationReport } from './engine/user-migration.js';
 import { MigrationVerifier } from './engine/verify.js';
 import type { FirestoreSource } from './source/firestore-source.js';
@@ -49,6 +51,7 @@ export class FirestoreMigrationService implements LegacyDataMigration, OnApplica
     private readonly cipher: FieldCipher,
     private readonly access: StaffAccess,
     private readonly audit: AuditLog,
+    @Inject(LEGACY_ACCOUNTS) private readonly accounts: LegacyAccounts,
   ) {
     this.state = new MigrationStateRepository(db);
   }
@@ -99,6 +102,36 @@ export class FirestoreMigrationService implements LegacyDataMigration, OnApplica
       ...(actor.requestId ? { requestId: actor.requestId } : {}),
     });
     return report;
+  }
+
+  /**
+   * One user's whole graph, found by email ({@link legacyUidByEmail}: their Firebase Auth account,
+   * else the user document holding it). No one is 404 `legacy_user_not_found`; two users' documents
+   * holding it is 409 `legacy_email_ambiguous` naming their uids, for the admin to choose from. The
+   * email is never echoed.
+   */
+  async migrateUserByEmail(actor: StaffActor, email: string): Promise<UserMigrationReport> {
+    if (!this.enabled) throw switchedOff();
+    const found = await legacyUidByEmail(email, {
+      accounts: this.accounts,
+      source: this.sourceOrRefuse(),
+    });
+    if ('notFound' in found) {
+      throw new DomainError(
+        'not_found',
+        'legacy_user_not_found',
+        'The old app has no user with this email.',
+      );
+    }
+    if ('ambiguous' in found) {
+      throw new DomainError(
+        'conflict',
+        'legacy_email_ambiguous',
+        'Several users of the old app hold this email: migrate one by its uid.',
+        { candidates: found.ambiguous },
+      );
+    }
+    return this.migrateUser(actor, found.found);
   }
 
   /** The first sign-in's data step: bounded, and never failing the sign-in. */

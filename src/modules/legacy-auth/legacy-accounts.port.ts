@@ -13,6 +13,11 @@ export interface LegacyAccounts {
    * Costs one Firebase scrypt whatever the answer, as the migration trigger's own check does.
    */
   passwordMatches(email: string, password: string): Promise<boolean>;
+  /**
+   * The Firebase uid of the account holding this email (any case), enabled or not: which user of
+   * the old app an admin means when they migrate one by email.
+   */
+  uidOfEmail(email: string): Promise<string | undefined>;
   /** What a migrated account's first sign-in needs of its record, by Firebase uid. */
   profileOf(firebaseUid: string): Promise<LegacyProfile | undefined>;
   /**

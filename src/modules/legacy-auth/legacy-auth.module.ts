@@ -26,6 +26,7 @@ import { LegacyUsersRepository } from './legacy-users.repository.js';
           forget: (email) => users.deleteByEmail(email),
           passwordMatches: async (email, password) =>
             (await passwords.check(email, password)).valid,
+          uidOfEmail: async (email) => (await users.getByEmail(email))?.uid,
           profileOf: async (firebaseUid) => {
             const user = await users.getByUid(firebaseUid);
             if (!user?.role || user.disabled) return undefined;
