@@ -546,7 +546,7 @@ describe.skipIf(!CHROMIUM_BIN)(
       await report.getByText(stack.legacyByEmail.uid, { exact: false }).waitFor();
     });
 
-    it('an operator explains why a worker cannot be assigned to a shift: every failing rule in Korean', async () => {
+    it('an operator explains why a worker cannot be assigned to a shift: every failing rule in Korean; and sees its applicants, ranked', async () => {
       const page = await newPage();
       const operatorToken = await signInNewOperator(page, 'eligibility.operator@example.com');
       const call: Call = (method, route, token, body) =>
@@ -558,23 +558,81 @@ describe.skipIf(!CHROMIUM_BIN)(
           },
           body: body === undefined ? undefined : JSON.stringify(body),
         });
-      // A business with a shift next week, and a worker with a profile and nothing verified.
+      // A business with a shift next week, a worker with a profile and nothing verified, and an
+      // eligible worker who applied.
       await stack.member('eligibility.owner@example.com', PASSWORD, 'business');
       const owner = await login('eligibility.owner@example.com');
       const business = await verifiedBusiness(call, owner, operatorToken);
       const shift = await postShift(call, owner, business, new Date(Date.now() + 7 * 86_400_000));
       const worker = await workerWithProfile('ineligible.worker@example.com');
+      const applicant = await workerWithProfile('applicant.worker@example.com');
+      // Eligible: named as the stub's account 0088:110123456789 is held (Popbill's holder check),
+      // identity and bank account verified.
+      for (const [route, token, body] of [
+        [
+          'PUT /workers/me',
+          applicant.token,
+          { legalName: '김민지', birthDate: '1995-04-01', phone: '010-1234-5678' },
+        ],
+        [
+          'PUT /workers/me/bank-account',
+          applicant.token,
+          { bankCode: '088', number: '110-123-456789', holderName: '김민지' },
+        ],
+        [
+          `POST /operator/workers/${applicant.id}/identity`,
+          operatorToken,
+          {
+            action: 'verify',
+            evidence: 'Ticket 512: NICE console lookup',
+            ci: `CI-console-${applicant.id}`,
+          },
+        ],
+        [
+          `POST /operator/workers/${applicant.id}/bank-account`,
+          operatorToken,
+          {
+            action: 'verify',
+            evidence: 'Ticket 514: bank book copy',
+            holderMatchesLegalName: true,
+          },
+        ],
+      ] as const) {
+        const [method, path] = route.split(' ') as [string, string];
+        const response = await call(method, path, token, body);
+        expect(response.status, `${route}: ${await response.clone().text()}`).toBe(200);
+      }
+      const applied = await call('POST', `/shifts/${shift.id}/applications`, applicant.token);
+      expect(applied.status, await applied.clone().text()).toBe(201);
 
       await page.getByRole('link', { name: '근무와 자격' }).click();
       await page.getByLabel('근무 ID').fill(shift.id);
       await page.getByLabel('근무자 ID').fill(worker.id);
-      await page.getByRole('button', { name: '자격 확인' }).click();
+      await page.getByRole('button', { name: '조회', exact: true }).click();
 
       await page.getByText('배정 불가').waitFor();
       await page.getByText('본인인증이 완료되지 않았습니다.').waitFor();
       await page.getByText('급여 계좌가 등록되지 않았습니다.').waitFor();
+      expect(new URL(page.url()).searchParams.get('shift')).toBe(shift.id);
+
+      // The shift's applicants: the one who applied, ranked with whoever else waits.
+      const assignments = page.getByRole('region', { name: '지원과 배정' });
+      await assignments
+        .getByRole('row')
+        .filter({ hasText: applicant.id })
+        .getByText('지원')
+        .first()
+        .waitFor();
+      await assignments.getByRole('button', { name: '대기 중인 1명 순위 매기기' }).click();
+      const ranked = page.getByRole('region', { name: '후보 순위' });
+      await ranked.getByRole('row').filter({ hasText: applicant.id }).waitFor();
       expect(await seriousFindings(page)).toEqual([]);
       await screenshot(page, 'eligibility');
+
+      // The applicant's own verdict, from their row.
+      await assignments.getByRole('button', { name: `${applicant.id} 판정 보기` }).click();
+      await page.waitForURL((url) => url.searchParams.get('worker') === applicant.id);
+      await page.getByRole('region', { name: '판정' }).waitFor();
     });
 
     it('an operator suspends a worker with a reason and makes them active again, each decision in the worker’s history', async () => {

@@ -17,6 +17,7 @@ import {
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useSearchParams } from 'react-router';
 import { api } from '../api/client.js';
 import { unwrap } from '../api/problem.js';
 import type { components } from '../api/schema.js';
@@ -24,6 +25,7 @@ import { formatDate, formatDateTime, formatNumber, formatWon } from '../format.j
 import { currentLanguage } from '../i18n/i18n.js';
 import { problemMessage } from '../i18n/messages.js';
 import { QueryState } from '../today/query-state.js';
+import { ShiftAssignments } from './shift-assignments.js';
 
 type Failure = components['schemas']['RuleFailure'];
 
@@ -87,18 +89,32 @@ function FailureCard({ failure }: { failure: Failure }) {
 }
 
 /**
- * Shifts and eligibility: a shift, whether a worker may be assigned to it now and, when not,
- * every failing rule with its data (hours per KST week against the limit, drawn); and workers
- * ranked for the shift.
+ * Shifts and eligibility: a shift with its applications and assignments; whether a worker may be
+ * assigned to it now and, when not, every failing rule with its data (hours per KST week against
+ * the limit, drawn); and workers ranked for the shift. What is shown is in the address
+ * (`?shift=…&worker=…`), so Today links a shift here and a link can be passed on.
  */
 export default function EligibilityPage() {
   const { t } = useTranslation();
-  const [shiftId, setShiftId] = useState('');
-  const [workerId, setWorkerId] = useState('');
-  const [asked, setAsked] = useState<{ shiftId: string; workerId: string }>();
+  const [params, setParams] = useSearchParams();
+  const askedShift = params.get('shift') ?? '';
+  const askedWorker = params.get('worker') ?? '';
+  const asked = SHIFT_ID.test(askedShift)
+    ? {
+        shiftId: askedShift,
+        workerId: MEMBER_ID.test(askedWorker) ? askedWorker : undefined,
+      }
+    : undefined;
+  const [shiftId, setShiftId] = useState(askedShift);
+  const [workerId, setWorkerId] = useState(askedWorker);
   const [candidatesText, setCandidatesText] = useState('');
   const shiftOk = SHIFT_ID.test(shiftId.trim());
-  const workerOk = MEMBER_ID.test(workerId.trim());
+  const workerOk = workerId.trim() === '' || MEMBER_ID.test(workerId.trim());
+  const ask = (next: { shiftId: string; workerId?: string | undefined }) => {
+    setShiftId(next.shiftId);
+    setWorkerId(next.workerId ?? '');
+    setParams({ shift: next.shiftId, ...(next.workerId ? { worker: next.workerId } : {}) });
+  };
 
   const shift = useQuery({
     queryKey: ['shift', asked?.shiftId],
@@ -108,11 +124,11 @@ export default function EligibilityPage() {
   });
   const verdict = useQuery({
     queryKey: ['eligibility', asked?.shiftId, asked?.workerId],
-    enabled: asked !== undefined,
+    enabled: asked?.workerId !== undefined,
     queryFn: ({ signal }) =>
       unwrap(
         api.GET('/shifts/{id}/eligibility/{workerId}', {
-          params: { path: { id: asked!.shiftId, workerId: asked!.workerId } },
+          params: { path: { id: asked!.shiftId, workerId: asked!.workerId! } },
           signal,
         }),
       ),
@@ -138,7 +154,9 @@ export default function EligibilityPage() {
       <form
         onSubmit={(event) => {
           event.preventDefault();
-          if (shiftOk && workerOk) setAsked({ shiftId: shiftId.trim(), workerId: workerId.trim() });
+          if (shiftOk && workerOk) {
+            ask({ shiftId: shiftId.trim(), workerId: workerId.trim() || undefined });
+          }
         }}
         noValidate
       >
@@ -152,13 +170,13 @@ export default function EligibilityPage() {
           />
           <TextInput
             label={t('eligibility.workerId')}
+            description={t('eligibility.workerIdHelp')}
             value={workerId}
-            required
             error={workerId && !workerOk ? t('eligibility.badWorkerId') : undefined}
             onChange={(event) => setWorkerId(event.currentTarget.value)}
           />
           <Button type="submit" mt={24} disabled={!shiftOk || !workerOk}>
-            {t('eligibility.explain')}
+            {t('eligibility.show')}
           </Button>
         </Group>
       </form>
@@ -180,7 +198,7 @@ export default function EligibilityPage() {
           </Text>
         </Card>
       )}
-      {asked && <QueryState query={verdict} />}
+      {asked?.workerId && <QueryState query={verdict} />}
       {verdict.data && (
         <Stack component="section" aria-labelledby="verdict" gap="xs">
           <Group>
@@ -203,6 +221,16 @@ export default function EligibilityPage() {
         </Stack>
       )}
 
+      {asked && (
+        <ShiftAssignments
+          shiftId={asked.shiftId}
+          onExplain={(id) => ask({ shiftId: asked.shiftId, workerId: id })}
+          onRank={(ids) => {
+            setCandidatesText(ids.join('\n'));
+            candidates.mutate(ids);
+          }}
+        />
+      )}
       {asked && (
         <Stack component="section" aria-labelledby="candidates" gap="xs">
           <Title order={3} id="candidates">

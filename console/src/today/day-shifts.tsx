@@ -1,6 +1,7 @@
-import { Badge, Stack, Table, Text, Title } from '@mantine/core';
+import { Anchor, Badge, Stack, Table, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
 import { api } from '../api/client.js';
 import { unwrap } from '../api/problem.js';
 import { formatDateTime } from '../format.js';
@@ -48,7 +49,10 @@ export function DayShifts() {
                 <Table.Tr key={shift.id}>
                   <Table.Td>{formatDateTime(shift.startsAt)}</Table.Td>
                   <Table.Td>
-                    {shift.title}
+                    {/* The shift's applicants and assignments, on the eligibility screen. */}
+                    <Anchor component={Link} to={`/eligibility?shift=${shift.id}`}>
+                      {shift.title}
+                    </Anchor>
                     <Text size="xs" c="dimmed" ff="monospace">
                       {shift.id}
                     </Text>
