@@ -49,59 +49,89 @@ const ntsShape = BusinessDecision.shape.ntsStatus.unwrap().shape;
 const NTS_STATUSES = ntsShape.status.options;
 const TAX_TYPES = ntsShape.taxType.options;
 
-/** The request body of a decision, as the API's schema reads it (undefined fields left out). */
-function bodyOf(target: DecisionTarget, action: DecisionAction, values: Values) {
+/** A decision's request body, as the form filled it, for the API's schema of its kind. */
+type Decision =
+  | { kind: 'bank_account'; body: z.input<typeof BankAccountDecision> }
+  | { kind: 'qualification'; body: z.input<typeof QualificationDecision> }
+  | { kind: 'business'; body: z.input<typeof BusinessDecision> };
+
+/** The NTS status and 과세유형 the form picked, when both are ones the API's schema offers. */
+function ntsStatusOf(values: Values): z.input<typeof BusinessDecision>['ntsStatus'] {
+  const status = NTS_STATUSES.find((s) => s === values.ntsStatus);
+  const taxType = TAX_TYPES.find((s) => s === values.taxType);
+  return status && taxType ? { status, taxType } : undefined;
+}
+
+/** The request body of a decision (undefined fields left out). */
+function decisionOf(target: DecisionTarget, action: DecisionAction, values: Values): Decision {
   const evidence = values.evidence.trim();
   switch (target.kind) {
     case 'bank_account':
-      return BankAccountDecision.safeParse(
-        action === 'verify'
-          ? { action, evidence, holderMatchesLegalName: values.holderMatchesLegalName }
-          : { action, evidence },
-      );
+      return {
+        kind: target.kind,
+        body:
+          action === 'verify'
+            ? { action, evidence, holderMatchesLegalName: values.holderMatchesLegalName }
+            : { action, evidence },
+      };
     case 'qualification':
-      return QualificationDecision.safeParse(
-        action === 'verify' && values.expiresOn
-          ? { action, evidence, expiresAt: `${values.expiresOn}T23:59:59+09:00` }
-          : { action, evidence },
-      );
-    case 'business':
-      return BusinessDecision.safeParse({
-        action,
-        evidence,
-        reason: values.reason.trim(),
-        ...(values.ntsStatus && values.taxType
-          ? { ntsStatus: { status: values.ntsStatus, taxType: values.taxType } }
-          : {}),
-      });
+      return {
+        kind: target.kind,
+        body:
+          action === 'verify' && values.expiresOn
+            ? { action, evidence, expiresAt: `${values.expiresOn}T23:59:59+09:00` }
+            : { action, evidence },
+      };
+    case 'business': {
+      const ntsStatus = ntsStatusOf(values);
+      return {
+        kind: target.kind,
+        body: {
+          action,
+          evidence,
+          reason: values.reason.trim(),
+          ...(ntsStatus ? { ntsStatus } : {}),
+        },
+      };
+    }
   }
 }
 
-async function send(target: DecisionTarget, body: unknown): Promise<void> {
-  switch (target.kind) {
+/** Whether the API's own schema takes the body: its issues for the form when not. */
+function check(decision: Decision) {
+  switch (decision.kind) {
     case 'bank_account':
-      await unwrap(
-        api.POST('/operator/workers/{id}/bank-account', {
-          params: { path: { id: target.workerId } },
-          body: body as z.input<typeof BankAccountDecision>,
-        }),
-      );
-      return;
+      return BankAccountDecision.safeParse(decision.body);
     case 'qualification':
-      await unwrap(
-        api.POST('/operator/workers/{id}/qualifications/{code}', {
-          params: { path: { id: target.workerId, code: target.code as QualificationCode } },
-          body: body as z.input<typeof QualificationDecision>,
-        }),
-      );
-      return;
+      return QualificationDecision.safeParse(decision.body);
     case 'business':
-      await unwrap(
-        api.POST('/operator/businesses/{id}/verification', {
-          params: { path: { id: target.businessId } },
-          body: body as z.input<typeof BusinessDecision>,
-        }),
-      );
+      return BusinessDecision.safeParse(decision.body);
+  }
+}
+
+/** Sends the body as the form filled it (what the schema checked), not the schema's output. */
+async function send(target: DecisionTarget, decision: Decision): Promise<void> {
+  if (target.kind === 'bank_account' && decision.kind === 'bank_account') {
+    await unwrap(
+      api.POST('/operator/workers/{id}/bank-account', {
+        params: { path: { id: target.workerId } },
+        body: decision.body,
+      }),
+    );
+  } else if (target.kind === 'qualification' && decision.kind === 'qualification') {
+    await unwrap(
+      api.POST('/operator/workers/{id}/qualifications/{code}', {
+        params: { path: { id: target.workerId, code: target.code as QualificationCode } },
+        body: decision.body,
+      }),
+    );
+  } else if (target.kind === 'business' && decision.kind === 'business') {
+    await unwrap(
+      api.POST('/operator/businesses/{id}/verification', {
+        params: { path: { id: target.businessId } },
+        body: decision.body,
+      }),
+    );
   }
 }
 
@@ -133,13 +163,14 @@ export function DecisionModal({
       ntsStatus: null,
       taxType: null,
     },
-    validate: (values) => formErrors(t, bodyOf(target, action, values)),
+    validate: (values) => formErrors(t, check(decisionOf(target, action, values))),
   });
   const decide = useMutation({
     mutationFn: async (values: Values) => {
-      const parsed = bodyOf(target, action, values);
-      if (!parsed.success) throw parsed.error;
-      await send(target, parsed.data);
+      const decision = decisionOf(target, action, values);
+      const checked = check(decision);
+      if (!checked.success) throw checked.error;
+      await send(target, decision);
     },
     onSuccess: async () => {
       await queryClient.invalidateQueries({ queryKey: ['operator', 'review-queue'] });
