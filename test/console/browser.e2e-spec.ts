@@ -2,6 +2,7 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import AxeBuilder from '@axe-core/playwright';
+import ExcelJS from 'exceljs';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { koreanMonth } from '../../src/platform/time/kst.js';
@@ -496,7 +497,7 @@ describe.skipIf(!CHROMIUM_BIN)(
       await screenshot(page, 'access-review');
     });
 
-    it('an operator reads the months’ statistics drawn as charts and downloads a month’s file', async () => {
+    it('an operator reads the months’ statistics drawn as charts and downloads a month’s CSV and XLSX files', async () => {
       const page = await newPage();
       await signInNewOperator(page, 'stats.operator@example.com');
       await page.getByRole('link', { name: '월간 통계' }).click();
@@ -514,6 +515,15 @@ describe.skipIf(!CHROMIUM_BIN)(
       expect(download.suggestedFilename()).toMatch(/summary\.csv$/);
       const file = await readFile((await download.path())!, 'utf8');
       expect(file).toContain('신규 가입');
+
+      const downloadingBook = page.waitForEvent('download');
+      await page.getByRole('button', { name: `${month} report.xlsx 내려받기` }).click();
+      const book = await downloadingBook;
+      expect(book.suggestedFilename()).toMatch(/report\.xlsx$/);
+      // A workbook as written, byte for byte: ExcelJS reads it back.
+      const read = new ExcelJS.Workbook();
+      await read.xlsx.readFile((await book.path())!);
+      expect(read.getWorksheet('요약')?.getCell('B1').value).toBe('신규 가입');
     });
 
     it('an admin migrates members of the old app on demand, by uid and by email, and reads what moved', async () => {

@@ -2,6 +2,7 @@ import { generateLegacyDataset } from '../../src/modules/firestore-migration/gen
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import ExcelJS from 'exceljs';
 import { pino } from 'pino';
 import { build } from 'vite';
 import { PROJECT_ROOT } from '../../src/local/launcher.js';
@@ -111,6 +112,15 @@ function headline(scale: number): HeadlineValues {
   };
 }
 
+/** A small workbook as the monthly job's `report.xlsx` is made (ExcelJS), for the download. */
+async function workbook(month: KstMonth, scale: number): Promise<Buffer> {
+  const book = new ExcelJS.Workbook();
+  const sheet = book.addWorksheet('요약');
+  sheet.addRow(['월', '신규 가입']);
+  sheet.addRow([formatKstMonth(month), headline(scale).signUps]);
+  return Buffer.from(await book.xlsx.writeBuffer());
+}
+
 /**
  * The last two months' statistics published on S3 as the monthly job leaves them (manifests
  * with their headline, and one small CSV each), so Today has figures to show and a month to
@@ -132,8 +142,13 @@ async function publishReports(store: StatsStore, now: Date): Promise<KstMonth> {
         empty: false,
         headline: headline(scale),
       },
-      // One small file per month, for the statistics screen's download.
+      // One small workbook and one small CSV per month, for the statistics screen's downloads.
       [
+        {
+          name: 'report.xlsx',
+          contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+          body: await workbook(month, scale),
+        },
         {
           name: 'summary.csv',
           contentType: 'text/csv; charset=utf-8',
