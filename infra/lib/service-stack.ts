@@ -756,7 +756,16 @@ export class ServiceStack extends Stack {
       );
     }
     const cognitoActions = {
-      api: ['cognito-idp:AdminGetUser', 'cognito-idp:AdminAddUserToGroup'],
+      // What src/modules/auth/aws-cognito-auth.ts sends from the API: a user's attributes, a new
+      // member's role, the groups at confirmation, an account deleted, staff's blocks.
+      api: [
+        'cognito-idp:AdminGetUser',
+        'cognito-idp:AdminAddUserToGroup',
+        'cognito-idp:AdminListGroupsForUser',
+        'cognito-idp:AdminDeleteUser',
+        'cognito-idp:AdminDisableUser',
+        'cognito-idp:AdminEnableUser',
+      ],
       worker: [],
       cli: ['cognito-idp:AdminCreateUser', 'cognito-idp:AdminAddUserToGroup'],
     }[task];

@@ -252,4 +252,37 @@ describe('the service stack', () => {
       });
     }
   });
+
+  it('lets each task call the Cognito admin operations its code sends, on the pool only', () => {
+    const template = templateOf('prod', 'service');
+    const cognito = (role: string) =>
+      Object.values(template.findResources('AWS::IAM::Policy') as Resources)
+        .filter((p) => JSON.stringify(p.Properties.Roles).includes(`${role}TaskRole`))
+        .flatMap(
+          (p) =>
+            (p.Properties.PolicyDocument as { Statement: Array<Record<string, unknown>> })
+              .Statement,
+        )
+        .filter((s) => JSON.stringify(s.Action).includes('cognito-idp:'))
+        .flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]) as string[])
+        .sort();
+    // The API (src/modules/auth/aws-cognito-auth.ts): AdminGetUser for a user's attributes,
+    // AdminAddUserToGroup for a new member's role, AdminListGroupsForUser at confirmation,
+    // AdminDeleteUser for an account deleted (and a sign-up left without its role),
+    // AdminDisableUser and AdminEnableUser for staff's blocks.
+    expect(cognito('api')).toEqual([
+      'cognito-idp:AdminAddUserToGroup',
+      'cognito-idp:AdminDeleteUser',
+      'cognito-idp:AdminDisableUser',
+      'cognito-idp:AdminEnableUser',
+      'cognito-idp:AdminGetUser',
+      'cognito-idp:AdminListGroupsForUser',
+    ]);
+    // `cli members create-staff`.
+    expect(cognito('cli')).toEqual([
+      'cognito-idp:AdminAddUserToGroup',
+      'cognito-idp:AdminCreateUser',
+    ]);
+    expect(cognito('worker')).toEqual([]);
+  });
 });

@@ -7,6 +7,8 @@ import { createCognitoClient } from '../../platform/aws/clients.js';
 import { ROOT_LOGGER } from '../../platform/logging/logging.module.js';
 import { LegacyAuthModule } from '../legacy-auth/legacy-auth.module.js';
 import { MembersModule } from '../members/members.module.js';
+import { AccountBlocks } from './account-blocks.js';
+import { AccountBlocksController } from './account-blocks.controller.js';
 import { AccountController, AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
 import { AwsCognitoAuth } from './aws-cognito-auth.js';
@@ -18,7 +20,12 @@ import { LoginThrottle } from './login-throttle.js';
 
 @Module({
   imports: [MembersModule, LegacyAuthModule, AssignmentsModule],
-  controllers: [AuthController, AccountController, ConsoleSessionController],
+  controllers: [
+    AuthController,
+    AccountController,
+    ConsoleSessionController,
+    AccountBlocksController,
+  ],
   providers: [
     {
       provide: COGNITO_AUTH,
@@ -31,6 +38,7 @@ import { LoginThrottle } from './login-throttle.js';
         ),
     },
     AuthService,
+    AccountBlocks,
     ConsoleSessions,
     LoginAttemptsRepository,
     LoginThrottle,

@@ -54,6 +54,48 @@ describe(AuthService.name, () => {
     logger = strictFake<Logger>('logger');
     legacy = strictFake<LegacyAccounts>('legacy');
     sut = new AuthService(cognito, members, throttle, revocations, logger, legacy);
+    // No one is blocked unless a test says so.
+    members.isBlocked.mockResolvedValue(false);
+  });
+
+  describe('a member staff blocked', () => {
+    it('gets a wrong password’s 401 at sign-in, whatever cognito-local allowed, and the session it made is ended', async () => {
+      throttle.check.mockResolvedValue();
+      throttle.reset.mockResolvedValue();
+      cognito.login.mockResolvedValue(signedIn);
+      cognito.globalSignOut.mockResolvedValue();
+      members.isBlocked.mockResolvedValue(true);
+
+      await expect(sut.login({ email: EMAIL, password: PASSWORD }, IP)).rejects.toBeInstanceOf(
+        InvalidCredentialsError,
+      );
+
+      expect(members.isBlocked).toHaveBeenCalledWith(SUB);
+      expect(cognito.globalSignOut).toHaveBeenCalledWith('access');
+      expect(members.ensureProfile).not.toHaveBeenCalled();
+    });
+
+    it('gets 401 invalid_refresh_token on refresh, and the new session is ended', async () => {
+      cognito.refresh.mockResolvedValue({ tokens: signedIn.tokens, userId: SUB });
+      cognito.globalSignOut.mockResolvedValue();
+      members.isBlocked.mockResolvedValue(true);
+
+      await expect(sut.refresh({ refreshToken: 'refresh' })).rejects.toMatchObject({
+        code: 'invalid_refresh_token',
+      });
+      expect(cognito.globalSignOut).toHaveBeenCalledWith('access');
+    });
+
+    it('is refused even when ending the session fails (the block stands)', async () => {
+      cognito.refresh.mockResolvedValue({ tokens: signedIn.tokens, userId: SUB });
+      cognito.globalSignOut.mockRejectedValue(new Error('cognito down'));
+      logger.warn.mockReturnValue(undefined);
+      members.isBlocked.mockResolvedValue(true);
+
+      await expect(sut.refresh({ refreshToken: 'refresh' })).rejects.toMatchObject({
+        code: 'invalid_refresh_token',
+      });
+    });
   });
 
   describe('signUp', () => {

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { MEMBER_IDS, type MemberIds } from '../../platform/auth/member-ids.js';
 import { ROLES, type Principal, type Role } from '../../platform/auth/principal.js';
 import { SessionRevocations } from '../../platform/auth/session-revocations.js';
+import { DomainError } from '../../platform/errors/domain.error.js';
 import { InjectLogger } from '../../platform/logging/logging.module.js';
 import { maskEmail } from '../../platform/masking/masking.js';
 import { WorkerExit } from '../assignments/worker-exit.js';
@@ -230,11 +231,21 @@ export class AuthService {
     return this.signedIn(result, input.email);
   }
 
+  /**
+   * The tokens, once the member has a profile, unless staff blocked them: then the session just
+   * made is ended and the answer is a wrong password's (as Cognito's own for a disabled user),
+   * which tells no one the account exists.
+   */
   private async signedIn({ identity, tokens }: SignedIn, email: string): Promise<TokensResponse> {
+    const memberId = (await this.memberIds?.memberIdOf(identity.id)) ?? identity.id;
+    if (await this.members.isBlocked(memberId)) {
+      await this.endSession(tokens.accessToken, memberId);
+      throw new InvalidCredentialsError();
+    }
     const role = roleFrom(identity.groups);
     if (role) {
       await this.members.ensureProfile({
-        id: (await this.memberIds?.memberIdOf(identity.id)) ?? identity.id,
+        id: memberId,
         username: identity.username,
         role,
         email: identity.email ?? email,
@@ -244,8 +255,24 @@ export class AuthService {
     return mapTokens(tokens);
   }
 
+  /** New tokens, unless the member was blocked since (Cognito refuses too, cognito-local not). */
   async refresh(input: z.output<typeof Refresh>): Promise<TokensResponse> {
-    return mapTokens(await this.cognito.refresh(input.refreshToken));
+    const { tokens, userId } = await this.cognito.refresh(input.refreshToken);
+    const memberId = (await this.memberIds?.memberIdOf(userId)) ?? userId;
+    if (await this.members.isBlocked(memberId)) {
+      await this.endSession(tokens.accessToken, memberId);
+      throw new DomainError('unauthorized', 'invalid_refresh_token', 'Sign in again.');
+    }
+    return mapTokens(tokens);
+  }
+
+  /** Signs out the tokens just issued to a blocked member (best effort: the block stands anyway). */
+  private async endSession(accessToken: string, memberId: string): Promise<void> {
+    await this.cognito
+      .globalSignOut(accessToken)
+      .catch((error: unknown) =>
+        this.logger.warn({ err: error, memberId }, 'could not end a blocked member’s new session'),
+      );
   }
 
   /** Global sign-out (refresh tokens die) and, for our verifier, every access token so far. */

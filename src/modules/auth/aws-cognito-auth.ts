@@ -2,6 +2,8 @@ import {
   AdminAddUserToGroupCommand,
   AdminCreateUserCommand,
   AdminDeleteUserCommand,
+  AdminDisableUserCommand,
+  AdminEnableUserCommand,
   AdminGetUserCommand,
   AdminListGroupsForUserCommand,
   AdminSetUserPasswordCommand,
@@ -228,7 +230,7 @@ export class AwsCognitoAuth implements CognitoAuth {
     });
   }
 
-  refresh(refreshToken: string): Promise<AuthTokens> {
+  refresh(refreshToken: string): Promise<{ tokens: AuthTokens; userId: string }> {
     return this.call('refresh', async () => {
       const result = await this.client.send(
         new InitiateAuthCommand({
@@ -238,7 +240,9 @@ export class AwsCognitoAuth implements CognitoAuth {
         }),
       );
       if (!result.AuthenticationResult) throw new Error('REFRESH_TOKEN_AUTH returned a challenge');
-      return this.tokensOf(result.AuthenticationResult);
+      const tokens = this.tokensOf(result.AuthenticationResult);
+      const access = claimsOf(tokens.accessToken);
+      return { tokens, userId: text(access.sub) ?? text(access.username) ?? '' };
     });
   }
 
@@ -289,6 +293,15 @@ export class AwsCognitoAuth implements CognitoAuth {
           PreviousPassword: previous,
           ProposedPassword: proposed,
         }),
+      );
+    });
+  }
+
+  setEnabled(username: string, enabled: boolean): Promise<void> {
+    return this.call('admin', async () => {
+      const input = { UserPoolId: this.pool.userPoolId, Username: username };
+      await this.client.send(
+        enabled ? new AdminEnableUserCommand(input) : new AdminDisableUserCommand(input),
       );
     });
   }

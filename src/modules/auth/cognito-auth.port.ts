@@ -24,7 +24,8 @@ export interface CognitoAuth {
   login(email: string, password: string): Promise<SignInResult>;
   /** Answers NEW_PASSWORD_REQUIRED with the session `login` returned; the tokens come now. */
   completeNewPassword(email: string, session: string, newPassword: string): Promise<SignedIn>;
-  refresh(refreshToken: string): Promise<AuthTokens>;
+  /** New tokens, and whose they are (`sub`, or the username when the token has none). */
+  refresh(refreshToken: string): Promise<{ tokens: AuthTokens; userId: string }>;
   /** Ends every session of the token's user: its refresh tokens stop working. */
   globalSignOut(accessToken: string): Promise<void>;
   /**
@@ -39,6 +40,12 @@ export interface CognitoAuth {
   resendConfirmationCode(email: string): Promise<void>;
   confirmForgotPassword(email: string, code: string, password: string): Promise<void>;
   changePassword(accessToken: string, previous: string, proposed: string): Promise<void>;
+  /**
+   * Disables (blocks) or enables the user (AdminDisableUser / AdminEnableUser). Cognito refuses a
+   * disabled user's sign-in and refresh; cognito-local does not (standins.md), so the API checks
+   * a member's block itself as well.
+   */
+  setEnabled(username: string, enabled: boolean): Promise<void>;
   /** Removes the user; a user already gone is not an error. */
   deleteUser(username: string): Promise<void>;
   /**

@@ -4,7 +4,7 @@ import { MemberId } from '../../platform/http/fields.js';
 import { zodDto } from '../../platform/http/zod-dto.js';
 import { AccessReason } from '../../privacy/free-text.js';
 import type { Member } from './members.repository.js';
-import { MemberSearch, RevealRequest } from './members.schemas.js';
+import { BlockRequest, MemberSearch, RevealRequest } from './members.schemas.js';
 
 /** A member as staff see it: personal data masked. */
 export const MemberSummary = z
@@ -19,6 +19,10 @@ export const MemberSummary = z
     destroyedAt: z.iso.datetime().nullable().meta({
       description: 'When the personal data was destroyed after the retention period',
     }),
+    blocked: z
+      .object({ at: z.iso.datetime(), by: z.string().meta({ description: 'The staff member' }) })
+      .nullable()
+      .meta({ description: 'Blocked by staff: no sign-in and no token work until unblocked' }),
   })
   .meta({ id: 'MemberSummary' });
 export type MemberSummary = z.infer<typeof MemberSummary>;
@@ -51,6 +55,7 @@ export function mapSummary(member: Member): MemberSummary {
     ...mapMe(member),
     withdrawnAt: member.withdrawnAt?.toISOString() ?? null,
     destroyedAt: member.destroyedAt?.toISOString() ?? null,
+    blocked: member.blocked ? { at: member.blocked.at.toISOString(), by: member.blocked.by } : null,
   };
 }
 
@@ -68,6 +73,10 @@ export const MemberPage = z
   })
   .meta({ id: 'MemberPage' });
 export type MemberPage = z.infer<typeof MemberPage>;
+
+export class BlockRequestDto extends zodDto(BlockRequest, {
+  example: () => ({ reason: '명의 도용 신고 확인, ticket 1502' }),
+}) {}
 
 export class RevealRequestDto extends zodDto(RevealRequest, {
   example: () => ({ fields: ['phone'], reason: '본인 요청 연락처 확인, ticket 1401' }),

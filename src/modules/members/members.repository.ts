@@ -33,6 +33,14 @@ export interface Member {
   withdrawnAt: Date | undefined;
   /** When the personal data was destroyed after the retention period (withdrawn members). */
   destroyedAt: Date | undefined;
+  /** Blocked by staff: no sign-in, no token, until unblocked (who, when). */
+  blocked: MemberBlock | undefined;
+}
+
+export interface MemberBlock {
+  at: Date;
+  /** The staff member's id. */
+  by: string;
 }
 
 export interface NewMember {
@@ -60,6 +68,7 @@ interface MemberDocument {
   updatedAt: Date;
   withdrawnAt?: Date;
   destroyedAt?: Date;
+  blocked?: MemberBlock;
 }
 
 const COLLECTION = MEMBER_PERSONAL_DATA.collection;
@@ -120,6 +129,7 @@ export class MembersRepository {
       updatedAt: doc.updatedAt,
       withdrawnAt: doc.withdrawnAt,
       destroyedAt: doc.destroyedAt,
+      blocked: doc.blocked,
     };
   }
 
@@ -210,6 +220,34 @@ export class MembersRepository {
     await this.collection.updateOne(
       { _id: member.id, username: { $exists: false } },
       { $set: { username: member.username, updatedAt: at } },
+    );
+  }
+
+  /** Blocks the member unless blocked already: false when it was (or there is no such member). */
+  async block(id: string, block: MemberBlock): Promise<boolean> {
+    const result = await this.collection.updateOne(
+      { _id: id, blocked: { $exists: false } },
+      { $set: { blocked: block, updatedAt: block.at } },
+    );
+    return result.modifiedCount === 1;
+  }
+
+  /** Lifts the member's block: false when there was none. */
+  async unblock(id: string, at: Date): Promise<boolean> {
+    const result = await this.collection.updateOne(
+      { _id: id, blocked: { $exists: true } },
+      { $unset: { blocked: '' }, $set: { updatedAt: at } },
+    );
+    return result.modifiedCount === 1;
+  }
+
+  /** Whether the member is blocked, read by id alone (every sign-in and refresh asks). */
+  async isBlocked(id: string): Promise<boolean> {
+    return (
+      (await this.collection.countDocuments(
+        { _id: id, blocked: { $exists: true } },
+        { limit: 1 },
+      )) > 0
     );
   }
 

@@ -34,3 +34,7 @@ export const RevealRequest = z
   .object({ fields: z.array(MemberPersonalField).min(1).max(2), reason: Reason })
   .strict();
 export type RevealRequest = z.infer<typeof RevealRequest>;
+
+/** Why staff block or unblock a member; kept with the access record and reviewed monthly. */
+export const BlockRequest = z.object({ reason: Reason }).strict();
+export type BlockRequest = z.infer<typeof BlockRequest>;

@@ -3,8 +3,8 @@ import type { Principal } from '../../platform/auth/principal.js';
 import { NotFoundError } from '../../platform/errors/domain.error.js';
 import type { Database } from '../../platform/storage/database.js';
 import type { PersonalData } from '../../privacy/personal-data/personal-data.service.js';
-import { mapMe, type MeResponse } from './members.dto.js';
-import { MembersRepository, type NewMember } from './members.repository.js';
+import { mapMe, mapSummary, type MeResponse, type MemberSummary } from './members.dto.js';
+import { type Member, MembersRepository, type NewMember } from './members.repository.js';
 
 @Injectable()
 export class MembersService {
@@ -28,6 +28,32 @@ export class MembersService {
     if (!member || member.status !== 'active')
       throw new NotFoundError('Your profile', 'member_not_found');
     return mapMe(member);
+  }
+
+  /** The member, masked (another module's staff action on the account reads it here). */
+  async find(id: string): Promise<Member | undefined> {
+    return this.members.getById(id);
+  }
+
+  /** The member as staff see it, masked. */
+  async summaryOf(id: string): Promise<MemberSummary> {
+    const member = await this.members.getById(id);
+    if (!member) throw new NotFoundError('The member', 'member_not_found');
+    return mapSummary(member);
+  }
+
+  /** Blocks the member (who, when): false when blocked already. */
+  block(id: string, by: string, at: Date = new Date()): Promise<boolean> {
+    return this.members.block(id, { at, by });
+  }
+
+  /** Lifts the member's block: false when there was none. */
+  unblock(id: string, at: Date = new Date()): Promise<boolean> {
+    return this.members.unblock(id, at);
+  }
+
+  isBlocked(id: string): Promise<boolean> {
+    return this.members.isBlocked(id);
   }
 
   /** Marks the profile withdrawn; returns the email it held (for other records to forget). */
