@@ -691,7 +691,7 @@ describe.skipIf(!CHROMIUM_BIN)(
 
       const section = page.getByRole('region', { name: '사업자 찾기' });
       await section.getByLabel('사업자등록번호').fill(number.replaceAll('-', ''));
-      await section.getByRole('button', { name: '검색', exact: true }).click();
+      await section.getByRole('button', { name: '사업자 찾기', exact: true }).click();
       await section.getByText('번호로 찾는 가게').waitFor();
       const card = await section.textContent();
       expect(card).toContain('김*지');
@@ -707,6 +707,40 @@ describe.skipIf(!CHROMIUM_BIN)(
       await section.getByRole('row').filter({ hasText: '승인' }).waitFor();
       expect(await seriousFindings(page)).toEqual([]);
       await screenshot(page, 'business');
+    });
+
+    it('an operator blocks a member’s account with a reason, the member cannot sign in, and the block is lifted', async () => {
+      await stack.member('blocked.owner@example.com', PASSWORD, 'business');
+      const page = await newPage();
+      await signInNewOperator(page, 'block.operator@example.com');
+      await page.getByRole('link', { name: '회원' }).click();
+      await page.getByLabel('이메일').fill('blocked.owner@example.com');
+      await page.getByRole('button', { name: '검색', exact: true }).click();
+      const row = page.getByRole('row').filter({ hasText: '사업자' });
+      await row.waitFor();
+      const id = (await row.getByRole('cell').first().textContent())!.trim();
+
+      await page.getByRole('button', { name: `${id} 계정 차단`, exact: true }).click();
+      const dialog = page.getByRole('dialog');
+      await dialog.getByRole('button', { name: '차단', exact: true }).click();
+      await dialog.getByText('사유를 적으세요.').waitFor();
+      await dialog.getByLabel('사유').fill('명의 도용 신고 확인, 티켓 730');
+      await dialog.getByRole('button', { name: '차단', exact: true }).click();
+      await row.getByText('차단됨', { exact: false }).waitFor();
+      const refused = await fetch(`${stack.url}/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'blocked.owner@example.com', password: PASSWORD }),
+      });
+      expect(refused.status).toBe(401);
+      expect(await seriousFindings(page)).toEqual([]);
+      await screenshot(page, 'member-blocked');
+
+      await page.getByRole('button', { name: `${id} 계정 차단 해제`, exact: true }).click();
+      await dialog.getByLabel('사유').fill('본인 확인 완료, 티켓 731');
+      await dialog.getByRole('button', { name: '차단 해제', exact: true }).click();
+      await page.getByRole('button', { name: `${id} 계정 차단`, exact: true }).waitFor();
+      expect(await row.getByText('차단됨', { exact: false }).count()).toBe(0);
     });
 
     it('shows operators no access review, which is for admins', async () => {

@@ -11,6 +11,10 @@ export {
   BankAccountDecision,
   QualificationDecision,
 } from '../../../src/modules/workers/workers.schemas.js';
-export { MemberSearch, RevealRequest } from '../../../src/modules/members/members.schemas.js';
+export {
+  BlockRequest,
+  MemberSearch,
+  RevealRequest,
+} from '../../../src/modules/members/members.schemas.js';
 export { StatusDecision } from '../../../src/modules/workers/workers.schemas.js';
 export { MigrateUserByEmail } from '../../../src/modules/firestore-migration/migration.schemas.js';

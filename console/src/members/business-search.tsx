@@ -74,7 +74,7 @@ export function BusinessSearchSection() {
             {...form.getInputProps('businessNumber')}
           />
           <Button type="submit" mt={24} loading={search.isFetching}>
-            {t('members.search')}
+            {t('businesses.search')}
           </Button>
         </Group>
       </form>

@@ -23,6 +23,8 @@ import { unwrap } from '../api/problem.js';
 import type { components } from '../api/schema.js';
 import { formatDateTime, formatPhone } from '../format.js';
 import { formErrors, problemMessage } from '../i18n/messages.js';
+import { useSession } from '../session/session.js';
+import { BlockModal } from './block-modal.js';
 import { BusinessSearchSection } from './business-search.js';
 import { WorkerDrawer } from './worker-drawer.js';
 
@@ -47,13 +49,23 @@ function searchBody(values: SearchValues) {
 
 /**
  * Members: find one by email or phone (any format: the API matches blind indexes), masked; reveal
- * a field for a stated reason (the API records the access before it answers). Businesses: find
- * one by its registration number.
+ * a field for a stated reason (the API records the access before it answers); block an account
+ * or lift the block, for a reason. Businesses: find one by its registration number.
  */
 export default function MembersPage() {
   const { t } = useTranslation();
   const [revealing, setRevealing] = useState<Member>();
   const [opened, setOpened] = useState<string>();
+  const [blocking, setBlocking] = useState<Member>();
+  /** Members changed since the search (a block or its lifting), by id. */
+  const [changed, setChanged] = useState<Record<string, Member>>({});
+  const session = useSession();
+  const staff = session.status === 'signed-in' ? session.staff : undefined;
+  /** The API leaves staff accounts to admins, and no one blocks themselves. */
+  const mayBlock = (member: Member) =>
+    member.id !== staff?.id &&
+    member.status === 'active' &&
+    (staff?.role === 'admin' || member.role === 'worker' || member.role === 'business');
   const form = useForm<SearchValues>({
     mode: 'uncontrolled',
     initialValues: { email: '', phone: '', role: null },
@@ -66,7 +78,7 @@ export default function MembersPage() {
       return unwrap(api.POST('/operator/members/search', { body: parsed.data }));
     },
   });
-  const members = search.data?.items ?? [];
+  const members = (search.data?.items ?? []).map((member) => changed[member.id] ?? member);
   return (
     <Stack gap="lg">
       <Title order={2}>{t('members.title')}</Title>
@@ -124,6 +136,11 @@ export default function MembersPage() {
                       {t('members.withdrawn')}
                     </Badge>
                   )}
+                  {member.blocked && (
+                    <Badge ml="xs" color="red.9" variant="outline">
+                      {t('members.blocked', { time: formatDateTime(member.blocked.at) })}
+                    </Badge>
+                  )}
                 </Table.Td>
                 <Table.Td>{t(`members.roles.${member.role}`)}</Table.Td>
                 <Table.Td>{member.email ?? '—'}</Table.Td>
@@ -139,6 +156,18 @@ export default function MembersPage() {
                     >
                       {t('members.reveal')}
                     </Button>
+                    {mayBlock(member) && (
+                      <Button
+                        size="xs"
+                        variant="default"
+                        aria-label={t(member.blocked ? 'members.unblockFor' : 'members.blockFor', {
+                          id: member.id,
+                        })}
+                        onClick={() => setBlocking(member)}
+                      >
+                        {t(member.blocked ? 'members.unblock' : 'members.block')}
+                      </Button>
+                    )}
                     {member.role === 'worker' && (
                       <Button
                         size="xs"
@@ -158,6 +187,13 @@ export default function MembersPage() {
       )}
       {revealing && <RevealModal member={revealing} onClose={() => setRevealing(undefined)} />}
       {opened && <WorkerDrawer workerId={opened} onClose={() => setOpened(undefined)} />}
+      {blocking && (
+        <BlockModal
+          member={blocking}
+          onClose={() => setBlocking(undefined)}
+          onChanged={(member) => setChanged((known) => ({ ...known, [member.id]: member }))}
+        />
+      )}
       <BusinessSearchSection />
     </Stack>
   );
