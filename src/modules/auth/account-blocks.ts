@@ -6,8 +6,7 @@ import type { StaffActor } from '../../privacy/staff-actor.decorator.js';
 import { StaffAccess } from '../../privacy/staff-access.service.js';
 import type { MemberSummary } from '../members/members.dto.js';
 import { MEMBER_PERSONAL_DATA } from '../members/members.policy.js';
-import type { Member } from '../members/members.repository.js';
-import { MembersService } from '../members/members.service.js';
+import { type Member, MembersService } from '../members/members.service.js';
 import { COGNITO_AUTH, type CognitoAuth } from './cognito-auth.port.js';
 
 /**

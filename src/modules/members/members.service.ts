@@ -6,6 +6,9 @@ import type { PersonalData } from '../../privacy/personal-data/personal-data.ser
 import { mapMe, mapSummary, type MeResponse, type MemberSummary } from './members.dto.js';
 import { type Member, MembersRepository, type NewMember } from './members.repository.js';
 
+/** A member as other modules read it (masked), through this service. */
+export type { Member };
+
 @Injectable()
 export class MembersService {
   constructor(private readonly members: MembersRepository) {}
