@@ -645,7 +645,7 @@ describe.skipIf(!CHROMIUM_BIN)(
       await page.getByRole('region', { name: '판정' }).waitFor();
     });
 
-    it('an operator suspends a worker with a reason and makes them active again, each decision in the worker’s history', async () => {
+    it('an operator verifies a worker’s identity by hand, suspends them with a reason and makes them active again, each decision in the worker’s history', async () => {
       const worker = await workerWithProfile('suspended.worker@example.com');
       const page = await newPage();
       await signInNewOperator(page, 'status.operator@example.com');
@@ -662,6 +662,17 @@ describe.skipIf(!CHROMIUM_BIN)(
         await drawer.getByLabel('사유').fill(reason);
         await drawer.getByRole('button', { name: '변경', exact: true }).click();
       };
+      // Identity verified by hand first: a document and the provider's console.
+      await drawer.getByRole('button', { name: '본인인증 승인', exact: true }).click();
+      const modal = page.getByRole('dialog', { name: `${worker.id} 본인인증 승인` });
+      await modal.getByLabel('확인한 근거').fill('신분증 사본과 NICE 콘솔 조회 확인, 티켓 519');
+      await modal
+        .getByLabel('CI', { exact: true })
+        .fill(`CIconsole${worker.id.replaceAll('-', '')}`);
+      await modal.getByRole('button', { name: '승인', exact: true }).click();
+      await drawer.getByText('본인인증 완료').waitFor();
+      await drawer.getByRole('row').filter({ hasText: '본인인증 · 승인' }).waitFor();
+
       await change('정지', '무단 결근 신고 3건, 티켓 520');
       await drawer.getByRole('row').filter({ hasText: '상태 · 정지' }).waitFor();
       expect(await seriousFindings(page)).toEqual([]);

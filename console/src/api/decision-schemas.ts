@@ -9,6 +9,7 @@ export {
 } from '../../../src/modules/businesses/businesses.schemas.js';
 export {
   BankAccountDecision,
+  IdentityDecision,
   QualificationDecision,
 } from '../../../src/modules/workers/workers.schemas.js';
 export {

@@ -92,6 +92,9 @@ export const en: Messages = {
     retryAfter: 'Try again in {{time}}.',
   },
   verification: {
+    ci: 'CI',
+    ciHelp: 'The CI the identity provider’s console shows (when there is one)',
+    birthDate: 'Birth date',
     title: 'Verification queue',
     tabs: {
       bank_account: 'Payout accounts',
@@ -302,6 +305,9 @@ export const en: Messages = {
     columns: { rank: 'Rank', worker: 'Worker', detail: 'Detail' },
   },
   worker: {
+    verifyIdentity: 'Verify identity',
+    revokeIdentity: 'Revoke identity',
+    identityLabel: 'Identity of {{id}}',
     title: 'Worker {{id}}',
     status: { active: 'Active', suspended: 'Suspended', withdrawn: 'Withdrawn' },
     identityOk: 'Identity verified',

@@ -89,6 +89,9 @@ export const ko = {
     retryAfter: '{{time}} 후에 다시 시도하세요.',
   },
   verification: {
+    ci: 'CI',
+    ciHelp: '본인인증 기관 콘솔에서 확인한 CI (있으면)',
+    birthDate: '생년월일',
     title: '검증 대기',
     tabs: { bank_account: '정산 계좌', qualification: '자격', business: '사업자' },
     columns: { since: '요청', who: '대상', what: '내용', evidence: '증빙', decision: '결정' },
@@ -283,6 +286,9 @@ export const ko = {
     columns: { rank: '순위', worker: '근무자', detail: '내용' },
   },
   worker: {
+    verifyIdentity: '본인인증 승인',
+    revokeIdentity: '본인인증 취소',
+    identityLabel: '{{id}} 본인인증',
     title: '근무자 {{id}}',
     status: { active: '활동', suspended: '정지', withdrawn: '탈퇴' },
     identityOk: '본인인증 완료',

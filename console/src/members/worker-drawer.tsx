@@ -13,6 +13,7 @@ import {
 } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client.js';
 import { StatusDecision } from '../api/decision-schemas.js';
@@ -20,6 +21,7 @@ import { unwrap } from '../api/problem.js';
 import { formatDateTime } from '../format.js';
 import { formErrors, problemMessage } from '../i18n/messages.js';
 import { QueryState } from '../today/query-state.js';
+import { DecisionModal, type DecisionAction } from '../verification/decision-modal.js';
 
 interface StatusValues {
   status: string | null;
@@ -31,7 +33,8 @@ const statusBody = (values: StatusValues) =>
 
 /**
  * One worker for staff: masked, with the state of each verification, the history of every
- * decision (who, when, on what evidence, masked), and suspension or reactivation with the reason.
+ * decision (who, when, on what evidence, masked), identity verified or revoked by hand (a
+ * document, the provider's console), and suspension or reactivation with the reason.
  * The read is an access record (the API writes it before answering).
  */
 export function WorkerDrawer({ workerId, onClose }: { workerId: string; onClose: () => void }) {
@@ -64,6 +67,8 @@ export function WorkerDrawer({ workerId, onClose }: { workerId: string; onClose:
     },
   });
   const view = worker.data;
+  const [identity, setIdentity] = useState<DecisionAction>();
+  const [notice, setNotice] = useState<string>();
   return (
     <Drawer
       closeButtonProps={{ 'aria-label': t('app.close') }}
@@ -91,6 +96,23 @@ export function WorkerDrawer({ workerId, onClose }: { workerId: string; onClose:
                 {t(view.bankAccount?.verified ? 'worker.bankOk' : 'worker.bankNo')}
               </Badge>
             </Group>
+            {view.status !== 'withdrawn' && (
+              <Group gap="xs">
+                {/* By hand, when the provider could not: a document and the provider's console. */}
+                <Button
+                  size="xs"
+                  variant="default"
+                  onClick={() => setIdentity(view.identity.verified ? 'revoke' : 'verify')}
+                >
+                  {t(view.identity.verified ? 'worker.revokeIdentity' : 'worker.verifyIdentity')}
+                </Button>
+              </Group>
+            )}
+            {notice && (
+              <Alert color="teal" role="status">
+                {notice}
+              </Alert>
+            )}
             <Title order={4}>{t('worker.history')}</Title>
             {view.history.length === 0 ? (
               <Text c="dimmed">{t('worker.noHistory')}</Text>
@@ -158,6 +180,18 @@ export function WorkerDrawer({ workerId, onClose }: { workerId: string; onClose:
           </>
         )}
       </Stack>
+      {identity && (
+        <DecisionModal
+          target={{
+            kind: 'identity',
+            workerId,
+            label: t('worker.identityLabel', { id: workerId }),
+          }}
+          action={identity}
+          onClose={() => setIdentity(undefined)}
+          onDecided={setNotice}
+        />
+      )}
     </Drawer>
   );
 }

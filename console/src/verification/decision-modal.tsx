@@ -17,6 +17,7 @@ import { api } from '../api/client.js';
 import {
   BankAccountDecision,
   BusinessDecision,
+  IdentityDecision,
   QualificationDecision,
 } from '../api/decision-schemas.js';
 import { ApiProblem, unwrap } from '../api/problem.js';
@@ -26,8 +27,12 @@ import { formErrors, problemFieldErrors, problemMessage } from '../i18n/messages
 type QualificationCode =
   paths['/operator/workers/{id}/qualifications/{code}']['post']['parameters']['path']['code'];
 
-/** What is decided: one worker's bank account or qualification, or one business's registration. */
+/**
+ * What is decided: one worker's identity (by hand: a document and the provider's console), bank
+ * account or qualification, or one business's registration.
+ */
 export type DecisionTarget =
+  | { kind: 'identity'; workerId: string; label: string }
   | { kind: 'bank_account'; workerId: string; label: string; holderMatches: boolean }
   | { kind: 'qualification'; workerId: string; code: string; label: string }
   | { kind: 'business'; businessId: string; label: string };
@@ -36,6 +41,10 @@ export type DecisionAction = 'verify' | 'revoke';
 
 interface Values {
   evidence: string;
+  /** The CI the provider's console showed (identity). */
+  ci: string;
+  /** `YYYY-MM-DD`, as on the identity document. */
+  birthDate: string;
   holderMatchesLegalName: boolean;
   /** `YYYY-MM-DD`, KST: the document's last valid day. */
   expiresOn: string;
@@ -51,6 +60,7 @@ const TAX_TYPES = ntsShape.taxType.options;
 
 /** A decision's request body, as the form filled it, for the API's schema of its kind. */
 type Decision =
+  | { kind: 'identity'; body: z.input<typeof IdentityDecision> }
   | { kind: 'bank_account'; body: z.input<typeof BankAccountDecision> }
   | { kind: 'qualification'; body: z.input<typeof QualificationDecision> }
   | { kind: 'business'; body: z.input<typeof BusinessDecision> };
@@ -66,6 +76,21 @@ function ntsStatusOf(values: Values): z.input<typeof BusinessDecision>['ntsStatu
 function decisionOf(target: DecisionTarget, action: DecisionAction, values: Values): Decision {
   const evidence = values.evidence.trim();
   switch (target.kind) {
+    case 'identity': {
+      const ci = values.ci.trim();
+      return {
+        kind: target.kind,
+        body:
+          action === 'verify'
+            ? {
+                action,
+                evidence,
+                ...(ci ? { ci } : {}),
+                ...(values.birthDate ? { birthDate: values.birthDate } : {}),
+              }
+            : { action, evidence },
+      };
+    }
     case 'bank_account':
       return {
         kind: target.kind,
@@ -100,6 +125,8 @@ function decisionOf(target: DecisionTarget, action: DecisionAction, values: Valu
 /** Whether the API's own schema takes the body: its issues for the form when not. */
 function check(decision: Decision) {
   switch (decision.kind) {
+    case 'identity':
+      return IdentityDecision.safeParse(decision.body);
     case 'bank_account':
       return BankAccountDecision.safeParse(decision.body);
     case 'qualification':
@@ -111,7 +138,14 @@ function check(decision: Decision) {
 
 /** Sends the body as the form filled it (what the schema checked), not the schema's output. */
 async function send(target: DecisionTarget, decision: Decision): Promise<void> {
-  if (target.kind === 'bank_account' && decision.kind === 'bank_account') {
+  if (target.kind === 'identity' && decision.kind === 'identity') {
+    await unwrap(
+      api.POST('/operator/workers/{id}/identity', {
+        params: { path: { id: target.workerId } },
+        body: decision.body,
+      }),
+    );
+  } else if (target.kind === 'bank_account' && decision.kind === 'bank_account') {
     await unwrap(
       api.POST('/operator/workers/{id}/bank-account', {
         params: { path: { id: target.workerId } },
@@ -157,6 +191,8 @@ export function DecisionModal({
     mode: 'uncontrolled',
     initialValues: {
       evidence: '',
+      ci: '',
+      birthDate: '',
       holderMatchesLegalName: target.kind === 'bank_account' ? target.holderMatches : true,
       expiresOn: '',
       reason: '',
@@ -174,8 +210,10 @@ export function DecisionModal({
     },
     onSuccess: async () => {
       await queryClient.invalidateQueries({ queryKey: ['operator', 'review-queue'] });
-      // A business decided from the members screen's lookup shows its new state.
+      // A business decided from the members screen's lookup, or a worker from their drawer,
+      // shows its new state.
       await queryClient.invalidateQueries({ queryKey: ['operator', 'businesses'] });
+      await queryClient.invalidateQueries({ queryKey: ['operator', 'workers'] });
       onDecided(t(`verification.decided.${action}`, { target: target.label }));
       onClose();
     },
@@ -219,6 +257,22 @@ export function DecisionModal({
               key={form.key('reason')}
               {...form.getInputProps('reason')}
             />
+          )}
+          {action === 'verify' && target.kind === 'identity' && (
+            <Group grow align="flex-start">
+              <TextInput
+                label={t('verification.ci')}
+                description={t('verification.ciHelp')}
+                key={form.key('ci')}
+                {...form.getInputProps('ci')}
+              />
+              <TextInput
+                type="date"
+                label={t('verification.birthDate')}
+                key={form.key('birthDate')}
+                {...form.getInputProps('birthDate')}
+              />
+            </Group>
           )}
           {action === 'verify' && target.kind === 'bank_account' && (
             <Checkbox

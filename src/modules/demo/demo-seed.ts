@@ -12,13 +12,12 @@ import { StaffBusinessesService } from '../businesses/staff-businesses.service.j
 import { DAY_MS, kstAge, toKstIso } from '../../platform/time/kst.js';
 import { CreateShift, type ShiftResponse } from '../shifts/shifts.dto.js';
 import { ShiftsService } from '../shifts/shifts.service.js';
+import { PutBankAccount, PutProfile, type WorkerProfile } from '../workers/workers.dto.js';
 import {
+  BankAccountDecision,
   IdentityDecision,
-  PutBankAccount,
-  PutProfile,
-  type WorkerProfile,
-} from '../workers/workers.dto.js';
-import { BankAccountDecision, QualificationDecision } from '../workers/workers.schemas.js';
+  QualificationDecision,
+} from '../workers/workers.schemas.js';
 import { WorkersService } from '../workers/workers.service.js';
 import { StaffWorkersService } from '../workers/staff-workers.service.js';
 import { type DemoAccount, DemoAccounts } from './demo-accounts.js';

@@ -8,7 +8,6 @@ import type { StaffActor } from '../../privacy/staff-actor.decorator.js';
 import { StaffAccess } from '../../privacy/staff-access.service.js';
 import { birthDateProblem, holderMatches } from './worker-rules.js';
 import {
-  type IdentityDecision,
   mapStaffWorkerView,
   type StaffWorkerView,
   type WorkerReveal,
@@ -19,6 +18,7 @@ import {
 import { WORKER_PERSONAL_DATA, type WorkerPersonalField } from './workers.policy.js';
 import type {
   BankAccountDecision,
+  IdentityDecision,
   QualificationDecision,
   StatusDecision,
 } from './workers.schemas.js';

@@ -10,17 +10,15 @@ import {
 import { opaque } from '../../platform/http/text.js';
 import { futureKst } from '../../platform/http/examples.js';
 import { zodDto } from '../../platform/http/zod-dto.js';
-import { Evidence } from '../../privacy/free-text.js';
 import { RevealedNote, revealRequest } from '../../privacy/reveal.js';
 import { QUALIFICATION_CODES } from '../qualifications/qualifications.js';
 import type { Worker } from './workers.repository.js';
 import {
   BankAccountDecision,
+  IdentityDecision,
   Instant,
   QualificationDecision,
   StatusDecision,
-  verifyOnly,
-  VerificationAction,
 } from './workers.schemas.js';
 
 const LegalName = PersonName;
@@ -80,23 +78,6 @@ const WorkerQualificationParams = z.object({
 });
 export class WorkerQualificationParamsDto extends zodDto(WorkerQualificationParams) {}
 
-export const IdentityDecision = z
-  .object({
-    action: VerificationAction,
-    evidence: Evidence,
-    ci: z
-      .string()
-      .trim()
-      .regex(/^[A-Za-z0-9+/=_-]{8,200}$/, { message: 'Expected a CI (base64).' })
-      .optional()
-      .meta({
-        description: 'The CI from the provider console, when there is one; held as a blind index',
-      }),
-    birthDate: BirthDate.optional().meta({ description: 'As on the identity document' }),
-  })
-  .strict()
-  .superRefine(verifyOnly(['ci', 'birthDate']));
-export type IdentityDecision = z.infer<typeof IdentityDecision>;
 export class IdentityDecisionDto extends zodDto(IdentityDecision, {
   example: () => ({
     action: 'verify',

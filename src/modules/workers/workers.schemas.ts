@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CalendarDate } from '../../platform/http/fields.js';
 import { Evidence, freeText } from '../../privacy/free-text.js';
 
 /*
@@ -30,6 +31,28 @@ export function verifyOnly(
     }
   };
 }
+
+/** A manual identity decision: what was checked, and on verify the CI and birth date seen. */
+export const IdentityDecision = z
+  .object({
+    action: VerificationAction,
+    evidence: Evidence,
+    ci: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9+/=_-]{8,200}$/, { message: 'Expected a CI (base64).' })
+      .optional()
+      .meta({
+        description: 'The CI from the provider console, when there is one; held as a blind index',
+      }),
+    birthDate: CalendarDate.optional().meta({
+      description: 'As on the identity document',
+      example: '1998-04-17',
+    }),
+  })
+  .strict()
+  .superRefine(verifyOnly(['ci', 'birthDate']));
+export type IdentityDecision = z.infer<typeof IdentityDecision>;
 
 export const BankAccountDecision = z
   .object({
