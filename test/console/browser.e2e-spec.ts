@@ -716,6 +716,11 @@ describe.skipIf(!CHROMIUM_BIN)(
       await dialog.getByRole('button', { name: '승인', exact: true }).click();
       await section.getByText('인증됨', { exact: true }).waitFor();
       await section.getByRole('row').filter({ hasText: '승인' }).waitFor();
+      // The NTS register asked now (the stub finds any valid number trading).
+      await section
+        .getByRole('button', { name: '번호로 찾는 가게 국세청 상태 조회', exact: true })
+        .click();
+      await section.getByText('번호로 찾는 가게: 국세청 계속사업자 · 인증됨').waitFor();
       expect(await seriousFindings(page)).toEqual([]);
       await screenshot(page, 'business');
     });

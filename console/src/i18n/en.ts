@@ -62,6 +62,8 @@ export const en: Messages = {
     status: 'Choose the new status.',
   },
   problem: {
+    registry_unavailable: 'The NTS register cannot be asked now. Try again shortly.',
+    not_registered_at_nts: 'The NTS register does not know this business registration number.',
     invalid_credentials: 'The email or password is not correct.',
     staff_only: 'The console is for operators and admins only.',
     too_many_failed_logins: 'Too many failed sign-ins.',
@@ -134,7 +136,18 @@ export const en: Messages = {
     cancel: 'Cancel',
     decided: { verify: '{{target}}: approved.', revoke: '{{target}}: refused.' },
   },
-  nts: { active: 'Active', suspended: 'Suspended', closed: 'Closed' },
+  nts: {
+    active: 'Active',
+    suspended: 'Suspended',
+    closed: 'Closed',
+    check: 'NTS status',
+    validate: 'Authenticity check',
+    checkFor: 'NTS status of {{target}}',
+    validateFor: 'Authenticity check of {{target}}',
+    checked: '{{target}}: NTS {{status}} · {{verified}}',
+    isVerified: 'verified',
+    notVerified: 'not verified',
+  },
   accessReview: {
     title: 'Access review',
     month: 'Month',

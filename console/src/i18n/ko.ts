@@ -59,6 +59,8 @@ export const ko = {
     status: '새 상태를 고르세요.',
   },
   problem: {
+    registry_unavailable: '국세청 조회를 지금 할 수 없습니다. 잠시 후 다시 시도하세요.',
+    not_registered_at_nts: '국세청에 등록되지 않은 사업자등록번호입니다.',
     invalid_credentials: '이메일 또는 비밀번호가 올바르지 않습니다.',
     staff_only: '운영자와 관리자만 사용할 수 있습니다.',
     too_many_failed_logins: '로그인 실패가 너무 많습니다.',
@@ -121,7 +123,18 @@ export const ko = {
     cancel: '취소',
     decided: { verify: '{{target}}: 승인했습니다.', revoke: '{{target}}: 반려했습니다.' },
   },
-  nts: { active: '계속사업자', suspended: '휴업자', closed: '폐업자' },
+  nts: {
+    active: '계속사업자',
+    suspended: '휴업자',
+    closed: '폐업자',
+    check: '국세청 상태 조회',
+    validate: '진위확인',
+    checkFor: '{{target}} 국세청 상태 조회',
+    validateFor: '{{target}} 진위확인',
+    checked: '{{target}}: 국세청 {{status}} · {{verified}}',
+    isVerified: '인증됨',
+    notVerified: '미인증',
+  },
   accessReview: {
     title: '접속기록 점검',
     month: '월',

@@ -20,6 +20,7 @@ import { unwrap } from '../api/problem.js';
 import type { components } from '../api/schema.js';
 import { formatDate, formatDateTime } from '../format.js';
 import { formErrors, problemMessage } from '../i18n/messages.js';
+import { NtsCheckButtons } from '../verification/nts-check.js';
 import {
   DecisionModal,
   type DecisionAction,
@@ -37,6 +38,7 @@ export function BusinessSearchSection() {
   const { t } = useTranslation();
   const [number, setNumber] = useState<string>();
   const [notice, setNotice] = useState<string>();
+  const [failure, setFailure] = useState<string>();
   const form = useForm({
     mode: 'uncontrolled',
     initialValues: { businessNumber: '' },
@@ -88,9 +90,25 @@ export function BusinessSearchSection() {
           {notice}
         </Alert>
       )}
+      {failure && (
+        <Alert color="red" role="alert">
+          {failure}
+        </Alert>
+      )}
       {search.isSuccess && found.length === 0 && <Text c="dimmed">{t('businesses.none')}</Text>}
       {found.map((business) => (
-        <BusinessCard key={business.id} business={business} onDecided={setNotice} />
+        <BusinessCard
+          key={business.id}
+          business={business}
+          onDecided={(message) => {
+            setNotice(message);
+            setFailure(undefined);
+          }}
+          onChecked={(message, failed) => {
+            setNotice(failed ? undefined : message);
+            setFailure(failed ? message : undefined);
+          }}
+        />
       ))}
     </Stack>
   );
@@ -99,9 +117,11 @@ export function BusinessSearchSection() {
 function BusinessCard({
   business,
   onDecided,
+  onChecked,
 }: {
   business: Business;
   onDecided: (message: string) => void;
+  onChecked: (message: string, failed: boolean) => void;
 }) {
   const { t } = useTranslation();
   const [deciding, setDeciding] = useState<DecisionAction>();
@@ -168,6 +188,7 @@ function BusinessCard({
           </Table>
         )}
         <Group justify="flex-end" gap="xs">
+          <NtsCheckButtons businessId={business.id} label={business.name} onDone={onChecked} />
           {!verified && (
             <Button size="xs" color="teal.9" onClick={() => setDeciding('verify')}>
               {t('verification.verify')}

@@ -17,6 +17,7 @@ import type { components } from '../api/schema.js';
 import { formatDateTime } from '../format.js';
 import { problemMessage } from '../i18n/messages.js';
 import { QueryState } from '../today/query-state.js';
+import { NtsCheckButtons } from './nts-check.js';
 import { DecisionModal, type DecisionAction, type DecisionTarget } from './decision-modal.js';
 import { businessQueue, openEvidence, workerQueue, type QueueKind } from './queues.js';
 
@@ -43,12 +44,18 @@ export default function VerificationPage() {
   const [tab, setTab] = useState<QueueKind>('bank_account');
   const [deciding, setDeciding] = useState<{ target: DecisionTarget; action: DecisionAction }>();
   const [notice, setNotice] = useState<string>();
+  const [failure, setFailure] = useState<string>();
   return (
     <Stack gap="lg">
       <Title order={2}>{t('verification.title')}</Title>
       {notice && (
         <Alert color="teal" role="status" withCloseButton onClose={() => setNotice(undefined)}>
           {notice}
+        </Alert>
+      )}
+      {failure && (
+        <Alert color="red" role="alert" withCloseButton onClose={() => setFailure(undefined)}>
+          {failure}
         </Alert>
       )}
       <Tabs
@@ -74,7 +81,13 @@ export default function VerificationPage() {
           />
         </Tabs.Panel>
         <Tabs.Panel value="business" pt="md">
-          <BusinessQueue onDecide={(target, action) => setDeciding({ target, action })} />
+          <BusinessQueue
+            onDecide={(target, action) => setDeciding({ target, action })}
+            onChecked={(message, failed) => {
+              setNotice(failed ? undefined : message);
+              setFailure(failed ? message : undefined);
+            }}
+          />
         </Tabs.Panel>
       </Tabs>
       {deciding && (
@@ -169,7 +182,13 @@ function WorkerQueue({
   return <QueueTable query={query} rows={rows} onDecide={onDecide} />;
 }
 
-function BusinessQueue({ onDecide }: { onDecide: OnDecide }) {
+function BusinessQueue({
+  onDecide,
+  onChecked,
+}: {
+  onDecide: OnDecide;
+  onChecked: (message: string, failed: boolean) => void;
+}) {
   const { t } = useTranslation();
   const query = useInfiniteQuery(businessQueue);
   const rows: Row[] = (query.data?.pages ?? []).flatMap((page) =>
@@ -185,14 +204,17 @@ function BusinessQueue({ onDecide }: { onDecide: OnDecide }) {
         </Stack>
       ),
       what: (
-        <Text size="sm">
-          {item.ntsStatus
-            ? t('verification.nts', {
-                status: t(`nts.${item.ntsStatus.status}`),
-                time: formatDateTime(item.ntsStatus.checkedAt),
-              })
-            : t('verification.ntsUnknown')}
-        </Text>
+        <Stack gap={4}>
+          <Text size="sm">
+            {item.ntsStatus
+              ? t('verification.nts', {
+                  status: t(`nts.${item.ntsStatus.status}`),
+                  time: formatDateTime(item.ntsStatus.checkedAt),
+                })
+              : t('verification.ntsUnknown')}
+          </Text>
+          <NtsCheckButtons businessId={item.businessId} label={item.name} onDone={onChecked} />
+        </Stack>
       ),
       evidenceFileId: item.registrationCertificateFileId,
       target: { kind: 'business', businessId: item.businessId, label: item.name },
