@@ -155,6 +155,7 @@ export default tseslint.config(
       'src/platform/http/text.ts',
       'src/platform/http/limits.ts',
       'src/privacy/free-text.ts',
+      'src/privacy/reveal.ts',
       'src/platform/masking/detect.ts',
       'src/platform/auth/roles.ts',
     ],
@@ -165,7 +166,7 @@ export default tseslint.config(
         {
           patterns: [
             {
-              regex: String.raw`^(?!zod$)(?!.*(\.schemas|/password-policy|/fields|/text|/limits|/free-text|/detect|/roles)\.js$)`,
+              regex: String.raw`^(?!zod$)(?!.*(\.schemas|/password-policy|/fields|/text|/limits|/free-text|/reveal|/detect|/roles)\.js$)`,
               message:
                 'The console bundles this file for the browser: import only zod and the plain modules listed in eslint.config.js.',
             },

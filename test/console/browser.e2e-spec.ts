@@ -645,7 +645,7 @@ describe.skipIf(!CHROMIUM_BIN)(
       await page.getByRole('region', { name: '판정' }).waitFor();
     });
 
-    it('an operator verifies a worker’s identity by hand, suspends them with a reason and makes them active again, each decision in the worker’s history', async () => {
+    it('an operator verifies a worker’s identity by hand, reveals their name and notes for a reason, suspends them and makes them active again, each decision in the worker’s history', async () => {
       const worker = await workerWithProfile('suspended.worker@example.com');
       const page = await newPage();
       await signInNewOperator(page, 'status.operator@example.com');
@@ -672,6 +672,16 @@ describe.skipIf(!CHROMIUM_BIN)(
       await modal.getByRole('button', { name: '승인', exact: true }).click();
       await drawer.getByText('본인인증 완료').waitFor();
       await drawer.getByRole('row').filter({ hasText: '본인인증 · 승인' }).waitFor();
+      // The legal name and the notes raw, for a reason.
+      await drawer.getByRole('button', { name: `${worker.id} 개인정보 열람`, exact: true }).click();
+      const reveal = page.getByRole('dialog', { name: `개인정보 열람: ${worker.id}` });
+      await reveal.getByLabel('실명').check();
+      await reveal.getByLabel('메모(근거, 사유)').check();
+      await reveal.getByLabel('열람 사유').fill('근무자 본인 확인 요청, 티켓 518');
+      await reveal.getByRole('button', { name: '열람', exact: true }).click();
+      await reveal.getByText('정하늘').waitFor();
+      await reveal.getByText('신분증 사본과 NICE 콘솔 조회 확인, 티켓 519').first().waitFor();
+      await reveal.getByRole('button', { name: '닫기', exact: true }).last().click();
 
       await change('정지', '무단 결근 신고 3건, 티켓 520');
       await drawer.getByRole('row').filter({ hasText: '상태 · 정지' }).waitFor();
@@ -681,7 +691,7 @@ describe.skipIf(!CHROMIUM_BIN)(
       await drawer.getByRole('row').filter({ hasText: '상태 · 활동' }).waitFor();
     });
 
-    it('an operator finds a business by its registration number written without dashes, masked, and verifies it with the evidence', async () => {
+    it('an operator finds a business by its registration number written without dashes, masked, verifies it with the evidence, asks the NTS register, and reveals the number for a reason', async () => {
       const number = businessNumber(4_242);
       await stack.member('lookup.owner@example.com', PASSWORD, 'business');
       const owner = await login('lookup.owner@example.com');
@@ -723,6 +733,20 @@ describe.skipIf(!CHROMIUM_BIN)(
       await section.getByText('번호로 찾는 가게: 국세청 계속사업자 · 인증됨').waitFor();
       expect(await seriousFindings(page)).toEqual([]);
       await screenshot(page, 'business');
+
+      // The raw number, for a reason the access record keeps.
+      await section
+        .getByRole('button', { name: '번호로 찾는 가게 개인정보 열람', exact: true })
+        .click();
+      const reveal = page.getByRole('dialog', { name: '개인정보 열람: 번호로 찾는 가게' });
+      await reveal.getByLabel('사업자등록번호').check();
+      await reveal.getByLabel('열람 사유').fill('세금계산서 발행 확인 요청, 티켓 611');
+      await reveal.getByRole('button', { name: '열람', exact: true }).click();
+      await reveal.getByText('접속기록에 남았습니다', { exact: false }).waitFor();
+      expect((await reveal.textContent())!.replaceAll('-', '')).toContain(
+        number.replaceAll('-', ''),
+      );
+      expect(await seriousFindings(page)).toEqual([]);
     });
 
     it('an operator blocks a member’s account with a reason, the member cannot sign in, and the block is lifted', async () => {

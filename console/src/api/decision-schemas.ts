@@ -4,6 +4,7 @@
  * modules only; eslint.config.js checks it).
  */
 export {
+  BusinessRevealRequest,
   BusinessSearch,
   VerificationDecision as BusinessDecision,
 } from '../../../src/modules/businesses/businesses.schemas.js';
@@ -11,6 +12,7 @@ export {
   BankAccountDecision,
   IdentityDecision,
   QualificationDecision,
+  WorkerRevealRequest,
 } from '../../../src/modules/workers/workers.schemas.js';
 export {
   BlockRequest,

@@ -248,6 +248,21 @@ export const en: Messages = {
     history: { at: 'When', action: 'Decision', by: 'By', evidence: 'What was checked' },
     actions: { verify: 'Verified', revoke: 'Refused or revoked', 'nts-check': 'NTS check' },
   },
+  reveal: {
+    fields: 'Fields to reveal',
+    notes: 'Notes (evidence, reasons)',
+    title: 'Reveal personal data: {{target}}',
+    open: 'Reveal',
+    openFor: 'Reveal personal data of {{target}}',
+    worker: {
+      legalName: 'Legal name',
+      birthDate: 'Birth date',
+      phone: 'Phone',
+      accountNumber: 'Account number',
+      accountHolderName: 'Account holder',
+    },
+    business: { businessNumber: 'Registration number', representativeName: 'Representative' },
+  },
   statistics: {
     title: 'Monthly statistics',
     activity: 'Activity',

@@ -235,6 +235,21 @@ export const ko = {
     history: { at: '일시', action: '결정', by: '처리자', evidence: '근거' },
     actions: { verify: '승인', revoke: '반려·취소', 'nts-check': '국세청 조회' },
   },
+  reveal: {
+    fields: '열람할 항목',
+    notes: '메모(근거, 사유)',
+    title: '개인정보 열람: {{target}}',
+    open: '개인정보 열람',
+    openFor: '{{target}} 개인정보 열람',
+    worker: {
+      legalName: '실명',
+      birthDate: '생년월일',
+      phone: '휴대전화',
+      accountNumber: '계좌번호',
+      accountHolderName: '예금주',
+    },
+    business: { businessNumber: '사업자등록번호', representativeName: '대표자' },
+  },
   statistics: {
     title: '월간 통계',
     activity: '활동',

@@ -15,12 +15,15 @@ import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client.js';
-import { BusinessSearch } from '../api/decision-schemas.js';
+import { BusinessRevealRequest, BusinessSearch } from '../api/decision-schemas.js';
 import { unwrap } from '../api/problem.js';
 import type { components } from '../api/schema.js';
 import { formatDate, formatDateTime } from '../format.js';
 import { formErrors, problemMessage } from '../i18n/messages.js';
 import { NtsCheckButtons } from '../verification/nts-check.js';
+import { RevealFieldsModal } from './reveal-fields-modal.js';
+
+const BUSINESS_FIELDS = ['businessNumber', 'representativeName'] as const;
 import {
   DecisionModal,
   type DecisionAction,
@@ -125,6 +128,7 @@ function BusinessCard({
 }) {
   const { t } = useTranslation();
   const [deciding, setDeciding] = useState<DecisionAction>();
+  const [revealing, setRevealing] = useState(false);
   const target: DecisionTarget = {
     kind: 'business',
     businessId: business.id,
@@ -188,6 +192,14 @@ function BusinessCard({
           </Table>
         )}
         <Group justify="flex-end" gap="xs">
+          <Button
+            size="xs"
+            variant="default"
+            aria-label={t('reveal.openFor', { target: business.name })}
+            onClick={() => setRevealing(true)}
+          >
+            {t('reveal.open')}
+          </Button>
           <NtsCheckButtons businessId={business.id} label={business.name} onDone={onChecked} />
           {!verified && (
             <Button size="xs" color="teal.9" onClick={() => setDeciding('verify')}>
@@ -199,6 +211,22 @@ function BusinessCard({
           </Button>
         </Group>
       </Stack>
+      {revealing && (
+        <RevealFieldsModal
+          title={t('reveal.title', { target: business.name })}
+          fields={BUSINESS_FIELDS.map((name) => ({ name, label: t(`reveal.business.${name}`) }))}
+          schema={BusinessRevealRequest}
+          reveal={(body) =>
+            unwrap(
+              api.POST('/operator/businesses/{id}/reveal', {
+                params: { path: { id: business.id } },
+                body,
+              }),
+            )
+          }
+          onClose={() => setRevealing(false)}
+        />
+      )}
       {deciding && (
         <DecisionModal
           target={target}

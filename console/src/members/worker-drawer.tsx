@@ -16,12 +16,21 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client.js';
-import { StatusDecision } from '../api/decision-schemas.js';
+import { StatusDecision, WorkerRevealRequest } from '../api/decision-schemas.js';
 import { unwrap } from '../api/problem.js';
 import { formatDateTime } from '../format.js';
 import { formErrors, problemMessage } from '../i18n/messages.js';
 import { QueryState } from '../today/query-state.js';
 import { DecisionModal, type DecisionAction } from '../verification/decision-modal.js';
+import { RevealFieldsModal } from './reveal-fields-modal.js';
+
+const WORKER_FIELDS = [
+  'legalName',
+  'birthDate',
+  'phone',
+  'accountNumber',
+  'accountHolderName',
+] as const;
 
 interface StatusValues {
   status: string | null;
@@ -69,6 +78,7 @@ export function WorkerDrawer({ workerId, onClose }: { workerId: string; onClose:
   const view = worker.data;
   const [identity, setIdentity] = useState<DecisionAction>();
   const [notice, setNotice] = useState<string>();
+  const [revealing, setRevealing] = useState(false);
   return (
     <Drawer
       closeButtonProps={{ 'aria-label': t('app.close') }}
@@ -105,6 +115,14 @@ export function WorkerDrawer({ workerId, onClose }: { workerId: string; onClose:
                   onClick={() => setIdentity(view.identity.verified ? 'revoke' : 'verify')}
                 >
                   {t(view.identity.verified ? 'worker.revokeIdentity' : 'worker.verifyIdentity')}
+                </Button>
+                <Button
+                  size="xs"
+                  variant="default"
+                  aria-label={t('reveal.openFor', { target: workerId })}
+                  onClick={() => setRevealing(true)}
+                >
+                  {t('reveal.open')}
                 </Button>
               </Group>
             )}
@@ -180,6 +198,22 @@ export function WorkerDrawer({ workerId, onClose }: { workerId: string; onClose:
           </>
         )}
       </Stack>
+      {revealing && (
+        <RevealFieldsModal
+          title={t('reveal.title', { target: workerId })}
+          fields={WORKER_FIELDS.map((name) => ({ name, label: t(`reveal.worker.${name}`) }))}
+          schema={WorkerRevealRequest}
+          reveal={(body) =>
+            unwrap(
+              api.POST('/operator/workers/{id}/reveal', {
+                params: { path: { id: workerId } },
+                body,
+              }),
+            )
+          }
+          onClose={() => setRevealing(false)}
+        />
+      )}
       {identity && (
         <DecisionModal
           target={{

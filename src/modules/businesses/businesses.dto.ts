@@ -8,9 +8,10 @@ import {
 } from '../../platform/http/fields.js';
 import { zodDto } from '../../platform/http/zod-dto.js';
 import { freeText } from '../../privacy/free-text.js';
-import { RevealedNote, revealRequest } from '../../privacy/reveal.js';
+import { RevealedNote } from '../../privacy/reveal.js';
 import {
   BusinessNumber,
+  BusinessRevealRequest,
   BusinessSearch,
   NtsStatusName,
   VerificationDecision,
@@ -278,8 +279,6 @@ export function mapStaffBusiness(b: Business): StaffBusinessView {
   };
 }
 
-export const BusinessRevealRequest = revealRequest(['businessNumber', 'representativeName']);
-export type BusinessRevealRequest = z.infer<typeof BusinessRevealRequest>;
 export class BusinessRevealRequestDto extends zodDto(BusinessRevealRequest, {
   example: () => ({ fields: ['businessNumber', 'notes'], reason: '세무 문의 대응, ticket 1240' }),
 }) {}

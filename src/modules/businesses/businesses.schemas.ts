@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Evidence, freeText } from '../../privacy/free-text.js';
+import { revealRequest } from '../../privacy/reveal.js';
 
 /*
  * The operators' decisions on a business as zod schemas and nothing else: the API's DTOs
@@ -54,3 +55,7 @@ export const VerificationDecision = z
   })
   .strict();
 export type VerificationDecision = z.infer<typeof VerificationDecision>;
+
+/** The personal fields of a business an operator may reveal, and why (the access record). */
+export const BusinessRevealRequest = revealRequest(['businessNumber', 'representativeName']);
+export type BusinessRevealRequest = z.infer<typeof BusinessRevealRequest>;

@@ -16,13 +16,16 @@ import {
   type NtsCheck,
   type StaffBusinessView,
   type BusinessReveal,
-  type BusinessRevealRequest,
   type BusinessReviewPage,
   type BusinessReviewQueueQuery,
   type BusinessSearchResult,
 } from './businesses.dto.js';
 import { BUSINESS_PERSONAL_DATA, type BusinessPersonalField } from './businesses.policy.js';
-import type { BusinessSearch, VerificationDecision } from './businesses.schemas.js';
+import type {
+  BusinessRevealRequest,
+  BusinessSearch,
+  VerificationDecision,
+} from './businesses.schemas.js';
 import { requireBusinessNumber } from './business-rules.js';
 import {
   type Business,

@@ -11,7 +11,6 @@ import {
   mapStaffWorkerView,
   type StaffWorkerView,
   type WorkerReveal,
-  type WorkerRevealRequest,
   type WorkerReviewPage,
   type WorkerReviewQueueQuery,
 } from './workers.dto.js';
@@ -21,6 +20,7 @@ import type {
   IdentityDecision,
   QualificationDecision,
   StatusDecision,
+  WorkerRevealRequest,
 } from './workers.schemas.js';
 import {
   type VerificationEvent,

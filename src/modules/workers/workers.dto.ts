@@ -10,7 +10,7 @@ import {
 import { opaque } from '../../platform/http/text.js';
 import { futureKst } from '../../platform/http/examples.js';
 import { zodDto } from '../../platform/http/zod-dto.js';
-import { RevealedNote, revealRequest } from '../../privacy/reveal.js';
+import { RevealedNote } from '../../privacy/reveal.js';
 import { QUALIFICATION_CODES } from '../qualifications/qualifications.js';
 import type { Worker } from './workers.repository.js';
 import {
@@ -19,6 +19,7 @@ import {
   Instant,
   QualificationDecision,
   StatusDecision,
+  WorkerRevealRequest,
 } from './workers.schemas.js';
 
 const LegalName = PersonName;
@@ -326,17 +327,6 @@ export class ConfirmIdentityDto extends zodDto(ConfirmIdentity, {
   }),
 }) {}
 
-/** The personal fields of a worker an operator may reveal (the CI is never stored to reveal). */
-const WORKER_REVEALABLE = [
-  'legalName',
-  'birthDate',
-  'phone',
-  'accountNumber',
-  'accountHolderName',
-] as const;
-
-export const WorkerRevealRequest = revealRequest(WORKER_REVEALABLE);
-export type WorkerRevealRequest = z.infer<typeof WorkerRevealRequest>;
 export class WorkerRevealRequestDto extends zodDto(WorkerRevealRequest, {
   example: () => ({ fields: ['phone', 'notes'], reason: '근무자 연락 요청, ticket 521' }),
 }) {}

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CalendarDate } from '../../platform/http/fields.js';
 import { Evidence, freeText } from '../../privacy/free-text.js';
+import { revealRequest } from '../../privacy/reveal.js';
 
 /*
  * The operators' decisions on a worker's bank account and qualifications as zod schemas and
@@ -120,3 +121,15 @@ export const StatusDecision = z
   })
   .strict();
 export type StatusDecision = z.infer<typeof StatusDecision>;
+
+/** The personal fields of a worker an operator may reveal (the CI is never stored to reveal). */
+const WORKER_REVEALABLE = [
+  'legalName',
+  'birthDate',
+  'phone',
+  'accountNumber',
+  'accountHolderName',
+] as const;
+
+export const WorkerRevealRequest = revealRequest(WORKER_REVEALABLE);
+export type WorkerRevealRequest = z.infer<typeof WorkerRevealRequest>;
