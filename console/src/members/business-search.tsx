@@ -214,7 +214,10 @@ function BusinessCard({
       {revealing && (
         <RevealFieldsModal
           title={t('reveal.title', { target: business.name })}
-          fields={BUSINESS_FIELDS.map((name) => ({ name, label: t(`reveal.business.${name}`) }))}
+          fields={[
+            ...BUSINESS_FIELDS.map((name) => ({ name, label: t(`reveal.business.${name}`) })),
+            { name: 'notes' as const, label: t('reveal.notes') },
+          ]}
           schema={BusinessRevealRequest}
           reveal={(body) =>
             unwrap(

@@ -2,14 +2,11 @@ import {
   Alert,
   Badge,
   Button,
-  Checkbox,
   Group,
-  Modal,
   Select,
   Stack,
   Table,
   Text,
-  Textarea,
   TextInput,
   Title,
 } from '@mantine/core';
@@ -26,6 +23,7 @@ import { formErrors, problemMessage } from '../i18n/messages.js';
 import { useSession } from '../session/session.js';
 import { BlockModal } from './block-modal.js';
 import { BusinessSearchSection } from './business-search.js';
+import { RevealFieldsModal } from './reveal-fields-modal.js';
 import { WorkerDrawer } from './worker-drawer.js';
 
 type Member = components['schemas']['MemberSummary'];
@@ -185,7 +183,29 @@ export default function MembersPage() {
           </Table.Tbody>
         </Table>
       )}
-      {revealing && <RevealModal member={revealing} onClose={() => setRevealing(undefined)} />}
+      {revealing && (
+        <RevealFieldsModal
+          title={t('members.revealTitle', { id: revealing.id })}
+          fields={[
+            { name: 'email', label: t('members.email') },
+            { name: 'phone', label: t('members.phone') },
+          ]}
+          picked={['phone']}
+          schema={RevealRequest}
+          reveal={(body) =>
+            unwrap(
+              api.POST('/operator/members/{id}/reveal', {
+                params: { path: { id: revealing.id } },
+                body,
+              }),
+            )
+          }
+          format={(field, value) =>
+            field === 'phone' && typeof value === 'string' ? formatPhone(value) : String(value)
+          }
+          onClose={() => setRevealing(undefined)}
+        />
+      )}
       {opened && <WorkerDrawer workerId={opened} onClose={() => setOpened(undefined)} />}
       {blocking && (
         <BlockModal
@@ -196,118 +216,5 @@ export default function MembersPage() {
       )}
       <BusinessSearchSection />
     </Stack>
-  );
-}
-
-interface RevealValues {
-  email: boolean;
-  phone: boolean;
-  reason: string;
-}
-
-function revealBody(values: RevealValues) {
-  return RevealRequest.safeParse({
-    fields: [
-      ...(values.email ? ['email' as const] : []),
-      ...(values.phone ? ['phone' as const] : []),
-    ],
-    reason: values.reason.trim(),
-  });
-}
-
-/** One member's raw email or phone, for a reason the access record keeps. */
-function RevealModal({ member, onClose }: { member: Member; onClose: () => void }) {
-  const { t } = useTranslation();
-  const form = useForm<RevealValues>({
-    mode: 'uncontrolled',
-    initialValues: { email: false, phone: true, reason: '' },
-    validate: (values) => formErrors(t, revealBody(values)),
-  });
-  const reveal = useMutation({
-    mutationFn: (values: RevealValues) => {
-      const parsed = revealBody(values);
-      if (!parsed.success) throw parsed.error;
-      return unwrap(
-        api.POST('/operator/members/{id}/reveal', {
-          params: { path: { id: member.id } },
-          body: parsed.data,
-        }),
-      );
-    },
-  });
-  return (
-    <Modal
-      closeButtonProps={{ 'aria-label': t('app.close') }}
-      opened
-      onClose={onClose}
-      title={t('members.revealTitle', { id: member.id })}
-      centered
-    >
-      {reveal.data ? (
-        <Stack>
-          <Alert color="blue" role="status">
-            {t('members.recorded')}
-          </Alert>
-          {reveal.data.email !== undefined && (
-            <Text>
-              {t('members.email')}: <b>{reveal.data.email ?? '—'}</b>
-            </Text>
-          )}
-          {reveal.data.phone !== undefined && (
-            <Text>
-              {t('members.phone')}:{' '}
-              <b>{reveal.data.phone ? formatPhone(reveal.data.phone) : '—'}</b>
-            </Text>
-          )}
-          <Group justify="flex-end">
-            <Button onClick={onClose}>{t('members.close')}</Button>
-          </Group>
-        </Stack>
-      ) : (
-        <form onSubmit={form.onSubmit((values) => reveal.mutate(values))} noValidate>
-          <Stack>
-            {reveal.isError && (
-              <Alert color="red" role="alert">
-                {problemMessage(t, reveal.error)}
-              </Alert>
-            )}
-            <Group>
-              <Checkbox
-                label={t('members.email')}
-                key={form.key('email')}
-                {...form.getInputProps('email', { type: 'checkbox' })}
-              />
-              <Checkbox
-                label={t('members.phone')}
-                key={form.key('phone')}
-                {...form.getInputProps('phone', { type: 'checkbox' })}
-              />
-            </Group>
-            {form.errors.fields && (
-              <Text size="sm" c="red.9" role="alert">
-                {form.errors.fields}
-              </Text>
-            )}
-            <Textarea
-              label={t('members.reason')}
-              description={t('members.reasonHelp')}
-              required
-              autosize
-              minRows={2}
-              key={form.key('reason')}
-              {...form.getInputProps('reason')}
-            />
-            <Group justify="flex-end">
-              <Button variant="default" onClick={onClose}>
-                {t('verification.cancel')}
-              </Button>
-              <Button type="submit" color="red.9" loading={reveal.isPending}>
-                {t('members.reveal')}
-              </Button>
-            </Group>
-          </Stack>
-        </form>
-      )}
-    </Modal>
   );
 }

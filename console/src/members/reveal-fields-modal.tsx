@@ -19,21 +19,27 @@ export interface Revealed {
 export function RevealFieldsModal<F extends string>({
   title,
   fields,
+  picked = [],
   schema,
   reveal,
+  format = (_field, value) => String(value),
   onClose,
 }: {
   title: string;
-  /** The fields offered, each with its label; `notes` is offered as well. */
+  /** The fields offered, each with its label (`notes`: the record's notes, where it has them). */
   fields: readonly { name: F; label: string }[];
+  /** The fields checked at first. */
+  picked?: readonly F[];
   schema: z.ZodType<unknown>;
-  reveal: (body: { fields: (F | 'notes')[]; reason: string }) => Promise<Revealed>;
+  reveal: (body: { fields: F[]; reason: string }) => Promise<Revealed>;
+  /** A raw value as the operator reads it (a phone the Korean way). */
+  format?: (field: string, value: unknown) => string;
   onClose: () => void;
 }) {
   const { t } = useTranslation();
   const form = useForm<{ picked: string[]; reason: string }>({
     mode: 'uncontrolled',
-    initialValues: { picked: [], reason: '' },
+    initialValues: { picked: [...picked], reason: '' },
     validate: (values) => {
       const errors = formErrors(t, schema.safeParse(bodyOf(values)));
       if (errors.fields) errors.picked = t('members.pickField');
@@ -41,14 +47,14 @@ export function RevealFieldsModal<F extends string>({
     },
   });
   const bodyOf = (values: { picked: string[]; reason: string }) => ({
-    fields: values.picked as (F | 'notes')[],
+    // The checkboxes hold the offered names only.
+    fields: values.picked.filter((name): name is F => fields.some((f) => f.name === name)),
     reason: values.reason.trim(),
   });
   const run = useMutation({
     mutationFn: (values: { picked: string[]; reason: string }) => reveal(bodyOf(values)),
   });
-  const labelOf = (name: string) =>
-    fields.find((f) => f.name === name)?.label ?? (name === 'notes' ? t('reveal.notes') : name);
+  const labelOf = (name: string) => fields.find((f) => f.name === name)?.label ?? name;
   return (
     <Modal
       closeButtonProps={{ 'aria-label': t('app.close') }}
@@ -68,7 +74,7 @@ export function RevealFieldsModal<F extends string>({
             .map(([name, value]) => (
               <Text key={name}>
                 {labelOf(name)}:{' '}
-                <b>{value === null || value === undefined ? '—' : String(value)}</b>
+                <b>{value === null || value === undefined ? '—' : format(name, value)}</b>
               </Text>
             ))}
           {run.data.notes && (
@@ -101,7 +107,7 @@ export function RevealFieldsModal<F extends string>({
               {...form.getInputProps('picked')}
             >
               <Group mt="xs">
-                {[...fields, { name: 'notes', label: t('reveal.notes') }].map((field) => (
+                {fields.map((field) => (
                   <Checkbox key={field.name} value={field.name} label={field.label} />
                 ))}
               </Group>

@@ -201,7 +201,10 @@ export function WorkerDrawer({ workerId, onClose }: { workerId: string; onClose:
       {revealing && (
         <RevealFieldsModal
           title={t('reveal.title', { target: workerId })}
-          fields={WORKER_FIELDS.map((name) => ({ name, label: t(`reveal.worker.${name}`) }))}
+          fields={[
+            ...WORKER_FIELDS.map((name) => ({ name, label: t(`reveal.worker.${name}`) })),
+            { name: 'notes' as const, label: t('reveal.notes') },
+          ]}
           schema={WorkerRevealRequest}
           reveal={(body) =>
             unwrap(
