@@ -1,13 +1,13 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { generateLegacyDataset } from '../../src/modules/firestore-migration/generator/generate.js';
 import { TokenVerifier } from '../../src/platform/auth/token-verifier.js';
 import type { Database } from '../../src/platform/storage/database.js';
 import { DATABASE } from '../../src/platform/storage/storage.module.js';
 import { LegacyUsersRepository } from '../../src/modules/legacy-auth/legacy-users.repository.js';
 import { lastAccessRecord } from '../support/access-records.js';
+import { generatedExport } from '../support/legacy-export.js';
 import { AWS_LIKE_ENV, startTestApi, type TestApi } from '../support/test-api.js';
 import { TokenMint } from '../support/tokens.js';
 
@@ -23,17 +23,7 @@ describe('migrating one user on demand', () => {
 
   beforeAll(async () => {
     legacy = await mkdtemp(path.join(tmpdir(), 'wm-user-route-'));
-    await generateLegacyDataset({
-      users: 20,
-      seed: 'route',
-      format: 'ndjson',
-      out: legacy,
-      authUsers: 0,
-    });
-    const first = (await readFile(path.join(legacy, 'documents-00000.ndjson'), 'utf8')).split(
-      '\n',
-    )[0]!;
-    uid = /"path":"users\/([^"/]+)"/.exec(first)![1]!;
+    ({ first: uid } = await generatedExport(legacy, { users: 20, seed: 'route' }));
   });
   afterAll(() => rm(legacy, { recursive: true, force: true }));
   afterEach(() => api?.close());
@@ -132,20 +122,7 @@ describe('migrating one user on demand, by email', () => {
 
   beforeAll(async () => {
     legacy = await mkdtemp(path.join(tmpdir(), 'wm-user-email-'));
-    await generateLegacyDataset({
-      users: 20,
-      seed: 'route-email',
-      format: 'ndjson',
-      out: legacy,
-      authUsers: 0,
-    });
-    const users = (await readFile(path.join(legacy, 'documents-00000.ndjson'), 'utf8'))
-      .split('\n')
-      .filter((line) => /^\{"path":"users\/[^"/]+"/.test(line))
-      .map((line) => JSON.parse(line) as { path: string; fields: { email?: unknown } });
-    uid = users[0]!.path.split('/')[1]!;
-    const holder = users.find((u) => u !== users[0] && typeof u.fields.email === 'string')!;
-    withEmail = { uid: holder.path.split('/')[1]!, email: holder.fields.email as string };
+    ({ first: uid, withEmail } = await generatedExport(legacy, { users: 20, seed: 'route-email' }));
   });
   afterAll(() => rm(legacy, { recursive: true, force: true }));
   afterEach(() => api?.close());

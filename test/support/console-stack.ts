@@ -1,5 +1,4 @@
-import { generateLegacyDataset } from '../../src/modules/firestore-migration/generator/generate.js';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
@@ -25,6 +24,7 @@ import {
   type KstMonth,
 } from '../../src/platform/time/kst.js';
 import { startApiWithCognito, staffAccountsOf, type CognitoApi } from './cognito-api.js';
+import { generatedExport } from './legacy-export.js';
 import { startS3StandIn } from './s3-stand-in.js';
 
 export const CONSOLE_SOURCE = path.join(PROJECT_ROOT, 'console');
@@ -201,34 +201,6 @@ async function countAlerts(db: Database): Promise<void> {
 }
 
 /**
- * A small Firestore export of the old app (NDJSON, generated): the uid of its first user, and
- * another user whose document holds an email.
- */
-async function legacyExport(
-  dir: string,
-): Promise<{ legacyUid: string; legacyByEmail: { uid: string; email: string } }> {
-  await generateLegacyDataset({
-    users: 5,
-    seed: 'console',
-    format: 'ndjson',
-    out: dir,
-    authUsers: 0,
-  });
-  const users = (await readFile(path.join(dir, 'documents-00000.ndjson'), 'utf8'))
-    .split('\n')
-    .filter((line) => /^\{"path":"users\/[^"/]+"/.test(line))
-    .map((line) => JSON.parse(line) as { path: string; fields: { email?: unknown } });
-  const uidOf = (user: { path: string }) => user.path.split('/')[1]!;
-  const [first] = users;
-  const holder = users.find((u) => u !== first && typeof u.fields.email === 'string');
-  if (!first || !holder) throw new Error('the generated export lacks the users the tests need');
-  return {
-    legacyUid: uidOf(first),
-    legacyByEmail: { uid: uidOf(holder), email: holder.fields.email as string },
-  };
-}
-
-/**
  * The console under test: built from console/ for this run, served by the real app in local mode
  * (CONSOLE_DIR) against cognito-local, with s3rver holding two months of statistics.
  */
@@ -239,7 +211,9 @@ export async function startConsoleStack(): Promise<ConsoleStack> {
   const legacyDir = await mkdtemp(path.join(tmpdir(), 'wm-console-legacy-'));
   try {
     const chunks = await buildConsole(consoleDir);
-    const { legacyUid, legacyByEmail } = await legacyExport(legacyDir);
+    const exported = await generatedExport(legacyDir, { users: 5, seed: 'console' });
+    const legacyUid = exported.first;
+    const legacyByEmail = exported.withEmail;
     harness = await startApiWithCognito({
       env: {
         CONSOLE_DIR: consoleDir,

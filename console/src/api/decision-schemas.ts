@@ -4,6 +4,7 @@
  * modules only; eslint.config.js checks it).
  */
 export {
+  BUSINESS_REVEALABLE,
   BusinessRevealRequest,
   BusinessSearch,
   VerificationDecision as BusinessDecision,
@@ -12,6 +13,7 @@ export {
   BankAccountDecision,
   IdentityDecision,
   QualificationDecision,
+  WORKER_REVEALABLE,
   WorkerRevealRequest,
 } from '../../../src/modules/workers/workers.schemas.js';
 export {

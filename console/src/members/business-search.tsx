@@ -15,15 +15,17 @@ import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client.js';
-import { BusinessRevealRequest, BusinessSearch } from '../api/decision-schemas.js';
+import {
+  BUSINESS_REVEALABLE,
+  BusinessRevealRequest,
+  BusinessSearch,
+} from '../api/decision-schemas.js';
 import { unwrap } from '../api/problem.js';
 import type { components } from '../api/schema.js';
 import { formatDate, formatDateTime } from '../format.js';
 import { formErrors, problemMessage } from '../i18n/messages.js';
 import { NtsCheckButtons } from '../verification/nts-check.js';
 import { RevealFieldsModal } from './reveal-fields-modal.js';
-
-const BUSINESS_FIELDS = ['businessNumber', 'representativeName'] as const;
 import {
   DecisionModal,
   type DecisionAction,
@@ -215,7 +217,7 @@ function BusinessCard({
         <RevealFieldsModal
           title={t('reveal.title', { target: business.name })}
           fields={[
-            ...BUSINESS_FIELDS.map((name) => ({ name, label: t(`reveal.business.${name}`) })),
+            ...BUSINESS_REVEALABLE.map((name) => ({ name, label: t(`reveal.business.${name}`) })),
             { name: 'notes' as const, label: t('reveal.notes') },
           ]}
           schema={BusinessRevealRequest}

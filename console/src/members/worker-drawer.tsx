@@ -16,21 +16,13 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client.js';
-import { StatusDecision, WorkerRevealRequest } from '../api/decision-schemas.js';
+import { StatusDecision, WORKER_REVEALABLE, WorkerRevealRequest } from '../api/decision-schemas.js';
 import { unwrap } from '../api/problem.js';
 import { formatDateTime } from '../format.js';
 import { formErrors, problemMessage } from '../i18n/messages.js';
 import { QueryState } from '../today/query-state.js';
 import { DecisionModal, type DecisionAction } from '../verification/decision-modal.js';
 import { RevealFieldsModal } from './reveal-fields-modal.js';
-
-const WORKER_FIELDS = [
-  'legalName',
-  'birthDate',
-  'phone',
-  'accountNumber',
-  'accountHolderName',
-] as const;
 
 interface StatusValues {
   status: string | null;
@@ -202,7 +194,7 @@ export function WorkerDrawer({ workerId, onClose }: { workerId: string; onClose:
         <RevealFieldsModal
           title={t('reveal.title', { target: workerId })}
           fields={[
-            ...WORKER_FIELDS.map((name) => ({ name, label: t(`reveal.worker.${name}`) })),
+            ...WORKER_REVEALABLE.map((name) => ({ name, label: t(`reveal.worker.${name}`) })),
             { name: 'notes' as const, label: t('reveal.notes') },
           ]}
           schema={WorkerRevealRequest}

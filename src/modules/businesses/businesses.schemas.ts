@@ -57,5 +57,6 @@ export const VerificationDecision = z
 export type VerificationDecision = z.infer<typeof VerificationDecision>;
 
 /** The personal fields of a business an operator may reveal, and why (the access record). */
-export const BusinessRevealRequest = revealRequest(['businessNumber', 'representativeName']);
+export const BUSINESS_REVEALABLE = ['businessNumber', 'representativeName'] as const;
+export const BusinessRevealRequest = revealRequest(BUSINESS_REVEALABLE);
 export type BusinessRevealRequest = z.infer<typeof BusinessRevealRequest>;

@@ -123,7 +123,7 @@ export const StatusDecision = z
 export type StatusDecision = z.infer<typeof StatusDecision>;
 
 /** The personal fields of a worker an operator may reveal (the CI is never stored to reveal). */
-const WORKER_REVEALABLE = [
+export const WORKER_REVEALABLE = [
   'legalName',
   'birthDate',
   'phone',
