@@ -12,10 +12,10 @@ import { revealRequest } from '../../privacy/reveal.js';
 
 export const Instant = z.iso.datetime({ offset: true }).transform((value) => new Date(value));
 
-export const VerificationAction = z.enum(['verify', 'revoke']);
+const VerificationAction = z.enum(['verify', 'revoke']);
 
 /** Fields that only a `verify` takes; a `revoke` with one is refused rather than ignored. */
-export function verifyOnly(
+function verifyOnly(
   fields: readonly string[],
   required: readonly string[] = [],
 ): (value: Record<string, unknown>, ctx: z.RefinementCtx) => void {
