@@ -1532,7 +1532,7 @@ export interface paths {
         put?: never;
         /**
          * Migrate one user's whole graph now, found by email (admins)
-         * @description As `POST /admin/migrations/users/{uid}`, for the user whose Firebase Auth account holds the email (any case), else whose old `users` document holds it. The email goes in the body, never a URL, and is never echoed. 404 legacy_user_not_found when no one holds it; 409 legacy_email_ambiguous, with the `candidates` uids, when several users’ documents do.
+         * @description As `POST /admin/migrations/users/{uid}`, for the user whose Firebase Auth account holds the email (any case), else whose old `users` document holds it. The email goes in the body, never a URL, and is never echoed. 404 legacy_user_not_found when no one holds it; 409 legacy_email_ambiguous, with the `candidates` uids, when several users’ documents do; 422 legacy_lookup_too_slow when a file source is too large to search within the request.
          */
         post: operations["Migration_migrateUserByEmail"];
         delete?: never;

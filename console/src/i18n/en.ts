@@ -62,6 +62,8 @@ export const en: Messages = {
     status: 'Choose the new status.',
   },
   problem: {
+    legacy_lookup_too_slow:
+      'The source file is too large to search by email. Migrate by Firebase UID.',
     registry_unavailable: 'The NTS register cannot be asked now. Try again shortly.',
     not_registered_at_nts: 'The NTS register does not know this business registration number.',
     invalid_credentials: 'The email or password is not correct.',

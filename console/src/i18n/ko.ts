@@ -59,6 +59,8 @@ export const ko = {
     status: '새 상태를 고르세요.',
   },
   problem: {
+    legacy_lookup_too_slow:
+      '원본 파일이 커서 이메일로 찾을 수 없습니다. Firebase UID로 이관하세요.',
     registry_unavailable: '국세청 조회를 지금 할 수 없습니다. 잠시 후 다시 시도하세요.',
     not_registered_at_nts: '국세청에 등록되지 않은 사업자등록번호입니다.',
     invalid_credentials: '이메일 또는 비밀번호가 올바르지 않습니다.',

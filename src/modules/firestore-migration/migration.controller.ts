@@ -151,7 +151,8 @@ class MigrationController {
       'As `POST /admin/migrations/users/{uid}`, for the user whose Firebase Auth account holds ' +
       'the email (any case), else whose old `users` document holds it. The email goes in the ' +
       'body, never a URL, and is never echoed. 404 legacy_user_not_found when no one holds it; ' +
-      '409 legacy_email_ambiguous, with the `candidates` uids, when several users’ documents do.',
+      '409 legacy_email_ambiguous, with the `candidates` uids, when several users’ documents do; ' +
+      '422 legacy_lookup_too_slow when a file source is too large to search within the request.',
     tags: ['migration'],
     responses: { 200: { description: 'What moved', schema: UserMigrationResponse } },
     problems: [400, 401, 403, 404, 409, 422],

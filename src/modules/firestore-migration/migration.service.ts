@@ -30,6 +30,9 @@ const SIGN_IN_BUDGET_MS = 5_000;
 /** An admin's request for one user (an HTTP request: well under the gateway's 30 s). */
 const ON_DEMAND_BUDGET_MS = 20_000;
 
+/** How long finding a user by email may read the source (a file is read whole), within a request. */
+const EMAIL_LOOKUP_BUDGET_MS = 10_000;
+
 /** The router's own 404, as if the route did not exist, while the migration is switched off. */
 const switchedOff = () => new NotFoundException();
 
@@ -107,15 +110,25 @@ export class FirestoreMigrationService implements LegacyDataMigration, OnApplica
   /**
    * One user's whole graph, found by email ({@link legacyUidByEmail}: their Firebase Auth account,
    * else the user document holding it). No one is 404 `legacy_user_not_found`; two users' documents
-   * holding it is 409 `legacy_email_ambiguous` naming their uids, for the admin to choose from. The
-   * email is never echoed.
+   * holding it is 409 `legacy_email_ambiguous` naming their uids, for the admin to choose from; a
+   * file source too large to read within the budget is 422 `legacy_lookup_too_slow`. The email is
+   * never echoed.
    */
   async migrateUserByEmail(actor: StaffActor, email: string): Promise<UserMigrationReport> {
     if (!this.enabled) throw switchedOff();
     const found = await legacyUidByEmail(email, {
       accounts: this.accounts,
       source: this.sourceOrRefuse(),
+      signal: AbortSignal.timeout(EMAIL_LOOKUP_BUDGET_MS),
     });
+    if ('tooSlow' in found) {
+      throw new DomainError(
+        'unprocessable',
+        'legacy_lookup_too_slow',
+        'Finding the user by email reads the whole source file, which takes too long here: ' +
+          'migrate them by uid.',
+      );
+    }
     if ('notFound' in found) {
       throw new DomainError(
         'not_found',

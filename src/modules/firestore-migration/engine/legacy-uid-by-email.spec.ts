@@ -56,4 +56,14 @@ describe('finding a legacy user by email', () => {
       });
     }
   });
+
+  it('gives up when the source takes longer than the caller can wait, and says so', async () => {
+    expect(
+      await legacyUidByEmail('only.in.firestore@example.com', {
+        accounts: noAccounts,
+        source: source(),
+        signal: AbortSignal.abort(),
+      }),
+    ).toEqual({ tooSlow: true });
+  });
 });
