@@ -159,12 +159,12 @@ export class ShiftsService {
     throw this.changed(shift);
   }
 
-  /** The business's staff and operators see everything; everyone else the public view. */
   /** The open shifts starting in `[from, to)`, by start (the operators' day), at most `limit`. */
   startingBetween(range: { from: Date; to: Date }, limit: number): Promise<Shift[]> {
     return this.shifts.startingBetween(range, limit);
   }
 
+  /** The business's staff and operators see everything; everyone else the public view. */
   async get(principal: Principal, id: string): Promise<ShiftView> {
     const shift = await this.require(id);
     return (await this.seesAll(principal, shift.businessId))
