@@ -1,12 +1,10 @@
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AlertEvent } from '../../src/platform/alerts/alert.js';
-import { AlertPipeline } from '../../src/platform/alerts/alert-pipeline.js';
-import { AlertStore } from '../../src/platform/alerts/alert-store.js';
 import { TokenVerifier } from '../../src/platform/auth/token-verifier.js';
 import type { Database } from '../../src/platform/storage/database.js';
 import { DATABASE } from '../../src/platform/storage/storage.module.js';
 import { HOUR_MS } from '../../src/platform/time/kst.js';
+import { countAlertEvents } from '../support/alerts.js';
 import { AWS_LIKE_ENV, callApi, startTestApi, type TestApi } from '../support/test-api.js';
 import { TokenMint } from '../support/tokens.js';
 
@@ -58,21 +56,13 @@ const event = (hoursAgo: number, overrides: Partial<AlertEvent> = {}): AlertEven
 beforeAll(async () => {
   api = await startTestApi();
   api.app.get(TokenVerifier).trustKeySet(mint.jwks);
-  const pipeline = new AlertPipeline({
-    store: new AlertStore(api.app.get<Database>(DATABASE)),
-    channels: [],
-    logger: pino({ level: 'silent' }),
-    options: { groupWindowMs: 300_000, maxNoticesPerMinute: 20 },
-  });
-  for (const e of [
+  await countAlertEvents(api.app.get<Database>(DATABASE), [
     event(30),
     event(3),
     event(2),
     event(1, { code: 'provider_circuit_open', source: 'provider', where: 'nice.verify' }),
     event(47, { code: 'security_token_invalid', source: 'security', severity: 'warning' }),
-  ]) {
-    await pipeline.handle(e, new Date(e.at));
-  }
+  ]);
 });
 afterAll(() => api?.close());
 

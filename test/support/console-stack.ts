@@ -2,15 +2,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
-import { pino } from 'pino';
 import { build } from 'vite';
 import { PROJECT_ROOT } from '../../src/local/launcher.js';
 import { freePort } from '../../src/local/ports.js';
 import type { StaffRole } from '../../src/modules/auth/staff-accounts.js';
 import type { HeadlineValues } from '../../src/modules/statistics/monthly-figures.js';
 import { StatsStore } from '../../src/modules/statistics/stats-store.js';
-import { AlertPipeline } from '../../src/platform/alerts/alert-pipeline.js';
-import { AlertStore } from '../../src/platform/alerts/alert-store.js';
 import { generatePassword } from '../../src/platform/auth/generate-password.js';
 import type { Database } from '../../src/platform/storage/database.js';
 import { DATABASE } from '../../src/platform/storage/storage.module.js';
@@ -24,6 +21,7 @@ import {
   type KstMonth,
 } from '../../src/platform/time/kst.js';
 import { startApiWithCognito, staffAccountsOf, type CognitoApi } from './cognito-api.js';
+import { countAlertEvents } from './alerts.js';
 import { generatedExport } from './legacy-export.js';
 import { startS3StandIn } from './s3-stand-in.js';
 
@@ -169,35 +167,28 @@ export const RECENT_ALERT_CODE = 'provider_circuit_open';
  * Two events of one fault an hour ago and one of a fault two days ago, counted by the worker's
  * alert pipeline as it would (no channel to deliver to): Today lists the first fault only.
  */
-async function countAlerts(db: Database): Promise<void> {
-  const pipeline = new AlertPipeline({
-    store: new AlertStore(db),
-    channels: [],
-    logger: pino({ level: 'silent' }),
-    options: { groupWindowMs: 300_000, maxNoticesPerMinute: 20 },
-  });
+function countAlerts(db: Database): Promise<void> {
   const now = Date.now();
-  for (const [i, hoursAgo, code] of [
-    [1, 48, 'internal'],
-    [2, 1.5, RECENT_ALERT_CODE],
-    [3, 1, RECENT_ALERT_CODE],
-  ] as const) {
-    const at = new Date(now - hoursAgo * HOUR_MS);
-    await pipeline.handle(
-      {
-        id: `console-alert-${i}`,
-        at: at.toISOString(),
-        source: code === 'internal' ? 'error' : 'provider',
-        severity: 'error',
-        code,
-        where: code === 'internal' ? 'GET /shifts/:id' : 'nice.verify',
-        summary: code === 'internal' ? 'TypeError' : 'The circuit to nice opened',
-        process: 'api',
-        environment: 'local',
-      },
-      at,
-    );
-  }
+  return countAlertEvents(
+    db,
+    (
+      [
+        [1, 48, 'internal'],
+        [2, 1.5, RECENT_ALERT_CODE],
+        [3, 1, RECENT_ALERT_CODE],
+      ] as const
+    ).map(([i, hoursAgo, code]) => ({
+      id: `console-alert-${i}`,
+      at: new Date(now - hoursAgo * HOUR_MS).toISOString(),
+      source: code === 'internal' ? 'error' : 'provider',
+      severity: 'error',
+      code,
+      where: code === 'internal' ? 'GET /shifts/:id' : 'nice.verify',
+      summary: code === 'internal' ? 'TypeError' : 'The circuit to nice opened',
+      process: 'api',
+      environment: 'local',
+    })),
+  );
 }
 
 /**

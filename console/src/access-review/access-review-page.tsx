@@ -7,6 +7,7 @@ import { unwrap } from '../api/problem.js';
 import { formatDateTime, formatMonth, formatNumber } from '../format.js';
 import { problemMessage } from '../i18n/messages.js';
 import { QueryState } from '../today/query-state.js';
+import { MoreButton } from '../shell/form-parts.js';
 
 /** The KST month of now, `YYYY-MM`. */
 function thisKstMonth(): string {
@@ -222,15 +223,7 @@ export default function AccessReviewPage() {
             </Table.Tbody>
           </Table>
         )}
-        {records.hasNextPage && (
-          <Button
-            variant="default"
-            loading={records.isFetchingNextPage}
-            onClick={() => void records.fetchNextPage()}
-          >
-            {t('accessReview.more')}
-          </Button>
-        )}
+        <MoreButton query={records} label={t('accessReview.more')} />
       </Stack>
     </Stack>
   );

@@ -6,6 +6,7 @@ import { unwrap } from '../api/problem.js';
 import type { components } from '../api/schema.js';
 import { formatDateTime } from '../format.js';
 import { QueryState } from '../today/query-state.js';
+import { MoreButton } from '../shell/form-parts.js';
 
 type Assignment = components['schemas']['Assignment'];
 type State = Assignment['state'];
@@ -104,15 +105,7 @@ export function ShiftAssignments({
         </Table>
       )}
       <Group>
-        {query.hasNextPage && (
-          <Button
-            variant="default"
-            loading={query.isFetchingNextPage}
-            onClick={() => void query.fetchNextPage()}
-          >
-            {t('verification.more')}
-          </Button>
-        )}
+        <MoreButton query={query} label={t('verification.more')} />
         {waiting.length > 0 && (
           <Button variant="default" onClick={() => onRank(waiting)}>
             {t('eligibility.assignments.rankWaiting', { count: waiting.length })}

@@ -1,4 +1,4 @@
-import { Alert, Button, Group, Modal, Stack, Text, Textarea } from '@mantine/core';
+import { Alert, Modal, Stack, Text, Textarea } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useMutation } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -7,6 +7,7 @@ import { BlockRequest } from '../api/decision-schemas.js';
 import { unwrap } from '../api/problem.js';
 import type { components } from '../api/schema.js';
 import { formErrors, problemMessage } from '../i18n/messages.js';
+import { FormActions } from '../shell/form-parts.js';
 
 type Member = components['schemas']['MemberSummary'];
 
@@ -68,14 +69,12 @@ export function BlockModal({
             key={form.key('reason')}
             {...form.getInputProps('reason')}
           />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              {t('verification.cancel')}
-            </Button>
-            <Button type="submit" color={blocking ? 'red.9' : 'teal.9'} loading={change.isPending}>
-              {t(blocking ? 'members.block' : 'members.unblock')}
-            </Button>
-          </Group>
+          <FormActions
+            onCancel={onClose}
+            label={t(blocking ? 'members.block' : 'members.unblock')}
+            color={blocking ? 'red.9' : 'teal.9'}
+            loading={change.isPending}
+          />
         </Stack>
       </form>
     </Modal>

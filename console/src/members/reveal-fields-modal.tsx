@@ -4,6 +4,7 @@ import { useMutation } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
 import { formErrors, problemMessage } from '../i18n/messages.js';
+import { FormActions } from '../shell/form-parts.js';
 
 /** A revealed record: the raw fields asked for, and the notes when asked. */
 export interface Revealed {
@@ -121,14 +122,12 @@ export function RevealFieldsModal<F extends string>({
               key={form.key('reason')}
               {...form.getInputProps('reason')}
             />
-            <Group justify="flex-end">
-              <Button variant="default" onClick={onClose}>
-                {t('verification.cancel')}
-              </Button>
-              <Button type="submit" color="red.9" loading={run.isPending}>
-                {t('members.reveal')}
-              </Button>
-            </Group>
+            <FormActions
+              onCancel={onClose}
+              label={t('members.reveal')}
+              color="red.9"
+              loading={run.isPending}
+            />
           </Stack>
         </form>
       )}

@@ -1,14 +1,4 @@
-import {
-  Alert,
-  Button,
-  Checkbox,
-  Group,
-  Modal,
-  Select,
-  Stack,
-  Textarea,
-  TextInput,
-} from '@mantine/core';
+import { Alert, Checkbox, Group, Modal, Select, Stack, Textarea, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -23,6 +13,7 @@ import {
 import { ApiProblem, unwrap } from '../api/problem.js';
 import type { paths } from '../api/schema.js';
 import { formErrors, problemFieldErrors, problemMessage } from '../i18n/messages.js';
+import { FormActions } from '../shell/form-parts.js';
 
 type QualificationCode =
   paths['/operator/workers/{id}/qualifications/{code}']['post']['parameters']['path']['code'];
@@ -307,18 +298,12 @@ export function DecisionModal({
               />
             </Group>
           )}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              {t('verification.cancel')}
-            </Button>
-            <Button
-              type="submit"
-              color={action === 'verify' ? 'teal.9' : 'red.9'}
-              loading={decide.isPending}
-            >
-              {t(`verification.${action}`)}
-            </Button>
-          </Group>
+          <FormActions
+            onCancel={onClose}
+            label={t(`verification.${action}`)}
+            color={action === 'verify' ? 'teal.9' : 'red.9'}
+            loading={decide.isPending}
+          />
         </Stack>
       </form>
     </Modal>

@@ -20,6 +20,7 @@ import { QueryState } from '../today/query-state.js';
 import { NtsCheckButtons } from './nts-check.js';
 import { DecisionModal, type DecisionAction, type DecisionTarget } from './decision-modal.js';
 import { businessQueue, openEvidence, workerQueue, type QueueKind } from './queues.js';
+import { MoreButton } from '../shell/form-parts.js';
 
 type WorkerItem = components['schemas']['WorkerReviewPage']['items'][number];
 type BusinessItem = components['schemas']['BusinessReviewPage']['items'][number];
@@ -303,15 +304,7 @@ function QueueTable({
           ))}
         </Table.Tbody>
       </Table>
-      {query.hasNextPage && (
-        <Button
-          variant="default"
-          loading={query.isFetchingNextPage}
-          onClick={() => void query.fetchNextPage()}
-        >
-          {t('verification.more')}
-        </Button>
-      )}
+      <MoreButton query={query} label={t('verification.more')} />
     </Stack>
   );
 }
