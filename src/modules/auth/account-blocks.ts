@@ -9,6 +9,11 @@ import { MEMBER_PERSONAL_DATA } from '../members/members.policy.js';
 import { type Member, MembersService } from '../members/members.service.js';
 import { COGNITO_AUTH, type CognitoAuth } from './cognito-auth.port.js';
 
+const blockedAlready = () =>
+  new DomainError('conflict', 'member_blocked', 'The member is blocked already.');
+const notBlocked = () =>
+  new DomainError('conflict', 'member_not_blocked', 'The member is not blocked.');
+
 /**
  * Staff block a member's account (fraud, a compromised or abusive account) and lift the block.
  * A block disables the Cognito user (no sign-in, no refresh), voids every token the member holds
@@ -38,7 +43,7 @@ export class AccountBlocks {
   ): Promise<MemberSummary> {
     const member = await this.target(actor, id);
     if (member.blocked) {
-      throw new DomainError('conflict', 'member_blocked', 'The member is blocked already.');
+      throw blockedAlready();
     }
     if (member.status === 'withdrawn') {
       throw new DomainError('conflict', 'member_withdrawn', 'The member has withdrawn.');
@@ -46,7 +51,7 @@ export class AccountBlocks {
     await this.recorded(actor, member, reason);
     if (member.username) await this.setEnabled(member.username, false);
     if (!(await this.members.block(id, actor.id, at))) {
-      throw new DomainError('conflict', 'member_blocked', 'The member is blocked already.');
+      throw blockedAlready();
     }
     await this.revocations.revokeAllFor(id, at);
     await this.audited(actor, id, 'member.blocked');
@@ -61,12 +66,12 @@ export class AccountBlocks {
   ): Promise<MemberSummary> {
     const member = await this.target(actor, id);
     if (!member.blocked) {
-      throw new DomainError('conflict', 'member_not_blocked', 'The member is not blocked.');
+      throw notBlocked();
     }
     await this.recorded(actor, member, reason);
     if (member.username) await this.setEnabled(member.username, true);
     if (!(await this.members.unblock(id, at))) {
-      throw new DomainError('conflict', 'member_not_blocked', 'The member is not blocked.');
+      throw notBlocked();
     }
     await this.audited(actor, id, 'member.unblocked');
     return this.members.summaryOf(id);
